@@ -1,0 +1,3 @@
+from dcmaint.cli.main import main
+
+main()

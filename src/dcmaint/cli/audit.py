@@ -1,0 +1,3 @@
+import typer
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+def init() -> None: ...

@@ -1,0 +1,75 @@
+"""What every command shares: the effective settings, the actor, the store."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dcmaint.config import Config
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.store.reader import Reader
+    from dcmaint.store.unit import UnitOfWork
+    from dcmaint.store.urls import DatabaseUrl
+
+
+@dataclass
+class AppState:
+    actor_override: str | None = None
+    config_path: Path | None = None
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            from dcmaint import config
+
+            self._config = config.load(self.config_path)
+        return self._config
+
+    @property
+    def actor(self) -> str:
+        return self.actor_override or self.config.actor or getpass.getuser()
+
+    @property
+    def database_url(self) -> DatabaseUrl:
+        from dcmaint.store import urls
+
+        return urls.resolve(self.config.database_url)
+
+    @contextmanager
+    def reader(self) -> Iterator[Reader]:
+        from dcmaint.store.reader import open_reader
+
+        with open_reader(self.database_url) as reader:
+            yield reader
+
+    @contextmanager
+    def write(self, ctx: typer.Context) -> Iterator[UnitOfWork]:
+        """One audited transaction named after the command being run."""
+        from dcmaint.store.unit import write
+
+        command = ctx.command_path.split(" ", 1)[1] if " " in ctx.command_path else ctx.command_path
+        with write(self.database_url, self.actor, command) as unit:
+            yield unit
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help=_("Output format: table for people, json or csv for scripts.")),
+]

@@ -1,0 +1,131 @@
+"""The ``dcmaint`` entry point: builds the app, runs it, turns errors into one line and an exit code."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+from dcmaint import i18n
+
+i18n.install()  # before typer: the framework's own strings come from our catalogue
+
+import typer  # noqa: E402
+from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E402  (typer vendors click)
+
+from dcmaint import __version__  # noqa: E402
+from dcmaint.cli import audit, config, db, device, plugin, site, staff  # noqa: E402
+from dcmaint.cli.context import AppState  # noqa: E402
+from dcmaint.errors import EXIT_FAILURE, EXIT_USAGE, DcmaintError  # noqa: E402
+from dcmaint.i18n import _  # noqa: E402
+
+app = typer.Typer(
+    name="dcmaint",
+    help=_(
+        "Machine-room maintenance under contract: device registers, health through driver plugins, "
+        "spare depot, tickets against the restoration SLA, audits."
+    ),
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+app.command("init", help=_("Create the dcmaint home, a commented config file and the database."))(config.init)
+app.add_typer(config.app, name="config", help=_("Show and change the configuration file."))
+app.add_typer(site.app, name="site", help=_("Sites: a customer's machine room under one contract."))
+app.add_typer(device.app, name="device", help=_("Devices: the register of covered and uncovered equipment."))
+app.add_typer(staff.app, name="staff", help=_("Staff: project manager, engineers, desk, centre, admin office."))
+app.add_typer(plugin.app, name="plugin", help=_("Driver plugins: what is installed and what it serves."))
+app.add_typer(audit.app, name="audit", help=_("The audit log of every change."))
+app.add_typer(db.app, name="db", help=_("The database: migrations, integrity check, backup and restore."))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dcmaint {__version__}")
+        raise typer.Exit()
+
+
+def _setup_logging(log_file: Path | None, verbose: bool) -> None:
+    from dcmaint.secrets import RedactingFilter
+
+    handlers: list[logging.Handler] = []
+    if log_file is not None:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    root = logging.getLogger()
+    for handler in handlers:
+        handler.addFilter(RedactingFilter())
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO if handlers else logging.WARNING)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    actor: Annotated[
+        str | None,
+        typer.Option("--as", help=_("Name recorded in the audit log for this change (default: config, then OS user)."),
+                     envvar="DCMAINT_ACTOR"),
+    ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help=_("Configuration file to use."), envvar="DCMAINT_CONFIG", dir_okay=False),
+    ] = None,
+    log_file: Annotated[
+        Path | None,
+        typer.Option("--log-file", help=_("Append a log of this run to FILE (secrets redacted)."),
+                     envvar="DCMAINT_LOG_FILE", dir_okay=False),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=_("Log details to stderr."))] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit.")),
+    ] = False,
+) -> None:
+    ctx.obj = AppState(actor_override=actor, config_path=config_file)
+    _setup_logging(log_file, verbose)
+
+
+def _fail(message: str, code: int) -> int:
+    from dcmaint.secrets import redact
+
+    sys.stderr.write(f"dcmaint: {_('error')}: {redact(message)}\n")
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (tests call this; ``main`` exits with it)."""
+    try:
+        result = app(args=argv, prog_name="dcmaint", standalone_mode=False)
+    except DcmaintError as error:
+        logging.getLogger("dcmaint").info("failed: %s", error)
+        return _fail(str(error), error.exit_code)
+    except NoArgsIsHelpError as error:
+        sys.stdout.write(error.format_message() + "\n")
+        return 0
+    except ClickException as error:
+        return _fail(error.format_message().replace("\n", " "), error.exit_code or EXIT_USAGE)
+    except typer.Abort:
+        return _fail(_("aborted"), EXIT_FAILURE)
+    except KeyboardInterrupt:
+        return _fail(_("interrupted"), 130)
+    except Exception as error:  # a bug: one line, the traceback only on request
+        if os.environ.get("DCMAINT_DEBUG"):
+            import traceback
+
+            from dcmaint.secrets import redact
+
+            sys.stderr.write(redact(traceback.format_exc()))
+        return _fail(_("internal error: {error}").format(error=f"{type(error).__name__}: {error}"), EXIT_FAILURE)
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())

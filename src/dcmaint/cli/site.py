@@ -1,0 +1,134 @@
+"""``dcmaint site``: the customer's machine rooms and their contract terms."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dcmaint.cli.context import FormatOption, state
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.i18n import _
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+NameArg = Annotated[str, typer.Argument(help=_("Site name (letters, digits, '.', '-', '_')."), show_default=False)]
+Customer = Annotated[str | None, typer.Option("--customer", help=_("Customer (Party A) name."))]
+Address = Annotated[str | None, typer.Option("--address", help=_("Postal address of the machine room."))]
+Contract = Annotated[str | None, typer.Option("--contract", help=_("Maintenance contract number."))]
+Signed = Annotated[str | None, typer.Option("--signed", help=_("Date the contract was signed (YYYY-MM-DD)."))]
+SlaHours = Annotated[int | None, typer.Option("--sla-hours", help=_("Hours from start of handling to restoration."))]
+DepotDays = Annotated[int | None, typer.Option("--depot-days", help=_("Working days after signing to stock the depot."))]
+TimeZone = Annotated[str | None, typer.Option("--timezone", help=_("IANA time zone of the site."))]
+Calendar = Annotated[str | None, typer.Option("--calendar", help=_("Working-day calendar name."))]
+
+COLUMNS = [
+    ("name", _("Site")),
+    ("customer", _("Customer")),
+    ("contract_no", _("Contract")),
+    ("signed_on", _("Signed")),
+    ("sla_restore_hours", _("SLA h")),
+    ("depot_deadline_days", _("Depot days")),
+    ("timezone", _("Time zone")),
+]
+
+
+def _changes(signed: str | None, sla_hours: int | None, depot_days: int | None, timezone: str | None, **text):
+    from dcmaint.domain import parse
+    from dcmaint.services.sites import SiteChanges
+
+    return SiteChanges(
+        signed_on=parse.iso_date(signed, _("signing date")) if signed is not None else None,
+        sla_restore_hours=parse.positive_int(sla_hours, _("SLA hours")) if sla_hours is not None else None,
+        depot_deadline_days=parse.positive_int(depot_days, _("depot days")) if depot_days is not None else None,
+        timezone=parse.time_zone(timezone) if timezone is not None else None,
+        **text,
+    )
+
+
+@app.command("add", help=_("Register a site."))
+def add(
+    ctx: typer.Context,
+    name: NameArg,
+    customer: Annotated[str, typer.Option("--customer", help=_("Customer (Party A) name."))],
+    address: Address = None,
+    contract: Contract = None,
+    signed: Signed = None,
+    sla_hours: SlaHours = None,
+    depot_days: DepotDays = None,
+    timezone: TimeZone = None,
+    calendar: Calendar = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.domain import parse
+    from dcmaint.domain.records import Site
+    from dcmaint.services import sites
+
+    changes = _changes(signed, sla_hours, depot_days, timezone, customer=customer, address=address,
+                       contract_no=contract, calendar=calendar)
+    site = Site(
+        name=parse.name(name, _("site")),
+        customer=customer.strip(),
+        address=address,
+        contract_no=contract,
+        signed_on=changes.signed_on,
+        sla_restore_hours=changes.sla_restore_hours or 12,
+        depot_deadline_days=changes.depot_deadline_days or 15,
+        timezone=changes.timezone or "Asia/Shanghai",
+        calendar=calendar or "cn",
+    )
+    with state(ctx).write(ctx) as unit:
+        added = sites.add(unit, site)
+    render_one(added, fmt)
+
+
+@app.command("list", help=_("List sites."))
+def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.store import queries
+
+    with state(ctx).reader() as reader:
+        render_list(queries.sites(reader), fmt, COLUMNS)
+
+
+@app.command("show", help=_("Show one site."))
+def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.store import queries
+
+    with state(ctx).reader() as reader:
+        render_one(queries.site(reader, name), fmt)
+
+
+@app.command("edit", help=_("Change a site's details; options not given stay as they are."))
+def edit(
+    ctx: typer.Context,
+    name: NameArg,
+    customer: Customer = None,
+    address: Address = None,
+    contract: Contract = None,
+    signed: Signed = None,
+    sla_hours: SlaHours = None,
+    depot_days: DepotDays = None,
+    timezone: TimeZone = None,
+    calendar: Calendar = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.services import sites
+
+    changes = _changes(signed, sla_hours, depot_days, timezone, customer=customer, address=address,
+                       contract_no=contract, calendar=calendar)
+    with state(ctx).write(ctx) as unit:
+        edited = sites.edit(unit, name, changes)
+    render_one(edited, fmt)
+
+
+@app.command("remove", help=_("Remove a site that has no devices."))
+def remove(ctx: typer.Context, name: NameArg) -> None:
+    from dcmaint.services import sites
+
+    with state(ctx).write(ctx) as unit:
+        sites.remove(unit, name)
+    typer.echo(_("removed site {name}").format(name=name), err=True)

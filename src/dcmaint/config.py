@@ -1,0 +1,211 @@
+"""The configuration file: TOML read with tomllib, validated key by key.
+
+A bad file is reported as ``FILE: key 'a.b': reason (got VALUE)`` so that a
+user can find the line without reading a traceback. Environment variables
+override the file; command-line options override both.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dcmaint import paths
+from dcmaint.errors import ConfigError
+from dcmaint.i18n import _
+
+
+@dataclass(frozen=True)
+class PluginSettings:
+    """Which driver plugins load. ``load`` None means every installed one."""
+
+    load: tuple[str, ...] | None = None
+    disable: tuple[str, ...] = ()
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class RunnerSettings:
+    """Bounds of a polling run: devices polled at once and seconds per device."""
+
+    concurrency: int = 64
+    timeout: float = 60.0
+
+
+@dataclass(frozen=True)
+class Config:
+    actor: str | None = None
+    database_url: str | None = None
+    plugins: PluginSettings = field(default_factory=PluginSettings)
+    runner: RunnerSettings = field(default_factory=RunnerSettings)
+    source: Path | None = None
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(_("must be a non-empty string"))
+    return value
+
+
+def _string_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(_("must be a list of names"))
+    return tuple(value)
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(_("must be true or false"))
+    return value
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(_("must be a whole number of at least 1"))
+    return value
+
+
+def _positive_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(_("must be a number greater than 0"))
+    return float(value)
+
+
+# Every key the file may hold, with its parser. Documented in docs/configuration.md.
+KEYS: dict[str, Callable[[Any], Any]] = {
+    "user.actor": _string,
+    "database.url": _string,
+    "plugins.load": _string_list,
+    "plugins.disable": _string_list,
+    "plugins.strict": _boolean,
+    "runner.concurrency": _positive_int,
+    "runner.timeout": _positive_number,
+}
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def parse_values(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """Validate a parsed TOML table; return dotted keys mapped to clean values."""
+    values: dict[str, Any] = {}
+    for key, value in _flatten(raw).items():
+        parser = KEYS.get(key)
+        if parser is None:
+            raise ConfigError(
+                _("{where}: unknown key '{key}' (known keys: {known})").format(
+                    where=where, key=key, known=", ".join(KEYS)
+                )
+            )
+        try:
+            values[key] = parser(value)
+        except ValueError as exc:
+            raise ConfigError(
+                _("{where}: key '{key}' {reason} (got {value!r})").format(
+                    where=where, key=key, reason=exc, value=value
+                )
+            ) from None
+    return values
+
+
+def _env_list(name: str) -> tuple[str, ...] | None:
+    text = os.environ.get(name)
+    if text is None:
+        return None
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _env_bool(name: str) -> bool | None:
+    text = os.environ.get(name)
+    if text is None or text == "":
+        return None
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(
+        _("environment variable {name}: expected true or false (got {value!r})").format(
+            name=name, value=text
+        )
+    )
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """The validated dotted values of one config file ({} when it does not exist)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(_("{where}: cannot read: {reason}").format(where=path, reason=exc.strerror))
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_("{where}: not valid TOML: {reason}").format(where=path, reason=exc)) from None
+    return parse_values(raw, str(path))
+
+
+def load(path: Path | None = None) -> Config:
+    """The effective configuration: file, then environment overrides."""
+    path = path or paths.config_path()
+    values = read_file(path)
+    load_list = _env_list("DCMAINT_LOAD_PLUGINS")
+    disable_list = _env_list("DCMAINT_DISABLE_PLUGINS")
+    strict = _env_bool("DCMAINT_STRICT_PLUGINS")
+    return Config(
+        actor=values.get("user.actor"),
+        database_url=os.environ.get("DCMAINT_DB_URL") or values.get("database.url"),
+        plugins=PluginSettings(
+            load=load_list if load_list is not None else values.get("plugins.load"),
+            disable=disable_list if disable_list is not None else values.get("plugins.disable", ()),
+            strict=strict if strict is not None else values.get("plugins.strict", False),
+        ),
+        runner=RunnerSettings(
+            concurrency=values.get("runner.concurrency", RunnerSettings.concurrency),
+            timeout=values.get("runner.timeout", RunnerSettings.timeout),
+        ),
+        source=path if path.exists() else None,
+    )
+
+
+STARTER = """\
+# dcmaint configuration. Every key is optional; delete what you do not need.
+# Reference: docs/configuration.md. Environment variables override this file:
+# DCMAINT_DB_URL, DCMAINT_LOAD_PLUGINS, DCMAINT_DISABLE_PLUGINS, DCMAINT_STRICT_PLUGINS.
+
+[user]
+# Who the audit log names for changes made from this account
+# (default: the operating-system user; `--as NAME` overrides per command).
+# actor = "zhang.wei"
+
+[database]
+# Default: a SQLite file in the dcmaint home directory.
+# A team shares one PostgreSQL store instead:
+# url = "postgresql://dcmaint@db.example.internal:5432/dcmaint"
+
+[plugins]
+# Only these driver plugins load (default: every installed one).
+# load = ["redfish", "vsphere"]
+# Never load these.
+# disable = []
+# Treat a plugin that fails to load as an error instead of a warning.
+strict = false
+
+[runner]
+# Devices polled at the same time, and the deadline per device in seconds.
+concurrency = 64
+timeout = 60.0
+"""

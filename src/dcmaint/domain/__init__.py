@@ -1,0 +1,1 @@
+"""Plain typed objects and the rules on them; no I/O, no framework imports."""

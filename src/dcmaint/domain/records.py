@@ -1,0 +1,85 @@
+"""The registers' records as the rest of the program sees them.
+
+Both the write path (ORM) and the fast read path (plain SQL) produce these, so
+every output format renders one type. ``as_json`` keys are a public contract,
+documented in docs/json.md: add keys, never rename or remove them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Record:
+    def as_json(self) -> dict[str, Any]:
+        return {key: _jsonable(value) for key, value in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Site(Record):
+    name: str
+    customer: str
+    address: str | None
+    contract_no: str | None
+    signed_on: date | None
+    sla_restore_hours: int
+    depot_deadline_days: int
+    timezone: str
+    calendar: str
+
+
+@dataclass(frozen=True)
+class Device(Record):
+    site: str
+    name: str
+    kind: str
+    vendor: str | None
+    model: str | None
+    serial: str | None
+    room: str | None
+    rack: str | None
+    rack_unit: str | None
+    covered: bool
+    driver: str | None
+    endpoint: str | None
+    username: str | None
+    credential: str | None  # a reference such as env:NAME, never a secret
+    tls_verify: bool
+    ca_file: str | None
+    fingerprint: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class StaffMember(Record):
+    name: str
+    role: str
+    skills: tuple[str, ...]
+    phone: str | None
+    email: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class AuditEntry(Record):
+    seq: int
+    at: datetime
+    actor: str
+    command: str
+    entity: str
+    entity_key: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    hash: str

@@ -1,0 +1,1 @@
+"""Workflows: each mutating function takes a UnitOfWork, checks the rules, changes rows and records the change."""

@@ -1,0 +1,172 @@
+"""Read queries of the registers and the audit log, returning domain records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from dcmaint.domain.records import AuditEntry, Device, Site, StaffMember
+from dcmaint.errors import NotFound, UsageError
+from dcmaint.i18n import _
+from dcmaint.store.reader import Reader, as_bool, as_date, as_datetime
+
+SITE_COLUMNS = (
+    "name, customer, address, contract_no, signed_on, sla_restore_hours, "
+    "depot_deadline_days, timezone, calendar"
+)
+DEVICE_COLUMNS = (
+    "s.name, d.name, d.kind, d.vendor, d.model, d.serial, d.room, d.rack, d.rack_unit, d.covered, "
+    "d.driver, d.endpoint, d.username, d.credential, d.tls_verify, d.ca_file, d.fingerprint, d.notes"
+)
+STAFF_COLUMNS = "name, role, skills, phone, email, active"
+AUDIT_COLUMNS = "seq, at, actor, command, entity, entity_key, action, before, after, hash"
+
+
+def _site(row: Sequence[Any]) -> Site:
+    return Site(*row[:4], as_date(row[4]), *row[5:])
+
+
+def _device(row: Sequence[Any]) -> Device:
+    values = list(row)
+    values[9] = as_bool(values[9])
+    values[14] = as_bool(values[14])
+    return Device(*values)
+
+
+def _staff(row: Sequence[Any]) -> StaffMember:
+    name, role, skills, phone, email, active = row
+    return StaffMember(name, role, tuple(s for s in skills.split(",") if s), phone, email, as_bool(active))
+
+
+def _audit(row: Sequence[Any]) -> AuditEntry:
+    seq, at, actor, command, entity, key, action, before, after, digest = row
+    return AuditEntry(
+        seq, as_datetime(at), actor, command, entity, key, action,
+        json.loads(before) if before else None, json.loads(after) if after else None, digest,
+    )
+
+
+def sites(reader: Reader) -> list[Site]:
+    return [_site(r) for r in reader.rows(f"SELECT {SITE_COLUMNS} FROM sites ORDER BY name")]
+
+
+def site(reader: Reader, name: str) -> Site:
+    row = reader.one(f"SELECT {SITE_COLUMNS} FROM sites WHERE name = :name", {"name": name})
+    if row is None:
+        raise NotFound(_("unknown site {name!r}").format(name=name))
+    return _site(row)
+
+
+@dataclass(frozen=True)
+class DeviceFilter:
+    site: str | None = None
+    kind: str | None = None
+    covered: bool | None = None
+    vendor: str | None = None
+
+
+def devices(reader: Reader, where: DeviceFilter = DeviceFilter()) -> list[Device]:
+    clauses, params = [], {}
+    if where.site is not None:
+        site(reader, where.site)  # an unknown site is an error, not an empty list
+        clauses.append("s.name = :site")
+        params["site"] = where.site
+    if where.kind is not None:
+        clauses.append("d.kind = :kind")
+        params["kind"] = where.kind
+    if where.covered is not None:
+        clauses.append("d.covered = :covered")
+        params["covered"] = where.covered
+    if where.vendor is not None:
+        clauses.append("lower(d.vendor) = lower(:vendor)")
+        params["vendor"] = where.vendor
+    sql = f"SELECT {DEVICE_COLUMNS} FROM devices d JOIN sites s ON s.id = d.site_id"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return [_device(r) for r in reader.rows(sql + " ORDER BY s.name, d.name", params)]
+
+
+def device(reader: Reader, name: str, site_name: str | None = None) -> Device:
+    """One device by name; ``site_name`` disambiguates a name used at two sites."""
+    found = [d for d in devices(reader, DeviceFilter(site=site_name)) if d.name == name] if site_name else [
+        _device(r)
+        for r in reader.rows(
+            f"SELECT {DEVICE_COLUMNS} FROM devices d JOIN sites s ON s.id = d.site_id WHERE d.name = :name "
+            "ORDER BY s.name",
+            {"name": name},
+        )
+    ]
+    if not found:
+        raise NotFound(_("unknown device {name!r}").format(name=name))
+    if len(found) > 1:
+        raise UsageError(
+            _("device name {name!r} is used at sites {sites}: add --site").format(
+                name=name, sites=", ".join(d.site for d in found)
+            )
+        )
+    return found[0]
+
+
+def staff(reader: Reader, role: str | None = None, include_inactive: bool = True) -> list[StaffMember]:
+    clauses, params = [], {}
+    if role is not None:
+        clauses.append("role = :role")
+        params["role"] = role
+    if not include_inactive:
+        clauses.append("active = :active")
+        params["active"] = True
+    sql = f"SELECT {STAFF_COLUMNS} FROM staff"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return [_staff(r) for r in reader.rows(sql + " ORDER BY name", params)]
+
+
+def staff_member(reader: Reader, name: str) -> StaffMember:
+    row = reader.one(f"SELECT {STAFF_COLUMNS} FROM staff WHERE name = :name", {"name": name})
+    if row is None:
+        raise NotFound(_("unknown staff member {name!r}").format(name=name))
+    return _staff(row)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    entity: str | None = None
+    entity_key: str | None = None
+    actor: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int | None = None
+
+
+def audit_entries(reader: Reader, where: AuditFilter = AuditFilter()) -> list[AuditEntry]:
+    clauses, params = [], {}
+    for column in ("entity", "entity_key", "actor"):
+        value = getattr(where, column)
+        if value is not None:
+            clauses.append(f"{column} = :{column}")
+            params[column] = value
+    if where.since is not None:
+        clauses.append("at >= :since")
+        params["since"] = reader.timestamp(where.since)
+    if where.until is not None:
+        clauses.append("at < :until")
+        params["until"] = reader.timestamp(where.until)
+    sql = f"SELECT {AUDIT_COLUMNS} FROM audit_log"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    sql += " ORDER BY seq DESC"
+    if where.limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = where.limit
+    return [_audit(r) for r in reversed(reader.rows(sql, params))]
+
+
+def row_counts(reader: Reader) -> dict[str, int]:
+    """Rows per table: what `db check` reports and what bad-input tests compare."""
+    return {
+        table: reader.one(f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
+        for table in ("sites", "devices", "staff", "audit_log")
+    }

@@ -1,0 +1,108 @@
+"""The unit of work: one transaction per mutating command, audit rows included."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from dcmaint.errors import Conflict, StoreError
+from dcmaint.i18n import _
+from dcmaint.store import audit, revision, schema
+from dcmaint.store.engine import engine_for
+from dcmaint.store.models import AuditHeadRow, AuditRow, utcnow
+from dcmaint.store.urls import DatabaseUrl
+
+
+@dataclass
+class PendingChange:
+    entity: str
+    entity_key: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass
+class UnitOfWork:
+    """What a service gets: the ORM session and the change recorder."""
+
+    session: Session
+    actor: str
+    command: str
+    changes: list[PendingChange] = field(default_factory=list)
+
+    def record(
+        self,
+        entity: str,
+        entity_key: str,
+        action: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        """Note a change; it is appended to the audit log when the transaction commits."""
+        self.changes.append(PendingChange(entity, entity_key, action, before, after))
+
+    def _append_audit(self) -> None:
+        if not self.changes:
+            return
+        head = self.session.scalars(select(AuditHeadRow).with_for_update()).one_or_none()
+        if head is None:
+            head = AuditHeadRow(id=1, seq=0, hash=audit.GENESIS)
+            self.session.add(head)
+        at: datetime = utcnow()
+        for change in self.changes:
+            fields = audit.ChainFields(
+                seq=head.seq + 1,
+                at=at,
+                actor=self.actor,
+                command=self.command,
+                entity=change.entity,
+                entity_key=change.entity_key,
+                action=change.action,
+                before=audit.canonical_json(change.before),
+                after=audit.canonical_json(change.after),
+                prev_hash=head.hash,
+            )
+            digest = fields.digest()
+            self.session.add(AuditRow(**vars(fields), hash=digest))
+            head.seq, head.hash = fields.seq, digest
+        self.changes.clear()
+
+
+def ensure_schema(url: DatabaseUrl) -> None:
+    found = schema.current(url)
+    if found is None:
+        schema.upgrade(url)
+    elif found != revision.HEAD:
+        raise StoreError(
+            _("the database is at schema revision {found}, this dcmaint needs {head}: run `dcmaint db upgrade`").format(
+                found=found, head=revision.HEAD
+            )
+        )
+
+
+@contextmanager
+def write(url: DatabaseUrl, actor: str, command: str) -> Iterator[UnitOfWork]:
+    """Run a mutation: everything inside, audit rows included, commits or nothing does."""
+    try:
+        ensure_schema(url)
+        with Session(engine_for(url), expire_on_commit=False) as session:
+            with session.begin():
+                unit = UnitOfWork(session, actor, command)
+                yield unit
+                session.flush()
+                unit._append_audit()
+    except IntegrityError as exc:
+        raise Conflict(_("the change conflicts with existing data: {reason}").format(
+            reason=str(exc.orig).strip().splitlines()[0])) from None
+    except OperationalError as exc:
+        raise StoreError(_("database error: {reason}").format(reason=str(exc.orig).strip().splitlines()[0])) from None
+    except DBAPIError as exc:
+        raise StoreError(_("database error: {reason}").format(reason=str(exc.orig).strip().splitlines()[0])) from None
