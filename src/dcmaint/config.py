@@ -87,6 +87,22 @@ KEYS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def coerce_text(key: str, text: str) -> Any:
+    """Turn a value typed on the command line into the TOML type ``key`` expects."""
+    parser = KEYS[key]
+    if parser is _string_list:
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if parser is _boolean:
+        lowered = text.strip().lower()
+        return True if lowered in {"1", "true", "yes", "on"} else False if lowered in {"0", "false", "no", "off"} else text
+    if parser in (_positive_int, _positive_number):
+        try:
+            return int(text) if parser is _positive_int else float(text)
+        except ValueError:
+            return text
+    return text
+
+
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in table.items():

@@ -1,3 +1,207 @@
+"""``dcmaint device``: the register of devices at each site, covered by the contract or not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from dcmaint.cli.context import FormatOption, state
+from dcmaint.domain.enums import DeviceKind, OutputFormat
+from dcmaint.i18n import _
+
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
-def init() -> None: ...
+
+NameArg = Annotated[str, typer.Argument(help=_("Device name, unique within its site."), show_default=False)]
+SiteOpt = Annotated[str | None, typer.Option("--site", help=_("Site of the device (needed when a name is used at two sites)."))]
+KindOpt = Annotated[DeviceKind | None, typer.Option("--kind", case_sensitive=False, help=_("Kind of device."))]
+Vendor = Annotated[str | None, typer.Option("--vendor", help=_("Manufacturer, e.g. HPE, Dell, Huawei."))]
+Model = Annotated[str | None, typer.Option("--model", help=_("Model name."))]
+Serial = Annotated[str | None, typer.Option("--serial", help=_("Serial number."))]
+Room = Annotated[str | None, typer.Option("--room", help=_("Machine room."))]
+Rack = Annotated[str | None, typer.Option("--rack", help=_("Rack or cabinet."))]
+RackUnit = Annotated[str | None, typer.Option("--u", help=_("Rack position, e.g. 12 or 12-13."))]
+Covered = Annotated[
+    bool | None,
+    typer.Option("--covered/--not-covered", help=_("Covered by the maintenance contract (default: covered).")),
+]
+Driver = Annotated[str | None, typer.Option("--driver", help=_("Driver plugin that polls it (see `dcmaint plugin list`)."))]
+Endpoint = Annotated[str | None, typer.Option("--endpoint", help=_("Management endpoint, e.g. redfish://10.0.0.5."))]
+Username = Annotated[str | None, typer.Option("--username", help=_("Login name on the management endpoint."))]
+Credential = Annotated[
+    str | None,
+    typer.Option("--credential", help=_("Reference to the password: env:NAME, file:PATH or keyring:SERVICE/USER.")),
+]
+CaFile = Annotated[Path | None, typer.Option("--ca-file", help=_("CA bundle that signs the endpoint's certificate."), dir_okay=False)]
+Fingerprint = Annotated[str | None, typer.Option("--fingerprint", help=_("SHA-256 fingerprint of the endpoint's certificate."))]
+Notes = Annotated[str | None, typer.Option("--notes", help=_("Free text."))]
+
+COLUMNS = [
+    ("site", _("Site")),
+    ("name", _("Device")),
+    ("kind", _("Kind")),
+    ("vendor", _("Vendor")),
+    ("model", _("Model")),
+    ("serial", _("Serial")),
+    ("rack", _("Rack")),
+    ("rack_unit", _("U")),
+    ("covered", _("Covered")),
+    ("driver", _("Driver")),
+    ("endpoint", _("Endpoint")),
+]
+CLEARABLE = ("vendor", "model", "serial", "room", "rack", "rack_unit", "driver", "endpoint", "username",
+             "credential", "ca_file", "fingerprint", "notes")
+
+
+@app.command("add", help=_("Register a device at a site."))
+def add(
+    ctx: typer.Context,
+    name: NameArg,
+    site: Annotated[str, typer.Option("--site", help=_("Site of the device."))],
+    kind: Annotated[DeviceKind, typer.Option("--kind", case_sensitive=False, help=_("Kind of device."))],
+    vendor: Vendor = None,
+    model: Model = None,
+    serial: Serial = None,
+    room: Room = None,
+    rack: Rack = None,
+    rack_unit: RackUnit = None,
+    covered: Covered = None,
+    driver: Driver = None,
+    endpoint: Endpoint = None,
+    username: Username = None,
+    credential: Credential = None,
+    insecure: Annotated[
+        bool, typer.Option("--insecure", help=_("Do not verify the endpoint's TLS certificate (explicit opt-out)."))
+    ] = False,
+    ca_file: CaFile = None,
+    fingerprint: Fingerprint = None,
+    notes: Notes = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.domain.records import Device
+    from dcmaint.services import devices
+
+    device = Device(
+        site=site, name=name, kind=kind.value, vendor=vendor, model=model, serial=serial, room=room, rack=rack,
+        rack_unit=rack_unit, covered=True if covered is None else covered, driver=driver, endpoint=endpoint,
+        username=username, credential=credential, tls_verify=not insecure,
+        ca_file=str(ca_file) if ca_file else None, fingerprint=fingerprint, notes=notes,
+    )
+    with state(ctx).write(ctx) as unit:
+        added = devices.add(unit, device)
+    render_one(added, fmt)
+
+
+@app.command("list", help=_("List devices, optionally filtered."))
+def list_(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
+    kind: KindOpt = None,
+    covered: Annotated[
+        bool | None, typer.Option("--covered/--not-covered", help=_("Only covered, or only uncovered devices."))
+    ] = None,
+    vendor: Annotated[str | None, typer.Option("--vendor", help=_("Only this vendor (any case)."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.store import queries
+
+    where = queries.DeviceFilter(site=site, kind=kind.value if kind else None, covered=covered, vendor=vendor)
+    with state(ctx).reader() as reader:
+        render_list(queries.devices(reader, where), fmt, COLUMNS)
+
+
+@app.command("show", help=_("Show one device."))
+def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.store import queries
+
+    with state(ctx).reader() as reader:
+        render_one(queries.device(reader, name, site), fmt)
+
+
+@app.command("edit", help=_("Change a device; options not given stay as they are."))
+def edit(
+    ctx: typer.Context,
+    name: NameArg,
+    site: SiteOpt = None,
+    new_name: Annotated[str | None, typer.Option("--rename", help=_("New device name."))] = None,
+    move_to: Annotated[str | None, typer.Option("--move-to", help=_("Move the device to another site."))] = None,
+    kind: KindOpt = None,
+    vendor: Vendor = None,
+    model: Model = None,
+    serial: Serial = None,
+    room: Room = None,
+    rack: Rack = None,
+    rack_unit: RackUnit = None,
+    covered: Covered = None,
+    driver: Driver = None,
+    endpoint: Endpoint = None,
+    username: Username = None,
+    credential: Credential = None,
+    tls_verify: Annotated[
+        bool | None,
+        typer.Option("--verify-tls/--insecure", help=_("Verify the endpoint's TLS certificate, or explicitly not.")),
+    ] = None,
+    ca_file: CaFile = None,
+    fingerprint: Fingerprint = None,
+    notes: Notes = None,
+    clear: Annotated[
+        list[str] | None,
+        typer.Option("--clear", help=_("Empty a field (repeatable): {fields}.").format(fields=", ".join(CLEARABLE))),
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.errors import UsageError
+    from dcmaint.services import devices
+
+    given: dict[str, Any] = {
+        "kind": kind.value if kind else None, "vendor": vendor, "model": model, "serial": serial, "room": room,
+        "rack": rack, "rack_unit": rack_unit, "covered": covered, "driver": driver, "endpoint": endpoint,
+        "username": username, "credential": credential, "tls_verify": tls_verify,
+        "ca_file": str(ca_file) if ca_file else None, "fingerprint": fingerprint, "notes": notes,
+        "new_name": new_name, "new_site": move_to,
+    }
+    changes = {key: value for key, value in given.items() if value is not None}
+    for field in clear or ():
+        if field not in CLEARABLE:
+            raise UsageError(
+                _("cannot clear {field!r}: choose from {fields}").format(field=field, fields=", ".join(CLEARABLE))
+            )
+        changes[field] = None
+    with state(ctx).write(ctx) as unit:
+        edited = devices.edit(unit, name, site, changes)
+    render_one(edited, fmt)
+
+
+@app.command("remove", help=_("Remove a device from the register."))
+def remove(ctx: typer.Context, name: NameArg, site: SiteOpt = None) -> None:
+    from dcmaint.services import devices
+
+    with state(ctx).write(ctx) as unit:
+        removed = devices.remove(unit, name, site)
+    typer.echo(_("removed device {name} from site {site}").format(name=removed.name, site=removed.site), err=True)
+
+
+@app.command("check-credential", help=_("Check that a device's credential reference resolves (the value is never shown)."))
+def check_credential(ctx: typer.Context, name: NameArg, site: SiteOpt = None) -> None:
+    import logging
+
+    from dcmaint.errors import UsageError
+    from dcmaint.secrets import resolve
+    from dcmaint.store import queries
+
+    with state(ctx).reader() as reader:
+        device = queries.device(reader, name, site)
+    if not device.credential:
+        raise UsageError(_("device {name!r} has no credential reference").format(name=name))
+    secret = resolve(device.credential)
+    logging.getLogger("dcmaint.secrets").info("resolved %s for %s/%s", device.credential, device.site, name)
+    typer.echo(
+        _("{site}/{name}: {ref} resolves ({count} characters)").format(
+            site=device.site, name=device.name, ref=device.credential, count=len(secret.reveal())
+        )
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import TypeVar
 
@@ -96,3 +96,16 @@ def skills(text: str) -> tuple[str, ...]:
         if tag:
             seen[tag] = None
     return tuple(seen)
+
+
+def iso_datetime(text: str, what: str) -> datetime:
+    """A date or date-time; naive values are taken as UTC."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            _("invalid {what} {value!r}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+08:00]").format(
+                what=what, value=text
+            )
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
