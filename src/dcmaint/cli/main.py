@@ -17,9 +17,12 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E
 
 from dcmaint import __version__  # noqa: E402
 from dcmaint.cli import audit, config, db, device, plugin, site, staff  # noqa: E402
+from dcmaint.cli import framework_text  # noqa: E402
 from dcmaint.cli.context import AppState  # noqa: E402
 from dcmaint.errors import EXIT_FAILURE, EXIT_USAGE, DcmaintError  # noqa: E402
 from dcmaint.i18n import _  # noqa: E402
+
+framework_text.install()
 
 app = typer.Typer(
     name="dcmaint",
@@ -111,7 +114,8 @@ def run(argv: list[str] | None = None) -> int:
         sys.stdout.write(error.format_message() + "\n")
         return 0
     except ClickException as error:
-        return _fail(error.format_message().replace("\n", " "), error.exit_code or EXIT_USAGE)
+        message = framework_text.translate_error(error.format_message().replace("\n", " "))
+        return _fail(message, error.exit_code or EXIT_USAGE)
     except typer.Abort:
         return _fail(_("aborted"), EXIT_FAILURE)
     except KeyboardInterrupt:
