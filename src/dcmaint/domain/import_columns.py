@@ -42,7 +42,7 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "rack": ("机柜", "机架", "机柜号", "cabinet"),
     "rack_unit": ("U位", "位置", "机柜位置", "rack unit", "U"),
     "covered": ("是否在保", "维保", "保修", "在保", "维保状态", "保修状态", "under contract"),
-    "endpoint": ("管理地址", "管理IP", "带外地址", "带外IP", "BMC", "BMC地址", "management address", "address"),
+    "endpoint": ("管理地址", "管理IP", "带外地址", "带外IP", "BMC", "BMC地址", "management address"),
     "driver": ("驱动",),
     "username": ("用户名", "管理用户", "账号", "user"),
     "credential": ("凭据", "密码引用", "credential reference"),
@@ -148,8 +148,12 @@ class ColumnMapping:
         return None
 
     def kind_for(self, value: str) -> str:
-        """The register's kind for a cell; an unknown word is passed on for normalise to reject by name."""
-        return self.kinds.get(key(value), value)
+        """The register's kind for a cell ("存储（SAN）" is storage); an unknown word is passed on
+        unchanged for normalise to reject by name."""
+        for candidate in header_keys(value):
+            if candidate in self.kinds:
+                return self.kinds[candidate]
+        return value
 
 
 @dataclass(frozen=True)
@@ -195,21 +199,25 @@ def resolve_columns(headers: Sequence[str | None], mapping: ColumnMapping, site_
     required = REQUIRED if site_given else ("site", *REQUIRED)
     missing = [name for name in required if name not in index]
     if missing:
-        hints = {name: "/".join(COLUMN_SYNONYMS[name][:3]) for name in missing}
-        message = _("missing required column {field} (a header such as {examples})")
-        if "site" in missing:
-            message += _("; give --site for a list without a site column")
-        raise UsageError(
-            message.format(field=", ".join(missing), examples="; ".join(hints.values()))
+        examples = "; ".join("/".join(COLUMN_SYNONYMS[name][:3]) for name in missing)
+        message = _("missing required columns: {fields} (headers such as {examples})").format(
+            fields=", ".join(missing), examples=examples
         )
+        if "site" in missing:
+            message += " " + _("or give --site for a list without a site column")
+        raise UsageError(message)
     return Columns(index, tuple(unknown))
+
+
+_TRUE_KEYS = frozenset(key(word) for word in TRUE_WORDS)
+_FALSE_KEYS = frozenset(key(word) for word in FALSE_WORDS)
 
 
 def parse_bool(text: str, what: str) -> bool:
     folded = key(text)
-    if folded in {key(w) for w in TRUE_WORDS}:
+    if folded in _TRUE_KEYS:
         return True
-    if folded in {key(w) for w in FALSE_WORDS}:
+    if folded in _FALSE_KEYS:
         return False
     raise UsageError(
         _("invalid {what} {value!r}: use 是/否, yes/no or true/false").format(what=what, value=text)

@@ -1,0 +1,93 @@
+"""``dcmaint device import FILE``: a customer's device list (CSV or XLSX) into the register.
+
+Registered by cli/device.py. Bad rows go to stderr one per line, each with the
+row number the user sees in the spreadsheet; stdout carries only the summary
+(and, for a dry run, the devices that would be added).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dcmaint.cli.context import FormatOption, state
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.i18n import _
+
+DEVICE_COLUMNS = [
+    ("site", _("Site")),
+    ("name", _("Device")),
+    ("kind", _("Kind")),
+    ("vendor", _("Vendor")),
+    ("model", _("Model")),
+    ("serial", _("Serial")),
+    ("covered", _("Covered")),
+    ("endpoint", _("Endpoint")),
+]
+SUMMARY_LABELS = {
+    "file": _("File"),
+    "sheet": _("Sheet"),
+    "imported": _("Imported"),
+    "skipped": _("Skipped"),
+    "dry_run": _("Dry run"),
+}
+
+
+def _say(level: str, line: str) -> None:
+    from dcmaint.secrets import redact
+
+    typer.echo(f"dcmaint: {level}: {redact(line)}", err=True)
+
+
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=_("The device list: .csv (UTF-8 or GBK) or .xlsx."), show_default=False)],
+    site: Annotated[
+        str | None,
+        typer.Option("--site", help=_("Site of every row whose site cell is empty (or of all rows without a site column).")),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help=_("TOML file adding header and kind synonyms: [columns] and [kinds]."),
+                     dir_okay=False),
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=_("Worksheet to read (default: the first)."))] = None,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help=_("Import the good rows and list the bad ones as warnings."))
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Check everything and show what would be imported; write nothing."))
+    ] = False,
+    ignore_unknown_columns: Annotated[
+        bool, typer.Option("--ignore-unknown-columns", help=_("Skip columns no mapping knows instead of failing."))
+    ] = False,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import as_json, render_list, render_one
+    from dcmaint.services import device_import
+
+    column_mapping = device_import.load_mapping(mapping)
+    table = device_import.read_sheet(file, sheet)
+    plan = device_import.prepare(table, column_mapping, site, ignore_unknown_columns)
+    app_state = state(ctx)
+    try:
+        report = device_import.execute(lambda: app_state.write(ctx), plan, site, skip_bad, dry_run)
+    except device_import.ImportRejected as rejected:
+        for problem in rejected.problems:
+            _say(_("error"), device_import.describe(table.source, problem))
+        raise
+    for problem in report.problems:
+        _say(_("warning"), _("{problem} (skipped)").format(problem=device_import.describe(table.source, problem)))
+    summary = report.summary()
+    if fmt is OutputFormat.JSON:
+        data = summary.as_json()
+        data["devices"] = [device.as_json() for device in report.devices]
+        data["bad_rows"] = [{"row": p.row, "reason": p.reason} for p in report.problems]
+        typer.echo(as_json(data))
+        return
+    if fmt is OutputFormat.TABLE and dry_run:
+        render_list(report.devices, fmt, DEVICE_COLUMNS)
+        typer.echo("")
+    render_one(summary, fmt, SUMMARY_LABELS)
