@@ -1,3 +1,162 @@
+"""``dcmaint db``: schema migrations, the integrity check, backup and restore of the store."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from dcmaint.cli.context import FormatOption, state
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from dcmaint.store.integrity import CheckReport
+
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
-def init() -> None: ...
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return str(n)
+
+
+@app.command("upgrade", help=_("Apply the schema migrations this dcmaint ships (creates a fresh store)."))
+def upgrade(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help=_("Target revision (default: the newest)."))] = "head",
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from alembic.util.exc import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from dcmaint.cli.output import render_mapping
+    from dcmaint.errors import StoreError, UsageError
+    from dcmaint.store import schema
+
+    url = state(ctx).database_url
+    try:
+        before = schema.current(url)
+        schema.upgrade(url, to)
+        after = schema.current(url)
+    except CommandError as exc:
+        raise UsageError(_("cannot upgrade to revision {rev!r}: {reason}").format(
+            rev=to, reason=str(exc).strip().splitlines()[0])) from None
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StoreError(_("database error: {reason}").format(reason=reason)) from None
+    data = {"database": url.redacted(), "from": before, "to": after}
+    if fmt is OutputFormat.TABLE:
+        data = {_("database"): url.redacted(), _("from revision"): before or _("(none)"), _("to revision"): after}
+    render_mapping(data, fmt)
+    if before == after:
+        typer.echo(_("already at revision {rev}: nothing to do").format(rev=after), err=True)
+
+
+def _render_report(report: CheckReport, fmt: OutputFormat) -> None:
+    from dcmaint.cli.output import render_mapping
+
+    if fmt is OutputFormat.JSON:
+        render_mapping(report.as_json(), fmt)
+        return
+    if fmt is OutputFormat.CSV:
+        flat: dict[str, Any] = {k: v for k, v in report.as_json().items() if k not in ("counts", "problems")}
+        flat.update({f"rows_{table}": n for table, n in report.counts.items()})
+        flat["problems"] = [p.line() for p in report.problems]
+        render_mapping(flat, fmt)
+        return
+    table: dict[str, Any] = {
+        _("status"): _("ok") if report.ok else _("PROBLEMS FOUND"),
+        _("database"): report.database,
+        _("schema revision"): _("{found} (this dcmaint needs {head})").format(
+            found=report.revision or _("(none)"), head=report.expected_revision),
+        _("audit rows"): report.audit_rows,
+        _("audit chain head"): report.audit_head if report.audit_head is not None else _("(none)"),
+    }
+    for name, n in report.counts.items():
+        table[_("rows in {table}").format(table=name)] = n
+    table[_("problems")] = len(report.problems)
+    render_mapping(table, fmt)
+
+
+def _report_and_exit(report: CheckReport, fmt: OutputFormat) -> None:
+    """Render the report; each problem is one line on stderr and the exit status is 1."""
+    from dcmaint.errors import IntegrityFailure
+
+    _render_report(report, fmt)
+    for problem in report.problems:
+        sys.stderr.write(problem.line() + "\n")
+    if not report.ok:
+        n = len(report.problems)
+        raise IntegrityFailure(ngettext("the check found {n} problem", "the check found {n} problems", n).format(n=n))
+
+
+@app.command(
+    "check",
+    help=_("Check the schema revision, the audit log's hash chain, the database file and row counts. "
+           "Exit status 1 when anything is wrong, one line per problem on stderr."),
+)
+def check(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    from dcmaint.store import integrity
+
+    _report_and_exit(integrity.check(state(ctx).database_url), fmt)
+
+
+@app.command(
+    "backup",
+    help=_("Write a verified backup of the store: a SQLite copy through the online backup API, or a "
+           "pg_dump custom-format file. Default FILE: backups/dcmaint-YYYYmmdd-HHMMSS.db in the dcmaint home."),
+)
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path | None, typer.Argument(help=_("Where to write the backup."), show_default=False)] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_mapping
+    from dcmaint.store import backup as store_backup
+
+    result = store_backup.backup(state(ctx).database_url, file)
+    if fmt is OutputFormat.TABLE:
+        render_mapping(
+            {_("backup"): str(result.path), _("size"): _size(result.size), _("database"): result.database,
+             _("schema revision"): result.revision, _("verified"): True},
+            fmt,
+        )
+    else:
+        render_mapping(result.as_json(), fmt)
+
+
+@app.command(
+    "restore",
+    help=_("Replace the whole store with a backup made by `dcmaint db backup`, then check the audit chain. "
+           "Asks for confirmation on a terminal; elsewhere --yes is required."),
+)
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=_("The backup file to restore."), show_default=False)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=_("Overwrite the store without asking."))] = False,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.errors import UsageError
+    from dcmaint.store import backup as store_backup
+    from dcmaint.store import integrity
+
+    url = state(ctx).database_url
+    store_backup.inspect(url, file)  # a bad file is refused before anyone is asked anything
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                _("restoring {file} would overwrite everything in {db}: add --yes to confirm").format(
+                    file=file, db=url.redacted())
+            )
+        if not typer.confirm(_("Overwrite everything in {db} with {file}?").format(db=url.redacted(), file=file)):
+            raise UsageError(_("restore cancelled: {db} was not changed").format(db=url.redacted()))
+    result = store_backup.restore(url, file)
+    typer.echo(_("restored {db} from {file} (schema revision {rev})").format(
+        db=result.database, file=result.source, rev=result.revision), err=True)
+    _report_and_exit(integrity.check(url), fmt)

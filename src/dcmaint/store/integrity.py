@@ -1,0 +1,212 @@
+"""`dcmaint db check`: is the store sound, and if not, exactly where is it damaged?
+
+The check reads through the fast path (plain DB-API, :mod:`dcmaint.store.reader`)
+and never creates or migrates anything: a check that repaired what it looks at
+could hide the very damage it exists to find. The audit rows and the chain head
+are read inside one snapshot so that a collector appending a change during the
+check cannot show up as a false "head mismatch".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from dcmaint.errors import StoreError
+from dcmaint.i18n import _
+from dcmaint.store import audit, queries, revision
+from dcmaint.store.reader import Reader, as_datetime, current_revision
+from dcmaint.store.urls import DatabaseUrl
+
+# Audit rows are verified in pages so a long-lived store's log never has to fit in memory.
+PAGE = 5000
+
+SCHEMA, AUDIT, STORAGE = "schema", "audit", "storage"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding; ``seq`` names the audit row concerned, when there is one."""
+
+    check: str
+    message: str
+    seq: int | None = None
+
+    def line(self) -> str:
+        if self.seq is not None:
+            return _("{check}: seq {seq}: {message}").format(check=self.check, seq=self.seq, message=self.message)
+        return _("{check}: {message}").format(check=self.check, message=self.message)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"check": self.check, "seq": self.seq, "message": self.message}
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything `db check` found; ``as_json`` keys are documented in docs/database.md."""
+
+    database: str
+    backend: str
+    revision: str | None
+    expected_revision: str
+    audit_rows: int = 0
+    audit_head: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "database": self.database,
+            "backend": self.backend,
+            "revision": self.revision,
+            "expected_revision": self.expected_revision,
+            "audit_rows": self.audit_rows,
+            "audit_head": self.audit_head,
+            "counts": dict(self.counts),
+            "problems": [p.as_json() for p in self.problems],
+        }
+
+
+@contextmanager
+def open_as_is(url: DatabaseUrl) -> Iterator[tuple[Reader, Any]]:
+    """A reader on the store as it is: unlike ``open_reader`` it never creates or upgrades."""
+    from dcmaint.store.reader import _connect
+
+    if url.backend == "sqlite" and not url.sqlite_path.is_file():
+        raise StoreError(
+            _("there is no database at {path}: run `dcmaint db upgrade` to create one").format(path=url.sqlite_path)
+        )
+    connection = _connect(url)
+    try:
+        yield Reader(url, connection), connection
+    finally:
+        connection.close()
+
+
+@contextmanager
+def _snapshot(url: DatabaseUrl, connection: Any) -> Iterator[None]:
+    """One read-only snapshot: every row and the head are seen as of the same moment."""
+    if url.backend == "sqlite":
+        connection.execute("BEGIN")  # WAL: the snapshot starts at the first read and holds to the end
+    else:
+        connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    try:
+        yield
+    finally:
+        if url.backend == "sqlite":
+            connection.rollback()
+        else:
+            connection.execute("ROLLBACK")
+
+
+def _chain_rows(reader: Reader, seen: list[int]) -> Iterator[tuple[audit.ChainFields, str]]:
+    """The stored rows rebuilt into what their hashes cover, in sequence order."""
+    last = None
+    while True:
+        sql = (
+            "SELECT seq, at, actor, command, entity, entity_key, action, before, after, prev_hash, hash "
+            "FROM audit_log"
+        )
+        params: dict[str, Any] = {"page": PAGE}
+        if last is not None:
+            sql += " WHERE seq > :last"
+            params["last"] = last
+        rows = reader.rows(sql + " ORDER BY seq LIMIT :page", params)
+        for seq, at, actor, command, entity, key, action, before, after, prev_hash, digest in rows:
+            seen[0] += 1
+            fields = audit.ChainFields(
+                seq=seq, at=as_datetime(at), actor=actor, command=command, entity=entity, entity_key=key,
+                action=action, before=before, after=after, prev_hash=prev_hash,
+            )
+            yield fields, digest
+        if len(rows) < PAGE:
+            return
+        last = rows[-1][0]
+
+
+def chain_problems(reader: Reader) -> tuple[int, int | None, list[Problem]]:
+    """Verify the hash chain; returns (rows read, head seq, problems). Call inside a snapshot."""
+    heads = reader.rows("SELECT seq, hash FROM audit_head ORDER BY id")
+    head = (heads[0][0], heads[0][1]) if heads else None
+    problems = []
+    if len(heads) > 1:
+        problems.append(Problem(AUDIT, _("the chain head table holds {n} rows instead of one").format(n=len(heads))))
+    seen = [0]
+    found = audit.verify(_chain_rows(reader, seen), head)
+    problems.extend(Problem(AUDIT, p.problem, p.seq) for p in found)
+    return seen[0], head[0] if head else None, problems
+
+
+def storage_problems(reader: Reader) -> list[Problem]:
+    """SQLite's own page and foreign-key checks; on PostgreSQL, reaching the server is enough."""
+    if reader.url.backend != "sqlite":
+        reader.rows("SELECT 1")
+        return []
+    problems = [
+        Problem(STORAGE, str(row[0]))
+        for row in reader.rows("PRAGMA integrity_check")
+        if str(row[0]) != "ok"
+    ]
+    for table, rowid, parent, _fk in reader.rows("PRAGMA foreign_key_check"):
+        problems.append(
+            Problem(
+                STORAGE,
+                _("table {table} row {rowid} refers to a missing {parent} row").format(
+                    table=table, rowid=rowid, parent=parent
+                ),
+            )
+        )
+    return problems
+
+
+def database_errors(url: DatabaseUrl) -> tuple[type[Exception], ...]:
+    """The driver's exception base, so a store that cannot be read is one line, not a traceback."""
+    if url.backend == "sqlite":
+        import sqlite3
+
+        return (sqlite3.Error,)
+    import psycopg
+
+    return (psycopg.Error,)
+
+
+def check(url: DatabaseUrl) -> CheckReport:
+    """Run every check and collect the findings; raises only when the store cannot be read at all."""
+    try:
+        return _check(url)
+    except database_errors(url) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(
+            _("cannot read the database {url}: {reason}").format(url=url.redacted(), reason=reason)
+        ) from None
+
+
+def _check(url: DatabaseUrl) -> CheckReport:
+    with open_as_is(url) as (reader, connection):
+        problems = storage_problems(reader)
+        found = current_revision(reader)
+        base = {"database": url.redacted(), "backend": url.backend, "revision": found,
+                "expected_revision": revision.HEAD}
+        if found is None:
+            problems.append(Problem(SCHEMA, _("the database has no dcmaint schema: run `dcmaint db upgrade`")))
+            return CheckReport(**base, problems=tuple(problems))
+        if found != revision.HEAD:
+            problems.append(
+                Problem(
+                    SCHEMA,
+                    _("the database is at schema revision {found}, this dcmaint needs {head}: "
+                      "run `dcmaint db upgrade`").format(found=found, head=revision.HEAD),
+                )
+            )
+        with _snapshot(url, connection):
+            rows, head, chain = chain_problems(reader)
+            counts = queries.row_counts(reader)
+        return CheckReport(**base, audit_rows=rows, audit_head=head, counts=counts,
+                           problems=tuple(problems + chain))
