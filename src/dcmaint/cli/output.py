@@ -39,7 +39,9 @@ def _write(text: str) -> None:
 
 
 def as_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    """Indented for a person at a terminal, compact (and several times faster) in a pipe."""
+    indent = 2 if sys.stdout.isatty() else None
+    return json.dumps(data, ensure_ascii=False, indent=indent)
 
 
 def render_list(

@@ -7,7 +7,7 @@ documented in docs/json.md: add keys, never rename or remove them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ def _jsonable(value: Any) -> Any:
 @dataclass(frozen=True)
 class Record:
     def as_json(self) -> dict[str, Any]:
-        return {key: _jsonable(value) for key, value in asdict(self).items()}
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
 
 
 @dataclass(frozen=True)
