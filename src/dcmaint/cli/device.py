@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from dcmaint.cli.context import FormatOption, state
+from dcmaint.cli.device_import import import_command
 from dcmaint.domain.enums import DeviceKind, OutputFormat
 from dcmaint.i18n import _
 
@@ -92,6 +93,11 @@ def add(
     with state(ctx).write(ctx) as unit:
         added = devices.add(unit, device)
     render_one(added, fmt)
+
+
+app.command("import", help=_("Import devices from a customer's CSV or XLSX list (Chinese headers understood)."))(
+    import_command
+)
 
 
 @app.command("list", help=_("List devices, optionally filtered."))
