@@ -204,12 +204,16 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
             file=path.name, sheet=sheet_name, sheets=", ".join(workbook.sheetnames)))
     grid = [list(values) for values in worksheet.iter_rows(min_row=1, values_only=True)]
     # A cell merged down several rows (one 机房 for a block of devices) holds its
-    # value in the top cell only: give every row of a vertical merge that value.
+    # value in the top cell only: give it to every row of a vertical merge that
+    # has values of its own (a blank line inside the block stays blank).
     for merged in worksheet.merged_cells.ranges:
-        value = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
-        if merged.min_col == merged.max_col:
-            for row in range(merged.min_row, min(merged.max_row, len(grid)) + 1):
-                grid[row - 1][merged.min_col - 1] = value
+        if merged.min_col != merged.max_col or merged.min_row > len(grid):
+            continue
+        column = merged.min_col - 1
+        value = grid[merged.min_row - 1][column]
+        for row in grid[merged.min_row : merged.max_row]:
+            if any(cell is not None for cell in row):
+                row[column] = value
     return _table(path.name, worksheet.title, iter(enumerate(grid, start=1)))
 
 
