@@ -16,7 +16,7 @@ import typer  # noqa: E402
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E402  (typer vendors click)
 
 from dcmaint import __version__  # noqa: E402
-from dcmaint.cli import audit, config, db, device, plugin, site, staff  # noqa: E402
+from dcmaint.cli import audit, config, db, demo, device, plugin, site, staff  # noqa: E402
 from dcmaint.cli import framework_text  # noqa: E402
 from dcmaint.cli.context import AppState  # noqa: E402
 from dcmaint.errors import EXIT_FAILURE, EXIT_USAGE, DcmaintError  # noqa: E402
@@ -38,6 +38,7 @@ app = typer.Typer(
 )
 
 app.command("init", help=_("Create the dcmaint home, a commented config file and the database."))(config.init)
+app.command("demo", help=_("Walk through dcmaint on a throw-away machine room (nothing else is touched)."))(demo.demo)
 app.add_typer(config.app, name="config", help=_("Show and change the configuration file."))
 app.add_typer(site.app, name="site", help=_("Sites: a customer's machine room under one contract."))
 app.add_typer(device.app, name="device", help=_("Devices: the register of covered and uncovered equipment."))
