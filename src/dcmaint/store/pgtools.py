@@ -23,7 +23,7 @@ from dcmaint.i18n import _
 from dcmaint.store.urls import DatabaseUrl
 
 _SEARCH_PATH = re.compile(r"(?:^|\s)(?:-c\s*|--)search_path\s*=\s*(\S+)")
-_TABLE_ENTRY = re.compile(r"^\d+;\s+\d+\s+\d+\s+TABLE\s+(\S+)\s+(\S+)\s")
+_TABLE_ENTRY = re.compile(r"^\d+;\s+\d+\s+\d+\s+TABLE\s+(?!DATA\s)(\S+)\s+(\S+)\s")
 
 MAGIC = b"PGDMP"  # the first bytes of every custom-format dump
 
