@@ -48,17 +48,6 @@ def devices(cli) -> dict[str, dict]:
     return {d["name"]: d for d in cli.ok("device", "list", "--format", "json").json()}
 
 
-@pytest.fixture(autouse=True)
-def _command_wired():
-    """TEMPORARY until cli/device.py registers the command."""
-    from dcmaint.cli import device
-
-    if not any(c.name == "import" for c in device.app.registered_commands):
-        from dcmaint.cli.device_import import import_command
-
-        device.app.command("import")(import_command)
-
-
 @pytest.fixture
 def hq(cli):
     cli.ok("site", "add", "hq", "--customer", "某银行")
@@ -233,6 +222,14 @@ def test_mapping_file_adds_headers_and_kinds(hq, tmp_path):
     assert devices(hq)["p01"]["kind"] == "server"
 
 
+def test_mapping_file_overrides_a_builtin_header(hq, tmp_path):
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[columns]\n"位置" = "room"\n', encoding="utf-8")
+    path = write_csv(tmp_path / "m.csv", [["设备名称", "设备类型", "位置"], ["ups01", "UPS", "配电室"]])
+    hq.ok("device", "import", path, "--site", "hq", "--mapping", mapping)
+    assert (devices(hq)["ups01"]["room"], devices(hq)["ups01"]["rack_unit"]) == ("配电室", None)
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -256,6 +253,7 @@ def test_bad_mapping_file_is_one_line(hq, tmp_path, text, expected):
         ([["设备名称", "品牌"], ["srv01", "HPE"]], "hq", "kind"),
         ([["设备名称", "设备类型"], ["srv01", "服务器"]], None, "--site"),
         ([["名称", "主机名", "类型"], ["a", "b", "ups"]], "hq", "'名称' and '主机名' both map to name"),
+        ([["设备名称", "设备类型", "", ""], ["a", "ups", "", "x"]], "hq", "column D (no header)"),
     ],
 )
 def test_header_problems_are_one_line(hq, db_url, tmp_path, rows, site, expected):

@@ -268,7 +268,10 @@ def prepare(
     sheet: Sheet, mapping: ColumnMapping, site: str | None = None, ignore_unknown_columns: bool = False
 ) -> ImportPlan:
     """Map the header and validate every row; file-level faults raise, row-level ones are collected."""
-    columns = resolve_columns(sheet.header.cells, mapping, site_given=site is not None)
+    try:
+        columns = resolve_columns(sheet.header.cells, mapping, site_given=site is not None)
+    except UsageError as error:
+        raise UsageError(_("{file}: {problem}").format(file=sheet.source, problem=error)) from None
     unknown = list(columns.unknown)
     for position, header in enumerate(sheet.header.cells):
         if header is None and any(len(r.cells) > position and r.cells[position] for r in sheet.rows):
