@@ -1,0 +1,71 @@
+"""The driver plugin contract.
+
+What a vendor needs to write a driver is importable from here::
+
+    from dcmaint.drivers import (
+        hookimpl, ServerDriver, Target, DeviceReport, DeviceIdentity, Component,
+        ComponentKind, Health, PartIdentity, Sensor, Unreachable, AuthFailed,
+    )
+
+The core's side (discovery, polling) lives in :mod:`dcmaint.drivers.manager`,
+:mod:`dcmaint.drivers.runner` and :mod:`dcmaint.drivers.plan`; they are
+imported lazily so that a plugin importing this package does not pay for
+entry-point scanning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dcmaint.domain.enums import DeviceKind
+from dcmaint.drivers.base import (
+    CoolingDriver,
+    Driver,
+    HypervisorDriver,
+    NetworkDriver,
+    ServerDriver,
+    StorageDriver,
+    SyncDriver,
+    UpsDriver,
+)
+from dcmaint.drivers.errors import (
+    AuthFailed,
+    DriverError,
+    ErrorKind,
+    NotSupported,
+    ProtocolError,
+    TimedOut,
+    Unreachable,
+)
+from dcmaint.drivers.health import ComponentKind, Health
+from dcmaint.drivers.hookspecs import hookimpl
+from dcmaint.drivers.model import Alarm, Component, LogEvent, PartIdentity, Sensor, Thresholds
+from dcmaint.drivers.report import ArchiveSnapshot, DeviceIdentity, DeviceReport
+from dcmaint.drivers.target import Target, TlsSettings, target_from_device
+
+_LAZY = {
+    "DriverManager": "dcmaint.drivers.manager",
+    "PollJob": "dcmaint.drivers.runner",
+    "poll_all": "dcmaint.drivers.runner",
+    "run_jobs": "dcmaint.drivers.runner",
+    "PollResult": "dcmaint.drivers.result",
+    "plan_polls": "dcmaint.drivers.plan",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dcmaint.drivers' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [
+    "Alarm", "ArchiveSnapshot", "AuthFailed", "Component", "ComponentKind", "CoolingDriver", "DeviceIdentity",
+    "DeviceKind", "DeviceReport", "Driver", "DriverError", "ErrorKind", "Health", "HypervisorDriver", "LogEvent",
+    "NetworkDriver", "NotSupported", "PartIdentity", "ProtocolError", "Sensor", "ServerDriver", "StorageDriver",
+    "SyncDriver", "Target", "Thresholds", "TimedOut", "TlsSettings", "Unreachable", "UpsDriver", "hookimpl",
+    "target_from_device", *_LAZY,
+]

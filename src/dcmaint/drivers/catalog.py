@@ -1,0 +1,90 @@
+"""What the manager knows about each loaded driver and each plugin that failed.
+
+These are the records ``dcmaint plugin list`` prints; their ``as_json`` keys
+are a public contract documented in docs/plugins.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dcmaint.domain.enums import DeviceKind
+from dcmaint.domain.records import Record
+
+if TYPE_CHECKING:
+    from dcmaint.drivers.base import Driver
+
+IN_PROCESS = "in-process"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a plugin came from: its entry-point name and the distribution that declares it.
+
+    >>> Origin("acme", "dcmaint-acme", "1.2.0").label
+    'dcmaint-acme 1.2.0'
+    >>> Origin("tests", IN_PROCESS, None).label
+    'in-process'
+    """
+
+    plugin: str
+    package: str
+    package_version: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.package} {self.package_version}" if self.package_version else self.package
+
+
+@dataclass(frozen=True)
+class DriverInfo(Record):
+    """One usable driver: its declaration, its origin and its class."""
+
+    name: str
+    version: str
+    kinds: tuple[DeviceKind, ...]
+    capabilities: tuple[str, ...]
+    origin: Origin
+    driver_class: type[Driver]
+
+    def create(self) -> Driver:
+        """A fresh instance for one run."""
+        return self.driver_class()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "kinds": [kind.value for kind in self.kinds],
+            "capabilities": list(self.capabilities),
+            "plugin": self.origin.plugin,
+            "package": self.origin.package,
+            "package_version": self.origin.package_version,
+            "class": f"{self.driver_class.__module__}.{self.driver_class.__qualname__}",
+        }
+
+
+@dataclass(frozen=True)
+class PluginFailure(Record):
+    """A plugin, or one driver of it, that was skipped, and why.
+
+    ``stage`` says where it failed: ``import`` (the module raised),
+    ``timeout`` (its import or hook did not finish in time), ``register``
+    (pluggy refused its hooks), ``hook`` (``dcmaint_register_drivers``
+    raised), ``driver`` (it registered something that is not a valid driver),
+    ``duplicate`` (the driver name is taken by an earlier plugin).
+    """
+
+    origin: Origin
+    stage: str
+    error: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "plugin": self.origin.plugin,
+            "package": self.origin.package,
+            "package_version": self.origin.package_version,
+            "stage": self.stage,
+            "error": self.error,
+        }

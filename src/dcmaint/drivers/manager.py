@@ -1,0 +1,252 @@
+"""Finding, loading and checking driver plugins.
+
+Each entry point of the group ``dcmaint.drivers`` is loaded by us, one at a
+time, in a daemon thread with a deadline, so that a plugin that fails to
+import, raises in its hook, or hangs on import is named in one warning and
+skipped while every other plugin works (pluggy's
+``load_setuptools_entrypoints`` would let the first broken plugin stop the
+program). Under strict loading the first such failure is an error instead.
+
+The core asks this class, never ``pm.hook``, for anything a plugin provides:
+one typed method per hook.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from importlib.metadata import EntryPoint
+from typing import TYPE_CHECKING
+
+import pluggy
+
+from dcmaint.config import PluginSettings
+from dcmaint.domain.enums import DeviceKind
+from dcmaint.domain.parse import NAME_PATTERN
+from dcmaint.drivers import hookspecs
+from dcmaint.drivers.base import Driver
+from dcmaint.drivers.catalog import IN_PROCESS, DriverInfo, Origin, PluginFailure
+from dcmaint.drivers.errors import PluginLoadError, UnknownDriver
+from dcmaint.drivers.threads import call_with_timeout
+from dcmaint.i18n import _
+from dcmaint.secrets import redact
+
+if TYPE_CHECKING:
+    from importlib.metadata import Distribution
+
+DEFAULT_LOAD_TIMEOUT = 10.0
+
+log = logging.getLogger("dcmaint.drivers")
+
+
+def describe(error: BaseException) -> str:
+    """An exception as one redacted line: ``Type: first line of the message``."""
+    text = str(error).strip().splitlines()
+    return redact(f"{type(error).__name__}: {text[0]}" if text else type(error).__name__)
+
+
+def _origin(entry_point: EntryPoint) -> Origin:
+    dist: Distribution | None = getattr(entry_point, "dist", None)
+    if dist is None:
+        return Origin(entry_point.name, entry_point.module, None)
+    return Origin(entry_point.name, dist.name, dist.version)
+
+
+class DriverManager:
+    """The drivers this process can use.
+
+    :param settings: allow-list, deny-list and strictness (``config.plugins``)
+    :param entry_points: True to discover installed plugins, False for none
+        (tests: only what is registered in-process), or the entry points to use
+    :param load_timeout: seconds one plugin's import, or its hook, may take
+    :param warn: receives each one-line warning; defaults to the ``dcmaint.drivers`` logger
+    """
+
+    def __init__(
+        self,
+        settings: PluginSettings | None = None,
+        *,
+        entry_points: bool | Iterable[EntryPoint] = True,
+        load_timeout: float = DEFAULT_LOAD_TIMEOUT,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        self._settings = settings or PluginSettings()
+        self._entry_points = entry_points
+        self._load_timeout = load_timeout
+        self._warn = warn or log.warning
+        self._pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self._pm.add_hookspecs(hookspecs)
+        self._drivers: dict[str, DriverInfo] = {}
+        self._failures: list[PluginFailure] = []
+        self._loaded = False
+
+    # -- discovery -------------------------------------------------------
+
+    def load(self) -> DriverManager:
+        """Load the installed plugins once; later calls do nothing. Returns self."""
+        if self._loaded:
+            return self
+        self._loaded = True
+        for entry_point in self._discover():
+            origin = _origin(entry_point)
+            if self._wanted(origin):
+                self._load_entry_point(entry_point, origin)
+            else:
+                log.info("plugin %s (%s) not loaded: excluded by the plugin settings", origin.plugin, origin.label)
+        return self
+
+    def _discover(self) -> list[EntryPoint]:
+        if self._entry_points is False:
+            return []
+        if self._entry_points is True:
+            from importlib.metadata import entry_points
+
+            found: Iterable[EntryPoint] = entry_points(group=hookspecs.ENTRY_POINT_GROUP)
+        else:
+            found = self._entry_points
+        return sorted(found, key=lambda ep: (ep.name, _origin(ep).package))
+
+    def _wanted(self, origin: Origin) -> bool:
+        names = {origin.plugin, origin.package}
+        if self._settings.load is not None and not names & set(self._settings.load):
+            return False
+        return not names & set(self._settings.disable)
+
+    def _load_entry_point(self, entry_point: EntryPoint, origin: Origin) -> None:
+        try:
+            plugin = call_with_timeout(entry_point.load, self._load_timeout, name=f"dcmaint-load-{origin.plugin}")
+        except TimeoutError:
+            self._fail(origin, "timeout", _("import did not finish within {seconds:g} s").format(
+                seconds=self._load_timeout))
+            return
+        except (Exception, SystemExit) as error:  # a plugin's import may raise anything
+            self._fail(origin, "import", describe(error))
+            return
+        self._add_plugin(plugin, origin)
+
+    # -- in-process registration (tests, embedding) -----------------------
+
+    def register_plugin(self, plugin: object, name: str | None = None) -> None:
+        """Register a plugin object or module directly, as if installed; not subject to allow/deny lists."""
+        plugin_name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        self._add_plugin(plugin, Origin(plugin_name, IN_PROCESS, None))
+
+    def register_driver(self, driver_class: type[Driver]) -> None:
+        """Register one driver class directly (tests, embedding)."""
+        self._accept(driver_class, Origin(getattr(driver_class, "__module__", IN_PROCESS), IN_PROCESS, None))
+
+    # -- hooks: one typed method each -------------------------------------
+
+    def call_register_drivers(self, plugin: object) -> list[type[Driver]]:
+        """Run ``plugin``'s ``dcmaint_register_drivers`` and return the classes it registered."""
+        collected: list[type[Driver]] = []
+        others = [other for other in self._pm.get_plugins() if other is not plugin]
+        caller = self._pm.subset_hook_caller("dcmaint_register_drivers", remove_plugins=others)
+        caller(register=collected.append)
+        return collected
+
+    # -- what the core asks -------------------------------------------------
+
+    def drivers(self) -> tuple[DriverInfo, ...]:
+        """Every usable driver, sorted by name."""
+        self.load()
+        return tuple(self._drivers[name] for name in sorted(self._drivers))
+
+    def failures(self) -> tuple[PluginFailure, ...]:
+        """Every plugin or driver that was skipped, in the order it happened."""
+        self.load()
+        return tuple(self._failures)
+
+    def get(self, name: str) -> DriverInfo:
+        """The driver called ``name``; UnknownDriver (a usage error) naming the known ones otherwise."""
+        self.load()
+        try:
+            return self._drivers[name]
+        except KeyError:
+            known = ", ".join(sorted(self._drivers)) or _("none installed")
+            raise UnknownDriver(
+                _("unknown driver {name!r} (known drivers: {known})").format(name=name, known=known)
+            ) from None
+
+    def for_kind(self, kind: DeviceKind | str) -> tuple[DriverInfo, ...]:
+        """Drivers that declare they serve ``kind``."""
+        wanted = DeviceKind(kind)
+        return tuple(info for info in self.drivers() if wanted in info.kinds)
+
+    # -- internals --------------------------------------------------------
+
+    def _add_plugin(self, plugin: object, origin: Origin) -> None:
+        try:
+            self._pm.register(plugin, name=origin.plugin)
+            self._pm.check_pending()
+        except Exception as error:  # noqa: BLE001 - pluggy validation errors, name clashes
+            self._unregister(plugin)
+            self._fail(origin, "register", describe(error))
+            return
+        try:
+            classes = call_with_timeout(
+                lambda: self.call_register_drivers(plugin), self._load_timeout, name=f"dcmaint-hook-{origin.plugin}"
+            )
+        except TimeoutError:
+            self._unregister(plugin)
+            self._fail(origin, "timeout", _("dcmaint_register_drivers did not return within {seconds:g} s").format(
+                seconds=self._load_timeout))
+            return
+        except (Exception, SystemExit) as error:
+            self._unregister(plugin)
+            self._fail(origin, "hook", describe(error))
+            return
+        for driver_class in classes:
+            self._accept(driver_class, origin)
+
+    def _unregister(self, plugin: object) -> None:
+        if self._pm.is_registered(plugin):
+            self._pm.unregister(plugin)
+
+    def _accept(self, driver_class: object, origin: Origin) -> None:
+        problem = declaration_problem(driver_class)
+        if problem is not None:
+            self._fail(origin, "driver", problem)
+            return
+        assert isinstance(driver_class, type) and issubclass(driver_class, Driver)
+        earlier = self._drivers.get(driver_class.name)
+        if earlier is not None:
+            self._fail(origin, "duplicate", _("driver {name!r} refused: {earlier} already provides it").format(
+                name=driver_class.name, earlier=earlier.origin.label))
+            return
+        self._drivers[driver_class.name] = DriverInfo(
+            name=driver_class.name,
+            version=driver_class.version,
+            kinds=tuple(DeviceKind(kind) for kind in driver_class.kinds),
+            capabilities=driver_class.capabilities(),
+            origin=origin,
+            driver_class=driver_class,
+        )
+
+    def _fail(self, origin: Origin, stage: str, error: str) -> None:
+        failure = PluginFailure(origin, stage, error)
+        self._failures.append(failure)
+        line = _("plugin {plugin!r} ({package}) skipped: {error}").format(
+            plugin=origin.plugin, package=origin.label, error=error)
+        if self._settings.strict:
+            raise PluginLoadError(line + " " + _("(strict plugin loading is on)"))
+        self._warn(line)
+
+
+def declaration_problem(driver_class: object) -> str | None:
+    """Why ``driver_class`` cannot be used as a driver, or None when it can."""
+    if not (isinstance(driver_class, type) and issubclass(driver_class, Driver)):
+        return _("registered {value!r}, which is not a Driver subclass").format(value=driver_class)
+    name = driver_class.name
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        return _("driver class {cls} has no valid name (letters, digits, '.', '-', '_')").format(
+            cls=driver_class.__qualname__)
+    if not isinstance(driver_class.version, str) or not driver_class.version.strip():
+        return _("driver {name!r} declares no version").format(name=name)
+    kinds = driver_class.kinds
+    if isinstance(kinds, str) or not kinds or not all(kind in DeviceKind._value2member_map_ for kind in kinds):
+        return _("driver {name!r} must declare its device kinds, a tuple of: {choices}").format(
+            name=name, choices=", ".join(DeviceKind))
+    if "poll" not in driver_class.capabilities():
+        return _("driver {name!r} does not implement poll").format(name=name)
+    return None

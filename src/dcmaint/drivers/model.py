@@ -1,0 +1,197 @@
+"""The parts of a device report: what is fitted, what it measures, what it complains about.
+
+Every type here is a frozen dataclass so that a report, once returned by a
+driver, cannot change on its way to the store. Strings given for enum fields
+are converted (``health="ok"`` works) and a bad value fails at construction,
+inside the driver, where the runner charges it to that one device.
+The JSON form of each type is its fields in declaration order (see
+:func:`dcmaint.drivers.plain.plain`); docs/plugins.md lists the keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dcmaint.drivers.health import ComponentKind, Health
+from dcmaint.drivers.plain import frozen_mapping, parse_time, plain
+
+
+def _set(obj: object, name: str, value: Any) -> None:
+    object.__setattr__(obj, name, value)
+
+
+class _Plain:
+    def as_json(self) -> dict[str, Any]:
+        """Plain JSON data with stable keys (the field names, in order)."""
+        return plain(self)
+
+
+@dataclass(frozen=True)
+class PartIdentity(_Plain):
+    """What the spare depot needs to match a replacement part. Every field is optional.
+
+    ``part_number`` is the manufacturer's; ``spare_part_number`` is the
+    orderable FRU/spare number when the vendor uses a different one.
+    Capacities are in bytes, clock speeds in MHz, link speeds in Mbit/s.
+
+    >>> PartIdentity(manufacturer="Seagate", model="ST1200MM0009", part_number="781518-B21",
+    ...              spare_part_number="782669-001", serial="W3C0ABCD", capacity_bytes=1_200_000_000_000,
+    ...              rpm=10000, firmware="HPD4").capacity_bytes
+    1200000000000
+    """
+
+    manufacturer: str | None = None
+    model: str | None = None
+    part_number: str | None = None
+    spare_part_number: str | None = None
+    serial: str | None = None
+    firmware: str | None = None
+    capacity_bytes: int | None = None
+    speed_mhz: int | None = None
+    link_mbps: int | None = None
+    rpm: int | None = None
+    attributes: Mapping[str, str] = field(default_factory=dict)  # e.g. {"interface": "SAS", "form_factor": "2.5"}
+
+    def __post_init__(self) -> None:
+        _set(self, "attributes", frozen_mapping(self.attributes))
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PartIdentity:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Component(_Plain):
+    """One replaceable or monitored part, at a location a technician can find.
+
+    ``location`` is the label on the hardware or in the vendor's tool
+    ("Bay 3", "PSU 2", "DIMM A1", "Shelf 1 Slot 12"). ``reason`` is required
+    for faults: it is what the ticket will say.
+
+    >>> disk = Component(ComponentKind.DISK, "Bay 3", Health.CRITICAL, reason="predictive failure",
+    ...                  name="1.2 TB SAS HDD", part=PartIdentity(model="ST1200MM0009", serial="W3C0ABCD"))
+    >>> disk.is_fault, disk.as_json()["health"]
+    (True, 'critical')
+    >>> Component("fan", "Fan 1", "ok").kind
+    <ComponentKind.FAN: 'fan'>
+    """
+
+    kind: ComponentKind
+    location: str
+    health: Health
+    reason: str | None = None
+    name: str | None = None
+    part: PartIdentity | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "kind", ComponentKind(self.kind))
+        _set(self, "health", Health(self.health))
+
+    @property
+    def is_fault(self) -> bool:
+        return self.health.is_fault
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Component:
+        part = data.get("part")
+        return cls(**{**data, "part": PartIdentity.from_json(part) if part is not None else None})
+
+
+@dataclass(frozen=True)
+class Thresholds(_Plain):
+    """The limits a device judges a sensor by, in the sensor's unit; None where it has none.
+
+    >>> Thresholds(upper_warning=35.0, upper_critical=40.0).judge(37.5)
+    <Health.WARNING: 'warning'>
+    """
+
+    lower_critical: float | None = None
+    lower_warning: float | None = None
+    upper_warning: float | None = None
+    upper_critical: float | None = None
+
+    def judge(self, value: float | None) -> Health:
+        """Health of ``value`` against these limits (for devices that report values but no state)."""
+        if value is None:
+            return Health.UNKNOWN
+        if (self.upper_critical is not None and value >= self.upper_critical) or (
+            self.lower_critical is not None and value <= self.lower_critical
+        ):
+            return Health.CRITICAL
+        if (self.upper_warning is not None and value >= self.upper_warning) or (
+            self.lower_warning is not None and value <= self.lower_warning
+        ):
+            return Health.WARNING
+        return Health.OK
+
+
+@dataclass(frozen=True)
+class Sensor(_Plain):
+    """A measured value. Units: "Cel", "V", "A", "W", "VA", "Hz", "RPM", "%", "%RH", "Pa", "m3/h", "s".
+
+    >>> Sensor("Inlet Temp", 24.0, "Cel", Health.OK, Thresholds(upper_warning=38.0, upper_critical=42.0)).health
+    <Health.OK: 'ok'>
+    """
+
+    name: str
+    value: float | None
+    unit: str
+    health: Health
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    location: str | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "health", Health(self.health))
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Sensor:
+        return cls(**{**data, "thresholds": Thresholds(**data.get("thresholds") or {})})
+
+
+@dataclass(frozen=True)
+class Alarm(_Plain):
+    """A condition the device itself says is active now. ``severity`` counts toward the device status.
+
+    >>> Alarm("On battery: input power failure", Health.CRITICAL, code="UPS.ONBATT", source="Input").severity
+    <Health.CRITICAL: 'critical'>
+    """
+
+    message: str
+    severity: Health
+    code: str | None = None
+    source: str | None = None
+    raised_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "severity", Health(self.severity))
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Alarm:
+        return cls(**{**data, "raised_at": parse_time(data.get("raised_at"))})
+
+
+@dataclass(frozen=True)
+class LogEvent(_Plain):
+    """An entry of the device's own log. ``severity`` ok means informational; events never set the status.
+
+    >>> from datetime import timezone
+    >>> LogEvent(datetime(2024, 5, 1, 3, 12, tzinfo=timezone.utc), "Drive 3 predictive failure",
+    ...          Health.WARNING, code="SEL-0x0d").as_json()["at"]
+    '2024-05-01T03:12:00+00:00'
+    """
+
+    at: datetime | None
+    message: str
+    severity: Health = Health.OK
+    code: str | None = None
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, "severity", Health(self.severity))
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LogEvent:
+        return cls(**{**data, "at": parse_time(data.get("at"))})

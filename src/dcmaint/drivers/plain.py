@@ -1,0 +1,55 @@
+"""Conversion between report objects and plain JSON values, in one place.
+
+Reports are printed with ``--format json``, stored, and compared months later
+(archive diffs), so their JSON form must be plain (dict, list, str, int,
+float, bool, None), finite, and keyed the same way every time. Everything that
+turns a report into JSON goes through :func:`plain`; it refuses what JSON
+cannot carry instead of guessing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+
+def plain(value: Any, where: str = "$") -> Any:
+    """``value`` as plain JSON data; TypeError naming the path of anything that is not."""
+    if isinstance(value, Enum):  # before str: a StrEnum is a str, but JSON wants its plain value
+        return plain(value.value, where)
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise TypeError(f"{where}: {value!r} cannot be stored as JSON")
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {field.name: plain(getattr(value, field.name), f"{where}.{field.name}") for field in fields(value)}
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where}: key {key!r} is not a string")
+            out[key] = plain(item, f"{where}.{key}")
+        return out
+    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        return [plain(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    raise TypeError(f"{where}: {type(value).__name__} is not a JSON value")
+
+
+def frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """A read-only copy, so a frozen report cannot be changed through its mappings."""
+    return MappingProxyType(dict(value or {}))
+
+
+def parse_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text is not None else None

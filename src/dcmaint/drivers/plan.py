@@ -1,0 +1,70 @@
+"""Turning registered devices into poll jobs, and the ones that cannot be polled into results.
+
+A device with no driver, an unknown driver, a driver that does not serve its
+kind, or a credential reference that cannot be resolved is not an error of
+the run: it is that device's result (``not_configured``), reported next to the
+others, so a health run over a whole site always covers every device.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dcmaint.domain.enums import DeviceKind
+from dcmaint.domain.records import Device
+from dcmaint.drivers.base import Driver
+from dcmaint.drivers.errors import ErrorKind
+from dcmaint.drivers.manager import DriverManager, describe
+from dcmaint.drivers.result import PollResult
+from dcmaint.drivers.runner import DEFAULT_TIMEOUT, PollJob
+from dcmaint.drivers.target import target_from_device
+from dcmaint.errors import DcmaintError
+from dcmaint.i18n import _
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The jobs to run, and the devices already settled without polling (not configured, driver crashed)."""
+
+    jobs: tuple[PollJob, ...]
+    settled: tuple[PollResult, ...]
+
+
+def plan_polls(devices: Iterable[Device], manager: DriverManager, *, timeout: float = DEFAULT_TIMEOUT) -> Plan:
+    """One job per pollable device; one driver instance per driver name, shared by its jobs."""
+    instances: dict[str, Driver] = {}
+    jobs: list[PollJob] = []
+    settled: list[PollResult] = []
+    for device in devices:
+        driver_name = device.driver or ""
+
+        def refuse(message: str, kind: ErrorKind = ErrorKind.NOT_CONFIGURED, device: Device = device,
+                   driver_name: str = driver_name) -> None:
+            settled.append(PollResult.failed(device.name, driver_name, kind, message, site=device.site))
+
+        if not device.driver:
+            refuse(_("no driver set (dcmaint device edit {name} --driver NAME)").format(name=device.name))
+            continue
+        try:
+            info = manager.get(device.driver)
+        except DcmaintError as error:
+            refuse(str(error))
+            continue
+        if DeviceKind(device.kind) not in info.kinds:
+            refuse(_("driver {driver!r} does not serve {kind} devices (it serves: {kinds})").format(
+                driver=info.name, kind=device.kind, kinds=", ".join(info.kinds)))
+            continue
+        try:
+            target = target_from_device(device, timeout=timeout)
+        except DcmaintError as error:
+            refuse(str(error))
+            continue
+        if info.name not in instances:
+            try:
+                instances[info.name] = info.create()
+            except Exception as error:  # noqa: BLE001 - a driver's constructor is plugin code
+                refuse(_("driver crashed: {error}").format(error=describe(error)), ErrorKind.CRASHED)
+                continue
+        jobs.append(PollJob(target, instances[info.name]))
+    return Plan(tuple(jobs), tuple(settled))

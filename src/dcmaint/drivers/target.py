@@ -1,0 +1,96 @@
+"""What a driver is given: one device to poll, with its credential already resolved.
+
+Drivers never see the register or the credential reference; the core turns a
+:class:`~dcmaint.domain.records.Device` into a :class:`Target` through
+:func:`target_from_device`, which resolves the reference with
+:func:`dcmaint.secrets.resolve` (the only resolver) so that the value is also
+known to :func:`dcmaint.secrets.redact`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dcmaint.domain.enums import DeviceKind
+from dcmaint.domain.records import Device
+from dcmaint.drivers.plain import frozen_mapping
+from dcmaint.secrets import Secret, resolve
+
+
+@dataclass(frozen=True)
+class TlsSettings:
+    """How to trust the endpoint's certificate.
+
+    ``verify`` False accepts any certificate (the register's ``--insecure``);
+    ``ca_file`` is a CA bundle to verify against; ``fingerprint`` is the
+    certificate's SHA-256 as upper-case colon pairs: pin it when given.
+
+    >>> TlsSettings().verify
+    True
+    """
+
+    verify: bool = True
+    ca_file: Path | None = None
+    fingerprint: str | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One device as a driver sees it. ``repr`` never shows the credential.
+
+    ``timeout`` is the seconds the runner allows this poll; a driver should
+    set its own network timeouts below it so that it can raise
+    :class:`~dcmaint.drivers.errors.TimedOut` with a useful message.
+    ``options`` carries driver-specific settings as strings.
+
+    >>> from dcmaint.secrets import Secret
+    >>> target = Target("bmc-01", DeviceKind.SERVER, "redfish://10.0.0.5", username="monitor",
+    ...                 credential=Secret("s3cret"))
+    >>> "s3cret" in repr(target)
+    False
+    >>> target.credential.reveal()
+    's3cret'
+    """
+
+    name: str
+    kind: DeviceKind
+    endpoint: str | None = None
+    username: str | None = None
+    credential: Secret | None = field(default=None, compare=False)
+    tls: TlsSettings = field(default_factory=TlsSettings)
+    timeout: float = 60.0
+    options: Mapping[str, str] = field(default_factory=dict)
+    site: str | None = None
+    driver: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", DeviceKind(self.kind))
+        object.__setattr__(self, "options", frozen_mapping(self.options))
+
+
+def target_from_device(
+    device: Device, *, timeout: float = 60.0, options: Mapping[str, str] | None = None
+) -> Target:
+    """The target for a registered device; raises SecretError when its credential cannot be resolved.
+
+    A device without a credential reference gets ``credential=None`` (SNMP
+    communities or anonymous read-only endpoints are the driver's business).
+    """
+    return Target(
+        name=device.name,
+        kind=DeviceKind(device.kind),
+        endpoint=device.endpoint,
+        username=device.username,
+        credential=resolve(device.credential) if device.credential else None,
+        tls=TlsSettings(
+            verify=device.tls_verify,
+            ca_file=Path(device.ca_file) if device.ca_file else None,
+            fingerprint=device.fingerprint,
+        ),
+        timeout=timeout,
+        options=options or {},
+        site=device.site,
+        driver=device.driver,
+    )

@@ -1,0 +1,145 @@
+"""The driver conformance kit: the same contract tests for every driver, fed with its own recorded data.
+
+A vendor subclasses :class:`BaseDriverConformance` in their test suite, names
+the driver class, and lists :class:`ConformanceCase` objects, each a target
+plus what the poll should produce. The recorded device answers are the
+vendor's business: typically ``make_driver`` builds the driver with a fake
+transport that replays files, or the target's ``options`` point at them.
+
+Every case runs every check as its own test, so a failure names the case and
+the rule it broke.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from dcmaint.drivers.base import Driver
+from dcmaint.drivers.errors import CONTRACT_ERRORS, DriverError, ErrorKind
+from dcmaint.drivers.health import Health
+from dcmaint.drivers.manager import declaration_problem
+from dcmaint.drivers.report import DeviceReport
+from dcmaint.drivers.target import Target
+from dcmaint.testing.checks import report_problems
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What one case should produce; None means "not checked".
+
+    ``error`` expects the poll to raise that contract error instead of
+    returning a report; ``faults`` lists the locations of the components that
+    must be reported as faults (order does not matter).
+    """
+
+    status: Health | None = None
+    error: ErrorKind | None = None
+    faults: tuple[str, ...] | None = None
+    serial: str | None = None
+
+
+@dataclass(frozen=True)
+class ConformanceCase:
+    """One recorded device: an id for test names, the target to poll, and the expectation."""
+
+    id: str
+    target: Target
+    expect: Expectation = field(default_factory=Expectation)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one poll did: a report or an exception, and what it wrote to stdout."""
+
+    report: Any
+    error: BaseException | None
+    stdout: str
+
+
+class BaseDriverConformance:
+    """Subclass as ``class TestMyDriver(BaseDriverConformance)`` and set ``driver_class`` and ``cases``."""
+
+    #: The driver under test.
+    driver_class: ClassVar[type[Driver]]
+    #: Seconds one recorded poll may take before the kit calls it hung.
+    poll_timeout: ClassVar[float] = 30.0
+
+    def cases(self) -> Iterable[ConformanceCase]:
+        """The recorded devices to poll. Override; return at least one case."""
+        raise NotImplementedError("list the recorded cases: override cases()")
+
+    def make_driver(self, case: ConformanceCase) -> Driver:
+        """The driver instance for ``case``; override to inject a replaying transport."""
+        return self.driver_class()
+
+    def pytest_generate_tests(self, metafunc: Any) -> None:
+        if "conformance_case" in metafunc.fixturenames:
+            cases = list(self.cases())
+            metafunc.parametrize("conformance_case", cases, ids=[case.id for case in cases])
+
+    def poll(self, case: ConformanceCase) -> Outcome:
+        """Run one poll the way the runner would, capturing stdout and any exception."""
+        driver = self.make_driver(case)
+        stdout = io.StringIO()
+        report: Any = None
+        error: BaseException | None = None
+        with contextlib.redirect_stdout(stdout):
+            try:
+                report = asyncio.run(asyncio.wait_for(driver.poll(case.target), self.poll_timeout))
+            except asyncio.TimeoutError:
+                error = AssertionError(f"poll did not return within {self.poll_timeout:g} s")
+            except Exception as exc:  # noqa: BLE001 - judged by the tests below
+                error = exc
+        return Outcome(report, error, stdout.getvalue())
+
+    # -- the checks --------------------------------------------------------
+
+    def test_declares_itself(self) -> None:
+        """The class has a valid name, a version, device kinds, and implements poll."""
+        problem = declaration_problem(self.driver_class)
+        assert problem is None, problem
+
+    def test_has_cases(self) -> None:
+        assert list(self.cases()), "cases() returned no recorded devices"
+
+    def test_raises_only_contract_errors(self, conformance_case: ConformanceCase) -> None:
+        outcome = self.poll(conformance_case)
+        if outcome.error is not None:
+            assert isinstance(outcome.error, CONTRACT_ERRORS), (
+                f"poll raised {type(outcome.error).__name__}: {outcome.error} - drivers may raise only "
+                f"{', '.join(cls.__name__ for cls in CONTRACT_ERRORS)}"
+            )
+
+    def test_returns_a_conforming_report(self, conformance_case: ConformanceCase) -> None:
+        outcome = self.poll(conformance_case)
+        if isinstance(outcome.error, DriverError) and conformance_case.expect.error is not None:
+            return  # an expected failure: checked by test_meets_expectation
+        assert outcome.error is None, f"poll raised {type(outcome.error).__name__}: {outcome.error}"
+        problems = report_problems(outcome.report)
+        assert not problems, "the report breaks the contract:\n  " + "\n  ".join(problems)
+
+    def test_does_not_print(self, conformance_case: ConformanceCase) -> None:
+        outcome = self.poll(conformance_case)
+        assert outcome.stdout == "", f"poll wrote to stdout: {outcome.stdout[:200]!r}"
+
+    def test_meets_expectation(self, conformance_case: ConformanceCase) -> None:
+        expect = conformance_case.expect
+        outcome = self.poll(conformance_case)
+        if expect.error is not None:
+            kind = outcome.error.kind if isinstance(outcome.error, DriverError) else None
+            assert kind == expect.error, f"expected a {expect.error.value} error, got {outcome.error!r}"
+            return
+        assert isinstance(outcome.report, DeviceReport), f"poll failed: {outcome.error!r}"
+        report = outcome.report
+        if expect.status is not None:
+            assert report.status == expect.status, f"status {report.status.value}, expected {expect.status.value}"
+        if expect.faults is not None:
+            found = sorted(component.location for component in report.faults())
+            assert found == sorted(expect.faults), f"faults at {found}, expected {sorted(expect.faults)}"
+        if expect.serial is not None:
+            assert report.identity.serial == expect.serial, f"serial {report.identity.serial!r}"
