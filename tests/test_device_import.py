@@ -151,12 +151,14 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_is_named(hq, db_url, tmp_
 
 
 def test_skip_bad_imports_the_good_rows_and_warns(hq, db_url, tmp_path):
-    rows = [HEADER, GOOD[0], ["2", "bad01", "toaster", "", "", "", "", "", "", "", ""], GOOD[1]]
+    rows = [HEADER, GOOD[0], ["2", "bad01", "toaster", "", "", "", "", "", "", "", ""], GOOD[1],
+            ["4", "long01", "服务器", "", "", "X" * 101, "", "", "", "", ""]]
     path = write_csv(tmp_path / "list.csv", rows)
     result = hq.ok("device", "import", path, "--site", "hq", "--skip-bad", "--format", "json")
     data = result.json()
-    assert (data["imported"], data["skipped"], data["dry_run"]) == (2, 1, False)
+    assert (data["imported"], data["skipped"], data["dry_run"]) == (2, 2, False)
     assert data["bad_rows"][0]["row"] == 3 and "'toaster'" in data["bad_rows"][0]["reason"]
+    assert data["bad_rows"][1]["row"] == 5 and "serial is longer than 100" in data["bad_rows"][1]["reason"]
     assert "warning" in result.err and "row 3" in result.err
     assert set(devices(hq)) == {"srv01", "san01"}
     assert counts(db_url)["devices"] == 2
@@ -254,6 +256,7 @@ def test_bad_mapping_file_is_one_line(hq, tmp_path, text, expected):
         ([["设备名称", "设备类型"], ["srv01", "服务器"]], None, "--site"),
         ([["名称", "主机名", "类型"], ["a", "b", "ups"]], "hq", "'名称' and '主机名' both map to name"),
         ([["设备名称", "设备类型", "", ""], ["a", "ups", "", "x"]], "hq", "column D (no header)"),
+        ([["设备名称", "设备类型"], ["a", "ups", "x"]], "hq", "column C (no header)"),
     ],
 )
 def test_header_problems_are_one_line(hq, db_url, tmp_path, rows, site, expected):

@@ -273,7 +273,9 @@ def prepare(
     except UsageError as error:
         raise UsageError(_("{file}: {problem}").format(file=sheet.source, problem=error)) from None
     unknown = list(columns.unknown)
-    for position, header in enumerate(sheet.header.cells):
+    width = max((len(r.cells) for r in sheet.rows), default=0)
+    for position in range(width):
+        header = sheet.header.cells[position] if position < len(sheet.header.cells) else None
         if header is None and any(len(r.cells) > position and r.cells[position] for r in sheet.rows):
             unknown.append(_("column {letter} (no header)").format(letter=column_letter(position)))
     if unknown and not ignore_unknown_columns:
