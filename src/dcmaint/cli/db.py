@@ -76,7 +76,9 @@ def _render_report(report: CheckReport, fmt: OutputFormat) -> None:
         _("schema revision"): _("{found} (this dcmaint needs {head})").format(
             found=report.revision or _("(none)"), head=report.expected_revision),
         _("audit rows"): report.audit_rows,
-        _("audit chain head"): report.audit_head if report.audit_head is not None else _("(none)"),
+        _("audit chain head"): _("{seq} (hash {digest}...)").format(
+            seq=report.audit_head, digest=(report.audit_head_hash or "")[:16])
+        if report.audit_head is not None else _("(none)"),
     }
     for name, n in report.counts.items():
         table[_("rows in {table}").format(table=name)] = n

@@ -53,6 +53,7 @@ class CheckReport:
     expected_revision: str
     audit_rows: int = 0
     audit_head: int | None = None
+    audit_head_hash: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
 
@@ -69,6 +70,7 @@ class CheckReport:
             "expected_revision": self.expected_revision,
             "audit_rows": self.audit_rows,
             "audit_head": self.audit_head,
+            "audit_head_hash": self.audit_head_hash,
             "counts": dict(self.counts),
             "problems": [p.as_json() for p in self.problems],
         }
@@ -131,8 +133,8 @@ def _chain_rows(reader: Reader, seen: list[int]) -> Iterator[tuple[audit.ChainFi
         last = rows[-1][0]
 
 
-def chain_problems(reader: Reader) -> tuple[int, int | None, list[Problem]]:
-    """Verify the hash chain; returns (rows read, head seq, problems). Call inside a snapshot."""
+def chain_problems(reader: Reader) -> tuple[int, tuple[int, str] | None, list[Problem]]:
+    """Verify the hash chain; returns (rows read, stored head, problems). Call inside a snapshot."""
     heads = reader.rows("SELECT seq, hash FROM audit_head ORDER BY id")
     head = (heads[0][0], heads[0][1]) if heads else None
     problems = []
@@ -141,7 +143,7 @@ def chain_problems(reader: Reader) -> tuple[int, int | None, list[Problem]]:
     seen = [0]
     found = audit.verify(_chain_rows(reader, seen), head)
     problems.extend(Problem(AUDIT, p.problem, p.seq) for p in found)
-    return seen[0], head[0] if head else None, problems
+    return seen[0], head, problems
 
 
 def storage_problems(reader: Reader) -> list[Problem]:
@@ -208,5 +210,6 @@ def _check(url: DatabaseUrl) -> CheckReport:
         with _snapshot(url, connection):
             rows, head, chain = chain_problems(reader)
             counts = queries.row_counts(reader)
-        return CheckReport(**base, audit_rows=rows, audit_head=head, counts=counts,
+        return CheckReport(**base, audit_rows=rows, audit_head=head[0] if head else None,
+                           audit_head_hash=head[1] if head else None, counts=counts,
                            problems=tuple(problems + chain))
