@@ -1,3 +1,100 @@
+"""``dcmaint plugin``: the driver plugins installed, what they serve, and which failed to load.
+
+Driver machinery (pluggy, entry-point scanning, the plugins themselves) is
+imported inside the commands, never at module level: ``dcmaint --help`` and
+every other command stay fast however many plugins are installed.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from dcmaint.cli.context import FormatOption, state
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.drivers.manager import DriverManager
+
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
-def init() -> None: ...
+
+#: Seconds one plugin's import (or its registration hook) may take; documented in docs/plugins.md.
+LOAD_TIMEOUT_ENV = "DCMAINT_PLUGIN_TIMEOUT"
+
+StrictOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--strict/--no-strict",
+        help=_("Fail when any plugin cannot be loaded (default: config plugins.strict or DCMAINT_STRICT_PLUGINS)."),
+    ),
+]
+
+COLUMNS = [
+    ("name", _("Driver")),
+    ("version", _("Version")),
+    ("kinds", _("Kinds")),
+    ("capabilities", _("Capabilities")),
+    ("plugin", _("Plugin")),
+    ("package", _("Package")),
+    ("package_version", _("Package version")),
+]
+
+
+def _warn(line: str) -> None:
+    from dcmaint.secrets import redact
+
+    typer.echo(f"dcmaint: {_('warning')}: {redact(line)}", err=True)
+
+
+def _load_timeout() -> float:
+    from dcmaint.drivers.manager import DEFAULT_LOAD_TIMEOUT
+    from dcmaint.errors import ConfigError
+
+    text = os.environ.get(LOAD_TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_LOAD_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise ConfigError(
+            _("environment variable {name}: expected a number of seconds above 0 (got {value!r})").format(
+                name=LOAD_TIMEOUT_ENV, value=text
+            )
+        )
+    return seconds
+
+
+def load_manager(ctx: typer.Context, strict: bool | None = None) -> DriverManager:
+    """The installed drivers under the user's plugin settings; failures are warnings on stderr.
+
+    Commands that poll devices use this too, so that every command loads
+    plugins the same way. ``strict`` overrides the configured strictness.
+    """
+    from dataclasses import replace
+
+    from dcmaint.drivers.manager import DriverManager
+
+    settings = state(ctx).config.plugins
+    if strict is not None:
+        settings = replace(settings, strict=strict)
+    return DriverManager(settings, load_timeout=_load_timeout(), warn=_warn).load()
+
+
+@app.command("list", help=_("List the installed drivers. Plugins that failed to load are warned about on stderr."))
+def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE, strict: StrictOpt = None) -> None:
+    from dcmaint.cli.output import as_json, render_list
+
+    manager = load_manager(ctx, strict)
+    drivers = manager.drivers()
+    if fmt is OutputFormat.JSON:
+        typer.echo(as_json({
+            "drivers": [info.as_json() for info in drivers],
+            "failures": [failure.as_json() for failure in manager.failures()],
+        }))
+    else:
+        render_list(drivers, fmt, COLUMNS)

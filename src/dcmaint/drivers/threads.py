@@ -14,7 +14,7 @@ import asyncio
 import contextvars
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -76,12 +76,14 @@ def call_with_timeout(func: Callable[[], T], timeout: float, name: str = "dcmain
     return outcome["result"]
 
 
-class DaemonExecutor(Executor):
+class DaemonExecutor(ThreadPoolExecutor):
     """An executor whose every task gets its own daemon thread, and whose shutdown never waits.
 
     The runner installs it as its event loop's default executor, so a driver
     that calls ``asyncio.to_thread`` itself cannot hold the run or the process
-    open with a stuck call either.
+    open with a stuck call either. (It subclasses ThreadPoolExecutor only
+    because asyncio accepts nothing else as a default executor; no pool
+    thread is ever started.)
     """
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:

@@ -1,0 +1,208 @@
+"""Plugin loading: in-process registration, allow/deny lists, duplicates, broken and hanging plugins, strict mode."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+import pytest
+
+from dcmaint.config import PluginSettings
+from dcmaint.drivers import DeviceKind, hookimpl
+from dcmaint.drivers.errors import PluginLoadError, UnknownDriver
+from dcmaint.drivers.manager import DriverManager
+from example_drivers import (
+    CrashingDriver,
+    NamelessDriver,
+    NotADriver,
+    QuietUpsDriver,
+    ReplayPlugin,
+    ReplayServerDriver,
+    ReplaySyncDriver,
+)
+
+
+def test_a_plugin_object_registers_its_drivers(driver_manager: DriverManager) -> None:
+    driver_manager.register_plugin(ReplayPlugin(), name="replay")
+    assert [info.name for info in driver_manager.drivers()] == ["quiet-ups", "replay-server"]
+    info = driver_manager.get("replay-server")
+    assert info.kinds == (DeviceKind.SERVER,) and info.version == "1.0.0"
+    assert info.origin.package == "in-process" and info.origin.plugin == "replay"
+    assert info.capabilities == ("poll",)
+    assert isinstance(info.create(), ReplayServerDriver)
+    assert [info.name for info in driver_manager.for_kind("ups")] == ["quiet-ups"]
+    assert driver_manager.failures() == ()
+
+
+def test_a_driver_class_registers_directly(driver_manager: DriverManager) -> None:
+    driver_manager.register_driver(ReplaySyncDriver)
+    assert driver_manager.get("replay-sync").capabilities == ("poll",)
+    assert driver_manager.get("replay-sync").as_json()["class"] == "example_drivers.ReplaySyncDriver"
+
+
+def test_an_unknown_driver_names_the_known_ones(driver_manager: DriverManager) -> None:
+    driver_manager.register_driver(QuietUpsDriver)
+    with pytest.raises(UnknownDriver, match="'redfish'.*quiet-ups"):
+        driver_manager.get("redfish")
+
+
+def test_the_testing_fixture_never_discovers_installed_plugins(driver_manager: DriverManager) -> None:
+    assert driver_manager.drivers() == () and driver_manager.failures() == ()
+
+
+def test_a_duplicate_driver_name_is_refused_naming_both_packages() -> None:
+    warnings: list[str] = []
+    manager = DriverManager(entry_points=False, warn=warnings.append)
+    manager.register_plugin(ReplayPlugin(), name="first")
+
+    class Copy:
+        @hookimpl
+        def dcmaint_register_drivers(self, register):
+            register(CrashingDriver)
+            register(ReplayServerDriver)
+
+    manager.register_plugin(Copy(), name="second")
+    assert manager.get("replay-server").origin.plugin == "first"
+    assert manager.get("crashes")  # the plugin's other driver still loads
+    [failure] = manager.failures()
+    assert failure.stage == "duplicate" and failure.origin.plugin == "second"
+    assert len(warnings) == 1 and "'second'" in warnings[0] and "replay-server" in warnings[0]
+    assert "in-process" in warnings[0]
+
+
+def test_a_raising_hook_costs_only_its_plugin() -> None:
+    warnings: list[str] = []
+    manager = DriverManager(entry_points=False, warn=warnings.append)
+
+    class Broken:
+        @hookimpl
+        def dcmaint_register_drivers(self, register):
+            register(CrashingDriver)
+            raise RuntimeError("vendor SDK licence file missing")
+
+    manager.register_plugin(Broken(), name="broken")
+    manager.register_plugin(ReplayPlugin(), name="replay")
+    assert [info.name for info in manager.drivers()] == ["quiet-ups", "replay-server"]
+    [failure] = manager.failures()
+    assert (failure.stage, failure.error) == ("hook", "RuntimeError: vendor SDK licence file missing")
+    assert "'broken'" in warnings[0]
+
+
+def test_invalid_driver_declarations_are_refused() -> None:
+    manager = DriverManager(entry_points=False, warn=lambda line: None)
+    manager.register_driver(NotADriver)  # type: ignore[arg-type]
+    manager.register_driver(NamelessDriver)
+    assert manager.drivers() == ()
+    assert [failure.stage for failure in manager.failures()] == ["driver", "driver"]
+    assert "not a Driver subclass" in manager.failures()[0].error
+    assert "no valid name" in manager.failures()[1].error
+
+
+def test_a_misspelt_hook_is_refused_at_registration() -> None:
+    manager = DriverManager(entry_points=False, warn=lambda line: None)
+
+    class Typo:
+        @hookimpl
+        def dcmaint_register_driver(self, register):  # missing "s"
+            register(QuietUpsDriver)
+
+    manager.register_plugin(Typo(), name="typo")
+    assert manager.drivers() == ()
+    assert manager.failures()[0].stage == "register"
+    assert "dcmaint_register_driver" in manager.failures()[0].error
+
+
+def test_strict_mode_turns_a_failure_into_one_error() -> None:
+    manager = DriverManager(PluginSettings(strict=True), entry_points=False)
+
+    class Broken:
+        @hookimpl
+        def dcmaint_register_drivers(self, register):
+            raise ImportError("no module named 'vendor_sdk'\nsecond line")
+
+    with pytest.raises(PluginLoadError) as caught:
+        manager.register_plugin(Broken(), name="broken")
+    assert "\n" not in str(caught.value)
+    assert "'broken'" in str(caught.value) and "vendor_sdk" in str(caught.value) and "strict" in str(caught.value)
+
+
+# -- entry points, loaded from modules written to a temporary directory ------
+
+
+@pytest.fixture
+def plugin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    modules = {
+        "ep_good": """
+            from dcmaint.drivers import hookimpl
+            from example_drivers import QuietUpsDriver
+
+            @hookimpl
+            def dcmaint_register_drivers(register):
+                register(QuietUpsDriver)
+        """,
+        "ep_other": """
+            from dcmaint.drivers import hookimpl
+            from example_drivers import ReplayServerDriver
+
+            @hookimpl
+            def dcmaint_register_drivers(register):
+                register(ReplayServerDriver)
+        """,
+        "ep_broken": "import vendor_sdk_that_is_not_installed\n",
+        "ep_exits": "import sys\nsys.exit('plugin gave up')\n",
+        "ep_slow": "import time\ntime.sleep(30)\n",
+    }
+    for name, source in modules.items():
+        (tmp_path / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return tmp_path
+
+
+def _eps(*names: str) -> list[EntryPoint]:
+    return [EntryPoint(name, f"ep_{name}", "dcmaint.drivers") for name in names]
+
+
+def test_entry_points_load_and_failures_are_skipped(plugin_dir: Path) -> None:
+    warnings: list[str] = []
+    manager = DriverManager(entry_points=_eps("good", "broken", "exits", "other"), warn=warnings.append)
+    assert [info.name for info in manager.drivers()] == ["quiet-ups", "replay-server"]
+    assert {(f.origin.plugin, f.stage) for f in manager.failures()} == {("broken", "import"), ("exits", "import")}
+    assert any("'broken'" in line and "ModuleNotFoundError" in line for line in warnings)
+
+
+def test_a_hanging_import_is_abandoned_after_the_timeout(plugin_dir: Path) -> None:
+    manager = DriverManager(entry_points=_eps("slow", "good"), load_timeout=0.3, warn=lambda line: None)
+    started = time.monotonic()
+    assert [info.name for info in manager.drivers()] == ["quiet-ups"]
+    assert time.monotonic() - started < 5
+    [failure] = manager.failures()
+    assert failure.stage == "timeout" and "0.3 s" in failure.error
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        (PluginSettings(), ["quiet-ups", "replay-server"]),
+        (PluginSettings(load=("good",)), ["quiet-ups"]),
+        (PluginSettings(load=()), []),
+        (PluginSettings(disable=("other",)), ["quiet-ups"]),
+        (PluginSettings(load=("good", "other"), disable=("good",)), ["replay-server"]),
+        (PluginSettings(load=("ep_other",)), ["replay-server"]),  # the package name works too
+    ],
+)
+def test_allow_and_deny_lists(plugin_dir: Path, settings: PluginSettings, expected: list[str]) -> None:
+    manager = DriverManager(settings, entry_points=_eps("good", "other", "broken"), warn=lambda line: None)
+    assert [info.name for info in manager.drivers()] == expected
+    broken_loaded = settings.load is None and "broken" not in settings.disable
+    assert bool(manager.failures()) == broken_loaded
+
+
+def test_loading_happens_once(plugin_dir: Path) -> None:
+    warnings: list[str] = []
+    manager = DriverManager(entry_points=_eps("broken"), warn=warnings.append)
+    manager.load()
+    manager.load()
+    manager.drivers()
+    assert len(warnings) == 1
