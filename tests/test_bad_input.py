@@ -79,3 +79,20 @@ def test_broken_config_names_file_key_and_value(cli_sqlite, home):
     config.write_text("[runner\n", encoding="utf-8")
     assert "not valid TOML" in cli_sqlite("site", "list").err
     assert not (home / "dcmaint.db").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["site", "add", "long", "--customer", "客" * 201],
+        ["device", "add", "srv02", "--site", "hq", "--kind", "server", "--serial", "S" * 101],
+        ["device", "edit", "srv01", "--model", "M" * 101],
+        ["staff", "add", "wang", "--role", "desk", "--email", "a" * 195 + "@x.com"],
+    ],
+    ids=["site customer", "device serial", "device edit model", "staff email"],
+)
+def test_text_longer_than_its_column_is_refused_on_both_backends(populated, db_url, argv):
+    before = counts(db_url)
+    result = populated(*argv)
+    assert result.code == 2 and "longer than" in result.err and len(result.err.strip().splitlines()) == 1
+    assert counts(db_url) == before

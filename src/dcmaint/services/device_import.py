@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from dcmaint.domain.import_columns import ColumnMapping, column_letter, resolve_
 from dcmaint.domain.records import Device, Record
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _, ngettext
+from dcmaint.services.limits import check_text_lengths
 from dcmaint.store.models import DeviceRow
 from dcmaint.store.unit import UnitOfWork
 
@@ -292,7 +293,7 @@ def prepare(
             continue  # only a running number or an ignored column: a template's empty line
         try:
             device = to_device(cells, mapping, site)
-            _check_lengths(device)
+            check_text_lengths(device, DeviceRow, device.name)
         except UsageError as error:
             problems.append(RowProblem(row.number, str(error)))
         else:
@@ -322,17 +323,6 @@ def _duplicates(rows: Sequence[ImportRow]) -> list[RowProblem]:
                     name=name, site=site, rows=", ".join(map(str, numbers)))
                 problems.append(RowProblem(number, reason))
     return problems
-
-
-def _check_lengths(device: Device) -> None:
-    """The register's column widths: PostgreSQL refuses longer text, and one refusal would abort the import."""
-    for item in fields(device):
-        value = getattr(device, item.name)
-        column = DeviceRow.__table__.columns.get(item.name)
-        limit = getattr(column.type, "length", None) if column is not None else None
-        if isinstance(value, str) and limit is not None and len(value) > limit:
-            raise UsageError(_("device {name!r}: {field} is longer than {limit} characters").format(
-                name=device.name, field=item.name, limit=limit))
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dcmaint.domain.records import Device
 from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import sites
+from dcmaint.services.limits import check_text_lengths
 from dcmaint.store.models import DeviceRow, SiteRow, device_record
 from dcmaint.store.unit import UnitOfWork
 
@@ -45,6 +46,7 @@ def find(unit: UnitOfWork, name: str, site: str | None = None) -> DeviceRow:
 
 def add(unit: UnitOfWork, device: Device) -> Device:
     device = normalise(device)
+    check_text_lengths(device, DeviceRow, device.name)
     site_row = sites.find(unit, device.site)
     taken = unit.session.scalars(
         select(DeviceRow.id).where(DeviceRow.site_id == site_row.id, DeviceRow.name == device.name)
@@ -71,6 +73,7 @@ def edit(unit: UnitOfWork, name: str, site: str | None, changes: dict[str, Any])
     if "new_site" in changes:
         after = replace(after, site=changes["new_site"])
     after = normalise(after)
+    check_text_lengths(after, DeviceRow, after.name)
     if (after.site, after.name) != (before.site, before.name):
         target_site = sites.find(unit, after.site)
         clash = unit.session.scalars(

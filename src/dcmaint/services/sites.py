@@ -11,6 +11,7 @@ from dcmaint.domain.records import Site
 from dcmaint.errors import Conflict, NotFound
 from dcmaint.i18n import _
 from dcmaint.store.models import DeviceRow, SiteRow, site_record
+from dcmaint.services.limits import check_text_lengths
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "site"
@@ -41,6 +42,7 @@ def find(unit: UnitOfWork, name: str) -> SiteRow:
 
 
 def add(unit: UnitOfWork, site: Site) -> Site:
+    check_text_lengths(site, SiteRow, site.name)
     if unit.session.scalars(select(SiteRow.id).where(SiteRow.name == site.name)).first() is not None:
         raise Conflict(_("site {name!r} already exists").format(name=site.name))
     row = SiteRow(**site.__dict__)
@@ -53,6 +55,7 @@ def edit(unit: UnitOfWork, name: str, changes: SiteChanges) -> Site:
     row = find(unit, name)
     before = site_record(row)
     after = replace(before, **changes.given())
+    check_text_lengths(after, SiteRow, name)
     for key, value in changes.given().items():
         setattr(row, key, value)
     if after != before:

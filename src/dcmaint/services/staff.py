@@ -13,6 +13,7 @@ from dcmaint.domain.records import StaffMember
 from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.store.models import StaffRow, staff_record
+from dcmaint.services.limits import check_text_lengths
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "staff"
@@ -20,13 +21,15 @@ EDITABLE = ("role", "skills", "phone", "email", "active")
 
 
 def normalise(member: StaffMember) -> StaffMember:
-    return replace(
+    member = replace(
         member,
         name=parse.name(member.name, _("staff")),
         role=parse.enum_value(StaffRole, member.role, _("role")).value,
         phone=parse.phone(member.phone) if member.phone else None,
         email=parse.email(member.email) if member.email else None,
     )
+    check_text_lengths(member, StaffRow, member.name)
+    return member
 
 
 def find(unit: UnitOfWork, name: str) -> StaffRow:
