@@ -103,14 +103,16 @@ def test_check_finds_a_deleted_middle_row(cli, db_url):
     assert "seq 3" in result.err
 
 
-def test_check_finds_deleted_newest_rows(cli, db_url):
+@pytest.mark.parametrize(("where", "gap"), [("seq = 4", "4..4"), ("seq >= 3", "3..4")], ids=["newest", "two-newest"])
+def test_check_finds_deleted_newest_rows(cli, db_url, where, gap):
+    """Deleting from the end leaves a sound-looking chain: only the head gives it away."""
     populate(cli)
-    sql(db_url, "DELETE FROM audit_log WHERE seq >= 3")
+    sql(db_url, f"DELETE FROM audit_log WHERE {where}")
     result = cli("db", "check", "--format", "json")
     assert result.code == 1
-    assert [(p["seq"], p["message"]) for p in result.json()["problems"]] == [(4, "rows 3..4 are missing (deleted)")]
+    assert [(p["seq"], p["message"]) for p in result.json()["problems"]] == [(4, f"rows {gap} are missing (deleted)")]
     lines = result.err.strip().splitlines()
-    assert lines[0] == "audit: seq 4: rows 3..4 are missing (deleted)"
+    assert lines[0] == f"audit: seq 4: rows {gap} are missing (deleted)"
     assert lines[-1].startswith("dcmaint: error:") and len(lines) == 2
 
 
