@@ -14,7 +14,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from enum import StrEnum
 from typing import Any
+
+from dcmaint.i18n import _
 
 GENESIS = "0" * 64
 
@@ -66,10 +69,38 @@ class ChainFields:
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+class Break(StrEnum):
+    """The kinds of damage the chain can show."""
+
+    MISSING_ROWS = "missing_rows"
+    OUT_OF_ORDER = "out_of_order"
+    BROKEN_LINK = "broken_link"
+    EDITED = "edited"
+    NO_HEAD = "no_head"
+    HEAD_MISMATCH = "head_mismatch"
+
+
 @dataclass(frozen=True)
 class ChainProblem:
+    """One break; ``first``..``last`` is the range of missing sequence numbers where that applies."""
+
     seq: int | None
-    problem: str
+    kind: Break
+    first: int | None = None
+    last: int | None = None
+
+    @property
+    def problem(self) -> str:
+        """The break in the user's language."""
+        texts = {
+            Break.MISSING_ROWS: _("rows {first}..{last} are missing (deleted)"),
+            Break.OUT_OF_ORDER: _("sequence number out of order"),
+            Break.BROKEN_LINK: _("link to the previous row is broken"),
+            Break.EDITED: _("row was edited after it was written (hash mismatch)"),
+            Break.NO_HEAD: _("the chain head is missing"),
+            Break.HEAD_MISMATCH: _("the chain head does not match the newest row"),
+        }
+        return texts[self.kind].format(first=self.first, last=self.last)
 
 
 def verify(rows: Iterable[tuple[ChainFields, str]], head: tuple[int, str] | None) -> list[ChainProblem]:
@@ -83,22 +114,22 @@ def verify(rows: Iterable[tuple[ChainFields, str]], head: tuple[int, str] | None
     for fields, stored_hash in rows:
         if fields.seq != expected_seq:
             problems.append(
-                ChainProblem(fields.seq, f"rows {expected_seq}..{fields.seq - 1} are missing (deleted)")
+                ChainProblem(fields.seq, Break.MISSING_ROWS, expected_seq, fields.seq - 1)
                 if fields.seq > expected_seq
-                else ChainProblem(fields.seq, "sequence number out of order")
+                else ChainProblem(fields.seq, Break.OUT_OF_ORDER)
             )
         elif fields.prev_hash != expected_prev:
-            problems.append(ChainProblem(fields.seq, "link to the previous row is broken"))
+            problems.append(ChainProblem(fields.seq, Break.BROKEN_LINK))
         if fields.digest() != stored_hash:
-            problems.append(ChainProblem(fields.seq, "row was edited after it was written (hash mismatch)"))
+            problems.append(ChainProblem(fields.seq, Break.EDITED))
         expected_seq, expected_prev = fields.seq + 1, stored_hash
         last = (fields.seq, stored_hash)
     if head is None and last is not None:
-        problems.append(ChainProblem(None, "the chain head is missing"))
+        problems.append(ChainProblem(None, Break.NO_HEAD))
     elif head is not None and last != head:
         if last is None or head[0] > last[0]:
             first_missing = 1 if last is None else last[0] + 1
-            problems.append(ChainProblem(head[0], f"rows {first_missing}..{head[0]} are missing (deleted)"))
+            problems.append(ChainProblem(head[0], Break.MISSING_ROWS, first_missing, head[0]))
         else:
-            problems.append(ChainProblem(head[0], "the chain head does not match the newest row"))
+            problems.append(ChainProblem(head[0], Break.HEAD_MISMATCH))
     return problems

@@ -79,13 +79,13 @@ class CheckReport:
 @contextmanager
 def open_as_is(url: DatabaseUrl) -> Iterator[tuple[Reader, Any]]:
     """A reader on the store as it is: unlike ``open_reader`` it never creates or upgrades."""
-    from dcmaint.store.reader import _connect
+    from dcmaint.store.reader import connect
 
     if url.backend == "sqlite" and not url.sqlite_path.is_file():
         raise StoreError(
             _("there is no database at {path}: run `dcmaint db upgrade` to create one").format(path=url.sqlite_path)
         )
-    connection = _connect(url)
+    connection = connect(url)
     try:
         yield Reader(url, connection), connection
     finally:

@@ -54,7 +54,8 @@ class Reader:
         return found[0] if found else None
 
 
-def _connect(url: DatabaseUrl) -> Any:
+def connect(url: DatabaseUrl) -> Any:
+    """A DB-API connection to the store as it is: nothing is created or migrated."""
     if url.backend == "sqlite":
         import sqlite3
 
@@ -93,7 +94,7 @@ def open_reader(url: DatabaseUrl) -> Iterator[Reader]:
         from dcmaint.store import schema
 
         schema.upgrade(url)
-    connection = _connect(url)
+    connection = connect(url)
     try:
         reader = Reader(url, connection)
         found = current_revision(reader)
