@@ -226,11 +226,14 @@ class DriverManager:
     def _fail(self, origin: Origin, stage: str, error: str) -> None:
         failure = PluginFailure(origin, stage, error)
         self._failures.append(failure)
-        line = _("plugin {plugin!r} ({package}) skipped: {error}").format(
-            plugin=origin.plugin, package=origin.label, error=error)
+        values = {"plugin": origin.plugin, "package": origin.label, "error": error}
         if self._settings.strict:
-            raise PluginLoadError(line + " " + _("(strict plugin loading is on)"))
-        self._warn(line)
+            raise PluginLoadError(
+                _("plugin {plugin!r} ({package}) cannot be used: {error} (strict plugin loading is on)").format(**values))
+        if stage in ("driver", "duplicate"):  # the plugin's other drivers are still used
+            self._warn(_("plugin {plugin!r} ({package}): {error}").format(**values))
+        else:
+            self._warn(_("plugin {plugin!r} ({package}) skipped: {error}").format(**values))
 
 
 def declaration_problem(driver_class: object) -> str | None:

@@ -1,0 +1,133 @@
+"""The conformance kit, used the way a vendor uses it, and shown to reject a sloppy driver."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+from dcmaint.drivers import Component, DeviceIdentity, DeviceReport, Health, LogEvent, Target
+from dcmaint.drivers.errors import ErrorKind
+from dcmaint.secrets import Secret
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, report_problems
+from example_drivers import ReplayServerDriver, ReplaySyncDriver
+
+
+def _cases() -> list[ConformanceCase]:
+    def server(name: str, endpoint: str, **fields) -> Target:
+        return Target(name, "server", endpoint, username="monitor", timeout=5.0, **fields)
+
+    return [
+        ConformanceCase("healthy", server("srv-1", "redfish://10.0.0.5"),
+                        Expectation(status=Health.OK, faults=(), serial="CZ29170ABC")),
+        ConformanceCase("psu-and-disk-faults", server("srv-2", "redfish://10.0.0.6"),
+                        Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 1"))),
+        ConformanceCase("truncated-answer", server("srv-3", "redfish://10.0.0.7"),
+                        Expectation(error=ErrorKind.PROTOCOL_ERROR)),
+        ConformanceCase("no-route", server("srv-4", "redfish://10.0.0.99"), Expectation(error=ErrorKind.UNREACHABLE)),
+    ]
+
+
+class TestReplayServerConformance(BaseDriverConformance):
+    driver_class = ReplayServerDriver
+
+    def cases(self):
+        wrong = Target("srv-5", "server", "redfish://10.0.0.5", username="monitor", credential=Secret("wrong"))
+        return [*_cases(), ConformanceCase("wrong-password", wrong, Expectation(error=ErrorKind.AUTH_FAILED))]
+
+
+class TestReplaySyncConformance(BaseDriverConformance):
+    driver_class = ReplaySyncDriver
+
+    def cases(self):
+        return [case for case in _cases() if case.id != "truncated-answer"]
+
+
+def test_report_problems_name_each_broken_rule() -> None:
+    from datetime import datetime
+
+    report = DeviceReport(
+        DeviceIdentity(),
+        components=[Component("disk", " ", Health.OK), Component("psu", "PSU 1", Health.CRITICAL),
+                    Component("fan", "Fan 1", Health.OK), Component("fan", "Fan 1", Health.OK)],
+        events=[LogEvent(datetime(2024, 1, 1), "naive time")],
+    )
+    assert report_problems(report) == [
+        "components[0]: has no location (the slot label a technician can find)",
+        "components[1] (PSU 1): is critical but gives no reason",
+        "components[3]: a second fan at location 'Fan 1'",
+        "events[0].at: timestamps must be timezone-aware datetimes (got datetime.datetime(2024, 1, 1, 0, 0))",
+    ]
+    assert report_problems({"status": "ok"}) == ["poll returned dict, not a DeviceReport"]
+
+
+SLOPPY_VENDOR_TESTS = '''
+from dcmaint.drivers import Component, DeviceIdentity, DeviceReport, Health, ServerDriver, Target
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+
+
+class SloppyDriver(ServerDriver):
+    name = "sloppy"
+    version = "0.0.1"
+
+    async def poll(self, target):
+        if target.endpoint == "crash":
+            return {}["Members"]
+        print("polling", target.name)
+        return DeviceReport(DeviceIdentity(), components=[Component("disk", "", Health.CRITICAL)])
+
+
+class UndeclaredDriver(SloppyDriver):
+    version = ""
+
+
+CASES = [
+    ConformanceCase("prints", Target("a", "server", "prints"), Expectation(status=Health.OK)),
+    ConformanceCase("crash", Target("b", "server", "crash")),
+]
+
+
+class TestSloppy(BaseDriverConformance):
+    driver_class = SloppyDriver
+
+    def cases(self):
+        return CASES
+
+
+class TestUndeclared(BaseDriverConformance):
+    driver_class = UndeclaredDriver
+
+    def cases(self):
+        return CASES[:1]
+'''
+
+
+def test_the_kit_rejects_a_sloppy_driver(tmp_path: Path) -> None:
+    (tmp_path / "test_vendor.py").write_text(textwrap.dedent(SLOPPY_VENDOR_TESTS), encoding="utf-8")
+    report = tmp_path / "report.xml"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", "test_vendor.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    failed = {
+        f"{case.get('classname').rsplit('.', 1)[-1]}::{case.get('name')}"
+        for case in ElementTree.parse(report).iter("testcase")
+        if case.find("failure") is not None or case.find("error") is not None
+    }
+    assert failed == {
+        "TestSloppy::test_raises_only_contract_errors[crash]",
+        "TestSloppy::test_returns_a_conforming_report[prints]",
+        "TestSloppy::test_returns_a_conforming_report[crash]",
+        "TestSloppy::test_does_not_print[prints]",
+        "TestSloppy::test_meets_expectation[prints]",
+        "TestSloppy::test_meets_expectation[crash]",
+        "TestUndeclared::test_declares_itself",
+        "TestUndeclared::test_returns_a_conforming_report[prints]",
+        "TestUndeclared::test_does_not_print[prints]",
+        "TestUndeclared::test_meets_expectation[prints]",
+    }
+    assert "has no location" in done.stdout and "gives no reason" in done.stdout
+    assert "drivers may raise only Unreachable" in done.stdout
