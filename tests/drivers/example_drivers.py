@@ -121,6 +121,12 @@ class ReplaySyncDriver(SyncDriver, ServerDriver):
     name = "replay-sync"
     version = "1.0.0"
 
+    def probe_sync(self, target: Target) -> DeviceIdentity | None:
+        data = RECORDINGS.get(target.endpoint or "")
+        if data is None:
+            raise Unreachable(f"{target.endpoint}: connection refused")
+        return DeviceIdentity(vendor=data["Manufacturer"], model=data.get("Model")) if "Model" in data else None
+
     def poll_sync(self, target: Target) -> DeviceReport:
         time.sleep(0.01)
         data = RECORDINGS.get(target.endpoint or "")

@@ -38,7 +38,7 @@ def test_a_plugin_object_registers_its_drivers(driver_manager: DriverManager) ->
 
 def test_a_driver_class_registers_directly(driver_manager: DriverManager) -> None:
     driver_manager.register_driver(ReplaySyncDriver)
-    assert driver_manager.get("replay-sync").capabilities == ("poll",)
+    assert driver_manager.get("replay-sync").capabilities == ("probe", "poll")
     assert driver_manager.get("replay-sync").as_json()["class"] == "example_drivers.ReplaySyncDriver"
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
+from dcmaint.config import RunnerSettings
 from dcmaint.drivers.base import Driver
 from dcmaint.drivers.errors import DriverError, ErrorKind
 from dcmaint.drivers.manager import describe
@@ -34,8 +35,9 @@ from dcmaint.i18n import _
 
 log = logging.getLogger("dcmaint.drivers.runner")
 
-DEFAULT_CONCURRENCY = 64
-DEFAULT_TIMEOUT = 60.0
+# The configuration's defaults; callers pass ``config.runner.concurrency`` and ``config.runner.timeout``.
+DEFAULT_CONCURRENCY = RunnerSettings.concurrency
+DEFAULT_TIMEOUT = RunnerSettings.timeout
 CLOSE_GRACE = 0.5  # seconds cancelled tasks get to finish when the run closes its loop
 
 #: Called after each device with (its result, devices done, devices in the run).

@@ -19,11 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import pytest
+
 from dcmaint.drivers.base import Driver
 from dcmaint.drivers.errors import CONTRACT_ERRORS, DriverError, ErrorKind
 from dcmaint.drivers.health import Health
 from dcmaint.drivers.manager import declaration_problem
-from dcmaint.drivers.report import DeviceReport
+from dcmaint.drivers.report import DeviceIdentity, DeviceReport
 from dcmaint.drivers.target import Target
 from dcmaint.testing.checks import report_problems
 
@@ -126,6 +128,19 @@ class BaseDriverConformance:
     def test_does_not_print(self, conformance_case: ConformanceCase) -> None:
         outcome = self.poll(conformance_case)
         assert outcome.stdout == "", f"poll wrote to stdout: {outcome.stdout[:200]!r}"
+
+    def test_probe_answers_within_the_contract(self, conformance_case: ConformanceCase) -> None:
+        """A driver that implements probe returns a DeviceIdentity or None, or raises a contract error."""
+        if "probe" not in self.driver_class.capabilities():
+            pytest.skip(f"{self.driver_class.name} does not implement probe")
+        driver = self.make_driver(conformance_case)
+        try:
+            found = asyncio.run(asyncio.wait_for(driver.probe(conformance_case.target), self.poll_timeout))
+        except DriverError:
+            return
+        except Exception as error:  # noqa: BLE001 - reported as the failure
+            raise AssertionError(f"probe raised {type(error).__name__}: {error}") from None
+        assert found is None or isinstance(found, DeviceIdentity), f"probe returned {type(found).__name__}"
 
     def test_meets_expectation(self, conformance_case: ConformanceCase) -> None:
         expect = conformance_case.expect
