@@ -194,3 +194,18 @@ def test_the_process_exits_although_threads_are_stuck(tmp_path) -> None:
     assert done.stdout.strip() == "timed_out,timed_out"
     assert done.stderr == ""
     assert time.monotonic() - started < 20
+
+
+def test_an_unreadable_error_is_still_one_devices_crash(run_drivers, make_target) -> None:
+    class Unprintable(Exception):
+        def __str__(self) -> str:
+            raise RuntimeError("no")
+
+    class Weird(ServerDriver):
+        name, version = "weird", "1"
+
+        async def poll(self, target: Target) -> DeviceReport:
+            raise Unprintable()
+
+    [result] = run_drivers(Weird(), [make_target()])
+    assert result.error is ErrorKind.CRASHED and "cannot be read (RuntimeError)" in result.message

@@ -116,11 +116,16 @@ async def poll_one(job: PollJob, timeout: float) -> PollResult:
     if task.cancelled():
         return failed(ErrorKind.CRASHED, _("driver crashed: its poll was cancelled"))
     error = task.exception()
-    if isinstance(error, DriverError):
-        return failed(error.kind, str(error) or error.kind.value)
-    if error is not None:
-        return failed(ErrorKind.CRASHED, _("driver crashed: {error}").format(error=describe(error)))
-    return _judge(job, task.result(), started, polled_at)
+    try:
+        if isinstance(error, DriverError):
+            kind = error.kind if isinstance(error.kind, ErrorKind) else ErrorKind.PROTOCOL_ERROR
+            return failed(kind, str(error) or kind.value)
+        if error is not None:
+            return failed(ErrorKind.CRASHED, _("driver crashed: {error}").format(error=describe(error)))
+        return _judge(job, task.result(), started, polled_at)
+    except Exception as unreadable:  # noqa: BLE001 - e.g. an exception whose __str__ raises
+        return failed(ErrorKind.CRASHED, _("driver crashed: its result cannot be read ({type})").format(
+            type=type(unreadable).__name__))
 
 
 async def poll_all(
