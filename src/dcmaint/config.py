@@ -26,6 +26,7 @@ class PluginSettings:
     load: tuple[str, ...] | None = None
     disable: tuple[str, ...] = ()
     strict: bool = False
+    load_timeout: float = 10.0  # seconds one plugin's import, or its hook, may take
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "plugins.load": _string_list,
     "plugins.disable": _string_list,
     "plugins.strict": _boolean,
+    "plugins.load_timeout": _positive_number,
     "runner.concurrency": _positive_int,
     "runner.timeout": _positive_number,
 }
@@ -159,6 +161,20 @@ def _env_bool(name: str) -> bool | None:
     )
 
 
+def _env_seconds(name: str) -> float | None:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return _positive_number(float(text))
+    except ValueError:
+        raise ConfigError(
+            _("environment variable {name}: expected a number of seconds above 0 (got {value!r})").format(
+                name=name, value=text
+            )
+        ) from None
+
+
 def read_file(path: Path) -> dict[str, Any]:
     """The validated dotted values of one config file ({} when it does not exist)."""
     try:
@@ -181,6 +197,7 @@ def load(path: Path | None = None) -> Config:
     load_list = _env_list("DCMAINT_LOAD_PLUGINS")
     disable_list = _env_list("DCMAINT_DISABLE_PLUGINS")
     strict = _env_bool("DCMAINT_STRICT_PLUGINS")
+    load_timeout = _env_seconds("DCMAINT_PLUGIN_TIMEOUT")
     return Config(
         actor=values.get("user.actor"),
         database_url=os.environ.get("DCMAINT_DB_URL") or values.get("database.url"),
@@ -188,6 +205,7 @@ def load(path: Path | None = None) -> Config:
             load=load_list if load_list is not None else values.get("plugins.load"),
             disable=disable_list if disable_list is not None else values.get("plugins.disable", ()),
             strict=strict if strict is not None else values.get("plugins.strict", False),
+            load_timeout=load_timeout or values.get("plugins.load_timeout", PluginSettings.load_timeout),
         ),
         runner=RunnerSettings(
             concurrency=values.get("runner.concurrency", RunnerSettings.concurrency),
@@ -200,7 +218,8 @@ def load(path: Path | None = None) -> Config:
 STARTER = """\
 # dcmaint configuration. Every key is optional; delete what you do not need.
 # Reference: docs/configuration.md. Environment variables override this file:
-# DCMAINT_DB_URL, DCMAINT_LOAD_PLUGINS, DCMAINT_DISABLE_PLUGINS, DCMAINT_STRICT_PLUGINS.
+# DCMAINT_DB_URL, DCMAINT_LOAD_PLUGINS, DCMAINT_DISABLE_PLUGINS, DCMAINT_STRICT_PLUGINS,
+# DCMAINT_PLUGIN_TIMEOUT.
 
 [user]
 # Who the audit log names for changes made from this account
@@ -219,6 +238,8 @@ STARTER = """\
 # disable = []
 # Treat a plugin that fails to load as an error instead of a warning.
 strict = false
+# Seconds one plugin's import, or its registration hook, may take before it is skipped.
+load_timeout = 10.0
 
 [runner]
 # Devices polled at the same time, and the deadline per device in seconds.

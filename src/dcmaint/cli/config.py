@@ -56,6 +56,7 @@ def show(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
             "plugins.load": list(settings.plugins.load) if settings.plugins.load is not None else None,
             "plugins.disable": list(settings.plugins.disable),
             "plugins.strict": settings.plugins.strict,
+            "plugins.load_timeout": settings.plugins.load_timeout,
             "runner.concurrency": settings.runner.concurrency,
             "runner.timeout": settings.runner.timeout,
         },

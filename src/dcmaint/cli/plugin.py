@@ -7,7 +7,6 @@ every other command stay fast however many plugins are installed.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -20,9 +19,6 @@ if TYPE_CHECKING:
     from dcmaint.drivers.manager import DriverManager
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
-
-#: Seconds one plugin's import (or its registration hook) may take; documented in docs/plugins.md.
-LOAD_TIMEOUT_ENV = "DCMAINT_PLUGIN_TIMEOUT"
 
 StrictOpt = Annotated[
     bool | None,
@@ -49,26 +45,6 @@ def _warn(line: str) -> None:
     typer.echo(f"dcmaint: {_('warning')}: {redact(line)}", err=True)
 
 
-def _load_timeout() -> float:
-    from dcmaint.drivers.manager import DEFAULT_LOAD_TIMEOUT
-    from dcmaint.errors import ConfigError
-
-    text = os.environ.get(LOAD_TIMEOUT_ENV, "").strip()
-    if not text:
-        return DEFAULT_LOAD_TIMEOUT
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = 0.0
-    if not seconds > 0:
-        raise ConfigError(
-            _("environment variable {name}: expected a number of seconds above 0 (got {value!r})").format(
-                name=LOAD_TIMEOUT_ENV, value=text
-            )
-        )
-    return seconds
-
-
 def load_manager(ctx: typer.Context, strict: bool | None = None) -> DriverManager:
     """The installed drivers under the user's plugin settings; failures are warnings on stderr.
 
@@ -82,7 +58,7 @@ def load_manager(ctx: typer.Context, strict: bool | None = None) -> DriverManage
     settings = state(ctx).config.plugins
     if strict is not None:
         settings = replace(settings, strict=strict)
-    return DriverManager(settings, load_timeout=_load_timeout(), warn=_warn).load()
+    return DriverManager(settings, load_timeout=settings.load_timeout, warn=_warn).load()
 
 
 @app.command("list", help=_("List the installed drivers. Plugins that failed to load are warned about on stderr."))
