@@ -82,3 +82,32 @@ def test_a_whole_run_never_shows_the_secret(tmp_path):
     assert log.exists() and "resolved env:ILO_PW" in log.read_text(encoding="utf-8")
     everything = "\n".join(seen) + log.read_text(encoding="utf-8") + (home / "dcmaint.db").read_bytes().decode("latin-1")
     assert secret not in everything
+
+
+def test_keyring_reference(monkeypatch):
+    """A keyring reference goes through the real keyring API (an in-memory backend stands in for the OS store)."""
+    import keyring  # the test extra installs it
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+        store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service, username):
+            return self.store.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.store[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.store.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        keyring.set_password("dcmaint-bmc", "admin", "kr-s3cret")
+        assert secrets.resolve("keyring:dcmaint-bmc/admin").reveal() == "kr-s3cret"
+        with pytest.raises(SecretError, match="no value found"):
+            secrets.resolve("keyring:dcmaint-bmc/nobody")
+    finally:
+        keyring.set_keyring(previous)
