@@ -71,7 +71,7 @@ def parse_reference(text: str) -> CredentialRef:
             )
         )
     if scheme == "keyring" and "/" not in target:
-        raise SecretError(_("keyring reference must be keyring:SERVICE/USER, got {ref}").format(ref=text))
+        raise SecretError(_("a keyring reference is keyring:SERVICE/USER (the value given is not shown)"))
     return CredentialRef(scheme, target.strip())
 
 

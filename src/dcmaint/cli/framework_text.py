@@ -54,11 +54,21 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
          _("option {option} requires a value")),
         (re.compile(r"^Option '(?P<option>[^']+)' does not take a value\.$"), _("option {option} does not take a value")),
         (re.compile(r"^Got unexpected extra arguments? \((?P<args>.+)\)$"), _("unexpected extra arguments: {args}")),
-        (re.compile(r"^No such command '(?P<command>.+)'\.$"), _("no such command {command!r}")),
-        (re.compile(r"^Missing command\.$"), _("missing command")),
         (re.compile(r"^(?:File|Directory|Path) (?P<path>'.+') does not exist\.$"), _("{path} does not exist")),
         (re.compile(r"^(?:File|Path) (?P<path>'.+') is a directory\.$"), _("{path} is a directory")),
     ]
+
+
+def _type_names() -> dict[str, str]:
+    """click's parameter type names, as they appear in "is not a valid int"."""
+    return {
+        "int": _("whole number"),
+        "integer": _("whole number"),
+        "float": _("number"),
+        "boolean": _("yes/no value"),
+        "path": _("path"),
+        "file": _("file"),
+    }
 
 
 def translate_error(message: str) -> str:
@@ -69,6 +79,8 @@ def translate_error(message: str) -> str:
             values = {key: value for key, value in found.groupdict().items() if value is not None}
             if "reason" in values:
                 values["reason"] = translate_error(values["reason"])
+            if "type" in values:
+                values["type"] = _type_names().get(values["type"], values["type"])
             try:
                 return template.format(**values)
             except (KeyError, IndexError):

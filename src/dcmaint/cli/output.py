@@ -78,7 +78,9 @@ def render_one(record: Record, fmt: OutputFormat, labels: dict[str, str] | None 
     else:
         from tabulate import tabulate
 
-        labels = labels or {}
+        from dcmaint.cli.labels import field_labels
+
+        labels = labels or field_labels()
         _write(tabulate([[labels.get(k, k), _cell(v)] for k, v in data.items()], tablefmt="plain"))
 
 
@@ -91,7 +93,10 @@ def render_mapping(data: dict[str, Any], fmt: OutputFormat) -> None:
     else:
         from tabulate import tabulate
 
-        _write(tabulate([[k, _cell(v)] for k, v in data.items()], tablefmt="plain"))
+        from dcmaint.cli.labels import field_labels
+
+        labels = field_labels()
+        _write(tabulate([[labels.get(k, k), _cell(v)] for k, v in data.items()], tablefmt="plain"))
 
 
 def _write_csv(rows: list[dict[str, Any]], keys: list[str]) -> None:
