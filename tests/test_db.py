@@ -66,7 +66,8 @@ def test_check_on_a_clean_store(cli, db_url):
     assert report["ok"] is True and report["problems"] == []
     assert (report["revision"], report["expected_revision"]) == (revision.HEAD, revision.HEAD)
     assert report["audit_rows"] == report["audit_head"] == 4
-    assert report["counts"] == {"sites": 2, "devices": 0, "staff": 1, "audit_log": 4}
+    assert report["counts"] == {"sites": 2, "devices": 0, "staff": 1, "device_polls": 0, "components": 0, "faults": 0,
+                                "audit_log": 4}
     assert report["audit_head_hash"] == audit(db_url)[-1].hash
     table = cli.ok("db", "check")
     assert "ok" in table.out and table.err == ""
@@ -419,6 +420,13 @@ def test_sqlite_backup_while_another_process_writes(cli_sqlite, home, tmp_path, 
     writer = subprocess.Popen([sys.executable, "-c", WRITER, url, "300"])
     backups = []
     try:
+        # Start copying once the writer is writing: on a loaded machine its start-up alone
+        # can outlast every backup, and copies of an empty store prove nothing.
+        import time
+
+        deadline = time.monotonic() + 60
+        while counts(url)["sites"] == 0 and writer.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
         while writer.poll() is None and len(backups) < 20:
             backups.append(tmp_path / f"b{len(backups)}.db")
             cli.ok("db", "backup", backups[-1])

@@ -51,6 +51,17 @@ COLUMNS = [
     ("driver", _("Driver")),
     ("endpoint", _("Endpoint")),
 ]
+FAULT_COLUMNS = [
+    ("kind", _("Kind")),
+    ("location", _("Location")),
+    ("health", _("Health")),
+    ("reason", _("Reason")),
+    ("part_number", _("Part number")),
+    ("spare_part_number", _("Spare part")),
+    ("serial", _("Serial")),
+    ("first_seen", _("First seen")),
+    ("last_seen", _("Last seen")),
+]
 CLEARABLE = ("vendor", "model", "serial", "room", "rack", "rack_unit", "driver", "endpoint", "username",
              "credential", "ca_file", "fingerprint", "notes")
 
@@ -119,13 +130,35 @@ def list_(
         render_list(queries.devices(reader, where), fmt, COLUMNS)
 
 
-@app.command("show", help=_("Show one device."))
+@app.command("show", help=_("Show one device, its last recorded poll and its open faults."))
 def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOption = OutputFormat.TABLE) -> None:
-    from dcmaint.cli.output import render_one
+    from dcmaint.cli.output import as_json, render_list, render_one
     from dcmaint.store import queries
 
     with state(ctx).reader() as reader:
-        render_one(queries.device(reader, name, site), fmt)
+        device = queries.device(reader, name, site)
+        polled = queries.last_poll(reader, device)
+        faults = queries.open_faults(reader, device.site, device.name)
+    if fmt is OutputFormat.JSON:
+        typer.echo(as_json({
+            **device.as_json(),
+            "last_poll": {**polled[0].as_json(), "report": polled[1]} if polled else None,
+            "open_faults": [fault.as_json() for fault in faults],
+        }))
+        return
+    render_one(device, fmt)
+    if fmt is OutputFormat.TABLE:
+        typer.echo("")
+        if polled is None:
+            typer.echo(_("Last poll: never recorded (dcmaint health --record)"))
+        else:
+            poll = polled[0]
+            typer.echo(_("Last poll: {status} at {at} by {driver} in {duration:.2f}s{error}").format(
+                status=poll.status.upper(), at=poll.polled_at.isoformat(timespec="seconds"), driver=poll.driver,
+                duration=poll.duration, error=f" ({poll.message})" if poll.message else ""))
+        typer.echo(_("Open faults: {count}").format(count=len(faults)))
+        if faults:
+            render_list(faults, fmt, FAULT_COLUMNS)
 
 
 @app.command("edit", help=_("Change a device; options not given stay as they are."))

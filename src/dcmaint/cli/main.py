@@ -16,7 +16,7 @@ import typer  # noqa: E402
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E402  (typer vendors click)
 
 from dcmaint import __version__  # noqa: E402
-from dcmaint.cli import audit, config, db, demo, device, plugin, site, staff  # noqa: E402
+from dcmaint.cli import audit, config, db, demo, device, health, plugin, site, staff  # noqa: E402
 from dcmaint.cli import framework_text  # noqa: E402
 from dcmaint.cli.context import AppState  # noqa: E402
 from dcmaint.errors import EXIT_FAILURE, EXIT_USAGE, DcmaintError  # noqa: E402
@@ -39,6 +39,7 @@ app = typer.Typer(
 
 app.command("init", help=_("Create the dcmaint home, a commented config file and the database."))(config.init)
 app.command("demo", help=_("Walk through dcmaint on a throw-away machine room (nothing else is touched)."))(demo.demo)
+app.command("health", help=_("Poll devices through their drivers and report faulty parts (exit 0/1/2/3 like a monitoring plugin)."))(health.health)
 app.add_typer(config.app, name="config", help=_("Show and change the configuration file."))
 app.add_typer(site.app, name="site", help=_("Sites: a customer's machine room under one contract."))
 app.add_typer(device.app, name="device", help=_("Devices: the register of covered and uncovered equipment."))
@@ -104,19 +105,39 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+#: Options of the root command that take a value (to find the subcommand in argv).
+_ROOT_VALUE_OPTIONS = {"--as", "--config", "--log-file"}
+
+
+def _subcommand(argv: list[str]) -> str | None:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _ROOT_VALUE_OPTIONS:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (tests call this; ``main`` exits with it)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    # `dcmaint health` is called by monitoring systems: any error of its own is UNKNOWN (3).
+    monitoring = _subcommand(args) == "health"
+    usage_code = health.EXIT_UNKNOWN if monitoring else EXIT_USAGE
     try:
-        result = app(args=argv, prog_name="dcmaint", standalone_mode=False)
+        result = app(args=args, prog_name="dcmaint", standalone_mode=False)
     except DcmaintError as error:
         logging.getLogger("dcmaint").info("failed: %s", error)
-        return _fail(str(error), error.exit_code)
+        return _fail(str(error), health.EXIT_UNKNOWN if monitoring else error.exit_code)
     except NoArgsIsHelpError as error:
         sys.stdout.write(error.format_message() + "\n")
         return 0
     except ClickException as error:
         message = framework_text.translate_error(error.format_message().replace("\n", " "))
-        return _fail(message, error.exit_code or EXIT_USAGE)
+        return _fail(message, usage_code)
     except typer.Abort:
         return _fail(_("aborted"), EXIT_FAILURE)
     except KeyboardInterrupt:
@@ -128,7 +149,8 @@ def run(argv: list[str] | None = None) -> int:
             from dcmaint.secrets import redact
 
             sys.stderr.write(redact(traceback.format_exc()))
-        return _fail(_("internal error: {error}").format(error=f"{type(error).__name__}: {error}"), EXIT_FAILURE)
+        message = _("internal error: {error}").format(error=f"{type(error).__name__}: {error}")
+        return _fail(message, health.EXIT_UNKNOWN if monitoring else EXIT_FAILURE)
     return result if isinstance(result, int) else 0
 
 

@@ -29,3 +29,12 @@ class OutputFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+
+
+class HealthFormat(StrEnum):
+    """Outputs of ``dcmaint health``: people, scripts, Nagios-style monitoring, Prometheus."""
+
+    TABLE = "table"
+    JSON = "json"
+    NAGIOS = "nagios"
+    PROMETHEUS = "prometheus"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dcmaint.domain.records import AuditEntry, Device, Site, StaffMember
+from dcmaint.domain.records import AuditEntry, Device, Record, Site, StaffMember
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.store.reader import Reader, as_bool, as_date, as_datetime
@@ -168,5 +168,64 @@ def row_counts(reader: Reader) -> dict[str, int]:
     """Rows per table: what `db check` reports and what bad-input tests compare."""
     return {
         table: reader.one(f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
-        for table in ("sites", "devices", "staff", "audit_log")
+        for table in ("sites", "devices", "staff", "device_polls", "components", "faults", "audit_log")
     }
+
+
+@dataclass(frozen=True)
+class LastPoll(Record):
+    polled_at: datetime
+    driver: str
+    status: str
+    error: str | None
+    message: str | None
+    duration: float
+
+
+@dataclass(frozen=True)
+class OpenFault(Record):
+    site: str
+    device: str
+    kind: str
+    location: str
+    health: str
+    reason: str | None
+    manufacturer: str | None
+    model: str | None
+    part_number: str | None
+    spare_part_number: str | None
+    serial: str | None
+    first_seen: datetime
+    last_seen: datetime
+
+
+def last_poll(reader: Reader, device: Device) -> tuple[LastPoll, dict[str, Any] | None] | None:
+    """The newest recorded poll of a device and its report's JSON, or None if it was never recorded."""
+    row = reader.one(
+        "SELECT p.polled_at, p.driver, p.status, p.error, p.message, p.duration, p.report FROM device_polls p "
+        "JOIN devices d ON d.id = p.device_id JOIN sites s ON s.id = d.site_id "
+        "WHERE s.name = :site AND d.name = :name",
+        {"site": device.site, "name": device.name},
+    )
+    if row is None:
+        return None
+    poll = LastPoll(as_datetime(row[0]), row[1], row[2], row[3], row[4], float(row[5]))
+    return poll, json.loads(row[6]) if row[6] else None
+
+
+def open_faults(reader: Reader, site: str | None = None, device: str | None = None) -> list[OpenFault]:
+    clauses, params = ["f.closed_at IS NULL"], {}
+    if site is not None:
+        clauses.append("s.name = :site")
+        params["site"] = site
+    if device is not None:
+        clauses.append("d.name = :device")
+        params["device"] = device
+    rows = reader.rows(
+        "SELECT s.name, d.name, f.kind, f.location, f.health, f.reason, f.manufacturer, f.model, f.part_number, "
+        "f.spare_part_number, f.serial, f.first_seen, f.last_seen FROM faults f "
+        "JOIN devices d ON d.id = f.device_id JOIN sites s ON s.id = d.site_id "
+        f"WHERE {' AND '.join(clauses)} ORDER BY s.name, d.name, f.kind, f.location",
+        params,
+    )
+    return [OpenFault(*r[:11], as_datetime(r[11]), as_datetime(r[12])) for r in rows]

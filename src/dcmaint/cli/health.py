@@ -1,0 +1,125 @@
+"""``dcmaint health``: poll devices through their drivers and report the faulty parts.
+
+Follows the monitoring-plugin convention so that Nagios, Icinga or Zabbix can
+call it directly: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the worst over
+all devices), and 3 for its own usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dcmaint.cli.context import state
+from dcmaint.domain.enums import DeviceKind, HealthFormat
+from dcmaint.i18n import _
+
+#: Exit code for health's own usage and configuration errors (monitoring-plugin UNKNOWN).
+EXIT_UNKNOWN = 3
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    """A one-line counter on stderr, only when a person is watching."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(result, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
+        sys.stderr.write("\r" + _("polled {done}/{total}").format(done=done, total=total))
+        if done == total:
+            sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+    return show
+
+
+def _select(ctx: typer.Context, names: list[str], site: str | None, kind: DeviceKind | None):  # type: ignore[no-untyped-def]
+    """Named devices (NAME or SITE/NAME), else every device with a driver (optionally of a site and kind)."""
+    from dcmaint.store import queries
+
+    with state(ctx).reader() as reader:
+        if names:
+            chosen = []
+            for text in names:
+                site_name, _sep, name = text.rpartition("/")
+                chosen.append(queries.device(reader, name, site_name or site))
+            return [d for d in chosen if kind is None or d.kind == kind.value]
+        where = queries.DeviceFilter(site=site, kind=kind.value if kind else None)
+        return [d for d in queries.devices(reader, where) if d.driver]
+
+
+def health(
+    ctx: typer.Context,
+    devices: Annotated[
+        list[str] | None,
+        typer.Argument(help=_("Devices to poll, as NAME or SITE/NAME (default: every device with a driver)."),
+                       show_default=False),
+    ] = None,
+    site: Annotated[str | None, typer.Option("--site", help=_("Only devices of this site."))] = None,
+    kind: Annotated[DeviceKind | None, typer.Option("--kind", case_sensitive=False, help=_("Only devices of this kind."))] = None,
+    fmt: Annotated[
+        HealthFormat,
+        typer.Option("--format", "-f", case_sensitive=False, help=_("Output: table, json, nagios or prometheus.")),
+    ] = HealthFormat.TABLE,
+    record: Annotated[
+        bool, typer.Option("--record", help=_("Store reports, the installed base and deduplicated faults."))
+    ] = False,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", min=1, help=_("Devices polled at once (default: runner.concurrency)."))
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", min=0.1, help=_("Deadline per device in seconds (default: runner.timeout)."))
+    ] = None,
+    targets: Annotated[
+        list[str] | None,
+        typer.Option("--target", help=_("Poll this endpoint without registering it, e.g. redfish://10.0.0.5 (repeatable).")),
+    ] = None,
+    username: Annotated[str | None, typer.Option("--username", help=_("Login name for --target endpoints."))] = None,
+    password_ref: Annotated[
+        str | None,
+        typer.Option("--password-ref", help=_("Password reference for --target endpoints: env:NAME, file:PATH or keyring:SERVICE/USER.")),
+    ] = None,
+    ca_file: Annotated[
+        Path | None, typer.Option("--ca-file", dir_okay=False, help=_("CA bundle for --target endpoints."))
+    ] = None,
+    fingerprint: Annotated[
+        str | None, typer.Option("--fingerprint", help=_("SHA-256 certificate fingerprint for --target endpoints."))
+    ] = None,
+    insecure: Annotated[
+        bool, typer.Option("--insecure", help=_("Do not verify TLS for --target endpoints (explicit opt-out)."))
+    ] = False,
+) -> None:
+    from dcmaint.cli.health_formats import render
+    from dcmaint.cli.plugin import load_manager
+    from dcmaint.errors import UsageError
+    from dcmaint.services.health import adhoc_devices, run_health
+
+    if targets:
+        if devices or site or record:
+            raise UsageError(_("--target cannot be combined with device names, --site or --record"))
+        if insecure and (ca_file or fingerprint):
+            raise UsageError(_("--insecure cannot be combined with --ca-file or --fingerprint"))
+        chosen = adhoc_devices(targets, username, password_ref, str(ca_file) if ca_file else None, fingerprint, insecure)
+    else:
+        chosen = _select(ctx, devices or [], site, kind)
+    if not chosen:
+        raise UsageError(_("no devices to poll: register devices with a driver, name them, or use --target"))
+    settings = state(ctx).config.runner
+    manager = load_manager(ctx)
+    run = run_health(
+        chosen, manager,
+        concurrency=concurrency or settings.concurrency,
+        timeout=timeout or settings.timeout,
+        progress=_progress(),
+    )
+    if record:
+        from dcmaint.services.recording import record as record_run
+
+        with state(ctx).write(ctx) as unit:
+            summary = record_run(unit, run)
+        typer.echo(_("recorded {devices} devices: {opened} faults opened, {closed} closed, {open} open").format(
+            devices=summary.devices, opened=summary.opened, closed=summary.closed, open=summary.still_open), err=True)
+    render(run, fmt)
+    raise typer.Exit(run.exit_code)

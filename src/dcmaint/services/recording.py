@@ -1,0 +1,140 @@
+"""``health --record``: the latest report, the installed base and deduplicated faults.
+
+A fault seen on every poll is one open fault with first/last seen; it closes
+when a successful poll no longer shows it. A poll that failed (unreachable,
+auth) proves nothing about the parts, so it leaves faults and the installed
+base as they were. Opening and closing a fault, and a part changing its
+serial in a slot, are audited; refreshing ``last_seen`` is not (it would
+flood the log with one row per part per poll).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from dcmaint.drivers.result import PollResult
+from dcmaint.services import devices as device_register
+from dcmaint.services.health import Fault, HealthRun, faults_of
+from dcmaint.store.models import ComponentRow, DevicePollRow, DeviceRow, FaultRow, device_record
+from dcmaint.store.unit import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    devices: int
+    opened: int
+    closed: int
+    still_open: int
+
+
+def _fault_json(device: str, row: FaultRow) -> dict[str, object]:
+    return {
+        "device": device, "kind": row.kind, "location": row.location, "health": row.health, "reason": row.reason,
+        "part_number": row.part_number, "spare_part_number": row.spare_part_number, "serial": row.serial,
+        "first_seen": row.first_seen.isoformat(), "last_seen": row.last_seen.isoformat(),
+        "closed_at": row.closed_at.isoformat() if row.closed_at else None,
+    }
+
+
+def _store_poll(unit: UnitOfWork, device: DeviceRow, result: PollResult) -> None:
+    row = unit.session.get(DevicePollRow, device.id) or DevicePollRow(device_id=device.id)
+    row.polled_at = result.polled_at
+    row.driver = result.driver
+    row.status = result.status.value
+    row.error = result.error.value if result.error else None
+    row.message = result.message
+    row.duration = result.duration
+    row.report = (
+        json.dumps(result.report.as_json(), ensure_ascii=False, separators=(",", ":")) if result.report else None
+    )
+    unit.session.add(row)
+
+
+def _store_components(unit: UnitOfWork, device: DeviceRow, key: str, result: PollResult) -> None:
+    assert result.report is not None
+    existing = {
+        (row.kind, row.location): row
+        for row in unit.session.scalars(select(ComponentRow).where(ComponentRow.device_id == device.id))
+    }
+    for component in result.report.components:
+        part = component.part
+        values = {
+            "name": component.name,
+            "manufacturer": part.manufacturer if part else None,
+            "model": part.model if part else None,
+            "part_number": part.part_number if part else None,
+            "spare_part_number": part.spare_part_number if part else None,
+            "serial": part.serial if part else None,
+            "firmware": part.firmware if part else None,
+            "capacity_bytes": part.capacity_bytes if part else None,
+            "health": component.health.value,
+        }
+        row = existing.get((component.kind.value, component.location))
+        if row is None:
+            unit.session.add(ComponentRow(device_id=device.id, kind=component.kind.value,
+                                          location=component.location, first_seen=result.polled_at,
+                                          last_seen=result.polled_at, **values))
+            continue
+        if row.serial and values["serial"] and row.serial != values["serial"]:
+            unit.record("component", f"{key}:{component.kind.value}:{component.location}", "serial-changed",
+                        {"serial": row.serial, "part_number": row.part_number},
+                        {"serial": values["serial"], "part_number": values["part_number"]})
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.last_seen = result.polled_at
+
+
+def _store_faults(unit: UnitOfWork, device: DeviceRow, key: str, faults: list[Fault], when: datetime) -> tuple[int, int, int]:
+    open_rows = {
+        (row.kind, row.location): row
+        for row in unit.session.scalars(
+            select(FaultRow).where(FaultRow.device_id == device.id, FaultRow.closed_at.is_(None))
+        )
+    }
+    opened = closed = 0
+    seen = set()
+    for fault in faults:
+        slot = (fault.kind, fault.location)
+        if slot in seen:
+            continue  # two readings of one slot in a report: the first (worst) wins
+        seen.add(slot)
+        row = open_rows.get(slot)
+        if row is None:
+            row = FaultRow(device_id=device.id, kind=fault.kind, location=fault.location, first_seen=when)
+            opened += 1
+        row.health, row.reason, row.last_seen = fault.health.value, fault.reason, when
+        row.manufacturer, row.model = fault.manufacturer, fault.model
+        row.part_number, row.spare_part_number, row.serial = fault.part_number, fault.spare_part_number, fault.serial
+        unit.session.add(row)
+        if slot not in open_rows:
+            unit.session.flush()
+            unit.record("fault", f"{key}:{fault.kind}:{fault.location}", "open", None, _fault_json(key, row))
+    for slot, row in open_rows.items():
+        if slot not in seen:
+            before = _fault_json(key, row)
+            row.closed_at = when
+            closed += 1
+            unit.record("fault", f"{key}:{slot[0]}:{slot[1]}", "close", before, _fault_json(key, row))
+    return opened, closed, len(seen)
+
+
+def record(unit: UnitOfWork, run: HealthRun) -> RecordSummary:
+    """Store one health run; registered devices only (ad-hoc targets have nowhere to go)."""
+    opened = closed = still_open = stored = 0
+    for result in run.results:
+        if result.site is None or result.site == "-":
+            continue
+        device = device_register.find(unit, result.device, result.site)
+        key = device_register.audit_key(device_record(device))
+        _store_poll(unit, device, result)
+        stored += 1
+        if result.report is None:
+            continue
+        _store_components(unit, device, key, result)
+        o, c, n = _store_faults(unit, device, key, faults_of(result), result.polled_at)
+        opened, closed, still_open = opened + o, closed + c, still_open + n
+    return RecordSummary(stored, opened, closed, still_open)

@@ -1,0 +1,225 @@
+"""`dcmaint health` and `--record`, with a scenario driver installed through a real entry point.
+
+The scenario driver reads what to answer from a JSON file per device, so a
+test can break and mend parts between polls. Store tests run on both backends.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import audit, counts
+
+DRIVER_MODULE = '''
+import json, os
+from pathlib import Path
+from dcmaint.drivers import (AuthFailed, DeviceReport, ServerDriver, UpsDriver, Unreachable, hookimpl)
+
+ERRORS = {"unreachable": Unreachable, "auth_failed": AuthFailed}
+
+class ScenarioDriver(ServerDriver):
+    name = "scenario"
+    version = "1.0"
+    kinds = ("server", "ups", "storage")
+
+    async def poll(self, target):
+        answer = json.loads((Path(os.environ["SCENARIO_DIR"]) / (target.endpoint.split("://")[1] + ".json")).read_text())
+        if "error" in answer:
+            raise ERRORS[answer["error"]](answer["message"])
+        return DeviceReport.from_json(answer)
+
+@hookimpl
+def dcmaint_register_drivers(register):
+    register(ScenarioDriver)
+'''
+
+
+def part(kind, location, health="ok", reason=None, serial=None, spare=None):
+    return {"kind": kind, "location": location, "health": health, "reason": reason, "name": None,
+            "part": {"manufacturer": "HPE", "model": "800W FS Plat Ht Plg LH Pwr Sply Kit", "part_number": "865414-B21",
+                     "spare_part_number": spare, "serial": serial, "firmware": None, "capacity_bytes": None,
+                     "speed_mhz": None, "link_mbps": None, "rpm": None, "attributes": {}}}
+
+
+def report(*components, sensors=()):
+    return {"identity": {"vendor": "HPE", "model": "ProLiant DL380 Gen10", "serial": "CZ1", "firmware": {},
+                         "part_number": None, "hostname": None},
+            "components": list(components), "sensors": list(sensors), "alarms": [], "events": [],
+            "archive": None, "rollup": None}
+
+
+HEALTHY = report(part("psu", "PSU 1", serial="5WB1", spare="866730-001"), part("psu", "PSU 2", serial="5WB2"))
+PSU2_FAILED = report(part("psu", "PSU 1", serial="5WB1", spare="866730-001"),
+                     part("psu", "PSU 2", "critical", "PSU 2: input lost", serial="5WB2", spare="866730-001"))
+DISK_PREDICTED = report(part("disk", "Bay 4", "warning", "Bay 4: predicted failure, 3% life left", serial="S4"))
+
+
+@pytest.fixture
+def scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Install the scenario driver as a distribution on sys.path; return a function that sets answers."""
+    site_dir = tmp_path / "site-packages"
+    dist = site_dir / "dcmaint_scenario-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: dcmaint-scenario\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[dcmaint.drivers]\nscenario = dcmaint_scenario\n")
+    (site_dir / "dcmaint_scenario.py").write_text(DRIVER_MODULE)
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    monkeypatch.syspath_prepend(str(site_dir))
+    monkeypatch.setenv("SCENARIO_DIR", str(answers))
+    monkeypatch.setenv("DCMAINT_LOAD_PLUGINS", "scenario")
+    yield lambda device, answer: (answers / f"{device}.json").write_text(json.dumps(answer))
+    sys.modules.pop("dcmaint_scenario", None)
+
+
+@pytest.fixture
+def room(cli, scenario):
+    cli.ok("site", "add", "hq", "--customer", "某银行")
+    for name in ("srv01", "srv02", "ups01"):
+        kind = "ups" if name.startswith("ups") else "server"
+        cli.ok("device", "add", name, "--site", "hq", "--kind", kind, "--driver", "scenario",
+               "--endpoint", f"scenario://{name}")
+    cli.ok("device", "add", "tape01", "--site", "hq", "--kind", "backup")  # no driver: not polled by default
+    for name in ("srv01", "srv02", "ups01"):
+        scenario(name, HEALTHY)
+    return cli, scenario
+
+
+def test_all_healthy_is_ok(room):
+    cli, _ = room
+    result = cli("health", "--format", "json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["status"] == "ok" and data["counts"] == {"ok": 3, "warning": 0, "critical": 0, "unknown": 0}
+    assert [d["name"] for d in data["devices"]] == ["srv01", "srv02", "ups01"]
+    assert set(data["devices"][0]) >= {"name", "status", "error", "faults"}
+
+
+def test_exit_code_is_the_worst_status(room):
+    cli, scenario = room
+    scenario("srv02", DISK_PREDICTED)
+    assert cli("health").code == 1
+    scenario("srv01", PSU2_FAILED)
+    assert cli("health").code == 2
+    scenario("ups01", {"error": "unreachable", "message": "10.0.0.9: connection refused"})
+    result = cli("health", "--format", "json")
+    assert result.code == 2  # monitoring-plugin order: critical > warning > unknown > ok
+    assert cli("health", "ups01").code == 3
+    ups = [d for d in result.json()["devices"] if d["name"] == "ups01"][0]
+    assert ups["status"] == "unknown" and ups["error"] == "10.0.0.9: connection refused"
+    assert ups["error_kind"] == "unreachable"
+    assert cli("health", "srv01").code == 2 and cli("health", "hq/srv02").code == 1
+
+
+def test_fault_carries_the_part_identity(room):
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    data = cli("health", "srv01", "-f", "json").json()
+    assert data["devices"][0]["faults"] == [{
+        "kind": "psu", "location": "PSU 2", "health": "critical", "reason": "PSU 2: input lost",
+        "manufacturer": "HPE", "model": "800W FS Plat Ht Plg LH Pwr Sply Kit", "part_number": "865414-B21",
+        "spare_part_number": "866730-001", "serial": "5WB2",
+    }]
+    table = cli("health").out
+    assert "PSU 2: input lost" in table and "866730-001" in table
+
+
+def test_nagios_output(room):
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    scenario("ups01", {"error": "auth_failed", "message": "login refused for admin"})
+    result = cli("health", "--format", "nagios")
+    lines = result.out.strip().splitlines()
+    assert result.code == 2
+    assert re.match(r"^DCMAINT CRITICAL - 1 critical, 0 warning, 1 unknown, 1 ok of 3 devices \| devices=3;;;0 ", lines[0])
+    assert "faults=1;;;0" in lines[0] and re.search(r"time=[0-9.]+s;;;0$", lines[0])
+    assert lines[1].startswith("[CRITICAL] hq/srv01: psu PSU 2: PSU 2: input lost (HPE 800W")
+    assert lines[2] == "[UNKNOWN] hq/ups01: login refused for admin"
+    single = cli("health", "srv01", "-f", "nagios").out.splitlines()[0]
+    assert single.startswith("DCMAINT CRITICAL - hq/srv01: 1 faults, worst: PSU 2: input lost |")
+
+
+def test_prometheus_output_is_valid_exposition(room):
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    text = cli("health", "-f", "prometheus").out
+    sample = re.compile(r'^[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)*\})? -?[0-9.]+$')
+    for line in text.strip().splitlines():
+        assert line.startswith("# HELP ") or line.startswith("# TYPE ") or sample.match(line), line
+    assert 'dcmaint_device_status{site="hq",device="srv01",driver="scenario"} 2' in text
+    assert 'dcmaint_component_status{site="hq",device="srv01",kind="psu",location="PSU 2",part_number="865414-B21",serial="5WB2"} 2' in text
+    assert 'dcmaint_faults{site="hq",device="srv01",health="critical"} 1' in text
+
+
+def test_record_deduplicates_faults(room, db_url):
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    for _ in range(3):
+        assert cli("health", "--record").code == 2
+    shown = cli.ok("device", "show", "srv01", "-f", "json").json()
+    assert [f["location"] for f in shown["open_faults"]] == ["PSU 2"]
+    fault = shown["open_faults"][0]
+    assert fault["first_seen"] < fault["last_seen"] and fault["spare_part_number"] == "866730-001"
+    assert shown["last_poll"]["status"] == "critical" and shown["last_poll"]["report"]["identity"]["serial"] == "CZ1"
+    assert counts(db_url)["faults"] == 1 and counts(db_url)["components"] == 6
+    opened = [e for e in audit(db_url) if e.entity == "fault"]
+    assert [(e.entity_key, e.action) for e in opened] == [("hq/srv01:psu:PSU 2", "open")]
+
+    scenario("srv01", {"error": "unreachable", "message": "timeout"})
+    cli("health", "--record")
+    assert len(cli.ok("device", "show", "srv01", "-f", "json").json()["open_faults"]) == 1  # a failed poll proves nothing
+
+    scenario("srv01", HEALTHY)
+    assert cli("health", "--record").code == 0
+    assert cli.ok("device", "show", "srv01", "-f", "json").json()["open_faults"] == []
+    assert [e.action for e in audit(db_url) if e.entity == "fault"] == ["open", "close"]
+
+    scenario("srv01", PSU2_FAILED)
+    cli("health", "--record")
+    assert counts(db_url)["faults"] == 2  # a new fault after the repair, the old one stays closed
+    table = cli.ok("device", "show", "srv01").out
+    assert "Last poll: CRITICAL" in table and "PSU 2: input lost" in table
+
+
+def test_record_notices_a_swapped_part(room, db_url):
+    cli, scenario = room
+    cli("health", "--record")
+    swapped = report(part("psu", "PSU 1", serial="5WB1", spare="866730-001"), part("psu", "PSU 2", serial="NEW9"))
+    scenario("srv01", swapped)
+    cli("health", "--record")
+    changes = [e for e in audit(db_url) if e.action == "serial-changed"]
+    assert [(e.entity_key, e.before["serial"], e.after["serial"]) for e in changes] == [
+        ("hq/srv01:psu:PSU 2", "5WB2", "NEW9")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["health", "--format", "xml"], "'xml'"),
+        (["health", "nosuch"], "'nosuch'"),
+        (["health", "--site", "nowhere"], "'nowhere'"),
+        (["health", "--target", "ftp://x"], "'ftp://x'"),
+        (["health", "--target", "redfish://x", "--record"], "--record"),
+        (["health", "--concurrency", "0"], "0"),
+        (["health", "tape01", "--kind", "server"], "no devices"),
+    ],
+)
+def test_health_usage_errors_are_unknown_and_write_nothing(room, db_url, argv, named):
+    cli, _ = room
+    before = counts(db_url)
+    result = cli(*argv)
+    assert result.code == 3 and result.out == ""
+    assert len(result.err.strip().splitlines()) == 1 and named in result.err
+    assert counts(db_url) == before
+
+
+def test_device_without_driver_named_explicitly_is_unknown(room):
+    cli, _ = room
+    result = cli("health", "tape01", "-f", "json")
+    assert result.code == 3 and result.json()["devices"][0]["error_kind"] == "not_configured"
