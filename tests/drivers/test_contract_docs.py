@@ -23,7 +23,7 @@ def _docs() -> str:
 
 
 def test_there_are_hooks() -> None:
-    assert [hook.__name__ for hook in HOOKS] == ["dcmaint_register_drivers"]
+    assert [hook.__name__ for hook in HOOKS] == ["dcmaint_register_drivers", "dcmaint_register_simulators"]
 
 
 @pytest.mark.parametrize("hook", HOOKS, ids=lambda hook: hook.__name__)

@@ -3,7 +3,7 @@
 A plugin is a module (or object) named by an entry point in the group
 ``dcmaint.drivers``; it implements hooks by decorating functions with
 :data:`hookimpl`. The set is deliberately small: a plugin contributes driver
-classes, and everything else (polling, storing, printing) is the core's job.
+classes (and, optionally, simulators of its devices), and everything else (polling, storing, printing) is the core's job.
 The core calls hooks only through :class:`dcmaint.drivers.manager.DriverManager`.
 """
 
@@ -16,6 +16,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from dcmaint.drivers.base import Driver
+    from dcmaint.drivers.simulators import Simulator
 
 PROJECT = "dcmaint"
 ENTRY_POINT_GROUP = "dcmaint.drivers"
@@ -47,6 +48,35 @@ def dcmaint_register_drivers(register: Register) -> None:
         @hookimpl
         def dcmaint_register_drivers(register):
             register(AcmeUpsDriver)
+
+    .. versionadded:: 0.1.0
+    """
+
+
+#: What the simulator hook's ``register`` accepts: a simulator class (not an instance).
+RegisterSimulator = Callable[["type[Simulator]"], None]
+
+
+@hookspec
+def dcmaint_register_simulators(register: RegisterSimulator) -> None:
+    """Hand the core the device simulators this plugin provides (for ``dcmaint sim NAME``).
+
+    Called once per plugin, the first time a command asks for simulators
+    (``dcmaint sim``, ``dcmaint demo``), never when only drivers are used, so
+    that a plugin's simulator costs nothing to polling. Call ``register``
+    once per simulator class. If this hook raises, the plugin's simulators
+    are skipped with a warning and its drivers are unaffected. A simulator
+    whose ``name`` another plugin already registered is refused with a
+    warning.
+
+    :param register: call it with each simulator class (a subclass of
+        :class:`dcmaint.drivers.simulators.Simulator`)
+
+    Example::
+
+        @hookimpl
+        def dcmaint_register_simulators(register):
+            register(AcmeUpsSimulator)
 
     .. versionadded:: 0.1.0
     """

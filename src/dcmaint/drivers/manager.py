@@ -34,6 +34,8 @@ from dcmaint.secrets import redact
 if TYPE_CHECKING:
     from importlib.metadata import Distribution
 
+    from dcmaint.drivers.simulators import Simulator
+
 DEFAULT_LOAD_TIMEOUT = 10.0
 
 log = logging.getLogger("dcmaint.drivers")
@@ -79,6 +81,8 @@ class DriverManager:
         self._drivers: dict[str, DriverInfo] = {}
         self._failures: list[PluginFailure] = []
         self._loaded = False
+        self._plugins: list[tuple[object, Origin]] = []  # registered plugins, asked for simulators on demand
+        self._simulators: dict[str, tuple[type[Simulator], Origin]] | None = None
 
     # -- discovery -------------------------------------------------------
 
@@ -145,6 +149,13 @@ class DriverManager:
         caller(register=collected.append)
         return collected
 
+    def call_register_simulators(self, plugin: object) -> list[type[Simulator]]:
+        """Run ``plugin``'s ``dcmaint_register_simulators`` and return the classes it registered."""
+        collected: list[type[Simulator]] = []
+        others = [other for other in self._pm.get_plugins() if other is not plugin]
+        self._pm.subset_hook_caller("dcmaint_register_simulators", remove_plugins=others)(register=collected.append)
+        return collected
+
     # -- what the core asks -------------------------------------------------
 
     def drivers(self) -> tuple[DriverInfo, ...]:
@@ -173,7 +184,39 @@ class DriverManager:
         wanted = DeviceKind(kind)
         return tuple(info for info in self.drivers() if wanted in info.kinds)
 
+    def simulators(self) -> tuple[type[Simulator], ...]:
+        """Every usable simulator class, sorted by name; plugins are asked the first time (never for polling)."""
+        self.load()
+        if self._simulators is None:
+            self._simulators = {}
+            for plugin, origin in self._plugins:
+                self._collect_simulators(plugin, origin)
+        return tuple(self._simulators[name][0] for name in sorted(self._simulators))
+
+    def get_simulator(self, name: str) -> type[Simulator]:
+        """The simulator called ``name``; UnknownSimulator (a usage error) naming the known ones otherwise."""
+        from dcmaint.drivers.simulators import UnknownSimulator
+
+        known = {simulator.name: simulator for simulator in self.simulators()}
+        if name not in known:
+            raise UnknownSimulator(_("unknown simulator {name!r} (known simulators: {known})").format(
+                name=name, known=", ".join(sorted(known)) or _("none installed")))
+        return known[name]
+
     # -- internals --------------------------------------------------------
+
+    def _collect_simulators(self, plugin: object, origin: Origin) -> None:
+        from dcmaint.drivers.simulators import accept
+
+        assert self._simulators is not None
+        try:  # a plugin's hook may raise anything; its drivers stay usable
+            classes = call_with_timeout(lambda: self.call_register_simulators(plugin), self._load_timeout,
+                                        name=f"dcmaint-sim-hook-{origin.plugin}")
+            problems = accept(classes, origin, self._simulators)
+        except (Exception, SystemExit) as error:
+            problems = [describe(error)]
+        for problem in problems:
+            self._fail(origin, "simulator", problem)
 
     def _add_plugin(self, plugin: object, origin: Origin) -> None:
         try:
@@ -196,6 +239,7 @@ class DriverManager:
             self._unregister(plugin)
             self._fail(origin, "hook", describe(error))
             return
+        self._plugins.append((plugin, origin))
         for driver_class in classes:
             self._accept(driver_class, origin)
 
@@ -230,7 +274,7 @@ class DriverManager:
         if self._settings.strict:
             raise PluginLoadError(
                 _("plugin {plugin!r} ({package}) cannot be used: {error} (strict plugin loading is on)").format(**values))
-        if stage in ("driver", "duplicate"):  # the plugin's other drivers are still used
+        if stage in ("driver", "duplicate", "simulator"):  # the plugin's other drivers are still used
             self._warn(_("plugin {plugin!r} ({package}): {error}").format(**values))
         else:
             self._warn(_("plugin {plugin!r} ({package}) skipped: {error}").format(**values))
