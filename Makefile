@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml $(PLUGINS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,testing]' $(foreach p,$(PLUGINS),-e ./$(dir $(p)))
+	$(PY) -m pip install --quiet -e '.[test,testing]' $(foreach p,$(PLUGINS),-e './$(dir $(p))[test]')
 	touch $(STAMP)
 
 catalogues: $(STAMP)
