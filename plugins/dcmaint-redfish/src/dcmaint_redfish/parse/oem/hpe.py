@@ -154,8 +154,10 @@ class HpeProfile(VendorProfile):
         found: list[Component] = []
         standard_serials = {text(doc.get("SerialNumber")) for doc in resources.values()
                             if str(doc.get("@odata.type", "")).startswith("#Drive.")}
-        for path, doc in resources.items():
+        for doc in resources.values():
             kind = str(doc.get("@odata.type") or doc.get("Type") or "")
+            if "Collection" in kind:
+                continue
             if "SmartStorageArrayController" in kind:
                 found.append(_controller(doc))
             elif "SmartStorageDiskDrive" in kind and text(doc.get("SerialNumber")) not in standard_serials:
@@ -208,12 +210,15 @@ def _disk(doc: Document) -> Component:
 
 def _battery(doc: Mapping[str, Any]) -> Component:
     """The Smart Storage Battery: iLO 5/6 write Status; iLO 4 writes Condition and Present."""
-    health, reason = status_health(doc)
+    judgements: list[tuple[Health, str | None] | None] = [status_health(doc) if "Status" in doc else None]
     condition = text(doc.get("Condition"))
-    if "Status" not in doc and condition is not None:
-        health, reason = (Health.OK, None) if condition == "Ok" else (Health.CRITICAL, f"condition {condition}")
+    if condition is not None and condition != "Ok":
+        judgements.append((Health.CRITICAL, f"condition {condition}"))
     if text(doc.get("Present")) == "No":
-        health, reason = Health.CRITICAL, "not present"
+        judgements.append((Health.CRITICAL, "not present"))
+    judged = worst(*judgements)
+    fitted = "Status" in doc or condition is not None
+    health, reason = judged if judged else ((Health.OK, None) if fitted else (Health.UNKNOWN, "battery status not reported"))
     index = doc.get("Index")
     return Component(ComponentKind.BATTERY, f"Smart Storage Battery {index}" if index is not None else "Smart Storage Battery",
                      health, reason=reason if health.is_fault else None, name=text(doc.get("ProductName")),
