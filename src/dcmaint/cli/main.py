@@ -16,7 +16,7 @@ import typer  # noqa: E402
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E402  (typer vendors click)
 
 from dcmaint import __version__  # noqa: E402
-from dcmaint.cli import audit, config, db, demo, device, health, plugin, site, staff  # noqa: E402
+from dcmaint.cli import audit, config, db, demo, device, health, plugin, sim, site, staff  # noqa: E402
 from dcmaint.cli import framework_text  # noqa: E402
 from dcmaint.cli.context import AppState  # noqa: E402
 from dcmaint.errors import EXIT_FAILURE, EXIT_USAGE, DcmaintError  # noqa: E402
@@ -45,6 +45,7 @@ app.add_typer(site.app, name="site", help=_("Sites: a customer's machine room un
 app.add_typer(device.app, name="device", help=_("Devices: the register of covered and uncovered equipment."))
 app.add_typer(staff.app, name="staff", help=_("Staff: project manager, engineers, desk, centre, admin office."))
 app.add_typer(plugin.app, name="plugin", help=_("Driver plugins: what is installed and what it serves."))
+app.add_typer(sim.app, name="sim", help=_("Simulated devices from driver plugins, for demos, tests and benchmarks."))
 app.add_typer(audit.app, name="audit", help=_("The audit log of every change."))
 app.add_typer(db.app, name="db", help=_("The database: migrations, integrity check, backup and restore."))
 
