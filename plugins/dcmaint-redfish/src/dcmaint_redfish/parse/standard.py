@@ -1,0 +1,88 @@
+"""The DMTF reading of a resource map, from the service root down, asking the vendor profile at each step.
+
+Order matters only for readability of the report: systems first (CPUs,
+DIMMs, storage), then each chassis (PSUs, fans, batteries, adapters,
+sensors), then PCIe cards not already reported, then what only the
+profile's OEM reading knows. Everything here is pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dcmaint.drivers import Alarm, DeviceReport, Health, ProtocolError, Sensor
+
+from dcmaint_redfish.parse import archive, chassis as chassis_parts, events, system as system_parts
+from dcmaint_redfish.parse.context import Context
+from dcmaint_redfish.parse.fields import dig, mapping, redfish_health
+from dcmaint_redfish.parse.vendor import Document, Resources, VendorProfile
+from dcmaint_redfish.paths import ROOT, link
+
+
+def parse_standard(resources: Resources, profile: VendorProfile, *, unread: Mapping[str, str],
+                   log_entries: int) -> DeviceReport:
+    ctx = Context(resources, profile)
+    root = ctx.doc(ROOT)
+    if root is None:
+        raise ProtocolError(f"no service root ({ROOT}) among the resources read")
+    systems = ctx.members(root.get("Systems"))
+    chassis = ctx.members(root.get("Chassis"))
+    managers = ctx.members(root.get("Managers"))
+    sensors: list[Sensor] = []
+    alarms: list[Alarm] = []
+    raid: dict[str, Any] = {}
+    pcie: dict[int, Document] = {}
+
+    for system in systems:
+        system_parts.processors(ctx, system)
+        system_parts.memory(ctx, system)
+        found_before = len(ctx.components)
+        raid.update(system_parts.storage(ctx, system, alarms))
+        if not any(component.kind.value == "disk" for component in ctx.components[found_before:]):
+            system_parts.simple_storage(ctx, system)
+        _collect_pcie(ctx, system.get("PCIeDevices"), pcie)
+
+    adapters: dict[str, str] = {}
+    for frame in chassis:
+        chassis_parts.power_supplies(ctx, frame)
+        chassis_parts.fans(ctx, frame, sensors)
+        chassis_parts.network_adapters(ctx, frame, adapters)
+        chassis_parts.legacy_sensors(ctx, frame, sensors)
+        _collect_pcie(ctx, frame.get("PCIeDevices"), pcie)
+    system_parts.pcie_devices(ctx, list(pcie.values()), adapters=adapters)
+    ctx.vendor_components()
+    components = ctx.unique()
+
+    services = [service for owner in (*systems, *managers) for service in ctx.members(owner.get("LogServices"))]
+    alarms += events.condition_alarms([*systems, *chassis, *managers])
+    alarms += events.unread_alarms(unread)
+    inventory = archive.firmware_inventory(ctx, ctx.follow(root.get("UpdateService")))
+    identity = archive.identity(root, systems, chassis, managers, inventory)
+    return DeviceReport(
+        identity=identity,
+        components=components,
+        sensors=tuple(sensors),
+        alarms=tuple(alarms),
+        events=tuple(events.log_events(ctx, services, log_entries)),
+        archive=archive.snapshot(ctx, components, systems, managers, raid, dict(identity.firmware)),
+        rollup=_rollup(systems),
+    )
+
+
+def _collect_pcie(ctx: Context, value: Any, found: dict[int, Document]) -> None:
+    documents = ctx.linked(value) if isinstance(value, list) else ctx.members(link(value))
+    for document in documents:
+        found.setdefault(id(document), document)
+
+
+def _rollup(systems: list[Document]) -> Health | None:
+    """The systems' own summary health (``HealthRollup``, also spelt ``HealthRollUp`` by some services)."""
+    healths = []
+    for system in systems:
+        status = mapping(system.get("Status"))
+        found = (redfish_health(status.get("HealthRollup")) or redfish_health(status.get("HealthRollUp"))
+                 or redfish_health(dig(system, "Status", "Health")))
+        if found is not None:
+            healths.append(found)
+    return Health.worst(healths) if healths else None
