@@ -30,6 +30,7 @@ class Context:
         self.resources = resources
         self.profile = profile
         self.components: list[Component] = []
+        self._built: dict[int, Component] = {}  # id(document) -> its component: a resource reached twice is one part
 
     # -- reading the map -----------------------------------------------------
 
@@ -74,6 +75,8 @@ class Context:
         replaces the standard health judgement; ``part`` adds PartIdentity fields the caller found elsewhere
         (the profile's still win).
         """
+        if id(document) in self._built:
+            return self._built[id(document)]
         location = self._hook("location", kind, document) or standard_location(kind, document) or fallback
         if not isinstance(location, str) or not location.strip():
             raise ProtocolError(f"vendor profile {self.profile.name}: location for {kind.value} is not text")
@@ -91,6 +94,7 @@ class Context:
         built = Component(kind, decorate(kind, location.strip()), health, reason if health.is_fault else None,
                           name or text(document.get("Name")), self._part(kind, document, part or {}))
         self.components.append(built)
+        self._built[id(document)] = built
         return built
 
     def _part(self, kind: ComponentKind, document: Document, found: Mapping[str, Any]) -> PartIdentity | None:

@@ -59,11 +59,8 @@ def storage(ctx: Context, system: Document, alarms: list[Alarm]) -> dict[str, An
             path = link(drive)
             if path is not None and built.health is not Health.ABSENT:
                 drive_labels[path] = built.location
-        seen_batteries: set[int] = set()
-        for index, battery in enumerate(batteries, 1):
-            if id(battery) not in seen_batteries:
-                seen_batteries.add(id(battery))
-                ctx.component(ComponentKind.BATTERY, battery, fallback=text(battery.get("Name")) or f"{label} battery")
+        for battery in batteries:  # a battery also listed by the chassis stays one component (Context)
+            ctx.component(ComponentKind.BATTERY, battery, fallback=text(battery.get("Name")) or f"{label} battery")
         volumes = _volumes(ctx, subsystem, drive_labels, label, alarms)
         raid[label] = {"controllers": controller_labels, "drives": sorted(drive_labels.values()), "volumes": volumes}
     return raid
