@@ -70,7 +70,7 @@ def port_is_free(port: int) -> bool:
 
 def test_start_serve_and_stop_on_sigterm(tmp_path: Path) -> None:
     endpoints_file = tmp_path / "endpoints.json"
-    process = dcmaint("sim", "redfish", "--count", "3", "--latency", "5", "--faults", "bmc2:psu:2=critical",
+    process = dcmaint("sim", "redfish", "--count", "3", "--latency", "5", "--faults", "bmc2:psu:2=critical,bmc3:hang",
                       "--flavour", "generic", "--format", "json", "--endpoints-file", str(endpoints_file),
                       home=str(tmp_path))
     try:
@@ -83,8 +83,13 @@ def test_start_serve_and_stop_on_sigterm(tmp_path: Path) -> None:
         for endpoint in endpoints:
             with urllib.request.urlopen(endpoint["url"] + "/redfish/v1/", timeout=5) as answer:
                 assert json.loads(answer.read())["Links"]["Sessions"]
+        hung = socket.create_connection(("127.0.0.1", urlsplit(endpoints[2]["url"]).port))
+        hung.sendall(b"GET /redfish/v1/Systems HTTP/1.1\r\nHost: bmc3\r\n\r\n")  # never answered
+        started = time.monotonic()
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0
+        assert time.monotonic() - started < 5  # a hung request does not hold the shutdown
+        hung.close()
     finally:
         if process.poll() is None:
             process.kill()
