@@ -154,8 +154,8 @@ class FakeBmc:
                 return _error(503, "shutting down")
             except TimeoutError:
                 pass
-        if path == SESSIONS and request.method == "POST" and self.offer_sessions:
-            return await self._login(request, fault)
+        if path == SESSIONS and request.method == "POST":
+            return await self._login(request, fault) if self.offer_sessions else _error(404, "no sessions")
         if path.startswith(SESSIONS + "/") and request.method == "DELETE":
             return self._logout(request, path)
         if path != "/redfish/v1" and not self._authorised(request):

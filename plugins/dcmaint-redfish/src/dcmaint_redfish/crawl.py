@@ -37,6 +37,7 @@ MAX_PAGES = 20  # Members@odata.nextLink pages followed per collection
 MAX_MEMBERS = 1024  # members fetched one by one per collection
 MAX_REQUESTS = 2000  # per poll: a tree larger than this is not a server's
 MAX_EXTRA_ROUNDS = 4  # times a profile may ask for more paths
+MAX_LOG_PAGES = 3  # further pages read of one log
 
 
 @dataclass
@@ -339,7 +340,10 @@ class Crawler:
         return await self._get(target, query or None, store=False)
 
     async def _entries(self, path: str | None) -> None:
-        """The newest log entries: the first page, plus the last one when the log is longer and $skip works."""
+        """The newest log entries: the first page, then the tail ($skip) when the log is longer and $skip works.
+
+        A few more pages are followed when the BMC pages below ``log_entries``; never the whole log.
+        """
         if not self._claim(path):
             return
         assert path is not None
@@ -350,10 +354,18 @@ class Crawler:
             return
         entries = list(member_entries(document))
         count = document.get("Members@odata.count")
+        next_page = document.get("Members@odata.nextLink")
         if self._top_skip and isinstance(count, int) and not isinstance(count, bool) and count > len(entries):
             query = f"$skip={max(0, count - wanted)}&$top={wanted}"
             tail = await self._get(path, f"{query}&{self._expand}" if self._expand else query, store=False)
             entries += member_entries(tail)
+            next_page = tail.get("Members@odata.nextLink") if tail is not None else None
+        for _page in range(MAX_LOG_PAGES):
+            if not isinstance(next_page, str) or len(entries) >= 4 * wanted:
+                break
+            page = await self._page(next_page)
+            entries += member_entries(page)
+            next_page = page.get("Members@odata.nextLink") if page is not None else None
         kept: list[str] = []
         bare: list[str] = []
         for member, entry in entries:

@@ -64,7 +64,7 @@ class RedfishDriver(ServerDriver):
             async with asyncio.timeout_at(deadline):
                 crawl = await crawler.run()
         except TimeoutError:
-            waiting = ", ".join(sorted(transport.inflight)[:3]) or "the BMC"
+            waiting = ", ".join(sorted({*transport.inflight, *transport.cancelled})[:3]) or "the BMC"
             raise TimedOut(f"{endpoint.display}: poll not finished within {target.timeout - reserve:g} s "
                            f"(waiting for {waiting})") from None
         finally:

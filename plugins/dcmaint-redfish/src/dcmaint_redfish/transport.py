@@ -23,6 +23,7 @@ is being cancelled, within its own short budget.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 from collections.abc import Mapping
@@ -83,7 +84,8 @@ class Transport:
         self.endpoint = endpoint
         self.options = options
         self.requests = 0  # HTTP requests sent, retries included (tests and benchmarks read it)
-        self.inflight: set[str] = set()  # paths waiting for an answer, for timeout messages
+        self.inflight: set[str] = set()  # paths waiting for an answer
+        self.cancelled: list[str] = []  # paths whose request a cancellation interrupted, for timeout messages
         self._target = target
         self._logout_budget = logout_budget
         self._gate = asyncio.Semaphore(options.concurrency)
@@ -152,9 +154,8 @@ class Transport:
             self._use_basic(user, password)
 
     def _use_basic(self, user: str, password: str) -> None:
-        import aiohttp
-
-        self._auth_headers = {"Authorization": aiohttp.BasicAuth(user, password).encode()}
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        self._auth_headers = {"Authorization": f"Basic {token}"}
 
     async def _create_session(self, user: str, password: str) -> bool:
         """POST the login; True with a session, False when the BMC has no SessionService."""
@@ -253,6 +254,9 @@ class Transport:
                         continue
                     return response.status, response.headers, raw
             raise AssertionError("unreachable: the last try always returns")  # pragma: no cover
+        except asyncio.CancelledError:
+            self.cancelled.append(path)  # what a deadline interrupted, for its message
+            raise
         except DriverError:
             raise
         except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as error:
