@@ -122,7 +122,8 @@ class TlsMaterial:
     fingerprint: str  # SHA-256 of the DER certificate, AB:CD:...
 
 
-def make_tls_material(folder: Path) -> TlsMaterial:
+def make_tls_material(folder: Path, *, for_ip: bool = True) -> TlsMaterial:
+    """A self-signed certificate for 127.0.0.1 and localhost (``for_ip`` False: for bmc.example only)."""
     try:
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization
@@ -137,8 +138,9 @@ def make_tls_material(folder: Path) -> TlsMaterial:
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                                                    x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.SubjectAlternativeName(
+            [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")] if for_ip
+            else [x509.DNSName("bmc.example")]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
