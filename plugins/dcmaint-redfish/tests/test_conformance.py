@@ -1,0 +1,69 @@
+"""dcmaint's driver conformance kit, run against fake BMCs over HTTP: my own trees and every vendor fixture.
+
+The kit builds its cases at collection time, so the fake BMCs start when the
+cases are first asked for and stop when the test session ends.
+"""
+
+from __future__ import annotations
+
+import atexit
+from typing import Any
+
+import rf_trees as trees
+from dcmaint.drivers import ErrorKind, Health, Target
+from dcmaint.secrets import Secret
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+from rf_fakebmc import FakeBmc
+
+from dcmaint_redfish.driver import RedfishDriver
+
+_servers: dict[str, FakeBmc] = {}
+
+
+def _serve(key: str, resources: Any, **options: Any) -> FakeBmc:
+    if key not in _servers:
+        _servers[key] = FakeBmc(resources, **options).start()
+    return _servers[key]
+
+
+@atexit.register
+def _stop_all() -> None:
+    for server in _servers.values():
+        server.stop()
+    _servers.clear()
+
+
+def case(case_id: str, bmc: FakeBmc, expect: Expectation, *, password: str = "secret") -> ConformanceCase:
+    target = Target(case_id, "server", bmc.endpoint, username="admin", credential=Secret(password), timeout=10.0)
+    return ConformanceCase(case_id, target, expect)
+
+
+def _vendor_cases() -> list[ConformanceCase]:
+    from dcmaint_redfish import fixtures
+
+    found = []
+    for name in fixtures.names():
+        fixture = fixtures.load(name)
+        bmc = _serve(f"vendor-{name}", fixture.resources)
+        found.append(case(f"vendor-{name}", bmc, Expectation(status=Health.OK, faults=())))
+    return found
+
+
+class TestRedfishConformance(BaseDriverConformance):
+    driver_class = RedfishDriver
+
+    def cases(self) -> list[ConformanceCase]:
+        malformed = _serve("malformed", trees.server())
+        malformed.fail(f"{trees.R}/Chassis", body=b"{oops")
+        return [
+            case("healthy", _serve("healthy", trees.server()), Expectation(status=Health.OK, faults=(),
+                                                                            serial="ACME0001")),
+            case("five-faults", _serve("faulty", trees.faulty()),
+                 Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 4", "P1-DIMMA1", "Battery 1"))),
+            case("legacy-firmware", _serve("legacy", trees.legacy(trees.faulty())),
+                 Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 4", "P1-DIMMA1", "Battery 1"))),
+            case("wrong-password", _serve("healthy", trees.server()), Expectation(error=ErrorKind.AUTH_FAILED),
+                 password="wrong"),
+            case("malformed", malformed, Expectation(error=ErrorKind.PROTOCOL_ERROR)),
+            *_vendor_cases(),
+        ]
