@@ -239,8 +239,15 @@ class Crawler:
 
     async def _extra(self, path: str) -> None:
         document = await self._fetch(path)
-        if document is not None and isinstance(document.get("Members"), list):
-            await self._members(path, document, expanded=False)
+        if document is None or not isinstance(document.get("Members"), list):
+            return
+        bare = sum(1 for _member, entry in member_entries(document) if not has_content(entry))
+        if bare > 1 and self._expand:
+            # A collection after all: one expanded GET instead of one GET per member.
+            answer = await self.transport.get(path, self._expand)
+            if answer.ok:
+                document = answer.document  # type: ignore[assignment]
+        await self._members(path, document, expanded=False)  # type: ignore[arg-type]
 
     # -- fetching ------------------------------------------------------------
 
