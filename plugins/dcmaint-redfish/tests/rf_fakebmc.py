@@ -99,6 +99,10 @@ class FakeBmc:
         assert self._stopping is not None and self._runner is not None
         self._stopping.set()
         await self._runner.cleanup()
+        leftovers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in leftovers:  # handlers of connections the client abandoned
+            task.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
 
     # -- what tests read -----------------------------------------------------
 
