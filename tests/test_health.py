@@ -223,3 +223,12 @@ def test_device_without_driver_named_explicitly_is_unknown(room):
     cli, _ = room
     result = cli("health", "tape01", "-f", "json")
     assert result.code == 3 and result.json()["devices"][0]["error_kind"] == "not_configured"
+
+
+def test_workers_share_the_run_with_the_same_answers(room):
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    one = cli("health", "--workers", "1", "-f", "json").json()
+    two = cli("health", "--workers", "2", "-f", "json").json()
+    assert [(d["name"], d["status"], d["faults"]) for d in one["devices"]] == \
+        [(d["name"], d["status"], d["faults"]) for d in two["devices"]]

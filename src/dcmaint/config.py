@@ -35,6 +35,7 @@ class RunnerSettings:
 
     concurrency: int = 64
     timeout: float = 60.0
+    workers: int = 0  # processes sharing a run; 0 = every core for large runs
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,12 @@ def _positive_int(value: Any) -> int:
     return value
 
 
+def _non_negative_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(_("must be a whole number of at least 0"))
+    return value
+
+
 def _positive_number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise ValueError(_("must be a number greater than 0"))
@@ -86,6 +93,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "plugins.load_timeout": _positive_number,
     "runner.concurrency": _positive_int,
     "runner.timeout": _positive_number,
+    "runner.workers": _non_negative_int,
 }
 
 
@@ -97,9 +105,9 @@ def coerce_text(key: str, text: str) -> Any:
     if parser is _boolean:
         lowered = text.strip().lower()
         return True if lowered in {"1", "true", "yes", "on"} else False if lowered in {"0", "false", "no", "off"} else text
-    if parser in (_positive_int, _positive_number):
+    if parser in (_positive_int, _non_negative_int, _positive_number):
         try:
-            return int(text) if parser is _positive_int else float(text)
+            return float(text) if parser is _positive_number else int(text)
         except ValueError:
             return text
     return text
@@ -210,6 +218,7 @@ def load(path: Path | None = None) -> Config:
         runner=RunnerSettings(
             concurrency=values.get("runner.concurrency", RunnerSettings.concurrency),
             timeout=values.get("runner.timeout", RunnerSettings.timeout),
+            workers=values.get("runner.workers", RunnerSettings.workers),
         ),
         source=path if path.exists() else None,
     )
@@ -245,4 +254,6 @@ load_timeout = 10.0
 # Devices polled at the same time, and the deadline per device in seconds.
 concurrency = 64
 timeout = 60.0
+# Processes that share a large run (0: one per CPU core when 64 or more devices are polled).
+workers = 0
 """

@@ -59,6 +59,7 @@ def show(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
             "plugins.load_timeout": settings.plugins.load_timeout,
             "runner.concurrency": settings.runner.concurrency,
             "runner.timeout": settings.runner.timeout,
+            "runner.workers": settings.runner.workers,
         },
         fmt,
     )

@@ -72,6 +72,10 @@ def health(
     timeout: Annotated[
         float | None, typer.Option("--timeout", min=0.1, help=_("Deadline per device in seconds (default: runner.timeout)."))
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=0, help=_("Processes sharing the run (default: runner.workers; 0 = one per core for 64+ devices).")),
+    ] = None,
     targets: Annotated[
         list[str] | None,
         typer.Option("--target", help=_("Poll this endpoint without registering it, e.g. redfish://10.0.0.5 (repeatable).")),
@@ -112,6 +116,7 @@ def health(
         chosen, manager,
         concurrency=concurrency or settings.concurrency,
         timeout=timeout or settings.timeout,
+        workers=settings.workers if workers is None else workers,
         progress=_progress(),
     )
     if record:

@@ -54,4 +54,5 @@ def field_labels() -> dict[str, str]:
         "plugins.load_timeout": _("Plugin load timeout, s (plugins.load_timeout)"),
         "runner.concurrency": _("Devices polled at once (runner.concurrency)"),
         "runner.timeout": _("Deadline per device, s (runner.timeout)"),
+        "runner.workers": _("Worker processes, 0 = automatic (runner.workers)"),
     }

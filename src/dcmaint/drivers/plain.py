@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
-from types import MappingProxyType
 from typing import Any
 
 
@@ -46,9 +45,40 @@ def plain(value: Any, where: str = "$") -> Any:
     raise TypeError(f"{where}: {type(value).__name__} is not a JSON value")
 
 
+class FrozenMapping(Mapping[str, Any]):
+    """A read-only mapping that, unlike ``MappingProxyType``, pickles: reports cross process boundaries
+    when a large poll run is spread over worker processes (dcmaint.drivers.workers)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        self._data = dict(data or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMapping({self._data!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._data)))
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (FrozenMapping, (self._data,))
+
+
 def frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     """A read-only copy, so a frozen report cannot be changed through its mappings."""
-    return MappingProxyType(dict(value or {}))
+    return FrozenMapping(value)
 
 
 def parse_time(text: str | None) -> datetime | None:

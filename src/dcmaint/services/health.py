@@ -141,16 +141,17 @@ def run_health(
     *,
     concurrency: int,
     timeout: float,
+    workers: int = 0,
     progress: Callable[[PollResult, int, int], None] | None = None,
 ) -> HealthRun:
     """Poll every device (bounded, each within ``timeout``) and return the results in the devices' order."""
     from dcmaint.drivers.plan import plan_polls
-    from dcmaint.drivers.runner import run_jobs
+    from dcmaint.drivers.workers import run_sharded
 
     devices = list(devices)
     started = datetime.now(timezone.utc)
     plan = plan_polls(devices, manager, timeout=timeout)  # type: ignore[arg-type]
-    polled = run_jobs(plan.jobs, concurrency=concurrency, timeout=timeout, progress=progress)
+    polled = run_sharded(plan.jobs, workers=workers, concurrency=concurrency, timeout=timeout, progress=progress)
     by_key = {(r.site, r.device): r for r in (*plan.settled, *polled)}
     ordered = tuple(by_key[(d.site, d.name)] for d in devices if (d.site, d.name) in by_key)
     return HealthRun(ordered, started, datetime.now(timezone.utc))
