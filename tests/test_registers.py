@@ -88,3 +88,20 @@ def test_actor_comes_from_option_then_config_then_os(cli, db_url, home):
     (home / "config.toml").write_text('[user]\nactor = "pm.zhao"\n', encoding="utf-8")
     cli.ok("site", "add", "dr", "--customer", "A")
     assert [e.actor for e in audit(db_url)] == ["desk.wang", "pm.zhao"]
+
+
+def test_driver_options(cli, db_url):
+    cli.ok("site", "add", "hq", "--customer", "A")
+    cli.ok("device", "add", "srv01", "--site", "hq", "--kind", "server", "--option", "auth=basic",
+           "--option", "concurrency=2")
+    assert cli.ok("device", "show", "srv01", "-f", "json").json()["options"] == {"auth": "basic", "concurrency": "2"}
+    cli.ok("device", "edit", "srv01", "--option", "concurrency=1", "--unset-option", "auth")
+    assert cli.ok("device", "list", "-f", "json").json()[0]["options"] == {"concurrency": "1"}
+    assert "concurrency=1" in cli.ok("device", "list", "-f", "csv").out
+    before = counts(db_url)
+    for argv in (["--option", "auth"], ["--option", "Auth=basic"], ["--unset-option", "nope"]):
+        result = cli("device", "edit", "srv01", *argv)
+        assert result.code == 2 and len(result.err.strip().splitlines()) == 1
+    assert counts(db_url) == before
+    last = [e for e in audit(db_url) if e.entity == "device"][-1]
+    assert last.before["options"] == {"auth": "basic", "concurrency": "2"} and last.after["options"] == {"concurrency": "1"}

@@ -37,6 +37,10 @@ Credential = Annotated[
 CaFile = Annotated[Path | None, typer.Option("--ca-file", help=_("CA bundle that signs the endpoint's certificate."), dir_okay=False)]
 Fingerprint = Annotated[str | None, typer.Option("--fingerprint", help=_("SHA-256 fingerprint of the endpoint's certificate."))]
 Notes = Annotated[str | None, typer.Option("--notes", help=_("Free text."))]
+Options = Annotated[
+    list[str] | None,
+    typer.Option("--option", help=_("Driver option KEY=VALUE (repeatable), e.g. auth=basic for a BMC without sessions.")),
+]
 
 COLUMNS = [
     ("site", _("Site")),
@@ -89,9 +93,11 @@ def add(
     ca_file: CaFile = None,
     fingerprint: Fingerprint = None,
     notes: Notes = None,
+    option: Options = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
+    from dcmaint.domain.devices import parse_option
     from dcmaint.domain.records import Device
     from dcmaint.services import devices
 
@@ -100,6 +106,7 @@ def add(
         rack_unit=rack_unit, covered=True if covered is None else covered, driver=driver, endpoint=endpoint,
         username=username, credential=credential, tls_verify=not insecure,
         ca_file=str(ca_file) if ca_file else None, fingerprint=fingerprint, notes=notes,
+        options=dict(parse_option(text) for text in option or ()),
     )
     with state(ctx).write(ctx) as unit:
         added = devices.add(unit, device)
@@ -187,6 +194,10 @@ def edit(
     ca_file: CaFile = None,
     fingerprint: Fingerprint = None,
     notes: Notes = None,
+    option: Options = None,
+    unset_option: Annotated[
+        list[str] | None, typer.Option("--unset-option", help=_("Remove a driver option (repeatable)."))
+    ] = None,
     clear: Annotated[
         list[str] | None,
         typer.Option("--clear", help=_("Empty a field (repeatable): {fields}.").format(fields=", ".join(CLEARABLE))),
@@ -194,6 +205,7 @@ def edit(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
+    from dcmaint.domain.devices import parse_option
     from dcmaint.errors import UsageError
     from dcmaint.services import devices
 
@@ -211,6 +223,8 @@ def edit(
                 _("cannot clear {field!r}: choose from {fields}").format(field=field, fields=", ".join(CLEARABLE))
             )
         changes[field] = None
+    if option or unset_option:
+        changes["option_updates"] = (dict(parse_option(text) for text in option or ()), tuple(unset_option or ()))
     with state(ctx).write(ctx) as unit:
         edited = devices.edit(unit, name, site, changes)
     render_one(edited, fmt)

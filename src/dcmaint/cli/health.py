@@ -94,6 +94,10 @@ def health(
     insecure: Annotated[
         bool, typer.Option("--insecure", help=_("Do not verify TLS for --target endpoints (explicit opt-out)."))
     ] = False,
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", help=_("Driver option KEY=VALUE for --target endpoints (repeatable), e.g. auth=basic.")),
+    ] = None,
 ) -> None:
     from dcmaint.cli.health_formats import render
     from dcmaint.cli.plugin import load_manager
@@ -105,7 +109,11 @@ def health(
             raise UsageError(_("--target cannot be combined with device names, --site or --record"))
         if insecure and (ca_file or fingerprint):
             raise UsageError(_("--insecure cannot be combined with --ca-file or --fingerprint"))
-        chosen = adhoc_devices(targets, username, password_ref, str(ca_file) if ca_file else None, fingerprint, insecure)
+        from dcmaint.domain.devices import parse_option
+
+        options = dict(parse_option(text) for text in option or ())
+        chosen = adhoc_devices(targets, username, password_ref, str(ca_file) if ca_file else None, fingerprint,
+                               insecure, options)
     else:
         chosen = _select(ctx, devices or [], site, kind)
     if not chosen:

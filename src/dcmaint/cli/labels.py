@@ -38,6 +38,7 @@ def field_labels() -> dict[str, str]:
         "ca_file": _("CA file"),
         "fingerprint": _("Fingerprint"),
         "notes": _("Notes"),
+        "options": _("Driver options"),
         # staff
         "role": _("Role"),
         "skills": _("Skills"),

@@ -29,6 +29,8 @@ def _cell(value: Any) -> str:
 def _csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return ";".join(f"{key}={item}" for key, item in value.items())
     if isinstance(value, list | tuple):
         return ";".join(str(v) for v in value)
     return _cell(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from dcmaint.domain import parse
@@ -19,6 +21,30 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+OPTION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+def parse_option(text: str) -> tuple[str, str]:
+    """``KEY=VALUE`` as typed after ``--option``."""
+    key, sep, value = text.partition("=")
+    if not sep or not OPTION_KEY.match(key.strip()) or not value.strip():
+        raise UsageError(
+            _("invalid option {value!r}: expected KEY=VALUE, e.g. auth=basic").format(value=text)
+        )
+    return key.strip(), value.strip()
+
+
+def parse_options(options: Mapping[str, str]) -> dict[str, str]:
+    """Driver options: lower-case keys, non-empty string values (what each key means is the driver's business)."""
+    clean = {}
+    for key, value in options.items():
+        if not isinstance(key, str) or not OPTION_KEY.match(key) or not isinstance(value, str) or not value.strip():
+            raise UsageError(_("invalid option {value!r}: expected KEY=VALUE, e.g. auth=basic").format(
+                value=f"{key}={value}"))
+        clean[key] = value.strip()
+    return dict(sorted(clean.items()))
+
+
 def normalise(device: Device) -> Device:
     """Validate and tidy a device; raise UsageError naming the first bad value."""
     text_fields = {
@@ -32,6 +58,7 @@ def normalise(device: Device) -> Device:
         kind=parse.enum_value(DeviceKind, device.kind, _("device kind")).value,
         **text_fields,
     )
+    device = replace(device, options=parse_options(device.options))
     if device.endpoint and any(ch.isspace() for ch in device.endpoint):
         raise UsageError(_("invalid endpoint {value!r}: no spaces allowed").format(value=device.endpoint))
     if device.credential:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from dcmaint.domain.devices import normalise
+from dcmaint.domain.devices import normalise, parse_option
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.domain.records import Device
 from dcmaint.errors import UsageError
@@ -25,7 +25,7 @@ IGNORE = "ignore"  # a mapping target meaning "this column is not imported"
 # Device fields in the order docs and error messages list them.
 FIELDS: tuple[str, ...] = (
     "site", "name", "kind", "vendor", "model", "serial", "room", "rack", "rack_unit", "covered",
-    "endpoint", "driver", "username", "credential", "tls_verify", "ca_file", "fingerprint", "notes",
+    "endpoint", "driver", "username", "credential", "tls_verify", "ca_file", "fingerprint", "notes", "options",
 )
 REQUIRED: tuple[str, ...] = ("name", "kind")
 
@@ -50,6 +50,7 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ca_file": ("CA证书", "CA文件", "ca file"),
     "fingerprint": ("证书指纹", "指纹"),
     "notes": ("备注", "说明", "remarks", "comment", "comments"),
+    "options": ("驱动选项", "driver options"),
 }
 
 # Columns customer lists carry that the register has no place for: a running
@@ -265,5 +266,13 @@ def to_device(cells: Mapping[str, str | None], mapping: ColumnMapping, default_s
         ca_file=text("ca_file"),
         fingerprint=text("fingerprint"),
         notes=text("notes"),
+        options=parse_option_list(text("options")),
     )
     return normalise(device)
+
+
+def parse_option_list(text: str | None) -> dict[str, str]:
+    """Driver options in one cell: ``auth=basic;concurrency=2`` (as `device list --format csv` writes them)."""
+    if not text:
+        return {}
+    return dict(parse_option(part) for part in text.replace("；", ";").split(";") if part.strip())

@@ -7,7 +7,8 @@ documented in docs/json.md: add keys, never rename or remove them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple):
         return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
     return value
 
 
@@ -59,6 +62,7 @@ class Device(Record):
     ca_file: str | None
     fingerprint: str | None
     notes: str | None
+    options: Mapping[str, str] = field(default_factory=dict)  # driver settings, e.g. {"auth": "basic"}
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def target_from_device(
             fingerprint=device.fingerprint,
         ),
         timeout=timeout,
-        options=options or {},
+        options={**device.options, **(options or {})},
         site=device.site,
         driver=device.driver,
     )

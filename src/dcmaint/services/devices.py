@@ -13,13 +13,13 @@ from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import sites
 from dcmaint.services.limits import check_text_lengths
-from dcmaint.store.models import DeviceRow, SiteRow, device_record
+from dcmaint.store.models import DeviceRow, SiteRow, device_record, options_text
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "device"
 EDITABLE = (
     "kind", "vendor", "model", "serial", "room", "rack", "rack_unit", "covered", "driver", "endpoint",
-    "username", "credential", "tls_verify", "ca_file", "fingerprint", "notes",
+    "username", "credential", "tls_verify", "ca_file", "fingerprint", "notes", "options",
 )
 
 
@@ -53,8 +53,8 @@ def add(unit: UnitOfWork, device: Device) -> Device:
     ).first()
     if taken is not None:
         raise Conflict(_("device {name!r} already exists at site {site!r}").format(name=device.name, site=device.site))
-    values = {key: value for key, value in device.__dict__.items() if key != "site"}
-    unit.session.add(DeviceRow(site=site_row, **values))
+    values = {key: value for key, value in device.__dict__.items() if key not in ("site", "options")}
+    unit.session.add(DeviceRow(site=site_row, options=options_text(device.options), **values))
     unit.record(ENTITY, audit_key(device), "add", None, device.as_json())
     return device
 
@@ -63,7 +63,7 @@ def edit(unit: UnitOfWork, name: str, site: str | None, changes: dict[str, Any])
     """Apply ``changes`` (field -> new value, None clears a text field); ``new_site`` moves the device."""
     row = find(unit, name, site)
     before = device_record(row)
-    unknown = set(changes) - set(EDITABLE) - {"new_name", "new_site"}
+    unknown = set(changes) - set(EDITABLE) - {"new_name", "new_site", "option_updates"}
     if unknown:
         raise UsageError(_("cannot edit device field {field!r}").format(field=sorted(unknown)[0]))
     values = {key: value for key, value in changes.items() if key in EDITABLE}
@@ -72,6 +72,13 @@ def edit(unit: UnitOfWork, name: str, site: str | None, changes: dict[str, Any])
         after = replace(after, name=changes["new_name"])
     if "new_site" in changes:
         after = replace(after, site=changes["new_site"])
+    if "option_updates" in changes:
+        updates, removals = changes["option_updates"]
+        missing = [key for key in removals if key not in after.options]
+        if missing:
+            raise UsageError(_("device {name!r} has no option {key!r}").format(name=name, key=missing[0]))
+        merged = {k: v for k, v in {**after.options, **updates}.items() if k not in removals}
+        after = replace(after, options=merged)
     after = normalise(after)
     check_text_lengths(after, DeviceRow, after.name)
     if (after.site, after.name) != (before.site, before.name):
@@ -86,7 +93,8 @@ def edit(unit: UnitOfWork, name: str, site: str | None, changes: dict[str, Any])
         row.site = target_site
         row.name = after.name
     for key in EDITABLE:
-        setattr(row, key, getattr(after, key))
+        value = getattr(after, key)
+        setattr(row, key, options_text(value) if key == "options" else value)
     if after != before:
         unit.record(ENTITY, audit_key(before), "edit", before.as_json(), after.as_json())
     return after

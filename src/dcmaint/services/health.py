@@ -111,6 +111,7 @@ def adhoc_devices(
     ca_file: str | None,
     fingerprint: str | None,
     insecure: bool,
+    options: dict[str, str] | None = None,
 ) -> list[Device]:
     """Devices for ``--target URL`` options: polled without being registered (monitoring systems)."""
     from dcmaint.domain.devices import normalise
@@ -130,7 +131,7 @@ def adhoc_devices(
             site="-", name=name.replace(":", "_"), kind=DeviceKind.SERVER.value, vendor=None, model=None,
             serial=None, room=None, rack=None, rack_unit=None, covered=True, driver=driver, endpoint=text,
             username=username, credential=password_ref, tls_verify=not insecure, ca_file=ca_file,
-            fingerprint=fingerprint, notes=None,
+            fingerprint=fingerprint, notes=None, options=options or {},
         )))
     return devices
 

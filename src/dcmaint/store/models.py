@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
@@ -79,6 +81,7 @@ class DeviceRow(Timestamped, Base):
     ca_file: Mapped[str | None] = mapped_column(String(500))
     fingerprint: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
+    options: Mapped[str | None] = mapped_column(Text)  # driver options as canonical JSON
 
     site: Mapped[SiteRow] = relationship(back_populates="devices")
 
@@ -213,8 +216,16 @@ def device_record(row: DeviceRow) -> Device:
     return Device(
         row.site.name, row.name, row.kind, row.vendor, row.model, row.serial, row.room, row.rack,
         row.rack_unit, row.covered, row.driver, row.endpoint, row.username, row.credential,
-        row.tls_verify, row.ca_file, row.fingerprint, row.notes,
+        row.tls_verify, row.ca_file, row.fingerprint, row.notes, options_from_text(row.options),
     )
+
+
+def options_text(options: Mapping[str, str]) -> str | None:
+    return json.dumps(dict(sorted(options.items())), ensure_ascii=False) if options else None
+
+
+def options_from_text(text: str | None) -> dict[str, str]:
+    return json.loads(text) if text else {}
 
 
 def staff_record(row: StaffRow) -> StaffMember:

@@ -19,7 +19,7 @@ SITE_COLUMNS = (
 )
 DEVICE_COLUMNS = (
     "s.name, d.name, d.kind, d.vendor, d.model, d.serial, d.room, d.rack, d.rack_unit, d.covered, "
-    "d.driver, d.endpoint, d.username, d.credential, d.tls_verify, d.ca_file, d.fingerprint, d.notes"
+    "d.driver, d.endpoint, d.username, d.credential, d.tls_verify, d.ca_file, d.fingerprint, d.notes, d.options"
 )
 STAFF_COLUMNS = "name, role, skills, phone, email, active"
 AUDIT_COLUMNS = "seq, at, actor, command, entity, entity_key, action, before, after, hash"
@@ -33,6 +33,7 @@ def _device(row: Sequence[Any]) -> Device:
     values = list(row)
     values[9] = as_bool(values[9])
     values[14] = as_bool(values[14])
+    values[18] = json.loads(values[18]) if values[18] else {}
     return Device(*values)
 
 

@@ -1,4 +1,4 @@
-"""polls, installed base and faults
+"""polls, installed base and faults; driver options on devices
 
 Revision ID: 0002
 Revises: 0001
@@ -16,6 +16,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('options', sa.Text(), nullable=True))
+
     op.create_table('components',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('device_id', sa.Integer(), nullable=False),
@@ -88,3 +91,5 @@ def downgrade() -> None:
         batch_op.drop_index('ix_components_part')
 
     op.drop_table('components')
+    with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.drop_column('options')
