@@ -134,8 +134,13 @@ async def poll_all(
     concurrency: int = DEFAULT_CONCURRENCY,
     timeout: float = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
+    keep: bool = True,
 ) -> list[PollResult]:
-    """Poll every job, at most ``concurrency`` at a time; results in the order of ``jobs``."""
+    """Poll every job, at most ``concurrency`` at a time; results in the order of ``jobs``.
+
+    ``keep=False`` hands each result to ``progress`` only and returns nothing: a worker process that
+    streams its results to the parent need not hold a thousand reports until the end.
+    """
     if concurrency < 1 or timeout <= 0:
         raise ValueError("concurrency must be at least 1 and timeout above 0")
     gate = asyncio.Semaphore(concurrency)
@@ -146,7 +151,8 @@ async def poll_all(
         nonlocal finished
         async with gate:
             result = await poll_one(job, timeout)
-        results[index] = result
+        if keep:
+            results[index] = result
         finished += 1
         if progress is not None:
             progress(result, finished, len(jobs))

@@ -50,7 +50,7 @@ def _send_results(jobs: list[PollJob], concurrency: int, timeout: float, conn: C
 
     loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(poll_all(jobs, concurrency=concurrency, timeout=timeout, progress=send))
+        loop.run_until_complete(poll_all(jobs, concurrency=concurrency, timeout=timeout, progress=send, keep=False))
     finally:
         conn.close()
 
