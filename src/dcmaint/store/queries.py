@@ -169,7 +169,8 @@ def row_counts(reader: Reader) -> dict[str, int]:
     """Rows per table: what `db check` reports and what bad-input tests compare."""
     return {
         table: reader.one(f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
-        for table in ("sites", "devices", "staff", "device_polls", "components", "faults", "audit_log")
+        for table in ("sites", "devices", "staff", "device_polls", "components", "faults", "parts", "part_numbers",
+                      "part_substitutes", "stock_units", "audit_log")
     }
 
 
