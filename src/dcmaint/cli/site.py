@@ -92,13 +92,45 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
         render_list(queries.sites(reader), fmt, COLUMNS)
 
 
-@app.command("show", help=_("Show one site."))
+def _depot_line(due, today) -> str:
+    """The table's "Depot due" value: the date with the time left, or why there is none."""
+    if due.due is None:
+        return due.error
+    left = (due.due - today).days
+    if left >= 0:
+        remaining = _("{days} days left").format(days=left)
+    else:
+        remaining = _("overdue by {days} days").format(days=-left)
+    return _("{date} ({n} working days after signing; {remaining})").format(
+        date=due.due.isoformat(), n=due.working_days, remaining=remaining)
+
+
+@app.command("show", help=_("Show one site, with its depot due date."))
 def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
-    from dcmaint.cli.output import render_one
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dcmaint.cli.output import render_mapping
+    from dcmaint.services.calendars import depot_due
     from dcmaint.store import queries
 
     with state(ctx).reader() as reader:
-        render_one(queries.site(reader, name), fmt)
+        site = queries.site(reader, name)
+    due = depot_due(site)
+    data = site.as_json()
+    if fmt is not OutputFormat.TABLE:
+        data["depot_due"] = due.due.isoformat() if due.due else None
+        data["depot_due_error"] = due.error
+        render_mapping(data, fmt)
+        return
+    from tabulate import tabulate
+
+    from dcmaint.cli.labels import field_labels
+
+    labels = field_labels()
+    rows = [[labels.get(key, key), "" if value is None else str(value)] for key, value in data.items()]
+    rows.append([_("Depot due"), _depot_line(due, datetime.now(ZoneInfo(site.timezone)).date())])
+    typer.echo(tabulate(rows, tablefmt="plain"))
 
 
 @app.command("edit", help=_("Change a site's details; options not given stay as they are."))
