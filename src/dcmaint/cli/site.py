@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dcmaint.cli.context import FormatOption, state
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.services.calendars import DepotDue
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -92,10 +96,10 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
         render_list(queries.sites(reader), fmt, COLUMNS)
 
 
-def _depot_line(due, today) -> str:
+def _depot_line(due: DepotDue, today: date) -> str:
     """The table's "Depot due" value: the date with the time left, or why there is none."""
     if due.due is None:
-        return due.error
+        return due.error or ""
     left = (due.due - today).days
     if left >= 0:
         remaining = _("{days} days left").format(days=left)
