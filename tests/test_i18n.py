@@ -73,3 +73,27 @@ def test_english_is_the_default(tmp_path):
     env["DCMAINT_HOME"] = str(tmp_path)
     out = subprocess.run([sys.executable, "-m", "dcmaint", "--help"], capture_output=True, text=True, env=env).stdout
     assert "Usage:" in out and "Commands:" in out
+
+
+def test_translations_keep_every_placeholder():
+    """`.format()` runs on the translation: a renamed or missing {field} would raise at run time."""
+    import string
+
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "src/dcmaint/locale/zh_CN/LC_MESSAGES/dcmaint.po").open("rb") as handle:
+        catalog = read_po(handle)
+
+    def fields(text: str) -> list[tuple[str, str, str]]:
+        return sorted((name, conv or "", spec or "") for _, name, spec, conv in string.Formatter().parse(text)
+                      if name is not None)
+
+    broken = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        source = message.id[0] if isinstance(message.id, tuple) else message.id
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            if fields(source) != fields(text) or "\n" in text and "\n" not in source:
+                broken.append(source)
+    assert broken == []
