@@ -1,0 +1,240 @@
+"""``dcmaint spare``: the parts catalogue and each site's depot of spares (docs/spares.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dcmaint.cli.context import FormatOption, state
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.domain.records import Record
+from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.domain.parts import Part
+    from dcmaint.services.catalogue import EntryProblem
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+catalogue_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(catalogue_app, name="catalogue", help=_("The parts catalogue: numbers, classes, failure rates, substitutes."))
+
+SerialArg = Annotated[str, typer.Argument(help=_("Serial number of the spare."), show_default=False)]
+ClassOpt = Annotated[str | None, typer.Option("--class", help=_("Only this class, e.g. psu, disk, dimm, filter."))]
+
+PART_COLUMNS = [
+    ("part_number", _("Part number")),
+    ("vendor", _("Vendor")),
+    ("part_class", _("Class")),
+    ("description", _("Description")),
+    ("annual_failure_rate", _("AFR")),
+    ("lead_time_days", _("Lead time (days)")),
+    ("consumable", _("Consumable")),
+    ("numbers", _("Other numbers")),
+]
+STOCK_COLUMNS = [
+    ("site", _("Site")),
+    ("serial", _("Serial")),
+    ("part_number", _("Part number")),
+    ("part_class", _("Class")),
+    ("bin", _("Bin")),
+    ("condition", _("Condition")),
+    ("quantity", _("Quantity")),
+    ("status", _("Status")),
+    ("reserved_for", _("Reserved for")),
+    ("received_on", _("Received")),
+]
+
+
+@dataclass(frozen=True)
+class _PartLine(Record):
+    """A part as one table line: its other numbers as plain text."""
+
+    part_number: str
+    vendor: str | None
+    part_class: str
+    description: str | None
+    annual_failure_rate: float | None
+    lead_time_days: int | None
+    consumable: bool
+    numbers: tuple[str, ...]
+
+    @classmethod
+    def of(cls, part: Part) -> _PartLine:
+        return cls(part.part_number, part.vendor, part.part_class, part.description, part.annual_failure_rate,
+                   part.lead_time_days, part.consumable, tuple(n.number for n in part.numbers))
+
+
+def _say_problems(problems: tuple[EntryProblem, ...], label: str) -> None:
+    from dcmaint.secrets import redact
+
+    for problem in problems:
+        typer.echo(f"dcmaint: {label}: {redact(problem.line())}", err=True)
+
+
+def _class(value: str | None) -> str | None:
+    from dcmaint.domain.parts import part_class
+
+    return part_class(value) if value is not None else None
+
+
+@catalogue_app.command("import", help=_("Add or update parts from TOML files, or CSV/XLSX sheets (Chinese headers understood)."))
+def catalogue_import(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help=_("Catalogue files, or directories holding them."), show_default=False)],
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.services import catalogue
+
+    files, entries, problems = catalogue.read_entries(paths)
+    try:
+        with state(ctx).write(ctx) as unit:
+            summary = catalogue.import_entries(unit, len(files), entries, problems)
+    except catalogue.CatalogueRejected as rejected:
+        _say_problems(rejected.problems, _("error"))
+        raise
+    render_one(summary, fmt)
+
+
+@catalogue_app.command("list", help=_("List catalogue parts, optionally filtered."))
+def catalogue_list(
+    ctx: typer.Context,
+    part_class: ClassOpt = None,
+    vendor: Annotated[str | None, typer.Option("--vendor", help=_("Only this vendor (any case)."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.store import spare_queries
+
+    wanted = _class(part_class)
+    with state(ctx).reader() as reader:
+        found = spare_queries.parts(reader, wanted, vendor)
+    if fmt is OutputFormat.TABLE:
+        render_list([_PartLine.of(p) for p in found], fmt, PART_COLUMNS)
+    else:
+        render_list(found, fmt, PART_COLUMNS)
+
+
+@catalogue_app.command("show", help=_("Show one part, found by any of its numbers."))
+def catalogue_show(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help=_("Part, spare, option or FRU number."), show_default=False)],
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_mapping
+    from dcmaint.store import spare_queries
+
+    with state(ctx).reader() as reader:
+        part = spare_queries.part(reader, number)
+    data = part.as_json()
+    if fmt is not OutputFormat.JSON:
+        data["numbers"] = [f"{n.number} ({n.kind})" for n in part.numbers]
+        data["substitutes"] = [f"{s.part_number}: {s.note}" if s.note else s.part_number for s in part.substitutes]
+    render_mapping(data, fmt)
+
+
+@app.command("add", help=_("Receive a spare into a site's depot (consumables by --quantity)."))
+def add(
+    ctx: typer.Context,
+    site: Annotated[str, typer.Option("--site", help=_("Site whose depot receives it."))],
+    part: Annotated[str, typer.Option("--part", help=_("Part number as labelled (any catalogued number)."))],
+    serial: Annotated[str | None, typer.Option("--serial", help=_("Serial number (required unless a consumable)."))] = None,
+    quantity: Annotated[int | None, typer.Option("--quantity", help=_("How many, for consumables."))] = None,
+    bin_: Annotated[str | None, typer.Option("--bin", help=_("Shelf or bin in the depot."))] = None,
+    condition: Annotated[str, typer.Option("--condition", help=_("new or refurbished."))] = "new",
+    proof: Annotated[str | None, typer.Option("--proof", help=_("Certificate or invoice number proving origin."))] = None,
+    proof_file: Annotated[
+        Path | None, typer.Option("--proof-file", help=_("Scan of the certificate or invoice (its path is stored)."),
+                                  dir_okay=False)] = None,
+    received: Annotated[str | None, typer.Option("--received", help=_("Date received, YYYY-MM-DD (default today)."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.domain.parse import iso_date
+    from dcmaint.domain.parts import StockEntry
+    from dcmaint.services import stock
+
+    entry = StockEntry(site, part, serial, bin_, condition, quantity, proof, str(proof_file) if proof_file else None,
+                       iso_date(received, _("received date")) if received else date.today())
+    with state(ctx).write(ctx) as unit:
+        added = stock.add(unit, entry)
+    render_one(added, fmt)
+
+
+@app.command("import", help=_("Import a CSV or XLSX stock list (Chinese headers understood); all rows or none."))
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=_("CSV or XLSX stock list."), dir_okay=False, show_default=False)],
+    site: Annotated[str | None, typer.Option("--site", help=_("Site for every row (else a site column)."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.services import stock
+
+    try:
+        with state(ctx).write(ctx) as unit:
+            summary = stock.import_file(unit, file, site)
+    except stock.StockRejected as rejected:
+        _say_problems(rejected.problems, _("error"))
+        raise
+    render_one(summary, fmt)
+
+
+@app.command("list", help=_("List spares in the depots, optionally filtered."))
+def list_(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
+    part: Annotated[str | None, typer.Option("--part", help=_("Only this part (any of its numbers)."))] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help=_("in_stock, reserved, installed, removed or returned."))] = None,
+    part_class: ClassOpt = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.domain.parse import enum_value
+    from dcmaint.domain.parts import StockStatus
+    from dcmaint.store import spare_queries
+
+    where = spare_queries.StockFilter(
+        site=site, part=part, status=enum_value(StockStatus, status, _("status")).value if status else None,
+        part_class=_class(part_class))
+    with state(ctx).reader() as reader:
+        render_list(spare_queries.stock(reader, where), fmt, STOCK_COLUMNS)
+
+
+@app.command("show", help=_("Show one spare by serial."))
+def show(ctx: typer.Context, serial: SerialArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.store import spare_queries
+
+    with state(ctx).reader() as reader:
+        render_one(spare_queries.stock_unit(reader, serial), fmt)
+
+
+@app.command("reserve", help=_("Reserve an in-stock spare for a ticket (one engineer wins a race)."))
+def reserve(
+    ctx: typer.Context,
+    serial: SerialArg,
+    ticket: Annotated[str, typer.Option("--ticket", help=_("Ticket the spare is reserved for."))],
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.services import stock
+
+    with state(ctx).write(ctx) as unit:
+        reserved = stock.reserve(unit, serial, ticket)
+    render_one(reserved, fmt)
+
+
+@app.command("release", help=_("Put a reserved spare back in stock."))
+def release(ctx: typer.Context, serial: SerialArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.services import stock
+
+    with state(ctx).write(ctx) as unit:
+        released = stock.release(unit, serial)
+    render_one(released, fmt)
