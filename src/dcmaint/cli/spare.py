@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -68,6 +68,25 @@ class _PartLine(Record):
                    part.lead_time_days, part.consumable, tuple(n.number for n in part.numbers))
 
 
+def _parts_csv(parts: list[Part]) -> None:
+    """Parts as CSV rows: numbers as ``kind:number`` and substitutes as part numbers, joined with ``;``."""
+    import csv
+    import sys
+
+    from dcmaint.domain.parts import Part as PartRecord
+
+    keys = [f.name for f in fields(PartRecord)]
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(keys)
+    for part in parts:
+        data = part.as_json()
+        data["numbers"] = [f"{n.kind}:{n.number}" for n in part.numbers]
+        data["substitutes"] = [s.part_number for s in part.substitutes]
+        data["attributes"] = [f"{k}={v}" for k, v in part.attributes.items()]
+        writer.writerow([";".join(map(str, v)) if isinstance(v, list) else "true" if v is True else "false"
+                         if v is False else "" if v is None else v for v in (data[k] for k in keys)])
+
+
 def _say_problems(problems: tuple[EntryProblem, ...], label: str) -> None:
     from dcmaint.secrets import redact
 
@@ -115,6 +134,8 @@ def catalogue_list(
         found = spare_queries.parts(reader, wanted, vendor)
     if fmt is OutputFormat.TABLE:
         render_list([_PartLine.of(p) for p in found], fmt, PART_COLUMNS)
+    elif fmt is OutputFormat.CSV:
+        _parts_csv(found)
     else:
         render_list(found, fmt, PART_COLUMNS)
 

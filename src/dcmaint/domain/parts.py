@@ -148,12 +148,12 @@ def part_class(text: str) -> str:
         value=text, choices=", ".join(k.value for k in ComponentKind)))
 
 
-def part_number(text: Any, what: str = "part number") -> str:
+def part_number(text: Any, what: str | None = None) -> str:
     """A vendor number as printed on a label: no spaces, at most 100 characters."""
     value = str(text).strip() if text is not None else ""
     if not _NUMBER.match(value):
         raise UsageError(_("invalid {what} {value!r}: use letters, digits and . _ / # + - (at most 100)").format(
-            what=what, value=text))
+            what=what or _("part number"), value=text))
     return value
 
 
