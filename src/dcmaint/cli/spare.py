@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dcmaint.cli import spare_levels
 from dcmaint.cli.context import FormatOption, state
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.domain.records import Record
@@ -259,3 +260,8 @@ def release(ctx: typer.Context, serial: SerialArg, fmt: FormatOption = OutputFor
     with state(ctx).write(ctx) as unit:
         released = stock.release(unit, serial)
     render_one(released, fmt)
+
+
+app.command("levels", help=_("Recommended depot stock per part (Poisson, at a fill rate) against stock on hand."))(
+    spare_levels.levels_command
+)

@@ -1,0 +1,46 @@
+"""``dcmaint spare levels``: recommended depot stock per part against stock on hand, shortfalls first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dcmaint.cli.context import FormatOption, state
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.i18n import _
+
+COLUMNS = [
+    ("part_number", _("Part number")),
+    ("part_class", _("Class")),
+    ("installed", _("Installed")),
+    ("expected_demand", _("Demand in lead time")),
+    ("recommended", _("Recommended")),
+    ("on_hand", _("On hand")),
+    ("shortfall", _("Shortfall")),
+    ("status", _("Status")),
+]
+
+
+def levels_command(
+    ctx: typer.Context,
+    site: Annotated[str, typer.Option("--site", help=_("Site whose installed base and depot are compared."))],
+    fill_rate: Annotated[
+        float, typer.Option("--fill-rate", help=_("Share of failures a spare must be on hand for (0-1)."))
+    ] = 0.95,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dataclasses import replace
+
+    from dcmaint.cli.output import render_list
+    from dcmaint.domain.levels import status_label
+    from dcmaint.services.levels import depot_complete, levels
+
+    with state(ctx).reader() as reader:
+        lines = levels(reader, site, fill_rate)
+    if fmt is OutputFormat.TABLE:
+        render_list([replace(line, status=status_label(line.status)) for line in lines], fmt, COLUMNS)
+        if lines:
+            typer.echo(_("depot complete: {answer}").format(answer=_("yes") if depot_complete(lines) else _("no")))
+    else:
+        render_list(lines, fmt, COLUMNS)

@@ -1,0 +1,41 @@
+"""`dcmaint spare levels` through the CLI, on both backends: catalogue, stock and a recorded installed base."""
+
+from __future__ import annotations
+
+from dcmaint.store.engine import engine_for
+from dcmaint.store.urls import parse
+
+CATALOGUE = """
+[[part]]
+part_number = "865414-B21"
+vendor = "HPE"
+description = "800W Flex Slot Platinum PSU"
+class = "psu"
+annual_failure_rate = 0.5
+lead_time_days = 365
+numbers = { spare = ["866730-001"] }
+"""
+
+
+def test_levels_from_the_installed_base(cli, db_url, tmp_path):
+    (tmp_path / "parts.toml").write_text(CATALOGUE, encoding="utf-8")
+    cli.ok("site", "add", "hq", "--customer", "某银行")
+    cli.ok("device", "add", "srv01", "--site", "hq", "--kind", "server")
+    cli.ok("spare", "catalogue", "import", str(tmp_path / "parts.toml"))
+    cli.ok("spare", "add", "--site", "hq", "--part", "866730-001", "--serial", "5WBXK0A9")
+    with engine_for(parse(db_url)).begin() as connection:
+        for slot in ("PSU 1", "PSU 2"):
+            connection.exec_driver_sql(
+                "INSERT INTO components (device_id, kind, location, part_number, spare_part_number, health, "
+                "first_seen, last_seen) SELECT id, 'psu', %s, '865414-B21', '866730-001', 'ok', "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM devices WHERE name = 'srv01'"
+                .replace("%s", f"'{slot}'"))
+    lines = cli.ok("spare", "levels", "--site", "hq", "-f", "json").json()
+    assert [(l["part_number"], l["installed"], l["on_hand"], l["status"]) for l in lines] == [
+        ("865414-B21", 2, 1, "short")
+    ]
+    assert lines[0]["recommended"] == 3  # lambda = 2 x 0.5 x 365/365 = 1 -> 3 at 95 %
+    table = cli.ok("spare", "levels", "--site", "hq").out
+    assert "depot complete: no" in table
+    bad = cli("spare", "levels", "--site", "hq", "--fill-rate", "1.5")
+    assert bad.code == 2 and "1.5" in bad.err
