@@ -39,3 +39,10 @@ def test_levels_from_the_installed_base(cli, db_url, tmp_path):
     assert "depot complete: no" in table
     bad = cli("spare", "levels", "--site", "hq", "--fill-rate", "1.5")
     assert bad.code == 2 and "1.5" in bad.err
+
+
+def test_site_show_says_whether_the_depot_is_complete(cli):
+    cli.ok("site", "add", "hq", "--customer", "某银行", "--signed", "2026-03-02")
+    shown = cli.ok("site", "show", "hq", "-f", "json").json()
+    assert shown["depot_complete"] is True  # nothing installed yet: nothing to stock
+    assert "Depot complete" in cli.ok("site", "show", "hq").out

@@ -116,15 +116,19 @@ def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = OutputFormat.TAB
 
     from dcmaint.cli.output import render_mapping
     from dcmaint.services.calendars import depot_due
+    from dcmaint.services.levels import depot_complete, levels
     from dcmaint.store import queries
 
     with state(ctx).reader() as reader:
         site = queries.site(reader, name)
+        lines = levels(reader, name)
     due = depot_due(site)
     data = site.as_json()
+    short = sum(1 for line in lines if line.status != "ok")
     if fmt is not OutputFormat.TABLE:
         data["depot_due"] = due.due.isoformat() if due.due else None
         data["depot_due_error"] = due.error
+        data["depot_complete"] = depot_complete(lines)
         render_mapping(data, fmt)
         return
     from tabulate import tabulate
@@ -134,6 +138,9 @@ def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = OutputFormat.TAB
     labels = field_labels()
     rows = [[labels.get(key, key), "" if value is None else str(value)] for key, value in data.items()]
     rows.append([_("Depot due"), _depot_line(due, datetime.now(ZoneInfo(site.timezone)).date())])
+    rows.append([_("Depot complete"), _("yes") if depot_complete(lines) else
+                 _("no: {count} parts short or without data (dcmaint spare levels --site {site})").format(
+                     count=short, site=site.name)])
     typer.echo(tabulate(rows, tablefmt="plain"))
 
 
