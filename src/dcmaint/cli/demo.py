@@ -11,20 +11,17 @@ deleted at the end unless --keep is given.
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    import subprocess
 
 #: Vendor flavours of the simulated servers (with the vendor and model a customer's list names), and what is broken.
 SERVERS = {
@@ -51,6 +48,10 @@ HEADER = "设备名称,设备类型,品牌,型号,序列号(SN),机房,机柜,U�
 
 
 def _start_simulator(home: Path) -> tuple[subprocess.Popen[bytes], list[dict[str, object]]]:
+    import json
+    import subprocess
+    import time
+
     endpoints_file = home / "simulator.json"
     argv = [sys.executable, "-m", "dcmaint", "sim", "redfish", "--count", str(len(FLAVOURS)), "--latency", "20",
             "--faults", FAULTS, "--endpoints-file", str(endpoints_file)]
@@ -99,6 +100,11 @@ def _steps(device_list: Path) -> list[list[str]]:
 def demo(
     keep: Annotated[bool, typer.Option("--keep", help=_("Keep the demo's home directory and print its path."))] = False,
 ) -> None:
+    import shutil
+    import signal
+    import subprocess
+    import tempfile
+
     from dcmaint.cli.main import run
 
     home = Path(tempfile.mkdtemp(prefix="dcmaint-demo-"))
