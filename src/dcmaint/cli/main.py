@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from pathlib import Path
@@ -58,6 +57,11 @@ def _version(value: bool) -> None:
 
 
 def _setup_logging(log_file: Path | None, verbose: bool) -> None:
+    """Handlers only when asked for: `import logging` is a few milliseconds every command would pay."""
+    if log_file is None and not verbose:
+        return
+    import logging
+
     from dcmaint.secrets import RedactingFilter
 
     handlers: list[logging.Handler] = []
@@ -70,7 +74,7 @@ def _setup_logging(log_file: Path | None, verbose: bool) -> None:
         handler.addFilter(RedactingFilter())
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose else logging.INFO if handlers else logging.WARNING)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
 @app.callback()
@@ -132,6 +136,8 @@ def run(argv: list[str] | None = None) -> int:
     try:
         result = app(args=args, prog_name="dcmaint", standalone_mode=False)
     except DcmaintError as error:
+        import logging
+
         logging.getLogger("dcmaint").info("failed: %s", error)
         return _fail(str(error), health.EXIT_UNKNOWN if monitoring else error.exit_code)
     except NoArgsIsHelpError as error:
