@@ -209,6 +209,8 @@ class PartSubstituteRow(Base):
     substitute_id: Mapped[int] = mapped_column(ForeignKey("parts.id", ondelete="CASCADE"), primary_key=True)
     note: Mapped[str | None] = mapped_column(Text)
 
+    __table_args__ = (Index("ix_substitutes_reverse", "substitute_id"),)
+
 
 class StockUnitRow(Base):
     """One spare in a site's depot (or, for consumables, a quantity of them), and where it went.
@@ -223,6 +225,7 @@ class StockUnitRow(Base):
         Index("uq_stock_serial", "serial", unique=True, sqlite_where=text("serial IS NOT NULL"),
               postgresql_where=text("serial IS NOT NULL")),
         Index("ix_stock_lookup", "part_id", "site_id", "status"),
+        Index("ix_stock_number", "part_number", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -243,6 +246,61 @@ class StockUnitRow(Base):
     custody_location: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    handover_id: Mapped[int | None] = mapped_column(ForeignKey("handovers.id", ondelete="RESTRICT", name="fk_stock_units_handover"))
+
+
+class ConsentRow(Base):
+    """The customer's agreement to fit a declared substitute in place of a part (for one device or a whole site)."""
+
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_lookup", "site_id", "part_id", "substitute_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="RESTRICT"))
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id", ondelete="RESTRICT"))
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("parts.id", ondelete="RESTRICT"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id", ondelete="RESTRICT"))
+    agreed_by: Mapped[str] = mapped_column(String(100))
+    agreed_on: Mapped[date] = mapped_column(Date)
+    document_ref: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SwapRow(Base):
+    """One part replaced in a device slot: the spare that went in, the part that came out, and its check."""
+
+    __tablename__ = "swaps"
+    __table_args__ = (Index("ix_swaps_device", "device_id", "swapped_at"), Index("ix_swaps_ticket", "ticket"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(32))
+    location: Mapped[str] = mapped_column(String(200))
+    installed_unit_id: Mapped[int] = mapped_column(ForeignKey("stock_units.id", ondelete="RESTRICT"))
+    removed_unit_id: Mapped[int | None] = mapped_column(ForeignKey("stock_units.id", ondelete="RESTRICT"))
+    fit: Mapped[str] = mapped_column(String(16))  # exact, alias, substitute, unchecked
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id", ondelete="RESTRICT"))
+    from_site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="RESTRICT"))
+    ticket: Mapped[str | None] = mapped_column(String(100))
+    technician: Mapped[str] = mapped_column(String(100))
+    swapped_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    verification: Mapped[str] = mapped_column(String(16), default="not_checked")  # verified, unverified
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verify_message: Mapped[str | None] = mapped_column(Text)
+
+
+class HandoverRow(Base):
+    """Removed parts handed to the customer (who took them, when, against which receipt)."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="RESTRICT"))
+    received_by: Mapped[str] = mapped_column(String(100))
+    handed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    document_ref: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditRow(Base):
