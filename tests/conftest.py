@@ -121,3 +121,11 @@ def cli(home: Path, db_url: str, capsys, monkeypatch) -> Cli:
 def cli_sqlite(home: Path, capsys, monkeypatch) -> Cli:
     """The CLI on the default store (SQLite in DCMAINT_HOME), for tests that are not about storage."""
     return Cli(capsys, monkeypatch)
+
+
+@pytest.fixture
+def scenario(tmp_path, monkeypatch):
+    """The scenario driver (tests/scenario.py): a function that sets what a device answers."""
+    from tests.scenario import install
+
+    yield from install(tmp_path, monkeypatch)

@@ -56,6 +56,7 @@ COLUMNS = [
     ("endpoint", _("Endpoint")),
 ]
 FAULT_COLUMNS = [
+    ("id", "ID"),
     ("kind", _("Kind")),
     ("location", _("Location")),
     ("health", _("Health")),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dcmaint.cli import spare_levels
+from dcmaint.cli import spare_levels, spare_swap
 from dcmaint.cli.context import FormatOption, state
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.domain.records import Record
@@ -265,3 +265,16 @@ def release(ctx: typer.Context, serial: SerialArg, fmt: FormatOption = OutputFor
 app.command("levels", help=_("Recommended depot stock per part (Poisson, at a fill rate) against stock on hand."))(
     spare_levels.levels_command
 )
+app.command("match", help=_("Rank the depot spares that fit a faulty slot, and say why (or what to order)."))(
+    spare_swap.match_command
+)
+app.command("swap", help=_("Record a spare fitted in a slot and the removed part in the customer's custody."))(
+    spare_swap.swap_command
+)
+app.command("swaps", help=_("List recorded swaps."))(spare_swap.swaps_command)
+app.command("custody", help=_("List removed parts (the customer's property) and where they are kept."))(
+    spare_swap.custody_command
+)
+app.command("handover", help=_("Record removed parts handed to the customer."))(spare_swap.handover_command)
+app.add_typer(spare_swap.consent_app, name="consent",
+              help=_("Customer consents to fit declared substitutes."))

@@ -31,7 +31,7 @@ class RecordSummary:
     still_open: int
 
 
-def _fault_json(device: str, row: FaultRow) -> dict[str, object]:
+def fault_json(device: str, row: FaultRow) -> dict[str, object]:
     return {
         "device": device, "kind": row.kind, "location": row.location, "health": row.health, "reason": row.reason,
         "part_number": row.part_number, "spare_part_number": row.spare_part_number, "serial": row.serial,
@@ -112,13 +112,13 @@ def _store_faults(unit: UnitOfWork, device: DeviceRow, key: str, faults: list[Fa
         unit.session.add(row)
         if slot not in open_rows:
             unit.session.flush()
-            unit.record("fault", f"{key}:{fault.kind}:{fault.location}", "open", None, _fault_json(key, row))
+            unit.record("fault", f"{key}:{fault.kind}:{fault.location}", "open", None, fault_json(key, row))
     for slot, row in open_rows.items():
         if slot not in seen:
-            before = _fault_json(key, row)
+            before = fault_json(key, row)
             row.closed_at = when
             closed += 1
-            unit.record("fault", f"{key}:{slot[0]}:{slot[1]}", "close", before, _fault_json(key, row))
+            unit.record("fault", f"{key}:{slot[0]}:{slot[1]}", "close", before, fault_json(key, row))
     return opened, closed, len(seen)
 
 

@@ -92,7 +92,7 @@ def find_part(unit: UnitOfWork, number: str) -> PartRow:
     return row
 
 
-def _record(unit: UnitOfWork, row: StockUnitRow) -> StockUnit:
+def stock_record(unit: UnitOfWork, row: StockUnitRow) -> StockUnit:
     part = unit.session.get(PartRow, row.part_id) if row.part_id is not None else None
     site = unit.session.get(SiteRow, row.site_id)
     device = unit.session.get(DeviceRow, row.device_id) if row.device_id is not None else None
@@ -134,12 +134,12 @@ def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
             StockUnitRow.status == StockStatus.IN_STOCK.value,
             StockUnitRow.bin.is_(None) if bin_ is None else StockUnitRow.bin == bin_)).first()
         if row is not None:
-            before = _record(unit, row)
+            before = stock_record(unit, row)
             row.quantity += quantity
             row.received_on = entry.received_on or row.received_on
             row.proof_ref, row.proof_file = proof_ref or row.proof_ref, proof_file or row.proof_file
             unit.session.flush()
-            after = _record(unit, row)
+            after = stock_record(unit, row)
             unit.record(ENTITY, _audit_key(after), "add", before.as_json(), after.as_json())
             return after
         row = StockUnitRow(serial=None, quantity=quantity, status=StockStatus.IN_STOCK.value, **values)
@@ -156,7 +156,7 @@ def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
         row = StockUnitRow(serial=serial, quantity=1, status=StockStatus.IN_STOCK.value, **values)
     unit.session.add(row)
     unit.session.flush()
-    record = _record(unit, row)
+    record = stock_record(unit, row)
     unit.record(ENTITY, _audit_key(record), "add", None, record.as_json())
     return record
 
@@ -185,7 +185,7 @@ def _move(unit: UnitOfWork, serial: str, source: StockStatus, target: StockStatu
         else:
             message = _("spare {serial} is {state}: only a reserved spare can be released")
         raise Conflict(message.format(serial=serial, state=state))
-    after = _record(unit, row)
+    after = stock_record(unit, row)
     before = replace(after, status=source.value, reserved_for=previous)
     unit.record(ENTITY, serial, action, before.as_json(), after.as_json())
     return after

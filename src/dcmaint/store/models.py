@@ -281,6 +281,7 @@ class SwapRow(Base):
     removed_unit_id: Mapped[int | None] = mapped_column(ForeignKey("stock_units.id", ondelete="RESTRICT"))
     fit: Mapped[str] = mapped_column(String(16))  # exact, alias, substitute, unchecked
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id", ondelete="RESTRICT"))
+    fault_id: Mapped[int | None] = mapped_column(ForeignKey("faults.id", ondelete="SET NULL"))  # the fault it closed
     from_site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="RESTRICT"))
     ticket: Mapped[str | None] = mapped_column(String(100))
     technician: Mapped[str] = mapped_column(String(100))

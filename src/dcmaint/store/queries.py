@@ -186,6 +186,7 @@ class LastPoll(Record):
 
 @dataclass(frozen=True)
 class OpenFault(Record):
+    id: int  # what `spare match --fault` takes
     site: str
     device: str
     kind: str
@@ -224,10 +225,10 @@ def open_faults(reader: Reader, site: str | None = None, device: str | None = No
         clauses.append("d.name = :device")
         params["device"] = device
     rows = reader.rows(
-        "SELECT s.name, d.name, f.kind, f.location, f.health, f.reason, f.manufacturer, f.model, f.part_number, "
+        "SELECT f.id, s.name, d.name, f.kind, f.location, f.health, f.reason, f.manufacturer, f.model, f.part_number, "
         "f.spare_part_number, f.serial, f.first_seen, f.last_seen FROM faults f "
         "JOIN devices d ON d.id = f.device_id JOIN sites s ON s.id = d.site_id "
         f"WHERE {' AND '.join(clauses)} ORDER BY s.name, d.name, f.kind, f.location",
         params,
     )
-    return [OpenFault(*r[:11], as_datetime(r[11]), as_datetime(r[12])) for r in rows]
+    return [OpenFault(*r[:12], as_datetime(r[12]), as_datetime(r[13])) for r in rows]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,13 @@ class UnitOfWork:
     ) -> None:
         """Note a change; it is appended to the audit log when the transaction commits."""
         self.changes.append(PendingChange(entity, entity_key, action, before, after))
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
+        """Run read SQL written for :class:`~dcmaint.store.reader.Reader` inside this transaction.
+
+        Lets a write path share the read path's queries (e.g. what fits a slot) instead of repeating them in ORM form.
+        """
+        return list(self.session.execute(text(sql), params or {}).all())
 
     def _append_audit(self) -> None:
         if not self.changes:

@@ -18,8 +18,10 @@ from typing import Any
 from aiohttp import web
 
 from dcmaint.drivers.simulators import FaultSpec
+from dcmaint.errors import UsageError
 
-from dcmaint_redfish.sim import responses
+from dcmaint_redfish.sim import locate, replacement, responses
+from dcmaint_redfish.sim.faults import describe
 from dcmaint_redfish.sim.flavours import ROOT, SESSIONS, normalise
 from dcmaint_redfish.sim.identity import Identity
 from dcmaint_redfish.sim.view import TreeView, parse_expand
@@ -58,6 +60,8 @@ class SimulatedBmc:
         self.sessions_created = 0
         self.sessions_deleted = 0
         self.requests = 0
+        #: Parts replaced on this BMC: ``"psu:2"`` -> the serial it now reports.
+        self.replaced: dict[str, str] = {}
 
     @property
     def identity(self) -> Identity:
@@ -74,7 +78,7 @@ class SimulatedBmc:
             await asyncio.sleep(behaviour.delay)
         path = normalise(request.path)
         if path.startswith("/sim/"):
-            return self._debug(path)
+            return await self._debug(request, path)
         if path not in OPEN_PATHS:
             if behaviour.hang:
                 await asyncio.Event().wait()  # until the client gives up or the simulator stops
@@ -102,7 +106,8 @@ class SimulatedBmc:
 
     def _body(self, path: str, expand: str | None) -> bytes | None:
         key: Any = path if expand is None else (path, expand)
-        body = self._cache.get(key)
+        cache = self._cache  # a replacement swaps in a new one: a body of the old tree goes to the old cache
+        body = cache.get(key)
         if body is not None:
             return body
         view = self.view
@@ -119,8 +124,42 @@ class SimulatedBmc:
         body = self.identity.apply(raw, strings) if strings else raw
         if self.behaviour.malformed and view.malformed_path in included:
             body = body[: len(body) // 2]  # a truncated answer, as from a BMC that gave up mid-response
-        self._cache[key] = body
+        cache[key] = body
         return body
+
+    # -- a technician's work --------------------------------------------------
+
+    def replace(self, part: str, serial: str) -> str:
+        """Swap ``part`` (``psu:2``, as in the fault grammar) for a new one with ``serial``; the old serial.
+
+        The part's faults are cleared, on this BMC only: it is served as if planned without them, roll-ups
+        included, and the part reports ``serial`` in every resource and ``$expand`` body. The old serial is
+        the one this BMC served for the part ("" when it showed none, like most fans). UsageError with one
+        line naming a bad part or serial. Call it from the simulator's event loop (``POST /sim/replace``
+        does) or while no request is being answered.
+        """
+        kind, number = replacement.parse_part(part)
+        new_serial = replacement.check_serial(serial)
+        view = self.view
+        flavour = view.flavour
+        parts = locate.nth(flavour.resources, kind, number)
+        if not parts:
+            have = locate.count(flavour.resources, kind)
+            raise UsageError(f"bad part {part.strip()!r}: {self.name} (flavour {flavour.name}) has {have} fitted "
+                             f"{kind} part(s)")
+        name = f"{kind}:{number}"
+        identity = self.identity  # built before the view changes, from the same identity strings
+        old = parts[0].resolve(view.resources).get("SerialNumber")
+        old_serial = identity.served(old) if isinstance(old, str) else ""
+        identity.fit(replacement.token(kind, number), new_serial)
+        remaining = tuple(fault for fault in view.part_faults if (fault.kind, fault.number) != (kind, number))
+        replaced = view.replaced if (kind, number) in view.replaced else (*view.replaced, (kind, number))
+        self.view = TreeView(flavour, remaining, replaced)  # its own: views are shared between BMCs
+        self._cache = {}
+        self.faults = tuple(spec for spec in self.faults
+                            if (spec.target, spec.index or 1) != (kind, number))
+        self.replaced[name] = new_serial
+        return old_serial
 
     # -- authentication and sessions ------------------------------------------
 
@@ -192,13 +231,53 @@ class SimulatedBmc:
             return responses.json_body(json.dumps(self.sessions[token]).encode())
         return responses.error(405, "Base.1.16.OperationNotAllowed", f"{method} is not allowed on {path}.")
 
-    def _debug(self, path: str) -> web.StreamResponse:
-        """Not Redfish: what tests and benchmarks check from outside the process."""
+    async def _debug(self, request: web.BaseRequest, path: str) -> web.StreamResponse:
+        """Not Redfish: what tests and benchmarks check from outside the process, and part replacement."""
+        if path == "/sim/replace":
+            if request.method != "POST":
+                return responses.error(405, "Base.1.16.OperationNotAllowed",
+                                       f"The HTTP method {request.method} is not allowed on the URI {path}.")
+            return await self._replace_request(request)
         if path == "/sim/sessions":
             return responses.json_body(json.dumps({
                 "open": len(self.sessions), "limit": self.behaviour.session_limit,
                 "created": self.sessions_created, "deleted": self.sessions_deleted}).encode())
         if path == "/sim/info":
             return responses.json_body(json.dumps({
-                "name": self.name, "flavour": self.view.flavour.name, "requests": self.requests}).encode())
+                "name": self.name, "flavour": self.view.flavour.name, "requests": self.requests,
+                "faults": [describe(spec) for spec in self.faults], "replaced": self.replaced}).encode())
         return responses.error(404, "Base.1.16.ResourceMissingAtURI", f"The resource at the URI {path} was not found.")
+
+    async def _replace_request(self, request: web.BaseRequest) -> web.StreamResponse:
+        """``POST /sim/replace`` with ``{"part": "psu:2", "serial": "..."}``: ``replace`` over HTTP."""
+        raw = await request.read()
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            shown = raw[:60].decode(errors="replace")
+            return responses.error(400, "Base.1.16.MalformedJSON",
+                                   f"The request body {shown!r} is not JSON; send {_REPLACE_EXAMPLE}.")
+        if not isinstance(data, dict):
+            return responses.error(400, "Base.1.16.MalformedJSON",
+                                   f"The request body {json.dumps(data)[:60]} is not a JSON object; "
+                                   f"send {_REPLACE_EXAMPLE}.")
+        for key in ("part", "serial"):
+            if key not in data:
+                return responses.error(400, "Base.1.16.PropertyMissing",
+                                       f"The property {key} is a required property and must be included in "
+                                       f"the request; send {_REPLACE_EXAMPLE}.")
+            if not isinstance(data[key], str):
+                return responses.error(400, "Base.1.16.PropertyValueTypeError",
+                                       f"The value {json.dumps(data[key])[:60]} for the property {key} is not "
+                                       "a string.")
+        try:
+            old_serial = self.replace(data["part"], data["serial"])
+        except UsageError as error:
+            return responses.error(400, "Base.1.16.PropertyValueError", f"{error}.")
+        kind, number = replacement.parse_part(data["part"])
+        name = f"{kind}:{number}"
+        return responses.json_body(json.dumps({"part": name, "old_serial": old_serial,
+                                               "serial": self.replaced[name]}).encode())
+
+
+_REPLACE_EXAMPLE = '{"part": "psu:2", "serial": "NEWSERIAL123"}'

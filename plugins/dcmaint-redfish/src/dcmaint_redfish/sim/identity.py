@@ -79,12 +79,33 @@ class Identity:
             keep = original[:-width] if len(original) > width + 2 else original + "-"
             self.mapping[original] = keep + suffix
         self._replacements = {_quoted(old): _quoted(new) for old, new in self.mapping.items()}
+        #: Token -> serial of the parts replaced on this BMC (``replacement``).
+        self.fitted: dict[str, str] = {}
+
+    def fit(self, token: str, serial: str) -> None:
+        """Serve ``serial`` wherever the tree holds ``token``: a part replaced on this BMC."""
+        self.fitted[token] = serial
+
+    def served(self, text: str) -> str:
+        """What this BMC serves for the identity string ``text`` (other text is served as it is)."""
+        return self.fitted.get(text) or self.mapping.get(text, text)
 
     def apply(self, body: bytes, originals: Iterable[str]) -> bytes:
-        """``body`` with the listed identity strings replaced (they are the ones the document holds)."""
+        """``body`` with the listed identity strings replaced (they are the ones the document holds).
+
+        Tokens of replaced parts go last, so a new serial that happens to equal a recorded one is not
+        rewritten again.
+        """
+        tokens = []
         for original in originals:
             old = _quoted(original)
-            body = body.replace(old, self._replacements[old])
+            new = self._replacements.get(old)
+            if new is None:
+                tokens.append(original)
+            else:
+                body = body.replace(old, new)
+        for token in tokens:
+            body = body.replace(_quoted(token), _quoted(self.fitted[token]))
         return body
 
 

@@ -3,7 +3,8 @@
 A thousand BMCs mostly serve the same few trees; only their identity strings
 differ (``identity``). So the documents, their JSON bytes and their
 ``$expand`` forms live here, computed on first request and cached, and a BMC
-adds only its own serials on top.
+adds only its own serials on top. A BMC that had a part replaced
+(``SimulatedBmc.replace``) gets a view of its own, never a changed shared one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from dcmaint_redfish.sim import faults, identity
+from dcmaint_redfish.sim import faults, identity, replacement
 from dcmaint_redfish.sim.flavours import Flavour, normalise
 
 Doc = dict[str, Any]
@@ -30,15 +31,24 @@ def parse_expand(value: str) -> tuple[str, int] | None:
 
 
 class TreeView:
-    """The served form of one (flavour, part faults) pair."""
+    """The served form of one (flavour, part faults) pair, and of the parts one BMC had replaced."""
 
-    def __init__(self, flavour: Flavour, part_faults: Iterable[faults.PartFault] = ()) -> None:
-        part_faults = tuple(part_faults)
+    def __init__(self, flavour: Flavour, part_faults: Iterable[faults.PartFault] = (),
+                 replaced: Iterable[tuple[str, int]] = ()) -> None:
+        """``replaced``: parts (kind, number) whose serial one BMC sets itself (``replacement.fit``)."""
         self.flavour = flavour
-        self.resources = faults.apply(flavour.resources, part_faults, flavour.name) if part_faults \
+        self.part_faults = tuple(part_faults)
+        self.replaced = tuple(replaced)
+        resources = faults.apply(flavour.resources, self.part_faults, flavour.name) if self.part_faults \
             else flavour.resources
-        self.identity_strings = identity.strings_by_path(self.resources)
+        self.identity_strings = identity.strings_by_path(resources)
+        #: The flavour's identity strings, tokens of replaced parts left out: a BMC's ``Identity`` is built from
+        #: them, so every other serial stays what it was before a replacement.
         self.all_identity_strings = sorted({s for strings in self.identity_strings.values() for s in strings})
+        if self.replaced:
+            resources = replacement.fit(flavour.resources, resources, self.replaced)
+            self.identity_strings = identity.strings_by_path(resources)
+        self.resources = resources
         systems = sorted(path for path, doc in self.resources.items()
                          if str(doc.get("@odata.type", "")).startswith("#ComputerSystem."))
         #: The resource a ``malformed`` fault breaks: the first System, which every client reads.

@@ -1,0 +1,243 @@
+"""``dcmaint spare match | swap | swaps | consent | custody | handover``: from a faulty slot to the part in the
+customer's hands (docs/spares.md)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dcmaint.cli.context import FormatOption, state
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.domain.swaps import SwapRecord
+    from dcmaint.store.unit import UnitOfWork
+
+consent_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+SiteOpt = Annotated[str | None, typer.Option("--site", help=_("Site of the device (when its name is used at two)."))]
+DeviceOpt = Annotated[str | None, typer.Option("--device", help=_("Device name."))]
+
+MATCH_COLUMNS = [
+    ("device", _("Device")),
+    ("slot", _("Slot")),
+    ("rank", "#"),
+    ("fit", _("Fit")),
+    ("serial", _("Serial")),
+    ("part_number", _("Part number")),
+    ("site", _("Site")),
+    ("bin", _("Bin")),
+    ("explanation", _("Why")),
+]
+SWAP_COLUMNS = [
+    ("id", "ID"),
+    ("swapped_at", _("When")),
+    ("device", _("Device")),
+    ("slot", _("Slot")),
+    ("spare_serial", _("Fitted")),
+    ("removed_serial", _("Removed")),
+    ("fit", _("Fit")),
+    ("ticket", _("Ticket")),
+    ("technician", _("Technician")),
+    ("verification", _("Verified")),
+]
+CUSTODY_COLUMNS = [
+    ("site", _("Site")),
+    ("serial", _("Serial")),
+    ("part_number", _("Part number")),
+    ("condition", _("Condition")),
+    ("device", _("Device")),
+    ("slot", _("Slot")),
+    ("removed_at", _("Removed")),
+    ("kept_at", _("Kept at")),
+    ("handed_to", _("Handed to")),
+    ("handed_at", _("Handed over")),
+]
+CONSENT_COLUMNS = [
+    ("id", "ID"),
+    ("site", _("Site")),
+    ("part_number", _("Part number")),
+    ("substitute", _("Substitute")),
+    ("device", _("Device")),
+    ("agreed_by", _("Agreed by")),
+    ("agreed_on", _("Date")),
+    ("document_ref", _("Document")),
+]
+
+
+def match_command(
+    ctx: typer.Context,
+    device: DeviceOpt = None,
+    site: SiteOpt = None,
+    slot: Annotated[str | None, typer.Option(
+        "--slot", help=_("Slot as KIND:LOCATION or LOCATION, e.g. psu:PSU 2 (default: every open fault)."))] = None,
+    fault: Annotated[int | None, typer.Option("--fault", help=_("A recorded fault's ID (device show lists them)."))] = None,
+    ticket: Annotated[str | None, typer.Option(
+        "--ticket", help=_("Also offer spares already reserved for this ticket."))] = None,
+    limit: Annotated[int, typer.Option("--limit", help=_("Candidates per slot."))] = 5,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.services.matching import match, slots_for
+
+    with state(ctx).reader() as reader:
+        lines = match(reader, slots_for(reader, device, site, slot, fault), ticket, limit)
+    render_list(lines, fmt, MATCH_COLUMNS)
+
+
+def swap_command(
+    ctx: typer.Context,
+    device: Annotated[str, typer.Option("--device", help=_("Device the part is fitted in."))],
+    slot: Annotated[str, typer.Option("--slot", help=_("Slot as KIND:LOCATION or LOCATION, e.g. psu:PSU 2."))],
+    spare: Annotated[str, typer.Option("--spare", help=_("Serial of the spare fitted."))],
+    site: SiteOpt = None,
+    ticket: Annotated[str | None, typer.Option("--ticket", help=_("Ticket the swap belongs to."))] = None,
+    removed_serial: Annotated[str | None, typer.Option(
+        "--removed-serial", help=_("Serial on the removed part (default: the one the last health report gave)."))
+    ] = None,
+    keep_at: Annotated[str | None, typer.Option(
+        "--keep-at", help=_("Where the removed part is kept until handover (default: the spare's bin)."))] = None,
+    by: Annotated[str | None, typer.Option("--by", help=_("Engineer who did it (a staff name; default: you)."))] = None,
+    verify: Annotated[bool, typer.Option(
+        "--verify", help=_("Poll the device afterwards: the slot must report the spare's serial, healthy."))] = False,
+    timeout: Annotated[float | None, typer.Option("--timeout", help=_("Seconds for the --verify poll."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.services.swap import SwapRequest, swap
+
+    request = SwapRequest(device, site, slot, spare, ticket, removed_serial, keep_at, by)
+    with state(ctx).write(ctx) as unit:
+        done = swap(unit, request)
+    if verify:
+        done = _verify(ctx, done, timeout)
+    render_one(done, fmt)
+    if verify and done.verification != "verified":
+        from dcmaint.errors import DcmaintError
+
+        raise DcmaintError(_("swap {id} is unverified: {message}").format(id=done.id, message=done.verify_message))
+
+
+def _verify(ctx: typer.Context, done: SwapRecord, timeout: float | None) -> SwapRecord:
+    from datetime import timezone
+
+    from dcmaint.cli.plugin import load_manager
+    from dcmaint.services import verify
+    from dcmaint.services.health import run_health
+    from dcmaint.store import queries
+
+    with state(ctx).reader() as reader:
+        device = queries.device(reader, done.device, done.site)
+    settings = state(ctx).config.runner
+    run = run_health([device], load_manager(ctx), concurrency=1, timeout=timeout or settings.timeout, workers=0)
+    verdict, message = verify.judge(run.results[0], done)
+    with state(ctx).write(ctx) as unit:
+        return verify.store(unit, done, run, verdict, message, datetime.now(timezone.utc))
+
+
+def swaps_command(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
+    device: DeviceOpt = None,
+    ticket: Annotated[str | None, typer.Option("--ticket", help=_("Only this ticket."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.store import swap_queries
+
+    with state(ctx).reader() as reader:
+        render_list(swap_queries.swaps(reader, site, device, ticket), fmt, SWAP_COLUMNS)
+
+
+def custody_command(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
+    include_all: Annotated[bool, typer.Option(
+        "--all", help=_("Also parts already handed over to the customer."))] = False,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.store import swap_queries
+
+    with state(ctx).reader() as reader:
+        render_list(swap_queries.custody(reader, site, include_all), fmt, CUSTODY_COLUMNS)
+
+
+def handover_command(
+    ctx: typer.Context,
+    site: Annotated[str, typer.Option("--site", help=_("Site whose removed parts are handed over."))],
+    to: Annotated[str, typer.Option("--to", help=_("Customer's person who received them."))],
+    serial: Annotated[list[str] | None, typer.Option(
+        "--serial", help=_("A removed part's serial (repeatable; default: every part waiting at the site)."))] = None,
+    document: Annotated[str | None, typer.Option("--document", help=_("Receipt or handover form number."))] = None,
+    at: Annotated[str | None, typer.Option(
+        "--at", help=_("When, as YYYY-MM-DD or YYYY-MM-DDTHH:MM (site time; default now)."))] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help=_("Free text."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.services.custody import handover
+
+    with state(ctx).write(ctx) as unit:
+        when = _site_time(unit, site, at)
+        done = handover(unit, site, to, serial or [], document, when, notes)
+    render_one(done, fmt)
+
+
+def _site_time(unit: UnitOfWork, site: str, text: str | None) -> datetime:
+    """A user's local date-time at the site, as UTC; now when not given."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    from dcmaint.errors import UsageError
+    from dcmaint.services import sites
+
+    if text is None:
+        return datetime.now(timezone.utc)
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(_("invalid time {value!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM").format(value=text)) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(sites.find(unit, site).timezone))
+    return value.astimezone(timezone.utc)
+
+
+@consent_app.command("add", help=_("Record the customer's consent to fit a declared substitute."))
+def consent_add(
+    ctx: typer.Context,
+    site: Annotated[str, typer.Option("--site", help=_("Site the consent is for."))],
+    part: Annotated[str, typer.Option("--part", help=_("The original part (any of its numbers)."))],
+    substitute: Annotated[str, typer.Option("--substitute", help=_("The declared substitute (any of its numbers)."))],
+    by: Annotated[str, typer.Option("--by", help=_("Who agreed, on the customer's side."))],
+    document: Annotated[str, typer.Option("--document", help=_("Reference of the e-mail or signed note."))],
+    on: Annotated[str | None, typer.Option("--date", help=_("Date agreed, YYYY-MM-DD (default today)."))] = None,
+    device: Annotated[str | None, typer.Option("--device", help=_("Only for this device (default: whole site)."))] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help=_("Free text."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.domain.parse import iso_date
+    from dcmaint.services.consents import ConsentEntry, add
+
+    entry = ConsentEntry(site, part, substitute, by, iso_date(on, _("date")) if on else date.today(), document,
+                         device, notes)
+    with state(ctx).write(ctx) as unit:
+        consent = add(unit, entry)
+    render_one(consent, fmt)
+
+
+@consent_app.command("list", help=_("List recorded customer consents."))
+def consent_list(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.store import swap_queries
+
+    with state(ctx).reader() as reader:
+        render_list(swap_queries.consents(reader, site), fmt, CONSENT_COLUMNS)

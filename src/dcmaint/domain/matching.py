@@ -1,0 +1,260 @@
+"""Which depot spares fit a device slot, and in what order to offer them. Pure logic, no I/O.
+
+A technician standing at a broken server wants one answer: which spare to
+take. The rules (docs/spares.md, "Matching") put the safest choice first:
+
+1. ``exact``: the spare's labelled number is a number the slot reports
+   (its part number or its spare number).
+2. ``alias``: the spare is the same catalogue part under another of its
+   numbers (an HPE option kit number and its spare number).
+3. ``substitute``: a declared functional equivalent. The contract lets the
+   customer decide, so it is offered with "needs customer consent" until a
+   consent is recorded, and ``spare swap`` refuses it before then.
+4. ``unchecked``: the slot reports no number at all (some BMCs hide it);
+   a spare of the same class may fit, the technician must check the label.
+
+Within a fit, the device's own site comes before other depots (a transfer
+costs hours of the 12-hour SLA), a spare already reserved for this ticket
+before free ones, new before refurbished, and the oldest received first so
+that stock does not age on the shelf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from dcmaint.domain.records import Record
+from dcmaint.errors import NotFound, UsageError
+from dcmaint.i18n import _
+
+
+class Fit(StrEnum):
+    EXACT = "exact"
+    ALIAS = "alias"
+    SUBSTITUTE = "substitute"
+    UNCHECKED = "unchecked"
+    ORDER = "order"  # nothing fits in any depot: what to order
+
+    @property
+    def rank(self) -> int:
+        return _FIT_RANK[self]
+
+
+_FIT_RANK = {Fit.EXACT: 0, Fit.ALIAS: 1, Fit.SUBSTITUTE: 2, Fit.UNCHECKED: 3, Fit.ORDER: 4}
+
+
+@dataclass(frozen=True)
+class SlotIdentity:
+    """A device slot as the last health report described it."""
+
+    site: str
+    device: str
+    kind: str
+    location: str
+    health: str
+    part_number: str | None
+    spare_part_number: str | None
+    serial: str | None
+    model: str | None = None
+    fault_id: int | None = None
+    reason: str | None = None
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.part_number, self.spare_part_number) if n)
+
+    @property
+    def slot(self) -> str:
+        return f"{self.kind}:{self.location}"
+
+
+@dataclass(frozen=True)
+class CataloguePart:
+    id: int
+    part_number: str
+    part_class: str
+    vendor: str | None
+    description: str | None
+    lead_time_days: int | None
+    spare_numbers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlotParts:
+    """What the catalogue knows about a slot: the parts its numbers name, and their declared substitutes."""
+
+    parts: Mapping[int, CataloguePart]  # parts the slot's numbers name, by id
+    substitutes: Mapping[int, tuple[int, str | None]]  # substitute part id -> (original part id, note)
+    consents: Mapping[tuple[int, int], str]  # (original id, substitute id) -> consent reference
+
+
+@dataclass(frozen=True)
+class Spare:
+    """A serialised depot unit that could go into the slot."""
+
+    serial: str
+    labelled: str
+    part_id: int | None
+    catalogue_number: str | None
+    part_class: str | None
+    site: str
+    bin: str | None
+    condition: str
+    status: str
+    reserved_for: str | None
+    received_on: date | None
+
+
+@dataclass(frozen=True)
+class Candidate(Record):
+    """One line of ``spare match``: a spare (or what to order) for a slot, and why."""
+
+    device: str
+    slot: str
+    rank: int
+    fit: str
+    serial: str | None
+    part_number: str | None
+    site: str | None
+    bin: str | None
+    condition: str | None
+    status: str | None
+    needs_consent: bool
+    consent: str | None
+    explanation: str
+
+
+def fit_of(slot: SlotIdentity, known: SlotParts, spare: Spare) -> tuple[Fit, int | None] | None:
+    """How ``spare`` fits ``slot`` and, for a substitute, the original part it stands in for; None if it does not."""
+    if spare.labelled in slot.numbers:
+        return Fit.EXACT, None
+    if spare.part_id is not None and spare.part_id in known.parts:
+        return Fit.ALIAS, None
+    if spare.part_id is not None and spare.part_id in known.substitutes:
+        return Fit.SUBSTITUTE, known.substitutes[spare.part_id][0]
+    if not slot.numbers and spare.part_class == slot.kind:
+        return Fit.UNCHECKED, None
+    return None
+
+
+def _usable(spare: Spare, ticket: str | None) -> bool:
+    if spare.status == "in_stock":
+        return True
+    return spare.status == "reserved" and ticket is not None and spare.reserved_for == ticket
+
+
+def _where(spare: Spare, slot: SlotIdentity) -> str:
+    place = _("at {site}").format(site=spare.site)
+    if spare.bin:
+        place += _(" bin {bin}").format(bin=spare.bin)
+    if spare.site != slot.site:
+        place += _(" (another site's depot: transfer it first)")
+    return place
+
+
+def explain(slot: SlotIdentity, known: SlotParts, spare: Spare, fit: Fit, original: int | None) -> str:
+    """One line a technician reads at the rack."""
+    where = _where(spare, slot)
+    if fit is Fit.EXACT:
+        text = _("labelled {number}, the number the slot reports; {where}").format(number=spare.labelled, where=where)
+    elif fit is Fit.ALIAS:
+        text = _("labelled {number}, another number of catalogue part {part} that the slot reports; {where}").format(
+            number=spare.labelled, part=spare.catalogue_number, where=where)
+    elif fit is Fit.SUBSTITUTE:
+        assert original is not None
+        part = known.parts[original]
+        consent = known.consents.get((original, spare.part_id or 0))
+        note = known.substitutes[spare.part_id or 0][1]
+        text = _("declared substitute {number} for {part}").format(number=spare.catalogue_number, part=part.part_number)
+        if note:
+            text += f" ({note})"
+        text += "; " + (_("customer consent {reference}").format(reference=consent) if consent
+                        else _("needs customer consent: record it with `dcmaint spare consent add`"))
+        text += "; " + where
+    else:
+        text = _("same class {kind}, but the slot reports no part number: check the label first; {where}").format(
+            kind=slot.kind, where=where)
+    if spare.status == "reserved":
+        text += "; " + _("reserved for {ticket}").format(ticket=spare.reserved_for)
+    if spare.condition != "new":
+        text += "; " + spare.condition
+    return text
+
+
+def rank(slot: SlotIdentity, known: SlotParts, spares: Iterable[Spare], ticket: str | None = None,
+         limit: int | None = None) -> list[Candidate]:
+    """The candidates for ``slot``, best first; an ``order`` line when nothing in any depot fits."""
+    scored = []
+    for spare in spares:
+        if not _usable(spare, ticket):
+            continue
+        found = fit_of(slot, known, spare)
+        if found is None:
+            continue
+        fit, original = found
+        key = (fit.rank, spare.site != slot.site, spare.status != "reserved", spare.condition != "new",
+               spare.received_on or date.max, spare.serial)
+        scored.append((key, spare, fit, original))
+    scored.sort(key=lambda item: item[0])
+    if limit is not None:
+        scored = scored[:limit]
+    lines = []
+    for number, (_key, spare, fit, original) in enumerate(scored, 1):
+        consent = known.consents.get((original, spare.part_id or 0)) if original is not None else None
+        lines.append(Candidate(
+            slot.device, slot.slot, number, fit.value, spare.serial, spare.labelled, spare.site, spare.bin,
+            spare.condition, spare.status, fit is Fit.SUBSTITUTE and consent is None, consent,
+            explain(slot, known, spare, fit, original)))
+    if not any(c.site == slot.site and c.fit in (Fit.EXACT, Fit.ALIAS) for c in lines):
+        lines.append(order_line(slot, known, len(lines) + 1))
+    return lines
+
+
+def order_line(slot: SlotIdentity, known: SlotParts, position: int = 1) -> Candidate:
+    """No like-for-like spare at the slot's site: the number to order, and how long it takes."""
+    part = min(known.parts.values(), key=lambda p: p.part_number, default=None)
+    if part is not None:
+        number = part.part_number
+        text = (_("nothing in stock: order {number}") if position == 1 else
+                _("no like-for-like spare at {site}: order {number}")).format(number=number, site=slot.site)
+        if part.spare_numbers:
+            text += _(" (spare number {numbers})").format(numbers=", ".join(part.spare_numbers))
+        if part.lead_time_days is not None:
+            text += "; " + _("lead time {days} days").format(days=part.lead_time_days)
+    elif slot.numbers:
+        number = slot.numbers[0]
+        text = _("nothing in stock: order {number} (not in the catalogue: add it to plan stock)").format(number=number)
+        if position > 1:
+            text = _("no like-for-like spare at {site}: order {number} (not in the catalogue)").format(
+                number=number, site=slot.site)
+    else:
+        number = None
+        text = _("nothing in stock, and the slot reports no part number: read it from the part's label ({model})"
+                 ).format(model=slot.model or slot.kind)
+    return Candidate(slot.device, slot.slot, position, Fit.ORDER.value, None, number, None, None, None, None, False, None,
+                     text)
+
+
+def pick_slot(spec: str, device: str, slots: Iterable[tuple[str, str]]) -> tuple[str, str]:
+    """The (kind, location) a user's ``--slot`` names: ``KIND:LOCATION``, or a location unique on the device.
+
+    Locations are matched as the driver reports them ("PSU 2", "Bay 3"), ignoring case and surrounding space.
+    """
+    known = sorted(set(slots))
+    wanted = spec.strip()
+    kind, _sep, rest = wanted.partition(":")
+    if rest and any(k == kind.strip().lower() for k, _loc in known):
+        chosen = [(k, loc) for k, loc in known if k == kind.strip().lower() and loc.lower() == rest.strip().lower()]
+    else:
+        chosen = [(k, loc) for k, loc in known if loc.lower() == wanted.lower()]
+    if len(chosen) == 1:
+        return chosen[0]
+    if len(chosen) > 1:
+        raise UsageError(_("slot {slot!r} on {device} is ambiguous: name one of {choices}").format(
+            slot=spec, device=device, choices=", ".join(f"{k}:{loc}" for k, loc in chosen)))
+    shown = ", ".join(f"{k}:{loc}" for k, loc in known[:12]) + (", ..." if len(known) > 12 else "")
+    raise NotFound(_("slot {slot!r} does not exist on {device} (known slots: {choices})").format(
+        slot=spec, device=device, choices=shown or _("none recorded: run `dcmaint health --record` first")))

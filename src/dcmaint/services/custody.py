@@ -1,0 +1,65 @@
+"""``spare handover``: removed parts leave the maintainer's hands for the customer's.
+
+Until then a removed part is kept on site (``custody_location``) and listed
+by ``spare custody``; the handover records who took which parts and when,
+against a receipt, so the contract's rule that removed parts are the
+customer's property can be shown part by part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from dcmaint.domain.parts import StockStatus, optional_text
+from dcmaint.domain.swaps import Handover
+from dcmaint.errors import Conflict, NotFound, UsageError
+from dcmaint.i18n import _
+from dcmaint.services import sites
+from dcmaint.store.models import HandoverRow, StockUnitRow
+from dcmaint.store.unit import UnitOfWork
+
+ENTITY = "handover"
+
+
+def handover(unit: UnitOfWork, site_name: str, received_by: str, serials: Sequence[str], document: str | None,
+             when: datetime, notes: str | None = None) -> Handover:
+    """Hand over the named removed parts, or every part awaiting handover at the site when none are named."""
+    site = sites.find(unit, site_name)
+    taker = optional_text(received_by, _("received by"), 100)
+    if taker is None:
+        raise UsageError(_("name who received the parts with --to"))
+    waiting = StockUnitRow.status == StockStatus.REMOVED.value, StockUnitRow.handover_id.is_(None)
+    if serials:
+        rows = []
+        for serial in dict.fromkeys(serials):
+            row = unit.session.scalars(select(StockUnitRow).where(StockUnitRow.serial == serial)).first()
+            if row is None:
+                raise NotFound(_("unknown serial {serial!r}").format(serial=serial))
+            if row.site_id != site.id or row.status != StockStatus.REMOVED.value:
+                raise UsageError(_("{serial} is not a part removed at {site} ({status})").format(
+                    serial=serial, site=site.name, status=row.status))
+            if row.handover_id is not None:
+                raise Conflict(_("{serial} was already handed over").format(serial=serial))
+            rows.append(row)
+    else:
+        rows = list(unit.session.scalars(select(StockUnitRow).where(StockUnitRow.site_id == site.id, *waiting)
+                                         .order_by(StockUnitRow.id)))
+        if not rows:
+            raise UsageError(_("no removed parts are waiting for handover at {site}").format(site=site.name))
+    record_row = HandoverRow(site_id=site.id, received_by=taker, handed_at=when,
+                             document_ref=optional_text(document, _("document reference"), 200),
+                             notes=optional_text(notes, _("notes"), 2000))
+    unit.session.add(record_row)
+    unit.session.flush()
+    taken = unit.session.execute(
+        update(StockUnitRow).where(StockUnitRow.id.in_([r.id for r in rows]), *waiting)
+        .values(handover_id=record_row.id).execution_options(synchronize_session=False))
+    if taken.rowcount != len(rows):
+        raise Conflict(_("some of these parts were handed over by someone else a moment ago: list them again"))
+    labels = tuple(r.serial or f"{r.part_number} ({r.slot})" for r in rows)
+    record = Handover(record_row.id, site.name, taker, when, record_row.document_ref, labels, len(rows))
+    unit.record(ENTITY, str(record_row.id), "add", None, record.as_json())
+    return record

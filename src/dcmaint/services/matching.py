@@ -1,0 +1,45 @@
+"""``spare match``: the faulty slots a user names, and the ranked spares for each (rules in
+:mod:`dcmaint.domain.matching`)."""
+
+from __future__ import annotations
+
+from dcmaint.domain.matching import Candidate, SlotIdentity, pick_slot, rank
+from dcmaint.errors import UsageError
+from dcmaint.i18n import _
+from dcmaint.store import match_queries, queries
+from dcmaint.store.reader import Reader
+
+DEFAULT_LIMIT = 5
+
+
+def slots_for(reader: Reader, device: str | None, site: str | None, slot: str | None, fault: int | None
+              ) -> list[SlotIdentity]:
+    """The slots to match: one named slot, one recorded fault, or every open fault of a device."""
+    if fault is not None:
+        if device is not None or slot is not None:
+            raise UsageError(_("--fault names the slot already: leave out --device and --slot"))
+        return [match_queries.fault_slot(reader, fault)]
+    if device is None:
+        raise UsageError(_("name what to match: --device (with --slot), or --fault"))
+    found = queries.device(reader, device, site)
+    device_id, _site_id = match_queries.device_ids(reader, found.site, found.name)
+    if slot is not None:
+        kind, location = pick_slot(slot, found.name, match_queries.slot_names(reader, device_id))
+        return [match_queries.slot(reader, found.site, found.name, device_id, kind, location)]
+    faulty = match_queries.open_fault_slots(reader, device_id)
+    if not faulty:
+        raise UsageError(_("{device} has no open faults: name the part with --slot").format(device=found.name))
+    return faulty
+
+
+def match(reader: Reader, slots: list[SlotIdentity], ticket: str | None = None, limit: int | None = DEFAULT_LIMIT
+          ) -> list[Candidate]:
+    if limit is not None and limit < 1:
+        raise UsageError(_("invalid limit {value!r}: must be at least 1").format(value=limit))
+    lines: list[Candidate] = []
+    for identity in slots:
+        device_id, site_id = match_queries.device_ids(reader, identity.site, identity.device)
+        known = match_queries.slot_parts(reader, identity.numbers, site_id, device_id)
+        spares = match_queries.candidate_spares(reader, identity, known)
+        lines.extend(rank(identity, known, spares, ticket, limit))
+    return lines

@@ -1,0 +1,161 @@
+"""Read queries behind ``spare match`` and ``spare swap``: a device's slots, what the catalogue knows of them,
+and the depot units that could fit.
+
+Every function takes anything with ``rows(sql, params)``: the DB-API
+:class:`~dcmaint.store.reader.Reader` for ``spare match`` (fast, no ORM) or
+the :class:`~dcmaint.store.unit.UnitOfWork` of a swap, so the two commands
+decide fit with the same SQL. Each is one indexed query whatever the depot's
+size (docs/performance.md has the figures for 100,000 units).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from dcmaint.domain.matching import CataloguePart, SlotIdentity, SlotParts, Spare
+from dcmaint.errors import NotFound, UsageError
+from dcmaint.i18n import _
+from dcmaint.store.reader import as_date
+
+
+class Rows(Protocol):
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> Sequence[Sequence[Any]]: ...
+
+
+def _marks(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    return (", ".join(f":{prefix}{i}" for i in range(len(values))),
+            {f"{prefix}{i}": value for i, value in enumerate(values)})
+
+
+_SLOT_COLUMNS = "kind, location, health, part_number, spare_part_number, serial, model"
+
+
+def device_ids(rows: Rows, site: str, device: str) -> tuple[int, int]:
+    """(device id, site id) of a device already found by name (see ``queries.device``)."""
+    found = rows.rows("SELECT d.id, d.site_id FROM devices d JOIN sites s ON s.id = d.site_id "
+                      "WHERE s.name = :site AND d.name = :device", {"site": site, "device": device})
+    if not found:
+        raise NotFound(_("unknown device {name!r}").format(name=device))
+    return found[0][0], found[0][1]
+
+
+def slot_names(rows: Rows, device_id: int) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in rows.rows("SELECT kind, location FROM components WHERE device_id = :d",
+                                           {"d": device_id})]
+
+
+def slot(rows: Rows, site: str, device: str, device_id: int, kind: str, location: str) -> SlotIdentity:
+    """A slot as the installed base last saw it, with its open fault if it has one."""
+    found = rows.rows(f"SELECT {_SLOT_COLUMNS} FROM components WHERE device_id = :d AND kind = :k AND location = :l",
+                      {"d": device_id, "k": kind, "l": location})
+    fault = rows.rows("SELECT id, reason FROM faults WHERE device_id = :d AND kind = :k AND location = :l "
+                      "AND closed_at IS NULL", {"d": device_id, "k": kind, "l": location})
+    fault_id, reason = (fault[0][0], fault[0][1]) if fault else (None, None)
+    if not found:
+        raise NotFound(_("slot {slot!r} does not exist on {device}").format(slot=f"{kind}:{location}", device=device))
+    return SlotIdentity(site, device, *found[0], fault_id=fault_id, reason=reason)
+
+
+_FAULT_COLUMNS = ("f.id, s.name, d.name, f.kind, f.location, f.health, f.part_number, f.spare_part_number, f.serial, "
+                  "f.model, f.reason, f.closed_at")
+
+
+def _fault_slot(row: Sequence[Any]) -> SlotIdentity:
+    fault_id, site, device, kind, location, health, number, spare, serial, model, reason, _closed = row
+    return SlotIdentity(site, device, kind, location, health, number, spare, serial, model, fault_id, reason)
+
+
+def fault_slot(rows: Rows, fault_id: int) -> SlotIdentity:
+    """The slot of a recorded fault, with the part identity the fault was reported with."""
+    found = rows.rows(f"SELECT {_FAULT_COLUMNS} FROM faults f JOIN devices d ON d.id = f.device_id "
+                      "JOIN sites s ON s.id = d.site_id WHERE f.id = :id", {"id": fault_id})
+    if not found:
+        raise NotFound(_("unknown fault {id}: `dcmaint device show` lists a device's open faults").format(id=fault_id))
+    if found[0][-1] is not None:
+        raise UsageError(_("fault {id} is closed: the part reported healthy again").format(id=fault_id))
+    return _fault_slot(found[0])
+
+
+def open_fault_slots(rows: Rows, device_id: int) -> list[SlotIdentity]:
+    return [_fault_slot(r) for r in rows.rows(
+        f"SELECT {_FAULT_COLUMNS} FROM faults f JOIN devices d ON d.id = f.device_id "
+        "JOIN sites s ON s.id = d.site_id WHERE f.device_id = :d AND f.closed_at IS NULL ORDER BY f.kind, f.location",
+        {"d": device_id})]
+
+
+def slot_parts(rows: Rows, numbers: Sequence[str], site_id: int, device_id: int | None) -> SlotParts:
+    """The catalogue parts ``numbers`` name, their declared substitutes (both ways), and consents for them."""
+    if not numbers:
+        return SlotParts({}, {}, {})
+    marks, params = _marks("n", list(numbers))
+    found = rows.rows(
+        "SELECT p.id, p.part_number, p.part_class, p.vendor, p.description, p.lead_time_days FROM parts p "
+        f"WHERE p.part_number IN ({marks}) OR p.id IN (SELECT part_id FROM part_numbers WHERE number IN ({marks}))",
+        params)
+    if not found:
+        return SlotParts({}, {}, {})
+    ids = [r[0] for r in found]
+    id_marks, id_params = _marks("p", ids)
+    spares: dict[int, list[str]] = {}
+    for part_id, number in rows.rows(
+            f"SELECT part_id, number FROM part_numbers WHERE part_id IN ({id_marks}) AND kind = 'spare' "
+            "ORDER BY number", id_params):
+        spares.setdefault(part_id, []).append(number)
+    parts = {r[0]: CataloguePart(*r, tuple(spares.get(r[0], ()))) for r in found}
+    substitutes: dict[int, tuple[int, str | None]] = {}
+    for original, substitute, note in rows.rows(
+            f"SELECT part_id, substitute_id, note FROM part_substitutes WHERE part_id IN ({id_marks}) "
+            f"UNION SELECT substitute_id, part_id, note FROM part_substitutes WHERE substitute_id IN ({id_marks})",
+            id_params):
+        if substitute not in parts:
+            substitutes.setdefault(substitute, (original, note))
+    consents = {}
+    for original, substitute, who, when, reference in rows.rows(
+            f"SELECT part_id, substitute_id, agreed_by, agreed_on, document_ref FROM consents "
+            f"WHERE site_id = :site AND part_id IN ({id_marks}) AND (device_id IS NULL OR device_id = :device) "
+            "ORDER BY agreed_on", {**id_params, "site": site_id, "device": device_id}):
+        consents[(original, substitute)] = f"{reference} ({who}, {as_date(when)})"
+    return SlotParts(parts, substitutes, consents)
+
+
+_SPARE_COLUMNS = ("u.serial, u.part_number, u.part_id, p.part_number, p.part_class, s.name, u.bin, u.condition, "
+                  "u.status, u.reserved_for, u.received_on")
+_SPARE_FROM = ("FROM stock_units u JOIN sites s ON s.id = u.site_id LEFT JOIN parts p ON p.id = u.part_id "
+               "WHERE u.serial IS NOT NULL AND u.status IN ('in_stock', 'reserved')")
+
+
+def _spare(row: Sequence[Any]) -> Spare:
+    values = list(row)
+    values[10] = as_date(values[10])
+    return Spare(*values)
+
+
+def candidate_spares(rows: Rows, slot: SlotIdentity, known: SlotParts) -> list[Spare]:
+    """Serialised units in any depot, free or reserved, that carry one of the slot's numbers or parts.
+
+    With no number to go by, the units of the slot's class are offered (``unchecked``).
+    """
+    clauses, params = [], {}
+    if slot.numbers:
+        marks, numbers = _marks("n", list(slot.numbers))
+        clauses.append(f"u.part_number IN ({marks})")
+        params.update(numbers)
+    ids = [*known.parts, *known.substitutes]
+    if ids:
+        marks, id_params = _marks("p", ids)
+        clauses.append(f"u.part_id IN ({marks})")
+        params.update(id_params)
+    if not slot.numbers:
+        clauses.append("p.part_class = :kind")
+        params["kind"] = slot.kind
+    if not clauses:
+        return []
+    return [_spare(r) for r in rows.rows(f"SELECT {_SPARE_COLUMNS} {_SPARE_FROM} AND ({' OR '.join(clauses)})",
+                                         params)]
+
+
+def spare_by_serial(rows: Rows, serial: str) -> Spare | None:
+    found = rows.rows(f"SELECT {_SPARE_COLUMNS} FROM stock_units u JOIN sites s ON s.id = u.site_id "
+                      "LEFT JOIN parts p ON p.id = u.part_id WHERE u.serial = :serial", {"serial": serial})
+    return _spare(found[0]) if found else None
