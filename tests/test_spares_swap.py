@@ -140,13 +140,21 @@ def test_match_by_fault_id(room, db_url):
     assert [(l["device"], l["slot"], l["serial"]) for l in lines] == [("srv02", "psu:PSU 2", "HQ-1")]
 
 
-def test_match_bad_input(room, db_url):
+def test_match_bad_input(room, db_url, scenario):
     cli, _ = room
+    alarm = {"message": "PSU 2: input lost", "severity": "critical", "code": "PsuCritical", "source": None,
+             "raised_at": None}
+    scenario("srv02", {**failed("6WB"), "alarms": [alarm]})
+    assert cli("health", "srv02", "--record").code == 2
+    faults = cli.ok("device", "show", "srv02", "-f", "json").json()["open_faults"]
+    alarm_id = [f["id"] for f in faults if f["kind"] == "alarm"][0]
+    assert [l["slot"] for l in match(cli, "--device", "srv02")] == ["psu:PSU 2"]  # the alarm is not a part
     before = counts(db_url)
     cases = [
         (("--device", "srv01", "--slot", "PSU 9"), "'PSU 9'"),
         (("--device", "nosuch"), "'nosuch'"),
         (("--fault", "99999"), "99999"),
+        (("--fault", str(alarm_id)), "alarm:PsuCritical"),
         (("--fault", "1", "--device", "srv01"), "--fault"),
         ((), "--device"),
         (("--device", "srv01", "--limit", "0"), "0"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -45,6 +46,34 @@ hq-crac-01,精密空调,Vertiv,Liebert PEX4,PEX4-2020-0311,主机房A,,,,,,,是
 hq-test-01,服务器,Inspur,NF5280M5,219260012,测试间,T01,3-4,,,,,否
 """
 HEADER = "设备名称,设备类型,品牌,型号,序列号(SN),机房,机柜,U位,管理IP,驱动,用户名,凭据,是否在保\n"
+
+# The depot: the catalogue entry of the failed PSU (and a declared substitute), and two spares received on site.
+CATALOGUE = """\
+[[part]]
+part_number = "865414-B21"
+vendor = "HPE"
+description = "HPE 800W Flex Slot Platinum Hot Plug Low Halogen Power Supply Kit"
+class = "psu"
+annual_failure_rate = 0.01
+lead_time_days = 10
+numbers = { spare = ["866730-001"] }
+[[part.substitutes]]
+part_number = "865408-B21"
+note = "500W: only where the server's load allows"
+
+[[part]]
+part_number = "865408-B21"
+vendor = "HPE"
+description = "HPE 500W Flex Slot Platinum Hot Plug Low Halogen Power Supply Kit"
+class = "psu"
+annual_failure_rate = 0.01
+lead_time_days = 10
+numbers = { spare = ["866729-001"] }
+"""
+SPARE_SERIAL = "5WBXK0A9DEMO"
+SUBSTITUTE_SERIAL = "2M1A0C77DEMO"
+
+Step = list[str] | Callable[[], None]
 
 
 def _start_simulator(home: Path) -> tuple[subprocess.Popen[bytes], list[dict[str, object]]]:
@@ -80,7 +109,25 @@ def _device_list(endpoints: list[dict[str, object]]) -> str:
     return HEADER + "\n".join(rows) + "\n" + OTHER_DEVICES
 
 
-def _steps(device_list: Path) -> list[list[str]]:
+def _fit_the_spare(endpoint: dict[str, object]) -> Callable[[], None]:
+    """The technician's hands: the simulated BMC is told its PSU 2 now holds the spare (POST /sim/replace)."""
+
+    def fit() -> None:
+        import json
+        import urllib.request
+
+        typer.secho("\n# " + _("li.na fits spare {serial} in PSU 2 of hq-web-01 (the simulator is told: "
+                                "POST /sim/replace)").format(serial=SPARE_SERIAL), bold=True)
+        body = json.dumps({"part": "psu:2", "serial": SPARE_SERIAL}).encode()
+        request = urllib.request.Request(f"{endpoint['url']}/sim/replace", data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            answer.read()
+
+    return fit
+
+
+def _steps(device_list: Path, catalogue: Path, bmc1: dict[str, object]) -> list[Step]:
     return [
         ["site", "add", "hq", "--customer", "某市商业银行", "--contract", "WB-2026-017", "--signed", "2026-03-02",
          "--address", "北京市西城区金融大街 8 号"],
@@ -92,6 +139,15 @@ def _steps(device_list: Path) -> list[list[str]]:
         ["health", "--site", "hq"],
         ["health", "--site", "hq", "--record", "--format", "nagios"],
         ["device", "show", "hq-web-01"],
+        ["spare", "catalogue", "import", str(catalogue)],
+        ["spare", "add", "--site", "hq", "--part", "866730-001", "--serial", SPARE_SERIAL, "--bin", "A-01",
+         "--proof", "HPE-COO-2026-0117"],
+        ["spare", "add", "--site", "hq", "--part", "865408-B21", "--serial", SUBSTITUTE_SERIAL, "--bin", "A-02"],
+        ["spare", "match", "--device", "hq-web-01"],
+        _fit_the_spare(bmc1),
+        ["spare", "swap", "--device", "hq-web-01", "--slot", "PSU 2", "--spare", SPARE_SERIAL, "--ticket",
+         "T-2026-0001", "--by", "li.na", "--keep-at", "主机房A 备件柜", "--verify"],
+        ["spare", "custody", "--site", "hq"],
         ["audit", "list", "--entity", "fault"],
         ["db", "check"],
     ]
@@ -120,8 +176,13 @@ def demo(
         simulator, endpoints = _start_simulator(home)
         device_list = home / "客户设备清单.csv"
         device_list.write_bytes(_device_list(endpoints).encode("gbk"))
-        for argv in _steps(device_list):
-            shown = [a if a != str(device_list) else device_list.name for a in argv]
+        catalogue = home / "parts.toml"
+        catalogue.write_text(CATALOGUE, encoding="utf-8")
+        for argv in _steps(device_list, catalogue, endpoints[0]):
+            if callable(argv):
+                argv()
+                continue
+            shown = [a if a not in (str(device_list), str(catalogue)) else Path(a).name for a in argv]
             typer.secho("\n$ dcmaint " + " ".join(f'"{a}"' if " " in a else a for a in shown), bold=True)
             code = run(argv)
             # health reports what it found through its exit code (0 ok .. 3 unknown): that is the point here

@@ -74,14 +74,22 @@ def fault_slot(rows: Rows, fault_id: int) -> SlotIdentity:
         raise NotFound(_("unknown fault {id}: `dcmaint device show` lists a device's open faults").format(id=fault_id))
     if found[0][-1] is not None:
         raise UsageError(_("fault {id} is closed: the part reported healthy again").format(id=fault_id))
-    return _fault_slot(found[0])
+    slot = _fault_slot(found[0])
+    if not rows.rows("SELECT 1 FROM components c JOIN devices d ON d.id = c.device_id JOIN sites s ON s.id = d.site_id "
+                     "WHERE s.name = :site AND d.name = :device AND c.kind = :kind AND c.location = :location",
+                     {"site": slot.site, "device": slot.device, "kind": slot.kind, "location": slot.location}):
+        raise UsageError(_("fault {id} ({slot}) is not about a part in the installed base: match the part's own fault"
+                           ).format(id=fault_id, slot=slot.slot))
+    return slot
 
 
 def open_fault_slots(rows: Rows, device_id: int) -> list[SlotIdentity]:
+    """Open faults of parts in the installed base (a BMC's alarm about a part is not a part to replace)."""
     return [_fault_slot(r) for r in rows.rows(
         f"SELECT {_FAULT_COLUMNS} FROM faults f JOIN devices d ON d.id = f.device_id "
-        "JOIN sites s ON s.id = d.site_id WHERE f.device_id = :d AND f.closed_at IS NULL ORDER BY f.kind, f.location",
-        {"d": device_id})]
+        "JOIN sites s ON s.id = d.site_id WHERE f.device_id = :d AND f.closed_at IS NULL AND EXISTS ("
+        "SELECT 1 FROM components c WHERE c.device_id = f.device_id AND c.kind = f.kind AND c.location = f.location) "
+        "ORDER BY f.kind, f.location", {"d": device_id})]
 
 
 def slot_parts(rows: Rows, numbers: Sequence[str], site_id: int, device_id: int | None) -> SlotParts:
