@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from helpers import audit, counts
+from helpers import audit, counts, race
 
 ROOT = Path(__file__).resolve().parent.parent
 STOCK_KEYS = {"serial", "part_number", "catalogue_part_number", "part_class", "description", "site", "bin",
@@ -168,30 +164,9 @@ def test_import_with_bad_rows_writes_nothing(depot, db_url, tmp_path):
     assert counts(db_url) == before
 
 
-RACER = """
-import sys, time
-from pathlib import Path
-from dcmaint.cli.main import run  # import first, so that only the reserve itself races
-go = Path(sys.argv[1])
-while not go.exists():
-    time.sleep(0.001)
-sys.exit(run(["spare", "reserve", "RACE-1", "--ticket", sys.argv[2]]))
-"""
-
-
 def test_parallel_reserve_exactly_one_wins(depot, db_url, home, tmp_path):
     depot.ok("spare", "add", "--site", "dc1", "--part", "866730-001", "--serial", "RACE-1")
-    go = tmp_path / "go"
-    env = {**os.environ, "DCMAINT_HOME": str(home), "DCMAINT_DB_URL": db_url,
-           "PYTHONPATH": os.pathsep.join(sys.path)}
-    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(go), f"T-{i}"], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True) for i in range(4)]
-    time.sleep(2.0)  # let every racer finish importing
-    go.touch()
-    results = [(racer.wait(timeout=120), racer.stderr.read()) for racer in racers]
-    for racer in racers:
-        racer.stdout.close()
-        racer.stderr.close()
+    results = race(db_url, home, tmp_path, [["spare", "reserve", "RACE-1", "--ticket", f"T-{i}"] for i in range(4)])
     winners = [i for i, (code, _err) in enumerate(results) if code == 0]
     assert len(winners) == 1, results
     assert all(code == 2 and "reserved for" in err for code, err in results if code != 0), results

@@ -7,14 +7,9 @@ recorded, and `--verify` polls the device again through its driver.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-
 import pytest
 
-from tests.helpers import audit, counts
+from tests.helpers import audit, counts, race
 from tests.scenario import part, report
 
 CATALOGUE = """
@@ -343,37 +338,12 @@ def test_a_spare_swapped_out_again_walks_on_to_removed(room):
     assert cli.ok("spare", "show", "NEW-2", "-f", "json").json()["status"] == "removed"
 
 
-RACER = """
-import sys, time
-from pathlib import Path
-from dcmaint.cli.main import run  # import first, so that only the swap itself races
-go = Path(sys.argv[1])
-while not go.exists():
-    time.sleep(0.001)
-sys.exit(run(["spare", "swap", *sys.argv[2:]]))
-"""
-
-
-def _race(cli, db_url, home, tmp_path, scenario_env, argvs):
-    go = tmp_path / "go"
-    env = {**os.environ, **scenario_env, "DCMAINT_HOME": str(home), "DCMAINT_DB_URL": db_url,
-           "PYTHONPATH": os.pathsep.join(sys.path)}
-    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(go), *argv], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True) for argv in argvs]
-    time.sleep(2.0)  # let every racer finish importing
-    go.touch()
-    results = [(racer.wait(timeout=120), racer.stderr.read()) for racer in racers]
-    for racer in racers:
-        racer.stdout.close()
-        racer.stderr.close()
-    return results
-
-
 def test_two_technicians_swap_the_same_spare_exactly_one_wins(room, db_url, home, tmp_path):
     cli, _ = room
     add(cli, "hq", "865414-B21", "RACE-1")
-    argvs = [["--device", device, "--slot", "PSU 2", "--spare", "RACE-1"] for device in ("srv01", "srv02")] * 2
-    results = _race(cli, db_url, home, tmp_path, {}, argvs)
+    argvs = [["spare", "swap", "--device", device, "--slot", "PSU 2", "--spare", "RACE-1"]
+             for device in ("srv01", "srv02")] * 2
+    results = race(db_url, home, tmp_path, argvs)
     winners = [i for i, (code, _err) in enumerate(results) if code == 0]
     assert len(winners) == 1, results
     assert all(code == 2 and "RACE-1" in err and len(err.strip().splitlines()) == 1
@@ -387,9 +357,9 @@ def test_two_spares_into_one_slot_exactly_one_wins(room, db_url, home, tmp_path)
     cli, _ = room
     for serial in ("RACE-A", "RACE-B", "RACE-C", "RACE-D"):
         add(cli, "hq", "865414-B21", serial)
-    argvs = [["--device", "srv01", "--slot", "PSU 2", "--spare", serial]
+    argvs = [["spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", serial]
              for serial in ("RACE-A", "RACE-B", "RACE-C", "RACE-D")]
-    results = _race(cli, db_url, home, tmp_path, {}, argvs)
+    results = race(db_url, home, tmp_path, argvs)
     winners = [i for i, (code, _err) in enumerate(results) if code == 0]
     assert len(winners) == 1, results
     assert all(code == 2 and "PSU 2" in err for code, err in results if code != 0), results
