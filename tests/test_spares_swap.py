@@ -368,3 +368,27 @@ def test_two_spares_into_one_slot_exactly_one_wins(room, db_url, home, tmp_path)
         "in_stock", "in_stock", "in_stock", "installed"]
     assert statuses["5WB2"] == "removed"
     assert [s["spare_serial"] for s in cli.ok("spare", "swaps", "-f", "json").json()] == [argvs[winners[0]][-1]]
+
+
+def test_consent_bad_input_is_one_line_and_changes_nothing(room, db_url):
+    cli, _ = room
+    before, chain = counts(db_url), len(audit(db_url))
+    good = ["--site", "hq", "--part", "865414-B21", "--substitute", "865408-B21", "--by", "李主任", "--document", "M-1"]
+
+    def but(option, value):
+        args = list(good)
+        args[args.index(option) + 1] = value
+        return args
+
+    for args, named in [
+        (but("--site", "nowhere"), "'nowhere'"),
+        (but("--part", "NO-SUCH-PART"), "'NO-SUCH-PART'"),
+        (but("--substitute", "872479-B21"), "872479-B21"),
+        (but("--document", "  "), "--document"),
+        ([*good, "--date", "2026-13-01"], "2026-13-01"),
+        ([*good, "--device", "srv99"], "'srv99'"),
+    ]:
+        result = cli("spare", "consent", "add", *args)
+        assert result.code == 2 and named in result.err and len(result.err.strip().splitlines()) == 1, (args, result)
+    assert counts(db_url) == before and len(audit(db_url)) == chain
+    assert cli("spare", "consent", "list", "--site", "nowhere").code == 2
