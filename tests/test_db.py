@@ -68,7 +68,8 @@ def test_check_on_a_clean_store(cli, db_url):
     assert report["audit_rows"] == report["audit_head"] == 4
     assert report["counts"] == {"sites": 2, "devices": 0, "staff": 1, "device_polls": 0, "components": 0, "faults": 0,
                                 "parts": 0, "part_numbers": 0, "part_substitutes": 0, "stock_units": 0,
-                                "consents": 0, "swaps": 0, "handovers": 0,
+                                "consents": 0, "swaps": 0, "handovers": 0, "tickets": 0, "ticket_devices": 0,
+                                "ticket_events": 0, "ticket_pauses": 0,
                                 "audit_log": 4}
     assert report["audit_head_hash"] == audit(db_url)[-1].hash
     table = cli.ok("db", "check")

@@ -15,7 +15,7 @@ import typer  # noqa: E402
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E402  (typer vendors click)
 
 from dcmaint import __version__  # noqa: E402
-from dcmaint.cli import audit, config, db, demo, device, health, plugin, sim, site, spare, staff  # noqa: E402
+from dcmaint.cli import audit, config, db, demo, device, health, plugin, sim, site, spare, staff, ticket  # noqa: E402
 from dcmaint.cli import framework_text  # noqa: E402
 from dcmaint.cli.context import AppState  # noqa: E402
 from dcmaint.errors import EXIT_FAILURE, EXIT_USAGE, DcmaintError  # noqa: E402
@@ -43,6 +43,7 @@ app.add_typer(config.app, name="config", help=_("Show and change the configurati
 app.add_typer(site.app, name="site", help=_("Sites: a customer's machine room under one contract."))
 app.add_typer(device.app, name="device", help=_("Devices: the register of covered and uncovered equipment."))
 app.add_typer(spare.app, name="spare", help=_("Spare depot: the parts catalogue and each site's stock of spares."))
+app.add_typer(ticket.app, name="ticket", help=_("Tickets: from the hotline call to the signed, verified maintenance form."))
 app.add_typer(staff.app, name="staff", help=_("Staff: project manager, engineers, desk, centre, admin office."))
 app.add_typer(plugin.app, name="plugin", help=_("Driver plugins: what is installed and what it serves."))
 app.add_typer(sim.app, name="sim", help=_("Simulated devices from driver plugins, for demos, tests and benchmarks."))

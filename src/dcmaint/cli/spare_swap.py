@@ -190,20 +190,13 @@ def handover_command(
 def _site_time(unit: UnitOfWork, site: str, text: str | None) -> datetime:
     """A user's local date-time at the site, as UTC; now when not given."""
     from datetime import timezone
-    from zoneinfo import ZoneInfo
 
-    from dcmaint.errors import UsageError
+    from dcmaint.domain.parse import site_datetime
     from dcmaint.services import sites
 
     if text is None:
         return datetime.now(timezone.utc)
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(_("invalid time {value!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM").format(value=text)) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(sites.find(unit, site).timezone))
-    return value.astimezone(timezone.utc)
+    return site_datetime(text, "--at", sites.find(unit, site).timezone)
 
 
 @consent_app.command("add", help=_("Record the customer's consent to fit a declared substitute."))

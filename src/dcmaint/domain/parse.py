@@ -109,3 +109,20 @@ def iso_datetime(text: str, what: str) -> datetime:
             )
         ) from None
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def site_datetime(text: str, what: str, zone: str) -> datetime:
+    """A time a person gives at a site: naive values are the site's local time (``zone``), returned in UTC."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            _("invalid {what} {value!r}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+08:00]").format(
+                what=what, value=text
+            )
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(zone))
+    return value.astimezone(timezone.utc)

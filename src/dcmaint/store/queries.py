@@ -170,7 +170,8 @@ def row_counts(reader: Reader) -> dict[str, int]:
     return {
         table: reader.one(f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
         for table in ("sites", "devices", "staff", "device_polls", "components", "faults", "parts", "part_numbers",
-                      "part_substitutes", "stock_units", "consents", "swaps", "handovers", "audit_log")
+                      "part_substitutes", "stock_units", "consents", "swaps", "handovers", "tickets", "ticket_devices",
+                      "ticket_events", "ticket_pauses", "audit_log")
     }
 
 

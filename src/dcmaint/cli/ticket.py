@@ -1,0 +1,304 @@
+"""``dcmaint ticket``: from the hotline call to the signed, verified maintenance form (docs/tickets.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dcmaint.cli.context import FormatOption, state
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.services.tickets import Step
+    from dcmaint.store.unit import UnitOfWork
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+RefArg = Annotated[str, typer.Argument(help=_("Ticket reference, e.g. T-2026-000042."), show_default=False)]
+AtOpt = Annotated[str | None, typer.Option(
+    "--at", help=_("When it happened, YYYY-MM-DD[THH:MM] in the site's time (default now)."))]
+NoteOpt = Annotated[str | None, typer.Option("--note", help=_("Free text kept with the event."))]
+
+LIST_COLUMNS = [
+    ("ref", _("Ticket")),
+    ("site", _("Site")),
+    ("state", _("State")),
+    ("severity", _("Severity")),
+    ("devices", _("Devices")),
+    ("assignee", _("Engineer")),
+    ("reported_at", _("Reported")),
+    ("sla", _("SLA")),
+    ("sla_left", _("Left / over")),
+    ("summary", _("Fault")),
+]
+EVENT_COLUMNS = [
+    ("at", _("Time")),
+    ("actor", _("Actor")),
+    ("kind", _("Event")),
+    ("state_to", _("State")),
+    ("reason", _("Reason")),
+    ("note", _("Note")),
+]
+
+
+def _step(ctx: typer.Context, ref: str, at: str | None, note: str | None,
+          action: Callable[[UnitOfWork, Step], None]) -> None:
+    """Run one ticket step in a transaction, reading --at in the ticket's site time, and say what it did."""
+    from dcmaint.domain.parse import site_datetime
+    from dcmaint.services import tickets
+
+    with state(ctx).write(ctx) as unit:
+        when = site_datetime(at, "--at", tickets.site_zone(unit, ref)) if at else None
+        step = tickets.Step(ref.strip().upper(), when, note)
+        action(unit, step)
+        row = tickets.find(unit, ref)
+        done, now_state = row.ref, row.state
+    typer.echo(_("{ticket}: {state}").format(ticket=done, state=now_state))
+
+
+@app.command("new", help=_("Log a ticket from a call, an e-mail, an inspection or monitoring."))
+def new(
+    ctx: typer.Context,
+    site: Annotated[str, typer.Option("--site", help=_("Site the fault is at."))],
+    description: Annotated[str | None, typer.Option("--description", help=_("The fault as reported."))] = None,
+    source: Annotated[str, typer.Option("--source", help=_("phone, email, inspection or monitoring."))] = "phone",
+    severity: Annotated[str, typer.Option("--severity", help=_("critical, high, medium or low."))] = "high",
+    device: Annotated[list[str] | None, typer.Option("--device", help=_("Device concerned (repeatable)."))] = None,
+    caller: Annotated[str | None, typer.Option("--caller", help=_("Who called or wrote."))] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help=_("Phone or e-mail to reach them."))] = None,
+    reported: Annotated[str | None, typer.Option(
+        "--reported", help=_("When it was reported, in the site's time (default now)."))] = None,
+    from_eml: Annotated[Path | None, typer.Option(
+        "--from-eml", help=_("Take the report from an e-mail file (.eml, Chinese encodings understood)."),
+        dir_okay=False)] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.domain.parse import site_datetime
+    from dcmaint.errors import UsageError
+    from dcmaint.services import sites, tickets
+    from dcmaint.services.ticket_views import detail
+
+    draft_caller, draft_contact, draft_text, draft_when, draft_source = caller, contact, description, None, source
+    if from_eml is not None:
+        from dcmaint.services.ticket_intake import from_email
+
+        intake = from_email(from_eml)
+        draft_text = description or intake.description
+        draft_caller, draft_contact = caller or intake.caller, contact or intake.contact
+        draft_when, draft_source = intake.reported_at, "email"
+    if draft_text is None:
+        raise UsageError(_("a ticket needs a description of the fault (--description or --from-eml)"))
+    with state(ctx).write(ctx) as unit:
+        when = site_datetime(reported, "--reported", sites.find(unit, site).timezone) if reported else draft_when
+        ref = tickets.new(unit, tickets.TicketDraft(site, draft_source, draft_text, severity, device or (),
+                                                    draft_caller, draft_contact, when))
+    with state(ctx).reader() as reader:
+        shown = detail(reader, ref)
+    if fmt is OutputFormat.TABLE:
+        typer.echo(_("{ticket}: {state}").format(ticket=shown.ref, state=shown.state))
+    else:
+        render_one(shown, fmt)
+
+
+@app.command("list", help=_("List tickets (all but closed ones unless --state or --all)."))
+def list_(
+    ctx: typer.Context,
+    state_: Annotated[list[str] | None, typer.Option("--state", help=_("Only this state (repeatable)."))] = None,
+    include_all: Annotated[bool, typer.Option("--all", help=_("Closed tickets too."))] = False,
+    site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
+    engineer: Annotated[str | None, typer.Option("--engineer", help=_("Only this engineer's tickets."))] = None,
+    device: Annotated[str | None, typer.Option("--device", help=_("Only tickets about this device."))] = None,
+    breached: Annotated[bool, typer.Option("--breached", help=_("Only tickets past their SLA target."))] = False,
+    breaching_within: Annotated[str | None, typer.Option(
+        "--breaching-within", help=_("Only running clocks due within this time, e.g. 2h (overdue ones too)."))
+    ] = None,
+    since: Annotated[str | None, typer.Option("--from", help=_("Reported at or after (UTC date or time)."))] = None,
+    until: Annotated[str | None, typer.Option("--to", help=_("Reported before (UTC date or time)."))] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help=_("At most this many."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dataclasses import asdict
+
+    from dcmaint.cli.output import render_list
+    from dcmaint.domain.parse import enum_value, iso_datetime
+    from dcmaint.domain.sla import format_duration, parse_duration
+    from dcmaint.domain.tickets import TicketState
+    from dcmaint.store import queries, ticket_queries
+
+    where = ticket_queries.TicketFilter(
+        states=tuple(enum_value(TicketState, s, _("state")).value for s in state_ or ()),
+        include_closed=include_all, site=site, engineer=engineer, breached=breached,
+        breaching_within=parse_duration(breaching_within) if breaching_within else None,
+        reported_from=iso_datetime(since, "--from") if since else None,
+        reported_until=iso_datetime(until, "--to") if until else None, device=device,
+        limit=limit)
+    if limit is not None and limit < 1:
+        from dcmaint.errors import UsageError
+
+        raise UsageError(_("invalid limit {value!r}: must be at least 1").format(value=limit))
+    with state(ctx).reader() as reader:
+        lines = ticket_queries.tickets(reader, where)
+        zones = {s.name: s.timezone for s in queries.sites(reader)} if fmt is OutputFormat.TABLE else {}
+    if fmt is not OutputFormat.TABLE:
+        render_list(lines, fmt, LIST_COLUMNS)
+        return
+    from dataclasses import make_dataclass
+    from zoneinfo import ZoneInfo
+
+    from dcmaint.domain.records import Record
+
+    shown_type = make_dataclass("ShownTicket", [(k, object) for k, _label in LIST_COLUMNS], bases=(Record,),
+                                frozen=True)
+    shown = []
+    for line in lines:
+        data = asdict(line)
+        data["reported_at"] = line.reported_at.astimezone(ZoneInfo(zones[line.site])).strftime("%Y-%m-%d %H:%M")
+        data["sla_left"] = ("-" + format_duration(line.sla_breached_by)) if line.sla_breached_by else \
+            format_duration(line.sla_remaining)
+        data["devices"] = ", ".join(line.devices)
+        shown.append(shown_type(**{k: data[k] for k, _label in LIST_COLUMNS}))
+    render_list(shown, fmt, LIST_COLUMNS)
+
+
+@app.command("show", help=_("Show one ticket: its SLA clock, events and pauses."))
+def show(ctx: typer.Context, ref: RefArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    from dcmaint.cli.output import render_list, render_one
+    from dcmaint.services.ticket_views import detail
+
+    with state(ctx).reader() as reader:
+        shown = detail(reader, ref)
+    if fmt is not OutputFormat.TABLE:
+        render_one(shown, fmt)
+        return
+    from dataclasses import replace
+
+    from dcmaint.cli.ticket_text import local_time, summary
+
+    typer.echo(summary(shown))
+    typer.echo("")
+    render_list([replace(e, at=local_time(e.at, shown.timezone)) for e in shown.events], fmt, EVENT_COLUMNS)
+
+
+@app.command("assign", help=_("Give the ticket to an engineer (again, to hand it over)."))
+def assign(ctx: typer.Context, ref: RefArg,
+           to: Annotated[str, typer.Option("--to", help=_("Engineer (a staff name)."))],
+           at: AtOpt = None, note: NoteOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    _step(ctx, ref, at, note, lambda unit, step: tickets.assign(unit, step, to))
+
+
+@app.command("start", help=_("Start handling, remotely or on site: the SLA clock starts."))
+def start(ctx: typer.Context, ref: RefArg,
+          onsite: Annotated[bool, typer.Option("--onsite/--remote", help=_("On site, or remote (the default)."))] = False,
+          at: AtOpt = None, note: NoteOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    _step(ctx, ref, at, note, lambda unit, step: tickets.start(unit, step, "onsite" if onsite else "remote"))
+
+
+@app.command("escalate", help=_("Remote handling did not restore it: go on site (the clock runs on)."))
+def escalate(ctx: typer.Context, ref: RefArg,
+             reason: Annotated[str, typer.Option("--reason", help=_("Why it goes on site."))],
+             at: AtOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    _step(ctx, ref, at, reason, tickets.escalate)
+
+
+@app.command("pause", help=_("Stop the SLA clock: waiting for the customer's downtime window or approval."))
+def pause(ctx: typer.Context, ref: RefArg,
+          reason: Annotated[str, typer.Option("--reason", help=_("downtime-window or customer-approval."))],
+          at: AtOpt = None, note: NoteOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    _step(ctx, ref, at, note, lambda unit, step: tickets.pause(unit, step, reason))
+
+
+@app.command("resume", help=_("Restart the SLA clock after a pause."))
+def resume(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    _step(ctx, ref, at, note, tickets.resume)
+
+
+@app.command("return-to-factory", help=_("Record a unit sent to the vendor for repair (a loaner may stand in)."))
+def return_to_factory(ctx: typer.Context, ref: RefArg,
+                      reason: Annotated[str, typer.Option("--reason", help=_("What goes back and why."))],
+                      at: AtOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    _step(ctx, ref, at, reason, tickets.return_to_factory)
+
+
+@app.command("restore", help=_("Service is restored: the SLA clock stops."))
+def restore(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    _step(ctx, ref, at, note, tickets.restore)
+
+
+@app.command("fill", help=_("Fill the maintenance form: actions taken and time spent (parts come from swaps)."))
+def fill(ctx: typer.Context, ref: RefArg,
+         actions: Annotated[str, typer.Option("--actions", help=_("What was done."))],
+         time_spent: Annotated[str | None, typer.Option("--time-spent", help=_("e.g. 2h30m."))] = None,
+         at: AtOpt = None) -> None:
+    from dcmaint.domain.sla import parse_duration
+    from dcmaint.services import tickets
+
+    spent = parse_duration(time_spent) if time_spent else None
+    _step(ctx, ref, at, None, lambda unit, step: tickets.fill(unit, step, actions, spent))
+
+
+@app.command("sign", help=_("The customer signs the form and scores the work (1-5)."))
+def sign(ctx: typer.Context, ref: RefArg,
+         by: Annotated[str, typer.Option("--by", help=_("Customer's signatory."))],
+         score: Annotated[int, typer.Option("--score", help=_("1 (poor) to 5 (excellent)."))],
+         comment: Annotated[str | None, typer.Option("--comment", help=_("The customer's comment."))] = None,
+         signature: Annotated[Path | None, typer.Option(
+             "--signature", help=_("Scan of the signature (PNG or JPEG)."), dir_okay=False, exists=True)] = None,
+         at: AtOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    image = signature.read_bytes() if signature is not None else None
+    _step(ctx, ref, at, None, lambda unit, step: tickets.sign(unit, step, by, score, comment, image))
+
+
+@app.command("verify", help=_("The maintenance centre checked the form with the customer (then it counts in KPIs)."))
+def verify(ctx: typer.Context, ref: RefArg,
+           by: Annotated[str | None, typer.Option("--by", help=_("Centre staff who checked (default: you)."))] = None,
+           at: AtOpt = None, note: NoteOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    _step(ctx, ref, at, note, lambda unit, step: tickets.verify(unit, step, by))
+
+
+@app.command("close", help=_("Close a verified ticket."))
+def close(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    _step(ctx, ref, at, note, tickets.close)
+
+
+@app.command("followup", help=_("Record the desk's follow-up call or visit."))
+def followup(ctx: typer.Context, ref: RefArg,
+             note: Annotated[str, typer.Option("--note", help=_("What the customer said."))],
+             visit: Annotated[bool, typer.Option("--visit/--call", help=_("A visit, or a call (the default)."))] = False,
+             at: AtOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    _step(ctx, ref, at, note, lambda unit, step: tickets.followup(unit, step, "visit" if visit else "call"))
+
+
+@app.command("note", help=_("Add a note to a ticket."))
+def note_(ctx: typer.Context, ref: RefArg,
+          text: Annotated[str, typer.Argument(help=_("The note."), show_default=False)],
+          at: AtOpt = None) -> None:
+    from dcmaint.services import tickets
+
+    _step(ctx, ref, at, text, tickets.note)

@@ -1,0 +1,360 @@
+"""Ticket commands on the store: each is one transaction with its ticket event and audit row.
+
+Times a person gives (``--at``) are checked against the ticket's history: no
+step before the one it follows, none in the future. The SLA columns of the
+ticket row (``sla_due_at``, ``paused_since``, ``paused_seconds``) are brought
+up to date by every step through :func:`_refresh_sla`, so listing what
+breaches soon is an index range scan; what they mean is decided by
+:func:`dcmaint.domain.sla.measure` alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from dcmaint.domain import tickets as flow
+from dcmaint.domain.parse import enum_value
+from dcmaint.domain.parts import optional_text
+from dcmaint.domain.sla import Clock, SlaState, measure
+from dcmaint.domain.tickets import Handling, PauseReason, Severity, Source, TicketState
+from dcmaint.errors import NotFound, UsageError
+from dcmaint.i18n import _
+from dcmaint.services import devices as device_register
+from dcmaint.services import sites
+from dcmaint.services import staff as staff_register
+from dcmaint.store.models import (
+    SiteRow,
+    StaffRow,
+    TicketDeviceRow,
+    TicketEventRow,
+    TicketPauseRow,
+    TicketRow,
+    utcnow,
+)
+from dcmaint.store.reader import as_datetime
+from dcmaint.store.unit import UnitOfWork
+
+ENTITY = "ticket"
+FUTURE_SLACK = timedelta(minutes=5)  # clocks on laptops drift; a step minutes ahead is a typo, not drift
+MAX_SIGNATURE = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    site: str
+    source: str
+    description: str
+    severity: str = Severity.HIGH.value
+    devices: Sequence[str] = ()
+    caller: str | None = None
+    contact: str | None = None
+    reported_at: datetime | None = None
+    fault_id: int | None = None
+
+
+@dataclass
+class Step:
+    """What a command asks of one ticket."""
+
+    ref: str
+    at: datetime | None = None
+    note: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def find(unit: UnitOfWork, ref: str) -> TicketRow:
+    row = unit.session.scalars(select(TicketRow).where(TicketRow.ref == ref.strip().upper())
+                               .with_for_update()).one_or_none()
+    if row is None:
+        raise NotFound(_("unknown ticket {ticket!r}").format(ticket=ref))
+    return row
+
+
+def _state(row: TicketRow) -> TicketState:
+    return TicketState(row.state)
+
+
+def _pauses(unit: UnitOfWork, row: TicketRow) -> list[TicketPauseRow]:
+    return list(unit.session.scalars(select(TicketPauseRow).where(TicketPauseRow.ticket_id == row.id)
+                                     .order_by(TicketPauseRow.started_at)))
+
+
+def clock_of(row: TicketRow, pauses: Sequence[TicketPauseRow]) -> Clock:
+    return Clock(timedelta(hours=row.sla_hours), _utc(row.started_at), _utc(row.restored_at),
+                 tuple((as_datetime(p.started_at), _utc(p.ended_at)) for p in pauses))
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return as_datetime(value) if value is not None else None
+
+
+def _refresh_sla(unit: UnitOfWork, row: TicketRow, now: datetime) -> None:
+    """Bring the ticket's SLA columns in line with its pauses and times (what list queries read)."""
+    pauses = _pauses(unit, row)
+    reading = measure(clock_of(row, pauses), now)
+    row.paused_seconds = sum(
+        ((as_datetime(p.ended_at) - as_datetime(p.started_at)).total_seconds() for p in pauses if p.ended_at), 0.0)
+    open_pause = next((p for p in pauses if p.ended_at is None), None)
+    row.paused_since = open_pause.started_at if open_pause else None
+    if row.started_at is None or row.restored_at is not None or open_pause is not None:
+        row.sla_due_at = None
+    else:
+        row.sla_due_at = as_datetime(row.started_at) + timedelta(hours=row.sla_hours, seconds=row.paused_seconds)
+    if row.restored_at is not None:
+        row.sla_met = reading.state is SlaState.MET
+        row.sla_elapsed_seconds = reading.elapsed.total_seconds()
+
+
+def _last_event_at(unit: UnitOfWork, row: TicketRow) -> datetime:
+    last = unit.session.scalars(select(TicketEventRow.at).where(TicketEventRow.ticket_id == row.id)
+                                .order_by(TicketEventRow.at.desc())).first()
+    return as_datetime(last) if last is not None else as_datetime(row.reported_at)
+
+
+def _when(unit: UnitOfWork, row: TicketRow, at: datetime | None) -> datetime:
+    """The step's time: now, or a time given with --at that follows the ticket's history and is not ahead."""
+    now = utcnow()
+    if at is None:
+        return now
+    if at > now + FUTURE_SLACK:
+        raise UsageError(_("--at {at} is in the future").format(at=at.isoformat(timespec="minutes")))
+    last = _last_event_at(unit, row)
+    if at < last:
+        raise UsageError(_("--at {at} is before the ticket's last step ({last})").format(
+            at=at.isoformat(timespec="minutes"), last=last.isoformat(timespec="minutes")))
+    return at
+
+
+def _event(unit: UnitOfWork, row: TicketRow, kind: str, when: datetime, before: str, reason: str | None = None,
+           note: str | None = None) -> None:
+    unit.session.add(TicketEventRow(ticket_id=row.id, at=when, actor=unit.actor, kind=kind, state_from=before,
+                                    state_to=row.state, reason=reason, note=note))
+    unit.record(ENTITY, row.ref, kind, {"state": before}, {
+        "state": row.state, "at": when.isoformat(), **({"reason": reason} if reason else {}),
+        **({"note": note} if note else {})})
+
+
+def _text(value: str | None, what: str, limit: int) -> str | None:
+    return optional_text(value, what, limit)
+
+
+def new(unit: UnitOfWork, draft: TicketDraft, now: datetime | None = None) -> str:
+    """Log a ticket; its reference is ``T-YEAR-NUMBER``."""
+    now = now or utcnow()
+    site = sites.find(unit, draft.site)
+    source = enum_value(Source, draft.source, _("source")).value
+    severity = enum_value(Severity, draft.severity, _("severity")).value
+    description = _text(draft.description, _("description"), 20000)
+    if description is None:
+        raise UsageError(_("a ticket needs a description of the fault"))
+    reported = draft.reported_at or now
+    if reported > now + FUTURE_SLACK:
+        raise UsageError(_("--reported {at} is in the future").format(at=reported.isoformat(timespec="minutes")))
+    devices = [device_register.find(unit, name, site.name) for name in dict.fromkeys(draft.devices)]
+    row = TicketRow(ref=f"~{uuid.uuid4().hex[:24]}", site_id=site.id, source=source,
+                    caller=_text(draft.caller, _("caller"), 100), contact=_text(draft.contact, _("contact"), 200),
+                    description=description, severity=severity, state=TicketState.LOGGED.value,
+                    reported_at=reported, created_at=now, sla_hours=site.sla_restore_hours, paused_seconds=0.0,
+                    fault_id=draft.fault_id)
+    unit.session.add(row)
+    unit.session.flush()
+    row.ref = flow.ticket_ref(reported.astimezone(ZoneInfo(site.timezone)).year, row.id)
+    for device in devices:
+        unit.session.add(TicketDeviceRow(ticket_id=row.id, device_id=device.id))
+    unit.session.add(TicketEventRow(ticket_id=row.id, at=reported, actor=unit.actor, kind="logged", state_from=None,
+                                    state_to=row.state, reason=source, note=None))
+    unit.record(ENTITY, row.ref, "new", None, {
+        "site": site.name, "source": source, "severity": severity, "devices": [d.name for d in devices],
+        "caller": row.caller, "reported_at": reported.isoformat(), "fault_id": draft.fault_id})
+    return row.ref
+
+
+def assign(unit: UnitOfWork, step: Step, engineer: str) -> None:
+    row = find(unit, step.ref)
+    before = row.state
+    target = flow.move(row.ref, _state(row), "assign")
+    person = staff_register.find(unit, engineer)
+    if not person.active:
+        raise UsageError(_("{name} is inactive: assign the ticket to someone on the team").format(name=person.name))
+    when = _when(unit, row, step.at)
+    row.assignee_id = person.id
+    row.state = (TicketState.ASSIGNED if target is TicketState.LOGGED else target).value
+    _event(unit, row, "assign", when, before, reason=person.name, note=step.note)
+
+
+def start(unit: UnitOfWork, step: Step, handling: str) -> None:
+    """Handling starts, remotely or on site: the SLA clock runs from here."""
+    row = find(unit, step.ref)
+    before = row.state
+    row.state = flow.move(row.ref, _state(row), "start").value
+    when = _when(unit, row, step.at)
+    row.handling = enum_value(Handling, handling, _("handling")).value
+    row.started_at = when
+    _refresh_sla(unit, row, when)
+    _event(unit, row, "start", when, before, reason=row.handling, note=step.note)
+
+
+def escalate(unit: UnitOfWork, step: Step) -> None:
+    """Remote work did not restore it: someone goes on site. The clock keeps running."""
+    row = find(unit, step.ref)
+    flow.move(row.ref, _state(row), "escalate")
+    if row.handling == Handling.ONSITE.value:
+        raise UsageError(_("ticket {ticket} is already handled on site").format(ticket=row.ref))
+    reason = _text(step.note, _("reason"), 2000)
+    if reason is None:
+        raise UsageError(_("say why it goes on site with --reason"))
+    when = _when(unit, row, step.at)
+    row.handling = Handling.ONSITE.value
+    _event(unit, row, "escalate", when, row.state, reason=Handling.ONSITE.value, note=reason)
+
+
+def pause(unit: UnitOfWork, step: Step, reason: str) -> None:
+    row = find(unit, step.ref)
+    flow.move(row.ref, _state(row), "pause")
+    why = enum_value(PauseReason, reason, _("pause reason")).value
+    if row.paused_since is not None:
+        raise UsageError(_("ticket {ticket} is already paused: resume it first").format(ticket=row.ref))
+    when = _when(unit, row, step.at)
+    unit.session.add(TicketPauseRow(ticket_id=row.id, reason=why, started_at=when, note=_text(step.note, _("note"), 2000)))
+    unit.session.flush()
+    _refresh_sla(unit, row, when)
+    _event(unit, row, "pause", when, row.state, reason=why, note=step.note)
+
+
+def _end_pause(unit: UnitOfWork, row: TicketRow, when: datetime) -> bool:
+    open_pause = unit.session.scalars(select(TicketPauseRow).where(
+        TicketPauseRow.ticket_id == row.id, TicketPauseRow.ended_at.is_(None))).first()
+    if open_pause is None:
+        return False
+    open_pause.ended_at = when
+    unit.session.flush()
+    return True
+
+
+def resume(unit: UnitOfWork, step: Step) -> None:
+    row = find(unit, step.ref)
+    flow.move(row.ref, _state(row), "resume")
+    when = _when(unit, row, step.at)
+    if not _end_pause(unit, row, when):
+        raise UsageError(_("ticket {ticket} is not paused").format(ticket=row.ref))
+    _refresh_sla(unit, row, when)
+    _event(unit, row, "resume", when, row.state, note=step.note)
+
+
+def return_to_factory(unit: UnitOfWork, step: Step) -> None:
+    """The unit goes to the vendor for repair (a loaner may stand in): recorded with why and what."""
+    row = find(unit, step.ref)
+    flow.move(row.ref, _state(row), "return-to-factory")
+    reason = _text(step.note, _("reason"), 2000)
+    if reason is None:
+        raise UsageError(_("say what goes back and why with --reason"))
+    when = _when(unit, row, step.at)
+    _event(unit, row, "return-to-factory", when, row.state, note=reason)
+
+
+def restore(unit: UnitOfWork, step: Step) -> None:
+    """Service is back: the clock stops (an open pause ends here too)."""
+    row = find(unit, step.ref)
+    before = row.state
+    row.state = flow.move(row.ref, _state(row), "restore").value
+    when = _when(unit, row, step.at)
+    _end_pause(unit, row, when)
+    row.restored_at = when
+    _refresh_sla(unit, row, when)
+    _event(unit, row, "restore", when, before, reason="met" if row.sla_met else "breached", note=step.note)
+
+
+def fill(unit: UnitOfWork, step: Step, actions: str, time_spent: timedelta | None) -> None:
+    """The maintenance form: what was done and how long it took. Parts in and out come from the swap records."""
+    row = find(unit, step.ref)
+    before = row.state
+    row.state = flow.move(row.ref, _state(row), "fill").value
+    text = _text(actions, _("actions"), 20000)
+    if text is None:
+        raise UsageError(_("say what was done with --actions"))
+    if time_spent is not None and not timedelta(0) < time_spent <= timedelta(days=30):
+        raise UsageError(_("invalid time spent {value}: more than nothing, at most 30 days").format(value=time_spent))
+    when = _when(unit, row, step.at)
+    row.actions = text
+    row.time_spent_minutes = int(time_spent.total_seconds() // 60) if time_spent is not None else None
+    _event(unit, row, "fill", when, before, note=step.note)
+
+
+def sign(unit: UnitOfWork, step: Step, by: str, score: int, comment: str | None, signature: bytes | None) -> None:
+    row = find(unit, step.ref)
+    before = row.state
+    row.state = flow.move(row.ref, _state(row), "sign").value
+    signer = _text(by, _("signed by"), 100)
+    if signer is None:
+        raise UsageError(_("name who signed with --by"))
+    flow.check_score(score)
+    if signature is not None:
+        if len(signature) > MAX_SIGNATURE:
+            raise UsageError(_("the signature image is larger than 2 MB"))
+        if not (signature.startswith(b"\x89PNG\r\n\x1a\n") or signature.startswith(b"\xff\xd8\xff")):
+            raise UsageError(_("the signature image must be a PNG or JPEG file"))
+    when = _when(unit, row, step.at)
+    row.signed_by, row.signed_at, row.score = signer, when, score
+    row.comment = _text(comment, _("comment"), 2000)
+    row.signature = signature
+    _event(unit, row, "sign", when, before, reason=str(score), note=row.comment)
+
+
+def verify(unit: UnitOfWork, step: Step, by: str | None) -> None:
+    """The maintenance centre has checked the form with the customer: from now on it counts in KPIs."""
+    row = find(unit, step.ref)
+    before = row.state
+    row.state = flow.move(row.ref, _state(row), "verify").value
+    checker = staff_register.find(unit, by).name if by else unit.actor
+    when = _when(unit, row, step.at)
+    row.verified_by, row.verified_at = checker, when
+    _event(unit, row, "verify", when, before, reason=checker, note=step.note)
+
+
+def close(unit: UnitOfWork, step: Step) -> None:
+    row = find(unit, step.ref)
+    before = row.state
+    row.state = flow.move(row.ref, _state(row), "close").value
+    when = _when(unit, row, step.at)
+    row.closed_at = when
+    _event(unit, row, "close", when, before, note=step.note)
+
+
+def followup(unit: UnitOfWork, step: Step, kind: str) -> None:
+    """The desk's later call or visit to the customer; the customer record keeps what they said."""
+    row = find(unit, step.ref)
+    flow.move(row.ref, _state(row), "followup")
+    if kind not in ("call", "visit"):
+        raise UsageError(_("invalid follow-up {value!r}: call or visit").format(value=kind))
+    note = _text(step.note, _("note"), 5000)
+    if note is None:
+        raise UsageError(_("say what the customer said with --note"))
+    when = _when(unit, row, step.at)
+    _event(unit, row, "followup", when, row.state, reason=kind, note=note)
+
+
+def note(unit: UnitOfWork, step: Step) -> None:
+    row = find(unit, step.ref)
+    text = _text(step.note, _("note"), 5000)
+    if text is None:
+        raise UsageError(_("the note is empty"))
+    _event(unit, row, "note", _when(unit, row, step.at), row.state, note=text)
+
+
+def site_zone(unit: UnitOfWork, ref: str) -> str:
+    """The time zone ``--at`` values of this ticket are read in."""
+    row = find(unit, ref)
+    site = unit.session.get(SiteRow, row.site_id)
+    assert site is not None
+    return site.timezone
+
+
+def engineer_name(unit: UnitOfWork, staff_id: int | None) -> str | None:
+    person = unit.session.get(StaffRow, staff_id) if staff_id is not None else None
+    return person.name if person else None
