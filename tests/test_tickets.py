@@ -209,3 +209,37 @@ def test_list_filters_and_the_breaching_window(desk):
     # Pausing stops the clock: a paused ticket is not about to breach.
     cli.ok("ticket", "pause", T1, "--reason", "customer-approval")
     assert refs("--breaching-within", "2h") == [t3]
+
+
+def test_monitoring_opens_one_ticket_per_fault(cli, scenario, db_url):
+    from tests.scenario import part, report
+
+    cli.ok("site", "add", "hq", "--customer", "某市商业银行")
+    for name in ("srv01", "srv02"):
+        cli.ok("device", "add", name, "--site", "hq", "--kind", "server", "--driver", "scenario",
+               "--endpoint", f"scenario://{name}")
+    healthy = report(part("psu", "PSU 1", serial="A1"), part("psu", "PSU 2", serial="A2"))
+    failed = report(part("psu", "PSU 1", serial="A1"),
+                    part("psu", "PSU 2", "critical", "PSU 2: input lost", serial="A2", spare="866730-001"))
+    alarm = {"message": "Power supply failure", "severity": "critical", "code": "PsuFailure", "source": None,
+             "raised_at": None}
+    scenario("srv01", {**failed, "alarms": [alarm]})
+    scenario("srv02", healthy)
+    bad = cli("health", "--open-tickets")
+    assert bad.code == 3 and "--record" in bad.err
+    result = cli("health", "--record", "--open-tickets")
+    assert result.code == 2 and "opened 1 tickets: T-" in result.err
+    tickets = cli.ok("ticket", "list", "-f", "json").json()
+    assert [(t["source"], t["severity"], t["devices"], t["state"]) for t in tickets] == [
+        ("monitoring", "high", ["srv01"], "logged")]
+    assert "PSU 2: input lost" in tickets[0]["summary"] and "866730-001" in tickets[0]["summary"]
+    # The same open fault, polled again: no second ticket.
+    again = cli("health", "--record", "--open-tickets")
+    assert "opened 0 tickets" in again.err and len(cli.ok("ticket", "list", "-f", "json").json()) == 1
+    # Mended, then failing again: a new fault, so a new ticket.
+    scenario("srv01", healthy)
+    cli("health", "--record", "--open-tickets")
+    scenario("srv01", failed)
+    cli("health", "--record", "--open-tickets")
+    assert len(cli.ok("ticket", "list", "-f", "json").json()) == 2
+    assert counts(db_url)["tickets"] == 2

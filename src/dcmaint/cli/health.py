@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dcmaint.cli.context import state
 from dcmaint.domain.enums import DeviceKind, HealthFormat
 from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.services.health import HealthRun
+    from dcmaint.store.unit import UnitOfWork
 
 #: Exit code for health's own usage and configuration errors (monitoring-plugin UNKNOWN).
 EXIT_UNKNOWN = 3
@@ -66,6 +70,9 @@ def health(
     record: Annotated[
         bool, typer.Option("--record", help=_("Store reports, the installed base and deduplicated faults."))
     ] = False,
+    open_tickets: Annotated[
+        bool, typer.Option("--open-tickets", help=_("With --record: open a ticket for each open fault that has none."))
+    ] = False,
     concurrency: Annotated[
         int | None, typer.Option("--concurrency", min=1, help=_("Devices polled at once (default: runner.concurrency)."))
     ] = None,
@@ -104,6 +111,8 @@ def health(
     from dcmaint.errors import UsageError
     from dcmaint.services.health import adhoc_devices, run_health
 
+    if open_tickets and not record:
+        raise UsageError(_("--open-tickets needs --record"))
     if targets:
         if devices or site or record:
             raise UsageError(_("--target cannot be combined with device names, --site or --record"))
@@ -132,7 +141,20 @@ def health(
 
         with state(ctx).write(ctx) as unit:
             summary = record_run(unit, run)
+            opened_tickets = _open_tickets(unit, run) if open_tickets else []
         typer.echo(_("recorded {devices} devices: {opened} faults opened, {closed} closed, {open} open").format(
             devices=summary.devices, opened=summary.opened, closed=summary.closed, open=summary.still_open), err=True)
+        if open_tickets:
+            typer.echo(_("opened {count} tickets: {refs}").format(
+                count=len(opened_tickets), refs=", ".join(opened_tickets) or "-"), err=True)
     render(run, fmt)
     raise typer.Exit(run.exit_code)
+
+
+def _open_tickets(unit: UnitOfWork, run: HealthRun) -> list[str]:
+    """Tickets for the recorded devices' open faults that have none (services/fault_tickets.py)."""
+    from dcmaint.services import devices as device_register
+    from dcmaint.services.fault_tickets import open_for_faults
+
+    ids = [device_register.find(unit, r.device, r.site).id for r in run.results if r.site not in (None, "-")]
+    return open_for_faults(unit, ids)

@@ -1,0 +1,61 @@
+"""``health --record --open-tickets``: monitoring opens a ticket for each open fault that has none.
+
+One ticket per fault, never two: the fault row is the occurrence (a part
+that fails again after being mended is a new fault and a new ticket), and
+``tickets.fault_id`` is unique. A BMC alarm that restates a part fault on
+the same device (iLO's "power supply failure" next to PSU 2 critical) rides
+on that part's ticket instead of opening its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from dcmaint.domain.tickets import Severity, Source
+from dcmaint.i18n import _
+from dcmaint.services import tickets
+from dcmaint.store.models import DeviceRow, FaultRow, SiteRow, TicketDeviceRow, TicketRow
+from dcmaint.store.reader import as_datetime
+from dcmaint.store.unit import UnitOfWork
+
+#: Fault health -> ticket severity. A failed part in a redundant set (a PSU, a RAID disk) is high, not
+#: critical: the service still runs; the desk raises it by hand when it does not.
+SEVERITY = {"critical": Severity.HIGH, "warning": Severity.MEDIUM, "unknown": Severity.MEDIUM}
+
+
+def _description(device: str, fault: FaultRow) -> str:
+    identity = ", ".join(f"{label} {value}" for label, value in (
+        (_("part"), fault.part_number), (_("spare"), fault.spare_part_number), (_("serial"), fault.serial)) if value)
+    text = f"{device}: {fault.kind} {fault.location}: {fault.reason or fault.health}"
+    return f"{text} ({identity})" if identity else text
+
+
+def open_for_faults(unit: UnitOfWork, device_ids: Iterable[int]) -> list[str]:
+    """Open a monitoring ticket for every open fault of these devices that has no ticket; their references."""
+    opened = []
+    for device_id in sorted(set(device_ids)):
+        faults = list(unit.session.scalars(
+            select(FaultRow).where(FaultRow.device_id == device_id, FaultRow.closed_at.is_(None))
+            .where(~select(TicketRow.id).where(TicketRow.fault_id == FaultRow.id).exists())
+            .order_by(FaultRow.kind, FaultRow.location)))
+        if not faults:
+            continue
+        device = unit.session.get(DeviceRow, device_id)
+        assert device is not None
+        site = unit.session.get(SiteRow, device.site_id)
+        assert site is not None
+        has_part_fault = unit.session.scalars(select(FaultRow.id).where(
+            FaultRow.device_id == device_id, FaultRow.closed_at.is_(None), FaultRow.kind != "alarm")).first()
+        for fault in faults:
+            if fault.kind == "alarm" and has_part_fault is not None:
+                continue
+            ref = tickets.new(unit, tickets.TicketDraft(
+                site.name, Source.MONITORING.value, _description(device.name, fault),
+                SEVERITY.get(fault.health, Severity.MEDIUM).value, (), None, None, as_datetime(fault.first_seen),
+                fault.id))
+            row = unit.session.scalars(select(TicketRow).where(TicketRow.ref == ref)).one()
+            unit.session.add(TicketDeviceRow(ticket_id=row.id, device_id=device.id))
+            opened.append(ref)
+    return opened
