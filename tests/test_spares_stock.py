@@ -22,6 +22,12 @@ def depot(cli):
     return cli
 
 
+def tickets(cli, count):
+    """Open tickets at dc1 to reserve spares for; their references."""
+    return [cli.ok("ticket", "new", "--site", "dc1", "--description", f"fault {n}").out.split(":")[0]
+            for n in range(count)]
+
+
 def test_add_list_show(depot, db_url, tmp_path):
     proof = tmp_path / "合格证.pdf"
     proof.write_bytes(b"%PDF")
@@ -79,6 +85,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_changed(depot, db_url, tmp_pat
             "2026-13-01",
         ("spare", "show", "NOPE"): "NOPE",
         ("spare", "reserve", "NOPE", "--ticket", "T-1"): "NOPE",
+        ("spare", "reserve", "SN-1", "--ticket", "T-2026-999999"): "T-2026-999999",
         ("spare", "release", "SN-1"): "in_stock",
         ("spare", "list", "--status", "lost"): "lost",
         ("spare", "list", "--site", "nowhere"): "nowhere",
@@ -91,19 +98,32 @@ def test_bad_input_is_one_line_exit_2_and_nothing_changed(depot, db_url, tmp_pat
 
 
 def test_reserve_and_release(depot, db_url):
+    first, second = tickets(depot, 2)
     depot.ok("spare", "add", "--site", "dc1", "--part", "850881-001", "--serial", "DIMM-7")
-    reserved = depot.ok("spare", "reserve", "DIMM-7", "--ticket", "INC-0042", "-f", "json").json()
-    assert (reserved["status"], reserved["reserved_for"]) == ("reserved", "INC-0042")
+    reserved = depot.ok("spare", "reserve", "DIMM-7", "--ticket", first.lower(), "-f", "json").json()
+    assert (reserved["status"], reserved["reserved_for"]) == ("reserved", first)
     entry = audit(db_url)[-1]
     assert (entry.entity_key, entry.action, entry.before["status"], entry.after["reserved_for"]) == (
-        "DIMM-7", "reserve", "in_stock", "INC-0042")
+        "DIMM-7", "reserve", "in_stock", first)
     before = counts(db_url)
-    result = depot("spare", "reserve", "DIMM-7", "--ticket", "INC-0043")
-    assert result.code == 2 and "INC-0042" in result.err and len(result.err.strip().splitlines()) == 1
+    result = depot("spare", "reserve", "DIMM-7", "--ticket", second)
+    assert result.code == 2 and first in result.err and len(result.err.strip().splitlines()) == 1
     assert counts(db_url) == before
     released = depot.ok("spare", "release", "DIMM-7", "-f", "json").json()
     assert (released["status"], released["reserved_for"]) == ("in_stock", None)
-    assert audit(db_url)[-1].before["reserved_for"] == "INC-0042"
+    assert audit(db_url)[-1].before["reserved_for"] == first
+
+
+def test_only_an_open_ticket_can_have_spares_reserved(depot, db_url):
+    (ref,) = tickets(depot, 1)
+    depot.ok("staff", "add", "li.na", "--role", "engineer")
+    depot.ok("spare", "add", "--site", "dc1", "--part", "850881-001", "--serial", "DIMM-8")
+    for step in (("assign", ref, "--to", "li.na"), ("start", ref), ("restore", ref)):
+        depot.ok("ticket", *step)
+    before = counts(db_url)
+    result = depot("spare", "reserve", "DIMM-8", "--ticket", ref)
+    assert result.code == 2 and "is restored" in result.err and "cannot reserve" in result.err
+    assert counts(db_url) == before
 
 
 def test_an_installed_unit_cannot_be_reserved(depot, db_url):
@@ -116,8 +136,9 @@ def test_an_installed_unit_cannot_be_reserved(depot, db_url):
     with engine.begin() as connection:
         connection.execute(text("UPDATE stock_units SET status = 'installed', slot = 'Bay 3' WHERE serial = 'DISK-9'"))
     engine.dispose()
+    (ref,) = tickets(depot, 1)
     before = counts(db_url)
-    result = depot("spare", "reserve", "DISK-9", "--ticket", "T-9")
+    result = depot("spare", "reserve", "DISK-9", "--ticket", ref)
     assert result.code == 2 and "installed" in result.err
     result = depot("spare", "release", "DISK-9")
     assert result.code == 2 and "installed" in result.err
@@ -165,11 +186,12 @@ def test_import_with_bad_rows_writes_nothing(depot, db_url, tmp_path):
 
 
 def test_parallel_reserve_exactly_one_wins(depot, db_url, home, tmp_path):
+    refs = tickets(depot, 4)
     depot.ok("spare", "add", "--site", "dc1", "--part", "866730-001", "--serial", "RACE-1")
-    results = race(db_url, home, tmp_path, [["spare", "reserve", "RACE-1", "--ticket", f"T-{i}"] for i in range(4)])
+    results = race(db_url, home, tmp_path, [["spare", "reserve", "RACE-1", "--ticket", ref] for ref in refs])
     winners = [i for i, (code, _err) in enumerate(results) if code == 0]
     assert len(winners) == 1, results
     assert all(code == 2 and "reserved for" in err for code, err in results if code != 0), results
     unit = depot.ok("spare", "show", "RACE-1", "-f", "json").json()
-    assert unit["reserved_for"] == f"T-{winners[0]}"
+    assert unit["reserved_for"] == refs[winners[0]]
     assert [e.action for e in audit(db_url)].count("reserve") == 1

@@ -69,6 +69,15 @@ def room(cli, scenario, tmp_path):
     return cli, scenario
 
 
+def ticket(cli, device="srv01", start=True):
+    """A ticket for the device's PSU fault, assigned and (by default) being handled; its reference."""
+    ref = cli.ok("ticket", "new", "--site", "hq", "--description", "PSU 2 故障", "--device", device).out.split(":")[0]
+    cli.ok("ticket", "assign", ref, "--to", "张伟")
+    if start:
+        cli.ok("ticket", "start", ref, "--onsite")
+    return ref
+
+
 def add(cli, site, number, serial, *extra):
     cli.ok("spare", "add", "--site", site, "--part", number, "--serial", serial, *extra)
 
@@ -86,7 +95,8 @@ def test_match_ranks_exact_alias_substitute_and_other_sites(room):
     add(cli, "hq", "866730-001", "HQ-REFURB", "--condition", "refurbished", "--received", "2025-01-01")
     add(cli, "hq", "865414-B21", "HQ-EXACT", "--received", "2026-06-01")
     add(cli, "hq", "865414-B21", "HQ-PROMISED")
-    cli.ok("spare", "reserve", "HQ-PROMISED", "--ticket", "T-9")
+    promised_for = ticket(cli)
+    cli.ok("spare", "reserve", "HQ-PROMISED", "--ticket", promised_for)
     add(cli, "hq", "872737-001", "HQ-DISK")
     lines = match(cli, "--device", "srv01", "--slot", "PSU 2", "--limit", "10")
     # The slot reports 865414-B21 and its spare number 866730-001: both are exact.
@@ -100,8 +110,11 @@ def test_match_ranks_exact_alias_substitute_and_other_sites(room):
     assert lines[5]["needs_consent"] is True and "needs customer consent" in lines[5]["explanation"]
     assert "500W" in lines[5]["explanation"]
     # A spare reserved for this ticket comes first among its fit when the ticket is named.
-    promised = match(cli, "--device", "srv01", "--slot", "psu:PSU 2", "--ticket", "T-9", "--limit", "1")
+    promised = match(cli, "--device", "srv01", "--slot", "psu:PSU 2", "--ticket", promised_for, "--limit", "1")
     assert [l["serial"] for l in promised] == ["HQ-PROMISED"]
+    # The ticket alone names the slots: its devices' open part faults.
+    by_ticket = match(cli, "--ticket", promised_for, "--limit", "1")
+    assert [(l["device"], l["slot"], l["serial"]) for l in by_ticket] == [("srv01", "psu:PSU 2", "HQ-PROMISED")]
     table = cli.ok("spare", "match", "--device", "srv01", "--slot", "PSU 2").out
     assert "HQ-ALIAS-OLD" in table and "Why" in table
 
@@ -164,12 +177,13 @@ def test_match_bad_input(room, db_url, scenario):
 def test_swap_installs_the_spare_and_puts_the_removed_part_in_custody(room, db_url):
     cli, _ = room
     add(cli, "hq", "866730-001", "NEW-1", "--bin", "A-3")
-    cli.ok("spare", "reserve", "NEW-1", "--ticket", "T-1")
-    done = cli.ok("spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", "NEW-1", "--ticket", "T-1",
+    ref = ticket(cli)
+    cli.ok("spare", "reserve", "NEW-1", "--ticket", ref)
+    done = cli.ok("spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", "NEW-1", "--ticket", ref,
                   "--by", "张伟", "-f", "json").json()
     assert (done["slot"], done["spare_serial"], done["fit"], done["removed_serial"], done["custody_location"]) == (
         "psu:PSU 2", "NEW-1", "exact", "5WB2", "A-3")
-    assert done["technician"] == "张伟" and done["ticket"] == "T-1" and done["fault_id"] is not None
+    assert done["technician"] == "张伟" and done["ticket"] == ref and done["fault_id"] is not None
     assert done["verification"] == "not_checked"
     fitted = cli.ok("spare", "show", "NEW-1", "-f", "json").json()
     assert (fitted["status"], fitted["device"], fitted["slot"], fitted["reserved_for"]) == (
@@ -181,10 +195,12 @@ def test_swap_installs_the_spare_and_puts_the_removed_part_in_custody(room, db_u
     assert shown["open_faults"] == []  # the part the fault was about is gone
     custody = cli.ok("spare", "custody", "--site", "hq", "-f", "json").json()
     assert [(c["serial"], c["device"], c["slot"], c["kept_at"], c["ticket"]) for c in custody] == [
-        ("5WB2", "srv01", "PSU 2", "A-3", "T-1")]
-    swaps = cli.ok("spare", "swaps", "--ticket", "T-1", "-f", "json").json()
+        ("5WB2", "srv01", "PSU 2", "A-3", ref)]
+    swaps = cli.ok("spare", "swaps", "--ticket", ref, "-f", "json").json()
     assert [s["id"] for s in swaps] == [done["id"]]
-    actions = [(e.entity, e.action) for e in audit(db_url)[-4:]]
+    events = cli.ok("ticket", "show", ref, "-f", "json").json()["events"]
+    assert events[-1]["kind"] == "swap" and "fitted NEW-1, removed 5WB2" in events[-1]["note"]
+    actions = [(e.entity, e.action) for e in audit(db_url)[-4:]]  # the ticket's event is in its own table
     assert actions == [("fault", "close"), ("spare", "install"), ("spare", "remove"), ("swap", "swap")]
     # The same spare cannot go in twice; nothing changes.
     before, chain = counts(db_url), len(audit(db_url))
@@ -199,7 +215,9 @@ def test_swap_bad_input_is_one_line_and_changes_nothing(room, db_url):
     add(cli, "hq", "865408-B21", "SUB-1")
     add(cli, "hq", "872737-001", "DISK-1")
     add(cli, "hq", "866730-001", "HELD-1")
-    cli.ok("spare", "reserve", "HELD-1", "--ticket", "T-7")
+    held_for = ticket(cli)
+    not_started = ticket(cli, start=False)
+    cli.ok("spare", "reserve", "HELD-1", "--ticket", held_for)
     cli.ok("spare", "add", "--site", "hq", "--part", "866730-001", "--serial", "5WB1-COPY")
     before, chain = counts(db_url), len(audit(db_url))
     base = ("spare", "swap", "--device", "srv01")
@@ -209,8 +227,9 @@ def test_swap_bad_input_is_one_line_and_changes_nothing(room, db_url):
         ((*base, "--slot", "fan:PSU 2", "--spare", "GOOD-1"), "'fan:PSU 2'"),
         ((*base, "--slot", "PSU 2", "--spare", "SUB-1"), "consent"),
         ((*base, "--slot", "PSU 2", "--spare", "DISK-1"), "does not fit"),
-        ((*base, "--slot", "PSU 2", "--spare", "HELD-1"), "T-7"),
-        ((*base, "--slot", "PSU 2", "--spare", "GOOD-1", "--ticket", "T-8"), None),
+        ((*base, "--slot", "PSU 2", "--spare", "HELD-1"), held_for),
+        ((*base, "--slot", "PSU 2", "--spare", "GOOD-1", "--ticket", "T-2026-999999"), "'T-2026-999999'"),
+        ((*base, "--slot", "PSU 2", "--spare", "GOOD-1", "--ticket", not_started), "cannot swap"),
         ((*base, "--slot", "PSU 2", "--spare", "GOOD-1", "--by", "nobody"), "'nobody'"),
         ((*base, "--slot", "PSU 2", "--spare", "GOOD-1", "--removed-serial", "GOOD-1"), "'GOOD-1'"),
         ((*base, "--slot", "PSU 2", "--spare", "GOOD-1", "--removed-serial", "5WB1-COPY"), "'5WB1-COPY'"),
@@ -218,8 +237,6 @@ def test_swap_bad_input_is_one_line_and_changes_nothing(room, db_url):
         (("spare", "swap", "--device", "nosuch", "--slot", "PSU 2", "--spare", "GOOD-1"), "'nosuch'"),
     ]
     for args, named in cases:
-        if named is None:
-            continue  # a ticket with a free spare is fine: checked below, not here
         result = cli(*args)
         assert result.code == 2, (args, result)
         assert len(result.err.strip().splitlines()) == 1, (args, result.err)

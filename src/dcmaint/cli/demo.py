@@ -127,7 +127,18 @@ def _fit_the_spare(endpoint: dict[str, object]) -> Callable[[], None]:
     return fit
 
 
+def _first_ticket() -> str:
+    """The reference the demo's first ticket gets (the year is the site's, Asia/Shanghai)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dcmaint.domain.tickets import ticket_ref
+
+    return ticket_ref(datetime.now(ZoneInfo("Asia/Shanghai")).year, 1)
+
+
 def _steps(device_list: Path, catalogue: Path, bmc1: dict[str, object]) -> list[Step]:
+    ticket = _first_ticket()
     return [
         ["site", "add", "hq", "--customer", "某市商业银行", "--contract", "WB-2026-017", "--signed", "2026-03-02",
          "--address", "北京市西城区金融大街 8 号"],
@@ -139,14 +150,25 @@ def _steps(device_list: Path, catalogue: Path, bmc1: dict[str, object]) -> list[
         ["health", "--site", "hq"],
         ["health", "--site", "hq", "--record", "--format", "nagios"],
         ["device", "show", "hq-web-01"],
+        ["ticket", "new", "--site", "hq", "--source", "phone", "--caller", "王工（客户机房）", "--contact",
+         "138 0013 8000", "--device", "hq-web-01", "--severity", "high",
+         "--description", "hq-web-01 前面板电源告警灯亮红，监控报 PSU 2 故障"],
+        ["ticket", "assign", ticket, "--to", "li.na"],
+        ["ticket", "start", ticket, "--onsite"],
         ["spare", "catalogue", "import", str(catalogue)],
         ["spare", "add", "--site", "hq", "--part", "866730-001", "--serial", SPARE_SERIAL, "--bin", "A-01",
          "--proof", "HPE-COO-2026-0117"],
         ["spare", "add", "--site", "hq", "--part", "865408-B21", "--serial", SUBSTITUTE_SERIAL, "--bin", "A-02"],
-        ["spare", "match", "--device", "hq-web-01"],
+        ["spare", "match", "--ticket", ticket],
         _fit_the_spare(bmc1),
         ["spare", "swap", "--device", "hq-web-01", "--slot", "PSU 2", "--spare", SPARE_SERIAL, "--ticket",
-         "T-2026-0001", "--by", "li.na", "--keep-at", "主机房A 备件柜", "--verify"],
+         ticket, "--by", "li.na", "--keep-at", "主机房A 备件柜", "--verify"],
+        ["ticket", "restore", ticket],
+        ["ticket", "fill", ticket, "--actions", "更换 PSU 2（备件 " + SPARE_SERIAL + "），iLO 告警清除，双电源冗余恢复",
+         "--time-spent", "1h10m"],
+        ["ticket", "sign", ticket, "--by", "王工", "--score", "5", "--comment", "响应及时"],
+        ["ticket", "verify", ticket, "--by", "zhao.pm"],
+        ["ticket", "show", ticket],
         ["spare", "custody", "--site", "hq"],
         ["audit", "list", "--entity", "fault"],
         ["db", "check"],

@@ -76,7 +76,8 @@ def match_command(
         "--slot", help=_("Slot as KIND:LOCATION or LOCATION, e.g. psu:PSU 2 (default: every open fault)."))] = None,
     fault: Annotated[int | None, typer.Option("--fault", help=_("A recorded fault's ID (device show lists them)."))] = None,
     ticket: Annotated[str | None, typer.Option(
-        "--ticket", help=_("Also offer spares already reserved for this ticket."))] = None,
+        "--ticket", help=_("The ticket's fault (or its devices' open faults); spares reserved for it come first."))
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", help=_("Candidates per slot."))] = 5,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
@@ -84,7 +85,7 @@ def match_command(
     from dcmaint.services.matching import match, slots_for
 
     with state(ctx).reader() as reader:
-        lines = match(reader, slots_for(reader, device, site, slot, fault), ticket, limit)
+        lines = match(reader, slots_for(reader, device, site, slot, fault, ticket), ticket, limit)
     render_list(lines, fmt, MATCH_COLUMNS)
 
 

@@ -71,6 +71,8 @@ MOVES: dict[str, tuple[frozenset[TicketState], TicketState | None]] = {
     "pause": (frozenset({S.IN_PROGRESS}), None),
     "resume": (frozenset({S.IN_PROGRESS}), None),
     "return-to-factory": (frozenset({S.IN_PROGRESS, S.RESTORED}), None),
+    "reserve": (frozenset({S.LOGGED, S.ASSIGNED, S.IN_PROGRESS}), None),  # a spare set aside for the job
+    "swap": (frozenset({S.IN_PROGRESS, S.RESTORED}), None),  # a part replaced (restored: swapping a loaner back)
     "restore": (frozenset({S.IN_PROGRESS}), S.RESTORED),
     "fill": (frozenset({S.RESTORED, S.FORM_FILLED}), S.FORM_FILLED),
     "sign": (frozenset({S.FORM_FILLED}), S.SIGNED),

@@ -6,21 +6,32 @@ from __future__ import annotations
 from dcmaint.domain.matching import Candidate, SlotIdentity, pick_slot, rank
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
-from dcmaint.store import match_queries, queries
+from dcmaint.store import match_queries, queries, ticket_queries
 from dcmaint.store.reader import Reader
 
 DEFAULT_LIMIT = 5
 
 
-def slots_for(reader: Reader, device: str | None, site: str | None, slot: str | None, fault: int | None
-              ) -> list[SlotIdentity]:
-    """The slots to match: one named slot, one recorded fault, or every open fault of a device."""
+def slots_for(reader: Reader, device: str | None, site: str | None, slot: str | None, fault: int | None,
+              ticket: str | None = None) -> list[SlotIdentity]:
+    """The slots to match: one named slot, one recorded fault, every open fault of a device, or a ticket's."""
+    if ticket is not None:
+        row = ticket_queries.ticket_row(reader, ticket)  # an unknown ticket is an error here too
+        if fault is None and device is None:
+            if row.fault_id is not None:
+                return [match_queries.fault_slot(reader, row.fault_id)]
+            found = [s for name, *_rest in ticket_queries.ticket_devices(reader, row.id)
+                     for s in _device_faults(reader, name, row.site)]
+            if not found:
+                raise UsageError(_("ticket {ticket} has no open part faults on its devices: name the part with "
+                                   "--device and --slot").format(ticket=row.ref))
+            return found
     if fault is not None:
         if device is not None or slot is not None:
             raise UsageError(_("--fault names the slot already: leave out --device and --slot"))
         return [match_queries.fault_slot(reader, fault)]
     if device is None:
-        raise UsageError(_("name what to match: --device (with --slot), or --fault"))
+        raise UsageError(_("name what to match: --device (with --slot), --fault or --ticket"))
     found = queries.device(reader, device, site)
     device_id, _site_id = match_queries.device_ids(reader, found.site, found.name)
     if slot is not None:
@@ -32,10 +43,16 @@ def slots_for(reader: Reader, device: str | None, site: str | None, slot: str | 
     return faulty
 
 
+def _device_faults(reader: Reader, device: str, site: str) -> list[SlotIdentity]:
+    device_id, _site_id = match_queries.device_ids(reader, site, device)
+    return match_queries.open_fault_slots(reader, device_id)
+
+
 def match(reader: Reader, slots: list[SlotIdentity], ticket: str | None = None, limit: int | None = DEFAULT_LIMIT
           ) -> list[Candidate]:
     if limit is not None and limit < 1:
         raise UsageError(_("invalid limit {value!r}: must be at least 1").format(value=limit))
+    ticket = ticket.strip().upper() if ticket else None
     lines: list[Candidate] = []
     for identity in slots:
         device_id, site_id = match_queries.device_ids(reader, identity.site, identity.device)

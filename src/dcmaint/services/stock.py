@@ -192,10 +192,15 @@ def _move(unit: UnitOfWork, serial: str, source: StockStatus, target: StockStatu
 
 
 def reserve(unit: UnitOfWork, serial: str, ticket: str) -> StockUnit:
+    """Set a spare aside for an open ticket (one that has not been restored yet)."""
+    from dcmaint.services.tickets import for_action
+
     ticket_ref = optional_text(ticket, _("ticket"), 100)
     if ticket_ref is None:
         raise UsageError(_("a ticket reference is needed to reserve a spare"))
-    return _move(unit, serial, StockStatus.IN_STOCK, StockStatus.RESERVED, ticket_ref, "reserve")
+    _serial_row(unit, serial)
+    return _move(unit, serial, StockStatus.IN_STOCK, StockStatus.RESERVED, for_action(unit, ticket_ref, "reserve").ref,
+                 "reserve")
 
 
 def release(unit: UnitOfWork, serial: str) -> StockUnit:

@@ -214,8 +214,12 @@ def _close_fault(unit: UnitOfWork, device: DeviceRow, key: str, slot: SlotIdenti
 
 
 def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) -> SwapRecord:
+    from dcmaint.services import tickets
+
     now = now or utcnow()
-    ticket = optional_text(request.ticket, _("ticket"), 100)
+    ticket_text = optional_text(request.ticket, _("ticket"), 100)
+    ticket_row = tickets.for_action(unit, ticket_text, "swap") if ticket_text else None
+    ticket = ticket_row.ref if ticket_row else None
     keep_at_given = optional_text(request.keep_at, _("custody location"), 200)
     removed_serial = optional_text(request.removed_serial, _("removed serial"), 100)
     technician = request.technician
@@ -256,6 +260,9 @@ def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) ->
     unit.session.flush()
     unit.session.refresh(row)
     result = swap_record(unit, record)
+    if ticket_row is not None:
+        tickets.record_swap(unit, ticket_row, device.id, _("{slot} on {device}: fitted {spare}, removed {removed}").format(
+            slot=slot.slot, device=device.name, spare=spare.serial, removed=removed.serial or "-"), now)
     unit.record("spare", spare.serial, "install", before_spare, _unit_json(unit, row))
     unit.record("spare", removed.serial or f"{key}:{slot.slot}", "remove", None, _unit_json(unit, removed))
     unit.record(ENTITY, f"{key}:{slot.slot}", "swap", None, result.as_json())

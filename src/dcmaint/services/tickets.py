@@ -76,6 +76,22 @@ def find(unit: UnitOfWork, ref: str) -> TicketRow:
     return row
 
 
+def for_action(unit: UnitOfWork, ref: str, action: str) -> TicketRow:
+    """A ticket another command acts for (a spare reserved, a part swapped): it must exist and allow ``action``."""
+    row = find(unit, ref)
+    flow.move(row.ref, _state(row), action)
+    return row
+
+
+def record_swap(unit: UnitOfWork, row: TicketRow, device_id: int, text: str, when: datetime) -> None:
+    """A swap done for the ticket: an event on it, and its device on the ticket if it was not yet."""
+    linked = unit.session.get(TicketDeviceRow, (row.id, device_id))
+    if linked is None:
+        unit.session.add(TicketDeviceRow(ticket_id=row.id, device_id=device_id))
+    unit.session.add(TicketEventRow(ticket_id=row.id, at=when, actor=unit.actor, kind="swap", state_from=row.state,
+                                    state_to=row.state, reason=None, note=text))
+
+
 def _state(row: TicketRow) -> TicketState:
     return TicketState(row.state)
 
