@@ -16,6 +16,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E
 
 from dcmaint import __version__  # noqa: E402
 from dcmaint.cli import audit, config, db, demo, device, health, plugin, sim, site, spare, staff, ticket  # noqa: E402
+from dcmaint.cli import report  # noqa: E402
 from dcmaint.cli import framework_text  # noqa: E402
 from dcmaint.cli.context import AppState  # noqa: E402
 from dcmaint.errors import EXIT_FAILURE, EXIT_USAGE, DcmaintError  # noqa: E402
@@ -45,6 +46,7 @@ app.add_typer(device.app, name="device", help=_("Devices: the register of covere
 app.add_typer(spare.app, name="spare", help=_("Spare depot: the parts catalogue and each site's stock of spares."))
 app.add_typer(ticket.app, name="ticket", help=_("Tickets: from the hotline call to the signed, verified maintenance form."))
 app.add_typer(staff.app, name="staff", help=_("Staff: project manager, engineers, desk, centre, admin office."))
+app.add_typer(report.app, name="report", help=_("Reports: staff KPIs from verified tickets, for the admin office."))
 app.add_typer(plugin.app, name="plugin", help=_("Driver plugins: what is installed and what it serves."))
 app.add_typer(sim.app, name="sim", help=_("Simulated devices from driver plugins, for demos, tests and benchmarks."))
 app.add_typer(audit.app, name="audit", help=_("The audit log of every change."))

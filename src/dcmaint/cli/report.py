@@ -1,0 +1,90 @@
+"""``dcmaint report``: figures the office files, read from the store (docs/reports.md).
+
+``report kpi`` is the last step of the contract's work order: signed,
+scored and verified tickets tallied per engineer for the admin office,
+which enters them into staff KPIs. Only verified (or closed) tickets count,
+in the month of their verification in the office's time zone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dcmaint.cli.context import FormatOption, state
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.domain.kpi import EngineerKpi, KpiReport
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+TOTAL = "(total)"  # the CSV totals line; no staff name can contain parentheses
+CSV_KEYS = ("month", "engineer", "tickets", "average_score", "sla_met", "sla_met_percent", "mean_time_to_restore")
+
+
+@app.command("kpi", help=_("Staff KPIs for a month: tickets, average score, SLA met and time to restore per "
+                           "engineer, from verified tickets only."))
+def kpi(
+    ctx: typer.Context,
+    month: Annotated[str, typer.Option("--month", help=_("The month, YYYY-MM (tickets verified in it count)."))],
+    zone: Annotated[str, typer.Option(
+        "--timezone", help=_("Time zone of the month's boundaries (the admin office keeps Beijing time)."))
+    ] = "Asia/Shanghai",
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.domain.kpi import parse_month
+    from dcmaint.domain.parse import time_zone
+    from dcmaint.store.kpi_queries import kpis
+
+    first = parse_month(month)
+    zone = time_zone(zone)
+    with state(ctx).reader() as reader:
+        found = kpis(reader, first, zone)
+    if fmt is OutputFormat.JSON:
+        from dcmaint.cli.output import render_mapping
+
+        render_mapping(found.as_json(), fmt)
+    elif fmt is OutputFormat.CSV:
+        _csv(found)
+    else:
+        _table(found)
+
+
+def _csv(found: KpiReport) -> None:
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(CSV_KEYS)
+    lines = [*found.engineers, *([found.total] if found.total is not None else [])]
+    for line in lines:
+        data = {**line.as_json(), "month": found.month}
+        if line is found.total:
+            data["engineer"] = TOTAL
+        writer.writerow(["" if data[key] is None else data[key] for key in CSV_KEYS])
+
+
+def _cells(name: str, line: EngineerKpi) -> list[str]:
+    from dcmaint.domain.sla import format_duration
+
+    return [
+        name, str(line.tickets),
+        f"{line.average_score:.2f}" if line.average_score is not None else "",
+        f"{line.sla_met_percent:.1f} %" if line.sla_met_percent is not None else "",
+        format_duration(line.mean_time_to_restore),
+    ]
+
+
+def _table(found: KpiReport) -> None:
+    from tabulate import SEPARATING_LINE, tabulate
+
+    typer.echo(_("Staff KPIs for {month} ({zone}): tickets verified in the month").format(
+        month=found.month, zone=found.timezone))
+    rows: list[object] = [_cells(line.engineer, line) for line in found.engineers]
+    if found.total is not None:
+        rows += [SEPARATING_LINE, _cells(_("total"), found.total)]
+    headers = [_("Engineer"), _("Tickets"), _("Average score"), _("SLA met"), _("Mean time to restore")]
+    typer.echo(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))

@@ -1,0 +1,47 @@
+"""The monthly KPI query (the DB-API read path): one grouped statement, whatever the number of tickets.
+
+The tickets are aggregated per assignee in the database, over a range of
+``verified_at`` that ``ix_tickets_verified`` (verified_at, assignee_id)
+serves, so a month of a million-ticket store is read without a Python loop
+over tickets. Staff are joined afterwards so that every active engineer is
+listed, with an empty tally when they had no verified ticket that month, and
+so that anyone else (an engineer since made inactive, a PM who took a ticket)
+still appears when tickets of theirs count. Every verified ticket has an
+assignee: ``start`` needs one and staff with tickets cannot be removed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dcmaint.domain.kpi import KpiReport, Tally, month_bounds, report
+from dcmaint.domain.enums import StaffRole
+from dcmaint.store.reader import Reader
+
+COUNTED_STATES = ("verified", "closed")
+
+_KPI = """
+WITH counted AS (
+    SELECT t.assignee_id AS staff_id, COUNT(*) AS tickets, COUNT(t.score) AS scored, SUM(t.score) AS score_sum,
+           COUNT(t.sla_met) AS measured, SUM(CASE WHEN t.sla_met THEN 1 ELSE 0 END) AS met,
+           COUNT(t.sla_elapsed_seconds) AS timed, SUM(t.sla_elapsed_seconds) AS elapsed_sum
+    FROM tickets t
+    WHERE t.verified_at >= :start AND t.verified_at < :end AND t.state IN (:verified, :closed)
+    GROUP BY t.assignee_id
+)
+SELECT st.name, c.tickets, c.scored, c.score_sum, c.measured, c.met, c.timed, c.elapsed_sum
+FROM staff st LEFT JOIN counted c ON c.staff_id = st.id
+WHERE c.staff_id IS NOT NULL OR (st.role = :engineer AND st.active = :active)
+"""
+
+
+def kpis(reader: Reader, month: date, zone: str) -> KpiReport:
+    """Per engineer: tickets verified in ``month`` (boundaries in ``zone``), scores, SLA met, time to restore."""
+    start, end = month_bounds(month, zone)
+    rows = reader.rows(_KPI, {
+        "start": reader.timestamp(start), "end": reader.timestamp(end), "verified": COUNTED_STATES[0],
+        "closed": COUNTED_STATES[1], "engineer": StaffRole.ENGINEER.value, "active": True})
+    tallies = {name: Tally(int(tickets or 0), int(scored or 0), int(score_sum or 0), int(measured or 0),
+                           int(met or 0), int(timed or 0), float(elapsed_sum or 0.0))
+               for name, tickets, scored, score_sum, measured, met, timed, elapsed_sum in rows}
+    return report(month, zone, start, end, tallies)
