@@ -43,7 +43,7 @@ def test_the_full_flow(desk, db_url):
     data = show(cli)
     assert (data["state"], data["sla"], data["devices"], data["caller"]) == ("logged", "not_started", ["srv01"], "王工")
     assert data["reported_at"] == "2026-11-20T00:00:00+00:00"  # Asia/Shanghai 08:00, stored in UTC
-    assert data["allowed"] == ["assign", "note"]
+    assert data["allowed"] == ["assign", "reserve", "note"]
     steps = [
         ("assign", T1, "--to", "li.na", "--at", "2026-11-20T08:05"),
         ("start", T1, "--remote", "--at", "2026-11-20T08:10"),
@@ -78,7 +78,7 @@ def test_illegal_moves_list_the_allowed_ones_and_change_nothing(desk, db_url):
     new(cli)
     before, chain = counts(db_url), len(audit(db_url))
     for args, named in [
-        (("sign", T1, "--by", "王工", "--score", "5"), "allowed: assign, note"),
+        (("sign", T1, "--by", "王工", "--score", "5"), "allowed: assign, reserve, note"),
         (("start", T1), "cannot start"),
         (("restore", T1), "is logged"),
         (("verify", T1), "cannot verify"),
@@ -243,3 +243,35 @@ def test_monitoring_opens_one_ticket_per_fault(cli, scenario, db_url):
     cli("health", "--record", "--open-tickets")
     assert len(cli.ok("ticket", "list", "-f", "json").json()) == 2
     assert counts(db_url)["tickets"] == 2
+
+
+def test_a_ticket_from_a_chinese_e_mail(desk, db_url, tmp_path):
+    from email.header import Header
+    from email.message import EmailMessage
+
+    cli = desk
+    message = EmailMessage()
+    message["From"] = f"{Header('王建国', 'gb2312').encode()} <wangjg@bank.example.cn>"
+    message["To"] = "hotline@maint.example.com"
+    message["Subject"] = Header("【紧急】存储阵列 hq-san-01 控制器告警", "gb18030").encode()
+    message["Date"] = "Fri, 20 Nov 2026 09:15:00 +0800"
+    message.set_content("你好：\n\n今早 9 点发现控制器 B 亮黄灯，请尽快处理。\n\n王建国 138 0013 8000\n", charset="gb18030")
+    path = tmp_path / "故障报告.eml"
+    path.write_bytes(message.as_bytes())
+    ref = cli.ok("ticket", "new", "--site", "hq", "--from-eml", str(path), "--device", "srv01").out.split(":")[0]
+    data = show(cli, ref)
+    assert data["source"] == "email" and data["caller"] == "王建国"
+    assert data["contact"] == "wangjg@bank.example.cn, 13800138000"
+    assert data["description"].splitlines()[0] == "【紧急】存储阵列 hq-san-01 控制器告警"
+    assert "控制器 B 亮黄灯" in data["description"]
+    assert data["reported_at"] == "2026-11-20T01:15:00+00:00"
+    before = counts(db_url)
+    for content, named in [(b"", "empty"), (b"%PDF-1.4 binary junk\x00\x01", "headers")]:
+        bad = tmp_path / "bad.eml"
+        bad.write_bytes(content)
+        result = cli("ticket", "new", "--site", "hq", "--from-eml", str(bad))
+        assert result.code == 2 and "bad.eml" in result.err and named in result.err, result
+        assert len(result.err.strip().splitlines()) == 1
+    missing = cli("ticket", "new", "--site", "hq", "--from-eml", str(tmp_path / "none.eml"))
+    assert missing.code == 2 and "none.eml" in missing.err
+    assert counts(db_url) == before

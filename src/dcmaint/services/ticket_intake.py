@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from dcmaint.domain.email_intake import parse_email
@@ -31,5 +31,8 @@ def from_email(path: Path) -> Intake:
     if report.attachments:
         lines += ["", _("Attachments: {names}").format(names=", ".join(report.attachments))]
     contact = ", ".join(p for p in (report.sender_address, *report.phones) if p) or None
-    return Intake("\n".join(lines).strip(), report.sender_name or report.sender_address, contact[:200] if contact else None,
-                  report.sent_at)
+    sent = report.sent_at
+    if sent is not None and sent > datetime.now(timezone.utc):
+        sent = None  # the sender's clock runs fast: the mail arrived now, not in the future
+    return Intake("\n".join(lines).strip(), report.sender_name or report.sender_address,
+                  contact[:200] if contact else None, sent)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -138,6 +138,7 @@ def _when(unit: UnitOfWork, row: TicketRow, at: datetime | None) -> datetime:
     now = utcnow()
     if at is None:
         return now
+    at = at.astimezone(timezone.utc)
     if at > now + FUTURE_SLACK:
         raise UsageError(_("--at {at} is in the future").format(at=at.isoformat(timespec="minutes")))
     last = _last_event_at(unit, row)
@@ -169,7 +170,7 @@ def new(unit: UnitOfWork, draft: TicketDraft, now: datetime | None = None) -> st
     description = _text(draft.description, _("description"), 20000)
     if description is None:
         raise UsageError(_("a ticket needs a description of the fault"))
-    reported = draft.reported_at or now
+    reported = (draft.reported_at or now).astimezone(timezone.utc)  # SQLite keeps what it is given: store UTC
     if reported > now + FUTURE_SLACK:
         raise UsageError(_("--reported {at} is in the future").format(at=reported.isoformat(timespec="minutes")))
     devices = [device_register.find(unit, name, site.name) for name in dict.fromkeys(draft.devices)]
