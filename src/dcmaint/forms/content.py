@@ -1,0 +1,199 @@
+"""What the form says, in one language, before any format draws it.
+
+PDF, HTML and Markdown all render one ``Sheet``: the sections, their labels
+and their values already worded and formatted (times in the site's zone,
+durations, stars). So the three formats cannot disagree about what a form
+contains, and each renderer only decides how it looks. An empty string is a
+blank the engineer or the customer fills in by hand on the printed form;
+no value ever reads "None".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dcmaint.forms.labels import code, label
+from dcmaint.forms.model import FormData, image_type
+
+BLANK = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    value: str  # BLANK: a line to write on
+    wide: bool = False  # takes a whole row (addresses, comments)
+
+
+@dataclass(frozen=True)
+class Fields:
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # at least one row: blank rows when there is nothing to list
+    widths: tuple[int, ...]  # relative column widths, summing to 100
+
+
+@dataclass(frozen=True)
+class Text:
+    body: str  # BLANK: ruled lines to write on
+
+
+@dataclass(frozen=True)
+class Signature:
+    label: str
+    image: bytes | None  # None: a line to sign on paper
+    mime: str | None
+
+
+Block = Fields | Table | Text | Signature
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    lang: str
+    title: str
+    ticket: str
+    ticket_label: str
+    timezone_note: str  # "时区：Asia/Shanghai"
+    page_label: str  # with {page} and {pages}
+    sections: tuple[Section, ...]
+
+
+DEVICE_WIDTHS = (16, 10, 12, 18, 23, 21)
+PART_WIDTHS = (8, 14, 11, 18, 22, 27)
+BLANK_PART_ROWS = 2  # room to write parts by hand when none were recorded
+
+
+def build(form: FormData, lang: str) -> Sheet:
+    """Word every value of ``form`` in ``lang`` (``zh`` or ``en``)."""
+    zone = ZoneInfo(form.timezone)
+
+    def t(key: str) -> str:
+        return label(lang, key)
+
+    def when(value: datetime | None) -> str:
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value is not None else BLANK
+
+    def span(value: timedelta | None) -> str:
+        return duration(value, lang) if value is not None else BLANK
+
+    separator = "：" if lang == "zh" else ": "
+    return Sheet(
+        lang=lang,
+        title=t("title"),
+        ticket=form.ticket,
+        ticket_label=t("ticket"),
+        timezone_note=f"{t('timezone')}{separator}{form.timezone}",
+        page_label=t("page"),
+        sections=(
+            Section(t("sec_customer"), (Fields((
+                Field(t("customer"), form.customer),
+                Field(t("contract_no"), _text(form.contract_no)),
+                Field(t("site"), form.site),
+                Field(t("severity"), code(lang, "severity", form.severity)),
+                Field(t("site_address"), _text(form.site_address), wide=True),
+                Field(t("source"), code(lang, "source", form.source)),
+                Field(t("caller"), _text(form.caller)),
+                Field(t("contact"), _text(form.contact)),
+            )),)),
+            Section(t("sec_devices"), (_devices(form, lang),)),
+            Section(t("sec_fault"), (Text(form.fault.strip()),)),
+            Section(t("sec_handling"), (Fields((
+                Field(t("reported_at"), when(form.reported_at)),
+                Field(t("started_at"), when(form.started_at)),
+                Field(t("restored_at"), when(form.restored_at) if form.restored_at else t("not_restored")),
+                Field(t("handling"), code(lang, "handling", form.handling) if form.handling else t("handling_blank")),
+                Field(t("sla_target"), t("sla_hours").format(hours=form.sla_hours), wide=True),
+                Field(t("sla_result"), _sla(form, lang), wide=True),
+            )),)),
+            Section(t("sec_actions"), (Text(_text(form.actions).strip()),)),
+            Section(t("sec_parts"), (_parts(form, lang), Fields((
+                Field(t("engineer"), _text(form.engineer)),
+                Field(t("time_spent"), span(form.time_spent)),
+            )))),
+            Section(t("sec_signoff"), (
+                Fields((
+                    Field(t("signed_by"), _text(form.signed_by)),
+                    Field(t("signed_at"), when(form.signed_at)),
+                    Field(t("score"), stars(form.score) if form.score is not None else t("score_blank")),
+                    Field(t("comment"), _text(form.comment), wide=True),
+                )),
+                Signature(t("signature"), form.signature_png,
+                          image_type(form.signature_png) if form.signature_png else None),
+            )),
+            Section(t("sec_verified"), (Fields((
+                Field(t("verified_by"), _text(form.verified_by)),
+                Field(t("verified_at"), when(form.verified_at)),
+            )),)),
+        ),
+    )
+
+
+def stars(score: int) -> str:
+    """``4`` -> ``★★★★☆ 4/5``: the stars for the eye, the number for whoever tallies KPIs."""
+    return "★" * score + "☆" * (5 - score) + f" {score}/5"
+
+
+def duration(value: timedelta, lang: str) -> str:
+    """Hours and minutes, never days, since the SLA is counted in hours: ``30小时5分``, ``2 h``, ``45 min``."""
+    hours, minutes = divmod(max(int(value.total_seconds()) // 60, 0), 60)
+    key = "duration_minutes" if not hours else "duration_hours" if not minutes else "duration"
+    return label(lang, key).format(hours=hours, minutes=minutes)
+
+
+def _text(value: str | None) -> str:
+    return value if value is not None else BLANK
+
+
+def _sla(form: FormData, lang: str) -> str:
+    """The verdict with its figures: "达成（用时 10小时25分；暂停 2小时，不计入）"."""
+    notes = []
+    if form.sla_elapsed is not None:
+        notes.append(label(lang, "elapsed").format(elapsed=duration(form.sla_elapsed, lang)))
+    if form.sla_paused > timedelta(0):
+        notes.append(label(lang, "paused").format(paused=duration(form.sla_paused, lang)))
+    if form.sla_met is True:
+        verdict = label(lang, "met")
+    elif form.sla_met is False:
+        verdict = label(lang, "not_met")
+    elif form.restored_at is None:
+        verdict = label(lang, "not_restored")
+    else:
+        verdict = BLANK
+    if not notes:
+        return verdict
+    detail = label(lang, "list_separator").join(notes)
+    return verdict + label(lang, "brackets").format(text=detail) if verdict else detail
+
+
+def _devices(form: FormData, lang: str) -> Table:
+    header = tuple(label(lang, k) for k in ("dev_name", "dev_kind", "dev_vendor", "dev_model", "dev_serial",
+                                            "dev_location"))
+    rows = tuple(
+        (d.name, code(lang, "kind", d.kind), _text(d.vendor), _text(d.model), _text(d.serial), _text(d.location))
+        for d in form.devices
+    ) or ((BLANK,) * len(header),)
+    return Table(header, rows, DEVICE_WIDTHS)
+
+
+def _parts(form: FormData, lang: str) -> Table:
+    header = tuple(label(lang, k) for k in ("part_direction", "part_device", "part_slot", "part_number",
+                                            "part_serial", "part_description"))
+    rows = tuple(
+        (code(lang, "direction", p.direction), p.device, p.slot, _text(p.part_number), _text(p.serial),
+         _text(p.description))
+        for p in form.parts
+    ) or ((BLANK,) * len(header),) * BLANK_PART_ROWS
+    return Table(header, rows, PART_WIDTHS)
