@@ -29,5 +29,6 @@ def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path):
     # The ticket the swap belongs to went through the whole work order.
     assert re.search(r"^State +verified$", out, re.MULTILINE)
     assert "12h target: met" in out and re.search(r"swap +in_progress +psu:PSU 2 on hq-web-01: fitted 5WBXK0A9DEMO", out)
+    assert re.search(r"form written to \S*维护单.pdf \(\d+ bytes\)", out)
     assert re.search(r"^problems +0$", out, re.MULTILINE)  # db check found the audit chain sound
     assert list(tmp_path.iterdir()) == []  # the temporary home is gone and the simulator stopped

@@ -275,3 +275,63 @@ def test_a_ticket_from_a_chinese_e_mail(desk, db_url, tmp_path):
     missing = cli("ticket", "new", "--site", "hq", "--from-eml", str(tmp_path / "none.eml"))
     assert missing.code == 2 and "none.eml" in missing.err
     assert counts(db_url) == before
+
+
+def _png() -> bytes:
+    """A 2x1 PNG, made here so the test needs no image library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = zlib.compress(b"\x00\x00\x00\x00\xff\xff\xff")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+
+
+def test_the_maintenance_form_from_a_real_ticket(cli, scenario, db_url, tmp_path):
+    from pypdf import PdfReader
+
+    from tests.scenario import part, report
+
+    cli.ok("site", "add", "hq", "--customer", "某市商业银行", "--contract", "WB-2026-017", "--address", "金融大街 8 号")
+    cli.ok("device", "add", "srv01", "--site", "hq", "--kind", "server", "--vendor", "HPE", "--model",
+           "ProLiant DL380 Gen10", "--driver", "scenario", "--endpoint", "scenario://srv01")
+    cli.ok("staff", "add", "li.na", "--role", "engineer")
+    scenario("srv01", report(part("psu", "PSU 2", "critical", "input lost", serial="OLD-5WB2", spare="866730-001")))
+    cli("health", "--record")
+    (tmp_path / "parts.toml").write_text(
+        '[[part]]\npart_number = "865414-B21"\nclass = "psu"\nnumbers = { spare = ["866730-001"] }\n', encoding="utf-8")
+    cli.ok("spare", "catalogue", "import", str(tmp_path / "parts.toml"))
+    cli.ok("spare", "add", "--site", "hq", "--part", "866730-001", "--serial", "NEW-5WBXK0A9")
+    ref = new(cli, "--caller", "王工", "--reported", "2026-11-20T08:00")
+    cli.ok("ticket", "assign", ref, "--to", "li.na", "--at", "2026-11-20T08:05")
+    cli.ok("ticket", "start", ref, "--onsite", "--at", "2026-11-20T08:10")
+    cli.ok("spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", "NEW-5WBXK0A9", "--ticket", ref)
+    cli.ok("ticket", "restore", ref)
+    cli.ok("ticket", "fill", ref, "--actions", "更换 PSU 2，告警清除", "--time-spent", "1h10m")
+    signature = tmp_path / "签字.png"
+    signature.write_bytes(_png())
+    cli.ok("ticket", "sign", ref, "--by", "王工", "--score", "4", "--comment", "响应及时", "--signature", str(signature))
+    out = tmp_path / "维护单.pdf"
+    written = cli.ok("ticket", "form", ref, "--format", "pdf", "--lang", "zh", "--output", str(out))
+    assert "维护单.pdf" in written.out
+    text = "".join(page.extract_text() for page in PdfReader(str(out)).pages)
+    for expected in ("维护单", ref, "某市商业银行", "WB-2026-017", "srv01", "PSU 2 电源故障", "更换 PSU 2，告警清除",
+                     "NEW-5WBXK0A9", "OLD-5WB2", "王工", "响应及时", "li.na"):
+        assert expected in text, expected
+    html = tmp_path / "form.html"
+    cli.ok("ticket", "form", ref, "--format", "html", "--lang", "en", "-o", str(html))
+    assert "Maintenance" in html.read_text(encoding="utf-8") and "data:image/png;base64," in html.read_text("utf-8")
+    markdown = tmp_path / "form.md"
+    cli.ok("ticket", "form", ref, "--format", "md", "-o", str(markdown))
+    assert "NEW-5WBXK0A9" in markdown.read_text(encoding="utf-8")
+    before = counts(db_url)
+    for args, named in [(("--format", "docx"), "'docx'"), (("--lang", "fr"), "'fr'"),
+                        (("-o", str(tmp_path / "no" / "dir" / "f.pdf")), "f.pdf")]:
+        result = cli("ticket", "form", ref, *args)
+        assert result.code == 2 and named in result.err and len(result.err.strip().splitlines()) == 1, result
+    unknown = cli("ticket", "form", "T-2026-424242")
+    assert unknown.code == 2 and "T-2026-424242" in unknown.err
+    assert counts(db_url) == before

@@ -169,6 +169,7 @@ def _steps(device_list: Path, catalogue: Path, bmc1: dict[str, object]) -> list[
         ["ticket", "sign", ticket, "--by", "王工", "--score", "5", "--comment", "响应及时"],
         ["ticket", "verify", ticket, "--by", "zhao.pm"],
         ["ticket", "show", ticket],
+        ["ticket", "form", ticket, "--format", "pdf", "--lang", "zh", "--output", "__HOME__/维护单.pdf"],
         ["spare", "custody", "--site", "hq"],
         ["audit", "list", "--entity", "fault"],
         ["db", "check"],
@@ -204,7 +205,9 @@ def demo(
             if callable(argv):
                 argv()
                 continue
-            shown = [a if a not in (str(device_list), str(catalogue)) else Path(a).name for a in argv]
+            argv = [a.replace("__HOME__", str(home)) for a in argv]
+            shown = [Path(a).name if a in (str(device_list), str(catalogue)) or a.startswith(str(home)) else a
+                     for a in argv]
             typer.secho("\n$ dcmaint " + " ".join(f'"{a}"' if " " in a else a for a in shown), bold=True)
             code = run(argv)
             # health reports what it found through its exit code (0 ok .. 3 unknown): that is the point here

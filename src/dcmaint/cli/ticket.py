@@ -302,3 +302,27 @@ def note_(ctx: typer.Context, ref: RefArg,
     from dcmaint.services import tickets
 
     _step(ctx, ref, at, text, tickets.note)
+
+
+@app.command("form", help=_("The customer-ready maintenance form (维护单) as PDF, HTML or Markdown."))
+def form(ctx: typer.Context, ref: RefArg,
+         fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
+         lang: Annotated[str, typer.Option("--lang", help=_("Language of the form: zh or en."))] = "zh",
+         output: Annotated[Path | None, typer.Option(
+             "--output", "-o", help=_("File to write (default: TICKET.FORMAT in the current directory)."),
+             dir_okay=False)] = None) -> None:
+    from dcmaint.forms.render import render
+    from dcmaint.services.ticket_form import form_data
+
+    with state(ctx).reader() as reader:
+        data = form_data(reader, ref)
+    content = render(data, fmt, lang)
+    target = output or Path(f"{data.ticket}.{fmt}")
+    try:
+        target.write_bytes(content)
+    except OSError as error:
+        from dcmaint.errors import UsageError
+
+        raise UsageError(_("cannot write {file}: {reason}").format(file=target, reason=error.strerror)) from None
+    typer.echo(_("{ticket}: form written to {file} ({size} bytes)").format(ticket=data.ticket, file=target,
+                                                                         size=len(content)))
