@@ -31,10 +31,10 @@ def test_version(cli_sqlite):
 
 
 def test_every_command_has_help(cli_sqlite):
-    from dcmaint.cli.main import app
+    from dcmaint.cli.main import full_app
     import typer.main
 
-    root = typer.main.get_command(app)
+    root = typer.main.get_command(full_app())
 
     def walk(command, path):
         yield path, command

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from dcmaint.store.unit import UnitOfWork
 
 #: Exit code for health's own usage and configuration errors (monitoring-plugin UNKNOWN).
-EXIT_UNKNOWN = 3
+EXIT_UNKNOWN = 3  # also dcmaint.cli.main.MONITORING_UNKNOWN, for errors before this module loads
 
 
 def _progress():  # type: ignore[no-untyped-def]

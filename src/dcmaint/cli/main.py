@@ -15,8 +15,6 @@ import typer  # noqa: E402
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E402  (typer vendors click)
 
 from dcmaint import __version__  # noqa: E402
-from dcmaint.cli import audit, config, db, demo, device, health, plugin, sim, site, spare, staff, ticket  # noqa: E402
-from dcmaint.cli import report  # noqa: E402
 from dcmaint.cli import framework_text  # noqa: E402
 from dcmaint.cli.context import AppState  # noqa: E402
 from dcmaint.errors import EXIT_FAILURE, EXIT_USAGE, DcmaintError  # noqa: E402
@@ -24,33 +22,33 @@ from dcmaint.i18n import _  # noqa: E402
 
 framework_text.install()
 
-app = typer.Typer(
-    name="dcmaint",
-    help=_(
-        "Machine-room maintenance under contract: device registers, health through driver plugins, "
-        "spare depot, tickets against the restoration SLA, audits."
-    ),
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    no_args_is_help=True,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+MONITORING_UNKNOWN = 3  # `dcmaint health`'s own errors: UNKNOWN, as monitoring plugins report them
 
-app.command("init", help=_("Create the dcmaint home, a commented config file and the database."))(config.init)
-app.command("demo", help=_("Walk through dcmaint on a throw-away machine room (nothing else is touched)."))(demo.demo)
-app.command("health", help=_("Poll devices through their drivers and report faulty parts (exit 0/1/2/3 like a monitoring plugin)."))(health.health)
-app.add_typer(config.app, name="config", help=_("Show and change the configuration file."))
-app.add_typer(site.app, name="site", help=_("Sites: a customer's machine room under one contract."))
-app.add_typer(device.app, name="device", help=_("Devices: the register of covered and uncovered equipment."))
-app.add_typer(spare.app, name="spare", help=_("Spare depot: the parts catalogue and each site's stock of spares."))
-app.add_typer(ticket.app, name="ticket", help=_("Tickets: from the hotline call to the signed, verified maintenance form."))
-app.add_typer(staff.app, name="staff", help=_("Staff: project manager, engineers, desk, centre, admin office."))
-app.add_typer(report.app, name="report", help=_("Reports: staff KPIs from verified tickets, for the admin office."))
-app.add_typer(plugin.app, name="plugin", help=_("Driver plugins: what is installed and what it serves."))
-app.add_typer(sim.app, name="sim", help=_("Simulated devices from driver plugins, for demos, tests and benchmarks."))
-app.add_typer(audit.app, name="audit", help=_("The audit log of every change."))
-app.add_typer(db.app, name="db", help=_("The database: migrations, integrity check, backup and restore."))
+#: Top-level commands and command groups: (module, attribute, help). A command's module is imported only
+#: when that command runs (see ``build``): setting up a group's commands costs milliseconds each, and
+#: `dcmaint --help` and `dcmaint device list` must answer about as fast as Python imports typer.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("dcmaint.cli.config", "init", _("Create the dcmaint home, a commented config file and the database.")),
+    "demo": ("dcmaint.cli.demo", "demo",
+             _("Walk through dcmaint on a throw-away machine room (nothing else is touched).")),
+    "health": ("dcmaint.cli.health", "health",
+               _("Poll devices through their drivers and report faulty parts (exit 0/1/2/3 like a monitoring plugin).")),
+}
+GROUPS: dict[str, tuple[str, str, str]] = {
+    "config": ("dcmaint.cli.config", "app", _("Show and change the configuration file.")),
+    "site": ("dcmaint.cli.site", "app", _("Sites: a customer's machine room under one contract.")),
+    "device": ("dcmaint.cli.device", "app", _("Devices: the register of covered and uncovered equipment.")),
+    "spare": ("dcmaint.cli.spare", "app", _("Spare depot: the parts catalogue and each site's stock of spares.")),
+    "ticket": ("dcmaint.cli.ticket", "app",
+               _("Tickets: from the hotline call to the signed, verified maintenance form.")),
+    "staff": ("dcmaint.cli.staff", "app", _("Staff: project manager, engineers, desk, centre, admin office.")),
+    "report": ("dcmaint.cli.report", "app", _("Reports: staff KPIs from verified tickets, for the admin office.")),
+    "plugin": ("dcmaint.cli.plugin", "app", _("Driver plugins: what is installed and what it serves.")),
+    "sim": ("dcmaint.cli.sim", "app", _("Simulated devices from driver plugins, for demos, tests and benchmarks.")),
+    "audit": ("dcmaint.cli.audit", "app", _("The audit log of every change.")),
+    "db": ("dcmaint.cli.db", "app", _("The database: migrations, integrity check, backup and restore.")),
+}
+EVERYTHING = "*"
 
 
 def _version(value: bool) -> None:
@@ -80,7 +78,6 @@ def _setup_logging(log_file: Path | None, verbose: bool) -> None:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     actor: Annotated[
@@ -105,6 +102,41 @@ def root(
 ) -> None:
     ctx.obj = AppState(actor_override=actor, config_path=config_file)
     _setup_logging(log_file, verbose)
+
+
+def _not_loaded() -> None:
+    """Stands in for a command that this run does not call (only its name and help are shown)."""
+
+
+def build(wanted: str | None) -> typer.Typer:
+    """The app with ``wanted`` mounted for real (``EVERYTHING``: all of it) and the rest as names and help."""
+    from importlib import import_module
+
+    built = typer.Typer(
+        name="dcmaint",
+        help=_(
+            "Machine-room maintenance under contract: device registers, health through driver plugins, "
+            "spare depot, tickets against the restoration SLA, audits."
+        ),
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        no_args_is_help=True,
+        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    built.callback()(root)
+    for name, (module, attribute, text) in COMMANDS.items():
+        real = wanted in (name, EVERYTHING)
+        built.command(name, help=text)(getattr(import_module(module), attribute) if real else _not_loaded)
+    for name, (module, attribute, text) in GROUPS.items():
+        real = wanted in (name, EVERYTHING)
+        built.add_typer(getattr(import_module(module), attribute) if real else typer.Typer(), name=name, help=text)
+    return built
+
+
+def full_app() -> typer.Typer:
+    """Every command mounted: for walking the whole tree (docs and help tests)."""
+    return build(EVERYTHING)
 
 
 def _fail(message: str, code: int) -> int:
@@ -134,15 +166,16 @@ def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (tests call this; ``main`` exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
     # `dcmaint health` is called by monitoring systems: any error of its own is UNKNOWN (3).
-    monitoring = _subcommand(args) == "health"
-    usage_code = health.EXIT_UNKNOWN if monitoring else EXIT_USAGE
+    wanted = _subcommand(args)
+    monitoring = wanted == "health"
+    usage_code = MONITORING_UNKNOWN if monitoring else EXIT_USAGE
     try:
-        result = app(args=args, prog_name="dcmaint", standalone_mode=False)
+        result = build(wanted)(args=args, prog_name="dcmaint", standalone_mode=False)
     except DcmaintError as error:
         import logging
 
         logging.getLogger("dcmaint").info("failed: %s", error)
-        return _fail(str(error), health.EXIT_UNKNOWN if monitoring else error.exit_code)
+        return _fail(str(error), MONITORING_UNKNOWN if monitoring else error.exit_code)
     except NoArgsIsHelpError as error:
         sys.stdout.write(error.format_message() + "\n")
         return 0
@@ -161,7 +194,7 @@ def run(argv: list[str] | None = None) -> int:
 
             sys.stderr.write(redact(traceback.format_exc()))
         message = _("internal error: {error}").format(error=f"{type(error).__name__}: {error}")
-        return _fail(message, health.EXIT_UNKNOWN if monitoring else EXIT_FAILURE)
+        return _fail(message, MONITORING_UNKNOWN if monitoring else EXIT_FAILURE)
     return result if isinstance(result, int) else 0
 
 
