@@ -159,3 +159,13 @@ def test_csv_table_and_bad_input(office, db_url):
     missing = office("report", "kpi")
     assert missing.code == 2 and "--month" in missing.err
     assert counts(db_url) == before
+
+
+def test_nothing_leads_out_of_verified():
+    """The KPI query counts the verified_at range alone: that holds only while no move leaves verified or closed."""
+    from dcmaint.domain.tickets import MOVES, TicketState
+
+    counted = {TicketState.VERIFIED, TicketState.CLOSED}
+    leaving = [action for action, (sources, target) in MOVES.items()
+               if sources & counted and target is not None and target not in counted]
+    assert leaving == []
