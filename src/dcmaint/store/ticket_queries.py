@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from dcmaint.domain.sla import Clock, Reading, measure
@@ -93,7 +93,7 @@ def tickets(reader: Reader, where: TicketFilter = TicketFilter(), now: datetime 
         marks = ", ".join(f":st{i}" for i in range(len(where.states)))
         clauses.append(f"t.state IN ({marks})")
         params.update({f"st{i}": s for i, s in enumerate(where.states)})
-    elif not where.include_closed:
+    elif not where.include_closed and where.breaching_within is None:  # a running clock is never on a closed ticket
         clauses.append("t.state <> 'closed'")
     if where.site is not None:
         site_named(reader, where.site)
@@ -215,9 +215,3 @@ def ticket_devices(reader: Reader, ticket_id: int) -> list[tuple[str, str, str |
         location = " / ".join(p for p in (room, rack, f"U{unit}" if unit else None) if p) or None
         found.append((name, kind, vendor, model, serial, location))
     return found
-
-
-def month_range(month: date) -> tuple[datetime, datetime]:
-    start = datetime(month.year, month.month, 1, tzinfo=timezone.utc)
-    end = datetime(month.year + (month.month == 12), month.month % 12 + 1, 1, tzinfo=timezone.utc)
-    return start, end

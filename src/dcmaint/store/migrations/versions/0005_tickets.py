@@ -57,7 +57,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.create_index('ix_tickets_assignee', ['assignee_id', 'state'], unique=False)
-        batch_op.create_index('ix_tickets_due', ['sla_due_at'], unique=False)
+        batch_op.create_index('ix_tickets_due', ['sla_due_at'], unique=False, sqlite_where=sa.text('sla_due_at IS NOT NULL'), postgresql_where=sa.text('sla_due_at IS NOT NULL'))
         batch_op.create_index('ix_tickets_reported', ['reported_at'], unique=False)
         batch_op.create_index('ix_tickets_state', ['state', 'site_id'], unique=False)
         batch_op.create_index('ix_tickets_verified', ['verified_at', 'assignee_id'], unique=False)
@@ -122,7 +122,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_tickets_verified')
         batch_op.drop_index('ix_tickets_state')
         batch_op.drop_index('ix_tickets_reported')
-        batch_op.drop_index('ix_tickets_due')
+        batch_op.drop_index('ix_tickets_due', sqlite_where=sa.text('sla_due_at IS NOT NULL'), postgresql_where=sa.text('sla_due_at IS NOT NULL'))
         batch_op.drop_index('ix_tickets_assignee')
 
     op.drop_table('tickets')
