@@ -98,16 +98,20 @@ def skills(text: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def iso_datetime(text: str, what: str) -> datetime:
-    """A date or date-time; naive values are taken as UTC."""
+def _date_time(text: str, what: str) -> datetime:
     try:
-        value = datetime.fromisoformat(text.strip())
+        return datetime.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
             _("invalid {what} {value!r}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+08:00]").format(
                 what=what, value=text
             )
         ) from None
+
+
+def iso_datetime(text: str, what: str) -> datetime:
+    """A date or date-time; naive values are taken as UTC."""
+    value = _date_time(text, what)
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
@@ -115,14 +119,7 @@ def site_datetime(text: str, what: str, zone: str) -> datetime:
     """A time a person gives at a site: naive values are the site's local time (``zone``), returned in UTC."""
     from zoneinfo import ZoneInfo
 
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(
-            _("invalid {what} {value!r}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+08:00]").format(
-                what=what, value=text
-            )
-        ) from None
+    value = _date_time(text, what)
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone))
     return value.astimezone(timezone.utc)
