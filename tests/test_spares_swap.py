@@ -409,3 +409,28 @@ def test_consent_bad_input_is_one_line_and_changes_nothing(room, db_url):
         assert result.code == 2 and named in result.err and len(result.err.strip().splitlines()) == 1, (args, result)
     assert counts(db_url) == before and len(audit(db_url)) == chain
     assert cli("spare", "consent", "list", "--site", "nowhere").code == 2
+
+
+def test_a_slot_without_a_number_is_offered_its_class_best_first(room, tmp_path):
+    cli, scenario = room
+    fan = {"kind": "fan", "location": "Fan 3", "health": "critical", "reason": "Fan 3: 0 RPM", "name": None,
+           "part": {"manufacturer": None, "model": None, "part_number": None, "spare_part_number": None,
+                    "serial": None, "firmware": None, "capacity_bytes": None, "speed_mhz": None, "link_mbps": None,
+                    "rpm": None, "attributes": {}}}
+    scenario("srv02", {**failed("6WB"), "components": [*failed("6WB")["components"], fan]})
+    assert cli("health", "srv02", "--record").code == 2
+    (tmp_path / "fans.toml").write_text('[[part]]\npart_number = "867810-B21"\nclass = "fan"\n\n'
+                                        '[[part]]\npart_number = "FAN-OTHER"\nclass = "fan"\n', encoding="utf-8")
+    cli.ok("spare", "catalogue", "import", str(tmp_path / "fans.toml"))
+    add(cli, "dr", "867810-B21", "FAN-DR", "--received", "2025-01-01")
+    add(cli, "hq", "FAN-OTHER", "FAN-REFURB", "--condition", "refurbished", "--received", "2025-01-01")
+    add(cli, "hq", "867810-B21", "FAN-NEW-LATE", "--received", "2026-06-01")
+    add(cli, "hq", "867810-B21", "FAN-NEW-EARLY", "--received", "2026-01-01")
+    add(cli, "hq", "867810-B21", "FAN-PROMISED", "--received", "2024-01-01")
+    cli.ok("spare", "reserve", "FAN-PROMISED", "--ticket", ticket(cli, "srv02"))
+    lines = match(cli, "--device", "srv02", "--slot", "Fan 3", "--limit", "3")
+    assert [(l["serial"], l["fit"]) for l in lines] == [
+        ("FAN-NEW-EARLY", "unchecked"), ("FAN-NEW-LATE", "unchecked"), ("FAN-REFURB", "unchecked"), (None, "order")]
+    assert "check the label" in lines[0]["explanation"] and "no spare known to fit at hq" in lines[3]["explanation"]
+    everything = match(cli, "--device", "srv02", "--slot", "Fan 3", "--limit", "10")
+    assert [l["serial"] for l in everything][:-1] == ["FAN-NEW-EARLY", "FAN-NEW-LATE", "FAN-REFURB", "FAN-DR"]

@@ -232,8 +232,10 @@ def order_line(slot: SlotIdentity, known: SlotParts, position: int = 1) -> Candi
                 number=number, site=slot.site)
     else:
         number = None
-        text = _("nothing in stock, and the slot reports no part number: read it from the part's label ({model})"
-                 ).format(model=slot.model or slot.kind)
+        text = (_("nothing in stock, and the slot reports no part number: read it from the part's label ({model})")
+                if position == 1 else
+                _("no spare known to fit at {site}: the slot reports no part number, so read it from the part's "
+                  "label ({model}) to order one")).format(model=slot.model or slot.kind, site=slot.site)
     return Candidate(slot.device, slot.slot, position, Fit.ORDER.value, None, number, None, None, None, None, False, None,
                      text)
 

@@ -57,6 +57,6 @@ def match(reader: Reader, slots: list[SlotIdentity], ticket: str | None = None, 
     for identity in slots:
         device_id, site_id = match_queries.device_ids(reader, identity.site, identity.device)
         known = match_queries.slot_parts(reader, identity.numbers, site_id, device_id)
-        spares = match_queries.candidate_spares(reader, identity, known)
+        spares = match_queries.candidate_spares(reader, identity, known, site_id, ticket, limit)
         lines.extend(rank(identity, known, spares, ticket, limit))
     return lines

@@ -240,7 +240,10 @@ def inspect(url: DatabaseUrl, path: Path) -> str:
 
 def restore(url: DatabaseUrl, path: Path) -> RestoreResult:
     """Replace the store's content with the backup's. Call :func:`inspect` first."""
+    from dcmaint.store.unit import forget_schema
+
     found = inspect(url, path)
+    forget_schema(url)
     if url.backend == "sqlite":
         _sqlite_restore(url, path)
     else:

@@ -139,28 +139,43 @@ def _spare(row: Sequence[Any]) -> Spare:
     return Spare(*values)
 
 
-def candidate_spares(rows: Rows, slot: SlotIdentity, known: SlotParts) -> list[Spare]:
+def candidate_spares(rows: Rows, slot: SlotIdentity, known: SlotParts, site_id: int | None = None,
+                     ticket: str | None = None, limit: int | None = None) -> list[Spare]:
     """Serialised units in any depot, free or reserved, that carry one of the slot's numbers or parts.
 
-    With no number to go by, the units of the slot's class are offered (``unchecked``).
+    With no number to go by, the units of the slot's class are offered (``unchecked``). A class can hold
+    tens of thousands of units (every disk of every depot), so then the depots are asked for their best
+    ``limit`` each, the slot's own site first, in the order :func:`dcmaint.domain.matching.rank` uses.
     """
+    if not slot.numbers:
+        return _class_spares(rows, slot, site_id, ticket, limit)
     clauses, params = [], {}
-    if slot.numbers:
-        marks, numbers = _marks("n", list(slot.numbers))
-        clauses.append(f"u.part_number IN ({marks})")
-        params.update(numbers)
+    marks, numbers = _marks("n", list(slot.numbers))
+    clauses.append(f"u.part_number IN ({marks})")
+    params.update(numbers)
     ids = [*known.parts, *known.substitutes]
     if ids:
         marks, id_params = _marks("p", ids)
         clauses.append(f"u.part_id IN ({marks})")
         params.update(id_params)
-    if not slot.numbers:
-        clauses.append("p.part_class = :kind")
-        params["kind"] = slot.kind
-    if not clauses:
-        return []
     return [_spare(r) for r in rows.rows(f"SELECT {_SPARE_COLUMNS} {_SPARE_FROM} AND ({' OR '.join(clauses)})",
                                          params)]
+
+
+_BEST_FIRST = ("ORDER BY CASE WHEN u.reserved_for = :ticket THEN 0 ELSE 1 END, "
+               "CASE WHEN u.condition = 'new' THEN 0 ELSE 1 END, CASE WHEN u.received_on IS NULL THEN 1 ELSE 0 END, "
+               "u.received_on, u.serial")
+
+
+def _class_spares(rows: Rows, slot: SlotIdentity, site_id: int | None, ticket: str | None, limit: int | None
+                  ) -> list[Spare]:
+    params = {"kind": slot.kind, "ticket": ticket or "", "site": site_id if site_id is not None else -1}
+    cap = f" LIMIT {int(limit)}" if limit is not None else ""
+    found = []
+    for where in ("u.site_id = :site", "u.site_id <> :site"):
+        found += rows.rows(f"SELECT {_SPARE_COLUMNS} {_SPARE_FROM} AND p.part_class = :kind AND {where} "
+                           f"AND (u.status = 'in_stock' OR u.reserved_for = :ticket) {_BEST_FIRST}{cap}", params)
+    return [_spare(r) for r in found]
 
 
 def spare_by_serial(rows: Rows, serial: str) -> Spare | None:

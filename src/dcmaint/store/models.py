@@ -228,6 +228,7 @@ class StockUnitRow(Base):
               postgresql_where=text("serial IS NOT NULL")),
         Index("ix_stock_lookup", "part_id", "site_id", "status"),
         Index("ix_stock_number", "part_number", "status"),
+        Index("ix_stock_site", "site_id", "status", "part_id"),  # a class of spares per depot (unchecked matches)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

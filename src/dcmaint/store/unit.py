@@ -83,7 +83,14 @@ class UnitOfWork:
         self.changes.clear()
 
 
+_CURRENT: set[str] = set()  # stores this process found at the head revision; a writer rechecks nothing
+
+
 def ensure_schema(url: DatabaseUrl) -> None:
+    """Create a fresh store, refuse one behind the code; once per store and process (the check reads
+    ``alembic_version``, and on SQLite any connection of ours takes the write lock)."""
+    if url.sqlalchemy in _CURRENT:
+        return
     found = schema.current(url)
     if found is None:
         schema.upgrade(url)
@@ -93,6 +100,12 @@ def ensure_schema(url: DatabaseUrl) -> None:
                 found=found, head=revision.HEAD
             )
         )
+    _CURRENT.add(url.sqlalchemy)
+
+
+def forget_schema(url: DatabaseUrl) -> None:
+    """The store was replaced (a restore): check its revision again before the next write."""
+    _CURRENT.discard(url.sqlalchemy)
 
 
 @contextmanager

@@ -81,6 +81,7 @@ def upgrade() -> None:
     with op.batch_alter_table('stock_units', schema=None) as batch_op:
         batch_op.add_column(sa.Column('handover_id', sa.Integer(), nullable=True))
         batch_op.create_index('ix_stock_number', ['part_number', 'status'], unique=False)
+        batch_op.create_index('ix_stock_site', ['site_id', 'status', 'part_id'], unique=False)
         batch_op.create_foreign_key('fk_stock_units_handover', 'handovers', ['handover_id'], ['id'], ondelete='RESTRICT')
 
 
@@ -88,6 +89,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('stock_units', schema=None) as batch_op:
         batch_op.drop_constraint('fk_stock_units_handover', type_='foreignkey')
+        batch_op.drop_index('ix_stock_site')
         batch_op.drop_index('ix_stock_number')
         batch_op.drop_column('handover_id')
 
