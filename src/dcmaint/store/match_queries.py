@@ -162,19 +162,23 @@ def candidate_spares(rows: Rows, slot: SlotIdentity, known: SlotParts, site_id: 
                                          params)]
 
 
-_BEST_FIRST = ("ORDER BY CASE WHEN u.reserved_for = :ticket THEN 0 ELSE 1 END, "
-               "CASE WHEN u.condition = 'new' THEN 0 ELSE 1 END, CASE WHEN u.received_on IS NULL THEN 1 ELSE 0 END, "
-               "u.received_on, u.serial")
+_BEST_FIRST = ("ORDER BY CASE WHEN u.condition = 'new' THEN 0 ELSE 1 END, "
+               "CASE WHEN u.received_on IS NULL THEN 1 ELSE 0 END, u.received_on, u.serial")
 
 
 def _class_spares(rows: Rows, slot: SlotIdentity, site_id: int | None, ticket: str | None, limit: int | None
                   ) -> list[Spare]:
-    params = {"kind": slot.kind, "ticket": ticket or "", "site": site_id if site_id is not None else -1}
+    """The best free units of the slot's class at its own site, then elsewhere only to fill ``limit``;
+    plus any already reserved for ``ticket`` (they rank first at their site)."""
+    params = {"kind": slot.kind, "site": site_id if site_id is not None else -1, "ticket": ticket or ""}
+    of_class = f"SELECT {_SPARE_COLUMNS} {_SPARE_FROM} AND p.part_class = :kind"
+    found = list(rows.rows(f"{of_class} AND u.status = 'reserved' AND u.reserved_for = :ticket", params)) \
+        if ticket else []
     cap = f" LIMIT {int(limit)}" if limit is not None else ""
-    found = []
-    for where in ("u.site_id = :site", "u.site_id <> :site"):
-        found += rows.rows(f"SELECT {_SPARE_COLUMNS} {_SPARE_FROM} AND p.part_class = :kind AND {where} "
-                           f"AND (u.status = 'in_stock' OR u.reserved_for = :ticket) {_BEST_FIRST}{cap}", params)
+    own = rows.rows(f"{of_class} AND u.status = 'in_stock' AND u.site_id = :site {_BEST_FIRST}{cap}", params)
+    found += own
+    if limit is None or len(own) < limit:  # otherwise the slot's own site fills the list: other depots rank after
+        found += rows.rows(f"{of_class} AND u.status = 'in_stock' AND u.site_id <> :site {_BEST_FIRST}{cap}", params)
     return [_spare(r) for r in found]
 
 
