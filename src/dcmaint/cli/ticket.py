@@ -122,11 +122,9 @@ def list_(
     limit: Annotated[int | None, typer.Option("--limit", help=_("At most this many."))] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    from dataclasses import asdict
-
     from dcmaint.cli.output import render_list
     from dcmaint.domain.parse import enum_value, iso_datetime
-    from dcmaint.domain.sla import format_duration, parse_duration
+    from dcmaint.domain.sla import parse_duration
     from dcmaint.domain.tickets import TicketState
     from dcmaint.store import queries, ticket_queries
 
@@ -147,21 +145,9 @@ def list_(
     if fmt is not OutputFormat.TABLE:
         render_list(lines, fmt, LIST_COLUMNS)
         return
-    from dataclasses import make_dataclass
-    from zoneinfo import ZoneInfo
+    from dcmaint.cli.ticket_text import table_line
 
-    from dcmaint.domain.records import Record
-
-    shown_type = make_dataclass("ShownTicket", [(k, object) for k, _label in LIST_COLUMNS], bases=(Record,),
-                                frozen=True)
-    shown = []
-    for line in lines:
-        data = asdict(line)
-        data["reported_at"] = line.reported_at.astimezone(ZoneInfo(zones[line.site])).strftime("%Y-%m-%d %H:%M")
-        data["sla_left"] = ("-" + format_duration(line.sla_breached_by)) if line.sla_breached_by else \
-            format_duration(line.sla_remaining)
-        data["devices"] = ", ".join(line.devices)
-        shown.append(shown_type(**{k: data[k] for k, _label in LIST_COLUMNS}))
+    shown = [table_line(line, zones[line.site]) for line in lines]
     render_list(shown, fmt, LIST_COLUMNS)
 
 

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from dcmaint.domain.records import Record
 from dcmaint.domain.sla import SlaState, format_duration
-from dcmaint.domain.tickets import TicketDetail
+from dcmaint.domain.tickets import TicketDetail, TicketLine
 from dcmaint.i18n import _
+
+
+@dataclass(frozen=True)
+class ShownTicket(Record):
+    """A ``ticket list`` line as the table shows it: local time, one SLA figure, devices joined."""
+
+    ref: str
+    site: str
+    state: str
+    severity: str
+    devices: str
+    assignee: str | None
+    reported_at: str
+    sla: str
+    sla_left: str
+    summary: str
+
+
+def table_line(line: TicketLine, zone: str) -> ShownTicket:
+    left = "-" + format_duration(line.sla_breached_by) if line.sla_breached_by else format_duration(line.sla_remaining)
+    return ShownTicket(line.ref, line.site, line.state, line.severity, ", ".join(line.devices), line.assignee,
+                       local_time(line.reported_at, zone), line.sla, left, line.summary)
 
 
 def sla_line(ticket: TicketDetail) -> str:
