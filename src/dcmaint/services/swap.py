@@ -32,7 +32,6 @@ from dcmaint.store.models import (
     ConsentRow,
     DeviceRow,
     FaultRow,
-    PartNumberRow,
     PartRow,
     SiteRow,
     StockUnitRow,
@@ -131,12 +130,10 @@ def _check_fit(unit: UnitOfWork, device: DeviceRow, slot: SlotIdentity, spare: S
 
 
 def _part_id(unit: UnitOfWork, numbers: tuple[str, ...]) -> int | None:
-    for number in numbers:
-        found = unit.session.scalars(select(PartRow.id).where(PartRow.part_number == number)).first() or \
-            unit.session.scalars(select(PartNumberRow.part_id).where(PartNumberRow.number == number)).first()
-        if found is not None:
-            return found
-    return None
+    """The catalogue part the first of ``numbers`` that the catalogue knows names."""
+    from dcmaint.store.spare_queries import part_id
+
+    return next((found for found in (part_id(unit, n) for n in numbers) if found is not None), None)
 
 
 def _removed_unit(unit: UnitOfWork, device: DeviceRow, slot: SlotIdentity, serial: str | None, keep_at: str | None,

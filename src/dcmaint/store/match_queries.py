@@ -11,16 +11,12 @@ size (docs/performance.md has the figures for 100,000 units).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from dcmaint.domain.matching import CataloguePart, SlotIdentity, SlotParts, Spare
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.i18n import _
-from dcmaint.store.reader import as_date
-
-
-class Rows(Protocol):
-    def rows(self, sql: str, params: dict[str, Any] | None = None) -> Sequence[Sequence[Any]]: ...
+from dcmaint.store.reader import Rows, as_date
 
 
 def _marks(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:

@@ -29,6 +29,12 @@ class Connection(Protocol):
     def close(self) -> None: ...
 
 
+class Rows(Protocol):
+    """Anything that runs read SQL with ``:name`` parameters: a :class:`Reader`, or a write's unit of work."""
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> Sequence[Sequence[Any]]: ...
+
+
 class Reader:
     """Runs SQL written with ``:name`` parameters on either backend."""
 

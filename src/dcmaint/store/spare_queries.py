@@ -16,7 +16,7 @@ from dcmaint.domain.parts import Part, PartNumber, StockUnit, Substitute
 from dcmaint.errors import NotFound
 from dcmaint.i18n import _
 from dcmaint.store.queries import site
-from dcmaint.store.reader import Reader, as_bool, as_date, as_datetime
+from dcmaint.store.reader import Reader, Rows, as_bool, as_date, as_datetime
 
 PART_COLUMNS = ("p.id, p.part_number, p.vendor, p.description, p.part_class, p.attributes, "
                 "p.annual_failure_rate, p.lead_time_days, p.consumable")
@@ -66,11 +66,11 @@ def parts(reader: Reader, part_class: str | None = None, vendor: str | None = No
     return _parts(reader, reader.rows(sql + " ORDER BY p.part_class, p.vendor, p.part_number", params))
 
 
-def part_id(reader: Reader, number: str) -> int | None:
+def part_id(reader: Rows, number: str) -> int | None:
     """The catalogue part a number names (its main number or any other), or None."""
-    row = reader.one("SELECT id FROM parts WHERE part_number = :n UNION "
-                     "SELECT part_id FROM part_numbers WHERE number = :n", {"n": number})
-    return row[0] if row else None
+    found = reader.rows("SELECT id FROM parts WHERE part_number = :n UNION "
+                        "SELECT part_id FROM part_numbers WHERE number = :n", {"n": number})
+    return found[0][0] if found else None
 
 
 def part(reader: Reader, number: str) -> Part:
