@@ -16,6 +16,7 @@ from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
+    from dcmaint.services.context import Context
     from dcmaint.store.reader import Reader
     from dcmaint.store.unit import UnitOfWork
     from dcmaint.store.urls import DatabaseUrl
@@ -55,11 +56,22 @@ class AppState:
     @contextmanager
     def write(self, ctx: typer.Context) -> Iterator[UnitOfWork]:
         """One audited transaction named after the command being run."""
-        from dcmaint.store.unit import write
+        with self.services(ctx).write() as unit:
+            yield unit
+
+    def services(self, ctx: typer.Context) -> Context:
+        """What a service entry point takes: the store, the actor, the command being run (for the audit log),
+        the settings, and the driver manager the CLI's way (plugin failures as warnings on stderr)."""
+        from dcmaint.services.context import Context
 
         command = ctx.command_path.split(" ", 1)[1] if " " in ctx.command_path else ctx.command_path
-        with write(self.database_url, self.actor, command) as unit:
-            yield unit
+
+        def drivers():  # type: ignore[no-untyped-def]
+            from dcmaint.cli.plugin import load_manager
+
+            return load_manager(ctx)
+
+        return Context(self.database_url, self.actor, command, self.config, drivers)
 
 
 def state(ctx: typer.Context) -> AppState:
