@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -178,19 +177,13 @@ def test_the_packages_are_not_imported_at_start_up():
 
 # --- dcmaint site show ------------------------------------------------------------------------------------
 
-def _today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
 def test_site_show_with_a_signing_date(cli):
     cli.ok("site", "add", "hq", "--customer", "A", "--signed", "2026-09-30")
     shown = cli.ok("site", "show", "hq", "-f", "json").json()
     assert shown["depot_due"] == "2026-10-27" and shown["depot_due_error"] is None
     assert shown["signed_on"] == "2026-09-30" and shown["calendar"] == "cn"  # every existing key stays
-    left = (date(2026, 10, 27) - _today()).days
-    when = f"{left} days left" if left >= 0 else f"overdue by {-left} days"
-    table = cli.ok("site", "show", "hq").out
-    assert f"2026-10-27 (15 working days after signing; {when})" in table
+    table = cli.ok("site", "show", "hq").out  # nothing installed, so nothing to stock: the deadline is met
+    assert "2026-10-27 (15 working days after signing; depot complete)" in table
     cli.ok("site", "edit", "hq", "--depot-days", "3")
     assert cli.ok("site", "show", "hq", "-f", "json").json()["depot_due"] == "2026-10-10"  # a worked Saturday
 

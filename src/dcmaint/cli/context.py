@@ -16,6 +16,7 @@ from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
+    from dcmaint.drivers.manager import DriverManager
     from dcmaint.services.context import Context
     from dcmaint.store.reader import Reader
     from dcmaint.store.unit import UnitOfWork
@@ -66,7 +67,7 @@ class AppState:
 
         command = ctx.command_path.split(" ", 1)[1] if " " in ctx.command_path else ctx.command_path
 
-        def drivers():  # type: ignore[no-untyped-def]
+        def drivers() -> DriverManager:
             from dcmaint.cli.plugin import load_manager
 
             return load_manager(ctx)
@@ -79,6 +80,11 @@ def state(ctx: typer.Context) -> AppState:
     if not isinstance(root.obj, AppState):
         root.obj = AppState()
     return root.obj
+
+
+def service_context(ctx: typer.Context) -> Context:
+    """The :class:`~dcmaint.services.context.Context` a command hands its one service entry point."""
+    return state(ctx).services(ctx)
 
 
 FormatOption = Annotated[

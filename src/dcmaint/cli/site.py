@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dcmaint.cli.context import FormatOption, state
+from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
-    from dcmaint.services.calendars import DepotDue
+    from dcmaint.services.site_views import DepotView
+    from dcmaint.services.sites import SiteChanges
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -37,7 +37,8 @@ COLUMNS = [
 ]
 
 
-def _changes(signed: str | None, sla_hours: int | None, depot_days: int | None, timezone: str | None, **text):
+def _changes(signed: str | None, sla_hours: int | None, depot_days: int | None, timezone: str | None,
+             **text: str | None) -> SiteChanges:
     from dcmaint.domain import parse
     from dcmaint.services.sites import SiteChanges
 
@@ -65,82 +66,56 @@ def add(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
-    from dcmaint.domain import parse
-    from dcmaint.domain.records import Site
     from dcmaint.services import sites
 
-    changes = _changes(signed, sla_hours, depot_days, timezone, customer=customer, address=address,
+    details = _changes(signed, sla_hours, depot_days, timezone, customer=customer, address=address,
                        contract_no=contract, calendar=calendar)
-    site = Site(
-        name=parse.name(name, _("site")),
-        customer=customer.strip(),
-        address=address,
-        contract_no=contract,
-        signed_on=changes.signed_on,
-        sla_restore_hours=changes.sla_restore_hours or 12,
-        depot_deadline_days=changes.depot_deadline_days or 15,
-        timezone=changes.timezone or "Asia/Shanghai",
-        calendar=calendar or "cn",
-    )
-    with state(ctx).write(ctx) as unit:
-        added = sites.add(unit, site)
-    render_one(added, fmt)
+    render_one(sites.register(service_context(ctx), name, details), fmt)
 
 
 @app.command("list", help=_("List sites."))
 def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
     from dcmaint.cli.output import render_list
-    from dcmaint.store import queries
+    from dcmaint.services import site_views
 
-    with state(ctx).reader() as reader:
-        render_list(queries.sites(reader), fmt, COLUMNS)
+    render_list(site_views.sites(service_context(ctx)), fmt, COLUMNS)
 
 
-def _depot_line(due: DepotDue, today: date) -> str:
-    """The table's "Depot due" value: the date with the time left, or why there is none."""
-    if due.due is None:
-        return due.error or ""
-    left = (due.due - today).days
-    if left >= 0:
-        remaining = _("{days} days left").format(days=left)
+def _depot_line(depot: DepotView) -> str:
+    """The table's "Depot due" value: the date and where the depot stands against it, or why there is none."""
+    from dcmaint.services.site_views import Deadline
+
+    if depot.due is None or depot.days_left is None:
+        return depot.due_error or ""
+    if depot.deadline is Deadline.MET:
+        standing = _("depot complete")
+    elif depot.deadline is Deadline.OVERDUE:
+        standing = _("overdue by {days} days").format(days=-depot.days_left)
     else:
-        remaining = _("overdue by {days} days").format(days=-left)
+        standing = _("{days} days left").format(days=depot.days_left)
     return _("{date} ({n} working days after signing; {remaining})").format(
-        date=due.due.isoformat(), n=due.working_days, remaining=remaining)
+        date=depot.due.isoformat(), n=depot.working_days, remaining=standing)
 
 
 @app.command("show", help=_("Show one site, with its depot due date."))
 def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from dcmaint.cli.output import render_mapping
-    from dcmaint.services.calendars import depot_due
-    from dcmaint.services.levels import depot_complete, levels
-    from dcmaint.store import queries
+    from dcmaint.services import site_views
 
-    with state(ctx).reader() as reader:
-        site = queries.site(reader, name)
-        lines = levels(reader, name)
-    due = depot_due(site)
-    data = site.as_json()
-    short = sum(1 for line in lines if line.status != "ok")
+    view = site_views.show(service_context(ctx), name)
     if fmt is not OutputFormat.TABLE:
-        data["depot_due"] = due.due.isoformat() if due.due else None
-        data["depot_due_error"] = due.error
-        data["depot_complete"] = depot_complete(lines)
-        render_mapping(data, fmt)
+        render_mapping(view.as_json(), fmt)
         return
     from tabulate import tabulate
 
     from dcmaint.cli.labels import field_labels
 
     labels = field_labels()
-    rows = [[labels.get(key, key), "" if value is None else str(value)] for key, value in data.items()]
-    rows.append([_("Depot due"), _depot_line(due, datetime.now(ZoneInfo(site.timezone)).date())])
-    rows.append([_("Depot complete"), _("yes") if depot_complete(lines) else
+    rows = [[labels.get(key, key), "" if value is None else str(value)] for key, value in view.site.as_json().items()]
+    rows.append([_("Depot due"), _depot_line(view.depot)])
+    rows.append([_("Depot complete"), _("yes") if view.depot.complete else
                  _("no: {count} parts short or without data (dcmaint spare levels --site {site})").format(
-                     count=short, site=site.name)])
+                     count=view.depot.short, site=view.site.name)])
     typer.echo(tabulate(rows, tablefmt="plain"))
 
 
@@ -163,15 +138,12 @@ def edit(
 
     changes = _changes(signed, sla_hours, depot_days, timezone, customer=customer, address=address,
                        contract_no=contract, calendar=calendar)
-    with state(ctx).write(ctx) as unit:
-        edited = sites.edit(unit, name, changes)
-    render_one(edited, fmt)
+    render_one(sites.edit(service_context(ctx), name, changes), fmt)
 
 
 @app.command("remove", help=_("Remove a site that has no devices."))
 def remove(ctx: typer.Context, name: NameArg) -> None:
     from dcmaint.services import sites
 
-    with state(ctx).write(ctx) as unit:
-        sites.remove(unit, name)
+    sites.remove(service_context(ctx), name)
     typer.echo(_("removed site {name}").format(name=name), err=True)

@@ -1,20 +1,27 @@
-"""The site register: a customer's machine room under one contract."""
+"""The site register: a customer's machine room under one contract (reads: :mod:`dcmaint.services.site_views`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from dcmaint.domain import parse
 from dcmaint.domain.records import Site
-from dcmaint.errors import Conflict, NotFound
+from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
-from dcmaint.store.models import DeviceRow, SiteRow, site_record
+from dcmaint.services.context import Context
 from dcmaint.services.limits import check_text_lengths
+from dcmaint.store.models import DeviceRow, SiteRow, site_record
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "site"
+#: What a new site's contract says unless told otherwise (docs/cli.md).
+DEFAULT_SLA_HOURS = 12
+DEFAULT_DEPOT_DAYS = 15
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_CALENDAR = "cn"
 
 
 @dataclass(frozen=True)
@@ -41,7 +48,38 @@ def find(unit: UnitOfWork, name: str) -> SiteRow:
     return row
 
 
+def local_time(unit: UnitOfWork, name: str, text: str, what: str) -> datetime:
+    """A date-time a person gave as ``YYYY-MM-DD[THH:MM]`` in the site's own zone, as UTC."""
+    return parse.site_datetime(text, what, find(unit, name).timezone)
+
+
+def new_site(name: str, details: SiteChanges) -> Site:
+    """The site a registration describes, with the contract defaults for what it leaves out."""
+    customer = (details.customer or "").strip()
+    if not customer:
+        raise UsageError(_("a site needs its customer (--customer)"))
+    return Site(
+        name=parse.name(name, _("site")),
+        customer=customer,
+        address=details.address,
+        contract_no=details.contract_no,
+        signed_on=details.signed_on,
+        sla_restore_hours=details.sla_restore_hours or DEFAULT_SLA_HOURS,
+        depot_deadline_days=details.depot_deadline_days or DEFAULT_DEPOT_DAYS,
+        timezone=details.timezone or DEFAULT_TIMEZONE,
+        calendar=details.calendar or DEFAULT_CALENDAR,
+    )
+
+
+def register(context: Context, name: str, details: SiteChanges) -> Site:
+    """Register a site (entry point)."""
+    site = new_site(name, details)
+    with context.write() as unit:
+        return add(unit, site)
+
+
 def add(unit: UnitOfWork, site: Site) -> Site:
+    """Add a site inside the caller's transaction (a bulk load adds many in one)."""
     check_text_lengths(site, SiteRow, site.name)
     if unit.session.scalars(select(SiteRow.id).where(SiteRow.name == site.name)).first() is not None:
         raise Conflict(_("site {name!r} already exists").format(name=site.name))
@@ -51,7 +89,13 @@ def add(unit: UnitOfWork, site: Site) -> Site:
     return site
 
 
-def edit(unit: UnitOfWork, name: str, changes: SiteChanges) -> Site:
+def edit(context: Context, name: str, changes: SiteChanges) -> Site:
+    """Change the fields ``changes`` gives (entry point)."""
+    with context.write() as unit:
+        return _edit(unit, name, changes)
+
+
+def _edit(unit: UnitOfWork, name: str, changes: SiteChanges) -> Site:
     row = find(unit, name)
     before = site_record(row)
     after = replace(before, **changes.given())
@@ -63,7 +107,13 @@ def edit(unit: UnitOfWork, name: str, changes: SiteChanges) -> Site:
     return after
 
 
-def remove(unit: UnitOfWork, name: str) -> None:
+def remove(context: Context, name: str) -> None:
+    """Remove a site that has no devices (entry point)."""
+    with context.write() as unit:
+        _remove(unit, name)
+
+
+def _remove(unit: UnitOfWork, name: str) -> None:
     row = find(unit, name)
     in_use = unit.session.scalar(select(func.count()).select_from(DeviceRow).where(DeviceRow.site_id == row.id))
     if in_use:
