@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from dcmaint.cli.context import FormatOption, state
+from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.cli.device_import import import_command
 from dcmaint.domain.enums import DeviceKind, OutputFormat
 from dcmaint.i18n import _
@@ -109,9 +109,7 @@ def add(
         ca_file=str(ca_file) if ca_file else None, fingerprint=fingerprint, notes=notes,
         options=dict(parse_option(text) for text in option or ()),
     )
-    with state(ctx).write(ctx) as unit:
-        added = devices.add(unit, device)
-    render_one(added, fmt)
+    render_one(devices.register(service_context(ctx), device), fmt)
 
 
 app.command("import", help=_("Import devices from a customer's CSV or XLSX list (Chinese headers understood)."))(
@@ -131,36 +129,29 @@ def list_(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
-    from dcmaint.store import queries
+    from dcmaint.services import device_views
 
-    where = queries.DeviceFilter(site=site, kind=kind.value if kind else None, covered=covered, vendor=vendor)
-    with state(ctx).reader() as reader:
-        render_list(queries.devices(reader, where), fmt, COLUMNS)
+    where = device_views.DeviceFilter(site=site, kind=kind.value if kind else None, covered=covered, vendor=vendor)
+    render_list(device_views.devices(service_context(ctx), where), fmt, COLUMNS)
 
 
 @app.command("show", help=_("Show one device, its last recorded poll and its open faults."))
 def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOption = OutputFormat.TABLE) -> None:
     from dcmaint.cli.output import as_json, render_list, render_one
-    from dcmaint.store import queries
+    from dcmaint.services import device_views
 
-    with state(ctx).reader() as reader:
-        device = queries.device(reader, name, site)
-        polled = queries.last_poll(reader, device)
-        faults = queries.open_faults(reader, device.site, device.name)
+    view = device_views.show(service_context(ctx), name, site)
     if fmt is OutputFormat.JSON:
-        typer.echo(as_json({
-            **device.as_json(),
-            "last_poll": {**polled[0].as_json(), "report": polled[1]} if polled else None,
-            "open_faults": [fault.as_json() for fault in faults],
-        }))
+        typer.echo(as_json(view.as_json()))
         return
-    render_one(device, fmt)
+    render_one(view.device, fmt)
+    faults = view.open_faults
     if fmt is OutputFormat.TABLE:
         typer.echo("")
-        if polled is None:
+        poll = view.last_poll
+        if poll is None:
             typer.echo(_("Last poll: never recorded (dcmaint health --record)"))
         else:
-            poll = polled[0]
             typer.echo(_("Last poll: {status} at {at} by {driver} in {duration:.2f}s{error}").format(
                 status=poll.status.upper(), at=poll.polled_at.isoformat(timespec="seconds"), driver=poll.driver,
                 duration=poll.duration, error=f" ({poll.message})" if poll.message else ""))
@@ -226,36 +217,24 @@ def edit(
         changes[field] = None
     if option or unset_option:
         changes["option_updates"] = (dict(parse_option(text) for text in option or ()), tuple(unset_option or ()))
-    with state(ctx).write(ctx) as unit:
-        edited = devices.edit(unit, name, site, changes)
-    render_one(edited, fmt)
+    render_one(devices.edit(service_context(ctx), name, site, changes), fmt)
 
 
 @app.command("remove", help=_("Remove a device from the register."))
 def remove(ctx: typer.Context, name: NameArg, site: SiteOpt = None) -> None:
     from dcmaint.services import devices
 
-    with state(ctx).write(ctx) as unit:
-        removed = devices.remove(unit, name, site)
+    removed = devices.remove(service_context(ctx), name, site)
     typer.echo(_("removed device {name} from site {site}").format(name=removed.name, site=removed.site), err=True)
 
 
 @app.command("check-credential", help=_("Check that a device's credential reference resolves (the value is never shown)."))
 def check_credential(ctx: typer.Context, name: NameArg, site: SiteOpt = None) -> None:
-    import logging
+    from dcmaint.services import device_views
 
-    from dcmaint.errors import UsageError
-    from dcmaint.secrets import resolve
-    from dcmaint.store import queries
-
-    with state(ctx).reader() as reader:
-        device = queries.device(reader, name, site)
-    if not device.credential:
-        raise UsageError(_("device {name!r} has no credential reference").format(name=name))
-    secret = resolve(device.credential)
-    logging.getLogger("dcmaint.secrets").info("resolved %s for %s/%s", device.credential, device.site, name)
+    checked = device_views.check_credential(service_context(ctx), name, site)
     typer.echo(
         _("{site}/{name}: {ref} resolves ({count} characters)").format(
-            site=device.site, name=device.name, ref=device.credential, count=len(secret.reveal())
+            site=checked.site, name=checked.device, ref=checked.reference, count=checked.length
         )
     )

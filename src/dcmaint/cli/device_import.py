@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from dcmaint.cli.context import FormatOption, state
+from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
@@ -68,18 +68,16 @@ def import_command(
     from dcmaint.cli.output import as_json, render_list, render_one
     from dcmaint.services import device_import
 
-    column_mapping = device_import.load_mapping(mapping)
-    table = device_import.read_sheet(file, sheet)
-    plan = device_import.prepare(table, column_mapping, site, ignore_unknown_columns)
-    app_state = state(ctx)
+    request = device_import.ImportRequest(file, site, mapping, sheet, skip_bad, dry_run, ignore_unknown_columns)
     try:
-        report = device_import.execute(lambda: app_state.write(ctx), plan, site, skip_bad, dry_run)
+        report = device_import.import_devices(service_context(ctx), request)
     except device_import.ImportRejected as rejected:
         for problem in rejected.problems:
-            _say(_("error"), device_import.describe(table.source, problem))
+            _say(_("error"), device_import.describe(rejected.source, problem))
         raise
+    source = report.sheet.source
     for problem in report.problems:
-        _say(_("warning"), _("{problem} (skipped)").format(problem=device_import.describe(table.source, problem)))
+        _say(_("warning"), _("{problem} (skipped)").format(problem=device_import.describe(source, problem)))
     summary = report.summary()
     if fmt is OutputFormat.JSON:
         data = summary.as_json()

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from dcmaint.cli.context import FormatOption, state
+from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat, StaffRole
 from dcmaint.i18n import _
 
@@ -43,9 +43,7 @@ def add(
     from dcmaint.services import staff
 
     member = StaffMember(name, role.value, parse.skills(skills or ""), phone, email, True)
-    with state(ctx).write(ctx) as unit:
-        added = staff.add(unit, member)
-    render_one(added, fmt)
+    render_one(staff.register(service_context(ctx), member), fmt)
 
 
 @app.command("list", help=_("List staff."))
@@ -56,20 +54,18 @@ def list_(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
-    from dcmaint.store import queries
+    from dcmaint.services import staff_views
 
-    with state(ctx).reader() as reader:
-        members = queries.staff(reader, role.value if role else None, include_inactive=not active_only)
+    members = staff_views.members(service_context(ctx), role.value if role else None, include_inactive=not active_only)
     render_list(members, fmt, COLUMNS)
 
 
 @app.command("show", help=_("Show one staff member."))
 def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
     from dcmaint.cli.output import render_one
-    from dcmaint.store import queries
+    from dcmaint.services import staff_views
 
-    with state(ctx).reader() as reader:
-        render_one(queries.staff_member(reader, name), fmt)
+    render_one(staff_views.member(service_context(ctx), name), fmt)
 
 
 @app.command("edit", help=_("Change a staff member; options not given stay as they are."))
@@ -94,15 +90,12 @@ def edit(
         "email": email,
         "active": active,
     }
-    with state(ctx).write(ctx) as unit:
-        edited = staff.edit(unit, name, {k: v for k, v in given.items() if v is not None})
-    render_one(edited, fmt)
+    render_one(staff.edit(service_context(ctx), name, {k: v for k, v in given.items() if v is not None}), fmt)
 
 
 @app.command("remove", help=_("Remove a staff member (prefer `edit --inactive` once they have history)."))
 def remove(ctx: typer.Context, name: NameArg) -> None:
     from dcmaint.services import staff
 
-    with state(ctx).write(ctx) as unit:
-        staff.remove(unit, name)
+    staff.remove(service_context(ctx), name)
     typer.echo(_("removed staff member {name}").format(name=name), err=True)

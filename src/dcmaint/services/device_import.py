@@ -5,15 +5,15 @@ Three steps, so that ``--dry-run`` and the real import see the same problems:
 sees in the spreadsheet, ``prepare`` maps the header and turns each row into a
 validated Device (or a RowProblem), and ``execute`` adds the devices through
 the register's own ``devices.add`` in ONE transaction: all rows or none, or
-with ``skip_bad`` the good rows only.
+with ``skip_bad`` the good rows only. :func:`import_devices` is the entry
+point that runs the three.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -23,6 +23,7 @@ from dcmaint.domain.import_columns import ColumnMapping, column_letter, resolve_
 from dcmaint.domain.records import Device, Record
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _, ngettext
+from dcmaint.services.context import Context
 from dcmaint.services.limits import check_text_lengths
 from dcmaint.store.models import DeviceRow
 from dcmaint.store.unit import UnitOfWork
@@ -101,6 +102,7 @@ class ImportRejected(UsageError):
                 len(problems),
             ).format(file=source, bad=len(problems), total=total)
         )
+        self.source = source
         self.problems = tuple(problems)
 
 
@@ -336,14 +338,47 @@ class _DryRun(Exception):
         self.report = report
 
 
+@dataclass(frozen=True)
+class ImportRequest:
+    """What ``device import`` is asked: the file and how to read it.
+
+    :param site: the site of rows whose site cell is empty (and a check that it exists)
+    :param mapping: a TOML file adding header and kind synonyms
+    :param sheet: the worksheet of an XLSX workbook (default: the first)
+    :param skip_bad: import the good rows and report the bad ones, instead of importing nothing
+    :param dry_run: check everything, write nothing
+    :param ignore_unknown_columns: skip columns no mapping knows instead of failing
+    """
+
+    file: Path
+    site: str | None = None
+    mapping: Path | None = None
+    sheet: str | None = None
+    skip_bad: bool = False
+    dry_run: bool = False
+    ignore_unknown_columns: bool = False
+
+
+def import_devices(context: Context, request: ImportRequest) -> ImportReport:
+    """Read, check and import a device list in one transaction (entry point).
+
+    Bad rows without ``skip_bad`` raise :class:`ImportRejected` (its
+    ``problems`` name each row); nothing is written then, nor on a dry run.
+    """
+    column_mapping = load_mapping(request.mapping)
+    table = read_sheet(request.file, request.sheet)
+    plan = prepare(table, column_mapping, request.site, request.ignore_unknown_columns)
+    return execute(context, plan, request.site, request.skip_bad, request.dry_run)
+
+
 def execute(
-    write: Callable[[], AbstractContextManager[UnitOfWork]],
+    context: Context,
     plan: ImportPlan,
     site: str | None = None,
     skip_bad: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Add the plan's devices in one transaction opened by ``write``.
+    """Add the plan's devices in one transaction.
 
     Checks that need the store (unknown site, name already registered) run
     inside the transaction, so a dry run reports them too and then rolls
@@ -353,7 +388,7 @@ def execute(
     from dcmaint.services import devices, sites
 
     try:
-        with write() as unit:
+        with context.write() as unit:
             if site is not None:
                 sites.find(unit, site)  # a wrong --site is one error, not one per row
             added: list[Device] = []
@@ -372,4 +407,3 @@ def execute(
     except _DryRun as rolled_back:
         return rolled_back.report
     return report
-

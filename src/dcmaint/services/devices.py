@@ -1,4 +1,4 @@
-"""The device register: every covered (and uncovered) device at a site."""
+"""The device register: every covered (and uncovered) device at a site (reads: :mod:`dcmaint.services.device_views`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dcmaint.domain.records import Device
 from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import sites
+from dcmaint.services.context import Context
 from dcmaint.services.limits import check_text_lengths
 from dcmaint.store.models import DeviceRow, SiteRow, device_record, options_text
 from dcmaint.store.unit import UnitOfWork
@@ -44,7 +45,14 @@ def find(unit: UnitOfWork, name: str, site: str | None = None) -> DeviceRow:
     return found[0]
 
 
+def register(context: Context, device: Device) -> Device:
+    """Register a device at its site (entry point)."""
+    with context.write() as unit:
+        return add(unit, device)
+
+
 def add(unit: UnitOfWork, device: Device) -> Device:
+    """Add a device inside the caller's transaction (an import adds every row in one)."""
     device = normalise(device)
     check_text_lengths(device, DeviceRow, device.name)
     site_row = sites.find(unit, device.site)
@@ -59,8 +67,13 @@ def add(unit: UnitOfWork, device: Device) -> Device:
     return device
 
 
-def edit(unit: UnitOfWork, name: str, site: str | None, changes: dict[str, Any]) -> Device:
-    """Apply ``changes`` (field -> new value, None clears a text field); ``new_site`` moves the device."""
+def edit(context: Context, name: str, site: str | None, changes: dict[str, Any]) -> Device:
+    """Apply ``changes`` (field -> new value, None clears a text field); ``new_site`` moves the device (entry point)."""
+    with context.write() as unit:
+        return _edit(unit, name, site, changes)
+
+
+def _edit(unit: UnitOfWork, name: str, site: str | None, changes: dict[str, Any]) -> Device:
     row = find(unit, name, site)
     before = device_record(row)
     unknown = set(changes) - set(EDITABLE) - {"new_name", "new_site", "option_updates"}
@@ -100,7 +113,13 @@ def edit(unit: UnitOfWork, name: str, site: str | None, changes: dict[str, Any])
     return after
 
 
-def remove(unit: UnitOfWork, name: str, site: str | None) -> Device:
+def remove(context: Context, name: str, site: str | None) -> Device:
+    """Remove a device from the register (entry point)."""
+    with context.write() as unit:
+        return _remove(unit, name, site)
+
+
+def _remove(unit: UnitOfWork, name: str, site: str | None) -> Device:
     row = find(unit, name, site)
     record = device_record(row)
     unit.record(ENTITY, audit_key(record), "remove", record.as_json(), None)

@@ -1,4 +1,5 @@
-"""The staff register: the project manager, the technical team, desk, centre and admin office."""
+"""The staff register: the project manager, the technical team, desk, centre and admin office (reads:
+:mod:`dcmaint.services.staff_views`)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from dcmaint.domain.enums import StaffRole
 from dcmaint.domain.records import StaffMember
 from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
-from dcmaint.store.models import StaffRow, staff_record
+from dcmaint.services.context import Context
 from dcmaint.services.limits import check_text_lengths
+from dcmaint.store.models import StaffRow, staff_record
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "staff"
@@ -45,7 +47,14 @@ def _columns(member: StaffMember) -> dict[str, Any]:
     return values
 
 
+def register(context: Context, member: StaffMember) -> StaffMember:
+    """Add a staff member (entry point)."""
+    with context.write() as unit:
+        return add(unit, member)
+
+
 def add(unit: UnitOfWork, member: StaffMember) -> StaffMember:
+    """Add a staff member inside the caller's transaction."""
     member = normalise(member)
     if unit.session.scalars(select(StaffRow.id).where(StaffRow.name == member.name)).first() is not None:
         raise Conflict(_("staff member {name!r} already exists").format(name=member.name))
@@ -54,7 +63,13 @@ def add(unit: UnitOfWork, member: StaffMember) -> StaffMember:
     return member
 
 
-def edit(unit: UnitOfWork, name: str, changes: dict[str, Any]) -> StaffMember:
+def edit(context: Context, name: str, changes: dict[str, Any]) -> StaffMember:
+    """Change the fields ``changes`` gives (entry point)."""
+    with context.write() as unit:
+        return _edit(unit, name, changes)
+
+
+def _edit(unit: UnitOfWork, name: str, changes: dict[str, Any]) -> StaffMember:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise UsageError(_("cannot edit staff field {field!r}").format(field=sorted(unknown)[0]))
@@ -68,7 +83,13 @@ def edit(unit: UnitOfWork, name: str, changes: dict[str, Any]) -> StaffMember:
     return after
 
 
-def remove(unit: UnitOfWork, name: str) -> StaffMember:
+def remove(context: Context, name: str) -> StaffMember:
+    """Remove a staff member (entry point); one with history is better made inactive."""
+    with context.write() as unit:
+        return _remove(unit, name)
+
+
+def _remove(unit: UnitOfWork, name: str) -> StaffMember:
     row = find(unit, name)
     record = staff_record(row)
     unit.record(ENTITY, name, "remove", record.as_json(), None)
