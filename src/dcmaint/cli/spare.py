@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dcmaint.cli import spare_levels, spare_swap
-from dcmaint.cli.context import FormatOption, state
+from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.domain.records import Record
 from dcmaint.i18n import _
@@ -110,10 +110,8 @@ def catalogue_import(
     from dcmaint.cli.output import render_one
     from dcmaint.services import catalogue
 
-    files, entries, problems = catalogue.read_entries(paths)
     try:
-        with state(ctx).write(ctx) as unit:
-            summary = catalogue.import_entries(unit, len(files), entries, problems)
+        summary = catalogue.import_catalogue(service_context(ctx), paths)
     except catalogue.CatalogueRejected as rejected:
         _say_problems(rejected.problems, _("error"))
         raise
@@ -128,11 +126,9 @@ def catalogue_list(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
-    from dcmaint.store import spare_queries
+    from dcmaint.services import spare_views
 
-    wanted = _class(part_class)
-    with state(ctx).reader() as reader:
-        found = spare_queries.parts(reader, wanted, vendor)
+    found = spare_views.parts(service_context(ctx), _class(part_class), vendor)
     if fmt is OutputFormat.TABLE:
         render_list([_PartLine.of(p) for p in found], fmt, PART_COLUMNS)
     elif fmt is OutputFormat.CSV:
@@ -148,10 +144,9 @@ def catalogue_show(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_mapping
-    from dcmaint.store import spare_queries
+    from dcmaint.services import spare_views
 
-    with state(ctx).reader() as reader:
-        part = spare_queries.part(reader, number)
+    part = spare_views.part(service_context(ctx), number)
     data = part.as_json()
     if fmt is not OutputFormat.JSON:
         data["numbers"] = [f"{n.number} ({n.kind})" for n in part.numbers]
@@ -182,9 +177,7 @@ def add(
 
     entry = StockEntry(site, part, serial, bin_, condition, quantity, proof, str(proof_file) if proof_file else None,
                        iso_date(received, _("received date")) if received else date.today())
-    with state(ctx).write(ctx) as unit:
-        added = stock.add(unit, entry)
-    render_one(added, fmt)
+    render_one(stock.receive(service_context(ctx), entry), fmt)
 
 
 @app.command("import", help=_("Import a CSV or XLSX stock list (Chinese headers understood); all rows or none."))
@@ -198,8 +191,7 @@ def import_(
     from dcmaint.services import stock
 
     try:
-        with state(ctx).write(ctx) as unit:
-            summary = stock.import_file(unit, file, site)
+        summary = stock.import_file(service_context(ctx), file, site)
     except stock.StockRejected as rejected:
         _say_problems(rejected.problems, _("error"))
         raise
@@ -219,22 +211,20 @@ def list_(
     from dcmaint.cli.output import render_list
     from dcmaint.domain.parse import enum_value
     from dcmaint.domain.parts import StockStatus
-    from dcmaint.store import spare_queries
+    from dcmaint.services import spare_views
 
-    where = spare_queries.StockFilter(
+    where = spare_views.StockFilter(
         site=site, part=part, status=enum_value(StockStatus, status, _("status")).value if status else None,
         part_class=_class(part_class))
-    with state(ctx).reader() as reader:
-        render_list(spare_queries.stock(reader, where), fmt, STOCK_COLUMNS)
+    render_list(spare_views.stock(service_context(ctx), where), fmt, STOCK_COLUMNS)
 
 
 @app.command("show", help=_("Show one spare by serial."))
 def show(ctx: typer.Context, serial: SerialArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
     from dcmaint.cli.output import render_one
-    from dcmaint.store import spare_queries
+    from dcmaint.services import spare_views
 
-    with state(ctx).reader() as reader:
-        render_one(spare_queries.stock_unit(reader, serial), fmt)
+    render_one(spare_views.stock_unit(service_context(ctx), serial), fmt)
 
 
 @app.command("reserve", help=_("Reserve an in-stock spare for a ticket (one engineer wins a race)."))
@@ -247,9 +237,7 @@ def reserve(
     from dcmaint.cli.output import render_one
     from dcmaint.services import stock
 
-    with state(ctx).write(ctx) as unit:
-        reserved = stock.reserve(unit, serial, ticket)
-    render_one(reserved, fmt)
+    render_one(stock.reserve(service_context(ctx), serial, ticket), fmt)
 
 
 @app.command("release", help=_("Put a reserved spare back in stock."))
@@ -257,9 +245,7 @@ def release(ctx: typer.Context, serial: SerialArg, fmt: FormatOption = OutputFor
     from dcmaint.cli.output import render_one
     from dcmaint.services import stock
 
-    with state(ctx).write(ctx) as unit:
-        released = stock.release(unit, serial)
-    render_one(released, fmt)
+    render_one(stock.release(service_context(ctx), serial), fmt)
 
 
 app.command("levels", help=_("Recommended depot stock per part (Poisson, at a fill rate) against stock on hand."))(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dcmaint.cli.context import FormatOption, state
+from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
@@ -34,10 +34,9 @@ def levels_command(
 
     from dcmaint.cli.output import render_list
     from dcmaint.domain.levels import status_label
-    from dcmaint.services.levels import depot_complete, levels
+    from dcmaint.services.levels import depot_complete, site_levels
 
-    with state(ctx).reader() as reader:
-        lines = levels(reader, site, fill_rate)
+    lines = site_levels(service_context(ctx), site, fill_rate)
     if fmt is OutputFormat.TABLE:
         render_list([replace(line, status=status_label(line.status)) for line in lines], fmt, COLUMNS)
         if lines:

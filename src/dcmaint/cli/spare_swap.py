@@ -3,18 +3,14 @@ customer's hands (docs/spares.md)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from datetime import date
+from typing import Annotated
 
 import typer
 
-from dcmaint.cli.context import FormatOption, state
+from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
-
-if TYPE_CHECKING:
-    from dcmaint.domain.swaps import SwapRecord
-    from dcmaint.store.unit import UnitOfWork
 
 consent_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -82,11 +78,9 @@ def match_command(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
-    from dcmaint.services.matching import match, slots_for
+    from dcmaint.services.matching import match_spares
 
-    with state(ctx).reader() as reader:
-        lines = match(reader, slots_for(reader, device, site, slot, fault, ticket), ticket, limit)
-    render_list(lines, fmt, MATCH_COLUMNS)
+    render_list(match_spares(service_context(ctx), device, site, slot, fault, ticket, limit), fmt, MATCH_COLUMNS)
 
 
 def swap_command(
@@ -108,35 +102,15 @@ def swap_command(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
-    from dcmaint.services.swap import SwapRequest, swap
+    from dcmaint.services.swap import SwapRequest, swap_spare
 
     request = SwapRequest(device, site, slot, spare, ticket, removed_serial, keep_at, by)
-    with state(ctx).write(ctx) as unit:
-        done = swap(unit, request)
-    if verify:
-        done = _verify(ctx, done, timeout)
+    done = swap_spare(service_context(ctx), request, verify=verify, timeout=timeout)
     render_one(done, fmt)
     if verify and done.verification != "verified":
         from dcmaint.errors import DcmaintError
 
         raise DcmaintError(_("swap {id} is unverified: {message}").format(id=done.id, message=done.verify_message))
-
-
-def _verify(ctx: typer.Context, done: SwapRecord, timeout: float | None) -> SwapRecord:
-    from datetime import timezone
-
-    from dcmaint.cli.plugin import load_manager
-    from dcmaint.services import verify
-    from dcmaint.services.health import run_health
-    from dcmaint.store import queries
-
-    with state(ctx).reader() as reader:
-        device = queries.device(reader, done.device, done.site)
-    settings = state(ctx).config.runner
-    run = run_health([device], load_manager(ctx), concurrency=1, timeout=timeout or settings.timeout, workers=0)
-    verdict, message = verify.judge(run.results[0], done)
-    with state(ctx).write(ctx) as unit:
-        return verify.store(unit, done, run, verdict, message, datetime.now(timezone.utc))
 
 
 def swaps_command(
@@ -147,10 +121,9 @@ def swaps_command(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
-    from dcmaint.store import swap_queries
+    from dcmaint.services import spare_views
 
-    with state(ctx).reader() as reader:
-        render_list(swap_queries.swaps(reader, site, device, ticket), fmt, SWAP_COLUMNS)
+    render_list(spare_views.swaps(service_context(ctx), site, device, ticket), fmt, SWAP_COLUMNS)
 
 
 def custody_command(
@@ -161,10 +134,9 @@ def custody_command(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
-    from dcmaint.store import swap_queries
+    from dcmaint.services import spare_views
 
-    with state(ctx).reader() as reader:
-        render_list(swap_queries.custody(reader, site, include_all), fmt, CUSTODY_COLUMNS)
+    render_list(spare_views.custody(service_context(ctx), site, include_all), fmt, CUSTODY_COLUMNS)
 
 
 def handover_command(
@@ -182,22 +154,7 @@ def handover_command(
     from dcmaint.cli.output import render_one
     from dcmaint.services.custody import handover
 
-    with state(ctx).write(ctx) as unit:
-        when = _site_time(unit, site, at)
-        done = handover(unit, site, to, serial or [], document, when, notes)
-    render_one(done, fmt)
-
-
-def _site_time(unit: UnitOfWork, site: str, text: str | None) -> datetime:
-    """A user's local date-time at the site, as UTC; now when not given."""
-    from datetime import timezone
-
-    from dcmaint.domain.parse import site_datetime
-    from dcmaint.services import sites
-
-    if text is None:
-        return datetime.now(timezone.utc)
-    return site_datetime(text, "--at", sites.find(unit, site).timezone)
+    render_one(handover(service_context(ctx), site, to, serial or [], document, at, notes), fmt)
 
 
 @consent_app.command("add", help=_("Record the customer's consent to fit a declared substitute."))
@@ -219,9 +176,7 @@ def consent_add(
 
     entry = ConsentEntry(site, part, substitute, by, iso_date(on, _("date")) if on else date.today(), document,
                          device, notes)
-    with state(ctx).write(ctx) as unit:
-        consent = add(unit, entry)
-    render_one(consent, fmt)
+    render_one(add(service_context(ctx), entry), fmt)
 
 
 @consent_app.command("list", help=_("List recorded customer consents."))
@@ -231,7 +186,6 @@ def consent_list(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
-    from dcmaint.store import swap_queries
+    from dcmaint.services import spare_views
 
-    with state(ctx).reader() as reader:
-        render_list(swap_queries.consents(reader, site), fmt, CONSENT_COLUMNS)
+    render_list(spare_views.consents(service_context(ctx), site), fmt, CONSENT_COLUMNS)

@@ -24,6 +24,7 @@ from dcmaint.domain.parts import NUMBER_KINDS, Part, PartNumber, Substitute, to_
 from dcmaint.domain.records import Record
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _, ngettext
+from dcmaint.services.context import Context
 from dcmaint.store.models import PartNumberRow, PartRow, PartSubstituteRow
 from dcmaint.store.unit import UnitOfWork
 
@@ -285,6 +286,16 @@ def _fill(row: PartRow, part: Part) -> None:
     row.attributes = json.dumps(dict(part.attributes), ensure_ascii=False, sort_keys=True) if part.attributes else None
     row.annual_failure_rate, row.lead_time_days, row.consumable = (
         part.annual_failure_rate, part.lead_time_days, part.consumable)
+
+
+def import_catalogue(context: Context, paths: Iterable[Path]) -> CatalogueSummary:
+    """Read catalogue files (or folders of them) and upsert every part in one transaction (entry point).
+
+    Any bad entry raises :class:`CatalogueRejected`, whose ``problems`` name each one; nothing is written then.
+    """
+    files, entries, problems = read_entries(paths)
+    with context.write() as unit:
+        return import_entries(unit, len(files), entries, problems)
 
 
 def import_entries(unit: UnitOfWork, files: int, entries: Sequence[Entry],

@@ -19,6 +19,7 @@ from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 from dcmaint.services import devices as device_register
 from dcmaint.services import sites
+from dcmaint.services.context import Context
 from dcmaint.services.stock import find_part
 from dcmaint.store.models import ConsentRow, PartSubstituteRow
 from dcmaint.store.unit import UnitOfWork
@@ -38,7 +39,13 @@ class ConsentEntry:
     notes: str | None = None
 
 
-def add(unit: UnitOfWork, entry: ConsentEntry) -> Consent:
+def add(context: Context, entry: ConsentEntry) -> Consent:
+    """Record the customer's consent to fit a declared substitute (entry point)."""
+    with context.write() as unit:
+        return _add(unit, entry)
+
+
+def _add(unit: UnitOfWork, entry: ConsentEntry) -> Consent:
     site = sites.find(unit, entry.site)
     part = find_part(unit, entry.part)
     substitute = find_part(unit, entry.substitute)

@@ -18,15 +18,24 @@ from dcmaint.domain.swaps import Handover
 from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import sites
-from dcmaint.store.models import HandoverRow, StockUnitRow
+from dcmaint.services.context import Context
+from dcmaint.store.models import HandoverRow, StockUnitRow, utcnow
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "handover"
 
 
-def handover(unit: UnitOfWork, site_name: str, received_by: str, serials: Sequence[str], document: str | None,
-             when: datetime, notes: str | None = None) -> Handover:
-    """Hand over the named removed parts, or every part awaiting handover at the site when none are named."""
+def handover(context: Context, site_name: str, received_by: str, serials: Sequence[str], document: str | None,
+             at: str | None = None, notes: str | None = None) -> Handover:
+    """Hand over the named removed parts, or every part awaiting handover at the site when none are named
+    (entry point); ``at`` is ``YYYY-MM-DD[THH:MM]`` in the site's time, default now."""
+    with context.write() as unit:
+        when = sites.local_time(unit, site_name, at, "--at") if at is not None else utcnow()
+        return _handover(unit, site_name, received_by, serials, document, when, notes)
+
+
+def _handover(unit: UnitOfWork, site_name: str, received_by: str, serials: Sequence[str], document: str | None,
+              when: datetime, notes: str | None) -> Handover:
     site = sites.find(unit, site_name)
     taker = optional_text(received_by, _("received by"), 100)
     if taker is None:

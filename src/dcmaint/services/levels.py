@@ -33,9 +33,10 @@ from dcmaint.domain.levels import DEFAULT_FILL_RATE, LevelLine, PartDemand, chec
 from dcmaint.domain.levels import depot_complete as depot_complete
 from dcmaint.errors import NotFound
 from dcmaint.i18n import _
+from dcmaint.services.context import Context
 from dcmaint.store.reader import Reader
 
-__all__ = ["depot_complete", "levels"]
+__all__ = ["depot_complete", "levels", "site_levels"]
 
 _SITE_ID = "SELECT id FROM sites WHERE name = :site"
 
@@ -157,3 +158,9 @@ def levels(reader: Reader, site: str, fill_rate: float = DEFAULT_FILL_RATE) -> l
     """The stock-level lines of a site, shortfalls first; an unknown site or fill rate is a usage error."""
     fill_rate = check_fill_rate(fill_rate)
     return level_lines(demands(reader, site), fill_rate)
+
+
+def site_levels(context: Context, site: str, fill_rate: float = DEFAULT_FILL_RATE) -> list[LevelLine]:
+    """``dcmaint spare levels``: the stock-level lines of a site, shortfalls first (entry point)."""
+    with context.read() as reader:
+        return levels(reader, site, fill_rate)

@@ -6,10 +6,20 @@ from __future__ import annotations
 from dcmaint.domain.matching import Candidate, SlotIdentity, pick_slot, rank
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
+from dcmaint.services.context import Context
 from dcmaint.store import match_queries, queries, ticket_queries
 from dcmaint.store.reader import Reader
 
 DEFAULT_LIMIT = 5
+
+
+def match_spares(context: Context, device: str | None = None, site: str | None = None, slot: str | None = None,
+                 fault: int | None = None, ticket: str | None = None, limit: int | None = DEFAULT_LIMIT
+                 ) -> list[Candidate]:
+    """``dcmaint spare match``: the ranked spares for the slots named (see :func:`slots_for`), read in one
+    transaction (entry point)."""
+    with context.read() as reader:
+        return match(reader, slots_for(reader, device, site, slot, fault, ticket), ticket, limit)
 
 
 def slots_for(reader: Reader, device: str | None, site: str | None, slot: str | None, fault: int | None,

@@ -24,6 +24,7 @@ from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _, ngettext
 from dcmaint.services import sites
 from dcmaint.services.catalogue import EntryProblem, sheet_columns
+from dcmaint.services.context import Context
 from dcmaint.store.models import DeviceRow, PartNumberRow, PartRow, SiteRow, StockUnitRow, utcnow
 from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
@@ -108,8 +109,14 @@ def _audit_key(record: StockUnit) -> str:
     return record.serial or "/".join(p for p in (record.site, record.part_number, record.bin) if p)
 
 
+def receive(context: Context, entry: StockEntry) -> StockUnit:
+    """Receive one serialised spare, or a quantity of a consumable, into a site's depot (entry point)."""
+    with context.write() as unit:
+        return add(unit, entry)
+
+
 def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
-    """Receive one serialised spare, or add a quantity of a consumable to its bin."""
+    """Receive one serialised spare, or add a quantity of a consumable to its bin, in the caller's transaction."""
     number = part_number(entry.part_number)
     site = sites.find(unit, entry.site)
     part = find_part(unit, number)
@@ -191,8 +198,13 @@ def _move(unit: UnitOfWork, serial: str, source: StockStatus, target: StockStatu
     return after
 
 
-def reserve(unit: UnitOfWork, serial: str, ticket: str) -> StockUnit:
-    """Set a spare aside for an open ticket (one that has not been restored yet)."""
+def reserve(context: Context, serial: str, ticket: str) -> StockUnit:
+    """Set a spare aside for an open ticket (one that has not been restored yet) (entry point)."""
+    with context.write() as unit:
+        return _reserve(unit, serial, ticket)
+
+
+def _reserve(unit: UnitOfWork, serial: str, ticket: str) -> StockUnit:
     from dcmaint.services.tickets import for_action
 
     ticket_ref = optional_text(ticket, _("ticket"), 100)
@@ -203,8 +215,10 @@ def reserve(unit: UnitOfWork, serial: str, ticket: str) -> StockUnit:
                  "reserve")
 
 
-def release(unit: UnitOfWork, serial: str) -> StockUnit:
-    return _move(unit, serial, StockStatus.RESERVED, StockStatus.IN_STOCK, None, "release")
+def release(context: Context, serial: str) -> StockUnit:
+    """Put a reserved spare back in stock (entry point)."""
+    with context.write() as unit:
+        return _move(unit, serial, StockStatus.RESERVED, StockStatus.IN_STOCK, None, "release")
 
 
 def sheet_entries(cells_by_row: Sequence[tuple[int, Mapping[str, str | None]]], site: str | None, base: Path
@@ -232,8 +246,13 @@ def sheet_entries(cells_by_row: Sequence[tuple[int, Mapping[str, str | None]]], 
     return entries, problems
 
 
-def import_file(unit: UnitOfWork, path: Path, site: str | None) -> StockImportSummary:
-    """Import a CSV/XLSX stock list in the caller's transaction; any bad row raises StockRejected."""
+def import_file(context: Context, path: Path, site: str | None) -> StockImportSummary:
+    """Import a CSV/XLSX stock list in one transaction (entry point); any bad row raises StockRejected."""
+    with context.write() as unit:
+        return _import_file(unit, path, site)
+
+
+def _import_file(unit: UnitOfWork, path: Path, site: str | None) -> StockImportSummary:
     from dcmaint.services.device_import import read_sheet
 
     sheet = read_sheet(path)

@@ -10,6 +10,9 @@ serial = <what we read>``): when two technicians swap the same spare, or
 fit two spares into one slot, at the same moment, the database lets exactly
 one of them through and the other is told what happened. Nothing is
 written for the loser.
+
+:func:`swap_spare` is the entry point: the swap's transaction, then, when
+asked, the device's own word on it (:mod:`dcmaint.services.verify`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import devices as device_register
 from dcmaint.services import staff as staff_register
+from dcmaint.services.context import Context
 from dcmaint.store import match_queries
 from dcmaint.store.models import (
     ComponentRow,
@@ -210,7 +214,26 @@ def _close_fault(unit: UnitOfWork, device: DeviceRow, key: str, slot: SlotIdenti
     return fault.id
 
 
+def swap_spare(context: Context, request: SwapRequest, *, verify: bool = False, timeout: float | None = None
+               ) -> SwapRecord:
+    """Record a spare fitted in a slot and the removed part in the customer's custody (entry point).
+
+    With ``verify`` the swap is committed first, whatever the device says:
+    the part is in the slot. Then the device is polled (within ``timeout``
+    seconds, default the runner's) and its verdict recorded in a second
+    transaction; the record returned carries it (``verification``).
+    """
+    with context.write() as unit:
+        done = swap(unit, request)
+    if not verify:
+        return done
+    from dcmaint.services.verify import verify_swap
+
+    return verify_swap(context, done, timeout)
+
+
 def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) -> SwapRecord:
+    """The swap inside the caller's transaction (what :func:`swap_spare` commits)."""
     from dcmaint.services import tickets
 
     now = now or utcnow()

@@ -10,16 +10,35 @@ marked ``verified`` or ``unverified`` with what was seen.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 
 from dcmaint.domain.swaps import SwapRecord, Verification
 from dcmaint.drivers.result import PollResult
 from dcmaint.i18n import _
-from dcmaint.services.health import HealthRun
+from dcmaint.services.context import Context
+from dcmaint.services.health import HealthRun, run_health
+from dcmaint.store import queries
 from dcmaint.store.models import SwapRow
 from dcmaint.store.unit import UnitOfWork
+
+
+def verify_swap(context: Context, swap: SwapRecord, timeout: float | None = None) -> SwapRecord:
+    """Poll the swap's device and record what it says of the slot (entry point).
+
+    Two steps, two transactions: the poll runs outside any transaction (it
+    may take the whole ``timeout``, default the runner's, and must not hold
+    the store's write lock meanwhile), then the poll and the verdict are
+    recorded together.
+    """
+    with context.read() as reader:
+        device = queries.device(reader, swap.device, swap.site)
+    run = run_health([device], context.drivers(), concurrency=1,
+                     timeout=timeout if timeout is not None else context.config.runner.timeout, workers=0)
+    verdict, message = judge(run.results[0], swap)
+    with context.write() as unit:
+        return store(unit, swap, run, verdict, message, datetime.now(timezone.utc))
 
 
 def judge(result: PollResult, swap: SwapRecord) -> tuple[Verification, str]:
