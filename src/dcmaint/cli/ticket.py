@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dcmaint.cli.context import FormatOption, state
+from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
-    from dcmaint.services.tickets import Step
-    from dcmaint.store.unit import UnitOfWork
+    from dcmaint.services.tickets import Progress
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -45,19 +43,9 @@ EVENT_COLUMNS = [
 ]
 
 
-def _step(ctx: typer.Context, ref: str, at: str | None, note: str | None,
-          action: Callable[[UnitOfWork, Step], None]) -> None:
-    """Run one ticket step in a transaction, reading --at in the ticket's site time, and say what it did."""
-    from dcmaint.domain.parse import site_datetime
-    from dcmaint.services import tickets
-
-    with state(ctx).write(ctx) as unit:
-        when = site_datetime(at, "--at", tickets.site_zone(unit, ref)) if at else None
-        step = tickets.Step(ref.strip().upper(), when, note)
-        action(unit, step)
-        row = tickets.find(unit, ref)
-        done, now_state = row.ref, row.state
-    typer.echo(_("{ticket}: {state}").format(ticket=done, state=now_state))
+def _said(progress: Progress) -> None:
+    """What a step did, in one line."""
+    typer.echo(_("{ticket}: {state}").format(ticket=progress.ref, state=progress.state))
 
 
 @app.command("new", help=_("Log a ticket from a call, an e-mail, an inspection or monitoring."))
@@ -78,27 +66,10 @@ def new(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
-    from dcmaint.domain.parse import site_datetime
-    from dcmaint.errors import UsageError
-    from dcmaint.services import sites, tickets
-    from dcmaint.services.ticket_views import detail
+    from dcmaint.services.ticket_intake import FaultReport, log
 
-    draft_caller, draft_contact, draft_text, draft_when, draft_source = caller, contact, description, None, source
-    if from_eml is not None:
-        from dcmaint.services.ticket_intake import from_email
-
-        intake = from_email(from_eml)
-        draft_text = description or intake.description
-        draft_caller, draft_contact = caller or intake.caller, contact or intake.contact
-        draft_when, draft_source = intake.reported_at, "email"
-    if draft_text is None:
-        raise UsageError(_("a ticket needs a description of the fault (--description or --from-eml)"))
-    with state(ctx).write(ctx) as unit:
-        when = site_datetime(reported, "--reported", sites.find(unit, site).timezone) if reported else draft_when
-        ref = tickets.new(unit, tickets.TicketDraft(site, draft_source, draft_text, severity, device or (),
-                                                    draft_caller, draft_contact, when))
-    with state(ctx).reader() as reader:
-        shown = detail(reader, ref)
+    report = FaultReport(site, description, source, severity, device or (), caller, contact, reported, from_eml)
+    shown = log(service_context(ctx), report)
     if fmt is OutputFormat.TABLE:
         typer.echo(_("{ticket}: {state}").format(ticket=shown.ref, state=shown.state))
     else:
@@ -126,29 +97,22 @@ def list_(
     from dcmaint.domain.parse import enum_value, iso_datetime
     from dcmaint.domain.sla import parse_duration
     from dcmaint.domain.tickets import TicketState
-    from dcmaint.store import queries, ticket_queries
+    from dcmaint.services import ticket_views
 
-    where = ticket_queries.TicketFilter(
+    where = ticket_views.TicketFilter(
         states=tuple(enum_value(TicketState, s, _("state")).value for s in state_ or ()),
         include_closed=include_all, site=site, engineer=engineer, breached=breached,
         breaching_within=parse_duration(breaching_within) if breaching_within else None,
         reported_from=iso_datetime(since, "--from") if since else None,
         reported_until=iso_datetime(until, "--to") if until else None, device=device,
         limit=limit)
-    if limit is not None and limit < 1:
-        from dcmaint.errors import UsageError
-
-        raise UsageError(_("invalid limit {value!r}: must be at least 1").format(value=limit))
-    with state(ctx).reader() as reader:
-        lines = ticket_queries.tickets(reader, where)
-        zones = {s.name: s.timezone for s in queries.sites(reader)} if fmt is OutputFormat.TABLE else {}
+    found = ticket_views.listing(service_context(ctx), where)
     if fmt is not OutputFormat.TABLE:
-        render_list(lines, fmt, LIST_COLUMNS)
+        render_list(found.lines, fmt, LIST_COLUMNS)
         return
     from dcmaint.cli.ticket_text import table_line
 
-    shown = [table_line(line, zones[line.site]) for line in lines]
-    render_list(shown, fmt, LIST_COLUMNS)
+    render_list([table_line(line, found.zones[line.site]) for line in found.lines], fmt, LIST_COLUMNS)
 
 
 @app.command("show", help=_("Show one ticket: its SLA clock, events and pauses."))
@@ -156,8 +120,7 @@ def show(ctx: typer.Context, ref: RefArg, fmt: FormatOption = OutputFormat.TABLE
     from dcmaint.cli.output import render_list, render_one
     from dcmaint.services.ticket_views import detail
 
-    with state(ctx).reader() as reader:
-        shown = detail(reader, ref)
+    shown = detail(service_context(ctx), ref)
     if fmt is not OutputFormat.TABLE:
         render_one(shown, fmt)
         return
@@ -176,7 +139,7 @@ def assign(ctx: typer.Context, ref: RefArg,
            at: AtOpt = None, note: NoteOpt = None) -> None:
     from dcmaint.services import tickets
 
-    _step(ctx, ref, at, note, lambda unit, step: tickets.assign(unit, step, to))
+    _said(tickets.assign(service_context(ctx), ref, to, at, note))
 
 
 @app.command("start", help=_("Start handling, remotely or on site: the SLA clock starts."))
@@ -185,7 +148,7 @@ def start(ctx: typer.Context, ref: RefArg,
           at: AtOpt = None, note: NoteOpt = None) -> None:
     from dcmaint.services import tickets
 
-    _step(ctx, ref, at, note, lambda unit, step: tickets.start(unit, step, "onsite" if onsite else "remote"))
+    _said(tickets.start(service_context(ctx), ref, "onsite" if onsite else "remote", at, note))
 
 
 @app.command("escalate", help=_("Remote handling did not restore it: go on site (the clock runs on)."))
@@ -194,7 +157,7 @@ def escalate(ctx: typer.Context, ref: RefArg,
              at: AtOpt = None) -> None:
     from dcmaint.services import tickets
 
-    _step(ctx, ref, at, reason, tickets.escalate)
+    _said(tickets.escalate(service_context(ctx), ref, reason, at))
 
 
 @app.command("pause", help=_("Stop the SLA clock: waiting for the customer's downtime window or approval."))
@@ -203,14 +166,14 @@ def pause(ctx: typer.Context, ref: RefArg,
           at: AtOpt = None, note: NoteOpt = None) -> None:
     from dcmaint.services import tickets
 
-    _step(ctx, ref, at, note, lambda unit, step: tickets.pause(unit, step, reason))
+    _said(tickets.pause(service_context(ctx), ref, reason, at, note))
 
 
 @app.command("resume", help=_("Restart the SLA clock after a pause."))
 def resume(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = None) -> None:
     from dcmaint.services import tickets
 
-    _step(ctx, ref, at, note, tickets.resume)
+    _said(tickets.resume(service_context(ctx), ref, at, note))
 
 
 @app.command("return-to-factory", help=_("Record a unit sent to the vendor for repair (a loaner may stand in)."))
@@ -219,14 +182,14 @@ def return_to_factory(ctx: typer.Context, ref: RefArg,
                       at: AtOpt = None) -> None:
     from dcmaint.services import tickets
 
-    _step(ctx, ref, at, reason, tickets.return_to_factory)
+    _said(tickets.return_to_factory(service_context(ctx), ref, reason, at))
 
 
 @app.command("restore", help=_("Service is restored: the SLA clock stops."))
 def restore(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = None) -> None:
     from dcmaint.services import tickets
 
-    _step(ctx, ref, at, note, tickets.restore)
+    _said(tickets.restore(service_context(ctx), ref, at, note))
 
 
 @app.command("fill", help=_("Fill the maintenance form: actions taken and time spent (parts come from swaps)."))
@@ -238,7 +201,7 @@ def fill(ctx: typer.Context, ref: RefArg,
     from dcmaint.services import tickets
 
     spent = parse_duration(time_spent) if time_spent else None
-    _step(ctx, ref, at, None, lambda unit, step: tickets.fill(unit, step, actions, spent))
+    _said(tickets.fill(service_context(ctx), ref, actions, spent, at))
 
 
 @app.command("sign", help=_("The customer signs the form and scores the work (1-5)."))
@@ -252,7 +215,7 @@ def sign(ctx: typer.Context, ref: RefArg,
     from dcmaint.services import tickets
 
     image = signature.read_bytes() if signature is not None else None
-    _step(ctx, ref, at, None, lambda unit, step: tickets.sign(unit, step, by, score, comment, image))
+    _said(tickets.sign(service_context(ctx), ref, by, score, comment, image, at))
 
 
 @app.command("verify", help=_("The maintenance centre checked the form with the customer (then it counts in KPIs)."))
@@ -261,14 +224,14 @@ def verify(ctx: typer.Context, ref: RefArg,
            at: AtOpt = None, note: NoteOpt = None) -> None:
     from dcmaint.services import tickets
 
-    _step(ctx, ref, at, note, lambda unit, step: tickets.verify(unit, step, by))
+    _said(tickets.verify(service_context(ctx), ref, by, at, note))
 
 
 @app.command("close", help=_("Close a verified ticket."))
 def close(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = None) -> None:
     from dcmaint.services import tickets
 
-    _step(ctx, ref, at, note, tickets.close)
+    _said(tickets.close(service_context(ctx), ref, at, note))
 
 
 @app.command("followup", help=_("Record the desk's follow-up call or visit."))
@@ -278,7 +241,7 @@ def followup(ctx: typer.Context, ref: RefArg,
              at: AtOpt = None) -> None:
     from dcmaint.services import tickets
 
-    _step(ctx, ref, at, note, lambda unit, step: tickets.followup(unit, step, "visit" if visit else "call"))
+    _said(tickets.followup(service_context(ctx), ref, "visit" if visit else "call", note, at))
 
 
 @app.command("note", help=_("Add a note to a ticket."))
@@ -287,7 +250,7 @@ def note_(ctx: typer.Context, ref: RefArg,
           at: AtOpt = None) -> None:
     from dcmaint.services import tickets
 
-    _step(ctx, ref, at, text, tickets.note)
+    _said(tickets.add_note(service_context(ctx), ref, text, at))
 
 
 @app.command("form", help=_("The customer-ready maintenance form (维护单) as PDF, HTML or Markdown."))
@@ -300,8 +263,7 @@ def form(ctx: typer.Context, ref: RefArg,
     from dcmaint.forms.render import render
     from dcmaint.services.ticket_form import form_data
 
-    with state(ctx).reader() as reader:
-        data = form_data(reader, ref)
+    data = form_data(service_context(ctx), ref)
     content = render(data, fmt, lang)
     target = output or Path(f"{data.ticket}.{fmt}")
     try:

@@ -6,11 +6,18 @@ from datetime import datetime, timedelta, timezone
 
 from dcmaint.domain.sla import SlaState
 from dcmaint.forms.model import FormData, FormDevice, FormPart
+from dcmaint.services.context import Context
 from dcmaint.store import swap_queries, ticket_queries
 from dcmaint.store.reader import Reader
 
 
-def form_data(reader: Reader, ref: str, now: datetime | None = None) -> FormData:
+def form_data(context: Context, ref: str, now: datetime | None = None) -> FormData:
+    """What the ticket's maintenance form shows, read in one transaction (entry point)."""
+    with context.read() as reader:
+        return _form_data(reader, ref, now)
+
+
+def _form_data(reader: Reader, ref: str, now: datetime | None) -> FormData:
     now = now or datetime.now(timezone.utc)
     row = ticket_queries.ticket_row(reader, ref)
     reading = ticket_queries.reading_of(row.started_at, row.restored_at, row.sla_hours, row.paused_seconds,

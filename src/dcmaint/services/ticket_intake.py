@@ -1,14 +1,66 @@
-"""A fault e-mail as a ticket draft: who wrote, how to reach them, what they said, and when."""
+"""``ticket new``: a reported fault becomes a ticket, from what the caller said or from their e-mail.
+
+An e-mail gives who wrote, how to reach them, what they said, and when;
+what the person logging the ticket types wins over what the mail says.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dcmaint.domain.email_intake import parse_email
+from dcmaint.domain.tickets import Severity, Source
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.domain.tickets import TicketDetail
+    from dcmaint.services.context import Context
+
+
+@dataclass(frozen=True)
+class FaultReport:
+    """A fault as it was reported: what ``ticket new`` is given.
+
+    :param reported: when, as ``YYYY-MM-DD[THH:MM]`` in the site's time (default: the e-mail's date, or now)
+    :param email: an ``.eml`` file; the description, caller, contact and time left out come from it
+    """
+
+    site: str
+    description: str | None = None
+    source: str = Source.PHONE.value
+    severity: str = Severity.HIGH.value
+    devices: Sequence[str] = ()
+    caller: str | None = None
+    contact: str | None = None
+    reported: str | None = None
+    email: Path | None = None
+
+
+def log(context: Context, report: FaultReport) -> TicketDetail:
+    """Log a ticket for a reported fault and return it as ``ticket show`` reads it (entry point)."""
+    from dcmaint.services import sites, tickets
+    from dcmaint.services.ticket_views import detail
+
+    description, caller, contact, when, source = (report.description, report.caller, report.contact, None,
+                                                  report.source)
+    if report.email is not None:
+        intake = from_email(report.email)
+        description = description or intake.description
+        caller, contact = caller or intake.caller, contact or intake.contact
+        when, source = intake.reported_at, Source.EMAIL.value
+    if description is None:
+        raise UsageError(_("a ticket needs a description of the fault (--description or --from-eml)"))
+    with context.write() as unit:
+        if report.reported is not None:
+            when = sites.local_time(unit, report.site, report.reported, "--reported")
+        ref = tickets.new(unit, tickets.TicketDraft(report.site, source, description, report.severity,
+                                                    report.devices, caller, contact, when))
+    return detail(context, ref)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,47 @@
-"""What ``ticket show`` and ``ticket form`` read: one ticket with its SLA reading, events, pauses and parts."""
+"""What ``ticket list``, ``ticket show`` and ``ticket form`` read: tickets with their SLA reading, events, pauses
+and parts (writes: :mod:`dcmaint.services.tickets`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from dcmaint.domain.tickets import Pause, TicketDetail, TicketState, allowed
-from dcmaint.store import ticket_queries
+from dcmaint.domain.tickets import Pause, TicketDetail, TicketLine, TicketState, allowed
+from dcmaint.errors import UsageError
+from dcmaint.i18n import _
+from dcmaint.services.context import Context
+from dcmaint.store import queries, ticket_queries
 from dcmaint.store.reader import Reader
+from dcmaint.store.ticket_queries import TicketFilter
+
+__all__ = ["TicketFilter", "TicketList", "detail", "listing"]
 
 
-def detail(reader: Reader, ref: str, now: datetime | None = None) -> TicketDetail:
+@dataclass(frozen=True)
+class TicketList:
+    """The tickets a filter selects, and the time zone of each site, for showing times as the site reads them."""
+
+    lines: list[TicketLine]
+    zones: dict[str, str]
+
+
+def listing(context: Context, where: TicketFilter = TicketFilter(), now: datetime | None = None) -> TicketList:
+    """The tickets ``where`` selects, with their SLA readings at ``now`` (entry point)."""
+    if where.limit is not None and where.limit < 1:
+        raise UsageError(_("invalid limit {value!r}: must be at least 1").format(value=where.limit))
+    with context.read() as reader:
+        lines = ticket_queries.tickets(reader, where, now)
+        zones = {site.name: site.timezone for site in queries.sites(reader)}
+    return TicketList(lines, zones)
+
+
+def detail(context: Context, ref: str, now: datetime | None = None) -> TicketDetail:
+    """One ticket with its SLA reading at ``now``, its events and pauses (entry point)."""
+    with context.read() as reader:
+        return _detail(reader, ref, now)
+
+
+def _detail(reader: Reader, ref: str, now: datetime | None) -> TicketDetail:
     now = now or datetime.now(timezone.utc)
     row = ticket_queries.ticket_row(reader, ref)
     reading = ticket_queries.reading_of(row.started_at, row.restored_at, row.sla_hours, row.paused_seconds,

@@ -1,5 +1,12 @@
 """Ticket commands on the store: each is one transaction with its ticket event and audit row.
 
+Each step (``assign``, ``start``, ... ``note``) is an entry point: it takes
+the :class:`~dcmaint.services.context.Context`, reads the time a person
+gave (``at``, ``YYYY-MM-DD[THH:MM]`` in the ticket's site time) and runs in
+its own transaction. Logging a new ticket is
+:func:`dcmaint.services.ticket_intake.log`; :func:`new` is its step, which
+health's fault tickets run in their own transaction too.
+
 Times a person gives (``--at``) are checked against the ticket's history: no
 step before the one it follows, none in the future. The SLA columns of the
 ticket row (``sla_due_at``, ``paused_since``, ``paused_seconds``) are brought
@@ -11,7 +18,7 @@ breaches soon is an index range scan; what they mean is decided by
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -19,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from dcmaint.domain import tickets as flow
-from dcmaint.domain.parse import enum_value
+from dcmaint.domain.parse import enum_value, site_datetime
 from dcmaint.domain.parts import optional_text
 from dcmaint.domain.sla import Clock, SlaState, measure
 from dcmaint.domain.tickets import Handling, PauseReason, Severity, Source, TicketState
@@ -28,6 +35,7 @@ from dcmaint.i18n import _
 from dcmaint.services import devices as device_register
 from dcmaint.services import sites
 from dcmaint.services import staff as staff_register
+from dcmaint.services.context import Context
 from dcmaint.store.models import (
     SiteRow,
     StaffRow,
@@ -66,6 +74,92 @@ class Step:
     at: datetime | None = None
     note: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a ticket stands after a step."""
+
+    ref: str
+    state: str
+
+
+def _advance(context: Context, ref: str, at: str | None, note: str | None,
+             action: Callable[[UnitOfWork, Step], None]) -> Progress:
+    """Run one step in its own transaction, reading ``at`` in the ticket's site time."""
+    with context.write() as unit:
+        when = site_datetime(at, "--at", site_zone(unit, ref)) if at else None
+        action(unit, Step(ref.strip().upper(), when, note))
+        row = find(unit, ref)
+        return Progress(row.ref, row.state)
+
+
+def assign(context: Context, ref: str, engineer: str, at: str | None = None, note: str | None = None) -> Progress:
+    """Give the ticket to an engineer, again to hand it over (entry point)."""
+    return _advance(context, ref, at, note, lambda unit, step: _assign(unit, step, engineer))
+
+
+def start(context: Context, ref: str, handling: str, at: str | None = None, note: str | None = None) -> Progress:
+    """Start handling, ``remote`` or ``onsite``: the SLA clock starts (entry point)."""
+    return _advance(context, ref, at, note, lambda unit, step: _start(unit, step, handling))
+
+
+def escalate(context: Context, ref: str, reason: str, at: str | None = None) -> Progress:
+    """Remote handling did not restore it: someone goes on site, the clock runs on (entry point)."""
+    return _advance(context, ref, at, reason, _escalate)
+
+
+def pause(context: Context, ref: str, reason: str, at: str | None = None, note: str | None = None) -> Progress:
+    """Stop the SLA clock for a ``downtime-window`` or ``customer-approval`` (entry point)."""
+    return _advance(context, ref, at, note, lambda unit, step: _pause(unit, step, reason))
+
+
+def resume(context: Context, ref: str, at: str | None = None, note: str | None = None) -> Progress:
+    """Restart the SLA clock after a pause (entry point)."""
+    return _advance(context, ref, at, note, _resume)
+
+
+def return_to_factory(context: Context, ref: str, reason: str, at: str | None = None) -> Progress:
+    """Record a unit sent to the vendor for repair (entry point)."""
+    return _advance(context, ref, at, reason, _return_to_factory)
+
+
+def restore(context: Context, ref: str, at: str | None = None, note: str | None = None) -> Progress:
+    """Service is restored: the SLA clock stops (entry point)."""
+    return _advance(context, ref, at, note, _restore)
+
+
+def fill(context: Context, ref: str, actions: str, time_spent: timedelta | None = None, at: str | None = None
+         ) -> Progress:
+    """Fill the maintenance form: what was done and how long it took (entry point)."""
+    return _advance(context, ref, at, None, lambda unit, step: _fill(unit, step, actions, time_spent))
+
+
+def sign(context: Context, ref: str, by: str, score: int, comment: str | None = None, signature: bytes | None = None,
+         at: str | None = None) -> Progress:
+    """The customer signs the form and scores the work, 1 to 5 (entry point)."""
+    return _advance(context, ref, at, None, lambda unit, step: _sign(unit, step, by, score, comment, signature))
+
+
+def verify(context: Context, ref: str, by: str | None = None, at: str | None = None, note: str | None = None
+           ) -> Progress:
+    """The maintenance centre checked the form with the customer; ``by`` defaults to the actor (entry point)."""
+    return _advance(context, ref, at, note, lambda unit, step: _verify(unit, step, by))
+
+
+def close(context: Context, ref: str, at: str | None = None, note: str | None = None) -> Progress:
+    """Close a verified ticket (entry point)."""
+    return _advance(context, ref, at, note, _close)
+
+
+def followup(context: Context, ref: str, kind: str, note: str, at: str | None = None) -> Progress:
+    """The desk's follow-up ``call`` or ``visit`` and what the customer said (entry point)."""
+    return _advance(context, ref, at, note, lambda unit, step: _followup(unit, step, kind))
+
+
+def add_note(context: Context, ref: str, text: str, at: str | None = None) -> Progress:
+    """Add a note to a ticket (entry point)."""
+    return _advance(context, ref, at, text, _note)
 
 
 def find(unit: UnitOfWork, ref: str) -> TicketRow:
@@ -192,7 +286,7 @@ def new(unit: UnitOfWork, draft: TicketDraft, now: datetime | None = None) -> st
     return row.ref
 
 
-def assign(unit: UnitOfWork, step: Step, engineer: str) -> None:
+def _assign(unit: UnitOfWork, step: Step, engineer: str) -> None:
     row = find(unit, step.ref)
     before = row.state
     target = flow.move(row.ref, _state(row), "assign")
@@ -205,7 +299,7 @@ def assign(unit: UnitOfWork, step: Step, engineer: str) -> None:
     _event(unit, row, "assign", when, before, reason=person.name, note=step.note)
 
 
-def start(unit: UnitOfWork, step: Step, handling: str) -> None:
+def _start(unit: UnitOfWork, step: Step, handling: str) -> None:
     """Handling starts, remotely or on site: the SLA clock runs from here."""
     row = find(unit, step.ref)
     before = row.state
@@ -217,7 +311,7 @@ def start(unit: UnitOfWork, step: Step, handling: str) -> None:
     _event(unit, row, "start", when, before, reason=row.handling, note=step.note)
 
 
-def escalate(unit: UnitOfWork, step: Step) -> None:
+def _escalate(unit: UnitOfWork, step: Step) -> None:
     """Remote work did not restore it: someone goes on site. The clock keeps running."""
     row = find(unit, step.ref)
     flow.move(row.ref, _state(row), "escalate")
@@ -231,7 +325,7 @@ def escalate(unit: UnitOfWork, step: Step) -> None:
     _event(unit, row, "escalate", when, row.state, reason=Handling.ONSITE.value, note=reason)
 
 
-def pause(unit: UnitOfWork, step: Step, reason: str) -> None:
+def _pause(unit: UnitOfWork, step: Step, reason: str) -> None:
     row = find(unit, step.ref)
     flow.move(row.ref, _state(row), "pause")
     why = enum_value(PauseReason, reason, _("pause reason")).value
@@ -254,7 +348,7 @@ def _end_pause(unit: UnitOfWork, row: TicketRow, when: datetime) -> bool:
     return True
 
 
-def resume(unit: UnitOfWork, step: Step) -> None:
+def _resume(unit: UnitOfWork, step: Step) -> None:
     row = find(unit, step.ref)
     flow.move(row.ref, _state(row), "resume")
     when = _when(unit, row, step.at)
@@ -264,7 +358,7 @@ def resume(unit: UnitOfWork, step: Step) -> None:
     _event(unit, row, "resume", when, row.state, note=step.note)
 
 
-def return_to_factory(unit: UnitOfWork, step: Step) -> None:
+def _return_to_factory(unit: UnitOfWork, step: Step) -> None:
     """The unit goes to the vendor for repair (a loaner may stand in): recorded with why and what."""
     row = find(unit, step.ref)
     flow.move(row.ref, _state(row), "return-to-factory")
@@ -275,7 +369,7 @@ def return_to_factory(unit: UnitOfWork, step: Step) -> None:
     _event(unit, row, "return-to-factory", when, row.state, note=reason)
 
 
-def restore(unit: UnitOfWork, step: Step) -> None:
+def _restore(unit: UnitOfWork, step: Step) -> None:
     """Service is back: the clock stops (an open pause ends here too)."""
     row = find(unit, step.ref)
     before = row.state
@@ -287,7 +381,7 @@ def restore(unit: UnitOfWork, step: Step) -> None:
     _event(unit, row, "restore", when, before, reason="met" if row.sla_met else "breached", note=step.note)
 
 
-def fill(unit: UnitOfWork, step: Step, actions: str, time_spent: timedelta | None) -> None:
+def _fill(unit: UnitOfWork, step: Step, actions: str, time_spent: timedelta | None) -> None:
     """The maintenance form: what was done and how long it took. Parts in and out come from the swap records."""
     row = find(unit, step.ref)
     before = row.state
@@ -303,7 +397,7 @@ def fill(unit: UnitOfWork, step: Step, actions: str, time_spent: timedelta | Non
     _event(unit, row, "fill", when, before, note=step.note)
 
 
-def sign(unit: UnitOfWork, step: Step, by: str, score: int, comment: str | None, signature: bytes | None) -> None:
+def _sign(unit: UnitOfWork, step: Step, by: str, score: int, comment: str | None, signature: bytes | None) -> None:
     row = find(unit, step.ref)
     before = row.state
     row.state = flow.move(row.ref, _state(row), "sign").value
@@ -323,7 +417,7 @@ def sign(unit: UnitOfWork, step: Step, by: str, score: int, comment: str | None,
     _event(unit, row, "sign", when, before, reason=str(score), note=row.comment)
 
 
-def verify(unit: UnitOfWork, step: Step, by: str | None) -> None:
+def _verify(unit: UnitOfWork, step: Step, by: str | None) -> None:
     """The maintenance centre has checked the form with the customer: from now on it counts in KPIs."""
     row = find(unit, step.ref)
     before = row.state
@@ -334,7 +428,7 @@ def verify(unit: UnitOfWork, step: Step, by: str | None) -> None:
     _event(unit, row, "verify", when, before, reason=checker, note=step.note)
 
 
-def close(unit: UnitOfWork, step: Step) -> None:
+def _close(unit: UnitOfWork, step: Step) -> None:
     row = find(unit, step.ref)
     before = row.state
     row.state = flow.move(row.ref, _state(row), "close").value
@@ -343,7 +437,7 @@ def close(unit: UnitOfWork, step: Step) -> None:
     _event(unit, row, "close", when, before, note=step.note)
 
 
-def followup(unit: UnitOfWork, step: Step, kind: str) -> None:
+def _followup(unit: UnitOfWork, step: Step, kind: str) -> None:
     """The desk's later call or visit to the customer; the customer record keeps what they said."""
     row = find(unit, step.ref)
     flow.move(row.ref, _state(row), "followup")
@@ -356,7 +450,7 @@ def followup(unit: UnitOfWork, step: Step, kind: str) -> None:
     _event(unit, row, "followup", when, row.state, reason=kind, note=note)
 
 
-def note(unit: UnitOfWork, step: Step) -> None:
+def _note(unit: UnitOfWork, step: Step) -> None:
     row = find(unit, step.ref)
     text = _text(step.note, _("note"), 5000)
     if text is None:
