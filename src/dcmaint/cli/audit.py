@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dcmaint.cli.context import FormatOption, state
+from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
@@ -36,9 +36,9 @@ def list_(
 ) -> None:
     from dcmaint.cli.output import render_list
     from dcmaint.domain import parse
-    from dcmaint.store import queries
+    from dcmaint.services import audit_log
 
-    where = queries.AuditFilter(
+    where = audit_log.AuditFilter(
         entity=entity,
         entity_key=key,
         actor=actor,
@@ -46,5 +46,4 @@ def list_(
         until=parse.iso_datetime(until, "--until") if until else None,
         limit=limit,
     )
-    with state(ctx).reader() as reader:
-        render_list(queries.audit_entries(reader, where), fmt, COLUMNS)
+    render_list(audit_log.entries(service_context(ctx), where), fmt, COLUMNS)

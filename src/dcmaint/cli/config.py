@@ -17,23 +17,12 @@ def init(
     ctx: typer.Context,
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite an existing configuration file."))] = False,
 ) -> None:
-    import tomllib
+    from dcmaint import paths
+    from dcmaint.services.configuration import initialise
 
-    from dcmaint import config, paths
-    from dcmaint.errors import UsageError
-    from dcmaint.store import unit
-
-    path = state(ctx).config_path or paths.config_path()
-    if path.exists() and not force:
-        raise UsageError(_("{path} already exists (use --force to overwrite)").format(path=path))
-    config.parse_values(tomllib.loads(config.STARTER), "starter")  # the starter must stay valid
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(config.STARTER, encoding="utf-8")
-    state(ctx)._config = None  # re-read what was just written
-    url = state(ctx).database_url
-    unit.ensure_schema(url)
-    typer.echo(_("wrote {path}").format(path=path))
-    typer.echo(_("database ready: {url}").format(url=url.redacted()))
+    done = initialise(state(ctx).config_path or paths.config_path(), force)
+    typer.echo(_("wrote {path}").format(path=done.config_file))
+    typer.echo(_("database ready: {url}").format(url=done.database.redacted()))
 
 
 @app.command("path", help=_("Print the configuration file's path."))
@@ -71,20 +60,9 @@ def set_(
     key: Annotated[str, typer.Argument(help=_("Dotted key, e.g. database.url."), show_default=False)],
     value: Annotated[str, typer.Argument(help=_("New value; lists are comma-separated."), show_default=False)],
 ) -> None:
-    import tomllib
-
-    import tomli_w
-
-    from dcmaint import config, paths
-    from dcmaint.errors import ConfigError
+    from dcmaint import paths
+    from dcmaint.services.configuration import set_value
 
     path = state(ctx).config_path or paths.config_path()
-    if key not in config.KEYS:
-        raise ConfigError(_("unknown key {key!r} (known keys: {known})").format(key=key, known=", ".join(config.KEYS)))
-    document = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    section, _dot, leaf = key.rpartition(".")
-    document.setdefault(section, {})[leaf] = config.coerce_text(key, value)
-    config.parse_values(document, str(path))  # refuse to write what would not load
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    set_value(path, key, value)
     typer.echo(_("{key} set in {path}").format(key=key, path=path))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dcmaint.cli.context import FormatOption, state
+from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
@@ -37,12 +37,9 @@ def kpi(
 ) -> None:
     from dcmaint.domain.kpi import parse_month
     from dcmaint.domain.parse import time_zone
-    from dcmaint.store.kpi_queries import kpis
+    from dcmaint.services import reports
 
-    first = parse_month(month)
-    zone = time_zone(zone)
-    with state(ctx).reader() as reader:
-        found = kpis(reader, first, zone)
+    found = reports.kpi(service_context(ctx), parse_month(month), time_zone(zone))
     if fmt is OutputFormat.JSON:
         from dcmaint.cli.output import render_mapping
 

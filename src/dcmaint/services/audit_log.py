@@ -1,0 +1,16 @@
+"""What ``dcmaint audit list`` reads: who changed what, when, with the values before and after."""
+
+from __future__ import annotations
+
+from dcmaint.domain.records import AuditEntry
+from dcmaint.services.context import Context
+from dcmaint.store import queries
+from dcmaint.store.queries import AuditFilter
+
+__all__ = ["AuditFilter", "entries"]
+
+
+def entries(context: Context, where: AuditFilter = AuditFilter()) -> list[AuditEntry]:
+    """The audit entries ``where`` selects, newest last (entry point)."""
+    with context.read() as reader:
+        return queries.audit_entries(reader, where)
