@@ -10,7 +10,7 @@ from dcmaint.store.queries import AuditFilter
 __all__ = ["AuditFilter", "entries"]
 
 
-def entries(context: Context, where: AuditFilter = AuditFilter()) -> list[AuditEntry]:
-    """The audit entries ``where`` selects, newest last (entry point)."""
+def entries(context: Context, where: AuditFilter | None = None) -> list[AuditEntry]:
+    """The audit entries ``where`` selects (all without one), newest last (entry point)."""
     with context.read() as reader:
-        return queries.audit_entries(reader, where)
+        return queries.audit_entries(reader, where or AuditFilter())

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from dcmaint.domain.parts import StockStatus, optional_text
 from dcmaint.domain.swaps import Handover
@@ -63,9 +64,9 @@ def _handover(unit: UnitOfWork, site_name: str, received_by: str, serials: Seque
                              notes=optional_text(notes, _("notes"), 2000))
     unit.session.add(record_row)
     unit.session.flush()
-    taken = unit.session.execute(
+    taken = cast("CursorResult[Any]", unit.session.execute(
         update(StockUnitRow).where(StockUnitRow.id.in_([r.id for r in rows]), *waiting)
-        .values(handover_id=record_row.id).execution_options(synchronize_session=False))
+        .values(handover_id=record_row.id).execution_options(synchronize_session=False)))
     if taken.rowcount != len(rows):
         raise Conflict(_("some of these parts were handed over by someone else a moment ago: list them again"))
     labels = tuple(r.serial or f"{r.part_number} ({r.slot})" for r in rows)

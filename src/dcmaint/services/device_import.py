@@ -26,7 +26,6 @@ from dcmaint.i18n import _, ngettext
 from dcmaint.services.context import Context
 from dcmaint.services.limits import check_text_lengths
 from dcmaint.store.models import DeviceRow
-from dcmaint.store.unit import UnitOfWork
 
 CSV_ENCODINGS = ("utf-8", "gb18030")  # gb18030 reads GBK/GB2312, what Chinese Excel saves as "CSV"
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -180,7 +179,8 @@ def _read_csv(path: Path, data: bytes) -> Sheet:
     text = _decode(path, data)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-        records = [(number, list(cells)) for number, cells in enumerate(reader, start=1)]
+        records: list[tuple[int, list[str | None]]] = [
+            (number, list(cells)) for number, cells in enumerate(reader, start=1)]
     except csv.Error as exc:
         raise UsageError(_("{file}: not a readable CSV file: {reason}").format(file=path.name, reason=exc)) from None
     return _table(path.name, None, iter(records))

@@ -17,10 +17,11 @@ from dcmaint.store.queries import DeviceFilter, LastPoll, OpenFault
 __all__ = ["CredentialCheck", "DeviceFilter", "DeviceView", "check_credential", "devices", "show"]
 
 
-def devices(context: Context, where: DeviceFilter = DeviceFilter()) -> list[Device]:
-    """The devices ``where`` selects, by site and name; an unknown site is an error (entry point)."""
+def devices(context: Context, where: DeviceFilter | None = None) -> list[Device]:
+    """The devices ``where`` selects (all without one), by site and name; an unknown site is an error (entry
+    point)."""
     with context.read() as reader:
-        return queries.devices(reader, where)
+        return queries.devices(reader, where or DeviceFilter())
 
 
 @dataclass(frozen=True)

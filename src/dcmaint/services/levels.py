@@ -148,9 +148,9 @@ def demands(reader: Reader, site: str) -> list[PartDemand]:
     for part_id, label, quantity in reader.rows(_ON_HAND, params):
         part = _resolve(catalogue, (label,)) if part_id is None else None
         target_id = part_id if part_id is not None else (part.id if part is not None else None)
-        tally = by_part.get(target_id) if target_id is not None else label_of.get(label)
-        if tally is not None:
-            tally.on_hand += int(quantity or 0)
+        held = by_part.get(target_id) if target_id is not None else label_of.get(label)
+        if held is not None:
+            held.on_hand += int(quantity or 0)
     return [t.demand() for t in (*by_part.values(), *uncatalogued.values())]
 
 

@@ -42,14 +42,14 @@ def slots_for(reader: Reader, device: str | None, site: str | None, slot: str | 
         return [match_queries.fault_slot(reader, fault)]
     if device is None:
         raise UsageError(_("name what to match: --device (with --slot), --fault or --ticket"))
-    found = queries.device(reader, device, site)
-    device_id, _site_id = match_queries.device_ids(reader, found.site, found.name)
+    named = queries.device(reader, device, site)
+    device_id, _site_id = match_queries.device_ids(reader, named.site, named.name)
     if slot is not None:
-        kind, location = pick_slot(slot, found.name, match_queries.slot_names(reader, device_id))
-        return [match_queries.slot(reader, found.site, found.name, device_id, kind, location)]
+        kind, location = pick_slot(slot, named.name, match_queries.slot_names(reader, device_id))
+        return [match_queries.slot(reader, named.site, named.name, device_id, kind, location)]
     faulty = match_queries.open_fault_slots(reader, device_id)
     if not faulty:
-        raise UsageError(_("{device} has no open faults: name the part with --slot").format(device=found.name))
+        raise UsageError(_("{device} has no open faults: name the part with --slot").format(device=named.name))
     return faulty
 
 

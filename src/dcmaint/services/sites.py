@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -37,7 +38,7 @@ class SiteChanges:
     timezone: str | None = None
     calendar: str | None = None
 
-    def given(self) -> dict[str, object]:
+    def given(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
 

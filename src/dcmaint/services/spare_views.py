@@ -29,10 +29,10 @@ def part(context: Context, number: str) -> Part:
         return spare_queries.part(reader, number)
 
 
-def stock(context: Context, where: StockFilter = StockFilter()) -> list[StockUnit]:
-    """The depots' stock units ``where`` selects (entry point)."""
+def stock(context: Context, where: StockFilter | None = None) -> list[StockUnit]:
+    """The depots' stock units ``where`` selects (all without one) (entry point)."""
     with context.read() as reader:
-        return spare_queries.stock(reader, where)
+        return spare_queries.stock(reader, where or StockFilter())
 
 
 def stock_unit(context: Context, serial: str) -> StockUnit:

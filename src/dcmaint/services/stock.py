@@ -14,8 +14,9 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from dcmaint.domain.parse import iso_date
 from dcmaint.domain.parts import Condition, StockEntry, StockStatus, StockUnit, optional_text, part_number
@@ -180,10 +181,10 @@ def _move(unit: UnitOfWork, serial: str, source: StockStatus, target: StockStatu
           action: str) -> StockUnit:
     """Change a unit's status only if it still has ``source``: the UPDATE's WHERE is the lock."""
     previous = unit.session.scalars(select(StockUnitRow.reserved_for).where(StockUnitRow.serial == serial)).first()
-    changed = unit.session.execute(
+    changed = cast("CursorResult[Any]", unit.session.execute(
         update(StockUnitRow).where(StockUnitRow.serial == serial, StockUnitRow.status == source.value)
         .values(status=target.value, reserved_for=ticket, updated_at=utcnow())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     row = _serial_row(unit, serial)
     if changed.rowcount != 1:
         state = _("reserved for {ticket}").format(ticket=row.reserved_for) if row.status == "reserved" else row.status
@@ -264,7 +265,7 @@ def _import_file(unit: UnitOfWork, path: Path, site: str | None) -> StockImportS
     units = quantity = 0
     for number, entry in entries:
         try:
-            added = add(unit, entry)
+            add(unit, entry)
         except UsageError as error:
             problems.append((number, EntryProblem("", _("row {row}").format(row=number), str(error))))
         else:

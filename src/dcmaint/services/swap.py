@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import CursorResult, and_, select, update
 
 from dcmaint.domain.matching import Fit, SlotIdentity, Spare, fit_of, pick_slot
 from dcmaint.domain.parts import StockStatus, optional_text
@@ -169,13 +170,13 @@ def _removed_unit(unit: UnitOfWork, device: DeviceRow, slot: SlotIdentity, seria
 def _take_spare(unit: UnitOfWork, row: StockUnitRow, device: DeviceRow, slot: SlotIdentity, now: datetime) -> None:
     """The conditional UPDATE that decides a race for the spare."""
     expected = (row.status, row.reserved_for)
-    taken = unit.session.execute(
+    taken = cast("CursorResult[Any]", unit.session.execute(
         update(StockUnitRow).where(
             StockUnitRow.id == row.id, StockUnitRow.status == expected[0],
             StockUnitRow.reserved_for.is_(None) if expected[1] is None else StockUnitRow.reserved_for == expected[1])
         .values(status=StockStatus.INSTALLED.value, device_id=device.id, slot=slot.location, site_id=device.site_id,
                 reserved_for=None, updated_at=now)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     if taken.rowcount != 1:
         raise Conflict(_("spare {serial} was taken by another swap a moment ago: `dcmaint spare show {serial}`").format(
             serial=row.serial))
@@ -190,10 +191,10 @@ def _take_slot(unit: UnitOfWork, component: ComponentRow, spare: Spare, fit: Fit
     """
     same_serial = ComponentRow.serial.is_(None) if slot.serial is None else ComponentRow.serial == slot.serial
     numbers = {} if fit in (Fit.EXACT, Fit.ALIAS) else {"part_number": spare.labelled, "spare_part_number": None}
-    taken = unit.session.execute(
+    taken = cast("CursorResult[Any]", unit.session.execute(
         update(ComponentRow).where(and_(ComponentRow.id == component.id, same_serial))
         .values(serial=spare.serial, health="unknown", last_seen=now, **numbers)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     if taken.rowcount != 1:
         raise Conflict(_("{slot} on {device} was changed by another swap a moment ago: check it and try again").format(
             slot=slot.slot, device=slot.device))

@@ -25,8 +25,10 @@ class TicketList:
     zones: dict[str, str]
 
 
-def listing(context: Context, where: TicketFilter = TicketFilter(), now: datetime | None = None) -> TicketList:
-    """The tickets ``where`` selects, with their SLA readings at ``now`` (entry point)."""
+def listing(context: Context, where: TicketFilter | None = None, now: datetime | None = None) -> TicketList:
+    """The tickets ``where`` selects (without one: all but closed ones), with their SLA readings at ``now`` (entry
+    point)."""
+    where = where or TicketFilter()
     if where.limit is not None and where.limit < 1:
         raise UsageError(_("invalid limit {value!r}: must be at least 1").format(value=where.limit))
     with context.read() as reader:
