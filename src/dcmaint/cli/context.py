@@ -47,6 +47,8 @@ class AppState:
 
         return urls.resolve(self.config.database_url)
 
+    # reader() and write() are left for `dcmaint health` until its workflow moves into services; every other
+    # command hands service_context(ctx) to one service entry point, which opens its own transactions.
     @contextmanager
     def reader(self) -> Iterator[Reader]:
         from dcmaint.store.reader import open_reader
