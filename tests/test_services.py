@@ -17,16 +17,8 @@ from dcmaint.domain.records import Device, StaffMember
 from dcmaint.services.context import Context
 from dcmaint.services.site_views import Deadline, deadline_of
 from dcmaint.store.urls import parse
+from tests.test_spare_levels_cli import CATALOGUE  # one PSU part: 0.5 failures a year, a year's lead time
 
-CATALOGUE = """
-[[part]]
-part_number = "865414-B21"
-vendor = "HPE"
-description = "800W Flex Slot Platinum PSU"
-class = "psu"
-annual_failure_rate = 0.5
-lead_time_days = 365
-"""
 DUE = date(2026, 3, 23)  # 15 working days after 2026-03-02
 
 
