@@ -1,11 +1,11 @@
 """Ticket commands on the store: each is one transaction with its ticket event and audit row.
 
-Each step (``assign``, ``start``, ... ``note``) is an entry point: it takes
-the :class:`~dcmaint.services.context.Context`, reads the time a person
-gave (``at``, ``YYYY-MM-DD[THH:MM]`` in the ticket's site time) and runs in
-its own transaction. Logging a new ticket is
-:func:`dcmaint.services.ticket_intake.log`; :func:`new` is its step, which
-health's fault tickets run in their own transaction too.
+Each step (``assign``, ``start``, ... ``add_note``) is an entry point: it
+takes the :class:`~dcmaint.services.context.Context`, reads the time a
+person gave (``at``, ``YYYY-MM-DD[THH:MM]`` in the ticket's site time) and
+runs in its own transaction. Logging a new ticket is
+:func:`dcmaint.services.ticket_intake.log`; :func:`new` is the step it runs
+(and the fault tickets of a health run run it inside their own transaction).
 
 Times a person gives (``--at``) are checked against the ticket's history: no
 step before the one it follows, none in the future. The SLA columns of the
