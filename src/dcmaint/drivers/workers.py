@@ -92,13 +92,15 @@ def run_sharded(
     deadline = time.monotonic() + timeout * math.ceil(longest / share) + GRACE
     done = 0
     while readers and time.monotonic() < deadline:
-        for reader in wait(list(readers), timeout=max(0.0, deadline - time.monotonic())):
-            try:
-                result: PollResult = reader.recv()  # type: ignore[union-attr]
-            except (EOFError, OSError):
-                readers.pop(reader)  # type: ignore[arg-type]
+        for ready in wait(list(readers), timeout=max(0.0, deadline - time.monotonic())):
+            if not isinstance(ready, Connection):  # wait() hands back what it was given: always a Connection here
                 continue
-            shard = readers[reader]  # type: ignore[index]
+            try:
+                result: PollResult = ready.recv()
+            except (EOFError, OSError):
+                readers.pop(ready)
+                continue
+            shard = readers[ready]
             index = next(i for i in shard if i in waiting and waiting[i] == (result.site, result.device))
             del waiting[index]
             results[index] = result

@@ -91,7 +91,8 @@ def adhoc_targets(texts: Sequence[str], manager: DriverManager, *, kind: DeviceK
 
     if login.insecure and (login.ca_file or login.fingerprint):
         raise UsageError(_("--insecure cannot be combined with --ca-file or --fingerprint"))
-    credential = str(parse_reference(login.password_ref)) if _text(login.password_ref) else None
+    reference = _text(login.password_ref)
+    credential = str(parse_reference(reference)) if reference else None
     ca_file = _text(login.ca_file)
     tls = TlsSettings(verify=not login.insecure, ca_file=Path(ca_file) if ca_file else None,
                       fingerprint=parse.fingerprint(login.fingerprint) if login.fingerprint else None)
