@@ -116,10 +116,17 @@ class BaseDriverConformance:
 
     def batches(self) -> list[list[ConformanceCase]]:
         """The cases grouped as the runner would group them (by ``batch_key``); a target whose name is taken
-        in its group is renamed after its case id, as names key the answer."""
+        in its group is renamed after its case id, as names key the answer.
+
+        Asserts that ``batch_key`` gives the same string every time it is asked (no I/O, no state).
+        """
         groups: dict[str, list[ConformanceCase]] = {}
         for case in self.cases():
-            group = groups.setdefault(self.make_driver(case).batch_key(case.target), [])
+            driver = self.make_driver(case)
+            key = driver.batch_key(case.target)
+            assert isinstance(key, str), f"{case.id}: batch_key returned {type(key).__name__}, not str"
+            assert driver.batch_key(case.target) == key, f"{case.id}: batch_key changed between two calls"
+            group = groups.setdefault(key, [])
             if any(other.target.name == case.target.name for other in group):
                 case = replace(case, target=replace(case.target, name=case.id))
             group.append(case)
@@ -171,17 +178,9 @@ class BaseDriverConformance:
     def test_meets_expectation(self, conformance_case: ConformanceCase) -> None:
         _meets(conformance_case.expect, self.poll(conformance_case))
 
-    def test_batch_key_is_a_cheap_string(self, conformance_case: ConformanceCase) -> None:
-        """``batch_key`` returns the same string every time it is asked (no I/O, no state)."""
-        if "poll_batch" not in self.driver_class.capabilities():
-            pytest.skip(f"{self.driver_class.name} does not implement poll_batch")
-        driver = self.make_driver(conformance_case)
-        key = driver.batch_key(conformance_case.target)
-        assert isinstance(key, str), f"batch_key returned {type(key).__name__}, not str"
-        assert driver.batch_key(conformance_case.target) == key, "batch_key changed between two calls"
-
     def test_one_batch_answers_every_case(self) -> None:
-        """The cases that share a batch key, polled in one ``poll_batch`` call, each meet their expectation."""
+        """``batch_key`` is a stable string, and the cases that share one, polled in one ``poll_batch`` call, each
+        come back as the contract says and as their expectation says."""
         if "poll_batch" not in self.driver_class.capabilities():
             pytest.skip(f"{self.driver_class.name} does not implement poll_batch")
         for group in self.batches():
