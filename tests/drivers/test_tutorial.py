@@ -72,6 +72,17 @@ def test_the_tutorial_driver_is_listed(installed: Path) -> None:
     assert done.returncode == 0 and done.stderr == "", done.stderr
     [driver] = json.loads(done.stdout)["drivers"]
     assert (driver["name"], driver["package"], driver["package_version"]) == ("acme-ups", "dcmaint-acme", "1.0.0")
+    assert driver["schemes"] == ["acme"]
+
+
+def test_a_target_with_the_tutorial_scheme_reaches_the_tutorial_driver(installed: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "dcmaint", "health", "--target", "acme://192.0.2.1", "--format",
+                           "json"], capture_output=True, text=True, env=_env(installed), timeout=60)
+    [polled] = json.loads(done.stdout)["devices"]
+    # the driver's only kind (ups) was taken; the stand-in httpx has no client, so the poll itself crashes
+    assert (polled["name"], polled["site"], polled["driver"], polled["error_kind"]) == (
+        "192.0.2.1", None, "acme-ups", "crashed")
+    assert done.returncode == 3
 
 
 def test_the_tutorial_conformance_tests_pass(installed: Path) -> None:
