@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
+from example_drivers import BatchReplayDriver, BatchReplaySyncDriver, ReplayServerDriver
 
 from dcmaint.drivers import DeviceIdentity, DeviceReport, Health, StorageDriver, Target
 from dcmaint.drivers.batch import plan_calls
 from dcmaint.drivers.errors import ErrorKind
 from dcmaint.drivers.runner import PollJob, run_jobs
 from dcmaint.drivers.workers import run_sharded
-from example_drivers import BatchReplayDriver, BatchReplaySyncDriver, ReplayServerDriver
 
 GOOD, DEGRADED, TRUNCATED = "redfish://10.0.0.5", "redfish://10.0.0.6", "redfish://10.0.0.7"
 

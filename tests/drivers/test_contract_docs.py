@@ -12,11 +12,10 @@ import pytest
 import dcmaint.drivers
 from dcmaint.drivers import ComponentKind, Driver, Health, SyncDriver, hookspecs
 from dcmaint.drivers.base import CAPABILITIES, BatchAnswer
-from dcmaint.drivers.errors import DriverError
-from dcmaint.drivers.report import DeviceReport
 from dcmaint.drivers.catalog import IN_PROCESS, DriverInfo, Origin, PluginFailure
-from dcmaint.drivers.errors import ErrorKind
+from dcmaint.drivers.errors import DriverError, ErrorKind
 from dcmaint.drivers.manager import DriverManager
+from dcmaint.drivers.report import DeviceReport
 from dcmaint.drivers.sim_demo import DemoDevice, DemoFleet, DemoPart, DemoRepair
 from dcmaint.drivers.simulators import Simulator
 

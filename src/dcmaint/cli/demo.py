@@ -74,7 +74,8 @@ def _toml(part: DemoPart, substitutes: tuple[DemoPart, ...] = ()) -> str:
 
     lines = ["[[part]]", f"part_number = {json.dumps(part.part_number)}"]
     lines += [f"vendor = {json.dumps(part.vendor)}"] if part.vendor else []
-    lines += [f"description = {json.dumps(part.description, ensure_ascii=False)}", f"class = {json.dumps(part.part_class)}"]
+    lines += [f"description = {json.dumps(part.description, ensure_ascii=False)}",
+              f"class = {json.dumps(part.part_class)}"]
     lines += [f"annual_failure_rate = {part.annual_failure_rate!r}"] if part.annual_failure_rate is not None else []
     lines += [f"lead_time_days = {part.lead_time_days}"] if part.lead_time_days is not None else []
     lines += ["consumable = true"] if part.consumable else []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,16 +17,20 @@ from dcmaint.cli.context import state
 from dcmaint.domain.enums import DeviceKind, HealthFormat
 from dcmaint.i18n import _
 
+if TYPE_CHECKING:
+    from dcmaint.drivers.result import PollResult
+    from dcmaint.services.health_check import Progress
+
 #: Exit code for health's own usage and configuration errors (monitoring-plugin UNKNOWN).
 EXIT_UNKNOWN = 3  # also dcmaint.cli.main.MONITORING_UNKNOWN, for errors before this module loads
 
 
-def _progress():  # type: ignore[no-untyped-def]
+def _progress() -> Progress | None:
     """A one-line counter on stderr, only when a person is watching."""
     if not sys.stderr.isatty():
         return None
 
-    def show(result, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
+    def show(result: PollResult, done: int, total: int) -> None:
         sys.stderr.write("\r" + _("polled {done}/{total}").format(done=done, total=total))
         if done == total:
             sys.stderr.write("\r\033[K")
@@ -43,7 +47,8 @@ def health(
                        show_default=False),
     ] = None,
     site: Annotated[str | None, typer.Option("--site", help=_("Only devices of this site."))] = None,
-    kind: Annotated[DeviceKind | None, typer.Option("--kind", case_sensitive=False, help=_("Only devices of this kind."))] = None,
+    kind: Annotated[DeviceKind | None, typer.Option("--kind", case_sensitive=False, help=_(
+        "Only devices of this kind; with --target, the endpoints' kind (default: the driver's only kind)."))] = None,
     fmt: Annotated[
         HealthFormat,
         typer.Option("--format", "-f", case_sensitive=False, help=_("Output: table, json, nagios or prometheus.")),

@@ -169,7 +169,7 @@ class DriverManager:
             ) from None
 
     def for_scheme(self, scheme: str) -> DriverInfo:
-        """The driver that declared the URL ``scheme`` (any case); UnknownScheme (a usage error) listing the known ones."""
+        """The driver that declared URL ``scheme`` (any case); UnknownScheme (a usage error) listing the known ones."""
         self.load()
         name = self._schemes.get(scheme.lower())
         if name is None:
