@@ -26,6 +26,7 @@ class ScenarioDriver(ServerDriver):
     name = "scenario"
     version = "1.0"
     kinds = ("server", "ups", "storage")
+    schemes = ("scenario",)
 
     async def poll(self, target):
         answer = json.loads((Path(os.environ["SCENARIO_DIR"]) / (target.endpoint.split("://")[1] + ".json")).read_text())

@@ -13,7 +13,7 @@ def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DCMAINT_")}
     env["TMPDIR"] = str(tmp_path)
     done = subprocess.run([sys.executable, "-m", "dcmaint", "demo"], capture_output=True, text=True, env=env,
-                          timeout=180)
+                          check=False, timeout=180)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Imported  10" in out
@@ -32,3 +32,76 @@ def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path):
     assert re.search(r"form written to \S*维护单.pdf \(\d+ bytes\)", out)
     assert re.search(r"^problems +0$", out, re.MULTILINE)  # db check found the audit chain sound
     assert list(tmp_path.iterdir()) == []  # the temporary home is gone and the simulator stopped
+
+
+def test_without_a_simulator_the_demo_walks_the_registers_depot_and_tickets(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DCMAINT_")}
+    env.update(TMPDIR=str(tmp_path), DCMAINT_LOAD_PLUGINS="no-such-plugin")  # whatever is installed, none loads
+    done = subprocess.run([sys.executable, "-m", "dcmaint", "demo"], capture_output=True, text=True, env=env,
+                          check=False, timeout=180)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "# no device simulator is installed: polling, matching and the swap are skipped" in out
+    assert "$ dcmaint health" not in out and "$ dcmaint sim" not in out and "$ dcmaint spare swap" not in out
+    assert "Imported  4" in out  # the equipment nobody polls
+    assert re.search(r"^Quantity +4$", out, re.MULTILINE)  # the depot received the filters
+    assert re.search(r"^State +verified$", out, re.MULTILINE) and "12h target: met" in out
+    assert re.search(r"form written to \S*维护单.pdf \(\d+ bytes\)", out)
+    assert re.search(r"^problems +0$", out, re.MULTILINE)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_demo_takes_what_each_simulator_offers_and_names_what_it_leaves_out(capsys):
+    from dcmaint.cli.demo_fleets import offered, sim_argv
+    from dcmaint.drivers import DeviceIdentity, DeviceKind, DeviceReport, UpsDriver, hookimpl
+    from dcmaint.drivers.manager import DriverManager
+    from dcmaint.drivers.sim_demo import DemoDevice, DemoFleet
+    from dcmaint.drivers.simulators import Simulator, SimulatorOptions
+
+    class UpsPoller(UpsDriver):
+        name, version = "ups-poller", "1"
+
+        async def poll(self, target):
+            return DeviceReport(DeviceIdentity(vendor="Acme"))
+
+    def fleet(driver: str, *names: str, count: int | None = None) -> DemoFleet:
+        return DemoFleet(driver, SimulatorOptions(count=count or len(names), latency_ms=5, faults="ups1:battery=failed",
+                                                  flavours=("a", "b"), seed=3),
+                         tuple(DemoDevice(name, DeviceKind.UPS, "Acme", "UPS 10k") for name in names))
+
+    offers = {"silent": None, "miscounted": fleet("ups-poller", "ups-1", count=2), "orphan": fleet("acme", "ups-2"),
+              "good": fleet("ups-poller", "ups-3", "ups-4"), "twin": fleet("ups-poller", "ups-4"),
+              "broken": RuntimeError("no fixtures")}
+
+    def simulator(name: str) -> type[Simulator]:
+        def demo(self: Simulator) -> DemoFleet | None:
+            offer = offers[name]
+            if isinstance(offer, Exception):
+                raise offer
+            return offer
+
+        return type(f"Sim_{name}", (Simulator,), {"name": name, "serve": lambda self, options, ready: None,
+                                                  "demo": demo})
+
+    class Plugin:
+        @hookimpl
+        def dcmaint_register_simulators(self, register):
+            for name in offers:
+                register(simulator(name))
+
+    manager = DriverManager(entry_points=False)
+    manager.register_plugin(Plugin(), name="sims")
+    manager.register_driver(UpsPoller)
+    chosen = offered(manager)
+    assert [(simulator.name, [d.name for d in fleet.devices]) for simulator, fleet in chosen] == [
+        ("good", ["ups-3", "ups-4"])]
+    warnings = capsys.readouterr().err.splitlines()
+    assert warnings == [
+        "dcmaint demo: simulator 'broken' left out: RuntimeError: no fixtures",
+        "dcmaint demo: simulator 'miscounted' left out: it names 1 devices but serves 2",
+        "dcmaint demo: simulator 'orphan' left out: its driver 'acme' is not installed",
+        "dcmaint demo: simulator 'twin' left out: its device names are taken by another simulator",
+    ]
+    assert sim_argv("good", chosen[0][1].options) == [
+        "sim", "good", "--count", "2", "--latency", "5", "--faults", "ups1:battery=failed", "--seed", "3",
+        "--flavour", "a", "--flavour", "b"]

@@ -150,6 +150,17 @@ def test_record_notices_a_swapped_part(room, db_url):
         (["health", "nosuch"], "'nosuch'"),
         (["health", "--site", "nowhere"], "'nowhere'"),
         (["health", "--target", "ftp://x"], "'ftp://x'"),
+        (["health", "--target", "acme://ups7"], "'acme://ups7': no installed driver serves 'acme' (known schemes: "
+                                                "scenario)"),
+        (["health", "--target", "scenario://"], "'scenario://': expected SCHEME://HOST[:PORT] (known schemes: scenario)"),
+        (["health", "--target", "scenario://srv01:http"], "'scenario://srv01:http'"),
+        (["health", "--target", "scenario://srv01"], "choose one with --kind (server, ups, storage)"),
+        (["health", "--target", "scenario://srv01", "--kind", "cooling"], "invalid --kind cooling for --target "
+                                                                          "'scenario://srv01'"),
+        (["health", "--target", "scenario://srv01", "--kind", "server", "--insecure", "--fingerprint", "AB"],
+         "--insecure"),
+        (["health", "--target", "scenario://srv01", "--kind", "server", "--password-ref", "s3cret"], "env:NAME"),
+        (["health", "--open-tickets"], "--open-tickets needs --record"),
         (["health", "--target", "redfish://x", "--record"], "--record"),
         (["health", "--concurrency", "0"], "0"),
         (["health", "tape01", "--kind", "server"], "no devices"),
@@ -177,3 +188,53 @@ def test_workers_share_the_run_with_the_same_answers(room):
     two = cli("health", "--workers", "2", "-f", "json").json()
     assert [(d["name"], d["status"], d["faults"]) for d in one["devices"]] == \
         [(d["name"], d["status"], d["faults"]) for d in two["devices"]]
+
+
+def test_a_target_reaches_the_driver_that_declares_its_scheme(room):
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    result = cli("health", "--target", "scenario://srv01", "--kind", "server", "--format", "json")
+    assert result.code == 2, result.err
+    [polled] = result.json()["devices"]
+    assert (polled["name"], polled["site"], polled["driver"], polled["status"]) == ("srv01", None, "scenario",
+                                                                                     "critical")
+    assert [fault["location"] for fault in polled["faults"]] == ["PSU 2"]
+    nagios = cli("health", "--target", "scenario://srv01", "--kind", "server", "-f", "nagios").out
+    assert nagios.startswith("DCMAINT CRITICAL - srv01: 1 faults, worst: PSU 2: input lost |")
+    assert "\n[CRITICAL] srv01: psu PSU 2" in nagios
+    prometheus = cli("health", "--target", "scenario://srv01", "--kind", "server", "-f", "prometheus").out
+    assert 'dcmaint_device_status{site="-",device="srv01",driver="scenario"} 2' in prometheus
+
+
+def test_kind_applies_to_targets_and_to_registered_devices(room):
+    cli, scenario = room
+    scenario("ups01", {"error": "unreachable", "message": "10.0.0.9: connection refused"})
+    polled = cli("health", "--target", "scenario://ups01", "--kind", "ups", "-f", "json").json()["devices"]
+    assert [(d["name"], d["error_kind"]) for d in polled] == [("ups01", "unreachable")]
+    assert [d["name"] for d in cli("health", "--kind", "ups", "-f", "json").json()["devices"]] == ["ups01"]
+
+
+def test_a_target_with_a_port_is_named_after_host_and_port(room):
+    cli, scenario = room
+    result = cli("health", "--target", "scenario://srv02:8443", "--kind", "server", "-f", "json")
+    [polled] = result.json()["devices"]
+    assert polled["name"] == "srv02_8443" and polled["error_kind"] == "crashed"  # no srv02:8443.json to read
+
+
+def test_a_collector_calls_the_same_service_function(room, db_url):
+    from dcmaint.config import load
+    from dcmaint.domain.enums import DeviceKind
+    from dcmaint.services.context import Context
+    from dcmaint.services.health_check import HealthRequest, check_health
+    from dcmaint.store.urls import parse
+
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    context = Context(parse(db_url), "collector", "collect", load())
+    outcome = check_health(context, HealthRequest(site="hq", kind=DeviceKind.SERVER, record=True, open_tickets=True))
+    assert [r.device for r in outcome.run.results] == ["srv01", "srv02"] and outcome.run.exit_code == 2
+    assert outcome.recorded is not None and (outcome.recorded.devices, outcome.recorded.opened) == (2, 1)
+    assert outcome.tickets is not None and len(outcome.tickets) == 1
+    opened = [e for e in audit(db_url) if e.entity == "fault"]
+    assert [(e.actor, e.command, e.action) for e in opened] == [("collector", "collect", "open")]
+    assert check_health(context, HealthRequest(devices=("srv01",))).recorded is None  # nothing stored unasked

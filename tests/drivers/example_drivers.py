@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -16,12 +18,14 @@ from dcmaint.drivers import (
     DeviceIdentity,
     DeviceReport,
     Driver,
+    DriverError,
     Health,
     LogEvent,
     PartIdentity,
     ProtocolError,
     Sensor,
     ServerDriver,
+    StorageDriver,
     SyncDriver,
     Target,
     Thresholds,
@@ -228,3 +232,76 @@ class NamelessDriver(Driver):
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)
+
+
+# -- batch drivers: many devices behind one endpoint -------------------------
+
+def _batch_entry(target: Target) -> DeviceReport | DriverError | object:
+    """One device's part of a batch answer, chosen by its ``answer`` option (default: its recording)."""
+    answer = target.options.get("answer", "report")
+    if answer == "garbage":
+        return {"status": "ok"}
+    if answer == "down":
+        return Unreachable(f"{target.name}: host not connected to the manager")
+    if answer == "crash":
+        return ValueError("cannot parse this host")
+    data = RECORDINGS.get(target.options.get("recording", ""))
+    if data is None:
+        return ProtocolError(f"{target.name}: no recording")
+    try:
+        return parse_recording(data)
+    except ProtocolError as error:
+        return error
+
+
+def batch_answer(targets: Sequence[Target]) -> dict[str, DeviceReport | DriverError | object]:
+    """What a manager answers for ``targets``: one entry per target except those told to be left out."""
+    return {target.name: _batch_entry(target) for target in targets if target.options.get("answer") != "omit"}
+
+
+class BatchReplayDriver(StorageDriver):
+    """Every shelf of one array in one call: replays ``RECORDINGS`` by the ``recording`` option, counts its calls.
+
+    The endpoint's host says how the whole call behaves: ``hang.example`` never answers,
+    ``locked.example`` refuses the login, ``broken.example`` raises a bug, ``nonsense.example`` answers
+    a list instead of a mapping.
+    """
+
+    name = "batch-replay"
+    version = "1.0.0"
+    schemes = ("array",)
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, ...]] = []  # the target names of each call, for the tests to count
+
+    async def poll_batch(self, targets: Sequence[Target]) -> Any:
+        self.calls.append(tuple(target.name for target in targets))
+        host = (targets[0].endpoint or "").split("://")[-1]
+        if host == "hang.example":
+            await asyncio.sleep(3600)
+        if host == "locked.example":
+            raise AuthFailed(f"{host}: login refused for {targets[0].username}")
+        if host == "broken.example":
+            raise KeyError("Members")
+        if host == "nonsense.example":
+            return [target.name for target in targets]
+        await asyncio.sleep(0)
+        return batch_answer(targets)
+
+
+class BatchReplaySyncDriver(SyncDriver, StorageDriver):
+    """The same, written against a blocking SDK, batching by the ``array`` option instead of the endpoint."""
+
+    name = "batch-replay-sync"
+    version = "1.0.0"
+
+    def batch_key(self, target: Target) -> str:
+        return target.options.get("array", target.name)
+
+    def poll_batch_sync(self, targets: Sequence[Target]) -> Any:
+        time.sleep(0.01)
+        answer = batch_answer(targets)
+        for name, entry in answer.items():  # the pid of the process that polled it, for the worker tests
+            if isinstance(entry, DeviceReport):
+                answer[name] = replace(entry, identity=replace(entry.identity, hostname=f"{os.getpid()}"))
+        return answer

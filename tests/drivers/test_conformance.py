@@ -12,7 +12,7 @@ from dcmaint.drivers import Component, DeviceIdentity, DeviceReport, Health, Log
 from dcmaint.drivers.errors import ErrorKind
 from dcmaint.secrets import Secret
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, report_problems
-from example_drivers import ReplayServerDriver, ReplaySyncDriver
+from example_drivers import BatchReplayDriver, BatchReplaySyncDriver, ReplayServerDriver, ReplaySyncDriver
 
 
 def _cases() -> list[ConformanceCase]:
@@ -45,6 +45,44 @@ class TestReplaySyncConformance(BaseDriverConformance):
         return [case for case in _cases() if case.id != "truncated-answer"]
 
 
+def _shelves(array: str = "a1") -> list[ConformanceCase]:
+    def shelf(name: str, recording: str, **options: str) -> Target:
+        return Target(name, "storage", f"array://{array}.example", timeout=5.0,
+                      options={"recording": recording, "array": array, **options})
+
+    return [
+        ConformanceCase("healthy-shelf", shelf("shelf-1", "redfish://10.0.0.5"),
+                        Expectation(status=Health.OK, faults=(), serial="CZ29170ABC")),
+        ConformanceCase("degraded-shelf", shelf("shelf-2", "redfish://10.0.0.6"),
+                        Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 1"))),
+        ConformanceCase("truncated-shelf", shelf("shelf-3", "redfish://10.0.0.7"),
+                        Expectation(error=ErrorKind.PROTOCOL_ERROR)),
+        ConformanceCase("disconnected-shelf", shelf("shelf-1", "redfish://10.0.0.5", answer="down"),
+                        Expectation(error=ErrorKind.UNREACHABLE)),  # a second shelf-1: the kit renames it
+    ]
+
+
+class TestBatchReplayConformance(BaseDriverConformance):
+    driver_class = BatchReplayDriver
+
+    def cases(self):
+        return [*_shelves("a1"), *_shelves("a2")]
+
+
+class TestBatchReplaySyncConformance(BaseDriverConformance):
+    driver_class = BatchReplaySyncDriver
+
+    def cases(self):
+        return _shelves()
+
+
+def test_the_kit_groups_cases_as_the_runner_would() -> None:
+    kit = TestBatchReplayConformance()
+    groups = kit.batches()
+    assert [[case.id for case in group] for group in groups] == [[case.id for case in _shelves()]] * 2
+    assert [case.target.name for case in groups[0]] == ["shelf-1", "shelf-2", "shelf-3", "disconnected-shelf"]
+
+
 def test_report_problems_name_each_broken_rule() -> None:
     from datetime import datetime
 
@@ -64,7 +102,7 @@ def test_report_problems_name_each_broken_rule() -> None:
 
 
 SLOPPY_VENDOR_TESTS = '''
-from dcmaint.drivers import Component, DeviceIdentity, DeviceReport, Health, ServerDriver, Target
+from dcmaint.drivers import Component, DeviceIdentity, DeviceReport, Health, ServerDriver, StorageDriver, Target
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
 
 
@@ -81,6 +119,17 @@ class SloppyDriver(ServerDriver):
 
 class UndeclaredDriver(SloppyDriver):
     version = ""
+
+
+class SloppyBatch(StorageDriver):
+    name = "sloppy-batch"
+    version = "0.0.1"
+
+    async def poll_batch(self, targets):
+        if len(targets) > 1:
+            targets = targets[1:]  # forgets the first shelf when asked for several
+        return {t.name: KeyError("Members") if t.endpoint == "array://bug" else DeviceReport(DeviceIdentity(serial=t.name))
+                for t in targets}
 
 
 CASES = [
@@ -101,6 +150,17 @@ class TestUndeclared(BaseDriverConformance):
 
     def cases(self):
         return CASES[:1]
+
+
+class TestSloppyBatch(BaseDriverConformance):
+    driver_class = SloppyBatch
+
+    def cases(self):
+        return [
+            ConformanceCase("shelf-1", Target("s1", "storage", "array://a1"), Expectation(serial="s1")),
+            ConformanceCase("shelf-2", Target("s2", "storage", "array://a1"), Expectation(serial="s2")),
+            ConformanceCase("bug", Target("s3", "storage", "array://bug")),
+        ]
 '''
 
 
@@ -128,6 +188,11 @@ def test_the_kit_rejects_a_sloppy_driver(tmp_path: Path) -> None:
         "TestUndeclared::test_returns_a_conforming_report[prints]",
         "TestUndeclared::test_does_not_print[prints]",
         "TestUndeclared::test_meets_expectation[prints]",
+        "TestSloppyBatch::test_raises_only_contract_errors[bug]",
+        "TestSloppyBatch::test_returns_a_conforming_report[bug]",
+        "TestSloppyBatch::test_meets_expectation[bug]",
+        "TestSloppyBatch::test_one_batch_answers_every_case",
     }
+    assert "poll_batch answered no entry for 's1'" in done.stdout
     assert "has no location" in done.stdout and "gives no reason" in done.stdout
     assert "drivers may raise only Unreachable" in done.stdout

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 import dcmaint.drivers
-from dcmaint.drivers import ComponentKind, Health, hookspecs
-from dcmaint.drivers.errors import ErrorKind
+from dcmaint.drivers import ComponentKind, Driver, Health, SyncDriver, hookspecs
+from dcmaint.drivers.base import CAPABILITIES, BatchAnswer
+from dcmaint.drivers.catalog import IN_PROCESS, DriverInfo, Origin, PluginFailure
+from dcmaint.drivers.errors import DriverError, ErrorKind
 from dcmaint.drivers.manager import DriverManager
+from dcmaint.drivers.report import DeviceReport
+from dcmaint.drivers.sim_demo import DemoDevice, DemoFleet, DemoPart, DemoRepair
+from dcmaint.drivers.simulators import Simulator
 
 ROOT = Path(__file__).parents[2]
 DOCS = ROOT / "docs" / "plugins.md"
@@ -54,11 +61,45 @@ def test_docs_cover_loading_controls_and_plugin_list_keys() -> None:
     for name in ("DCMAINT_LOAD_PLUGINS", "DCMAINT_DISABLE_PLUGINS", "DCMAINT_STRICT_PLUGINS", "DCMAINT_PLUGIN_TIMEOUT",
                  "plugins.load", "plugins.disable", "plugins.strict", '[project.entry-points."dcmaint.drivers"]'):
         assert name in docs, name
-    for key in ("drivers", "failures", "name", "version", "kinds", "capabilities", "plugin", "package",
-                "package_version", "class", "stage", "error"):
+    info = DriverInfo("acme-ups", "1.0", (), (), Origin("acme", IN_PROCESS, None), Driver)
+    failure = PluginFailure(Origin("acme", IN_PROCESS, None), "import", "ImportError: x")
+    for key in ("drivers", "failures", *info.as_json(), *failure.as_json()):
         assert f"`{key}`" in docs, key
-    for stage in ("import", "timeout", "register", "hook", "driver", "duplicate"):
+    for stage in ("import", "timeout", "register", "hook", "driver", "duplicate", "scheme", "simulator"):
         assert f"`{stage}`" in docs, stage
+    for capability in CAPABILITIES:
+        assert f"`{capability}`" in docs, capability
+
+
+@pytest.mark.parametrize("base", [Driver, SyncDriver, Simulator], ids=lambda cls: cls.__name__)
+def test_every_declaration_and_method_of_the_contract_is_documented(base: type) -> None:
+    """What a vendor sets or overrides on a base class appears in docs/plugins.md, and has a docstring."""
+    docs = _docs()
+    public = [name for name, value in vars(base).items() if not name.startswith("_")]
+    assert public
+    for name in public:
+        assert f"`{name}" in docs, f"docs/plugins.md does not document {base.__name__}.{name}"
+        value = getattr(base, name)
+        if callable(value) and not isinstance(value, type):
+            assert inspect.getdoc(value), f"{base.__name__}.{name} has no docstring"
+
+
+@pytest.mark.parametrize("record", [DemoFleet, DemoDevice, DemoRepair, DemoPart], ids=lambda cls: cls.__name__)
+def test_the_demo_contract_is_documented(record: type) -> None:
+    docs = _docs()
+    assert f"`{record.__name__}`" in docs
+    for field in dataclasses.fields(record):
+        assert f"`{field.name}`" in docs, f"docs/plugins.md does not document {record.__name__}.{field.name}"
+
+
+def test_the_batch_guarantees_are_documented() -> None:
+    docs = _docs()
+    assert "async def poll_batch(self, targets: Sequence[Target]) -> Mapping[str, DeviceReport | DriverError]:" in docs
+    assert list(inspect.signature(Driver.poll_batch).parameters) == ["self", "targets"]
+    assert BatchAnswer == Mapping[str, DeviceReport | DriverError]  # what the signature in the code returns
+    for promise in ("invalid_report", "timed_out", "one deadline", "runner.concurrency", "batch_key",
+                    "poll_batch_sync", "stays whole in one"):
+        assert promise in docs, promise
 
 
 def test_modules_stay_small() -> None:

@@ -17,6 +17,7 @@ GOOD = """
     class AcmeUps(UpsDriver):
         name = "acme-ups"
         version = "2.0.1"
+        schemes = ("acme",)
 
         async def poll(self, target):
             return DeviceReport(identity=DeviceIdentity(vendor="Acme"))
@@ -81,7 +82,7 @@ def test_broken_plugins_are_named_and_skipped(site: Path, tmp_path: Path) -> Non
     data = json.loads(done.stdout)
     assert data["drivers"] == [{
         "name": "acme-ups", "version": "2.0.1", "kinds": ["ups"], "capabilities": ["poll"], "plugin": "acme",
-        "package": "dcmaint-acme", "package_version": "1.2.0", "class": "acme_dcmaint.AcmeUps",
+        "package": "dcmaint-acme", "package_version": "1.2.0", "class": "acme_dcmaint.AcmeUps", "schemes": ["acme"],
     }]
     failures = {failure["plugin"]: failure for failure in data["failures"]}
     assert {name: failures[name]["stage"] for name in failures} == {
@@ -116,7 +117,7 @@ def test_no_strict_overrides_the_environment(site: Path, tmp_path: Path) -> None
     done = dcmaint(site, tmp_path, "plugin", "list", "-f", "csv", "--no-strict", DCMAINT_STRICT_PLUGINS="1",
                    DCMAINT_LOAD_PLUGINS="acme,broken")
     assert done.returncode == 0
-    assert done.stdout.splitlines()[1].startswith("acme-ups,2.0.1,ups,poll,acme,dcmaint-acme,1.2.0")
+    assert done.stdout.splitlines()[1] == "acme-ups,2.0.1,ups,poll,acme,dcmaint-acme,1.2.0,acme_dcmaint.AcmeUps,acme"
 
 
 def test_disabled_plugins_are_not_even_imported(site: Path, tmp_path: Path) -> None:

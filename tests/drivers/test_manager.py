@@ -11,9 +11,12 @@ import pytest
 
 from dcmaint.config import PluginSettings
 from dcmaint.drivers import DeviceKind, hookimpl
-from dcmaint.drivers.errors import PluginLoadError, UnknownDriver
+from dcmaint.drivers.declaration import declaration_problem
+from dcmaint.drivers.errors import PluginLoadError, UnknownDriver, UnknownScheme
 from dcmaint.drivers.manager import DriverManager
+from dcmaint.errors import UsageError
 from example_drivers import (
+    BatchReplayDriver,
     CrashingDriver,
     NamelessDriver,
     NotADriver,
@@ -98,6 +101,81 @@ def test_invalid_driver_declarations_are_refused() -> None:
     assert [failure.stage for failure in manager.failures()] == ["driver", "driver"]
     assert "not a Driver subclass" in manager.failures()[0].error
     assert "no valid name" in manager.failures()[1].error
+
+
+@pytest.mark.parametrize(("schemes", "problem"), [
+    ("acme", "must declare its URL schemes as a tuple of strings, not 'acme'"),
+    (("Acme",), "invalid URL scheme 'Acme'"),
+    (("acme ups",), "invalid URL scheme 'acme ups'"),
+    (("1acme",), "invalid URL scheme '1acme'"),
+    ((None,), "invalid URL scheme None"),
+    (("acme", "acme"), "declares a URL scheme twice"),
+])
+def test_bad_scheme_declarations_are_refused(schemes: object, problem: str) -> None:
+    class Declared(QuietUpsDriver):
+        name = "declared"
+
+    Declared.schemes = schemes  # type: ignore[assignment]
+    found = declaration_problem(Declared)
+    assert found is not None and problem in found and "'declared'" in found
+
+
+@pytest.mark.parametrize("schemes", [(), ("snmp",), ("acme+http", "acme.v2", "x-acme")])
+def test_good_scheme_declarations_are_accepted(schemes: tuple[str, ...]) -> None:
+    class Declared(QuietUpsDriver):
+        name = "declared"
+
+    Declared.schemes = schemes
+    assert declaration_problem(Declared) is None
+
+
+def test_a_driver_is_found_by_its_url_scheme(driver_manager: DriverManager) -> None:
+    driver_manager.register_driver(BatchReplayDriver)
+    driver_manager.register_driver(QuietUpsDriver)
+    info = driver_manager.for_scheme("ARRAY")
+    assert (info.name, info.schemes, info.capabilities) == ("batch-replay", ("array",), ("poll_batch",))
+    assert info.as_json()["schemes"] == ["array"] and driver_manager.get("quiet-ups").schemes == ()
+    with pytest.raises(UnknownScheme, match=r"^no installed driver serves URL scheme 'snmp' \(known schemes: array\)$"):
+        driver_manager.for_scheme("snmp")
+    assert issubclass(UnknownScheme, UsageError)
+
+
+def test_a_scheme_declared_twice_is_refused_for_the_second_driver_naming_both() -> None:
+    warnings: list[str] = []
+    manager = DriverManager(entry_points=False, warn=warnings.append)
+
+    class ArrayToo(ReplayServerDriver):
+        name, schemes = "array-too", ("array", "array+http")
+
+    class First:
+        @hookimpl
+        def dcmaint_register_drivers(self, register):
+            register(BatchReplayDriver)
+
+    class Second:
+        @hookimpl
+        def dcmaint_register_drivers(self, register):
+            register(ArrayToo)
+
+    manager.register_plugin(First(), name="first")
+    manager.register_plugin(Second(), name="second")
+    assert manager.for_scheme("array").name == "batch-replay"
+    assert manager.for_scheme("array+http").name == "array-too"  # its other scheme is kept, and so is the driver
+    assert manager.get("array-too").schemes == ("array+http",)
+    [failure] = manager.failures()
+    assert failure.stage == "scheme" and failure.origin.plugin == "second"
+    assert warnings == ["plugin 'second' (in-process): driver 'array-too' refused URL scheme 'array': "
+                        "driver 'batch-replay' (in-process) already serves it"]
+
+
+def test_a_scheme_clash_is_an_error_under_strict_loading() -> None:
+    class ArrayToo(ReplayServerDriver):
+        name, schemes = "array-too", ("array",)
+
+    manager = DriverManager(PluginSettings(strict=True), entry_points=False)
+    manager.register_driver(BatchReplayDriver)
+    with pytest.raises(PluginLoadError, match="'array-too' refused URL scheme 'array'.*strict"):
+        manager.register_driver(ArrayToo)
 
 
 def test_a_misspelt_hook_is_refused_at_registration() -> None:

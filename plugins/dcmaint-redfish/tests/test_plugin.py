@@ -25,6 +25,9 @@ def test_dcmaint_registers_the_driver(driver_manager: object) -> None:
     drivers = {driver.name: driver for driver in driver_manager.drivers()}  # type: ignore[attr-defined]
     assert drivers["redfish"].driver_class is RedfishDriver
     assert RedfishDriver.capabilities() == ("probe", "poll")
+    # every endpoint form docs/health.md shows for --target reaches this driver, through its declaration
+    assert driver_manager.for_scheme("redfish+http") is drivers["redfish"]  # type: ignore[attr-defined]
+    assert {"redfish", "redfish+http", "https", "http"} <= set(drivers["redfish"].schemes)
 
 
 def test_importing_the_plugin_loads_no_network_library() -> None:

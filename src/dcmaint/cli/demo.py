@@ -1,20 +1,22 @@
-"""``dcmaint demo``: a walk-through on a throw-away machine room with simulated BMCs.
+"""``dcmaint demo``: a walk-through on a throw-away machine room, with whatever device simulators are installed.
 
 Every step is a real dcmaint command run against a fresh temporary home (its
 own SQLite store), printed as a user would type it, so the demo doubles as a
-smoke test of the install. It starts the Redfish simulator (`dcmaint sim
-redfish`) with a few broken parts, registers the simulated servers beside
-equipment that has no driver, finds the faulty parts, records them, and
-stops everything it started. Nothing outside its home is touched; the home is
-deleted at the end unless --keep is given.
+smoke test of the install. It asks the installed simulators what they offer
+(:mod:`dcmaint.cli.demo_fleets`), starts them, registers their devices beside
+equipment that has no driver, finds the faulty parts, records them, and walks
+a ticket through the depot: a spare matched, fitted in the simulated device,
+swapped and verified by a poll. With no simulator installed it still walks
+the registers, the depot and a ticket, and says that polling was skipped.
+Nothing outside its home is touched; the home is deleted at the end unless
+--keep is given.
 """
 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -22,20 +24,9 @@ import typer
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
-    import subprocess
+    from dcmaint.cli.demo_fleets import RunningFleet
+    from dcmaint.drivers.sim_demo import DemoPart, DemoRepair
 
-#: Vendor flavours of the simulated servers (with the vendor and model a customer's list names), and what is broken.
-SERVERS = {
-    "hpe-ilo5": ("HPE", "ProLiant DL380 Gen10"),
-    "dell-idrac9": ("Dell", "PowerEdge R740"),
-    "lenovo-xcc": ("Lenovo", "ThinkSystem SR650 V2"),
-    "huawei-ibmc": ("Huawei", "FusionServer 2288H V5"),
-    "hpe-ilo6": ("HPE", "ProLiant DL380 Gen11"),
-    "dmtf-generic": ("Contoso", "Generic 2U"),
-}
-FLAVOURS = tuple(SERVERS)
-FAULTS = "bmc1:psu:2=critical,bmc2:disk:2=predicted,bmc3:dimm:3=degraded,bmc6:battery:1=failed"
-NAMES = ("hq-web-01", "hq-db-01", "hq-app-01", "hq-app-02", "hq-erp-01", "hq-backup-01")
 PASSWORD_VARIABLE = "DCMAINT_DEMO_BMC_PASSWORD"
 
 # Equipment without a driver: registered, not polled.
@@ -46,85 +37,75 @@ hq-crac-01,精密空调,Vertiv,Liebert PEX4,PEX4-2020-0311,主机房A,,,,,,,是
 hq-test-01,服务器,Inspur,NF5280M5,219260012,测试间,T01,3-4,,,,,否
 """
 HEADER = "设备名称,设备类型,品牌,型号,序列号(SN),机房,机柜,U位,管理IP,驱动,用户名,凭据,是否在保\n"
-
-# The depot: the catalogue entry of the failed PSU (and a declared substitute), and two spares received on site.
-CATALOGUE = """\
-[[part]]
-part_number = "865414-B21"
-vendor = "HPE"
-description = "HPE 800W Flex Slot Platinum Hot Plug Low Halogen Power Supply Kit"
-class = "psu"
-annual_failure_rate = 0.01
-lead_time_days = 10
-numbers = { spare = ["866730-001"] }
-[[part.substitutes]]
-part_number = "865408-B21"
-note = "500W: only where the server's load allows"
-
-[[part]]
-part_number = "865408-B21"
-vendor = "HPE"
-description = "HPE 500W Flex Slot Platinum Hot Plug Low Halogen Power Supply Kit"
-class = "psu"
-annual_failure_rate = 0.01
-lead_time_days = 10
-numbers = { spare = ["866729-001"] }
-"""
 SPARE_SERIAL = "5WBXK0A9DEMO"
 SUBSTITUTE_SERIAL = "2M1A0C77DEMO"
+CONSUMABLE_QUANTITY = 4
 
 Step = list[str] | Callable[[], None]
 
 
-def _start_simulator(home: Path) -> tuple[subprocess.Popen[bytes], list[dict[str, object]]]:
+def _fallback_repair() -> DemoRepair:
+    """The repair when no simulator offers one: the precision air conditioner's clogged pre-filter, a consumable
+    the contractor stocks under its own code (nobody polls the air conditioner in this room)."""
+    from dcmaint.drivers.sim_demo import DemoPart, DemoRepair
+
+    return DemoRepair("hq-crac-01", "filter:1", "Filter 1", DemoPart(
+        "FLT-G4-595x495x46", "Panel pre-filter G4, 595 x 495 x 46 mm, for downflow precision air conditioners",
+        "filter", lead_time_days=7, consumable=True))
+
+
+def _device_list(fleets: list[RunningFleet]) -> str:
+    """The customer's list as Chinese Excel exports it: GBK, Chinese headers, the simulated devices' addresses."""
+    from dcmaint.domain.import_columns import KIND_SYNONYMS
+
+    labels = {kind: word for word, kind in reversed(KIND_SYNONYMS.items())}  # the first word of each kind
+    rows: list[str] = []
+    for fleet in fleets:
+        for device, endpoint in fleet.devices():
+            n = len(rows) + 1
+            rows.append(f"{device.name},{labels.get(device.kind, device.kind.value)},{device.vendor},{device.model},,"
+                        f"主机房A,A{n:02d},{10 + 2 * n}-{11 + 2 * n},{endpoint.url},{fleet.fleet.driver},"
+                        f"{endpoint.username},env:{PASSWORD_VARIABLE},是")
+    return HEADER + "".join(row + "\n" for row in rows) + OTHER_DEVICES
+
+
+def _toml(part: DemoPart, substitutes: tuple[DemoPart, ...] = ()) -> str:
     import json
-    import subprocess
-    import time
 
-    endpoints_file = home / "simulator.json"
-    argv = [sys.executable, "-m", "dcmaint", "sim", "redfish", "--count", str(len(FLAVOURS)), "--latency", "20",
-            "--faults", FAULTS, "--endpoints-file", str(endpoints_file)]
-    for flavour in FLAVOURS:
-        argv += ["--flavour", flavour]
-    typer.secho("\n$ dcmaint sim redfish --count 6 --latency 20 --faults " + FAULTS + " &", bold=True)
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while not endpoints_file.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            reason = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
-            raise typer.Exit(_("the Redfish simulator did not start: {reason}").format(reason=reason) or 1)
-        time.sleep(0.1)
-    return process, json.loads(endpoints_file.read_text(encoding="utf-8"))["endpoints"]
+    lines = ["[[part]]", f"part_number = {json.dumps(part.part_number)}"]
+    lines += [f"vendor = {json.dumps(part.vendor)}"] if part.vendor else []
+    lines += [f"description = {json.dumps(part.description, ensure_ascii=False)}",
+              f"class = {json.dumps(part.part_class)}"]
+    lines += [f"annual_failure_rate = {part.annual_failure_rate!r}"] if part.annual_failure_rate is not None else []
+    lines += [f"lead_time_days = {part.lead_time_days}"] if part.lead_time_days is not None else []
+    lines += ["consumable = true"] if part.consumable else []
+    lines += [f"numbers = {{ spare = [{json.dumps(part.spare_part_number)}] }}"] if part.spare_part_number else []
+    for substitute in substitutes:
+        lines += ["[[part.substitutes]]", f"part_number = {json.dumps(substitute.part_number)}"]
+        lines += [f"note = {json.dumps(substitute.note, ensure_ascii=False)}"] if substitute.note else []
+    return "\n".join(lines) + "\n"
 
 
-def _device_list(endpoints: list[dict[str, object]]) -> str:
-    """The customer's list as Chinese Excel exports it: GBK, Chinese headers, the BMCs' addresses."""
-    rows = [
-        f"{name},服务器,{','.join(SERVERS[str(endpoint['flavour'])])},,主机房A,A0{n},{10 + 2 * n}-{11 + 2 * n},"
-        f"{endpoint['url']},redfish,"
-        f"admin,env:{PASSWORD_VARIABLE},是"
-        for n, (name, endpoint) in enumerate(zip(NAMES, endpoints, strict=True), 1)
-    ]
-    return HEADER + "\n".join(rows) + "\n" + OTHER_DEVICES
+def _catalogue(repair: DemoRepair) -> str:
+    """The depot's catalogue: the failed part (naming its substitutes) and each substitute."""
+    return "\n".join([_toml(repair.fitted, repair.substitutes), *(_toml(part) for part in repair.substitutes)])
 
 
-def _fit_the_spare(endpoint: dict[str, object]) -> Callable[[], None]:
-    """The technician's hands: the simulated BMC is told its PSU 2 now holds the spare (POST /sim/replace)."""
+def _fit(fleet: RunningFleet, repair: DemoRepair) -> Callable[[], None]:
+    """The technician's hands: the simulated device is told its part now holds the spare."""
 
     def fit() -> None:
-        import json
-        import urllib.request
-
-        typer.secho("\n# " + _("li.na fits spare {serial} in PSU 2 of hq-web-01 (the simulator is told: "
-                                "POST /sim/replace)").format(serial=SPARE_SERIAL), bold=True)
-        body = json.dumps({"part": "psu:2", "serial": SPARE_SERIAL}).encode()
-        request = urllib.request.Request(f"{endpoint['url']}/sim/replace", data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            answer.read()
+        values = {"serial": SPARE_SERIAL, "slot": repair.slot, "device": repair.device, "how": repair.how}
+        line = _("li.na fits spare {serial} in {slot} of {device} (the simulator is told: {how})") if repair.how \
+            else _("li.na fits spare {serial} in {slot} of {device}")
+        typer.secho("\n# " + line.format(**values), bold=True)
+        fleet.simulator.replace_part(fleet.endpoint_of(repair.device), repair.part, SPARE_SERIAL)
 
     return fit
+
+
+def _note(text: str) -> Callable[[], None]:
+    return lambda: typer.secho("\n# " + text, bold=True)
 
 
 def _first_ticket() -> str:
@@ -137,9 +118,24 @@ def _first_ticket() -> str:
     return ticket_ref(datetime.now(ZoneInfo("Asia/Shanghai")).year, 1)
 
 
-def _steps(device_list: Path, catalogue: Path, bmc1: dict[str, object]) -> list[Step]:
+def _stock(repair: DemoRepair) -> list[Step]:
+    """The spares the depot receives: the failed part's spare, and the first substitute's."""
+    part = repair.fitted
+    received = ["--quantity", str(CONSUMABLE_QUANTITY)] if part.consumable else ["--serial", SPARE_SERIAL]
+    proof = ["--proof", f"{part.vendor.upper()}-COO-2026-0117"] if part.vendor else []  # the vendor's certificate
+    steps: list[Step] = [["spare", "add", "--site", "hq", "--part", part.stocked_as, *received, "--bin", "A-01",
+                          *proof]]
+    for substitute in repair.substitutes[:1]:
+        steps.append(["spare", "add", "--site", "hq", "--part", substitute.part_number, "--serial", SUBSTITUTE_SERIAL,
+                      "--bin", "A-02"])
+    return steps
+
+
+def _steps(device_list: Path, catalogue: Path, fleets: list[RunningFleet], repair: DemoRepair,
+           fit: Callable[[], None] | None) -> list[Step]:
     ticket = _first_ticket()
-    return [
+    fitted = repair.fitted.stocked_as if repair.fitted.consumable else SPARE_SERIAL
+    steps: list[Step] = [
         ["site", "add", "hq", "--customer", "某市商业银行", "--contract", "WB-2026-017", "--signed", "2026-03-02",
          "--address", "北京市西城区金融大街 8 号"],
         ["device", "import", str(device_list), "--site", "hq"],
@@ -147,44 +143,83 @@ def _steps(device_list: Path, catalogue: Path, bmc1: dict[str, object]) -> list[
         ["staff", "add", "li.na", "--role", "engineer", "--skills", "hpe,dell,vmware"],
         ["device", "list", "--site", "hq"],
         ["plugin", "list"],
-        ["health", "--site", "hq"],
-        ["health", "--site", "hq", "--record", "--format", "nagios"],
-        ["device", "show", "hq-web-01"],
+    ]
+    if fleets:
+        shown = repair.device if fit is not None else fleets[0].fleet.devices[0].name
+        steps += [["health", "--site", "hq"], ["health", "--site", "hq", "--record", "--format", "nagios"],
+                  ["device", "show", shown]]
+    else:
+        steps.append(_note(_("no device simulator is installed: polling, matching and the swap are skipped")))
+    steps += [
         ["ticket", "new", "--site", "hq", "--source", "phone", "--caller", "王工（客户机房）", "--contact",
-         "138 0013 8000", "--device", "hq-web-01", "--severity", "high",
-         "--description", "hq-web-01 前面板电源告警灯亮红，监控报 PSU 2 故障"],
+         "138 0013 8000", "--device", repair.device, "--severity", "high",
+         "--description", f"{repair.device} 前面板告警灯亮红，监控报 {repair.slot} 故障"],
         ["ticket", "assign", ticket, "--to", "li.na"],
         ["ticket", "start", ticket, "--onsite"],
         ["spare", "catalogue", "import", str(catalogue)],
-        ["spare", "add", "--site", "hq", "--part", "866730-001", "--serial", SPARE_SERIAL, "--bin", "A-01",
-         "--proof", "HPE-COO-2026-0117"],
-        ["spare", "add", "--site", "hq", "--part", "865408-B21", "--serial", SUBSTITUTE_SERIAL, "--bin", "A-02"],
-        ["spare", "match", "--ticket", ticket],
-        _fit_the_spare(bmc1),
-        ["spare", "swap", "--device", "hq-web-01", "--slot", "PSU 2", "--spare", SPARE_SERIAL, "--ticket",
-         ticket, "--by", "li.na", "--keep-at", "主机房A 备件柜", "--verify"],
+        *_stock(repair),
+    ]
+    if fit is not None:
+        steps += [
+            ["spare", "match", "--ticket", ticket],
+            fit,
+            ["spare", "swap", "--device", repair.device, "--slot", repair.slot, "--spare", SPARE_SERIAL, "--ticket",
+             ticket, "--by", "li.na", "--keep-at", "主机房A 备件柜", "--verify"],
+        ]
+    steps += [
         ["ticket", "restore", ticket],
-        ["ticket", "fill", ticket, "--actions", "更换 PSU 2（备件 " + SPARE_SERIAL + "），iLO 告警清除，双电源冗余恢复",
+        ["ticket", "fill", ticket, "--actions", f"更换 {repair.slot}（备件 {fitted}），告警清除，设备恢复正常",
          "--time-spent", "1h10m"],
         ["ticket", "sign", ticket, "--by", "王工", "--score", "5", "--comment", "响应及时"],
         ["ticket", "verify", ticket, "--by", "zhao.pm"],
         ["ticket", "show", ticket],
         ["ticket", "form", ticket, "--format", "pdf", "--lang", "zh", "--output", "__HOME__/维护单.pdf"],
-        ["spare", "custody", "--site", "hq"],
-        ["audit", "list", "--entity", "fault"],
-        ["db", "check"],
     ]
+    if fit is not None:
+        steps.append(["spare", "custody", "--site", "hq"])
+    steps += [["audit", "list", "--entity", "fault" if fleets else "ticket"], ["db", "check"]]
+    return steps
+
+
+def _walk(home: Path, fleets: list[RunningFleet]) -> int:
+    """Run every step; the number of steps that failed (health's exit codes are its findings, not failures)."""
+    from dcmaint.cli.main import run
+
+    offered = next(((fleet, fleet.fleet.repair) for fleet in fleets if fleet.fleet.repair is not None), None)
+    repair = offered[1] if offered else _fallback_repair()
+    fit = _fit(*offered) if offered else None
+    device_list = home / "客户设备清单.csv"
+    device_list.write_bytes(_device_list(fleets).encode("gbk"))
+    catalogue = home / "parts.toml"
+    catalogue.write_text(_catalogue(repair), encoding="utf-8")
+    failed = 0
+    for argv in _steps(device_list, catalogue, fleets, repair, fit):
+        if callable(argv):
+            argv()
+            continue
+        argv = [a.replace("__HOME__", str(home)) for a in argv]
+        shown = [Path(a).name if a in (str(device_list), str(catalogue)) or a.startswith(str(home)) else a
+                 for a in argv]
+        typer.secho("\n$ dcmaint " + " ".join(f'"{a}"' if " " in a else a for a in shown), bold=True)
+        code = run(argv)
+        # health reports what it found through its exit code (0 ok .. 3 unknown): that is the point here
+        if code != 0 and argv[0] != "health":
+            failed += 1
+            typer.secho(_("(exit code {code})").format(code=code), fg="red")
+        elif argv[0] == "health":
+            typer.secho(_("(exit code {code}: 0 ok, 1 warning, 2 critical, 3 unknown)").format(code=code), dim=True)
+    return failed
 
 
 def demo(
+    ctx: typer.Context,
     keep: Annotated[bool, typer.Option("--keep", help=_("Keep the demo's home directory and print its path."))] = False,
 ) -> None:
     import shutil
-    import signal
-    import subprocess
     import tempfile
 
-    from dcmaint.cli.main import run
+    from dcmaint.cli.demo_fleets import offered, running
+    from dcmaint.cli.plugin import load_manager
 
     home = Path(tempfile.mkdtemp(prefix="dcmaint-demo-"))
     saved = {name: os.environ.get(name) for name in ("DCMAINT_HOME", "DCMAINT_DB_URL", "DCMAINT_CONFIG",
@@ -192,37 +227,12 @@ def demo(
     os.environ.update({"DCMAINT_HOME": str(home), PASSWORD_VARIABLE: "demo-password"})
     os.environ.pop("DCMAINT_DB_URL", None)
     os.environ.pop("DCMAINT_CONFIG", None)
-    simulator: subprocess.Popen[bytes] | None = None
     failed = 0
     try:
         typer.echo(_("dcmaint demo: a machine room registered from scratch in {home}").format(home=home))
-        simulator, endpoints = _start_simulator(home)
-        device_list = home / "客户设备清单.csv"
-        device_list.write_bytes(_device_list(endpoints).encode("gbk"))
-        catalogue = home / "parts.toml"
-        catalogue.write_text(CATALOGUE, encoding="utf-8")
-        for argv in _steps(device_list, catalogue, endpoints[0]):
-            if callable(argv):
-                argv()
-                continue
-            argv = [a.replace("__HOME__", str(home)) for a in argv]
-            shown = [Path(a).name if a in (str(device_list), str(catalogue)) or a.startswith(str(home)) else a
-                     for a in argv]
-            typer.secho("\n$ dcmaint " + " ".join(f'"{a}"' if " " in a else a for a in shown), bold=True)
-            code = run(argv)
-            # health reports what it found through its exit code (0 ok .. 3 unknown): that is the point here
-            if code != 0 and argv[0] != "health":
-                failed += 1
-                typer.secho(_("(exit code {code})").format(code=code), fg="red")
-            elif argv[0] == "health":
-                typer.secho(_("(exit code {code}: 0 ok, 1 warning, 2 critical, 3 unknown)").format(code=code), dim=True)
+        with running(offered(load_manager(ctx)), home) as fleets:
+            failed = _walk(home, fleets)
     finally:
-        if simulator is not None:
-            simulator.send_signal(signal.SIGTERM)
-            try:
-                simulator.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                simulator.kill()
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)

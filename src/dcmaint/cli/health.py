@@ -18,40 +18,25 @@ from dcmaint.domain.enums import DeviceKind, HealthFormat
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
-    from dcmaint.services.health import HealthRun
-    from dcmaint.store.unit import UnitOfWork
+    from dcmaint.drivers.result import PollResult
+    from dcmaint.services.health_check import Progress
 
 #: Exit code for health's own usage and configuration errors (monitoring-plugin UNKNOWN).
 EXIT_UNKNOWN = 3  # also dcmaint.cli.main.MONITORING_UNKNOWN, for errors before this module loads
 
 
-def _progress():  # type: ignore[no-untyped-def]
+def _progress() -> Progress | None:
     """A one-line counter on stderr, only when a person is watching."""
     if not sys.stderr.isatty():
         return None
 
-    def show(result, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
+    def show(result: PollResult, done: int, total: int) -> None:
         sys.stderr.write("\r" + _("polled {done}/{total}").format(done=done, total=total))
         if done == total:
             sys.stderr.write("\r\033[K")
         sys.stderr.flush()
 
     return show
-
-
-def _select(ctx: typer.Context, names: list[str], site: str | None, kind: DeviceKind | None):  # type: ignore[no-untyped-def]
-    """Named devices (NAME or SITE/NAME), else every device with a driver (optionally of a site and kind)."""
-    from dcmaint.store import queries
-
-    with state(ctx).reader() as reader:
-        if names:
-            chosen = []
-            for text in names:
-                site_name, _sep, name = text.rpartition("/")
-                chosen.append(queries.device(reader, name, site_name or site))
-            return [d for d in chosen if kind is None or d.kind == kind.value]
-        where = queries.DeviceFilter(site=site, kind=kind.value if kind else None)
-        return [d for d in queries.devices(reader, where) if d.driver]
 
 
 def health(
@@ -62,7 +47,8 @@ def health(
                        show_default=False),
     ] = None,
     site: Annotated[str | None, typer.Option("--site", help=_("Only devices of this site."))] = None,
-    kind: Annotated[DeviceKind | None, typer.Option("--kind", case_sensitive=False, help=_("Only devices of this kind."))] = None,
+    kind: Annotated[DeviceKind | None, typer.Option("--kind", case_sensitive=False, help=_(
+        "Only devices of this kind; with --target, the endpoints' kind (default: the driver's only kind)."))] = None,
     fmt: Annotated[
         HealthFormat,
         typer.Option("--format", "-f", case_sensitive=False, help=_("Output: table, json, nagios or prometheus.")),
@@ -107,54 +93,26 @@ def health(
     ] = None,
 ) -> None:
     from dcmaint.cli.health_formats import render
-    from dcmaint.cli.plugin import load_manager
-    from dcmaint.errors import UsageError
-    from dcmaint.services.health import adhoc_devices, run_health
+    from dcmaint.services.health_check import HealthRequest, check_health
+    from dcmaint.services.health_targets import AdhocLogin
 
-    if open_tickets and not record:
-        raise UsageError(_("--open-tickets needs --record"))
-    if targets:
-        if devices or site or record:
-            raise UsageError(_("--target cannot be combined with device names, --site or --record"))
-        if insecure and (ca_file or fingerprint):
-            raise UsageError(_("--insecure cannot be combined with --ca-file or --fingerprint"))
+    options: dict[str, str] = {}
+    if option:
         from dcmaint.domain.devices import parse_option
 
-        options = dict(parse_option(text) for text in option or ())
-        chosen = adhoc_devices(targets, username, password_ref, str(ca_file) if ca_file else None, fingerprint,
-                               insecure, options)
-    else:
-        chosen = _select(ctx, devices or [], site, kind)
-    if not chosen:
-        raise UsageError(_("no devices to poll: register devices with a driver, name them, or use --target"))
-    settings = state(ctx).config.runner
-    manager = load_manager(ctx)
-    run = run_health(
-        chosen, manager,
-        concurrency=concurrency or settings.concurrency,
-        timeout=timeout or settings.timeout,
-        workers=settings.workers if workers is None else workers,
-        progress=_progress(),
+        options = dict(parse_option(text) for text in option)
+    request = HealthRequest(
+        devices=tuple(devices or ()), site=site, kind=kind, targets=tuple(targets or ()),
+        login=AdhocLogin(username, password_ref, str(ca_file) if ca_file else None, fingerprint, insecure, options),
+        record=record, open_tickets=open_tickets, concurrency=concurrency, timeout=timeout, workers=workers,
     )
-    if record:
-        from dcmaint.services.recording import record as record_run
-
-        with state(ctx).write(ctx) as unit:
-            summary = record_run(unit, run)
-            opened_tickets = _open_tickets(unit, run) if open_tickets else []
+    outcome = check_health(state(ctx).services(ctx), request, progress=_progress())
+    if outcome.recorded is not None:
+        summary = outcome.recorded
         typer.echo(_("recorded {devices} devices: {opened} faults opened, {closed} closed, {open} open").format(
             devices=summary.devices, opened=summary.opened, closed=summary.closed, open=summary.still_open), err=True)
-        if open_tickets:
-            typer.echo(_("opened {count} tickets: {refs}").format(
-                count=len(opened_tickets), refs=", ".join(opened_tickets) or "-"), err=True)
-    render(run, fmt)
-    raise typer.Exit(run.exit_code)
-
-
-def _open_tickets(unit: UnitOfWork, run: HealthRun) -> list[str]:
-    """Tickets for the recorded devices' open faults that have none (services/fault_tickets.py)."""
-    from dcmaint.services import devices as device_register
-    from dcmaint.services.fault_tickets import open_for_faults
-
-    ids = [device_register.find(unit, r.device, r.site).id for r in run.results if r.site not in (None, "-")]
-    return open_for_faults(unit, ids)
+    if outcome.tickets is not None:
+        typer.echo(_("opened {count} tickets: {refs}").format(
+            count=len(outcome.tickets), refs=", ".join(outcome.tickets) or "-"), err=True)
+    render(outcome.run, fmt)
+    raise typer.Exit(outcome.run.exit_code)

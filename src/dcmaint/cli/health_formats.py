@@ -13,12 +13,21 @@ from typing import Any
 
 from dcmaint.domain.enums import HealthFormat
 from dcmaint.drivers.health import Health
+from dcmaint.drivers.result import PollResult
 from dcmaint.i18n import _
 from dcmaint.services.health import EXIT_CODES, Fault, HealthRun, faults_of
 
+#: The ``site`` label Prometheus samples of ad-hoc ``--target`` endpoints (which belong to no site) carry.
+NO_SITE_LABEL = "-"
 
-def _label(result) -> str:  # type: ignore[no-untyped-def]
-    return result.device if result.site in (None, "-") else f"{result.site}/{result.device}"
+
+def _where(device: str, site: str | None) -> str:
+    """``SITE/NAME`` for a registered device, the bare name for an ad-hoc endpoint."""
+    return device if site is None else f"{site}/{device}"
+
+
+def _label(result: PollResult) -> str:
+    return _where(result.device, result.site)
 
 
 def as_json(run: HealthRun) -> dict[str, Any]:
@@ -31,7 +40,7 @@ def as_json(run: HealthRun) -> dict[str, Any]:
         "devices": [
             {
                 "name": r.device,
-                "site": None if r.site == "-" else r.site,
+                "site": r.site,
                 "driver": r.driver,
                 "status": r.status.value,
                 "error": r.message if r.error else None,
@@ -57,7 +66,7 @@ def table(run: HealthRun) -> str:
     if faults:
         out.append("")
         out.append(tabulate(
-            [[f.device if f.site in (None, "-") else f"{f.site}/{f.device}", f.kind, f.location,
+            [[_where(f.device, f.site), f.kind, f.location,
               f.health.value.upper(), f.reason or "", f.part_number or "", f.spare_part_number or "", f.serial or ""]
              for f in faults],
             headers=[_("Device"), _("Kind"), _("Location"), _("Health"), _("Reason"), _("Part number"),
@@ -68,7 +77,7 @@ def table(run: HealthRun) -> str:
 
 
 def _fault_line(fault: Fault) -> str:
-    where = fault.device if fault.site in (None, "-") else f"{fault.site}/{fault.device}"
+    where = _where(fault.device, fault.site)
     identity = ", ".join(
         text for text in (
             f"{fault.manufacturer or ''} {fault.model or ''}".strip(),
@@ -118,6 +127,10 @@ def _labels(**values: object) -> str:
     return "{" + ",".join(f'{k}="{escape(str(v))}"' for k, v in values.items() if v is not None) + "}"
 
 
+def _site(result: PollResult) -> str:
+    return NO_SITE_LABEL if result.site is None else result.site
+
+
 def prometheus(run: HealthRun) -> str:
     """Text exposition format (node_exporter textfile collector, a pushgateway, or a scrape wrapper)."""
     out: list[str] = []
@@ -128,18 +141,18 @@ def prometheus(run: HealthRun) -> str:
 
     family("dcmaint_device_status", "gauge", "Device health: 0 ok, 1 warning, 2 critical, 3 unknown.")
     for r in run.results:
-        out.append(f"dcmaint_device_status{_labels(site=r.site, device=r.device, driver=r.driver)} "
+        out.append(f"dcmaint_device_status{_labels(site=_site(r), device=r.device, driver=r.driver)} "
                    f"{EXIT_CODES[r.status]}")
     family("dcmaint_device_up", "gauge", "1 when the driver returned a report, 0 when polling failed.")
     for r in run.results:
-        out.append(f"dcmaint_device_up{_labels(site=r.site, device=r.device, driver=r.driver)} {int(r.ok)}")
+        out.append(f"dcmaint_device_up{_labels(site=_site(r), device=r.device, driver=r.driver)} {int(r.ok)}")
     family("dcmaint_poll_error", "gauge", "1 for a device whose poll failed, labelled with the error kind.")
     for r in run.results:
         if r.error:
-            out.append(f"dcmaint_poll_error{_labels(site=r.site, device=r.device, error=r.error.value)} 1")
+            out.append(f"dcmaint_poll_error{_labels(site=_site(r), device=r.device, error=r.error.value)} 1")
     family("dcmaint_poll_duration_seconds", "gauge", "Seconds the last poll of the device took.")
     for r in run.results:
-        out.append(f"dcmaint_poll_duration_seconds{_labels(site=r.site, device=r.device)} {r.duration:.3f}")
+        out.append(f"dcmaint_poll_duration_seconds{_labels(site=_site(r), device=r.device)} {r.duration:.3f}")
     family("dcmaint_component_status", "gauge", "Component health: 0 ok, 1 warning, 2 critical, 3 unknown.")
     for r in run.results:
         for component in r.report.components if r.report else ():
@@ -147,7 +160,7 @@ def prometheus(run: HealthRun) -> str:
                 continue
             part = component.part
             out.append("dcmaint_component_status" + _labels(
-                site=r.site, device=r.device, kind=component.kind.value, location=component.location,
+                site=_site(r), device=r.device, kind=component.kind.value, location=component.location,
                 part_number=part.part_number if part else None, serial=part.serial if part else None,
             ) + f" {EXIT_CODES[component.health]}")
     family("dcmaint_faults", "gauge", "Faults needing action, by device and health.")
@@ -156,7 +169,7 @@ def prometheus(run: HealthRun) -> str:
         for fault in faults_of(r):
             by_health[fault.health.value] = by_health.get(fault.health.value, 0) + 1
         for health, count in sorted(by_health.items()):
-            out.append(f"dcmaint_faults{_labels(site=r.site, device=r.device, health=health)} {count}")
+            out.append(f"dcmaint_faults{_labels(site=_site(r), device=r.device, health=health)} {count}")
     family("dcmaint_health_run_duration_seconds", "gauge", "Seconds the whole health run took.")
     out.append(f"dcmaint_health_run_duration_seconds {run.duration:.3f}")
     return "\n".join(out)

@@ -36,6 +36,7 @@ COLUMNS = [
     ("plugin", _("Plugin")),
     ("package", _("Package")),
     ("package_version", _("Package version")),
+    ("schemes", _("Schemes")),  # last, so that CSV columns scripts read by position stay where they were
 ]
 
 

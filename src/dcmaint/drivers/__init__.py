@@ -5,6 +5,7 @@ What a vendor needs to write a driver is importable from here::
     from dcmaint.drivers import (
         hookimpl, ServerDriver, Target, DeviceReport, DeviceIdentity, Component,
         ComponentKind, Health, PartIdentity, Sensor, Unreachable, AuthFailed,
+        BatchAnswer,  # what poll_batch returns
     )
 
 The core's side (discovery, polling) lives in :mod:`dcmaint.drivers.manager`,
@@ -19,6 +20,7 @@ from typing import Any
 
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.drivers.base import (
+    BatchAnswer,
     CoolingDriver,
     Driver,
     HypervisorDriver,
@@ -63,9 +65,9 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Alarm", "ArchiveSnapshot", "AuthFailed", "Component", "ComponentKind", "CoolingDriver", "DeviceIdentity",
-    "DeviceKind", "DeviceReport", "Driver", "DriverError", "ErrorKind", "Health", "HypervisorDriver", "LogEvent",
-    "NetworkDriver", "NotSupported", "PartIdentity", "ProtocolError", "Sensor", "ServerDriver", "StorageDriver",
-    "SyncDriver", "Target", "Thresholds", "TimedOut", "TlsSettings", "Unreachable", "UpsDriver", "hookimpl",
-    "target_from_device", *_LAZY,
+    "Alarm", "ArchiveSnapshot", "AuthFailed", "BatchAnswer", "Component", "ComponentKind", "CoolingDriver",
+    "DeviceIdentity", "DeviceKind", "DeviceReport", "Driver", "DriverError", "ErrorKind", "Health",
+    "HypervisorDriver", "LogEvent", "NetworkDriver", "NotSupported", "PartIdentity", "ProtocolError", "Sensor",
+    "ServerDriver", "StorageDriver", "SyncDriver", "Target", "Thresholds", "TimedOut", "TlsSettings", "Unreachable",
+    "UpsDriver", "hookimpl", "target_from_device", *_LAZY,
 ]

@@ -1,11 +1,14 @@
 """The classes a driver subclasses.
 
-A driver is a class with a ``name``, the device ``kinds`` it serves, a
-``version``, and two coroutines: :meth:`Driver.probe` (is this endpoint one
-of mine, and what is it?) and :meth:`Driver.poll` (a full
-:class:`~dcmaint.drivers.report.DeviceReport`). What a driver does not
-support raises ``NotImplementedError``, as in NAPALM: the capability matrix in
-the docs is read from which methods a driver overrides.
+A driver is a class with a ``name``, the device ``kinds`` it serves, the URL
+``schemes`` of the endpoints it answers for, a ``version``, and coroutines:
+:meth:`Driver.probe` (is this endpoint one of mine, and what is it?),
+:meth:`Driver.poll` (a full :class:`~dcmaint.drivers.report.DeviceReport`)
+and, for devices that share one endpoint (the hosts of a vCenter, the shelves
+of an array), :meth:`Driver.poll_batch` (many reports from one conversation).
+What a driver does not support raises ``NotImplementedError``, as in NAPALM:
+the capability matrix in the docs is read from which methods a driver
+overrides.
 
 Drivers are asyncio-first because one run polls a thousand BMCs in seconds;
 a driver built on a blocking library subclasses :class:`SyncDriver` and
@@ -19,14 +22,19 @@ never prints, never touches the database, and raises only the errors of
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from dcmaint.domain.enums import DeviceKind
+from dcmaint.drivers.errors import DriverError
 from dcmaint.drivers.report import DeviceIdentity, DeviceReport
-from dcmaint.drivers.target import Target
+from dcmaint.drivers.target import Target, endpoint_key
 from dcmaint.drivers.threads import run_in_daemon_thread
 
-CAPABILITIES = ("probe", "poll")
+CAPABILITIES = ("probe", "poll", "poll_batch")
+
+#: What :meth:`Driver.poll_batch` returns: for each target's ``name``, its report or the contract error it got.
+BatchAnswer = Mapping[str, DeviceReport | DriverError]
 
 
 class Driver:
@@ -46,6 +54,9 @@ class Driver:
     name: ClassVar[str] = ""
     #: The device kinds this driver can poll.
     kinds: ClassVar[tuple[DeviceKind, ...]] = ()
+    #: The URL schemes of the endpoints it serves, lower case (``("snmp",)``): ``dcmaint health --target
+    #: snmp://10.0.0.9`` reaches this driver through them. Unique across installed drivers, like ``name``.
+    schemes: ClassVar[tuple[str, ...]] = ()
     #: The driver's own version, shown by ``dcmaint plugin list`` and stored with reports.
     version: ClassVar[str] = ""
 
@@ -65,9 +76,48 @@ class Driver:
         """
         raise NotImplementedError
 
+    async def poll_batch(self, targets: Sequence[Target]) -> BatchAnswer:
+        """Poll several devices that share one endpoint in one conversation (optional).
+
+        Implement it when one call to the endpoint answers for many devices:
+        every host of a vCenter in one PropertyCollector pass, every shelf of
+        an array from its controller. The runner then never calls :meth:`poll`
+        during a run: it groups the run's targets by :meth:`batch_key` and
+        calls this once per group, with at most one group per concurrency
+        slot and the group's whole call within ``target.timeout`` seconds (one
+        deadline for the batch, not one per device).
+
+        Return, for each target's ``name``, its report or the contract error
+        (an instance, not raised) that device got. A target missing from the
+        answer is recorded as ``invalid_report`` for that device; raising a
+        contract error fails every device of the group with it; anything else
+        raised is ``crashed`` for the group. Target names within one call are
+        unique.
+
+        Example::
+
+            async def poll_batch(self, targets):
+                hosts = await self.read_all_hosts(targets[0])   # one pass over the manager
+                return {t.name: parse(hosts[t.options["host"]]) if t.options["host"] in hosts
+                        else NotSupported(f"{t.options['host']}: not managed here") for t in targets}
+        """
+        raise NotImplementedError
+
+    def batch_key(self, target: Target) -> str:
+        """Which batch ``target`` belongs to: targets with equal keys are polled in one :meth:`poll_batch` call.
+
+        By default the endpoint's scheme, host and port (``https://vc01:443``
+        and ``https://vc01`` differ; a target without a host is alone in its
+        batch). Override it when devices of one manager are addressed
+        differently, e.g. by the manager named in ``target.options``. Only
+        used when the driver implements :meth:`poll_batch`; must be cheap and
+        must not do I/O.
+        """
+        return endpoint_key(target.endpoint, target.name)
+
     @classmethod
     def capabilities(cls) -> tuple[str, ...]:
-        """The methods of the contract this driver implements, e.g. ``("poll",)``."""
+        """The methods of the contract this driver implements, e.g. ``("poll",)`` or ``("poll", "poll_batch")``."""
         return tuple(method for method in CAPABILITIES if cls._implements(method))
 
     @classmethod
@@ -78,7 +128,8 @@ class Driver:
 class SyncDriver(Driver):
     """Base for drivers built on blocking libraries (pyVmomi, vendor SDKs, subprocess CLIs).
 
-    Implement :meth:`poll_sync` (and optionally :meth:`probe_sync`); each call
+    Implement :meth:`poll_sync` (and optionally :meth:`probe_sync` and
+    :meth:`poll_batch_sync`); each call
     runs in its own worker thread. A thread that never returns is abandoned
     when the deadline passes: it cannot hold up the run, but it keeps its
     socket until the process ends, so set the library's own timeouts from
@@ -93,11 +144,18 @@ class SyncDriver(Driver):
         """Blocking form of :meth:`Driver.poll`."""
         raise NotImplementedError
 
+    def poll_batch_sync(self, targets: Sequence[Target]) -> BatchAnswer:
+        """Blocking form of :meth:`Driver.poll_batch`: one worker thread per batch."""
+        raise NotImplementedError
+
     async def probe(self, target: Target) -> DeviceIdentity | None:
         return await run_in_daemon_thread(self.probe_sync, target, name=f"dcmaint-{self.name}-probe")
 
     async def poll(self, target: Target) -> DeviceReport:
         return await run_in_daemon_thread(self.poll_sync, target, name=f"dcmaint-{self.name}-poll")
+
+    async def poll_batch(self, targets: Sequence[Target]) -> BatchAnswer:
+        return await run_in_daemon_thread(self.poll_batch_sync, targets, name=f"dcmaint-{self.name}-batch")
 
     @classmethod
     def _implements(cls, method: str) -> bool:

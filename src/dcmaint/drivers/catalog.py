@@ -13,6 +13,8 @@ from dcmaint.domain.enums import DeviceKind
 from dcmaint.domain.records import Record
 
 if TYPE_CHECKING:
+    from importlib.metadata import Distribution, EntryPoint
+
     from dcmaint.drivers.base import Driver
 
 IN_PROCESS = "in-process"
@@ -36,6 +38,14 @@ class Origin:
     def label(self) -> str:
         return f"{self.package} {self.package_version}" if self.package_version else self.package
 
+    @classmethod
+    def of(cls, entry_point: EntryPoint) -> Origin:
+        """The origin of an installed entry point (its module, when no distribution declares it)."""
+        dist: Distribution | None = getattr(entry_point, "dist", None)
+        if dist is None:
+            return cls(entry_point.name, entry_point.module, None)
+        return cls(entry_point.name, dist.name, dist.version)
+
 
 @dataclass(frozen=True)
 class DriverInfo(Record):
@@ -47,6 +57,8 @@ class DriverInfo(Record):
     capabilities: tuple[str, ...]
     origin: Origin
     driver_class: type[Driver]
+    #: The URL schemes it serves: those it declared that no earlier driver had declared.
+    schemes: tuple[str, ...] = ()
 
     def create(self) -> Driver:
         """A fresh instance for one run."""
@@ -62,6 +74,7 @@ class DriverInfo(Record):
             "package": self.origin.package,
             "package_version": self.origin.package_version,
             "class": f"{self.driver_class.__module__}.{self.driver_class.__qualname__}",
+            "schemes": list(self.schemes),
         }
 
 
@@ -73,7 +86,9 @@ class PluginFailure(Record):
     ``timeout`` (its import or hook did not finish in time), ``register``
     (pluggy refused its hooks), ``hook`` (``dcmaint_register_drivers``
     raised), ``driver`` (it registered something that is not a valid driver),
-    ``duplicate`` (the driver name is taken by an earlier plugin).
+    ``duplicate`` (the driver name is taken by an earlier plugin), ``scheme``
+    (a URL scheme the driver declared is served by an earlier driver: the
+    driver is used without it), ``simulator`` (a simulator was refused).
     """
 
     origin: Origin

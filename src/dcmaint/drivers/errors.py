@@ -16,6 +16,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from dcmaint.errors import DcmaintError, NotFound
+from dcmaint.secrets import redact
 
 
 class ErrorKind(StrEnum):
@@ -82,9 +83,23 @@ class NotSupported(DriverError):
 CONTRACT_ERRORS: tuple[type[DriverError], ...] = (Unreachable, AuthFailed, TimedOut, ProtocolError, NotSupported)
 
 
+def describe(error: BaseException) -> str:
+    """An exception as one redacted line: ``Type: first line of the message``.
+
+    >>> describe(KeyError("password"))
+    "KeyError: 'password'"
+    """
+    text = str(error).strip().splitlines()
+    return redact(f"{type(error).__name__}: {text[0]}" if text else type(error).__name__)
+
+
 class PluginLoadError(DcmaintError):
     """A plugin failed to load while strict plugin loading is on."""
 
 
 class UnknownDriver(NotFound):
     """A device names a driver that no loaded plugin provides."""
+
+
+class UnknownScheme(NotFound):
+    """No installed driver declares the URL scheme of an endpoint (``dcmaint health --target``)."""

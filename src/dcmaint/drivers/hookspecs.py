@@ -38,7 +38,14 @@ def dcmaint_register_drivers(register: Register) -> None:
     Call ``register`` once per driver class. If this hook raises, none of
     the plugin's drivers are used and the plugin is reported as failed (an
     error under strict plugin loading). A driver whose ``name`` another
-    plugin already registered is refused with a warning.
+    plugin already registered is refused with a warning; a URL scheme (in
+    its ``schemes``) that an earlier driver declared is refused for it with a
+    warning naming both, and the driver is used without that scheme.
+
+    A driver class declares ``name``, ``version``, ``kinds`` and optionally
+    ``schemes``, and implements ``poll`` (one device per call) or
+    ``poll_batch`` (every device behind one endpoint per call, grouped by its
+    ``batch_key``), or both: see :class:`dcmaint.drivers.base.Driver`.
 
     :param register: call it with each driver class (a subclass of
         :class:`dcmaint.drivers.base.Driver`)

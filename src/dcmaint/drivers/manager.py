@@ -22,36 +22,24 @@ import pluggy
 
 from dcmaint.config import PluginSettings
 from dcmaint.domain.enums import DeviceKind
-from dcmaint.domain.parse import NAME_PATTERN
 from dcmaint.drivers import hookspecs
 from dcmaint.drivers.base import Driver
 from dcmaint.drivers.catalog import IN_PROCESS, DriverInfo, Origin, PluginFailure
-from dcmaint.drivers.errors import PluginLoadError, UnknownDriver
+from dcmaint.drivers.declaration import declaration_problem
+from dcmaint.drivers.errors import PluginLoadError, UnknownDriver, UnknownScheme, describe
 from dcmaint.drivers.threads import call_with_timeout
 from dcmaint.i18n import _
-from dcmaint.secrets import redact
 
 if TYPE_CHECKING:
-    from importlib.metadata import Distribution
-
     from dcmaint.drivers.simulators import Simulator
 
 DEFAULT_LOAD_TIMEOUT = 10.0
+#: Where a plugin's problem leaves its other drivers in use (a warning without "skipped").
+_PARTIAL_STAGES = ("driver", "duplicate", "scheme", "simulator")
+
+__all__ = ["DEFAULT_LOAD_TIMEOUT", "DriverManager", "declaration_problem", "describe"]
 
 log = logging.getLogger("dcmaint.drivers")
-
-
-def describe(error: BaseException) -> str:
-    """An exception as one redacted line: ``Type: first line of the message``."""
-    text = str(error).strip().splitlines()
-    return redact(f"{type(error).__name__}: {text[0]}" if text else type(error).__name__)
-
-
-def _origin(entry_point: EntryPoint) -> Origin:
-    dist: Distribution | None = getattr(entry_point, "dist", None)
-    if dist is None:
-        return Origin(entry_point.name, entry_point.module, None)
-    return Origin(entry_point.name, dist.name, dist.version)
 
 
 class DriverManager:
@@ -79,6 +67,7 @@ class DriverManager:
         self._pm = pluggy.PluginManager(hookspecs.PROJECT)
         self._pm.add_hookspecs(hookspecs)
         self._drivers: dict[str, DriverInfo] = {}
+        self._schemes: dict[str, str] = {}  # URL scheme -> the driver that declared it first
         self._failures: list[PluginFailure] = []
         self._loaded = False
         self._plugins: list[tuple[object, Origin]] = []  # registered plugins, asked for simulators on demand
@@ -92,7 +81,7 @@ class DriverManager:
             return self
         self._loaded = True
         for entry_point in self._discover():
-            origin = _origin(entry_point)
+            origin = Origin.of(entry_point)
             if self._wanted(origin):
                 self._load_entry_point(entry_point, origin)
             else:
@@ -108,7 +97,7 @@ class DriverManager:
             found: Iterable[EntryPoint] = entry_points(group=hookspecs.ENTRY_POINT_GROUP)
         else:
             found = self._entry_points
-        return sorted(found, key=lambda ep: (ep.name, _origin(ep).package))
+        return sorted(found, key=lambda ep: (ep.name, Origin.of(ep).package))
 
     def _wanted(self, origin: Origin) -> bool:
         names = {origin.plugin, origin.package}
@@ -178,6 +167,20 @@ class DriverManager:
             raise UnknownDriver(
                 _("unknown driver {name!r} (known drivers: {known})").format(name=name, known=known)
             ) from None
+
+    def for_scheme(self, scheme: str) -> DriverInfo:
+        """The driver that declared URL ``scheme`` (any case); UnknownScheme (a usage error) listing the known ones."""
+        self.load()
+        name = self._schemes.get(scheme.lower())
+        if name is None:
+            raise UnknownScheme(_("no installed driver serves URL scheme {scheme!r} (known schemes: {known})").format(
+                scheme=scheme, known=self.schemes_text()))
+        return self._drivers[name]
+
+    def schemes_text(self) -> str:
+        """The declared URL schemes for a message: ``http, https, redfish`` or "none installed"."""
+        self.load()
+        return ", ".join(sorted(self._schemes)) or _("none installed")
 
     def for_kind(self, kind: DeviceKind | str) -> tuple[DriverInfo, ...]:
         """Drivers that declare they serve ``kind``."""
@@ -265,7 +268,23 @@ class DriverManager:
             capabilities=driver_class.capabilities(),
             origin=origin,
             driver_class=driver_class,
+            schemes=self._claim_schemes(driver_class, origin),
         )
+
+    def _claim_schemes(self, driver_class: type[Driver], origin: Origin) -> tuple[str, ...]:
+        """The schemes ``driver_class`` gets: each one no earlier driver declared; a warning per refused one."""
+        claimed = []
+        for scheme in driver_class.schemes:
+            earlier = self._schemes.get(scheme)
+            if earlier is None:
+                self._schemes[scheme] = driver_class.name
+                claimed.append(scheme)
+                continue
+            self._fail(origin, "scheme", _(
+                "driver {name!r} refused URL scheme {scheme!r}: driver {earlier!r} ({package}) already serves it"
+            ).format(name=driver_class.name, scheme=scheme, earlier=earlier,
+                     package=self._drivers[earlier].origin.label))
+        return tuple(claimed)
 
     def _fail(self, origin: Origin, stage: str, error: str) -> None:
         failure = PluginFailure(origin, stage, error)
@@ -274,26 +293,7 @@ class DriverManager:
         if self._settings.strict:
             raise PluginLoadError(
                 _("plugin {plugin!r} ({package}) cannot be used: {error} (strict plugin loading is on)").format(**values))
-        if stage in ("driver", "duplicate", "simulator"):  # the plugin's other drivers are still used
+        if stage in _PARTIAL_STAGES:
             self._warn(_("plugin {plugin!r} ({package}): {error}").format(**values))
         else:
             self._warn(_("plugin {plugin!r} ({package}) skipped: {error}").format(**values))
-
-
-def declaration_problem(driver_class: object) -> str | None:
-    """Why ``driver_class`` cannot be used as a driver, or None when it can."""
-    if not (isinstance(driver_class, type) and issubclass(driver_class, Driver)):
-        return _("registered {value!r}, which is not a Driver subclass").format(value=driver_class)
-    name = driver_class.name
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        return _("driver class {cls} has no valid name (letters, digits, '.', '-', '_')").format(
-            cls=driver_class.__qualname__)
-    if not isinstance(driver_class.version, str) or not driver_class.version.strip():
-        return _("driver {name!r} declares no version").format(name=name)
-    kinds = driver_class.kinds
-    if isinstance(kinds, str) or not kinds or not all(kind in DeviceKind._value2member_map_ for kind in kinds):
-        return _("driver {name!r} must declare its device kinds, a tuple of: {choices}").format(
-            name=name, choices=", ".join(DeviceKind))
-    if "poll" not in driver_class.capabilities():
-        return _("driver {name!r} does not implement poll").format(name=name)
-    return None

@@ -26,7 +26,8 @@ def _set(obj: object, name: str, value: Any) -> None:
 class _Plain:
     def as_json(self) -> dict[str, Any]:
         """Plain JSON data with stable keys (the field names, in order)."""
-        return plain(self)
+        data: dict[str, Any] = plain(self)
+        return data
 
 
 @dataclass(frozen=True)

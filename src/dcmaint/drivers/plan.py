@@ -1,9 +1,11 @@
-"""Turning registered devices into poll jobs, and the ones that cannot be polled into results.
+"""Turning registered devices (and ad-hoc endpoints) into poll jobs, and the ones that cannot be polled into results.
 
 A device with no driver, an unknown driver, a driver that does not serve its
 kind, or a credential reference that cannot be resolved is not an error of
 the run: it is that device's result (``not_configured``), reported next to the
-others, so a health run over a whole site always covers every device.
+others, so a health run over a whole site always covers every device. An
+:class:`~dcmaint.drivers.target.AdhocTarget` (``dcmaint health --target``) goes
+through the same checks; its result has no site.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from dataclasses import dataclass
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.domain.records import Device
 from dcmaint.drivers.base import Driver
-from dcmaint.drivers.errors import ErrorKind
-from dcmaint.drivers.manager import DriverManager, describe
+from dcmaint.drivers.errors import ErrorKind, describe
+from dcmaint.drivers.manager import DriverManager
 from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.runner import DEFAULT_TIMEOUT, PollJob
-from dcmaint.drivers.target import target_from_device
+from dcmaint.drivers.target import AdhocTarget, Target, target_from_device
 from dcmaint.errors import DcmaintError
 from dcmaint.i18n import _
 
@@ -31,7 +33,17 @@ class Plan:
     settled: tuple[PollResult, ...]
 
 
-def plan_polls(devices: Iterable[Device], manager: DriverManager, *, timeout: float = DEFAULT_TIMEOUT) -> Plan:
+#: What a run polls: a device of the register, or an endpoint given on the command line.
+Pollable = Device | AdhocTarget
+
+
+def _target(device: Pollable, timeout: float) -> Target:
+    if isinstance(device, AdhocTarget):
+        return device.target(timeout=timeout)
+    return target_from_device(device, timeout=timeout)
+
+
+def plan_polls(devices: Iterable[Pollable], manager: DriverManager, *, timeout: float = DEFAULT_TIMEOUT) -> Plan:
     """One job per pollable device; one driver instance per driver name, shared by its jobs."""
     instances: dict[str, Driver] = {}
     jobs: list[PollJob] = []
@@ -39,7 +51,7 @@ def plan_polls(devices: Iterable[Device], manager: DriverManager, *, timeout: fl
     for device in devices:
         driver_name = device.driver or ""
 
-        def refuse(message: str, kind: ErrorKind = ErrorKind.NOT_CONFIGURED, device: Device = device,
+        def refuse(message: str, kind: ErrorKind = ErrorKind.NOT_CONFIGURED, device: Pollable = device,
                    driver_name: str = driver_name) -> None:
             settled.append(PollResult.failed(device.name, driver_name, kind, message, site=device.site))
 
@@ -56,7 +68,7 @@ def plan_polls(devices: Iterable[Device], manager: DriverManager, *, timeout: fl
                 driver=info.name, kind=device.kind, kinds=", ".join(info.kinds)))
             continue
         try:
-            target = target_from_device(device, timeout=timeout)
+            target = _target(device, timeout)
         except DcmaintError as error:
             refuse(str(error))
             continue

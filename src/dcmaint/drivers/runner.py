@@ -1,10 +1,12 @@
 """Polling many devices at once without letting one of them spoil the run.
 
-Concurrency is bounded by a semaphore; each device gets a deadline; and every
-way a driver can misbehave (a contract error, any other exception, a return
-value that is not a report, never returning at all) becomes that device's
-:class:`~dcmaint.drivers.result.PollResult`. A poll that overruns its deadline
-is cancelled and abandoned, never awaited: the run ends on time even when a
+Concurrency is bounded by a semaphore; each driver call gets a deadline; and
+every way a driver can misbehave becomes that device's
+:class:`~dcmaint.drivers.result.PollResult` (:mod:`dcmaint.drivers.job`). A
+driver that polls several devices in one call (``poll_batch``) takes one
+concurrency slot and one deadline per call (:mod:`dcmaint.drivers.batch`);
+each device still gets its own result. A call that overruns its deadline is
+cancelled and abandoned, never awaited: the run ends on time even when a
 worker thread is stuck in a blocking call.
 
 Use :func:`run_jobs` from synchronous code (the CLI); it owns its event loop
@@ -17,21 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from typing import Any
 
 from dcmaint.config import RunnerSettings
-from dcmaint.drivers.base import Driver
-from dcmaint.drivers.errors import DriverError, ErrorKind
-from dcmaint.drivers.manager import describe
-from dcmaint.drivers.report import DeviceReport
+from dcmaint.drivers.batch import Call, plan_calls, poll_group, refused
+from dcmaint.drivers.job import PollJob, attempt, forget_loop, judge
 from dcmaint.drivers.result import PollResult
-from dcmaint.drivers.target import Target
 from dcmaint.drivers.threads import DaemonExecutor
-from dcmaint.i18n import _
 
 log = logging.getLogger("dcmaint.drivers.runner")
 
@@ -43,89 +38,25 @@ CLOSE_GRACE = 0.5  # seconds cancelled tasks get to finish when the run closes i
 #: Called after each device with (its result, devices done, devices in the run).
 Progress = Callable[[PollResult, int, int], None]
 
-_abandoned: set[asyncio.Task[Any]] = set()
-
-
-@dataclass(frozen=True)
-class PollJob:
-    """One device to poll with one driver instance (instances may be shared between jobs)."""
-
-    target: Target
-    driver: Driver
-
-    @property
-    def driver_name(self) -> str:
-        return type(self.driver).name or type(self.driver).__name__
-
-
-def _abandon(task: asyncio.Task[Any]) -> None:
-    """Cancel a task nobody will wait for, keep it referenced, and swallow its eventual outcome."""
-    task.cancel()
-    _abandoned.add(task)
-
-    def forget(done: asyncio.Task[Any]) -> None:
-        _abandoned.discard(done)
-        if not done.cancelled():
-            done.exception()  # retrieved, so asyncio does not log "exception was never retrieved"
-
-    task.add_done_callback(forget)
-
-
-async def _call_poll(job: PollJob) -> Any:
-    try:
-        return await job.driver.poll(job.target)
-    except SystemExit as exit_:  # a driver must not end the program
-        raise RuntimeError(f"SystemExit({exit_.code!r})") from None
-
-
-def _judge(job: PollJob, value: Any, started: float, polled_at: datetime) -> PollResult:
-    name, site = job.driver_name, job.target.site
-    duration = time.monotonic() - started
-    if not isinstance(value, DeviceReport):
-        return PollResult.failed(job.target.name, name, ErrorKind.INVALID_REPORT,
-                                 _("driver returned {type} instead of a DeviceReport").format(type=type(value).__name__),
-                                 duration, polled_at, site)
-    report = replace(value, polled_at=value.polled_at or polled_at,
-                     duration=value.duration if value.duration is not None else round(duration, 3))
-    try:
-        report.as_json()
-    except (TypeError, ValueError) as error:
-        return PollResult.failed(job.target.name, name, ErrorKind.INVALID_REPORT,
-                                 _("driver returned a report that cannot be stored: {error}").format(error=error),
-                                 duration, polled_at, site)
-    return PollResult.success(job.target.name, name, report, duration, polled_at, site)
+__all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_TIMEOUT", "PollJob", "Progress", "poll_all", "poll_one", "run_jobs"]
 
 
 async def poll_one(job: PollJob, timeout: float) -> PollResult:
     """Poll one device within ``timeout`` seconds; never raises for anything the driver does."""
-    started, polled_at = time.monotonic(), datetime.now(timezone.utc)
-    name, device, site = job.driver_name, job.target.name, job.target.site
+    tried = await attempt(lambda: job.driver.poll(job.target), timeout)
+    if tried.kind is not None:
+        return job.failed(tried.kind, tried.message, tried.duration, tried.polled_at)
+    return judge(job, tried.value, tried.duration, tried.polled_at)
 
-    def failed(kind: ErrorKind, message: str) -> PollResult:
-        return PollResult.failed(device, name, kind, message, time.monotonic() - started, polled_at, site)
 
-    task = asyncio.ensure_future(_call_poll(job))
-    try:
-        done, _pending = await asyncio.wait({task}, timeout=timeout)
-    except asyncio.CancelledError:
-        _abandon(task)
-        raise
-    if not done:
-        _abandon(task)
-        return failed(ErrorKind.TIMED_OUT, _("no answer within {seconds:g} s").format(seconds=timeout))
-    if task.cancelled():
-        return failed(ErrorKind.CRASHED, _("driver crashed: its poll was cancelled"))
-    error = task.exception()
-    try:
-        if isinstance(error, DriverError):
-            kind = error.kind if isinstance(error.kind, ErrorKind) else ErrorKind.PROTOCOL_ERROR
-            return failed(kind, str(error) or kind.value)
-        if error is not None:
-            return failed(ErrorKind.CRASHED, _("driver crashed: {error}").format(error=describe(error)))
-        return _judge(job, task.result(), started, polled_at)
-    except Exception as unreadable:  # noqa: BLE001 - e.g. an exception whose __str__ raises
-        return failed(ErrorKind.CRASHED, _("driver crashed: its result cannot be read ({type})").format(
-            type=type(unreadable).__name__))
+async def _poll_call(jobs: Sequence[PollJob], call: Call, timeout: float, gate: asyncio.Semaphore) -> list[PollResult]:
+    chosen = [jobs[index] for index in call.jobs]
+    if call.problem is not None:
+        return refused(chosen, call.problem)
+    async with gate:
+        if call.batch:
+            return await poll_group(chosen, timeout)
+        return [await poll_one(chosen[0], timeout)]
 
 
 async def poll_all(
@@ -136,7 +67,7 @@ async def poll_all(
     progress: Progress | None = None,
     keep: bool = True,
 ) -> list[PollResult]:
-    """Poll every job, at most ``concurrency`` at a time; results in the order of ``jobs``.
+    """Poll every job, at most ``concurrency`` calls at a time; results in the order of ``jobs``.
 
     ``keep=False`` hands each result to ``progress`` only and returns nothing: a worker process that
     streams its results to the parent need not hold a thousand reports until the end.
@@ -147,17 +78,16 @@ async def poll_all(
     results: list[PollResult | None] = [None] * len(jobs)
     finished = 0
 
-    async def one(index: int, job: PollJob) -> None:
+    async def one(call: Call) -> None:
         nonlocal finished
-        async with gate:
-            result = await poll_one(job, timeout)
-        if keep:
-            results[index] = result
-        finished += 1
-        if progress is not None:
-            progress(result, finished, len(jobs))
+        for index, result in zip(call.jobs, await _poll_call(jobs, call, timeout, gate), strict=True):
+            if keep:
+                results[index] = result
+            finished += 1
+            if progress is not None:
+                progress(result, finished, len(jobs))
 
-    await asyncio.gather(*(one(index, job) for index, job in enumerate(jobs)))
+    await asyncio.gather(*(one(call) for call in plan_calls(jobs)))
     return [result for result in results if result is not None]
 
 
@@ -192,4 +122,4 @@ def _close(loop: asyncio.AbstractEventLoop) -> None:
     generators = loop.create_task(loop.shutdown_asyncgens())
     loop.run_until_complete(asyncio.wait({generators}, timeout=CLOSE_GRACE))
     loop.close()
-    _abandoned.difference_update([task for task in _abandoned if task.get_loop() is loop])
+    forget_loop(loop)

@@ -30,6 +30,7 @@ from dcmaint.i18n import _
 
 if TYPE_CHECKING:
     from dcmaint.drivers.catalog import Origin
+    from dcmaint.drivers.sim_demo import DemoFleet
 
 
 class FaultSpecError(UsageError):
@@ -194,7 +195,8 @@ Ready = Callable[[Sequence[SimulatedEndpoint]], None]
 
 
 class Simulator:
-    """Base class of simulators: subclass, set ``name`` and ``description``, implement ``serve``."""
+    """Base class of simulators: subclass, set ``name`` and ``description``, implement ``serve``; to take part
+    in ``dcmaint demo``, also ``demo`` and, for its repair, ``replace_part``."""
 
     #: What users type after ``dcmaint sim``; letters, digits, '.', '-', '_'.
     name: str = ""
@@ -210,6 +212,22 @@ class Simulator:
 
     async def serve(self, options: SimulatorOptions, ready: Ready) -> None:
         """Serve until cancelled; call ``ready(endpoints)`` once every device is listening."""
+        raise NotImplementedError
+
+    def demo(self) -> DemoFleet | None:
+        """The devices this simulator serves in ``dcmaint demo`` (:mod:`dcmaint.drivers.sim_demo`), or None.
+
+        None (the default) keeps the simulator out of the demo. Must be cheap: no server is started.
+        """
+        return None
+
+    def replace_part(self, endpoint: SimulatedEndpoint, part: str, serial: str) -> None:
+        """Tell the device serving at ``endpoint`` that a technician fitted a new ``part`` with ``serial``.
+
+        Called from another process than the one serving (``dcmaint demo`` runs ``dcmaint sim NAME``);
+        ``part`` is :attr:`~dcmaint.drivers.sim_demo.DemoRepair.part`. Afterwards the device reports the
+        part healthy with the new serial. Blocking; raises UsageError or OSError when the device refuses.
+        """
         raise NotImplementedError
 
 

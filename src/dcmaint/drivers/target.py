@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.domain.records import Device
@@ -94,3 +95,60 @@ def target_from_device(
         site=device.site,
         driver=device.driver,
     )
+
+
+@dataclass(frozen=True)
+class AdhocTarget:
+    """An endpoint polled without being registered (``dcmaint health --target``): it belongs to no site.
+
+    Like a register entry it holds the credential as a *reference*; the
+    planner resolves it when the run is planned (:meth:`target`), so that a
+    reference that cannot be resolved is that endpoint's ``not_configured``
+    result, as for a registered device.
+    """
+
+    name: str
+    kind: DeviceKind
+    driver: str
+    endpoint: str
+    username: str | None = None
+    credential: str | None = None  # a reference such as env:NAME, never a secret
+    tls: TlsSettings = field(default_factory=TlsSettings)
+    options: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", DeviceKind(self.kind))
+        object.__setattr__(self, "options", frozen_mapping(self.options))
+
+    @property
+    def site(self) -> None:
+        """No site: results of ad-hoc targets carry ``site`` None."""
+        return None
+
+    def target(self, *, timeout: float = 60.0) -> Target:
+        """The driver's view; raises SecretError when the credential reference cannot be resolved."""
+        return Target(self.name, self.kind, self.endpoint, self.username,
+                      resolve(self.credential) if self.credential else None, self.tls, timeout, self.options,
+                      None, self.driver)
+
+
+def endpoint_key(endpoint: str | None, fallback: str) -> str:
+    """An endpoint's scheme, host and port in lower case, or ``fallback`` when it names no host.
+
+    The default batch key (:meth:`dcmaint.drivers.base.Driver.batch_key`): path, query and login are
+    not part of it.
+
+    >>> endpoint_key("HTTPS://admin@VC01.example:443/sdk", "vc-host-1")
+    'https://vc01.example:443'
+    >>> endpoint_key("snmp://10.0.0.9", "ups-1"), endpoint_key(None, "ups-1")
+    ('snmp://10.0.0.9', 'ups-1')
+    """
+    parts = urlsplit(endpoint or "")
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: the endpoint is its own
+        return fallback
+    if not parts.hostname:
+        return fallback
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme.lower()}://{host}" + (f":{port}" if port is not None else "")

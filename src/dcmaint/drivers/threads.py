@@ -73,7 +73,8 @@ def call_with_timeout(func: Callable[[], T], timeout: float, name: str = "dcmain
         raise TimeoutError(f"did not finish within {timeout:g} s")
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["result"]
+    result: T = outcome["result"]
+    return result
 
 
 class DaemonExecutor(ThreadPoolExecutor):

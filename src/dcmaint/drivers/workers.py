@@ -6,7 +6,9 @@ run's deadline (measured: about 20 ms per Redfish BMC), so large runs are
 split into interleaved shards, each polled by a forked worker with its own
 event loop and its share of the concurrency bound. Workers stream each result
 back as soon as it is ready, which keeps progress live and means a worker
-that dies costs only the devices it had not finished.
+that dies costs only the devices it had not finished. The shards are dealt
+whole calls (:func:`dcmaint.drivers.batch.plan_calls`), so that the devices of
+one batch are polled by one process in one call.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection, wait
 
+from dcmaint.drivers.batch import plan_calls
 from dcmaint.drivers.errors import ErrorKind
 from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.runner import PollJob, Progress, poll_all, run_jobs
@@ -64,11 +67,13 @@ def run_sharded(
     progress: Progress | None = None,
 ) -> list[PollResult]:
     """Like :func:`run_jobs`, over ``workers`` forked processes; results in the order of ``jobs``."""
-    count = worker_count(workers, len(jobs))
+    calls = plan_calls(jobs)
+    count = min(worker_count(workers, len(jobs)), len(calls))
     if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return run_jobs(jobs, concurrency=concurrency, timeout=timeout, progress=progress)
     context = multiprocessing.get_context("fork")
-    shards = [list(range(start, len(jobs), count)) for start in range(count)]
+    dealt = [calls[start::count] for start in range(count)]  # interleaved calls, each whole in one shard
+    shards = [[index for call in share_of_calls for index in call.jobs] for share_of_calls in dealt]
     share = max(1, math.ceil(concurrency / count))
     readers: dict[Connection, list[int]] = {}
     processes = []
@@ -83,17 +88,19 @@ def run_sharded(
 
     results: list[PollResult | None] = [None] * len(jobs)
     waiting = {index: (jobs[index].target.site, jobs[index].target.name) for index in range(len(jobs))}
-    longest = max(len(shard) for shard in shards)
+    longest = max(len(share_of_calls) for share_of_calls in dealt)  # calls, each within ``timeout``
     deadline = time.monotonic() + timeout * math.ceil(longest / share) + GRACE
     done = 0
     while readers and time.monotonic() < deadline:
-        for reader in wait(list(readers), timeout=max(0.0, deadline - time.monotonic())):
-            try:
-                result: PollResult = reader.recv()  # type: ignore[union-attr]
-            except (EOFError, OSError):
-                readers.pop(reader)  # type: ignore[arg-type]
+        for ready in wait(list(readers), timeout=max(0.0, deadline - time.monotonic())):
+            if not isinstance(ready, Connection):  # wait() hands back what it was given: always a Connection here
                 continue
-            shard = readers[reader]  # type: ignore[index]
+            try:
+                result: PollResult = ready.recv()
+            except (EOFError, OSError):
+                readers.pop(ready)
+                continue
+            shard = readers[ready]
             index = next(i for i in shard if i in waiting and waiting[i] == (result.site, result.device))
             del waiting[index]
             results[index] = result

@@ -10,6 +10,7 @@ on that part's ticket instead of opening its own.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -19,6 +20,9 @@ from dcmaint.services import tickets
 from dcmaint.store.models import DeviceRow, FaultRow, SiteRow, TicketDeviceRow, TicketRow
 from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
+
+if TYPE_CHECKING:
+    from dcmaint.services.health import HealthRun
 
 #: Fault health -> ticket severity. A failed part in a redundant set (a PSU, a RAID disk) is high, not
 #: critical: the service still runs; the desk raises it by hand when it does not.
@@ -59,3 +63,12 @@ def open_for_faults(unit: UnitOfWork, device_ids: Iterable[int]) -> list[str]:
             unit.session.add(TicketDeviceRow(ticket_id=row.id, device_id=device.id))
             opened.append(ref)
     return opened
+
+
+def open_for_run(unit: UnitOfWork, run: HealthRun) -> list[str]:
+    """Tickets for the open faults, without a ticket, of the registered devices ``run`` polled (``--open-tickets``)."""
+    from dcmaint.services import devices as device_register
+
+    ids = [device_register.find(unit, result.device, result.site).id for result in run.results
+           if result.site is not None]
+    return open_for_faults(unit, ids)

@@ -1,4 +1,4 @@
-"""A health run: which devices to poll, polling them, and the faults a technician acts on.
+"""A health run: polling devices, and the faults a technician acts on.
 
 The pieces here are shared by every output of ``dcmaint health`` (table,
 JSON, Nagios, Prometheus) and by ``--record``, so that all of them describe
@@ -7,23 +7,22 @@ the same faults in the same words.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from urllib.parse import urlsplit
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from dcmaint.domain.enums import DeviceKind
-from dcmaint.domain.records import Device
 from dcmaint.drivers.health import Health
 from dcmaint.drivers.result import PollResult
-from dcmaint.errors import UsageError
 from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.domain.records import Device
+    from dcmaint.drivers.manager import DriverManager
+    from dcmaint.drivers.target import AdhocTarget
 
 #: Monitoring-plugin exit codes by device status.
 EXIT_CODES = {Health.OK: 0, Health.ABSENT: 0, Health.WARNING: 1, Health.CRITICAL: 2, Health.UNKNOWN: 3}
-
-#: Target URL schemes -> the driver that speaks them.
-SCHEME_DRIVERS = {"redfish": "redfish", "redfish+http": "redfish", "https": "redfish", "http": "redfish"}
 
 
 @dataclass(frozen=True)
@@ -104,55 +103,27 @@ class HealthRun:
         return counts
 
 
-def adhoc_devices(
-    targets: Sequence[str],
-    username: str | None,
-    password_ref: str | None,
-    ca_file: str | None,
-    fingerprint: str | None,
-    insecure: bool,
-    options: dict[str, str] | None = None,
-) -> list[Device]:
-    """Devices for ``--target URL`` options: polled without being registered (monitoring systems)."""
-    from dcmaint.domain.devices import normalise
-
-    devices = []
-    for text in targets:
-        parts = urlsplit(text)
-        driver = SCHEME_DRIVERS.get(parts.scheme.lower())
-        if driver is None or not parts.hostname:
-            raise UsageError(
-                _("invalid --target {value!r}: expected redfish://HOST[:PORT] (or redfish+http://, https://)").format(
-                    value=text
-                )
-            )
-        name = parts.hostname if parts.port is None else f"{parts.hostname}_{parts.port}"
-        devices.append(normalise(Device(
-            site="-", name=name.replace(":", "_"), kind=DeviceKind.SERVER.value, vendor=None, model=None,
-            serial=None, room=None, rack=None, rack_unit=None, covered=True, driver=driver, endpoint=text,
-            username=username, credential=password_ref, tls_verify=not insecure, ca_file=ca_file,
-            fingerprint=fingerprint, notes=None, options=options or {},
-        )))
-    return devices
-
-
 def run_health(
-    devices: Iterable[Device],
-    manager: object,
+    devices: Iterable[Device | AdhocTarget],
+    manager: DriverManager,
     *,
     concurrency: int,
     timeout: float,
     workers: int = 0,
     progress: Callable[[PollResult, int, int], None] | None = None,
 ) -> HealthRun:
-    """Poll every device (bounded, each within ``timeout``) and return the results in the devices' order."""
+    """Poll every device (bounded, each call within ``timeout``) and return the results in the devices' order.
+
+    Registered devices and ad-hoc endpoints (``AdhocTarget``, site None) may be mixed; the workflow
+    around it (choosing devices, recording) is :func:`dcmaint.services.health_check.check_health`.
+    """
     from dcmaint.drivers.plan import plan_polls
     from dcmaint.drivers.workers import run_sharded
 
     devices = list(devices)
-    started = datetime.now(timezone.utc)
-    plan = plan_polls(devices, manager, timeout=timeout)  # type: ignore[arg-type]
+    started = datetime.now(UTC)
+    plan = plan_polls(devices, manager, timeout=timeout)
     polled = run_sharded(plan.jobs, workers=workers, concurrency=concurrency, timeout=timeout, progress=progress)
     by_key = {(r.site, r.device): r for r in (*plan.settled, *polled)}
     ordered = tuple(by_key[(d.site, d.name)] for d in devices if (d.site, d.name) in by_key)
-    return HealthRun(ordered, started, datetime.now(timezone.utc))
+    return HealthRun(ordered, started, datetime.now(UTC))

@@ -126,7 +126,7 @@ def record(unit: UnitOfWork, run: HealthRun) -> RecordSummary:
     """Store one health run; registered devices only (ad-hoc targets have nowhere to go)."""
     opened = closed = still_open = stored = 0
     for result in run.results:
-        if result.site is None or result.site == "-":
+        if result.site is None:  # an ad-hoc --target endpoint: not in the register
             continue
         device = device_register.find(unit, result.device, result.site)
         key = device_register.audit_key(device_record(device))

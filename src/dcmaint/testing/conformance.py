@@ -7,7 +7,10 @@ vendor's business: typically ``make_driver`` builds the driver with a fake
 transport that replays files, or the target's ``options`` point at them.
 
 Every case runs every check as its own test, so a failure names the case and
-the rule it broke.
+the rule it broke. A batch driver (one that implements ``poll_batch``) is
+polled per case through ``poll_batch([target])`` when it has no ``poll``, and
+is also polled once for all cases that share a batch key, as the runner
+would: every case must come back in that answer as it did alone.
 """
 
 from __future__ import annotations
@@ -15,16 +18,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import pytest
 
 from dcmaint.drivers.base import Driver
+from dcmaint.drivers.declaration import declaration_problem
 from dcmaint.drivers.errors import CONTRACT_ERRORS, DriverError, ErrorKind
 from dcmaint.drivers.health import Health
-from dcmaint.drivers.manager import declaration_problem
 from dcmaint.drivers.report import DeviceIdentity, DeviceReport
 from dcmaint.drivers.target import Target
 from dcmaint.testing.checks import report_problems
@@ -85,19 +88,49 @@ class BaseDriverConformance:
             metafunc.parametrize("conformance_case", cases, ids=[case.id for case in cases])
 
     def poll(self, case: ConformanceCase) -> Outcome:
-        """Run one poll the way the runner would, capturing stdout and any exception."""
+        """Run one poll the way the runner would, capturing stdout and any exception.
+
+        A driver without ``poll`` is polled through ``poll_batch([target])``; a contract error it
+        answers for the target counts as raised.
+        """
         driver = self.make_driver(case)
+        if "poll" in self.driver_class.capabilities():
+            return self._captured(lambda: driver.poll(case.target), "poll")
+        batch = self._captured(lambda: driver.poll_batch([case.target]), "poll_batch")
+        if batch.error is not None:
+            return batch
+        return _entry(batch, case.target.name)
+
+    def _captured(self, call: Any, what: str) -> Outcome:
         stdout = io.StringIO()
-        report: Any = None
+        value: Any = None
         error: BaseException | None = None
         with contextlib.redirect_stdout(stdout):
             try:
-                report = asyncio.run(asyncio.wait_for(driver.poll(case.target), self.poll_timeout))
-            except asyncio.TimeoutError:
-                error = AssertionError(f"poll did not return within {self.poll_timeout:g} s")
+                value = asyncio.run(asyncio.wait_for(call(), self.poll_timeout))
+            except TimeoutError:
+                error = AssertionError(f"{what} did not return within {self.poll_timeout:g} s")
             except Exception as exc:  # noqa: BLE001 - judged by the tests below
                 error = exc
-        return Outcome(report, error, stdout.getvalue())
+        return Outcome(value, error, stdout.getvalue())
+
+    def batches(self) -> list[list[ConformanceCase]]:
+        """The cases grouped as the runner would group them (by ``batch_key``); a target whose name is taken
+        in its group is renamed after its case id, as names key the answer.
+
+        Asserts that ``batch_key`` gives the same string every time it is asked (no I/O, no state).
+        """
+        groups: dict[str, list[ConformanceCase]] = {}
+        for case in self.cases():
+            driver = self.make_driver(case)
+            key = driver.batch_key(case.target)
+            assert isinstance(key, str), f"{case.id}: batch_key returned {type(key).__name__}, not str"
+            assert driver.batch_key(case.target) == key, f"{case.id}: batch_key changed between two calls"
+            group = groups.setdefault(key, [])
+            if any(other.target.name == case.target.name for other in group):
+                case = replace(case, target=replace(case.target, name=case.id))
+            group.append(case)
+        return list(groups.values())
 
     # -- the checks --------------------------------------------------------
 
@@ -143,18 +176,58 @@ class BaseDriverConformance:
         assert found is None or isinstance(found, DeviceIdentity), f"probe returned {type(found).__name__}"
 
     def test_meets_expectation(self, conformance_case: ConformanceCase) -> None:
-        expect = conformance_case.expect
-        outcome = self.poll(conformance_case)
-        if expect.error is not None:
-            kind = outcome.error.kind if isinstance(outcome.error, DriverError) else None
-            assert kind == expect.error, f"expected a {expect.error.value} error, got {outcome.error!r}"
-            return
-        assert isinstance(outcome.report, DeviceReport), f"poll failed: {outcome.error!r}"
-        report = outcome.report
-        if expect.status is not None:
-            assert report.status == expect.status, f"status {report.status.value}, expected {expect.status.value}"
-        if expect.faults is not None:
-            found = sorted(component.location for component in report.faults())
-            assert found == sorted(expect.faults), f"faults at {found}, expected {sorted(expect.faults)}"
-        if expect.serial is not None:
-            assert report.identity.serial == expect.serial, f"serial {report.identity.serial!r}"
+        _meets(conformance_case.expect, self.poll(conformance_case))
+
+    def test_one_batch_answers_every_case(self) -> None:
+        """``batch_key`` is a stable string, and the cases that share one, polled in one ``poll_batch`` call, each
+        come back as the contract says and as their expectation says."""
+        if "poll_batch" not in self.driver_class.capabilities():
+            pytest.skip(f"{self.driver_class.name} does not implement poll_batch")
+        for group in self.batches():
+            driver = self.make_driver(group[0])
+            batch = self._captured(lambda d=driver, g=group: d.poll_batch([case.target for case in g]), "poll_batch")
+            assert batch.stdout == "", f"poll_batch wrote to stdout: {batch.stdout[:200]!r}"
+            assert batch.error is None or isinstance(batch.error, CONTRACT_ERRORS), (
+                f"poll_batch raised {type(batch.error).__name__}: {batch.error}")
+            for case in group:
+                outcome = batch if batch.error is not None else _entry(batch, case.target.name)
+                if isinstance(outcome.error, AssertionError):
+                    raise outcome.error
+                assert outcome.error is None or isinstance(outcome.error, CONTRACT_ERRORS), (
+                    f"{case.id}: poll_batch answered {type(outcome.error).__name__}, not a contract error")
+                if outcome.error is None:
+                    problems = report_problems(outcome.report)
+                    assert not problems, f"{case.id}: the report breaks the contract:\n  " + "\n  ".join(problems)
+                _meets(case.expect, outcome, case.id)
+
+
+def _entry(batch: Outcome, name: str) -> Outcome:
+    """One target's part of a ``poll_batch`` answer, as if its own poll had returned or raised it."""
+    answer = batch.report
+    if not isinstance(answer, Mapping):
+        return Outcome(None, AssertionError(f"poll_batch returned {type(answer).__name__}, not a mapping"),
+                       batch.stdout)
+    if name not in answer:
+        return Outcome(None, AssertionError(f"poll_batch answered no entry for {name!r}"), batch.stdout)
+    value = answer[name]
+    if isinstance(value, BaseException):
+        return Outcome(None, value, batch.stdout)
+    return Outcome(value, None, batch.stdout)
+
+
+def _meets(expect: Expectation, outcome: Outcome, case: str = "") -> None:
+    """Assert that ``outcome`` is what ``expect`` says; ``case`` prefixes messages from a batch."""
+    where = f"{case}: " if case else ""
+    if expect.error is not None:
+        kind = outcome.error.kind if isinstance(outcome.error, DriverError) else None
+        assert kind == expect.error, f"{where}expected a {expect.error.value} error, got {outcome.error!r}"
+        return
+    assert isinstance(outcome.report, DeviceReport), f"{where}poll failed: {outcome.error!r}"
+    report = outcome.report
+    if expect.status is not None:
+        assert report.status == expect.status, f"{where}status {report.status.value}, expected {expect.status.value}"
+    if expect.faults is not None:
+        found = sorted(component.location for component in report.faults())
+        assert found == sorted(expect.faults), f"{where}faults at {found}, expected {sorted(expect.faults)}"
+    if expect.serial is not None:
+        assert report.identity.serial == expect.serial, f"{where}serial {report.identity.serial!r}"

@@ -24,7 +24,7 @@ import asyncio
 from dcmaint.drivers import DeviceIdentity, DeviceReport, DriverError, ServerDriver, Target, TimedOut
 
 from dcmaint_redfish import __version__
-from dcmaint_redfish.options import RedfishOptions, parse_endpoint
+from dcmaint_redfish.options import SCHEMES, RedfishOptions, parse_endpoint
 from dcmaint_redfish.paths import ROOT
 
 LOGOUT_RESERVE = 3.0  # seconds at most kept back from the walk to delete the session
@@ -45,6 +45,9 @@ class RedfishDriver(ServerDriver):
 
     name = "redfish"
     version = __version__
+    #: ``redfish://`` is HTTPS, ``redfish+http://`` plain HTTP (simulators, emulators); ``https://`` and
+    #: ``http://`` are accepted for BMC addresses copied from a browser.
+    schemes = tuple(SCHEMES)
 
     async def poll(self, target: Target) -> DeviceReport:
         from dcmaint_redfish.crawl import Crawler

@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 from dcmaint.drivers import ErrorKind, NotSupported
 
 AUTH_MODES = ("auto", "session", "basic", "none")
-_SCHEMES = {"redfish": "https", "redfish+https": "https", "https": "https", "redfish+http": "http", "http": "http"}
+#: Endpoint URL schemes -> the transport's scheme; the driver declares these keys as its ``schemes``.
+SCHEMES = {"redfish": "https", "redfish+https": "https", "https": "https", "redfish+http": "http", "http": "http"}
 _TRUE, _FALSE = ("true", "yes", "1", "on"), ("false", "no", "0", "off")
 
 
@@ -71,7 +72,7 @@ def parse_endpoint(text: str | None) -> Endpoint:
         port = parts.port
     except ValueError:
         raise InvalidOptions(f"endpoint {text!r} is not a valid address") from None
-    scheme = _SCHEMES.get(parts.scheme.lower())
+    scheme = SCHEMES.get(parts.scheme.lower())
     if scheme is None or not parts.hostname:
         raise InvalidOptions(
             f"endpoint {text!r} is not a Redfish address: use redfish://HOST[:PORT] or redfish+http://HOST[:PORT]"

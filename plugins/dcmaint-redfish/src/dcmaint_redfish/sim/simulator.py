@@ -8,8 +8,12 @@ Importing this module is cheap (the plugin's hook imports it while
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
-from dcmaint.drivers.simulators import Ready, Simulator, SimulatorOptions
+from dcmaint.drivers.simulators import Ready, SimulatedEndpoint, Simulator, SimulatorOptions
+
+if TYPE_CHECKING:
+    from dcmaint.drivers.sim_demo import DemoFleet
 
 
 class RedfishSimulator(Simulator):
@@ -35,3 +39,15 @@ class RedfishSimulator(Simulator):
             await asyncio.Event().wait()
         finally:
             await handle.close()
+
+    def demo(self) -> DemoFleet:
+        """Six servers of a bank's machine room with four broken parts (:mod:`dcmaint_redfish.sim.demo`)."""
+        from dcmaint_redfish.sim import demo
+
+        return demo.fleet()
+
+    def replace_part(self, endpoint: SimulatedEndpoint, part: str, serial: str) -> None:
+        """``POST /sim/replace`` on the simulated BMC (docs/sim.md, "Replacing a part")."""
+        from dcmaint_redfish.sim import demo
+
+        demo.replace_part(endpoint, part, serial)

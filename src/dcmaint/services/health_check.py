@@ -1,0 +1,120 @@
+"""The health workflow: which devices, polling them, and, when asked, recording the run and opening tickets.
+
+``dcmaint health`` calls :func:`check_health` once and renders what it
+returns; a collector daemon calls the same function on its schedule. The
+function owns its transactions: one read to choose the devices (none for
+``--target`` endpoints), no transaction while polling (a run may take a
+minute), and one write for ``record`` and ``open_tickets`` together, so that
+a fault and the ticket opened for it commit or fail as one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dcmaint.domain.enums import DeviceKind
+from dcmaint.errors import UsageError
+from dcmaint.i18n import _
+from dcmaint.services.health_targets import AdhocLogin, adhoc_targets
+
+if TYPE_CHECKING:
+    from dcmaint.domain.records import Device
+    from dcmaint.drivers.result import PollResult
+    from dcmaint.drivers.target import AdhocTarget
+    from dcmaint.services.context import Context
+    from dcmaint.services.health import HealthRun
+    from dcmaint.services.recording import RecordSummary
+    from dcmaint.store.reader import Reader
+
+#: Called after each device with (its result, devices done, devices in the run).
+Progress = Callable[["PollResult", int, int], None]
+
+
+@dataclass(frozen=True)
+class HealthRequest:
+    """What to poll and what to keep: the devices named (``NAME`` or ``SITE/NAME``), else every device with a
+    driver (of ``site`` and ``kind``), or ``targets`` (URLs, not registered) logged in to with ``login``.
+
+    ``concurrency``, ``timeout`` and ``workers`` default to the configuration's ``runner`` settings.
+    ``open_tickets`` needs ``record``; ``targets`` exclude device names, ``site`` and ``record``.
+    """
+
+    devices: tuple[str, ...] = ()
+    site: str | None = None
+    kind: DeviceKind | None = None
+    targets: tuple[str, ...] = ()
+    login: AdhocLogin = field(default_factory=AdhocLogin)
+    record: bool = False
+    open_tickets: bool = False
+    concurrency: int | None = None
+    timeout: float | None = None
+    workers: int | None = None
+
+
+@dataclass(frozen=True)
+class HealthOutcome:
+    """The run, what ``record`` stored (None when not asked) and the tickets opened (None when not asked)."""
+
+    run: HealthRun
+    recorded: RecordSummary | None = None
+    tickets: tuple[str, ...] | None = None
+
+
+def _check(request: HealthRequest) -> None:
+    if request.open_tickets and not request.record:
+        raise UsageError(_("--open-tickets needs --record"))
+    if request.targets and (request.devices or request.site or request.record):
+        raise UsageError(_("--target cannot be combined with device names, --site or --record"))
+
+
+def select_devices(reader: Reader, names: Sequence[str], site: str | None, kind: DeviceKind | None) -> list[Device]:
+    """Named devices (NAME or SITE/NAME; unknown ones are an error), else every device with a driver of the site
+    and kind."""
+    from dcmaint.store import queries
+
+    if names:
+        chosen = []
+        for text in names:
+            site_name, _sep, name = text.rpartition("/")
+            chosen.append(queries.device(reader, name, site_name or site))
+        return [d for d in chosen if kind is None or d.kind == kind.value]
+    where = queries.DeviceFilter(site=site, kind=kind.value if kind else None)
+    return [d for d in queries.devices(reader, where) if d.driver]
+
+
+def check_health(context: Context, request: HealthRequest, *, progress: Progress | None = None) -> HealthOutcome:
+    """Poll what ``request`` names and, with ``record``, store the run (and open tickets) in one transaction.
+
+    Raises UsageError (nothing polled, nothing written) for a request that names nothing to poll, an
+    unknown device or site, a bad ``--target`` or an impossible combination.
+    """
+    from dcmaint.services.health import run_health
+
+    _check(request)
+    if request.targets:
+        chosen: Sequence[Device | AdhocTarget] = adhoc_targets(request.targets, context.drivers(), kind=request.kind,
+                                                               login=request.login)
+    else:
+        with context.read() as reader:
+            chosen = select_devices(reader, request.devices, request.site, request.kind)
+    if not chosen:
+        raise UsageError(_("no devices to poll: register devices with a driver, name them, or use --target"))
+    settings = context.config.runner
+    run = run_health(
+        chosen, context.drivers(),
+        concurrency=request.concurrency or settings.concurrency,
+        timeout=request.timeout or settings.timeout,
+        workers=settings.workers if request.workers is None else request.workers,
+        progress=progress,
+    )
+    if not request.record:
+        return HealthOutcome(run)
+    from dcmaint.services.fault_tickets import open_for_run
+    from dcmaint.services.recording import record
+
+    with context.write() as unit:
+        summary = record(unit, run)
+        tickets = tuple(open_for_run(unit, run)) if request.open_tickets else None
+    return HealthOutcome(run, summary, tickets)
