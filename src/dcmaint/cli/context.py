@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,8 +16,6 @@ from dcmaint.i18n import _
 if TYPE_CHECKING:
     from dcmaint.drivers.manager import DriverManager
     from dcmaint.services.context import Context
-    from dcmaint.store.reader import Reader
-    from dcmaint.store.unit import UnitOfWork
     from dcmaint.store.urls import DatabaseUrl
 
 
@@ -46,21 +42,6 @@ class AppState:
         from dcmaint.store import urls
 
         return urls.resolve(self.config.database_url)
-
-    # reader() and write() are left for `dcmaint health` until its workflow moves into services; every other
-    # command hands service_context(ctx) to one service entry point, which opens its own transactions.
-    @contextmanager
-    def reader(self) -> Iterator[Reader]:
-        from dcmaint.store.reader import open_reader
-
-        with open_reader(self.database_url) as reader:
-            yield reader
-
-    @contextmanager
-    def write(self, ctx: typer.Context) -> Iterator[UnitOfWork]:
-        """One audited transaction named after the command being run."""
-        with self.services(ctx).write() as unit:
-            yield unit
 
     def services(self, ctx: typer.Context) -> Context:
         """What a service entry point takes: the store, the actor, the command being run (for the audit log),
