@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dcmaint.cli.context import state
+from dcmaint.cli.context import service_context
 from dcmaint.domain.enums import DeviceKind, HealthFormat
 from dcmaint.i18n import _
 
@@ -106,7 +106,7 @@ def health(
         login=AdhocLogin(username, password_ref, str(ca_file) if ca_file else None, fingerprint, insecure, options),
         record=record, open_tickets=open_tickets, concurrency=concurrency, timeout=timeout, workers=workers,
     )
-    outcome = check_health(state(ctx).services(ctx), request, progress=_progress())
+    outcome = check_health(service_context(ctx), request, progress=_progress())
     if outcome.recorded is not None:
         summary = outcome.recorded
         typer.echo(_("recorded {devices} devices: {opened} faults opened, {closed} closed, {open} open").format(
