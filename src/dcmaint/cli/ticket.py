@@ -302,7 +302,7 @@ def form(ctx: typer.Context, ref: RefArg,
 
     with state(ctx).reader() as reader:
         data = form_data(reader, ref)
-    content = render(data, fmt, lang)
+    content = render(data, fmt, lang, state(ctx).config.forms.cjk_font)
     target = output or Path(f"{data.ticket}.{fmt}")
     try:
         target.write_bytes(content)
