@@ -241,14 +241,6 @@ def test_format_and_language_ignore_case():
     assert render(FULL, "MD", "ZH").startswith("# 维护单".encode())
 
 
-def test_a_missing_font_says_how_to_install_it(monkeypatch):
-    from dcmaint.forms import fonts
-
-    monkeypatch.setattr(fonts, "FONT_PACKAGE", "dcmaint_no_such_font_package")
-    with pytest.raises(UsageError, match="pip install paperang-p2-fonts-cjk"):
-        render(FULL, "pdf", "zh")
-
-
 def test_label_tables_speak_both_languages_alike():
     assert LABELS["zh"].keys() == LABELS["en"].keys()
     for group, words in CODES["zh"].items():

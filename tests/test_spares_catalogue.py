@@ -6,8 +6,6 @@ from pathlib import Path
 
 from helpers import audit, counts
 
-ROOT = Path(__file__).resolve().parent.parent
-
 PSU = """
 [[part]]
 part_number = "865414-B21"
@@ -106,7 +104,7 @@ def test_xlsx_sheet(cli, tmp_path):
 
 
 def test_starter_catalogue_imports_and_filters(cli):
-    summary = cli.ok("spare", "catalogue", "import", ROOT / "configs" / "parts", "-f", "json").json()
+    summary = cli.ok("spare", "catalogue", "import", "--bundled", "-f", "json").json()
     assert summary["files"] >= 4 and summary["added"] == summary["parts"] >= 12
     parts = cli.ok("spare", "catalogue", "list", "-f", "json").json()
     assert {p["part_class"] for p in parts} >= {"psu", "disk", "dimm", "battery", "filter", "humidifier"}
@@ -120,6 +118,27 @@ def test_starter_catalogue_imports_and_filters(cli):
     csv_out = cli.ok("spare", "catalogue", "list", "--class", "psu", "-f", "csv").out
     assert csv_out.splitlines()[0].startswith("part_number,vendor,description,part_class")
     assert "865414-B21" in cli.ok("spare", "catalogue", "list").out
+
+
+def test_the_bundled_catalogue_is_package_data_and_imports_beside_named_files(cli, tmp_path):
+    """--bundled reads the files shipped inside the package: what a wheel carries, not a path into a checkout."""
+    from dcmaint import paths
+    from dcmaint.services.catalogue import bundled_catalogue
+
+    shipped = bundled_catalogue()
+    assert shipped == paths.bundled("parts") and shipped.is_relative_to(Path(paths.__file__).parent)
+    own = write(tmp_path / "own.toml", '[[part]]\npart_number = "OWN-1"\nclass = "fan"\n')
+    summary = cli.ok("spare", "catalogue", "import", own, "--bundled", "-f", "json").json()
+    assert summary["files"] == 1 + len(list(shipped.glob("*.toml")))
+    assert cli.ok("spare", "catalogue", "show", "OWN-1", "-f", "json").json()["part_class"] == "fan"
+    assert cli.ok("spare", "catalogue", "import", "--bundled", "-f", "json").json()["unchanged"] == summary["parts"] - 1
+
+
+def test_import_without_files_or_bundled_names_both_ways(cli, db_url):
+    before = counts(db_url)
+    result = cli("spare", "catalogue", "import")
+    assert result.code == 2 and "--bundled" in result.err and len(result.err.strip().splitlines()) == 1
+    assert counts(db_url) == before
 
 
 def test_a_number_belongs_to_one_part_only(cli, db_url, tmp_path):

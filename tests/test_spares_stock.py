@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from helpers import audit, counts, race
 
-ROOT = Path(__file__).resolve().parent.parent
 STOCK_KEYS = {"serial", "part_number", "catalogue_part_number", "part_class", "description", "site", "bin",
               "condition", "quantity", "status", "reserved_for", "proof_ref", "proof_file", "received_on",
               "device", "slot", "custody_location", "notes", "updated_at"}
@@ -16,7 +13,7 @@ STOCK_KEYS = {"serial", "part_number", "catalogue_part_number", "part_class", "d
 
 @pytest.fixture
 def depot(cli):
-    cli.ok("spare", "catalogue", "import", ROOT / "configs" / "parts")
+    cli.ok("spare", "catalogue", "import", "--bundled")
     cli.ok("site", "add", "dc1", "--customer", "Bank")
     cli.ok("site", "add", "dc2", "--customer", "Bank")
     return cli

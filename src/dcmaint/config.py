@@ -39,11 +39,19 @@ class RunnerSettings:
 
 
 @dataclass(frozen=True)
+class FormSettings:
+    """How forms are printed. ``cjk_font`` None means the font shipped with dcmaint (docs/forms.md)."""
+
+    cjk_font: Path | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     actor: str | None = None
     database_url: str | None = None
     plugins: PluginSettings = field(default_factory=PluginSettings)
     runner: RunnerSettings = field(default_factory=RunnerSettings)
+    forms: FormSettings = field(default_factory=FormSettings)
     source: Path | None = None
 
 
@@ -94,6 +102,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "runner.concurrency": _positive_int,
     "runner.timeout": _positive_number,
     "runner.workers": _non_negative_int,
+    "forms.cjk_font": _string,
 }
 
 
@@ -206,6 +215,7 @@ def load(path: Path | None = None) -> Config:
     disable_list = _env_list("DCMAINT_DISABLE_PLUGINS")
     strict = _env_bool("DCMAINT_STRICT_PLUGINS")
     load_timeout = _env_seconds("DCMAINT_PLUGIN_TIMEOUT")
+    cjk_font = os.environ.get("DCMAINT_CJK_FONT") or values.get("forms.cjk_font")
     return Config(
         actor=values.get("user.actor"),
         database_url=os.environ.get("DCMAINT_DB_URL") or values.get("database.url"),
@@ -220,6 +230,7 @@ def load(path: Path | None = None) -> Config:
             timeout=values.get("runner.timeout", RunnerSettings.timeout),
             workers=values.get("runner.workers", RunnerSettings.workers),
         ),
+        forms=FormSettings(cjk_font=Path(cjk_font).expanduser() if cjk_font else None),
         source=path if path.exists() else None,
     )
 
@@ -228,7 +239,7 @@ STARTER = """\
 # dcmaint configuration. Every key is optional; delete what you do not need.
 # Reference: docs/configuration.md. Environment variables override this file:
 # DCMAINT_DB_URL, DCMAINT_LOAD_PLUGINS, DCMAINT_DISABLE_PLUGINS, DCMAINT_STRICT_PLUGINS,
-# DCMAINT_PLUGIN_TIMEOUT.
+# DCMAINT_PLUGIN_TIMEOUT, DCMAINT_CJK_FONT.
 
 [user]
 # Who the audit log names for changes made from this account
@@ -256,4 +267,9 @@ concurrency = 64
 timeout = 60.0
 # Processes that share a large run (0: one per CPU core when 64 or more devices are polled).
 workers = 0
+
+[forms]
+# The CJK font embedded in PDF forms (default: WenQuanYi Micro Hei, shipped with dcmaint):
+# a font file with TrueType outlines and Chinese glyphs (.ttf, or the first face of a .ttc).
+# cjk_font = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 """

@@ -49,6 +49,7 @@ def show(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
             "runner.concurrency": settings.runner.concurrency,
             "runner.timeout": settings.runner.timeout,
             "runner.workers": settings.runner.workers,
+            "forms.cjk_font": str(settings.forms.cjk_font) if settings.forms.cjk_font else None,
         },
         fmt,
     )

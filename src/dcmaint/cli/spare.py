@@ -104,14 +104,17 @@ def _class(value: str | None) -> str | None:
 @catalogue_app.command("import", help=_("Add or update parts from TOML files, or CSV/XLSX sheets (Chinese headers understood)."))
 def catalogue_import(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help=_("Catalogue files, or directories holding them."), show_default=False)],
+    paths: Annotated[list[Path] | None, typer.Argument(help=_("Catalogue files, or directories holding them."),
+                                                       show_default=False)] = None,
+    bundled: Annotated[bool, typer.Option(
+        "--bundled", help=_("Import the starter catalogue shipped with dcmaint."))] = False,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
     from dcmaint.services import catalogue
 
     try:
-        summary = catalogue.import_catalogue(service_context(ctx), paths)
+        summary = catalogue.import_catalogue(service_context(ctx), paths or [], bundled)
     except catalogue.CatalogueRejected as rejected:
         _say_problems(rejected.problems, _("error"))
         raise

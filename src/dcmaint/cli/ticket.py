@@ -263,8 +263,9 @@ def form(ctx: typer.Context, ref: RefArg,
     from dcmaint.forms.render import render
     from dcmaint.services.ticket_form import form_data
 
-    data = form_data(service_context(ctx), ref)
-    content = render(data, fmt, lang)
+    context = service_context(ctx)
+    data = form_data(context, ref)
+    content = render(data, fmt, lang, context.config.forms.cjk_font)
     target = output or Path(f"{data.ticket}.{fmt}")
     try:
         target.write_bytes(content)

@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from io import BytesIO
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dcmaint.forms.content import BLANK, Block, Field, Fields, Sheet, Table, Text
-from dcmaint.forms.fonts import FONT_INDEX, cjk_font
+from dcmaint.forms.fonts import cjk_font
 from dcmaint.forms.wrap import wrap
 
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ class Typeface:
         return "".join(c if c == "\n" or ord(c) in self.covered else MISSING for c in text)
 
 
-def to_pdf(sheet: Sheet) -> bytes:
+def to_pdf(sheet: Sheet, font_file: Path | None = None) -> bytes:
+    """The PDF of ``sheet``, drawn with the CJK font ``font_file`` names, else the one shipped (forms.fonts)."""
     from fpdf import FPDF
     from fpdf.fonts import TTFFont
 
@@ -96,26 +98,26 @@ def to_pdf(sheet: Sheet) -> bytes:
             self.cell(WIDTH / 2, 4, f"{sheet.title} {sheet.ticket}", align="L")
             self.cell(WIDTH / 2, 4, sheet.page_label.format(page=self.page_no(), pages="{nb}"), align="R")
 
-    with cjk_font() as font_path:
-        pdf = FormPDF(format="A4", unit="mm")
-        pdf.set_margins(MARGIN, TOP, MARGIN)
-        pdf.set_auto_page_break(True, margin=BOTTOM)
-        pdf.add_font(FAMILY, "", str(font_path), collection_font_number=FONT_INDEX)
-        pdf.set_title(f"{sheet.title} {sheet.ticket}")
-        pdf.set_lang("zh-CN" if sheet.lang == "zh" else "en")
-        pdf.set_creator("dcmaint")
-        pdf.add_page()
-        _heading(pdf, sheet)
-        font = pdf.fonts[FAMILY]
-        assert isinstance(font, TTFFont)  # added just above from a TrueType file
-        face = Typeface(pdf.get_string_width, font.cmap)
-        for index, section in enumerate(sheet.sections):
-            if index:
-                pdf.ln(GAP)
-            pdf.set_font(FAMILY, size=FONT_SIZE)
-            grids = [_layout(part, face) for part in section.blocks]
-            _section(pdf, section.title, grids, keep_whole=not any(isinstance(p, Text) for p in section.blocks))
-        return bytes(pdf.output())
+    cjk = cjk_font(font_file)
+    pdf = FormPDF(format="A4", unit="mm")
+    pdf.set_margins(MARGIN, TOP, MARGIN)
+    pdf.set_auto_page_break(True, margin=BOTTOM)
+    pdf.add_font(FAMILY, "", str(cjk.path), collection_font_number=cjk.index)
+    pdf.set_title(f"{sheet.title} {sheet.ticket}")
+    pdf.set_lang("zh-CN" if sheet.lang == "zh" else "en")
+    pdf.set_creator("dcmaint")
+    pdf.add_page()
+    _heading(pdf, sheet)
+    font = pdf.fonts[FAMILY]
+    assert isinstance(font, TTFFont)  # added just above from a TrueType file
+    face = Typeface(pdf.get_string_width, font.cmap)
+    for index, section in enumerate(sheet.sections):
+        if index:
+            pdf.ln(GAP)
+        pdf.set_font(FAMILY, size=FONT_SIZE)
+        grids = [_layout(part, face) for part in section.blocks]
+        _section(pdf, section.title, grids, keep_whole=not any(isinstance(p, Text) for p in section.blocks))
+    return bytes(pdf.output())
 
 
 def _heading(pdf: FPDF, sheet: Sheet) -> None:

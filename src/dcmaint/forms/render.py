@@ -9,6 +9,8 @@ no other command should pay for.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dcmaint.errors import UsageError
 from dcmaint.forms.labels import LANGUAGES
 from dcmaint.forms.model import FormData
@@ -17,8 +19,11 @@ from dcmaint.i18n import _
 FORMATS = ("pdf", "html", "md")
 
 
-def render(form: FormData, fmt: str, lang: str) -> bytes:
-    """The form as a file's bytes: PDF, UTF-8 HTML or UTF-8 Markdown, labelled in ``lang``."""
+def render(form: FormData, fmt: str, lang: str, cjk_font: Path | None = None) -> bytes:
+    """The form as a file's bytes: PDF, UTF-8 HTML or UTF-8 Markdown, labelled in ``lang``.
+
+    ``cjk_font`` is the configured font file for PDFs (``forms.cjk_font``), None for the one shipped.
+    """
     from dcmaint.domain.parse import time_zone
     from dcmaint.forms.content import build
 
@@ -34,7 +39,7 @@ def render(form: FormData, fmt: str, lang: str) -> bytes:
     if fmt_key == "pdf":
         from dcmaint.forms.pdf import to_pdf
 
-        return to_pdf(sheet)
+        return to_pdf(sheet, cjk_font)
     if fmt_key == "html":
         from dcmaint.forms.html import to_html
 

@@ -43,18 +43,13 @@ class CalendarFileError(CalendarError):
     """A calendar file is missing or malformed."""
 
 
-def bundled_dir() -> Path:
-    """configs/calendars of the source tree this package runs from (absent in a plain wheel)."""
-    return Path(__file__).resolve().parents[3] / "configs" / "calendars"
-
-
 def calendar_file(value: str) -> Path | None:
     """The file a site's ``calendar`` value names, or None for the default calendar without a file.
 
     A value ending in ``.toml`` or containing a slash is a path. Anything
     else is a name, looked up as ``<DCMAINT_HOME>/calendars/<name>.toml``
-    and then in the bundled ``configs/calendars``; the default "cn" may have
-    no file at all (the packages alone), any other name must have one.
+    and then among the calendars shipped with dcmaint (``paths.bundled``); the
+    default "cn" may have no file at all (the packages alone), any other name must have one.
     """
     from dcmaint import paths
 
@@ -65,7 +60,7 @@ def calendar_file(value: str) -> Path | None:
         return path
     if not _NAME.match(value):
         raise CalendarFileError(_("bad calendar name {name!r}").format(name=value))
-    for folder in (paths.home() / "calendars", bundled_dir()):
+    for folder in (paths.home() / "calendars", paths.bundled("calendars")):
         candidate = folder / f"{value}.toml"
         if candidate.is_file():
             return candidate

@@ -99,10 +99,26 @@ class CatalogueRejected(UsageError):
 # --- reading -------------------------------------------------------------------------------------
 
 
-def catalogue_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the catalogue files directly inside directories named, in a stable order."""
+def bundled_catalogue() -> Path:
+    """The starter catalogue shipped with dcmaint (``src/dcmaint/data/parts``), in a checkout and a wheel alike."""
+    from dcmaint import paths
+
+    return paths.bundled("parts")
+
+
+def catalogue_files(paths: Iterable[Path], bundled: bool = False) -> list[Path]:
+    """Files named, and the catalogue files directly inside directories named, in a stable order.
+
+    ``bundled`` adds the starter catalogue shipped with dcmaint after the
+    paths named (``dcmaint spare catalogue import --bundled``), so a pip user
+    needs no path into a source tree to load it.
+    """
+    named = [*paths, *([bundled_catalogue()] if bundled else [])]
+    if not named:
+        raise UsageError(_("name catalogue files or directories, or give --bundled for the catalogue shipped with "
+                           "dcmaint"))
     found: list[Path] = []
-    for path in paths:
+    for path in named:
         if path.is_dir():
             found += sorted(p for p in path.iterdir() if p.suffix.lower() in (".toml", *SHEET_SUFFIXES))
         elif path.exists():
@@ -214,8 +230,8 @@ def sheet_columns(headers: Sequence[str | None], synonyms: Mapping[str, tuple[st
     return index
 
 
-def read_entries(paths: Iterable[Path]) -> tuple[list[Path], list[Entry], list[EntryProblem]]:
-    files = catalogue_files(paths)
+def read_entries(paths: Iterable[Path], bundled: bool = False) -> tuple[list[Path], list[Entry], list[EntryProblem]]:
+    files = catalogue_files(paths, bundled)
     entries: list[Entry] = []
     problems: list[EntryProblem] = []
     for path in files:
@@ -288,12 +304,13 @@ def _fill(row: PartRow, part: Part) -> None:
         part.annual_failure_rate, part.lead_time_days, part.consumable)
 
 
-def import_catalogue(context: Context, paths: Iterable[Path]) -> CatalogueSummary:
-    """Read catalogue files (or folders of them) and upsert every part in one transaction (entry point).
+def import_catalogue(context: Context, paths: Iterable[Path], bundled: bool = False) -> CatalogueSummary:
+    """Read catalogue files (or folders of them, or the bundled catalogue) and upsert every part in one
+    transaction (entry point).
 
     Any bad entry raises :class:`CatalogueRejected`, whose ``problems`` name each one; nothing is written then.
     """
-    files, entries, problems = read_entries(paths)
+    files, entries, problems = read_entries(paths, bundled)
     with context.write() as unit:
         return import_entries(unit, len(files), entries, problems)
 

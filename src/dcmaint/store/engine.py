@@ -6,7 +6,7 @@ from functools import cache
 
 from sqlalchemy import Engine, create_engine, event
 
-from dcmaint.store.urls import DatabaseUrl
+from dcmaint.store.urls import DatabaseUrl, postgresql_driver
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -35,4 +35,5 @@ def engine_for(url: DatabaseUrl) -> Engine:
         engine = create_engine(url.sqlalchemy)
         _configure_sqlite(engine)
         return engine
+    postgresql_driver()  # one line naming the extra, rather than SQLAlchemy's ModuleNotFoundError
     return create_engine(url.sqlalchemy, pool_pre_ping=True)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from dcmaint.errors import StoreError
 from dcmaint.i18n import _
 from dcmaint.store import revision
-from dcmaint.store.urls import DatabaseUrl
+from dcmaint.store.urls import DatabaseUrl, postgresql_driver
 
 _NAMED_PARAM = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 
@@ -68,9 +68,8 @@ def connect(url: DatabaseUrl) -> Any:
         connection = sqlite3.connect(url.sqlite_path, timeout=15)
         connection.execute("PRAGMA foreign_keys=ON")
         return connection
+    psycopg = postgresql_driver()
     try:
-        import psycopg
-
         return psycopg.connect(url.libpq, autocommit=True)
     except Exception as exc:  # psycopg.OperationalError and friends
         raise StoreError(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import urlsplit, urlunsplit
 
 from dcmaint import paths
 from dcmaint.errors import ConfigError
 from dcmaint.i18n import _
+
+POSTGRESQL_EXTRA = "dcmaint[postgresql]"
 
 
 @dataclass(frozen=True)
@@ -58,3 +61,17 @@ def parse(text: str) -> DatabaseUrl:
 def resolve(configured: str | None) -> DatabaseUrl:
     """The URL from config/env, else the SQLite file in the dcmaint home."""
     return parse(configured or paths.default_database_url())
+
+
+def postgresql_driver() -> ModuleType:
+    """psycopg, which only the ``postgresql`` extra installs: a SQLite user need not have it.
+
+    Both ways into PostgreSQL (``store.reader.connect`` and ``store.engine.engine_for``) ask here
+    first, so a missing driver is one line naming the extra, never an ImportError traceback.
+    """
+    try:
+        import psycopg
+    except ImportError:
+        raise ConfigError(_("PostgreSQL support is not installed: pip install '{extra}'").format(
+            extra=POSTGRESQL_EXTRA)) from None
+    return psycopg
