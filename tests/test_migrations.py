@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 
 from dcmaint.store import schema
 from dcmaint.store.engine import engine_for
-from dcmaint.store.models import Base
+from dcmaint.store.models.base import Base
 from dcmaint.store.urls import parse
 
 

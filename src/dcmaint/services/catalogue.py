@@ -24,7 +24,7 @@ from dcmaint.domain.parts import NUMBER_KINDS, Part, PartNumber, Substitute, to_
 from dcmaint.domain.records import Record
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _, ngettext
-from dcmaint.store.models import PartNumberRow, PartRow, PartSubstituteRow
+from dcmaint.store.models.depot import PartNumberRow, PartRow, PartSubstituteRow
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "part"

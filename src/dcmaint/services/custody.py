@@ -18,7 +18,7 @@ from dcmaint.domain.swaps import Handover
 from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import sites
-from dcmaint.store.models import HandoverRow, StockUnitRow
+from dcmaint.store.models.depot import HandoverRow, StockUnitRow
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "handover"

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from dcmaint.domain.records import Site
 from dcmaint.errors import Conflict, NotFound
 from dcmaint.i18n import _
-from dcmaint.store.models import DeviceRow, SiteRow, site_record
+from dcmaint.store.models.registers import DeviceRow, SiteRow, site_record
 from dcmaint.services.limits import check_text_lengths
 from dcmaint.store.unit import UnitOfWork
 

@@ -12,7 +12,7 @@ from dcmaint.domain.enums import StaffRole
 from dcmaint.domain.records import StaffMember
 from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
-from dcmaint.store.models import StaffRow, staff_record
+from dcmaint.store.models.registers import StaffRow, staff_record
 from dcmaint.services.limits import check_text_lengths
 from dcmaint.store.unit import UnitOfWork
 

@@ -28,15 +28,9 @@ from dcmaint.i18n import _
 from dcmaint.services import devices as device_register
 from dcmaint.services import sites
 from dcmaint.services import staff as staff_register
-from dcmaint.store.models import (
-    SiteRow,
-    StaffRow,
-    TicketDeviceRow,
-    TicketEventRow,
-    TicketPauseRow,
-    TicketRow,
-    utcnow,
-)
+from dcmaint.store.models.base import utcnow
+from dcmaint.store.models.registers import SiteRow, StaffRow
+from dcmaint.store.models.tickets import TicketDeviceRow, TicketEventRow, TicketPauseRow, TicketRow
 from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
 

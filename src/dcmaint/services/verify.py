@@ -18,7 +18,7 @@ from dcmaint.domain.swaps import SwapRecord, Verification
 from dcmaint.drivers.result import PollResult
 from dcmaint.i18n import _
 from dcmaint.services.health import HealthRun
-from dcmaint.store.models import SwapRow
+from dcmaint.store.models.depot import SwapRow
 from dcmaint.store.unit import UnitOfWork
 
 

@@ -16,7 +16,8 @@ from dcmaint.errors import Conflict, StoreError
 from dcmaint.i18n import _
 from dcmaint.store import audit, revision, schema
 from dcmaint.store.engine import engine_for
-from dcmaint.store.models import AuditHeadRow, AuditRow, utcnow
+from dcmaint.store.models.audit import AuditHeadRow, AuditRow
+from dcmaint.store.models.base import utcnow
 from dcmaint.store.urls import DatabaseUrl
 
 
