@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from dcmaint.domain.tickets import Pause, TicketDetail, TicketState, allowed
+from dcmaint.domain.tickets import TicketDetail, TicketState, allowed
 from dcmaint.store import ticket_queries
 from dcmaint.store.reader import Reader
 
@@ -12,9 +12,8 @@ from dcmaint.store.reader import Reader
 def detail(reader: Reader, ref: str, now: datetime | None = None) -> TicketDetail:
     now = now or datetime.now(timezone.utc)
     row = ticket_queries.ticket_row(reader, ref)
-    reading = ticket_queries.reading_of(row.started_at, row.restored_at, row.sla_hours, row.paused_seconds,
-                                        row.paused_since, now)
-    devices = tuple(d[0] for d in ticket_queries.ticket_devices(reader, row.id))
+    reading = ticket_queries.reading(reader, row, now)
+    devices = tuple(d.name for d in ticket_queries.ticket_devices(reader, row.id))
     return TicketDetail(
         row.ref, row.site, row.timezone, row.state, row.source, row.severity, row.caller, row.contact, devices, row.description,
         row.assignee, row.handling, row.fault_id, row.reported_at, row.started_at, row.restored_at, row.sla_hours,
@@ -22,5 +21,5 @@ def detail(reader: Reader, ref: str, now: datetime | None = None) -> TicketDetai
         reading.due_at, row.actions, row.time_spent_minutes, row.signed_by, row.signed_at, row.score, row.comment,
         row.signature is not None, row.verified_by, row.verified_at, row.closed_at,
         tuple(allowed(TicketState(row.state))),
-        tuple(Pause(*p) for p in ticket_queries.pauses(reader, row.id)),
+        tuple(ticket_queries.pauses(reader, row.id)),
         tuple(ticket_queries.events(reader, row.id)))
