@@ -106,7 +106,9 @@ def _utc(value: datetime | None) -> datetime | None:
 
 def _refresh_sla(unit: UnitOfWork, row: TicketRow, now: datetime) -> None:
     """Store what :func:`dcmaint.domain.sla.measure` says at the step's time in the ticket's SLA columns: the due
-    time (what ``--breaching-within`` scans), the pause state and, once restored, the outcome the KPIs count.
+    time (what ``--breaching-within`` scans), the pause state, the handling time so far (final once restored,
+    frozen while paused: what ``--breached`` compares for a paused clock) and, once restored, the outcome the
+    KPIs count.
 
     Every pause ends at a later step than it started, so at a step's time the pause time measured is that
     of the closed pauses, and a running clock's due time does not depend on the moment it is measured.
@@ -117,9 +119,10 @@ def _refresh_sla(unit: UnitOfWork, row: TicketRow, now: datetime) -> None:
     row.paused_seconds = reading.paused.total_seconds()
     open_pause = next((p for p in pauses if p.ended_at is None), None)
     row.paused_since = open_pause.started_at if open_pause else None
+    if row.started_at is not None:
+        row.sla_elapsed_seconds = reading.elapsed.total_seconds()
     if row.restored_at is not None:
         row.sla_met = reading.state is SlaState.MET
-        row.sla_elapsed_seconds = reading.elapsed.total_seconds()
 
 
 def _last_event_at(unit: UnitOfWork, row: TicketRow) -> datetime:

@@ -1,8 +1,9 @@
 """Read queries of tickets (the DB-API read path): lists with their filters, one ticket in full, monthly KPIs.
 
-``--breaching-within`` and ``--breached`` read the ticket row's ``sla_due_at``
-and ``sla_met`` (written from :func:`dcmaint.domain.sla.measure` by every
-ticket step), so they are index range scans on a million tickets. Everything
+``--breaching-within`` and ``--breached`` read the ticket row's ``sla_due_at``,
+``sla_met`` and ``sla_elapsed_seconds`` (written from
+:func:`dcmaint.domain.sla.measure` by every ticket step); ``--breaching-within``
+is an index range scan on a million tickets. Everything
 shown of a ticket's SLA (state, time left, due time, elapsed and paused time)
 is ``measure`` of the ticket's recorded pauses at the moment of reading: no
 view derives it another way.
@@ -122,8 +123,9 @@ def tickets(reader: Reader, where: TicketFilter = TicketFilter(), now: datetime 
     if where.breaching_within is not None:
         clauses.append("t.sla_due_at <= :due_before")  # NULL (not running) never matches
         params["due_before"] = reader.timestamp(now + where.breaching_within)
-    if where.breached:
-        clauses.append("(t.sla_met = :false OR (t.restored_at IS NULL AND t.sla_due_at < :now))")
+    if where.breached:  # restored late, running past its due time, or paused after the target was used up
+        clauses.append("(t.sla_met = :false OR (t.restored_at IS NULL AND (t.sla_due_at < :now OR "
+                       "(t.paused_since IS NOT NULL AND t.sla_elapsed_seconds > t.sla_hours * 3600))))")
         params.update({"false": False, "now": reader.timestamp(now)})
     if where.reported_from is not None:
         clauses.append("t.reported_at >= :from_")

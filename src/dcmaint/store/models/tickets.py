@@ -63,7 +63,8 @@ class TicketRow(Base):
     sla_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     restored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sla_met: Mapped[bool | None] = mapped_column(Boolean)
-    sla_elapsed_seconds: Mapped[float | None] = mapped_column(Float)  # handling time that counted, set on restore
+    # handling time that counted as of the last step: final once restored, frozen while paused
+    sla_elapsed_seconds: Mapped[float | None] = mapped_column(Float)
     actions: Mapped[str | None] = mapped_column(Text)
     time_spent_minutes: Mapped[int | None] = mapped_column(Integer)
     signed_by: Mapped[str | None] = mapped_column(String(100))
