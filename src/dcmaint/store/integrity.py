@@ -169,6 +169,14 @@ def storage_problems(reader: Reader) -> list[Problem]:
     return problems
 
 
+def shape_problems(reader: Reader) -> list[str]:
+    """Each way the live tables, columns and indexes differ from the models (:mod:`dcmaint.store.shape`)."""
+    from dcmaint.store.catalog import live_shape
+    from dcmaint.store.shape import differences, model_shape
+
+    return differences(model_shape(reader.url.backend), live_shape(reader))
+
+
 def database_errors(url: DatabaseUrl) -> tuple[type[Exception], ...]:
     """The driver's exception base, so a store that cannot be read is one line, not a traceback."""
     if url.backend == "sqlite":
@@ -202,6 +210,8 @@ def _check(url: DatabaseUrl) -> CheckReport:
             return CheckReport(**base, problems=tuple(problems))
         if found != revision.HEAD:
             problems.append(Problem(SCHEMA, revision.mismatch(found)))
+        else:  # a store behind its migrations differs from the models by design; `db upgrade` is the cure
+            problems.extend(Problem(SCHEMA, line) for line in shape_problems(reader))
         with _snapshot(url, connection):
             rows, head, chain = chain_problems(reader)
             counts = queries.row_counts(reader)
