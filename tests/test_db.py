@@ -57,6 +57,13 @@ def test_upgrade_to_unknown_revision_is_a_usage_error(cli):
     assert "9999" in result.err and len(result.err.strip().splitlines()) == 1
 
 
+def test_upgrade_of_a_database_that_cannot_be_reached_is_one_line(home, capsys, monkeypatch):
+    monkeypatch.setenv("DCMAINT_DB_URL", "postgresql://postgres@127.0.0.1:9/nowhere")
+    result = Cli(capsys, monkeypatch)("db", "upgrade")
+    assert result.code == 1
+    assert result.err.startswith("dcmaint: error: database error: ") and len(result.err.strip().splitlines()) == 1
+
+
 # Check
 
 

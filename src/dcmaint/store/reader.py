@@ -113,6 +113,8 @@ class Reader:
         if self.url.backend == "postgresql":
             sql = _NAMED_PARAM.sub(r"%(\1)s", sql)
         cursor = self._connection.execute(sql, params or {})
+        if self.url.backend == "sqlite" and cursor.description:  # sqlite3.Row would answer the first of two names
+            column_index(column[0] for column in cursor.description)
         found: list[Row] = cursor.fetchall()
         return found
 
