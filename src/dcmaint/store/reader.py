@@ -192,8 +192,7 @@ def as_date(value: Any) -> date | None:
 
 
 def as_datetime(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+    found: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if found.tzinfo is None:
+        found = found.replace(tzinfo=timezone.utc)
+    return found.astimezone(timezone.utc)

@@ -71,11 +71,11 @@ def canonical_type(spelled: str) -> str:
 def model_shape(backend: str) -> dict[str, TableShape]:
     """The tables as :mod:`dcmaint.store.models` defines them, with types as ``backend``'s DDL writes them."""
     from sqlalchemy import Index, UniqueConstraint
-    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.engine import make_url
 
     from dcmaint.store.models.base import Base
 
-    dialect = sqlite.dialect() if backend == "sqlite" else postgresql.dialect()
+    dialect = make_url("sqlite://" if backend == "sqlite" else "postgresql+psycopg://").get_dialect()()
     option = "sqlite" if backend == "sqlite" else "postgresql"
     tables = {}
     for table in Base.metadata.sorted_tables:
