@@ -33,8 +33,7 @@ class Row(Protocol):
     """One result row, read by column name (``row["serial"]``), on every backend and in every transaction.
 
     Query modules name each value they take, so a column added to a SELECT cannot shift another into the
-    wrong field. SQLite hands back :class:`sqlite3.Row`; PostgreSQL and a unit of work hand back
-    :class:`NamedRow`, which reads the same way.
+    wrong field. Rows are :class:`NamedRow` whoever runs the SQL: a :class:`Reader` or a unit of work.
     """
 
     def __getitem__(self, key: str, /) -> Any: ...
@@ -46,30 +45,31 @@ class Rows(Protocol):
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> Sequence[Row]: ...
 
 
-def column_index(names: Iterable[str]) -> dict[str, int]:
-    """Column name -> position; two columns of one name would make ``row[name]`` ambiguous, so they are refused.
+_AMBIGUOUS = -1
 
-    >>> column_index(["id", "name"])
-    {'id': 0, 'name': 1}
-    >>> column_index(["name", "name"])
-    Traceback (most recent call last):
-    ...
-    ValueError: the query returns two columns named 'name': give them distinct aliases
+
+def column_index(names: Iterable[str]) -> dict[str, int]:
+    """Column name -> position, for every row of one result; a name two columns share leads nowhere.
+
+    >>> column_index(["id", "name", "name"])
+    {'id': 0, 'name': -1}
     """
     index: dict[str, int] = {}
     for position, name in enumerate(names):
-        if name in index:
-            raise ValueError(f"the query returns two columns named {name!r}: give them distinct aliases")
-        index[name] = position
+        index[name] = _AMBIGUOUS if name in index else position
     return index
 
 
 class NamedRow:
-    """A row read by column name, like :class:`sqlite3.Row`: what psycopg and a unit of work hand back.
+    """A result row read by column name; reading a name two columns share is an error, never a guess.
 
     >>> row = NamedRow(column_index(["id", "name"]), (7, "hq"))
-    >>> row["name"], row[0], list(row), row.keys()
-    ('hq', 7, [7, 'hq'], ['id', 'name'])
+    >>> row["name"], list(row), row.keys()
+    ('hq', [7, 'hq'], ['id', 'name'])
+    >>> NamedRow(column_index(["name", "name"]), ("hq", "srv01"))["name"]
+    Traceback (most recent call last):
+    ...
+    KeyError: "the query returns two columns named 'name': give them distinct aliases"
     """
 
     __slots__ = ("_index", "_values")
@@ -78,8 +78,13 @@ class NamedRow:
         self._index = index
         self._values = values
 
-    def __getitem__(self, key: str | int) -> Any:
-        return self._values[self._index[key] if isinstance(key, str) else key]
+    def __getitem__(self, key: str | int | slice) -> Any:
+        if not isinstance(key, str):  # positions, for code outside dcmaint that reads rows as tuples
+            return self._values[key]
+        position = self._index[key]
+        if position == _AMBIGUOUS:
+            raise KeyError(f"the query returns two columns named {key!r}: give them distinct aliases")
+        return self._values[position]
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._values)
@@ -91,11 +96,11 @@ class NamedRow:
         return list(self._index)
 
     def __repr__(self) -> str:
-        return f"NamedRow({dict(zip(self._index, self._values, strict=True))!r})"
+        return f"NamedRow({list(zip(self._index, self._values, strict=False))!r})"
 
 
-def _named_rows(cursor: Any) -> Any:
-    """psycopg's row factory for :class:`NamedRow` (one column index per result, shared by its rows)."""
+def _psycopg_rows(cursor: Any) -> Any:
+    """psycopg's row factory for :class:`NamedRow`: one column index per result, shared by its rows."""
     if cursor.description is None:
         return tuple
     index = column_index(column.name for column in cursor.description)
@@ -103,7 +108,11 @@ def _named_rows(cursor: Any) -> Any:
 
 
 class Reader:
-    """Runs SQL written with ``:name`` parameters on either backend; rows are read by column name."""
+    """Runs SQL written with ``:name`` parameters on either backend; rows are :class:`NamedRow`.
+
+    The reader gives its rows their shape itself (per cursor), so any DB-API connection of either backend
+    will do, however it was opened.
+    """
 
     def __init__(self, url: DatabaseUrl, connection: Any) -> None:
         self.url = url
@@ -111,11 +120,18 @@ class Reader:
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
         if self.url.backend == "postgresql":
-            sql = _NAMED_PARAM.sub(r"%(\1)s", sql)
-        cursor = self._connection.execute(sql, params or {})
-        if self.url.backend == "sqlite" and cursor.description:  # sqlite3.Row would answer the first of two names
-            column_index(column[0] for column in cursor.description)
-        found: list[Row] = cursor.fetchall()
+            cursor = self._connection.cursor(row_factory=_psycopg_rows)
+            cursor.execute(_NAMED_PARAM.sub(r"%(\1)s", sql), params or {})
+        else:
+            cursor = self._connection.cursor()
+            cursor.execute(sql, params or {})
+            if cursor.description:
+                index = column_index(column[0] for column in cursor.description)
+                cursor.row_factory = lambda _cursor, values: NamedRow(index, values)
+        try:
+            found: list[Row] = cursor.fetchall()
+        finally:
+            cursor.close()
         return found
 
     def timestamp(self, value: datetime) -> Any:
@@ -136,13 +152,12 @@ def connect(url: DatabaseUrl) -> Any:
         import sqlite3
 
         connection = sqlite3.connect(url.sqlite_path, timeout=15)
-        connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA foreign_keys=ON")
         return connection
     try:
         import psycopg
 
-        return psycopg.connect(url.libpq, autocommit=True, row_factory=_named_rows)
+        return psycopg.connect(url.libpq, autocommit=True)
     except Exception as exc:  # psycopg.OperationalError and friends
         raise StoreError(
             _("cannot connect to the database {url}: {reason}").format(
