@@ -17,8 +17,9 @@ columns (SQLite does not keep their names).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from dcmaint.i18n import _
 
@@ -117,49 +118,48 @@ def _uniqueness(unique: bool) -> str:
     return _("unique") if unique else _("not unique")
 
 
-def _columns(table: TableShape, model: TableShape) -> Iterator[str]:
-    live = {c.name: c for c in table.columns}
-    for column in model.columns:
-        what = _("column {table}.{column}").format(table=model.name, column=column.name)
-        found = live.get(column.name)
-        if found is None:
-            yield _in_models(what)
-            continue
-        if found.type != column.type:
-            yield _both(what, _("type {type}").format(type=column.type), _("type {type}").format(type=found.type))
-        if found.nullable != column.nullable:
-            yield _both(what, _nullability(column.nullable), _nullability(found.nullable))
-    known = {c.name for c in model.columns}
-    for column in table.columns:
-        if column.name not in known:
-            yield _in_database(_("column {table}.{column}").format(table=model.name, column=column.name))
+Item = TypeVar("Item", ColumnShape, IndexShape)
+Aspect = tuple[bool, str, str]  # (the same on both sides?, as the models have it, as the database has it)
 
 
-def _indexes(table: TableShape, model: TableShape) -> Iterator[str]:
-    live = {i.name: i for i in table.indexes}
-    for index in model.indexes:
-        what = _("index {index} on {table}").format(index=index.name, table=model.name)
-        found = live.get(index.name)
-        if found is None:
-            yield _in_models(what)
+def _paired(model: Sequence[Item], live: Sequence[Item], what: Callable[[str], str],
+            aspects: Callable[[Item, Item], list[Aspect]]) -> Iterator[str]:
+    """Items matched by name: those on one side only, then each aspect in which a matched pair differs."""
+    found = {item.name: item for item in live}
+    for item in model:
+        twin = found.get(item.name)
+        if twin is None:
+            yield _in_models(what(item.name))
             continue
-        if found.columns != index.columns:
-            yield _both(what, _("columns ({columns})").format(columns=", ".join(index.columns)),
-                        _("columns ({columns})").format(columns=", ".join(found.columns)))
-        if found.unique != index.unique:
-            yield _both(what, _uniqueness(index.unique), _uniqueness(found.unique))
-        if predicate_key(found.predicate) != predicate_key(index.predicate):
-            yield _both(what, _extent(index.predicate), _extent(found.predicate))
-    known = {i.name for i in model.indexes}
-    for index in table.indexes:
-        if index.name not in known:
-            yield _in_database(_("index {index} on {table}").format(index=index.name, table=model.name))
-    for columns in sorted(model.unique - table.unique):
-        yield _in_models(_("unique constraint on {table} ({columns})").format(table=model.name,
-                                                                             columns=", ".join(columns)))
-    for columns in sorted(table.unique - model.unique):
-        yield _in_database(_("unique constraint on {table} ({columns})").format(table=model.name,
-                                                                               columns=", ".join(columns)))
+        yield from (_both(what(item.name), ours, theirs) for same, ours, theirs in aspects(item, twin) if not same)
+    known = {item.name for item in model}
+    yield from (_in_database(what(item.name)) for item in live if item.name not in known)
+
+
+def _column_aspects(model: ColumnShape, live: ColumnShape) -> list[Aspect]:
+    typed = _("type {type}")
+    return [(model.type == live.type, typed.format(type=model.type), typed.format(type=live.type)),
+            (model.nullable == live.nullable, _nullability(model.nullable), _nullability(live.nullable))]
+
+
+def _index_aspects(model: IndexShape, live: IndexShape) -> list[Aspect]:
+    return [(model.columns == live.columns, _("columns ({columns})").format(columns=", ".join(model.columns)),
+             _("columns ({columns})").format(columns=", ".join(live.columns))),
+            (model.unique == live.unique, _uniqueness(model.unique), _uniqueness(live.unique)),
+            (predicate_key(model.predicate) == predicate_key(live.predicate), _extent(model.predicate),
+             _extent(live.predicate))]
+
+
+def _table(model: TableShape, live: TableShape) -> Iterator[str]:
+    yield from _paired(model.columns, live.columns,
+                       lambda name: _("column {table}.{column}").format(table=model.name, column=name), _column_aspects)
+    yield from _paired(model.indexes, live.indexes,
+                       lambda name: _("index {index} on {table}").format(index=name, table=model.name), _index_aspects)
+    constraint = _("unique constraint on {table} ({columns})")
+    for columns in sorted(model.unique - live.unique):
+        yield _in_models(constraint.format(table=model.name, columns=", ".join(columns)))
+    for columns in sorted(live.unique - model.unique):
+        yield _in_database(constraint.format(table=model.name, columns=", ".join(columns)))
 
 
 def differences(models: dict[str, TableShape], live: dict[str, TableShape]) -> list[str]:
@@ -178,7 +178,6 @@ def differences(models: dict[str, TableShape], live: dict[str, TableShape]) -> l
         if name not in live:
             found.append(_in_models(_("table {table}").format(table=name)))
             continue
-        found.extend(_columns(live[name], models[name]))
-        found.extend(_indexes(live[name], models[name]))
+        found.extend(_table(models[name], live[name]))
     found.extend(_in_database(_("table {table}").format(table=name)) for name in sorted(set(live) - set(models)))
     return found
