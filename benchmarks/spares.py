@@ -394,7 +394,7 @@ def bulk_insert(connection: Any, table: str, rows: list[dict[str, Any]]) -> None
             for row in rows:
                 copy.write_row([row[c] for c in columns])
         return
-    from dcmaint.store.models import Base
+    from dcmaint.store.models.base import Base
 
     connection.execute(Base.metadata.tables[table].insert(), rows)
 

@@ -57,6 +57,13 @@ def test_upgrade_to_unknown_revision_is_a_usage_error(cli):
     assert "9999" in result.err and len(result.err.strip().splitlines()) == 1
 
 
+def test_upgrade_of_a_database_that_cannot_be_reached_is_one_line(home, capsys, monkeypatch):
+    monkeypatch.setenv("DCMAINT_DB_URL", "postgresql://postgres@127.0.0.1:9/nowhere")
+    result = Cli(capsys, monkeypatch)("db", "upgrade")
+    assert result.code == 1
+    assert result.err.startswith("dcmaint: error: database error: ") and len(result.err.strip().splitlines()) == 1
+
+
 # Check
 
 
@@ -134,6 +141,33 @@ def test_check_reports_a_store_behind_its_migrations(cli, db_url):
     assert result.code == 1
     assert result.json()["problems"][0]["check"] == "schema"
     assert "dcmaint db upgrade" in result.err
+
+
+def test_check_names_each_way_the_schema_differs_from_the_models(cli, db_url):
+    """A store at the right revision with the wrong shape: one line per difference, exit 1."""
+    populate(cli)
+    sql(db_url, "DROP INDEX ix_tickets_due")
+    sql(db_url, "CREATE INDEX ix_tickets_due ON tickets (sla_due_at)")
+    sql(db_url, "DROP INDEX ix_stock_site")
+    sql(db_url, "CREATE UNIQUE INDEX ix_handmade ON sites (customer, name)")
+    sql(db_url, "ALTER TABLE staff ADD COLUMN nickname VARCHAR(20) NOT NULL DEFAULT ''")
+    if db_url.startswith("postgresql"):  # SQLite cannot change a column in place
+        sql(db_url, "ALTER TABLE devices ALTER COLUMN serial TYPE VARCHAR(120)")
+        sql(db_url, "ALTER TABLE devices ALTER COLUMN kind DROP NOT NULL")
+    result = cli("db", "check", "--format", "json")
+    assert result.code == 1 and result.json()["ok"] is False
+    expected = [
+        *(["column devices.kind: NOT NULL in the models, nullable in the database",
+           "column devices.serial: type VARCHAR(100) in the models, type VARCHAR(120) in the database"]
+          if db_url.startswith("postgresql") else []),
+        "index ix_handmade on sites: in the database, not in the models",
+        "column staff.nickname: in the database, not in the models",
+        "index ix_stock_site on stock_units: in the models, not in the database",
+        "index ix_tickets_due on tickets: partial (sla_due_at IS NOT NULL) in the models, full in the database",
+    ]
+    assert [(p["check"], p["message"]) for p in result.json()["problems"]] == [("schema", m) for m in expected]
+    assert result.err.strip().splitlines() == [f"schema: {m}" for m in expected] + [
+        f"dcmaint: error: the check found {len(expected)} problems"]
 
 
 # Backup and restore

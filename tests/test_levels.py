@@ -154,14 +154,9 @@ NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 def _seed(db_url: str) -> None:
     """Two sites; site A has disks under an option number, PSUs under a spare alias, fans without data,
     an uncatalogued NIC and a component with no number at all."""
-    from dcmaint.store.models import (
-        ComponentRow,
-        DeviceRow,
-        PartNumberRow,
-        PartRow,
-        SiteRow,
-        StockUnitRow,
-    )
+    from dcmaint.store.models.depot import PartNumberRow, PartRow, StockUnitRow
+    from dcmaint.store.models.health import ComponentRow
+    from dcmaint.store.models.registers import DeviceRow, SiteRow
     from dcmaint.store.unit import write
     from dcmaint.store.urls import parse
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -32,30 +33,17 @@ def upgrade(
     to: Annotated[str, typer.Option("--to", help=_("Target revision (default: the newest)."))] = "head",
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    from alembic.util.exc import CommandError
-    from sqlalchemy.exc import SQLAlchemyError
-
     from dcmaint.cli.output import render_mapping
-    from dcmaint.errors import StoreError, UsageError
-    from dcmaint.store import schema
+    from dcmaint.services import database
 
-    url = state(ctx).database_url
-    try:
-        before = schema.current(url)
-        schema.upgrade(url, to)
-        after = schema.current(url)
-    except CommandError as exc:
-        raise UsageError(_("cannot upgrade to revision {rev!r}: {reason}").format(
-            rev=to, reason=str(exc).strip().splitlines()[0])) from None
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise StoreError(_("database error: {reason}").format(reason=reason)) from None
-    data = {"database": url.redacted(), "from": before, "to": after}
+    done = database.upgrade(state(ctx).services(ctx), to)
+    data = done.as_json()
     if fmt is OutputFormat.TABLE:
-        data = {_("database"): url.redacted(), _("from revision"): before or _("(none)"), _("to revision"): after}
+        data = {_("database"): done.database, _("from revision"): done.before or _("(none)"),
+                _("to revision"): done.after}
     render_mapping(data, fmt)
-    if before == after:
-        typer.echo(_("already at revision {rev}: nothing to do").format(rev=after), err=True)
+    if not done.changed:
+        typer.echo(_("already at revision {rev}: nothing to do").format(rev=done.after), err=True)
 
 
 def _render_report(report: CheckReport, fmt: OutputFormat) -> None:
@@ -100,13 +88,14 @@ def _report_and_exit(report: CheckReport, fmt: OutputFormat) -> None:
 
 @app.command(
     "check",
-    help=_("Check the schema revision, the audit log's hash chain, the database file and row counts. "
-           "Exit status 1 when anything is wrong, one line per problem on stderr."),
+    help=_("Check the schema (its revision, and its tables, columns and indexes against the models), the audit "
+           "log's hash chain, the database file and row counts. Exit status 1 when anything is wrong, one line per "
+           "problem on stderr."),
 )
 def check(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
-    from dcmaint.store import integrity
+    from dcmaint.services import database
 
-    _report_and_exit(integrity.check(state(ctx).database_url), fmt)
+    _report_and_exit(database.check(state(ctx).services(ctx)), fmt)
 
 
 @app.command(
@@ -120,9 +109,9 @@ def backup(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_mapping
-    from dcmaint.store import backup as store_backup
+    from dcmaint.services import database
 
-    result = store_backup.backup(state(ctx).database_url, file)
+    result = database.backup(state(ctx).services(ctx), file)
     if fmt is OutputFormat.TABLE:
         render_mapping(
             {_("backup"): str(result.path), _("size"): _size(result.size), _("database"): result.database,
@@ -131,6 +120,21 @@ def backup(
         )
     else:
         render_mapping(result.as_json(), fmt)
+
+
+def _confirmed(file: Path) -> Callable[[str], None]:
+    """Asks on a terminal before a restore overwrites the store; elsewhere --yes is required."""
+    from dcmaint.errors import UsageError
+
+    def confirm(db: str) -> None:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                _("restoring {file} would overwrite everything in {db}: add --yes to confirm").format(file=file, db=db)
+            )
+        if not typer.confirm(_("Overwrite everything in {db} with {file}?").format(db=db, file=file)):
+            raise UsageError(_("restore cancelled: {db} was not changed").format(db=db))
+
+    return confirm
 
 
 @app.command(
@@ -144,21 +148,9 @@ def restore(
     yes: Annotated[bool, typer.Option("--yes", "-y", help=_("Overwrite the store without asking."))] = False,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    from dcmaint.errors import UsageError
-    from dcmaint.store import backup as store_backup
-    from dcmaint.store import integrity
+    from dcmaint.services import database
 
-    url = state(ctx).database_url
-    store_backup.inspect(url, file)  # a bad file is refused before anyone is asked anything
-    if not yes:
-        if not sys.stdin.isatty():
-            raise UsageError(
-                _("restoring {file} would overwrite everything in {db}: add --yes to confirm").format(
-                    file=file, db=url.redacted())
-            )
-        if not typer.confirm(_("Overwrite everything in {db} with {file}?").format(db=url.redacted(), file=file)):
-            raise UsageError(_("restore cancelled: {db} was not changed").format(db=url.redacted()))
-    result = store_backup.restore(url, file)
+    result, report = database.restore(state(ctx).services(ctx), file, confirm=None if yes else _confirmed(file))
     typer.echo(_("restored {db} from {file} (schema revision {rev})").format(
         db=result.database, file=result.source, rev=result.revision), err=True)
-    _report_and_exit(integrity.check(url), fmt)
+    _report_and_exit(report, fmt)

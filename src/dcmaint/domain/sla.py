@@ -17,6 +17,7 @@ limit is met; one second later is a breach.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -38,6 +39,21 @@ class Clock:
     started_at: datetime | None
     restored_at: datetime | None
     pauses: tuple[tuple[datetime, datetime | None], ...] = ()  # (start, end); end None while paused
+
+
+def ticket_clock(sla_hours: int, started_at: datetime | None, restored_at: datetime | None,
+                 pauses: Iterable[tuple[datetime, datetime | None]]) -> Clock:
+    """The clock of a ticket as the store keeps it: its target in hours, its times and every recorded pause.
+
+    The one way a ticket's clock is built, for the write path (which stores ``measure``'s due time for the
+    index) and for every view (list, show, form), so that they cannot disagree.
+
+    >>> from datetime import timezone
+    >>> t0 = datetime(2026, 11, 24, 20, 0, tzinfo=timezone.utc)
+    >>> ticket_clock(12, t0, None, [(t0 + timedelta(hours=1), None)]).target
+    datetime.timedelta(seconds=43200)
+    """
+    return Clock(timedelta(hours=sla_hours), started_at, restored_at, tuple(sorted(pauses, key=lambda p: p[0])))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from dcmaint.domain.records import Record
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _, ngettext
 from dcmaint.services.context import Context
-from dcmaint.store.models import PartNumberRow, PartRow, PartSubstituteRow
+from dcmaint.store.models.depot import PartNumberRow, PartRow, PartSubstituteRow
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "part"

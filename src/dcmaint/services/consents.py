@@ -21,7 +21,7 @@ from dcmaint.services import devices as device_register
 from dcmaint.services import sites
 from dcmaint.services.context import Context
 from dcmaint.services.stock import find_part
-from dcmaint.store.models import ConsentRow, PartSubstituteRow
+from dcmaint.store.models.depot import ConsentRow, PartSubstituteRow
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "consent"

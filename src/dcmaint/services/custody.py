@@ -20,7 +20,8 @@ from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import sites
 from dcmaint.services.context import Context
-from dcmaint.store.models import HandoverRow, StockUnitRow, utcnow
+from dcmaint.store.models.base import utcnow
+from dcmaint.store.models.depot import HandoverRow, StockUnitRow
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "handover"

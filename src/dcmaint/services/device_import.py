@@ -25,7 +25,8 @@ from dcmaint.errors import UsageError
 from dcmaint.i18n import _, ngettext
 from dcmaint.services.context import Context
 from dcmaint.services.limits import check_text_lengths
-from dcmaint.store.models import DeviceRow
+from dcmaint.store.models.registers import DeviceRow
+from dcmaint.store.unit import UnitOfWork
 
 CSV_ENCODINGS = ("utf-8", "gb18030")  # gb18030 reads GBK/GB2312, what Chinese Excel saves as "CSV"
 XLSX_SUFFIXES = (".xlsx", ".xlsm")

@@ -14,7 +14,7 @@ from dcmaint.i18n import _
 from dcmaint.services import sites
 from dcmaint.services.context import Context
 from dcmaint.services.limits import check_text_lengths
-from dcmaint.store.models import DeviceRow, SiteRow, device_record, options_text
+from dcmaint.store.models.registers import DeviceRow, SiteRow, device_record, options_text
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "device"

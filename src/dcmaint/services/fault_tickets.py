@@ -17,7 +17,9 @@ from sqlalchemy import select
 from dcmaint.domain.tickets import Severity, Source
 from dcmaint.i18n import _
 from dcmaint.services import tickets
-from dcmaint.store.models import DeviceRow, FaultRow, SiteRow, TicketDeviceRow, TicketRow
+from dcmaint.store.models.health import FaultRow
+from dcmaint.store.models.registers import DeviceRow, SiteRow
+from dcmaint.store.models.tickets import TicketDeviceRow, TicketRow
 from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
 

@@ -41,14 +41,14 @@ __all__ = ["depot_complete", "levels", "site_levels"]
 _SITE_ID = "SELECT id FROM sites WHERE name = :site"
 
 _INSTALLED = """
-SELECT c.part_number, c.spare_part_number, COUNT(*)
+SELECT c.part_number, c.spare_part_number, COUNT(*) AS installed
 FROM components c JOIN devices d ON d.id = c.device_id
 WHERE d.site_id = :site_id AND (c.part_number IS NOT NULL OR c.spare_part_number IS NOT NULL)
 GROUP BY c.part_number, c.spare_part_number
 """
 
 _ON_HAND = """
-SELECT part_id, part_number, SUM(quantity)
+SELECT part_id, part_number, SUM(quantity) AS on_hand
 FROM stock_units
 WHERE site_id = :site_id AND status = 'in_stock'
 GROUP BY part_id, part_number
@@ -66,7 +66,8 @@ WITH numbers AS (
     SELECT part_number FROM stock_units
     WHERE site_id = :site_id AND part_id IS NULL AND status = 'in_stock'
 )
-SELECT n.number, 0, p.id, p.part_number, p.part_class, p.description, p.annual_failure_rate, p.lead_time_days
+SELECT n.number, 0 AS rank, p.id, p.part_number, p.part_class, p.description, p.annual_failure_rate,
+       p.lead_time_days
 FROM numbers n JOIN parts p ON p.part_number = n.number
 UNION ALL
 SELECT n.number, 1, p.id, p.part_number, p.part_class, p.description, p.annual_failure_rate, p.lead_time_days
@@ -107,15 +108,17 @@ def _site_id(reader: Reader, site: str) -> int:
     row = reader.one(_SITE_ID, {"site": site})
     if row is None:
         raise NotFound(_("unknown site {name!r}").format(name=site))
-    return int(row[0])
+    return int(row["id"])
 
 
 def _catalogue(reader: Reader, site_id: int) -> dict[str, _Part]:
     """Number -> part for every number the site uses; a main number beats an alias."""
     found: dict[str, tuple[int, _Part]] = {}
-    for number, rank, *part in reader.rows(_CATALOGUE, {"site_id": site_id}):
+    for row in reader.rows(_CATALOGUE, {"site_id": site_id}):
+        number, rank = row["number"], row["rank"]
         if number not in found or rank < found[number][0]:
-            found[number] = (rank, _Part(*part))
+            found[number] = (rank, _Part(row["id"], row["part_number"], row["part_class"], row["description"],
+                                         row["annual_failure_rate"], row["lead_time_days"]))
     return {number: part for number, (_rank, part) in found.items()}
 
 
@@ -134,7 +137,8 @@ def demands(reader: Reader, site: str) -> list[PartDemand]:
     by_part: dict[int, _Tally] = {}
     uncatalogued: dict[str, _Tally] = {}  # keyed by the reported number
     label_of: dict[str, _Tally] = {}  # any number an uncatalogued component reports -> its line
-    for part_number, spare_number, count in reader.rows(_INSTALLED, params):
+    for row in reader.rows(_INSTALLED, params):
+        part_number, spare_number, count = row["part_number"], row["spare_part_number"], row["installed"]
         part = _resolve(catalogue, (part_number, spare_number))
         if part is not None:
             tally = by_part.setdefault(part.id, _Tally(part, part.part_number))
@@ -145,7 +149,8 @@ def demands(reader: Reader, site: str) -> list[PartDemand]:
                 if number is not None:
                     label_of.setdefault(number, tally)
         tally.installed += int(count)
-    for part_id, label, quantity in reader.rows(_ON_HAND, params):
+    for row in reader.rows(_ON_HAND, params):
+        part_id, label, quantity = row["part_id"], row["part_number"], row["on_hand"]
         part = _resolve(catalogue, (label,)) if part_id is None else None
         target_id = part_id if part_id is not None else (part.id if part is not None else None)
         held = by_part.get(target_id) if target_id is not None else label_of.get(label)

@@ -12,7 +12,7 @@ from dataclasses import fields
 from dcmaint.domain.records import Record
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
-from dcmaint.store.models import Base
+from dcmaint.store.models.base import Base
 
 
 def check_text_lengths(record: Record, table: type[Base], name: str) -> None:

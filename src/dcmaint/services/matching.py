@@ -30,8 +30,8 @@ def slots_for(reader: Reader, device: str | None, site: str | None, slot: str | 
         if fault is None and device is None:
             if row.fault_id is not None:
                 return [match_queries.fault_slot(reader, row.fault_id)]
-            found = [s for name, *_rest in ticket_queries.ticket_devices(reader, row.id)
-                     for s in _device_faults(reader, name, row.site)]
+            found = [s for device in ticket_queries.ticket_devices(reader, row.id)
+                     for s in _device_faults(reader, device.name, row.site)]
             if not found:
                 raise UsageError(_("ticket {ticket} has no open part faults on its devices: name the part with "
                                    "--device and --slot").format(ticket=row.ref))

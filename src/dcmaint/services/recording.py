@@ -19,7 +19,8 @@ from sqlalchemy import select
 from dcmaint.drivers.result import PollResult
 from dcmaint.services import devices as device_register
 from dcmaint.services.health import Fault, HealthRun, faults_of
-from dcmaint.store.models import ComponentRow, DevicePollRow, DeviceRow, FaultRow, device_record
+from dcmaint.store.models.health import ComponentRow, DevicePollRow, FaultRow
+from dcmaint.store.models.registers import DeviceRow, device_record
 from dcmaint.store.unit import UnitOfWork
 
 

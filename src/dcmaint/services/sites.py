@@ -14,7 +14,7 @@ from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services.context import Context
 from dcmaint.services.limits import check_text_lengths
-from dcmaint.store.models import DeviceRow, SiteRow, site_record
+from dcmaint.store.models.registers import DeviceRow, SiteRow, site_record
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "site"

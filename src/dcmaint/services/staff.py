@@ -15,7 +15,7 @@ from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services.context import Context
 from dcmaint.services.limits import check_text_lengths
-from dcmaint.store.models import StaffRow, staff_record
+from dcmaint.store.models.registers import StaffRow, staff_record
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "staff"

@@ -26,7 +26,9 @@ from dcmaint.i18n import _, ngettext
 from dcmaint.services import sites
 from dcmaint.services.catalogue import EntryProblem, sheet_columns
 from dcmaint.services.context import Context
-from dcmaint.store.models import DeviceRow, PartNumberRow, PartRow, SiteRow, StockUnitRow, utcnow
+from dcmaint.store.models.base import utcnow
+from dcmaint.store.models.depot import PartNumberRow, PartRow, StockUnitRow
+from dcmaint.store.models.registers import DeviceRow, SiteRow
 from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
 

@@ -32,18 +32,10 @@ from dcmaint.services import devices as device_register
 from dcmaint.services import staff as staff_register
 from dcmaint.services.context import Context
 from dcmaint.store import match_queries
-from dcmaint.store.models import (
-    ComponentRow,
-    ConsentRow,
-    DeviceRow,
-    FaultRow,
-    PartRow,
-    SiteRow,
-    StockUnitRow,
-    SwapRow,
-    device_record,
-    utcnow,
-)
+from dcmaint.store.models.base import utcnow
+from dcmaint.store.models.depot import ConsentRow, PartRow, StockUnitRow, SwapRow
+from dcmaint.store.models.health import ComponentRow, FaultRow
+from dcmaint.store.models.registers import DeviceRow, SiteRow, device_record
 from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
 

@@ -20,9 +20,9 @@ def form_data(context: Context, ref: str, now: datetime | None = None) -> FormDa
 def _form_data(reader: Reader, ref: str, now: datetime | None) -> FormData:
     now = now or datetime.now(timezone.utc)
     row = ticket_queries.ticket_row(reader, ref)
-    reading = ticket_queries.reading_of(row.started_at, row.restored_at, row.sla_hours, row.paused_seconds,
-                                        row.paused_since, now)
-    devices = tuple(FormDevice(*d) for d in ticket_queries.ticket_devices(reader, row.id))
+    reading = ticket_queries.reading(reader, row, now)
+    devices = tuple(FormDevice(d.name, d.kind, d.vendor, d.model, d.serial, d.location)
+                    for d in ticket_queries.ticket_devices(reader, row.id))
     parts: list[FormPart] = []
     for swap in swap_queries.swaps(reader, ticket=row.ref):
         parts.append(FormPart("in", swap.device, swap.slot, swap.part_number, swap.spare_serial, None))

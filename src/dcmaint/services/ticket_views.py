@@ -46,9 +46,8 @@ def detail(context: Context, ref: str, now: datetime | None = None) -> TicketDet
 def _detail(reader: Reader, ref: str, now: datetime | None) -> TicketDetail:
     now = now or datetime.now(timezone.utc)
     row = ticket_queries.ticket_row(reader, ref)
-    reading = ticket_queries.reading_of(row.started_at, row.restored_at, row.sla_hours, row.paused_seconds,
-                                        row.paused_since, now)
-    devices = tuple(d[0] for d in ticket_queries.ticket_devices(reader, row.id))
+    reading = ticket_queries.reading(reader, row, now)
+    devices = tuple(d.name for d in ticket_queries.ticket_devices(reader, row.id))
     return TicketDetail(
         row.ref, row.site, row.timezone, row.state, row.source, row.severity, row.caller, row.contact, devices, row.description,
         row.assignee, row.handling, row.fault_id, row.reported_at, row.started_at, row.restored_at, row.sla_hours,
@@ -56,5 +55,5 @@ def _detail(reader: Reader, ref: str, now: datetime | None) -> TicketDetail:
         reading.due_at, row.actions, row.time_spent_minutes, row.signed_by, row.signed_at, row.score, row.comment,
         row.signature is not None, row.verified_by, row.verified_at, row.closed_at,
         tuple(allowed(TicketState(row.state))),
-        tuple(Pause(*p) for p in ticket_queries.pauses(reader, row.id)),
+        tuple(ticket_queries.pauses(reader, row.id)),
         tuple(ticket_queries.events(reader, row.id)))

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from dcmaint.domain import tickets as flow
 from dcmaint.domain.parse import enum_value, site_datetime
 from dcmaint.domain.parts import optional_text
-from dcmaint.domain.sla import Clock, SlaState, measure
+from dcmaint.domain.sla import Clock, SlaState, measure, ticket_clock
 from dcmaint.domain.tickets import Handling, PauseReason, Severity, Source, TicketState
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.i18n import _
@@ -36,15 +36,9 @@ from dcmaint.services import devices as device_register
 from dcmaint.services import sites
 from dcmaint.services import staff as staff_register
 from dcmaint.services.context import Context
-from dcmaint.store.models import (
-    SiteRow,
-    StaffRow,
-    TicketDeviceRow,
-    TicketEventRow,
-    TicketPauseRow,
-    TicketRow,
-    utcnow,
-)
+from dcmaint.store.models.base import utcnow
+from dcmaint.store.models.registers import SiteRow, StaffRow
+from dcmaint.store.models.tickets import TicketDeviceRow, TicketEventRow, TicketPauseRow, TicketRow
 from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
 
@@ -196,8 +190,8 @@ def _pauses(unit: UnitOfWork, row: TicketRow) -> list[TicketPauseRow]:
 
 
 def clock_of(row: TicketRow, pauses: Sequence[TicketPauseRow]) -> Clock:
-    return Clock(timedelta(hours=row.sla_hours), _utc(row.started_at), _utc(row.restored_at),
-                 tuple((as_datetime(p.started_at), _utc(p.ended_at)) for p in pauses))
+    return ticket_clock(row.sla_hours, _utc(row.started_at), _utc(row.restored_at),
+                        [(as_datetime(p.started_at), _utc(p.ended_at)) for p in pauses])
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -205,20 +199,24 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 def _refresh_sla(unit: UnitOfWork, row: TicketRow, now: datetime) -> None:
-    """Bring the ticket's SLA columns in line with its pauses and times (what list queries read)."""
+    """Store what :func:`dcmaint.domain.sla.measure` says at the step's time in the ticket's SLA columns: the due
+    time (what ``--breaching-within`` scans), the pause state, the handling time so far (final once restored,
+    frozen while paused: what ``--breached`` compares for a paused clock) and, once restored, the outcome the
+    KPIs count.
+
+    Every pause ends at a later step than it started, so at a step's time the pause time measured is that
+    of the closed pauses, and a running clock's due time does not depend on the moment it is measured.
+    """
     pauses = _pauses(unit, row)
     reading = measure(clock_of(row, pauses), now)
-    row.paused_seconds = sum(
-        ((as_datetime(p.ended_at) - as_datetime(p.started_at)).total_seconds() for p in pauses if p.ended_at), 0.0)
+    row.sla_due_at = reading.due_at
+    row.paused_seconds = reading.paused.total_seconds()
     open_pause = next((p for p in pauses if p.ended_at is None), None)
     row.paused_since = open_pause.started_at if open_pause else None
-    if row.started_at is None or row.restored_at is not None or open_pause is not None:
-        row.sla_due_at = None
-    else:
-        row.sla_due_at = as_datetime(row.started_at) + timedelta(hours=row.sla_hours, seconds=row.paused_seconds)
+    if row.started_at is not None:
+        row.sla_elapsed_seconds = reading.elapsed.total_seconds()
     if row.restored_at is not None:
         row.sla_met = reading.state is SlaState.MET
-        row.sla_elapsed_seconds = reading.elapsed.total_seconds()
 
 
 def _last_event_at(unit: UnitOfWork, row: TicketRow) -> datetime:

@@ -20,7 +20,7 @@ from dcmaint.i18n import _
 from dcmaint.services.context import Context
 from dcmaint.services.health import HealthRun, run_health
 from dcmaint.store import queries
-from dcmaint.store.models import SwapRow
+from dcmaint.store.models.depot import SwapRow
 from dcmaint.store.unit import UnitOfWork
 
 

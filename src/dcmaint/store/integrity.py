@@ -121,22 +121,23 @@ def _chain_rows(reader: Reader, seen: list[int]) -> Iterator[tuple[audit.ChainFi
             sql += " WHERE seq > :last"
             params["last"] = last
         rows = reader.rows(sql + " ORDER BY seq LIMIT :page", params)
-        for seq, at, actor, command, entity, key, action, before, after, prev_hash, digest in rows:
+        for row in rows:
             seen[0] += 1
             fields = audit.ChainFields(
-                seq=seq, at=as_datetime(at), actor=actor, command=command, entity=entity, entity_key=key,
-                action=action, before=before, after=after, prev_hash=prev_hash,
+                seq=row["seq"], at=as_datetime(row["at"]), actor=row["actor"], command=row["command"],
+                entity=row["entity"], entity_key=row["entity_key"], action=row["action"], before=row["before"],
+                after=row["after"], prev_hash=row["prev_hash"],
             )
-            yield fields, digest
+            yield fields, row["hash"]
         if len(rows) < PAGE:
             return
-        last = rows[-1][0]
+        last = rows[-1]["seq"]
 
 
 def chain_problems(reader: Reader) -> tuple[int, tuple[int, str] | None, list[Problem]]:
     """Verify the hash chain; returns (rows read, stored head, problems). Call inside a snapshot."""
     heads = reader.rows("SELECT seq, hash FROM audit_head ORDER BY id")
-    head = (heads[0][0], heads[0][1]) if heads else None
+    head = (heads[0]["seq"], heads[0]["hash"]) if heads else None
     problems = []
     if len(heads) > 1:
         problems.append(Problem(AUDIT, _("the chain head table holds {n} rows instead of one").format(n=len(heads))))
@@ -152,20 +153,28 @@ def storage_problems(reader: Reader) -> list[Problem]:
         reader.rows("SELECT 1")
         return []
     problems = [
-        Problem(STORAGE, str(row[0]))
+        Problem(STORAGE, str(row["integrity_check"]))
         for row in reader.rows("PRAGMA integrity_check")
-        if str(row[0]) != "ok"
+        if str(row["integrity_check"]) != "ok"
     ]
-    for table, rowid, parent, _fk in reader.rows("PRAGMA foreign_key_check"):
+    for row in reader.rows("PRAGMA foreign_key_check"):
         problems.append(
             Problem(
                 STORAGE,
                 _("table {table} row {rowid} refers to a missing {parent} row").format(
-                    table=table, rowid=rowid, parent=parent
+                    table=row["table"], rowid=row["rowid"], parent=row["parent"]
                 ),
             )
         )
     return problems
+
+
+def shape_problems(reader: Reader) -> list[str]:
+    """Each way the live tables, columns and indexes differ from the models (:mod:`dcmaint.store.shape`)."""
+    from dcmaint.store.catalog import live_shape
+    from dcmaint.store.shape import differences, model_shape
+
+    return differences(model_shape(reader.url.backend), live_shape(reader))
 
 
 def database_errors(url: DatabaseUrl) -> tuple[type[Exception], ...]:
@@ -200,13 +209,9 @@ def _check(url: DatabaseUrl) -> CheckReport:
             problems.append(Problem(SCHEMA, _("the database has no dcmaint schema: run `dcmaint db upgrade`")))
             return CheckReport(**base, problems=tuple(problems))
         if found != revision.HEAD:
-            problems.append(
-                Problem(
-                    SCHEMA,
-                    _("the database is at schema revision {found}, this dcmaint needs {head}: "
-                      "run `dcmaint db upgrade`").format(found=found, head=revision.HEAD),
-                )
-            )
+            problems.append(Problem(SCHEMA, revision.mismatch(found)))
+        else:  # a store behind its migrations differs from the models by design; `db upgrade` is the cure
+            problems.extend(Problem(SCHEMA, line) for line in shape_problems(reader))
         with _snapshot(url, connection):
             rows, head, chain = chain_problems(reader)
             counts = queries.row_counts(reader)

@@ -35,7 +35,7 @@ WITH counted AS (
     WHERE t.verified_at >= :start AND t.verified_at < :end
     GROUP BY t.assignee_id
 )
-SELECT st.name, c.tickets, c.scored, c.score_sum, c.measured, c.met, c.timed, c.elapsed_sum
+SELECT st.name AS engineer, c.tickets, c.scored, c.score_sum, c.measured, c.met, c.timed, c.elapsed_sum
 FROM staff st LEFT JOIN counted c ON c.staff_id = st.id
 WHERE c.staff_id IS NOT NULL OR (st.role = :engineer AND st.active = :active)
 """
@@ -47,7 +47,8 @@ def kpis(reader: Reader, month: date, zone: str) -> KpiReport:
     rows = reader.rows(_KPI, {
         "start": reader.timestamp(start), "end": reader.timestamp(end), "engineer": StaffRole.ENGINEER.value,
         "active": True})
-    tallies = {name: Tally(int(tickets or 0), int(scored or 0), int(score_sum or 0), int(measured or 0),
-                           int(met or 0), int(timed or 0), float(elapsed_sum or 0.0))
-               for name, tickets, scored, score_sum, measured, met, timed, elapsed_sum in rows}
+    tallies = {r["engineer"]: Tally(int(r["tickets"] or 0), int(r["scored"] or 0), int(r["score_sum"] or 0),
+                                    int(r["measured"] or 0), int(r["met"] or 0), int(r["timed"] or 0),
+                                    float(r["elapsed_sum"] or 0.0))
+               for r in rows}
     return report(month, zone, start, end, tallies)

@@ -16,7 +16,7 @@ from typing import Any
 from dcmaint.domain.matching import CataloguePart, SlotIdentity, SlotParts, Spare
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.i18n import _
-from dcmaint.store.reader import Rows, as_date
+from dcmaint.store.reader import Row, Rows, as_date
 
 
 def _marks(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
@@ -33,12 +33,12 @@ def device_ids(rows: Rows, site: str, device: str) -> tuple[int, int]:
                       "WHERE s.name = :site AND d.name = :device", {"site": site, "device": device})
     if not found:
         raise NotFound(_("unknown device {name!r}").format(name=device))
-    return found[0][0], found[0][1]
+    return found[0]["id"], found[0]["site_id"]
 
 
 def slot_names(rows: Rows, device_id: int) -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in rows.rows("SELECT kind, location FROM components WHERE device_id = :d",
-                                           {"d": device_id})]
+    return [(r["kind"], r["location"]) for r in rows.rows("SELECT kind, location FROM components WHERE device_id = :d",
+                                                         {"d": device_id})]
 
 
 def slot(rows: Rows, site: str, device: str, device_id: int, kind: str, location: str) -> SlotIdentity:
@@ -47,19 +47,24 @@ def slot(rows: Rows, site: str, device: str, device_id: int, kind: str, location
                       {"d": device_id, "k": kind, "l": location})
     fault = rows.rows("SELECT id, reason FROM faults WHERE device_id = :d AND kind = :k AND location = :l "
                       "AND closed_at IS NULL", {"d": device_id, "k": kind, "l": location})
-    fault_id, reason = (fault[0][0], fault[0][1]) if fault else (None, None)
     if not found:
         raise NotFound(_("slot {slot!r} does not exist on {device}").format(slot=f"{kind}:{location}", device=device))
-    return SlotIdentity(site, device, *found[0], fault_id=fault_id, reason=reason)
+    row = found[0]
+    return SlotIdentity(site=site, device=device, kind=row["kind"], location=row["location"], health=row["health"],
+                        part_number=row["part_number"], spare_part_number=row["spare_part_number"],
+                        serial=row["serial"], model=row["model"], fault_id=fault[0]["id"] if fault else None,
+                        reason=fault[0]["reason"] if fault else None)
 
 
-_FAULT_COLUMNS = ("f.id, s.name, d.name, f.kind, f.location, f.health, f.part_number, f.spare_part_number, f.serial, "
-                  "f.model, f.reason, f.closed_at")
+_FAULT_COLUMNS = ("f.id, s.name AS site, d.name AS device, f.kind, f.location, f.health, f.part_number, "
+                  "f.spare_part_number, f.serial, f.model, f.reason, f.closed_at")
 
 
-def _fault_slot(row: Sequence[Any]) -> SlotIdentity:
-    fault_id, site, device, kind, location, health, number, spare, serial, model, reason, _closed = row
-    return SlotIdentity(site, device, kind, location, health, number, spare, serial, model, fault_id, reason)
+def _fault_slot(row: Row) -> SlotIdentity:
+    return SlotIdentity(site=row["site"], device=row["device"], kind=row["kind"], location=row["location"],
+                        health=row["health"], part_number=row["part_number"],
+                        spare_part_number=row["spare_part_number"], serial=row["serial"], model=row["model"],
+                        fault_id=row["id"], reason=row["reason"])
 
 
 def fault_slot(rows: Rows, fault_id: int) -> SlotIdentity:
@@ -68,7 +73,7 @@ def fault_slot(rows: Rows, fault_id: int) -> SlotIdentity:
                       "JOIN sites s ON s.id = d.site_id WHERE f.id = :id", {"id": fault_id})
     if not found:
         raise NotFound(_("unknown fault {id}: `dcmaint device show` lists a device's open faults").format(id=fault_id))
-    if found[0][-1] is not None:
+    if found[0]["closed_at"] is not None:
         raise UsageError(_("fault {id} is closed: the part reported healthy again").format(id=fault_id))
     slot = _fault_slot(found[0])
     if not rows.rows("SELECT 1 FROM components c JOIN devices d ON d.id = c.device_id JOIN sites s ON s.id = d.site_id "
@@ -99,40 +104,45 @@ def slot_parts(rows: Rows, numbers: Sequence[str], site_id: int, device_id: int 
         params)
     if not found:
         return SlotParts({}, {}, {})
-    ids = [r[0] for r in found]
+    ids = [r["id"] for r in found]
     id_marks, id_params = _marks("p", ids)
     spares: dict[int, list[str]] = {}
-    for part_id, number in rows.rows(
+    for r in rows.rows(
             f"SELECT part_id, number FROM part_numbers WHERE part_id IN ({id_marks}) AND kind = 'spare' "
             "ORDER BY number", id_params):
-        spares.setdefault(part_id, []).append(number)
-    parts = {r[0]: CataloguePart(*r, tuple(spares.get(r[0], ()))) for r in found}
+        spares.setdefault(r["part_id"], []).append(r["number"])
+    parts = {r["id"]: CataloguePart(id=r["id"], part_number=r["part_number"], part_class=r["part_class"],
+                                    vendor=r["vendor"], description=r["description"],
+                                    lead_time_days=r["lead_time_days"], spare_numbers=tuple(spares.get(r["id"], ())))
+             for r in found}
     substitutes: dict[int, tuple[int, str | None]] = {}
-    for original, substitute, note in rows.rows(
-            f"SELECT part_id, substitute_id, note FROM part_substitutes WHERE part_id IN ({id_marks}) "
-            f"UNION SELECT substitute_id, part_id, note FROM part_substitutes WHERE substitute_id IN ({id_marks})",
-            id_params):
-        if substitute not in parts:
-            substitutes.setdefault(substitute, (original, note))
+    for r in rows.rows(
+            f"SELECT part_id AS original, substitute_id AS substitute, note FROM part_substitutes "
+            f"WHERE part_id IN ({id_marks}) UNION SELECT substitute_id, part_id, note FROM part_substitutes "
+            f"WHERE substitute_id IN ({id_marks})", id_params):
+        if r["substitute"] not in parts:
+            substitutes.setdefault(r["substitute"], (r["original"], r["note"]))
     consents = {}
-    for original, substitute, who, when, reference in rows.rows(
+    for r in rows.rows(
             f"SELECT part_id, substitute_id, agreed_by, agreed_on, document_ref FROM consents "
             f"WHERE site_id = :site AND part_id IN ({id_marks}) AND (device_id IS NULL OR device_id = :device) "
             "ORDER BY agreed_on", {**id_params, "site": site_id, "device": device_id}):
-        consents[(original, substitute)] = f"{reference} ({who}, {as_date(when)})"
+        agreed = f"{r['document_ref']} ({r['agreed_by']}, {as_date(r['agreed_on'])})"
+        consents[(r["part_id"], r["substitute_id"])] = agreed
     return SlotParts(parts, substitutes, consents)
 
 
-_SPARE_COLUMNS = ("u.serial, u.part_number, u.part_id, p.part_number, p.part_class, s.name, u.bin, u.condition, "
-                  "u.status, u.reserved_for, u.received_on")
+_SPARE_COLUMNS = ("u.serial, u.part_number AS labelled, u.part_id, p.part_number AS catalogue_number, p.part_class, "
+                  "s.name AS site, u.bin, u.condition, u.status, u.reserved_for, u.received_on")
 _SPARE_FROM = ("FROM stock_units u JOIN sites s ON s.id = u.site_id LEFT JOIN parts p ON p.id = u.part_id "
                "WHERE u.serial IS NOT NULL AND u.status IN ('in_stock', 'reserved')")
 
 
-def _spare(row: Sequence[Any]) -> Spare:
-    values = list(row)
-    values[10] = as_date(values[10])
-    return Spare(*values)
+def _spare(row: Row) -> Spare:
+    return Spare(serial=row["serial"], labelled=row["labelled"], part_id=row["part_id"],
+                 catalogue_number=row["catalogue_number"], part_class=row["part_class"], site=row["site"],
+                 bin=row["bin"], condition=row["condition"], status=row["status"], reserved_for=row["reserved_for"],
+                 received_on=as_date(row["received_on"]))
 
 
 def candidate_spares(rows: Rows, slot: SlotIdentity, known: SlotParts, site_id: int | None = None,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,42 +10,52 @@ from typing import Any
 from dcmaint.domain.records import AuditEntry, Device, Record, Site, StaffMember
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.i18n import _
-from dcmaint.store.reader import Reader, as_bool, as_date, as_datetime
+from dcmaint.store.reader import Reader, Row, as_bool, as_date, as_datetime
 
 SITE_COLUMNS = (
     "name, customer, address, contract_no, signed_on, sla_restore_hours, "
     "depot_deadline_days, timezone, calendar"
 )
 DEVICE_COLUMNS = (
-    "s.name, d.name, d.kind, d.vendor, d.model, d.serial, d.room, d.rack, d.rack_unit, d.covered, "
+    "s.name AS site, d.name AS name, d.kind, d.vendor, d.model, d.serial, d.room, d.rack, d.rack_unit, d.covered, "
     "d.driver, d.endpoint, d.username, d.credential, d.tls_verify, d.ca_file, d.fingerprint, d.notes, d.options"
 )
 STAFF_COLUMNS = "name, role, skills, phone, email, active"
 AUDIT_COLUMNS = "seq, at, actor, command, entity, entity_key, action, before, after, hash"
 
 
-def _site(row: Sequence[Any]) -> Site:
-    return Site(*row[:4], as_date(row[4]), *row[5:])
+def _site(row: Row) -> Site:
+    return Site(
+        name=row["name"], customer=row["customer"], address=row["address"], contract_no=row["contract_no"],
+        signed_on=as_date(row["signed_on"]), sla_restore_hours=row["sla_restore_hours"],
+        depot_deadline_days=row["depot_deadline_days"], timezone=row["timezone"], calendar=row["calendar"],
+    )
 
 
-def _device(row: Sequence[Any]) -> Device:
-    values = list(row)
-    values[9] = as_bool(values[9])
-    values[14] = as_bool(values[14])
-    values[18] = json.loads(values[18]) if values[18] else {}
-    return Device(*values)
+def _device(row: Row) -> Device:
+    return Device(
+        site=row["site"], name=row["name"], kind=row["kind"], vendor=row["vendor"], model=row["model"],
+        serial=row["serial"], room=row["room"], rack=row["rack"], rack_unit=row["rack_unit"],
+        covered=as_bool(row["covered"]), driver=row["driver"], endpoint=row["endpoint"], username=row["username"],
+        credential=row["credential"], tls_verify=as_bool(row["tls_verify"]), ca_file=row["ca_file"],
+        fingerprint=row["fingerprint"], notes=row["notes"],
+        options=json.loads(row["options"]) if row["options"] else {},
+    )
 
 
-def _staff(row: Sequence[Any]) -> StaffMember:
-    name, role, skills, phone, email, active = row
-    return StaffMember(name, role, tuple(s for s in skills.split(",") if s), phone, email, as_bool(active))
+def _staff(row: Row) -> StaffMember:
+    return StaffMember(
+        name=row["name"], role=row["role"], skills=tuple(s for s in row["skills"].split(",") if s),
+        phone=row["phone"], email=row["email"], active=as_bool(row["active"]),
+    )
 
 
-def _audit(row: Sequence[Any]) -> AuditEntry:
-    seq, at, actor, command, entity, key, action, before, after, digest = row
+def _audit(row: Row) -> AuditEntry:
+    before, after = row["before"], row["after"]
     return AuditEntry(
-        seq, as_datetime(at), actor, command, entity, key, action,
-        json.loads(before) if before else None, json.loads(after) if after else None, digest,
+        seq=row["seq"], at=as_datetime(row["at"]), actor=row["actor"], command=row["command"], entity=row["entity"],
+        entity_key=row["entity_key"], action=row["action"], before=json.loads(before) if before else None,
+        after=json.loads(after) if after else None, hash=row["hash"],
     )
 
 
@@ -168,7 +177,7 @@ def audit_entries(reader: Reader, where: AuditFilter = AuditFilter()) -> list[Au
 def row_counts(reader: Reader) -> dict[str, int]:
     """Rows per table: what `db check` reports and what bad-input tests compare."""
     return {
-        table: reader.one(f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
+        table: reader.one(f"SELECT count(*) AS n FROM {table}")["n"]  # type: ignore[index]
         for table in ("sites", "devices", "staff", "device_polls", "components", "faults", "parts", "part_numbers",
                       "part_substitutes", "stock_units", "consents", "swaps", "handovers", "tickets", "ticket_devices",
                       "ticket_events", "ticket_pauses", "audit_log")
@@ -213,8 +222,9 @@ def last_poll(reader: Reader, device: Device) -> tuple[LastPoll, dict[str, Any] 
     )
     if row is None:
         return None
-    poll = LastPoll(as_datetime(row[0]), row[1], row[2], row[3], row[4], float(row[5]))
-    return poll, json.loads(row[6]) if row[6] else None
+    poll = LastPoll(polled_at=as_datetime(row["polled_at"]), driver=row["driver"], status=row["status"],
+                    error=row["error"], message=row["message"], duration=float(row["duration"]))
+    return poll, json.loads(row["report"]) if row["report"] else None
 
 
 def open_faults(reader: Reader, site: str | None = None, device: str | None = None) -> list[OpenFault]:
@@ -226,10 +236,14 @@ def open_faults(reader: Reader, site: str | None = None, device: str | None = No
         clauses.append("d.name = :device")
         params["device"] = device
     rows = reader.rows(
-        "SELECT f.id, s.name, d.name, f.kind, f.location, f.health, f.reason, f.manufacturer, f.model, f.part_number, "
-        "f.spare_part_number, f.serial, f.first_seen, f.last_seen FROM faults f "
+        "SELECT f.id, s.name AS site, d.name AS device, f.kind, f.location, f.health, f.reason, f.manufacturer, "
+        "f.model, f.part_number, f.spare_part_number, f.serial, f.first_seen, f.last_seen FROM faults f "
         "JOIN devices d ON d.id = f.device_id JOIN sites s ON s.id = d.site_id "
         f"WHERE {' AND '.join(clauses)} ORDER BY s.name, d.name, f.kind, f.location",
         params,
     )
-    return [OpenFault(*r[:12], as_datetime(r[12]), as_datetime(r[13])) for r in rows]
+    return [OpenFault(id=r["id"], site=r["site"], device=r["device"], kind=r["kind"], location=r["location"],
+                      health=r["health"], reason=r["reason"], manufacturer=r["manufacturer"], model=r["model"],
+                      part_number=r["part_number"], spare_part_number=r["spare_part_number"], serial=r["serial"],
+                      first_seen=as_datetime(r["first_seen"]), last_seen=as_datetime(r["last_seen"]))
+            for r in rows]

@@ -11,7 +11,7 @@ through the ORM and its unit of work (:mod:`dcmaint.store.unit`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import Any, Protocol
@@ -29,24 +29,110 @@ class Connection(Protocol):
     def close(self) -> None: ...
 
 
+class Row(Protocol):
+    """One result row, read by column name (``row["serial"]``), on every backend and in every transaction.
+
+    Query modules name each value they take, so a column added to a SELECT cannot shift another into the
+    wrong field. Rows are :class:`NamedRow` whoever runs the SQL: a :class:`Reader` or a unit of work.
+    """
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
 class Rows(Protocol):
     """Anything that runs read SQL with ``:name`` parameters: a :class:`Reader`, or a write's unit of work."""
 
-    def rows(self, sql: str, params: dict[str, Any] | None = None) -> Sequence[Sequence[Any]]: ...
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> Sequence[Row]: ...
+
+
+_AMBIGUOUS = -1
+
+
+def column_index(names: Iterable[str]) -> dict[str, int]:
+    """Column name -> position, for every row of one result; a name two columns share leads nowhere.
+
+    >>> column_index(["id", "name", "name"])
+    {'id': 0, 'name': -1}
+    """
+    index: dict[str, int] = {}
+    for position, name in enumerate(names):
+        index[name] = _AMBIGUOUS if name in index else position
+    return index
+
+
+class NamedRow:
+    """A result row read by column name; reading a name two columns share is an error, never a guess.
+
+    >>> row = NamedRow(column_index(["id", "name"]), (7, "hq"))
+    >>> row["name"], list(row), row.keys()
+    ('hq', [7, 'hq'], ['id', 'name'])
+    >>> NamedRow(column_index(["name", "name"]), ("hq", "srv01"))["name"]
+    Traceback (most recent call last):
+    ...
+    KeyError: "the query returns two columns named 'name': give them distinct aliases"
+    """
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: Mapping[str, int], values: Sequence[Any]) -> None:
+        self._index = index
+        self._values = values
+
+    def __getitem__(self, key: str | int | slice) -> Any:
+        if not isinstance(key, str):  # positions, for code outside dcmaint that reads rows as tuples
+            return self._values[key]
+        position = self._index[key]
+        if position == _AMBIGUOUS:
+            raise KeyError(f"the query returns two columns named {key!r}: give them distinct aliases")
+        return self._values[position]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+    def __repr__(self) -> str:
+        return f"NamedRow({list(zip(self._index, self._values, strict=False))!r})"
+
+
+def _psycopg_rows(cursor: Any) -> Any:
+    """psycopg's row factory for :class:`NamedRow`: one column index per result, shared by its rows."""
+    if cursor.description is None:
+        return tuple
+    index = column_index(column.name for column in cursor.description)
+    return lambda values: NamedRow(index, values)
 
 
 class Reader:
-    """Runs SQL written with ``:name`` parameters on either backend."""
+    """Runs SQL written with ``:name`` parameters on either backend; rows are :class:`NamedRow`.
+
+    The reader gives its rows their shape itself (per cursor), so any DB-API connection of either backend
+    will do, however it was opened.
+    """
 
     def __init__(self, url: DatabaseUrl, connection: Any) -> None:
         self.url = url
         self._connection = connection
 
-    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Sequence[Any]]:
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
         if self.url.backend == "postgresql":
-            sql = _NAMED_PARAM.sub(r"%(\1)s", sql)
-        cursor = self._connection.execute(sql, params or {})
-        return cursor.fetchall()
+            cursor = self._connection.cursor(row_factory=_psycopg_rows)
+            cursor.execute(_NAMED_PARAM.sub(r"%(\1)s", sql), params or {})
+        else:
+            cursor = self._connection.cursor()
+            cursor.execute(sql, params or {})
+            if cursor.description:
+                index = column_index(column[0] for column in cursor.description)
+                cursor.row_factory = lambda _cursor, values: NamedRow(index, values)
+        try:
+            found: list[Row] = cursor.fetchall()
+        finally:
+            cursor.close()
+        return found
 
     def timestamp(self, value: datetime) -> Any:
         """A UTC timestamp parameter in the form the backend stores (SQLite: SQLAlchemy's text form)."""
@@ -55,7 +141,7 @@ class Reader:
             return value.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
         return value
 
-    def one(self, sql: str, params: dict[str, Any] | None = None) -> Sequence[Any] | None:
+    def one(self, sql: str, params: dict[str, Any] | None = None) -> Row | None:
         found = self.rows(sql, params)
         return found[0] if found else None
 
@@ -82,37 +168,25 @@ def connect(url: DatabaseUrl) -> Any:
 def current_revision(reader: Reader) -> str | None:
     """The Alembic revision stamped in the database, or None for a fresh one."""
     if reader.url.backend == "sqlite":
-        exists = reader.one("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
+        exists = reader.one("SELECT 1 AS found FROM sqlite_master WHERE type='table' AND name='alembic_version'")
     else:
-        exists = reader.one("SELECT 1 FROM information_schema.tables WHERE table_name='alembic_version' "
+        exists = reader.one("SELECT 1 AS found FROM information_schema.tables WHERE table_name='alembic_version' "
                             "AND table_schema = current_schema()")
     if not exists:
         return None
     row = reader.one("SELECT version_num FROM alembic_version")
-    return row[0] if row else None
+    return row["version_num"] if row else None
 
 
 @contextmanager
 def open_reader(url: DatabaseUrl) -> Iterator[Reader]:
     """A reader on an up-to-date schema; a fresh database is created on first use."""
     if url.backend == "sqlite" and not url.sqlite_path.exists():
-        from dcmaint.store import schema
-
-        schema.upgrade(url)
+        revision.require(url, None)  # creates the file, its folder and the schema
     connection = connect(url)
     try:
         reader = Reader(url, connection)
-        found = current_revision(reader)
-        if found is None:
-            from dcmaint.store import schema
-
-            schema.upgrade(url)
-        elif found != revision.HEAD:
-            raise StoreError(
-                _("the database is at schema revision {found}, this dcmaint needs {head}: run `dcmaint db upgrade`").format(
-                    found=found, head=revision.HEAD
-                )
-            )
+        revision.require(url, current_revision(reader))
         yield reader
     finally:
         connection.close()
@@ -132,8 +206,7 @@ def as_date(value: Any) -> date | None:
 
 
 def as_datetime(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+    found: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if found.tzinfo is None:
+        found = found.replace(tzinfo=timezone.utc)
+    return found.astimezone(timezone.utc)

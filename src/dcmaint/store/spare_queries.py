@@ -10,45 +10,47 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from dcmaint.domain.parts import Part, PartNumber, StockUnit, Substitute
 from dcmaint.errors import NotFound
 from dcmaint.i18n import _
 from dcmaint.store.queries import site
-from dcmaint.store.reader import Reader, Rows, as_bool, as_date, as_datetime
+from dcmaint.store.reader import Reader, Row, Rows, as_bool, as_date, as_datetime
 
 PART_COLUMNS = ("p.id, p.part_number, p.vendor, p.description, p.part_class, p.attributes, "
                 "p.annual_failure_rate, p.lead_time_days, p.consumable")
 STOCK_COLUMNS = (
-    "u.serial, u.part_number, p.part_number, p.part_class, p.description, s.name, u.bin, u.condition, u.quantity, "
-    "u.status, u.reserved_for, u.proof_ref, u.proof_file, u.received_on, d.name, u.slot, u.custody_location, "
-    "u.notes, u.updated_at"
+    "u.serial, u.part_number, p.part_number AS catalogue_part_number, p.part_class, p.description, s.name AS site, "
+    "u.bin, u.condition, u.quantity, u.status, u.reserved_for, u.proof_ref, u.proof_file, u.received_on, "
+    "d.name AS device, u.slot, u.custody_location, u.notes, u.updated_at"
 )
 STOCK_FROM = ("FROM stock_units u JOIN sites s ON s.id = u.site_id LEFT JOIN parts p ON p.id = u.part_id "
               "LEFT JOIN devices d ON d.id = u.device_id")
 
 
-def _parts(reader: Reader, rows: Sequence[Sequence[Any]]) -> list[Part]:
+def _parts(reader: Reader, rows: Sequence[Row]) -> list[Part]:
     """Part records with their numbers and substitutes, in two queries whatever the count."""
     if not rows:
         return []
-    ids = [row[0] for row in rows]
+    ids = [row["id"] for row in rows]
     marks = ", ".join(f":id{i}" for i in range(len(ids)))
     params = {f"id{i}": value for i, value in enumerate(ids)}
     numbers: dict[int, list[PartNumber]] = {}
-    for part_id, number, kind in reader.rows(
+    for row in reader.rows(
             f"SELECT part_id, number, kind FROM part_numbers WHERE part_id IN ({marks}) ORDER BY kind, number", params):
-        numbers.setdefault(part_id, []).append(PartNumber(number, kind))
+        numbers.setdefault(row["part_id"], []).append(PartNumber(number=row["number"], kind=row["kind"]))
     substitutes: dict[int, list[Substitute]] = {}
-    for part_id, number, note in reader.rows(
-            "SELECT ps.part_id, p.part_number, ps.note FROM part_substitutes ps JOIN parts p ON p.id = ps.substitute_id "
-            f"WHERE ps.part_id IN ({marks}) ORDER BY p.part_number", params):
-        substitutes.setdefault(part_id, []).append(Substitute(number, note))
+    for row in reader.rows(
+            "SELECT ps.part_id, p.part_number, ps.note FROM part_substitutes ps "
+            f"JOIN parts p ON p.id = ps.substitute_id WHERE ps.part_id IN ({marks}) ORDER BY p.part_number", params):
+        substitutes.setdefault(row["part_id"], []).append(Substitute(part_number=row["part_number"], note=row["note"]))
     return [
-        Part(number, vendor, description, part_class, json.loads(attributes) if attributes else {},
-             rate, lead, as_bool(consumable), tuple(numbers.get(part_id, ())), tuple(substitutes.get(part_id, ())))
-        for part_id, number, vendor, description, part_class, attributes, rate, lead, consumable in rows
+        Part(part_number=row["part_number"], vendor=row["vendor"], description=row["description"],
+             part_class=row["part_class"], attributes=json.loads(row["attributes"]) if row["attributes"] else {},
+             annual_failure_rate=row["annual_failure_rate"], lead_time_days=row["lead_time_days"],
+             consumable=as_bool(row["consumable"]), numbers=tuple(numbers.get(row["id"], ())),
+             substitutes=tuple(substitutes.get(row["id"], ())))
+        for row in rows
     ]
 
 
@@ -68,9 +70,9 @@ def parts(reader: Reader, part_class: str | None = None, vendor: str | None = No
 
 def part_id(reader: Rows, number: str) -> int | None:
     """The catalogue part a number names (its main number or any other), or None."""
-    found = reader.rows("SELECT id FROM parts WHERE part_number = :n UNION "
+    found = reader.rows("SELECT id AS part_id FROM parts WHERE part_number = :n UNION "
                         "SELECT part_id FROM part_numbers WHERE number = :n", {"n": number})
-    return found[0][0] if found else None
+    return found[0]["part_id"] if found else None
 
 
 def part(reader: Reader, number: str) -> Part:
@@ -80,11 +82,16 @@ def part(reader: Reader, number: str) -> Part:
     return _parts(reader, reader.rows(f"SELECT {PART_COLUMNS} FROM parts p WHERE p.id = :id", {"id": found}))[0]
 
 
-def _unit(row: Sequence[Any]) -> StockUnit:
-    values = list(row)
-    values[13] = as_date(values[13])
-    values[18] = as_datetime(values[18]) if values[18] is not None else None
-    return StockUnit(*values)
+def _unit(row: Row) -> StockUnit:
+    updated = row["updated_at"]
+    return StockUnit(
+        serial=row["serial"], part_number=row["part_number"], catalogue_part_number=row["catalogue_part_number"],
+        part_class=row["part_class"], description=row["description"], site=row["site"], bin=row["bin"],
+        condition=row["condition"], quantity=row["quantity"], status=row["status"], reserved_for=row["reserved_for"],
+        proof_ref=row["proof_ref"], proof_file=row["proof_file"], received_on=as_date(row["received_on"]),
+        device=row["device"], slot=row["slot"], custody_location=row["custody_location"], notes=row["notes"],
+        updated_at=as_datetime(updated) if updated is not None else None,
+    )
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ from dcmaint.errors import Conflict, StoreError
 from dcmaint.i18n import _
 from dcmaint.store import audit, revision, schema
 from dcmaint.store.engine import engine_for
-from dcmaint.store.models import AuditHeadRow, AuditRow, utcnow
+from dcmaint.store.models.audit import AuditHeadRow, AuditRow
+from dcmaint.store.models.base import utcnow
+from dcmaint.store.reader import NamedRow, Row, column_index
 from dcmaint.store.urls import DatabaseUrl
 
 
@@ -49,12 +51,15 @@ class UnitOfWork:
         """Note a change; it is appended to the audit log when the transaction commits."""
         self.changes.append(PendingChange(entity, entity_key, action, before, after))
 
-    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
-        """Run read SQL written for :class:`~dcmaint.store.reader.Reader` inside this transaction.
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """Run read SQL written for :class:`~dcmaint.store.reader.Reader` inside this transaction, rows read by
+        column name as there.
 
         Lets a write path share the read path's queries (e.g. what fits a slot) instead of repeating them in ORM form.
         """
-        return list(self.session.execute(text(sql), params or {}).all())
+        result = self.session.execute(text(sql), params or {})
+        index = column_index(result.keys())
+        return [NamedRow(index, tuple(values)) for values in result]
 
     def _append_audit(self) -> None:
         if not self.changes:
@@ -91,15 +96,7 @@ def ensure_schema(url: DatabaseUrl) -> None:
     ``alembic_version``, and on SQLite any connection of ours takes the write lock)."""
     if url.sqlalchemy in _CURRENT:
         return
-    found = schema.current(url)
-    if found is None:
-        schema.upgrade(url)
-    elif found != revision.HEAD:
-        raise StoreError(
-            _("the database is at schema revision {found}, this dcmaint needs {head}: run `dcmaint db upgrade`").format(
-                found=found, head=revision.HEAD
-            )
-        )
+    revision.require(url, schema.current(url))
     _CURRENT.add(url.sqlalchemy)
 
 

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from dcmaint.store.models import Base
+from dcmaint.store.models.base import Base
 
 config = context.config
 engine = config.attributes["engine"]

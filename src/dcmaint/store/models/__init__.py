@@ -1,0 +1,18 @@
+"""SQLAlchemy models, one module per aggregate: the schema's single definition. Changes go through a migration.
+
+- ``base``: the declarative ``Base`` and the shared timestamp columns;
+- ``registers``: sites, devices, staff (and their conversion to domain records);
+- ``health``: the latest poll of each device, the installed base of parts, faults;
+- ``depot``: the parts catalogue, stock units, swaps, consents, handovers;
+- ``tickets``: tickets with their devices, pauses and events;
+- ``audit``: the hash-chained audit log and its head.
+
+Each name has one home (``dcmaint.store.models.registers.SiteRow``, ``dcmaint.store.models.base.Base``).
+Importing any of them runs this file first, which imports every aggregate, so ``Base.metadata`` always
+holds the whole schema: what Alembic compares, ``db check`` checks and the foreign keys between
+aggregates resolve against.
+"""
+
+from dcmaint.store.models import audit, base, depot, health, registers, tickets
+
+__all__ = ["audit", "base", "depot", "health", "registers", "tickets"]
