@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +187,11 @@ def _assert_survived(engine: Engine, written: list[tuple[str, dict[str, Any]]]) 
             assert total == sum(1 for t, _row in written if t == table_name), table_name
 
 
-@pytest.mark.parametrize("start", ["0001", "0002", "0003", "0004", "0005"])
+#: Every revision before the newest, read from the migration files, so a new migration joins the test by itself.
+EARLIER = sorted(path.name[:4] for path in VERSIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))[:-1]
+
+
+@pytest.mark.parametrize("start", EARLIER)
 def test_upgrade_from_every_revision_keeps_the_data(db_url: str, start: str, cli) -> None:
     url = parse(db_url)
     schema.upgrade(url, start)
@@ -265,3 +269,31 @@ def test_the_repair_changes_nothing_on_a_sound_store(db_url: str, cli) -> None:
     schema.upgrade(url)
     assert live_shape_of(url) == before
     _assert_survived(engine_for(url), written)
+
+
+def test_tickets_paused_before_0007_get_the_time_they_used(db_url: str, cli) -> None:
+    """Before 0007 a paused clock had no elapsed time stored, so `ticket list --breached` missed one paused
+    after its target had run out; the upgrade fills it in from the start and the pauses."""
+    url = parse(db_url)
+    schema.upgrade(url, "0006")
+    site = {k: v for k, v in DATA[0][2][0].items()}
+    start = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+
+    def ticket(number: int, paused_since: datetime, paused_seconds: float) -> dict[str, Any]:
+        return {"id": number, "ref": f"T-2026-00000{number}", "site_id": 1, "source": "phone", "caller": "王工",
+                "description": "PSU 2 故障", "severity": "high", "state": "paused", "reported_at": start,
+                "created_at": start, "sla_hours": 12, "started_at": start, "paused_since": paused_since,
+                "paused_seconds": paused_seconds, "sla_due_at": None, "restored_at": None,
+                "sla_elapsed_seconds": None}
+
+    late = ticket(1, start + timedelta(hours=14), 3600.0)  # 13 h used: past the 12 h target
+    early = ticket(2, start + timedelta(hours=5), 0.0)  # 5 h used
+    with engine_for(url).begin() as connection:
+        connection.execute(insert(Base.metadata.tables["sites"]).values(site))
+        connection.execute(insert(Base.metadata.tables["tickets"]).values([late, early]))
+    cli.ok("db", "upgrade")
+    with engine_for(url).connect() as connection:
+        used = dict(connection.execute(select(Base.metadata.tables["tickets"].c["ref", "sla_elapsed_seconds"])).all())
+    assert used == {"T-2026-000001": 13 * 3600.0, "T-2026-000002": 5 * 3600.0}
+    breached = cli.ok("ticket", "list", "--breached", "--format", "json").json()
+    assert [line["ref"] for line in breached] == ["T-2026-000001"]
