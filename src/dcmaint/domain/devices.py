@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from dcmaint.domain import parse
 from dcmaint.domain.enums import DeviceKind
@@ -47,7 +48,7 @@ def parse_options(options: Mapping[str, str]) -> dict[str, str]:
 
 def normalise(device: Device) -> Device:
     """Validate and tidy a device; raise UsageError naming the first bad value."""
-    text_fields = {
+    text_fields: dict[str, Any] = {  # each a str | None field of Device
         key: _clean(getattr(device, key))
         for key in ("vendor", "model", "serial", "room", "rack", "rack_unit", "driver", "endpoint",
                     "username", "ca_file", "notes")

@@ -156,21 +156,22 @@ def _usable(value: float | None) -> bool:
 
 def level_line(demand: PartDemand, fill_rate: float = DEFAULT_FILL_RATE) -> LevelLine:
     """Apply the model to one part; unknown or unusable inputs give a line that says so, not a guess."""
-    base = dict(
-        part_number=demand.part_number, part_class=demand.part_class, description=demand.description,
-        installed=demand.installed, annual_failure_rate=demand.annual_failure_rate,
-        lead_time_days=demand.lead_time_days, on_hand=demand.on_hand,
-    )
+    def line(expected: float | None, recommended: int | None, shortfall: int | None, status: Status) -> LevelLine:
+        return LevelLine(part_number=demand.part_number, part_class=demand.part_class,
+                         description=demand.description, installed=demand.installed,
+                         annual_failure_rate=demand.annual_failure_rate, lead_time_days=demand.lead_time_days,
+                         expected_demand=expected, recommended=recommended, on_hand=demand.on_hand,
+                         shortfall=shortfall, status=status)
+
     if not demand.catalogued:
-        return LevelLine(**base, expected_demand=None, recommended=None, shortfall=None, status=NOT_CATALOGUED)
+        return line(None, None, None, NOT_CATALOGUED)
     if not (_usable(demand.annual_failure_rate) and _usable(demand.lead_time_days)):
-        return LevelLine(**base, expected_demand=None, recommended=None, shortfall=None, status=NO_DATA)
+        return line(None, None, None, NO_DATA)
     assert demand.annual_failure_rate is not None and demand.lead_time_days is not None
     lam = expected_demand(demand.installed, demand.annual_failure_rate, demand.lead_time_days)
     recommended = poisson_quantile(lam, fill_rate)
     shortfall = recommended - demand.on_hand
-    return LevelLine(**base, expected_demand=lam, recommended=recommended, shortfall=shortfall,
-                     status=SHORT if shortfall > 0 else OK)
+    return line(lam, recommended, shortfall, SHORT if shortfall > 0 else OK)
 
 
 def sort_lines(lines: list[LevelLine]) -> list[LevelLine]:

@@ -130,7 +130,7 @@ def _cell_text(value: Any) -> str | None:
     return text or None
 
 
-def _table(source: str, sheet: str | None, records: Iterator[tuple[int, list[str | None]]]) -> Sheet:
+def _table(source: str, sheet: str | None, records: Iterator[tuple[int, Sequence[object]]]) -> Sheet:
     """Find the header and keep the non-empty rows below it.
 
     The header is the first row with at least two filled cells: a title such
