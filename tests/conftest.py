@@ -13,6 +13,12 @@ import pytest
 PG_URL = os.environ.get("DCMAINT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# The sources are collected for their docstring examples (--doctest-modules) before any test runs, and the CLI's
+# command modules translate their help texts when imported. They are imported without DCMAINT_LANG, as every
+# in-process test runs (the home fixture), so that a developer's DCMAINT_LANG cannot freeze them in another
+# language; tests of other languages set it themselves.
+os.environ.pop("DCMAINT_LANG", None)
+
 
 def _pg_admin():
     import psycopg

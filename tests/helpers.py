@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
 
 from dcmaint.store import queries
 from dcmaint.store.reader import open_reader
@@ -25,36 +29,81 @@ def audit(db_url: str):
 
 
 RACER = """
-import sys, time
-from pathlib import Path
+import os, sys
 from dcmaint.cli.main import run  # import first, so that only the command itself races
-go = Path(sys.argv[1])
-while not go.exists():
-    time.sleep(0.001)
+print("ready", flush=True)
+os.read(int(sys.argv[1]), 1)  # blocks until the test closes the start pipe: that releases every racer at once
 sys.exit(run(sys.argv[2:]))
 """
 
+#: How long a guarded step may take before the test calls it hung; generous, because it is no speed check.
+HANG = 120.0
 
-def race(db_url: str, home: Path, tmp_path: Path, argvs: list[list[str]]) -> list[tuple[int, str]]:
-    """Run one `dcmaint` process per argv, released at the same instant; (exit code, stderr) of each."""
-    go = tmp_path / "go"
+T = TypeVar("T")
+
+
+def finishes(call: Callable[[], T], *, what: str, within: float = HANG) -> T:
+    """``call()``, failing the test with a message if it has not returned ``within`` seconds.
+
+    A guard against a hang, never a speed check: tests assert what happened
+    (timed out, abandoned, stopped), and this only keeps a regression from
+    blocking the suite forever. The call runs in a daemon thread, which is
+    left behind if it hangs.
+    """
+    outcome: list[tuple[bool, Any]] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+            outcome.append((False, error))
+
+    thread = threading.Thread(target=target, name=f"guarded: {what}", daemon=True)
+    thread.start()
+    thread.join(within)
+    if thread.is_alive():
+        pytest.fail(f"{what} did not finish within {within:g} s: it hangs")
+    [(returned, value)] = outcome
+    if not returned:
+        raise value
+    return value
+
+
+def race(db_url: str, home: Path, argvs: list[list[str]]) -> list[tuple[int, str]]:
+    """Run one `dcmaint` process per argv, released at the same instant; (exit code, stderr) of each.
+
+    Each racer imports the CLI, says "ready" and blocks reading a pipe they
+    all share; once every racer is ready the test closes the pipe's write
+    end, and the end-of-file wakes them all together.
+    """
     env = {**os.environ, "DCMAINT_HOME": str(home), "DCMAINT_DB_URL": db_url, "PYTHONPATH": os.pathsep.join(sys.path)}
-    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(go), *argv], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True) for argv in argvs]
-    time.sleep(2.0)  # let every racer finish importing
-    go.touch()
-    results = [(racer.wait(timeout=120), racer.stderr.read()) for racer in racers]
+    start_read, start_write = os.pipe()
+    try:
+        racers = [subprocess.Popen([sys.executable, "-c", RACER, str(start_read), *argv], env=env, text=True,
+                                   pass_fds=(start_read,), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE) for argv in argvs]
+    finally:
+        os.close(start_read)
+    try:
+        ready = finishes(lambda: [racer.stdout.readline() for racer in racers], what="the racers' start-up")
+        if ready != ["ready\n"] * len(racers):
+            for racer in racers:
+                racer.kill()
+            pytest.fail(f"a racer did not start: {[racer.communicate()[1] for racer in racers]}")
+    finally:
+        os.close(start_write)  # the start signal
+    results = []
     for racer in racers:
-        racer.stdout.close()
-        racer.stderr.close()
+        _out, err = racer.communicate(timeout=HANG)
+        results.append((racer.returncode, err))
     return results
 
 
-def run_benchmark(script: str, backend: str, pg_url: str) -> subprocess.CompletedProcess[str]:
+def run_benchmark(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     """A benchmark at its smoke size (``--quick``); exit 3 (a speed target missed) is not a failure here."""
     root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, str(root / "benchmarks" / script), "--quick", "--backend", backend,
-                           "--pg-url", pg_url], capture_output=True, text=True, timeout=300, cwd=root)
+    done = subprocess.run([sys.executable, str(root / "benchmarks" / script), "--quick", *args], capture_output=True,
+                          text=True, timeout=300, cwd=root, check=False)
     assert done.returncode in (0, 3), done.stdout + done.stderr
     assert "FAIL" not in done.stdout
     return done

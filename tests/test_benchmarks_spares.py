@@ -37,7 +37,7 @@ CHECKS = [
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_quick_run_prints_every_figure(backend, request):
     pg_url = request.getfixturevalue("postgres") if backend == "postgresql" else "postgresql://unused"
-    done = run_benchmark("spares.py", backend, pg_url)
+    done = run_benchmark("spares.py", "--backend", backend, "--pg-url", pg_url)
     for line in FIGURES + CHECKS:
         assert line in done.stdout, (line, done.stdout)
     if backend == "postgresql":

@@ -23,7 +23,7 @@ FIGURES = [
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_quick_run_prints_every_figure(backend, request):
     pg_url = request.getfixturevalue("postgres") if backend == "postgresql" else "postgresql://unused"
-    done = run_benchmark("tickets.py", backend, pg_url)
+    done = run_benchmark("tickets.py", "--backend", backend, "--pg-url", pg_url)
     for figure in FIGURES:
         assert figure in done.stdout, (figure, done.stdout)
     assert f"PASS {backend}: kpi: the command's JSON equals the query's" in done.stdout

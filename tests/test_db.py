@@ -9,7 +9,7 @@ import pytest
 
 from dcmaint.store import revision
 from tests.conftest import Cli
-from tests.helpers import audit, counts
+from tests.helpers import audit, counts, finishes
 
 
 def sql(db_url: str, statement: str, **params) -> None:
@@ -443,6 +443,8 @@ url = parse(sys.argv[1])
 for n in range(int(sys.argv[2])):
     with write(url, "collector", "site add") as unit:
         sites.add(unit, Site(f"s{n}", "某银行", None, None, None, 12, 15, "Asia/Shanghai", "cn"))
+    if n == 0:
+        print("writing", flush=True)  # the first site is committed
 """
 
 
@@ -454,21 +456,18 @@ def test_sqlite_backup_while_another_process_writes(cli_sqlite, home, tmp_path, 
     cli = cli_sqlite
     cli.ok("db", "upgrade")
     url = f"sqlite:///{home / 'dcmaint.db'}"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, url, "300"])
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, url, "300"], stdout=subprocess.PIPE, text=True)
     backups = []
     try:
-        # Start copying once the writer is writing: on a loaded machine its start-up alone
-        # can outlast every backup, and copies of an empty store prove nothing.
-        import time
-
-        deadline = time.monotonic() + 60
-        while counts(url)["sites"] == 0 and writer.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+        # Start copying once the writer says it is writing: on a loaded machine its start-up
+        # alone can outlast every backup, and copies of an empty store prove nothing.
+        assert finishes(writer.stdout.readline, what="the writer's first site") == "writing\n"
         while writer.poll() is None and len(backups) < 20:
             backups.append(tmp_path / f"b{len(backups)}.db")
             cli.ok("db", "backup", backups[-1])
     finally:
         assert writer.wait(timeout=120) == 0
+        writer.stdout.close()
     seen: set[int] = set()
     for index, file in enumerate(backups):
         monkeypatch.setenv("DCMAINT_HOME", str(tmp_path / f"restored{index}"))

@@ -182,10 +182,10 @@ def test_import_with_bad_rows_writes_nothing(depot, db_url, tmp_path):
     assert counts(db_url) == before
 
 
-def test_parallel_reserve_exactly_one_wins(depot, db_url, home, tmp_path):
+def test_parallel_reserve_exactly_one_wins(depot, db_url, home):
     refs = tickets(depot, 4)
     depot.ok("spare", "add", "--site", "dc1", "--part", "866730-001", "--serial", "RACE-1")
-    results = race(db_url, home, tmp_path, [["spare", "reserve", "RACE-1", "--ticket", ref] for ref in refs])
+    results = race(db_url, home, [["spare", "reserve", "RACE-1", "--ticket", ref] for ref in refs])
     winners = [i for i, (code, _err) in enumerate(results) if code == 0]
     assert len(winners) == 1, results
     assert all(code == 2 and "reserved for" in err for code, err in results if code != 0), results

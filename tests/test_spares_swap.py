@@ -355,12 +355,12 @@ def test_a_spare_swapped_out_again_walks_on_to_removed(room):
     assert cli.ok("spare", "show", "NEW-2", "-f", "json").json()["status"] == "removed"
 
 
-def test_two_technicians_swap_the_same_spare_exactly_one_wins(room, db_url, home, tmp_path):
+def test_two_technicians_swap_the_same_spare_exactly_one_wins(room, db_url, home):
     cli, _ = room
     add(cli, "hq", "865414-B21", "RACE-1")
     argvs = [["spare", "swap", "--device", device, "--slot", "PSU 2", "--spare", "RACE-1"]
              for device in ("srv01", "srv02")] * 2
-    results = race(db_url, home, tmp_path, argvs)
+    results = race(db_url, home, argvs)
     winners = [i for i, (code, _err) in enumerate(results) if code == 0]
     assert len(winners) == 1, results
     assert all(code == 2 and "RACE-1" in err and len(err.strip().splitlines()) == 1
@@ -370,13 +370,13 @@ def test_two_technicians_swap_the_same_spare_exactly_one_wins(room, db_url, home
     assert len(cli.ok("spare", "custody", "-f", "json").json()) == 1
 
 
-def test_two_spares_into_one_slot_exactly_one_wins(room, db_url, home, tmp_path):
+def test_two_spares_into_one_slot_exactly_one_wins(room, db_url, home):
     cli, _ = room
     for serial in ("RACE-A", "RACE-B", "RACE-C", "RACE-D"):
         add(cli, "hq", "865414-B21", serial)
     argvs = [["spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", serial]
              for serial in ("RACE-A", "RACE-B", "RACE-C", "RACE-D")]
-    results = race(db_url, home, tmp_path, argvs)
+    results = race(db_url, home, argvs)
     winners = [i for i, (code, _err) in enumerate(results) if code == 0]
     assert len(winners) == 1, results
     assert all(code == 2 and "PSU 2" in err for code, err in results if code != 0), results

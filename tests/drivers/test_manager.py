@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-import time
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from example_drivers import (
     ReplayServerDriver,
     ReplaySyncDriver,
 )
+from tests.helpers import finishes
 
 
 def test_a_plugin_object_registers_its_drivers(driver_manager: DriverManager) -> None:
@@ -230,7 +230,8 @@ def plugin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         """,
         "ep_broken": "import vendor_sdk_that_is_not_installed\n",
         "ep_exits": "import sys\nsys.exit('plugin gave up')\n",
-        "ep_slow": "import time\ntime.sleep(30)\n",
+        "ep_gate": "import threading\nentered, released = threading.Event(), threading.Event()\n",
+        "ep_slow": "import ep_gate\nep_gate.entered.set()\nep_gate.released.wait(120)\n",  # hangs until released
     }
     for name, source in modules.items():
         (tmp_path / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
@@ -251,10 +252,15 @@ def test_entry_points_load_and_failures_are_skipped(plugin_dir: Path) -> None:
 
 
 def test_a_hanging_import_is_abandoned_after_the_timeout(plugin_dir: Path) -> None:
+    import ep_gate
+
     manager = DriverManager(entry_points=_eps("slow", "good"), load_timeout=0.3, warn=lambda line: None)
-    started = time.monotonic()
-    assert [info.name for info in manager.drivers()] == ["quiet-ups"]
-    assert time.monotonic() - started < 5
+    try:
+        drivers = finishes(manager.drivers, what="loading with a hanging plugin")
+        assert ep_gate.entered.is_set() and not ep_gate.released.is_set()  # loading ended while the import hung
+    finally:
+        ep_gate.released.set()
+    assert [info.name for info in drivers] == ["quiet-ups"]
     [failure] = manager.failures()
     assert failure.stage == "timeout" and "0.3 s" in failure.error
 

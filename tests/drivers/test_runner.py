@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -23,6 +22,7 @@ from example_drivers import (
     ReplaySyncDriver,
     StubbornDriver,
 )
+from tests.helpers import finishes
 
 
 @pytest.fixture(autouse=True)
@@ -93,9 +93,10 @@ def test_a_blocking_poll_function_is_a_crash_not_a_hang(run_drivers, make_target
 
 @pytest.mark.parametrize("driver", [HangingDriver(), StubbornDriver(), HangingSyncDriver()], ids=lambda d: d.name)
 def test_a_hung_driver_times_out_and_the_run_ends(run_drivers, make_target, driver) -> None:
-    started = time.monotonic()
-    results = run_drivers(driver, [make_target(f"dev-{n}") for n in range(3)], timeout=0.2, concurrency=2)
-    assert time.monotonic() - started < 5
+    # Each hang outlasts the guard (HangingSyncDriver's until the test releases it): the run ends without them.
+    results = finishes(lambda: run_drivers(driver, [make_target(f"dev-{n}") for n in range(3)], timeout=0.2,
+                                           concurrency=2), what="a run with a hung driver", within=25)
+    assert not RELEASE.is_set()
     assert [(r.error, r.message) for r in results] == [(ErrorKind.TIMED_OUT, "no answer within 0.2 s")] * 3
 
 
@@ -188,12 +189,11 @@ def test_the_process_exits_although_threads_are_stuck(tmp_path) -> None:
     import subprocess
     import sys
 
-    started = time.monotonic()
+    # The threads wait forever: the process exits at all only if nothing waits for them (timeout: a hang guard).
     done = subprocess.run([sys.executable, "-c", PROCESS_EXIT_SCRIPT], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "timed_out,timed_out"
     assert done.stderr == ""
-    assert time.monotonic() - started < 20
 
 
 def test_an_unreadable_error_is_still_one_devices_crash(run_drivers, make_target) -> None:

@@ -43,6 +43,7 @@ class Counters:
     max_inflight: int = 0
     sessions_opened: int = 0
     sessions_deleted: int = 0
+    held: list[str] = field(default_factory=list)  # paths whose answer a delay fault is holding back right now
 
 
 class FakeBmc:
@@ -63,6 +64,7 @@ class FakeBmc:
         self._thread = threading.Thread(target=self._loop.run_forever, name="fake-bmc", daemon=True)
         self._stopping: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
+        self._changed = threading.Condition()  # notified after each request, for wait_until
         self.port = 0
 
     # -- lifetime ------------------------------------------------------------
@@ -120,16 +122,11 @@ class FakeBmc:
     def fail(self, path: str, **fault: Any) -> None:
         self.faults[path] = Fault(**fault)
 
-    def wait_until(self, predicate: Any, timeout: float = 5.0) -> bool:
-        """Poll ``predicate()`` from the test thread until true (the server works in its own thread)."""
-        import time
-
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if predicate():
-                return True
-            time.sleep(0.01)
-        return bool(predicate())
+    def wait_until(self, predicate: Any, timeout: float = 10.0) -> bool:
+        """Wait until ``predicate()`` is true, checking it after each request the server handled
+        (it works in its own thread); False if it still is not after ``timeout`` seconds, a hang guard."""
+        with self._changed:
+            return self._changed.wait_for(predicate, timeout)
 
     # -- serving -------------------------------------------------------------
 
@@ -143,6 +140,8 @@ class FakeBmc:
             return await self._answer(request, path)
         finally:
             counters.inflight -= 1
+            with self._changed:
+                self._changed.notify_all()
 
     async def _answer(self, request: web.Request, path: str) -> web.StreamResponse:
         fault = self.faults.get(path)
@@ -153,11 +152,14 @@ class FakeBmc:
                 fault.times -= 1
         if fault is not None and fault.delay:
             assert self._stopping is not None
+            self.counters.held.append(path)
             try:
                 await asyncio.wait_for(self._stopping.wait(), fault.delay)
                 return _error(503, "shutting down")
             except TimeoutError:
                 pass
+            finally:
+                self.counters.held.remove(path)
         if path == SESSIONS and request.method == "POST":
             return await self._login(request, fault) if self.offer_sessions else _error(404, "no sessions")
         if path.startswith(SESSIONS + "/") and request.method == "DELETE":

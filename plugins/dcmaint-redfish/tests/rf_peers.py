@@ -17,7 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,25 +94,44 @@ def start_sushy(folder: Path) -> SushyPeer:
         unavailable("sushy-emulator is not installed (pip install 'dcmaint-redfish[test]')")
     port = free_port()
     log = folder / "sushy.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [executable, "--fake", "-i", "127.0.0.1", "-p", str(port), "--config", str(_config(folder))],
-            stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [executable, "--fake", "-i", "127.0.0.1", "-p", str(port), "--config", str(_config(folder))],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    listening = _copy_output(process, log)
     peer = SushyPeer(process, port, log)
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
+    if listening.wait(START_TIMEOUT) and process.poll() is None:
         try:
-            with urllib.request.urlopen(f"{peer.url}/redfish/v1/Systems", timeout=1) as answer:
+            with urllib.request.urlopen(f"{peer.url}/redfish/v1/Systems", timeout=START_TIMEOUT) as answer:
                 if answer.status == 200:
                     return peer
         except OSError:
-            time.sleep(0.1)
+            pass
     peer.stop()
     tail = log.read_text(encoding="utf-8", errors="replace")[-400:]
-    unavailable(f"sushy-emulator did not answer within {START_TIMEOUT:g} s: {tail}")
+    unavailable(f"sushy-emulator did not start within {START_TIMEOUT:g} s: {tail}")
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _copy_output(process: subprocess.Popen[bytes], log: Path) -> threading.Event:
+    """Copy the emulator's output to ``log`` in a thread; the event is set once it listens (or has exited).
+
+    Flask's development server prints "Running on http://HOST:PORT" after
+    binding its socket, so a request sent after that line is served.
+    """
+    listening = threading.Event()
+
+    def copy() -> None:
+        assert process.stdout is not None
+        with log.open("wb") as output, process.stdout:
+            for line in process.stdout:
+                output.write(line)
+                output.flush()
+                if b"Running on http" in line:
+                    listening.set()
+        listening.set()  # the emulator has exited: nobody will listen
+
+    threading.Thread(target=copy, name="sushy-output", daemon=True).start()
+    return listening
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""The recorded-style fixtures: well-formed, healthy, within size, and (once the standard parser exists)
-parsed into complete reports whose faults, edited into a copy, come out with the right health and words."""
+"""The recorded-style fixtures: well-formed, healthy, within size, and parsed by the driver's parser into
+complete reports whose faults, edited into a copy, come out with the right health and words."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import json
 from collections.abc import Callable
 
 import pytest
-from dcmaint.drivers import ComponentKind, Health
+from dcmaint.drivers import ComponentKind, DeviceReport, Health
 
 from dcmaint_redfish import fixtures
-from dcmaint_redfish.parse.oem import detect
+from dcmaint_redfish.parse import parse_report
 
 NAMES = fixtures.names()
 
@@ -50,11 +50,9 @@ def test_load_gives_an_independent_copy() -> None:
 
 # --- whole-fixture tests through the standard parser ------------------------------------------
 
-def _parse(resources: dict):  # noqa: ANN202 - the report type belongs to the parser
-    parse = pytest.importorskip("dcmaint_redfish.parse").__dict__.get("parse_report")
-    if parse is None:
-        pytest.skip("parse_report is not written yet")
-    return parse(resources, detect(resources["/redfish/v1"]))
+def _parse(resources: dict) -> DeviceReport:
+    """The driver's own parser (``RedfishDriver.poll`` calls it), with the vendor profile detected from the root."""
+    return parse_report(resources)
 
 
 def _crawl(name: str) -> dict:

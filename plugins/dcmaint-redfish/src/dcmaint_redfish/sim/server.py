@@ -14,8 +14,9 @@ import contextlib
 import resource
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 from aiohttp import web
 
@@ -107,14 +108,52 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
+
+
+class ConnectionTasks:
+    """The tasks serving the fleet's connections, so that ``close`` can end those still running.
+
+    aiohttp's shutdown cancels a connection's task without awaiting it, and it
+    forgets the task of a connection whose client hung up in the middle of a
+    request (a client giving up on a hung BMC): such a task would still be
+    pending when the loop closes ("Task was destroyed but it is pending!").
+    Each request names the task of its connection (``request.task``); it is
+    kept here until it ends.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def tracking(self, handle: Handler) -> Handler:
+        """``handle`` recording the task of each connection it serves."""
+
+        async def tracked(request: web.BaseRequest) -> web.StreamResponse:
+            task = request.task
+            if task not in self._tasks:
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            return await handle(request)
+
+        return tracked
+
+    async def end(self) -> None:
+        """Cancel the connection tasks still running and wait until each has ended."""
+        pending = [task for task in self._tasks if not task.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+
 class SimulatorHandle:
     """A running fleet: its endpoints, its BMCs (sessions, counters) and ``close``."""
 
     def __init__(self, bmcs: list[SimulatedBmc], endpoints: list[SimulatedEndpoint],
-                 runners: list[web.ServerRunner]) -> None:
+                 runners: list[web.ServerRunner], connections: ConnectionTasks) -> None:
         self.bmcs = tuple(bmcs)
         self.endpoints = tuple(endpoints)
         self._runners = runners
+        self._connections = connections
 
     def bmc(self, which: int | str) -> SimulatedBmc:
         """A BMC by number (from 1) or name (``bmc7``)."""
@@ -128,9 +167,14 @@ class SimulatorHandle:
         return len(self.bmc(which).sessions)
 
     async def close(self) -> None:
-        """Stop listening, drop connections (hung requests included) and free every port."""
+        """Stop listening, drop connections (hung requests included) and free every port.
+
+        When it returns, no task of the simulator is left on the loop: the
+        caller may stop and close the loop at once.
+        """
         runners, self._runners = self._runners, []
         await asyncio.gather(*(runner.cleanup() for runner in runners), return_exceptions=True)
+        await self._connections.end()
 
 
 async def start(options: SimulatorOptions) -> SimulatorHandle:
@@ -139,16 +183,19 @@ async def start(options: SimulatorOptions) -> SimulatorHandle:
     raise_fd_limit(options.count * 4 + 1024)
     sockets: list[socket.socket] = []
     runners: list[web.ServerRunner] = []
+    connections = ConnectionTasks()
     try:
         for bmc in bmcs:
             sockets.append(_bind(options.host, options.port + bmc.number - 1 if options.port else 0))
         for bmc, sock in zip(bmcs, sockets, strict=True):
-            runner = web.ServerRunner(web.Server(bmc.handle, access_log=None), shutdown_timeout=0.2)
+            runner = web.ServerRunner(web.Server(connections.tracking(bmc.handle), access_log=None),
+                                      shutdown_timeout=0.2)
             runners.append(runner)
             await runner.setup()
             await web.SockSite(runner, sock, backlog=256).start()
     except BaseException:
         await asyncio.gather(*(runner.cleanup() for runner in runners), return_exceptions=True)
+        await connections.end()
         for sock in sockets:
             sock.close()
         raise
@@ -158,7 +205,7 @@ async def start(options: SimulatorOptions) -> SimulatorHandle:
         username=options.username, password_hint=options.password or ANY_PASSWORD,
         faults=tuple(faults.describe(spec) for spec in bmc.faults))
         for bmc, sock in zip(bmcs, sockets, strict=True)]
-    return SimulatorHandle(bmcs, endpoints, runners)
+    return SimulatorHandle(bmcs, endpoints, runners, connections)
 
 
 @contextlib.contextmanager
