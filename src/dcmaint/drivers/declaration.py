@@ -48,8 +48,9 @@ def declaration_problem(driver_class: object) -> str | None:
             cls=driver_class.__qualname__)
     if not isinstance(driver_class.version, str) or not driver_class.version.strip():
         return _("driver {name!r} declares no version").format(name=name)
-    kinds = driver_class.kinds
-    if isinstance(kinds, str) or not kinds or not all(kind in DeviceKind._value2member_map_ for kind in kinds):
+    kinds: object = driver_class.kinds  # a plugin's class attribute: checked, not trusted
+    if not isinstance(kinds, tuple | list) or not kinds or not all(
+            kind in DeviceKind._value2member_map_ for kind in kinds):
         return _("driver {name!r} must declare its device kinds, a tuple of: {choices}").format(
             name=name, choices=", ".join(DeviceKind))
     problem = scheme_problem(name, driver_class.schemes)
