@@ -11,7 +11,7 @@ written themselves.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 
@@ -26,7 +26,7 @@ def upgraded(url: Any) -> None:
 
 def sqlite_stamp(value: datetime) -> str:
     """SQLAlchemy's text form of a UTC timestamp in SQLite (what Reader.timestamp compares with)."""
-    return value.astimezone(timezone.utc).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -73,7 +73,8 @@ class Loader:
             found = self.conn.execute(
                 "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() AND NOT EXISTS "
                 "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = "
-                "(SELECT oid FROM pg_namespace WHERE nspname = current_schema()))")
+                "(SELECT oid FROM pg_namespace WHERE nspname = current_schema()))"
+            )
         return [(name, sql) for name, sql in found.fetchall()]
 
     def load(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -104,8 +105,10 @@ class Loader:
         """PostgreSQL: move each table's id sequence past the ids loaded, so that the CLI's inserts do not collide."""
         if self.backend == "postgresql":
             for table in tables:
-                self.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                             f"(SELECT coalesce(max(id), 1) FROM {table}))")
+                self.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                )
 
     def commit(self) -> None:
         self.conn.execute("COMMIT") if self.backend == "sqlite" else self.conn.commit()

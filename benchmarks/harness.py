@@ -89,13 +89,20 @@ def clean_env(home: Path, **settings: str) -> dict[str, str]:
     return env
 
 
-def run_timed(argv: list[str], env: dict[str, str], *, output: bool = True
-              ) -> tuple[float, subprocess.CompletedProcess[str]]:
+def run_timed(
+    argv: list[str], env: dict[str, str], *, output: bool = True
+) -> tuple[float, subprocess.CompletedProcess[str]]:
     """Wall seconds of one run of ``argv`` as a separate process (its output kept, or thrown away unread when
     ``output`` is false); a failure stops the benchmark."""
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, stdout=subprocess.PIPE if output else subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, check=False)
+    done = subprocess.run(
+        argv,
+        env=env,
+        stdout=subprocess.PIPE if output else subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()}")
@@ -277,8 +284,9 @@ class Clients:
         context.set_forkserver_preload(preload)
         self._barrier = context.Barrier(len(per_client) + 1)
         self._results = context.Queue()
-        self._processes = [context.Process(target=target, args=(*args, self._barrier, self._results))
-                           for args in per_client]
+        self._processes = [
+            context.Process(target=target, args=(*args, self._barrier, self._results)) for args in per_client
+        ]
 
     def __enter__(self) -> Clients:
         for process in self._processes:

@@ -45,7 +45,10 @@ def start_simulator(count: int, latency: int, workdir: Path) -> tuple[subprocess
     """`dcmaint sim redfish` in its own process; its endpoints once it says it listens (its first line)."""
     process = subprocess.Popen(
         [*dcmaint(), "sim", "redfish", "--count", str(count), "--latency", str(latency), "--format", "json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_of(workdir / "sim-home"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env_of(workdir / "sim-home"),
     )
     assert process.stdout is not None and process.stderr is not None
     announced = process.stdout.readline()  # printed once every BMC listens; "" if the simulator gave up
@@ -66,8 +69,10 @@ def register(endpoints: list[dict], home: Path) -> None:
     lines += [f"bmc{n:04d},server,redfish,{e['url']},admin,env:BMC_PASSWORD" for n, e in enumerate(endpoints, 1)]
     sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = env_of(home)
-    for argv in (["site", "add", "fleet", "--customer", "Benchmark"],
-                 ["device", "import", str(sheet), "--site", "fleet"]):
+    for argv in (
+        ["site", "add", "fleet", "--customer", "Benchmark"],
+        ["device", "import", str(sheet), "--site", "fleet"],
+    ):
         subprocess.run([*dcmaint(), *argv], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -141,8 +146,9 @@ def chain_seconds(url: str) -> float:
     from dcmaint.secrets import Secret
     from dcmaint_redfish.driver import RedfishDriver
 
-    target = Target("floor", "server", url, username="admin", credential=Secret(PASSWORD), timeout=60,
-                    options={"concurrency": "32"})
+    target = Target(
+        "floor", "server", url, username="admin", credential=Secret(PASSWORD), timeout=60, options={"concurrency": "32"}
+    )
     driver = RedfishDriver()
     return timed(asyncio.run, driver.poll(target))[0]
 
@@ -170,8 +176,13 @@ def library_crawl(url: str) -> int:
                 node = stack.pop()
                 if isinstance(node, dict):
                     link = node.get("@odata.id")
-                    if isinstance(link, str) and link.startswith("/redfish/v1/") and "#" not in link \
-                            and not link.startswith(tuple("/redfish/v1" + s for s in SKIP)) and link not in seen:
+                    if (
+                        isinstance(link, str)
+                        and link.startswith("/redfish/v1/")
+                        and "#" not in link
+                        and not link.startswith(tuple("/redfish/v1" + s for s in SKIP))
+                        and link not in seen
+                    ):
                         queue.append(link.rstrip("/"))
                     stack.extend(v for k, v in node.items() if k != "@odata.id")
                 elif isinstance(node, list):
@@ -212,8 +223,16 @@ def measure(args: Any, endpoints: list[dict], home: Path) -> int:
     single_poll = json.loads(timed_child(one, env)[3].stdout)["devices"][0]["duration"]
     chain = min(chain_seconds(endpoints[0]["url"]) for _ in range(3))
 
-    fleet = [*dcmaint(), "health", "--format", "json", "--concurrency", str(args.concurrency),
-             "--timeout", str(args.timeout)]
+    fleet = [
+        *dcmaint(),
+        "health",
+        "--format",
+        "json",
+        "--concurrency",
+        str(args.concurrency),
+        "--timeout",
+        str(args.timeout),
+    ]
     wall, cpu, peak_mb, done = timed_child(fleet, env)
     counts = json.loads(done.stdout)["counts"]
 
@@ -227,18 +246,26 @@ def measure(args: Any, endpoints: list[dict], home: Path) -> int:
     print(f"dcmaint health (concurrency {args.concurrency}):")
     print(f"  wall {wall:8.2f} s   cpu {cpu:8.2f} s   peak memory {peak_mb:7.1f} MB")
     print(f"  devices by status: {counts}   (exit {done.returncode})")
-    print(f"baseline, redfish library one device after another: {sample_seconds / len(sample):.2f} s per device "
-          f"({sum(gets) / len(gets):.0f} GETs), {baseline:8.1f} s for {args.count} (from {len(sample)} timed)")
-    print(f"floor: the request chain is {depth} requests deep x {args.latency} ms = {floor:.2f} s "
-          f"(one device alone: {chain:.2f} s uncapped, {single_poll:.2f} s with the default 4 requests per BMC)")
+    print(
+        f"baseline, redfish library one device after another: {sample_seconds / len(sample):.2f} s per device "
+        f"({sum(gets) / len(gets):.0f} GETs), {baseline:8.1f} s for {args.count} (from {len(sample)} timed)"
+    )
+    print(
+        f"floor: the request chain is {depth} requests deep x {args.latency} ms = {floor:.2f} s "
+        f"(one device alone: {chain:.2f} s uncapped, {single_poll:.2f} s with the default 4 requests per BMC)"
+    )
     print(f"speed-up over the baseline: {times(baseline, wall)}")
     answered = counts["unknown"] == 0
     print(check_line(answered, f"every device answered: {args.count - counts['unknown']} of {args.count}"))
-    missed = [label for label, ok in (
-        (f"wall <= {TARGET_WALL:.0f} s", wall <= TARGET_WALL),
-        (f"speed-up >= {TARGET_SPEEDUP:.0f}x", baseline / wall >= TARGET_SPEEDUP),
-        (f"memory < {TARGET_MEMORY_MB:.0f} MB", peak_mb < TARGET_MEMORY_MB),
-    ) if not ok]
+    missed = [
+        label
+        for label, ok in (
+            (f"wall <= {TARGET_WALL:.0f} s", wall <= TARGET_WALL),
+            (f"speed-up >= {TARGET_SPEEDUP:.0f}x", baseline / wall >= TARGET_SPEEDUP),
+            (f"memory < {TARGET_MEMORY_MB:.0f} MB", peak_mb < TARGET_MEMORY_MB),
+        )
+        if not ok
+    ]
     print("targets: " + ("all met" if not missed else "MISSED " + ", ".join(missed)))
     return exit_status(answered, not missed)
 

@@ -52,8 +52,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness import (
-    Timing, arguments, backends, check_line, exit_status, load_before, machine, parsed, scratch_store,
-    store_arguments, timed, times, verdict,
+    Timing,
+    arguments,
+    backends,
+    check_line,
+    exit_status,
+    load_before,
+    machine,
+    parsed,
+    scratch_store,
+    store_arguments,
+    timed,
+    times,
+    verdict,
 )
 from spares_depot import CASES, SITES, Depot, Query, Workload, plan, queries, seed, workload
 from spares_swaps import Phase, check_store, run_clients
@@ -90,6 +101,7 @@ def time_matches(url: Any, chosen: list[Query], warm: int = 3) -> list[Matched]:
     from dcmaint.store.reader import open_reader
 
     with open_reader(url) as reader:
+
         def ask(query: Query) -> list[Any]:
             return match(reader, slots(reader, query), None, LIMIT)
 
@@ -98,9 +110,11 @@ def time_matches(url: Any, chosen: list[Query], warm: int = 3) -> list[Matched]:
         return [Matched(query, seconds, answer_of(lines)) for query in chosen for seconds, lines in [timed(ask, query)]]
 
 
-SPARES_SQL = ("SELECT u.serial, u.part_number, u.part_id, p.part_number, p.part_class, s.name, u.bin, u.condition, "
-              "u.status, u.reserved_for, u.received_on FROM stock_units u JOIN sites s ON s.id = u.site_id "
-              "LEFT JOIN parts p ON p.id = u.part_id")
+SPARES_SQL = (
+    "SELECT u.serial, u.part_number, u.part_id, p.part_number, p.part_class, s.name, u.bin, u.condition, "
+    "u.status, u.reserved_for, u.received_on FROM stock_units u JOIN sites s ON s.id = u.site_id "
+    "LEFT JOIN parts p ON p.id = u.part_id"
+)
 
 
 def naive_match(reader: Any, query: Query) -> list[Any]:
@@ -116,15 +130,20 @@ def naive_match(reader: Any, query: Query) -> list[Any]:
     for identity in slots(reader, query):
         known = naive_known(identity, parts, numbers, declared)
         ids = {*known.parts, *known.substitutes}
-        spares = [Spare(*r[:10], as_date(r[10])) for r in stock_sheet
-                  if r[0] is not None and r[8] in ("in_stock", "reserved")
-                  and (r[1] in identity.numbers or r[2] in ids or (not identity.numbers and r[4] == identity.kind))]
+        spares = [
+            Spare(*r[:10], as_date(r[10]))
+            for r in stock_sheet
+            if r[0] is not None
+            and r[8] in ("in_stock", "reserved")
+            and (r[1] in identity.numbers or r[2] in ids or (not identity.numbers and r[4] == identity.kind))
+        ]
         lines.extend(rank(identity, known, spares, None, LIMIT))
     return lines
 
 
-def naive_known(identity: Any, parts: Sequence[Sequence[Any]], numbers: Sequence[Sequence[Any]],
-                declared: Sequence[Sequence[Any]]) -> Any:
+def naive_known(
+    identity: Any, parts: Sequence[Sequence[Any]], numbers: Sequence[Sequence[Any]], declared: Sequence[Sequence[Any]]
+) -> Any:
     """The catalogue lookup `spare match` does in SQL, done over the whole catalogue in Python."""
     from dcmaint.domain.matching import CataloguePart, SlotParts
 
@@ -147,8 +166,11 @@ def time_baseline(url: Any, chosen: list[Query]) -> list[Matched]:
     from dcmaint.store.reader import open_reader
 
     with open_reader(url) as reader:
-        return [Matched(query, seconds, answer_of(lines))
-                for query in chosen for seconds, lines in [timed(naive_match, reader, query)]]
+        return [
+            Matched(query, seconds, answer_of(lines))
+            for query in chosen
+            for seconds, lines in [timed(naive_match, reader, query)]
+        ]
 
 
 def timing(matched: Sequence[Matched]) -> Timing:
@@ -168,12 +190,17 @@ def report_matches(matched: list[Matched]) -> float:
     groups = by_case(matched)
     for case, found in groups.items():
         figures, lines = timing(found), statistics.mean(len(m.answer) for m in found)
-        print(f"  {CASES[case]:38} {len(found):4d} {figures.median_ms:10.1f} {figures.p95_ms:8.1f} "
-              f"{figures.max_ms:8.1f} {lines:6.1f}")
+        print(
+            f"  {CASES[case]:38} {len(found):4d} {figures.median_ms:10.1f} {figures.p95_ms:8.1f} "
+            f"{figures.max_ms:8.1f} {lines:6.1f}"
+        )
     figures = timing(matched)
     print(f"  {'all':38} {len(matched):4d} {figures.median_ms:10.1f} {figures.p95_ms:8.1f} {figures.max_ms:8.1f}")
-    slow = [f"{CASES[case]} ({timing(found).median_ms:.0f} ms)" for case, found in groups.items()
-            if timing(found).median_ms >= TARGET_MEDIAN_MS]
+    slow = [
+        f"{CASES[case]} ({timing(found).median_ms:.0f} ms)"
+        for case, found in groups.items()
+        if timing(found).median_ms >= TARGET_MEDIAN_MS
+    ]
     if slow:
         print(f"  cases whose own median is over {TARGET_MEDIAN_MS:.0f} ms: {', '.join(slow)}")
     return figures.median_ms
@@ -225,8 +252,10 @@ def matched_answers(outcome: Outcome, url: Any, chosen: list[Query], baseline_co
     naive_ms, ours_ms = timing(naive).median_ms, timing(sample).median_ms
     outcome.ratio = naive_ms / ours_ms
     agree = sum(a.answer == b.answer for a, b in zip(sample, naive, strict=True))
-    print(f"baseline, every stock unit and the catalogue read and filtered in Python, {len(naive)} of the slots: "
-          f"median {naive_ms:.0f} ms against {ours_ms:.1f} ms for the same slots -> {times(naive_ms, ours_ms, 0)}")
+    print(
+        f"baseline, every stock unit and the catalogue read and filtered in Python, {len(naive)} of the slots: "
+        f"median {naive_ms:.0f} ms against {ours_ms:.1f} ms for the same slots -> {times(naive_ms, ours_ms, 0)}"
+    )
     outcome.checks.append((agree == len(naive), f"the baseline's answers equal spare match's: {agree} of {len(naive)}"))
 
 
@@ -237,8 +266,7 @@ def spread(matched: list[Matched], count: int) -> list[Matched]:
     return [m for found in groups.values() for m in found[:share]]
 
 
-def swap_figures(outcome: Outcome, url: Any, work: Workload, clients: int, watch: tuple[str, str] | None
-                 ) -> list[str]:
+def swap_figures(outcome: Outcome, url: Any, work: Workload, clients: int, watch: tuple[str, str] | None) -> list[str]:
     """Prints the rates and the race; returns the serial of every spare a client reports fitted."""
     print("spare swap, each swap its own transaction (a write() unit of work, as the CLI runs it):")
     alone = run_clients(url, [[("distinct", work.one, [])]], watch)[0]
@@ -246,34 +274,48 @@ def swap_figures(outcome: Outcome, url: Any, work: Workload, clients: int, watch
     print(f"  1 client : {len(alone.done):5d} swaps in {alone.seconds:6.1f} s = {outcome.one_rate:6.1f} swaps/s")
     print_load(alone, 1, url.backend)
     pool = work.pool
-    phases = run_clients(url, [[("distinct", work.many[n], []), ("race", work.race[n], pool)]
-                               for n in range(clients)], watch)
+    phases = run_clients(
+        url, [[("distinct", work.many[n], []), ("race", work.race[n], pool)] for n in range(clients)], watch
+    )
     together, racing = phases
     outcome.many_rate = len(together.done) / together.seconds
-    print(f"  {clients} clients: {len(together.done):5d} swaps in {together.seconds:6.1f} s = "
-          f"{outcome.many_rate:6.1f} swaps/s ({times(outcome.many_rate, outcome.one_rate, 2)} one client)")
+    print(
+        f"  {clients} clients: {len(together.done):5d} swaps in {together.seconds:6.1f} s = "
+        f"{outcome.many_rate:6.1f} swaps/s ({times(outcome.many_rate, outcome.one_rate, 2)} one client)"
+    )
     print_load(together, clients, url.backend)
     slots = sum(len(r) for r in work.race)
-    print(f"  race: {clients} clients, {slots} slots, one pool of {len(pool)} spares: {len(racing.done)} fitted, "
-          f"{racing.lost + racing.taken} conflicts ({racing.lost} lost at the conditional UPDATE, {racing.taken} "
-          f"already installed when read) in {racing.seconds:.1f} s")
+    print(
+        f"  race: {clients} clients, {slots} slots, one pool of {len(pool)} spares: {len(racing.done)} fitted, "
+        f"{racing.lost + racing.taken} conflicts ({racing.lost} lost at the conditional UPDATE, {racing.taken} "
+        f"already installed when read) in {racing.seconds:.1f} s"
+    )
     errors = [*alone.errors, *together.errors, *racing.errors]
     for line in errors[:5]:
         print(f"  error: {line}")
     outcome.checks.append((not errors, f"no client error: {len(errors)}"))
-    outcome.checks.append((len(racing.done) == min(len(pool), slots),
-                           f"race: {len(racing.done)} of {min(len(pool), slots)} contended spares fitted"))
+    outcome.checks.append(
+        (
+            len(racing.done) == min(len(pool), slots),
+            f"race: {len(racing.done)} of {min(len(pool), slots)} contended spares fitted",
+        )
+    )
     return [*alone.done, *together.done, *racing.done]
 
 
 def print_load(phase: Phase, clients: int, backend: str) -> None:
     """Where the time went: a saturated CPU, or clients queued on the database."""
     if phase.held:
-        lock = "the audit head row, locked to committed" if backend == "postgresql" else \
-            "the write lock, BEGIN IMMEDIATE to committed"
-        print(f"    held {lock}: median {statistics.median(phase.held) * 1000:.1f} ms per swap, by someone "
-              f"{sum(phase.held) / phase.seconds:.0%} of the wall time (one holder at a time: at most "
-              f"{len(phase.held) / sum(phase.held):.0f} swaps/s at this length)")
+        lock = (
+            "the audit head row, locked to committed"
+            if backend == "postgresql"
+            else "the write lock, BEGIN IMMEDIATE to committed"
+        )
+        print(
+            f"    held {lock}: median {statistics.median(phase.held) * 1000:.1f} ms per swap, by someone "
+            f"{sum(phase.held) / phase.seconds:.0%} of the wall time (one holder at a time: at most "
+            f"{len(phase.held) / sum(phase.held):.0f} swaps/s at this length)"
+        )
     if phase.done:
         print(f"    clients' CPU {phase.cpu / len(phase.done) * 1000:.1f} ms per swap")
     if phase.busy is not None:
@@ -302,10 +344,12 @@ def main() -> int:
     depot = plan(args.seed, args.units, args.components, args.clients, args.race)
     chosen = queries(depot, args.queries, args.seed)
     work = workload(depot, args.swaps, args.clients, args.seed)
-    print(f"spare depot: {len(depot.units):,} serialised units at {SITES} sites, {len(depot.slots):,} components in "
-          f"{depot.devices:,} servers ({sum(1 for s in depot.slots if s.fault_id):,} open faults), "
-          f"{len(depot.parts)} catalogue parts, {len(depot.substitutes)} declared substitutes; "
-          f"{machine()} ({load_before()} before the start: others' work skews the figures)")
+    print(
+        f"spare depot: {len(depot.units):,} serialised units at {SITES} sites, {len(depot.slots):,} components in "
+        f"{depot.devices:,} servers ({sum(1 for s in depot.slots if s.fault_id):,} open faults), "
+        f"{len(depot.parts)} catalogue parts, {len(depot.substitutes)} declared substitutes; "
+        f"{machine()} ({load_before()} before the start: others' work skews the figures)"
+    )
     outcomes = [measure(backend, args, depot, chosen, work) for backend in backends(args.backend)]
     return summary(outcomes, args.clients)
 
@@ -314,14 +358,18 @@ def summary(outcomes: list[Outcome], clients: int) -> int:
     print("\nsummary:")
     checks_ok = all(ok for o in outcomes for ok, _ in o.checks)
     for o in outcomes:
-        print(f"  {o.backend:10} match median {o.median_ms:6.1f} ms, p95 {o.p95_ms:6.1f} ms, baseline {o.ratio:5.0f}x; "
-              f"swaps/s 1 client {o.one_rate:6.1f}, {clients} clients {o.many_rate:6.1f}; "
-              f"checks {'PASS' if all(ok for ok, _ in o.checks) else 'FAIL'}")
+        print(
+            f"  {o.backend:10} match median {o.median_ms:6.1f} ms, p95 {o.p95_ms:6.1f} ms, baseline {o.ratio:5.0f}x; "
+            f"swaps/s 1 client {o.one_rate:6.1f}, {clients} clients {o.many_rate:6.1f}; "
+            f"checks {'PASS' if all(ok for ok, _ in o.checks) else 'FAIL'}"
+        )
     if not checks_ok:
         return exit_status(checks_ok, True)
     missed = [o.backend for o in outcomes if o.median_ms >= TARGET_MEDIAN_MS]
-    print(f"target: median match under {TARGET_MEDIAN_MS:.0f} ms -> "
-          + ("met" if not missed else "MISSED on " + ", ".join(missed)))
+    print(
+        f"target: median match under {TARGET_MEDIAN_MS:.0f} ms -> "
+        + ("met" if not missed else "MISSED on " + ", ".join(missed))
+    )
     return exit_status(checks_ok, not missed)
 
 

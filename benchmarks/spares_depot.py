@@ -15,7 +15,7 @@ import random
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bulk import Loader, analyze, upgraded
@@ -160,8 +160,20 @@ def installed_base(rng: random.Random, parts: list[Part], components: int) -> tu
             if rng.random() < 0.02:
                 faults += 1
                 fault = faults
-            slots.append(Slot(len(slots) + 1, f"srv{device:05d}", (device - 1) % SITES + 1, kind, location, part,
-                              number, spare, f"CS{len(slots) + 1:08d}", fault))
+            slots.append(
+                Slot(
+                    len(slots) + 1,
+                    f"srv{device:05d}",
+                    (device - 1) % SITES + 1,
+                    kind,
+                    location,
+                    part,
+                    number,
+                    spare,
+                    f"CS{len(slots) + 1:08d}",
+                    fault,
+                )
+            )
     return devices, slots
 
 
@@ -179,12 +191,26 @@ def stock(rng: random.Random, depot: Depot, units: int, race_pool: int) -> None:
         labelled = part.number if rng.random() < 0.6 else part.spare
         depot.units.append(Unit(len(depot.units) + 1, f"SP{len(depot.units) + 1:08d}", part, labelled, site, status))
     for _ in range(uncatalogued):
-        depot.units.append(Unit(len(depot.units) + 1, f"SP{len(depot.units) + 1:08d}", None,
-                                rng.choice(UNCATALOGUED), rng.randint(1, SITES), "in_stock"))
+        depot.units.append(
+            Unit(
+                len(depot.units) + 1,
+                f"SP{len(depot.units) + 1:08d}",
+                None,
+                rng.choice(UNCATALOGUED),
+                rng.randint(1, SITES),
+                "in_stock",
+            )
+        )
     assert depot.race_part is not None
     for _ in range(race_pool):
-        unit = Unit(len(depot.units) + 1, f"RACE{len(depot.units) + 1:08d}", depot.race_part, depot.race_part.number,
-                    rng.randint(1, SITES), "in_stock")
+        unit = Unit(
+            len(depot.units) + 1,
+            f"RACE{len(depot.units) + 1:08d}",
+            depot.race_part,
+            depot.race_part.number,
+            rng.randint(1, SITES),
+            "in_stock",
+        )
         depot.units.append(unit)
         depot.race_pool.append(unit.serial)
 
@@ -274,7 +300,7 @@ def workload(depot: Depot, swaps: int, clients: int, seed: int) -> Workload:
             tasks.append((slot.device, slot.spec, pool.pop(rng.randrange(len(pool)))))
         if len(tasks) == 2 * swaps:
             break
-    one, rest = tasks[: len(tasks) // 2], tasks[len(tasks) // 2:]
+    one, rest = tasks[: len(tasks) // 2], tasks[len(tasks) // 2 :]
     race = [[(s.device, s.spec) for s in depot.race_slots[n::clients]] for n in range(clients)]
     return Workload(one, [rest[n::clients] for n in range(clients)], race, list(depot.race_pool))
 
@@ -282,39 +308,99 @@ def workload(depot: Depot, swaps: int, clients: int, seed: int) -> Workload:
 # Seeding.
 
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def rows_of(depot: Depot) -> dict[str, list[dict[str, Any]]]:
     """Every table's rows, in insertion order (parents first)."""
     seen_at, polled_at = NOW - timedelta(days=30), NOW - timedelta(hours=1)
     stamps = {"created_at": NOW, "updated_at": NOW}
-    sites = [{"id": n, "name": f"site{n:02d}", "customer": f"Customer {n % 5}", "sla_restore_hours": 12,
-              "depot_deadline_days": 15, "timezone": "Asia/Shanghai", "calendar": "cn", **stamps}
-             for n in range(1, SITES + 1)]
-    devices = [{"id": n, "site_id": (n - 1) % SITES + 1, "name": f"srv{n:05d}", "kind": "server", "vendor": "HPE",
-                "model": "ProLiant DL380 Gen10", "serial": f"CZ{n:08d}", "covered": True, "tls_verify": True,
-                **stamps} for n in range(1, depot.devices + 1)]
+    sites = [
+        {
+            "id": n,
+            "name": f"site{n:02d}",
+            "customer": f"Customer {n % 5}",
+            "sla_restore_hours": 12,
+            "depot_deadline_days": 15,
+            "timezone": "Asia/Shanghai",
+            "calendar": "cn",
+            **stamps,
+        }
+        for n in range(1, SITES + 1)
+    ]
+    devices = [
+        {
+            "id": n,
+            "site_id": (n - 1) % SITES + 1,
+            "name": f"srv{n:05d}",
+            "kind": "server",
+            "vendor": "HPE",
+            "model": "ProLiant DL380 Gen10",
+            "serial": f"CZ{n:08d}",
+            "covered": True,
+            "tls_verify": True,
+            **stamps,
+        }
+        for n in range(1, depot.devices + 1)
+    ]
     components, faults = [], []
     for s in depot.slots:
         device_id = int(s.device[3:])
         health = "critical" if s.fault_id else "ok"
-        components.append({"id": s.component_id, "device_id": device_id, "kind": s.kind, "location": s.location,
-                           "part_number": s.number, "spare_part_number": s.spare_number, "serial": s.serial,
-                           "health": health, "first_seen": seen_at, "last_seen": polled_at})
+        components.append(
+            {
+                "id": s.component_id,
+                "device_id": device_id,
+                "kind": s.kind,
+                "location": s.location,
+                "part_number": s.number,
+                "spare_part_number": s.spare_number,
+                "serial": s.serial,
+                "health": health,
+                "first_seen": seen_at,
+                "last_seen": polled_at,
+            }
+        )
         if s.fault_id:
-            faults.append({"id": s.fault_id, "device_id": device_id, "kind": s.kind, "location": s.location,
-                           "health": health, "reason": f"{s.location}: predictive failure", "part_number": s.number,
-                           "spare_part_number": s.spare_number, "serial": s.serial, "first_seen": polled_at,
-                           "last_seen": polled_at})
-    return {"sites": sites, "devices": devices, **catalogue_rows(depot, stamps), "components": components,
-            "faults": faults, "stock_units": unit_rows(depot)}
+            faults.append(
+                {
+                    "id": s.fault_id,
+                    "device_id": device_id,
+                    "kind": s.kind,
+                    "location": s.location,
+                    "health": health,
+                    "reason": f"{s.location}: predictive failure",
+                    "part_number": s.number,
+                    "spare_part_number": s.spare_number,
+                    "serial": s.serial,
+                    "first_seen": polled_at,
+                    "last_seen": polled_at,
+                }
+            )
+    return {
+        "sites": sites,
+        "devices": devices,
+        **catalogue_rows(depot, stamps),
+        "components": components,
+        "faults": faults,
+        "stock_units": unit_rows(depot),
+    }
 
 
 def catalogue_rows(depot: Depot, stamps: dict[str, datetime]) -> dict[str, list[dict[str, Any]]]:
-    parts = [{"id": p.id, "part_number": p.number, "vendor": "HPE", "description": f"{p.kind} {p.id}",
-              "part_class": p.kind, "lead_time_days": 3 + p.id % 28, "consumable": False, **stamps}
-             for p in depot.parts]
+    parts = [
+        {
+            "id": p.id,
+            "part_number": p.number,
+            "vendor": "HPE",
+            "description": f"{p.kind} {p.id}",
+            "part_class": p.kind,
+            "lead_time_days": 3 + p.id % 28,
+            "consumable": False,
+            **stamps,
+        }
+        for p in depot.parts
+    ]
     numbers = []
     for p in depot.parts:
         for number, kind in ((p.spare, "spare"), (p.option, "option")):
@@ -328,12 +414,23 @@ def unit_rows(depot: Depot) -> list[dict[str, Any]]:
     today = NOW.date()
     rows = []
     for u in depot.units:
-        rows.append({"id": u.id, "part_id": u.part.id if u.part else None, "part_number": u.labelled,
-                     "site_id": u.site, "serial": u.serial, "bin": f"{'ABCDEF'[u.id % 6]}-{u.id % 40 + 1}",
-                     "condition": "refurbished" if u.id % 7 == 0 else "new", "quantity": 1, "status": u.status,
-                     "reserved_for": f"T-{u.id}" if u.status == "reserved" else None,
-                     "notes": SEEDED_INSTALLED if u.status == "installed" else None,
-                     "received_on": today - timedelta(days=u.id * 7919 % 1000), "updated_at": NOW})
+        rows.append(
+            {
+                "id": u.id,
+                "part_id": u.part.id if u.part else None,
+                "part_number": u.labelled,
+                "site_id": u.site,
+                "serial": u.serial,
+                "bin": f"{'ABCDEF'[u.id % 6]}-{u.id % 40 + 1}",
+                "condition": "refurbished" if u.id % 7 == 0 else "new",
+                "quantity": 1,
+                "status": u.status,
+                "reserved_for": f"T-{u.id}" if u.status == "reserved" else None,
+                "notes": SEEDED_INSTALLED if u.status == "installed" else None,
+                "received_on": today - timedelta(days=u.id * 7919 % 1000),
+                "updated_at": NOW,
+            }
+        )
     return rows
 
 

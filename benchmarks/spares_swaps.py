@@ -20,8 +20,9 @@ from typing import Any
 from harness import Clients, busy_share, cpu_ticks
 
 
-def client(url_text: str, actor: str, phases: list[tuple[str, list[Any], list[str]]], barrier: Any,
-           results: Any) -> None:
+def client(
+    url_text: str, actor: str, phases: list[tuple[str, list[Any], list[str]]], barrier: Any, results: Any
+) -> None:
     """One technician's terminal: its own process and engine, one transaction per swap.
 
     Waits at the barrier before each phase so that connecting and importing are not timed.
@@ -189,8 +190,10 @@ class Waits:
 
         with psycopg.connect(self._dsn, autocommit=True) as connection:
             while True:
-                rows = connection.execute("SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
-                                          "WHERE application_name = %s", (self._application,)).fetchall()
+                rows = connection.execute(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity WHERE application_name = %s",
+                    (self._application,),
+                ).fetchall()
                 self.samples += 1
                 self.seen.update(wait_label(*row) for row in rows)
                 if self._stop.wait(0.05):  # every 10 ms cost the clients a tenth of a core
@@ -213,8 +216,9 @@ def wait_label(state: str | None, kind: str | None, event: str | None) -> str:
 PRELOAD = ["sqlalchemy", "psycopg", "alembic.runtime.migration", "dcmaint.services.swap", "dcmaint.store.unit"]
 
 
-def run_clients(url: Any, per_client: list[list[tuple[str, list[Any], list[str]]]],
-                watch: tuple[str, str] | None = None) -> list[Phase]:
+def run_clients(
+    url: Any, per_client: list[list[tuple[str, list[Any], list[str]]]], watch: tuple[str, str] | None = None
+) -> list[Phase]:
     """Start the clients, release them phase by phase, and time each phase until the last client is done.
 
     ``watch`` is (dsn, application name) of PostgreSQL connections to sample while a phase runs.
@@ -228,10 +232,19 @@ def run_clients(url: Any, per_client: list[list[tuple[str, list[Any], list[str]]
             with Waits(*watch) if watch else nullcontext() as waits:
                 outcomes = clients.outcomes()
             seconds, busy = time.perf_counter() - start, busy_share(ticks, cpu_ticks())
-            phases.append(Phase(seconds, [s for o in outcomes for s in o["done"]],
-                                [e for o in outcomes for e in o["errors"]], sum(o["lost"] for o in outcomes),
-                                sum(o["taken"] for o in outcomes), busy, waits.shares() if waits else [],
-                                sum(o["cpu"] for o in outcomes), [h for o in outcomes for h in o["held"]]))
+            phases.append(
+                Phase(
+                    seconds,
+                    [s for o in outcomes for s in o["done"]],
+                    [e for o in outcomes for e in o["errors"]],
+                    sum(o["lost"] for o in outcomes),
+                    sum(o["taken"] for o in outcomes),
+                    busy,
+                    waits.shares() if waits else [],
+                    sum(o["cpu"] for o in outcomes),
+                    [h for o in outcomes for h in o["held"]],
+                )
+            )
     return phases
 
 
@@ -241,45 +254,70 @@ def check_store(url: Any, reported: list[str], seeded_installed: int) -> list[tu
     from dcmaint.store.reader import open_reader
 
     with open_reader(url) as reader:
+
         def one(sql: str) -> int:
             return int(reader.rows(sql)[0][0])
 
         swaps = one("SELECT count(*) FROM swaps")
-        stored = sorted(r[0] for r in reader.rows(
-            "SELECT i.serial FROM swaps w JOIN stock_units i ON i.id = w.installed_unit_id"))
-        doubled = one("SELECT count(*) FROM (SELECT installed_unit_id FROM swaps GROUP BY installed_unit_id "
-                      "HAVING count(*) > 1) x")
-        serials = one("SELECT count(*) FROM (SELECT serial FROM stock_units WHERE status = 'installed' "
-                      "AND serial IS NOT NULL GROUP BY serial HAVING count(*) > 1) x")
-        wrong_unit = one("SELECT count(*) FROM swaps w JOIN stock_units i ON i.id = w.installed_unit_id "
-                         "WHERE i.status <> 'installed' OR i.device_id <> w.device_id OR i.slot <> w.location")
-        unswapped = one("SELECT count(*) FROM stock_units u WHERE u.status = 'installed' AND u.notes IS NULL "
-                        "AND (SELECT count(*) FROM swaps w WHERE w.installed_unit_id = u.id) <> 1")
+        stored = sorted(
+            r[0] for r in reader.rows("SELECT i.serial FROM swaps w JOIN stock_units i ON i.id = w.installed_unit_id")
+        )
+        doubled = one(
+            "SELECT count(*) FROM (SELECT installed_unit_id FROM swaps GROUP BY installed_unit_id "
+            "HAVING count(*) > 1) x"
+        )
+        serials = one(
+            "SELECT count(*) FROM (SELECT serial FROM stock_units WHERE status = 'installed' "
+            "AND serial IS NOT NULL GROUP BY serial HAVING count(*) > 1) x"
+        )
+        wrong_unit = one(
+            "SELECT count(*) FROM swaps w JOIN stock_units i ON i.id = w.installed_unit_id "
+            "WHERE i.status <> 'installed' OR i.device_id <> w.device_id OR i.slot <> w.location"
+        )
+        unswapped = one(
+            "SELECT count(*) FROM stock_units u WHERE u.status = 'installed' AND u.notes IS NULL "
+            "AND (SELECT count(*) FROM swaps w WHERE w.installed_unit_id = u.id) <> 1"
+        )
         installed = one("SELECT count(*) FROM stock_units WHERE status = 'installed'")
-        twice = one("SELECT count(*) FROM (SELECT device_id, kind, location FROM swaps "
-                    "GROUP BY device_id, kind, location HAVING count(*) > 1) x")
-        stale = one("SELECT count(*) FROM swaps w JOIN components c ON c.device_id = w.device_id "
-                    "AND c.kind = w.kind AND c.location = w.location JOIN stock_units i ON i.id = w.installed_unit_id "
-                    "WHERE w.id = (SELECT max(v.id) FROM swaps v WHERE v.device_id = w.device_id "
-                    "AND v.kind = w.kind AND v.location = w.location) AND (c.serial IS NULL OR c.serial <> i.serial)")
-        removed = one("SELECT count(*) FROM swaps w JOIN stock_units r ON r.id = w.removed_unit_id "
-                      "WHERE r.status = 'removed'")
+        twice = one(
+            "SELECT count(*) FROM (SELECT device_id, kind, location FROM swaps "
+            "GROUP BY device_id, kind, location HAVING count(*) > 1) x"
+        )
+        stale = one(
+            "SELECT count(*) FROM swaps w JOIN components c ON c.device_id = w.device_id "
+            "AND c.kind = w.kind AND c.location = w.location JOIN stock_units i ON i.id = w.installed_unit_id "
+            "WHERE w.id = (SELECT max(v.id) FROM swaps v WHERE v.device_id = w.device_id "
+            "AND v.kind = w.kind AND v.location = w.location) AND (c.serial IS NULL OR c.serial <> i.serial)"
+        )
+        removed = one(
+            "SELECT count(*) FROM swaps w JOIN stock_units r ON r.id = w.removed_unit_id WHERE r.status = 'removed'"
+        )
         audited = one("SELECT count(*) FROM audit_log WHERE entity = 'swap' AND action = 'swap'")
     chain = integrity.check(url)
     return [
-        (swaps == len(reported) and stored == sorted(reported),
-         f"nothing lost: {swaps} rows in swaps, {len(reported)} swaps reported by the clients, same spares"),
-        (len(set(reported)) == len(reported) and doubled == 0 and wrong_unit == 0 and serials == 0,
-         f"no spare installed twice: {serials} serials installed twice, {doubled} units in two swaps, "
-         f"{wrong_unit} swaps whose unit is not installed in their slot"),
-        (unswapped == 0 and installed == seeded_installed + swaps,
-         f"every unit installed here has exactly one swap: {installed} installed = {seeded_installed} seeded "
-         f"+ {swaps} swapped, {unswapped} without exactly one"),
-        (twice == 0 and stale == 0,
-         f"no doubled swap: {twice} slots swapped twice, {stale} slots whose serial is not the spare of their "
-         "latest swap"),
+        (
+            swaps == len(reported) and stored == sorted(reported),
+            f"nothing lost: {swaps} rows in swaps, {len(reported)} swaps reported by the clients, same spares",
+        ),
+        (
+            len(set(reported)) == len(reported) and doubled == 0 and wrong_unit == 0 and serials == 0,
+            f"no spare installed twice: {serials} serials installed twice, {doubled} units in two swaps, "
+            f"{wrong_unit} swaps whose unit is not installed in their slot",
+        ),
+        (
+            unswapped == 0 and installed == seeded_installed + swaps,
+            f"every unit installed here has exactly one swap: {installed} installed = {seeded_installed} seeded "
+            f"+ {swaps} swapped, {unswapped} without exactly one",
+        ),
+        (
+            twice == 0 and stale == 0,
+            f"no doubled swap: {twice} slots swapped twice, {stale} slots whose serial is not the spare of their "
+            "latest swap",
+        ),
         (removed == swaps, f"every swap put the removed part in custody: {removed} of {swaps}"),
-        (chain.ok and audited == swaps,
-         f"audit chain intact (dcmaint db check): {chain.audit_rows} rows, {audited} swap entries"
-         + ("" if chain.ok else "; " + "; ".join(p.line() for p in chain.problems[:3]))),
+        (
+            chain.ok and audited == swaps,
+            f"audit chain intact (dcmaint db check): {chain.audit_rows} rows, {audited} swap entries"
+            + ("" if chain.ok else "; " + "; ".join(p.line() for p in chain.problems[:3])),
+        ),
     ]

@@ -16,7 +16,17 @@ import sys
 from pathlib import Path
 
 from harness import (
-    Timing, arguments, clean_env, dcmaint, exit_status, machine, parsed, run_timed, scratch_home, times, verdict,
+    Timing,
+    arguments,
+    clean_env,
+    dcmaint,
+    exit_status,
+    machine,
+    parsed,
+    run_timed,
+    scratch_home,
+    times,
+    verdict,
 )
 
 DEVICE_LIBRARIES = ("redfish", "pyVmomi", "pysnmp")
@@ -38,14 +48,29 @@ def populate(home: Path, count: int) -> None:
             sites.add(unit, Site(f"site{s:02d}", f"Customer {s}", None, None, None, 12, 15, "Asia/Shanghai", "cn"))
         unit.session.flush()
         for n in range(count):
-            devices.add(unit, Device(
-                site=f"site{n % 10:02d}", name=f"dev{n:05d}", kind=kinds[n % len(kinds)], vendor="HPE",
-                model="ProLiant DL380 Gen10", serial=f"CZ{n:08d}", room="3F", rack=f"A{n % 40:02d}",
-                rack_unit=str(n % 42 + 1), covered=True, driver="redfish",
-                endpoint=f"redfish://10.0.{n // 250}.{n % 250}",
-                username="admin", credential="env:BMC_PASSWORD", tls_verify=True, ca_file=None, fingerprint=None,
-                notes=None,
-            ))
+            devices.add(
+                unit,
+                Device(
+                    site=f"site{n % 10:02d}",
+                    name=f"dev{n:05d}",
+                    kind=kinds[n % len(kinds)],
+                    vendor="HPE",
+                    model="ProLiant DL380 Gen10",
+                    serial=f"CZ{n:08d}",
+                    room="3F",
+                    rack=f"A{n % 40:02d}",
+                    rack_unit=str(n % 42 + 1),
+                    covered=True,
+                    driver="redfish",
+                    endpoint=f"redfish://10.0.{n // 250}.{n % 250}",
+                    username="admin",
+                    credential="env:BMC_PASSWORD",
+                    tls_verify=True,
+                    ca_file=None,
+                    fingerprint=None,
+                    notes=None,
+                ),
+            )
 
 
 def median_seconds(argv: list[str], runs: int, env: dict[str, str]) -> float:
@@ -53,8 +78,14 @@ def median_seconds(argv: list[str], runs: int, env: dict[str, str]) -> float:
 
 
 def device_libraries_imported(argv: list[str], env: dict[str, str]) -> list[str]:
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "dcmaint", *argv[1:]], env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "dcmaint", *argv[1:]],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     return sorted(m for m in modules if m.split(".")[0] in DEVICE_LIBRARIES)
 
@@ -72,8 +103,10 @@ def main() -> int:
         cases = [
             ("python -c 'import typer' (baseline)", [sys.executable, "-c", "import typer"]),
             ("dcmaint --help", [*command, "--help"]),
-            (f"dcmaint device list --format json ({args.devices} devices)",
-             [*command, "device", "list", "--format", "json"]),
+            (
+                f"dcmaint device list --format json ({args.devices} devices)",
+                [*command, "device", "list", "--format", "json"],
+            ),
         ]
         median_seconds(cases[2][1], 2, env)  # warm the page cache and .pyc files
         results = [(label, median_seconds(argv, args.runs, env)) for label, argv in cases]

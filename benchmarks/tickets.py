@@ -42,13 +42,26 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from harness import (
-    arguments, backends, check_line, clean_env, dcmaint, exit_status, machine, parsed, repeated, run_timed,
-    scratch_home, scratch_store, store_arguments, times, verdict,
+    arguments,
+    backends,
+    check_line,
+    clean_env,
+    dcmaint,
+    exit_status,
+    machine,
+    parsed,
+    repeated,
+    run_timed,
+    scratch_home,
+    scratch_store,
+    store_arguments,
+    times,
+    verdict,
 )
 from tickets_data import BEIJING, ENGINEERS, SITES, ZONE, seed
 
@@ -86,8 +99,11 @@ def plans(reader: Any, month: date, now: datetime) -> dict[str, list[str]]:
         if reader.url.backend == "sqlite":
             found[name] = [row[3] for row in reader.rows("EXPLAIN QUERY PLAN " + sql, params)]
         else:
-            found[name] = [row[0].strip().lstrip("-> ").strip() for row in reader.rows("EXPLAIN " + sql, params)
-                           if "Scan" in row[0]]
+            found[name] = [
+                row[0].strip().lstrip("-> ").strip()
+                for row in reader.rows("EXPLAIN " + sql, params)
+                if "Scan" in row[0]
+            ]
     return found
 
 
@@ -135,14 +151,16 @@ def measure(backend: str, args: Any) -> Outcome:
     from dcmaint.store.reader import open_reader
 
     outcome = Outcome(backend)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     month = last_full_month(now)
     with scratch_store(backend, args.pg_url, "tickets") as store:
         url = store.url
         print(f"\n== {backend} ==")
         seeded = seed(url, args.tickets, now, args.seed)
-        print(f"seeded {seeded.tickets:,} tickets ({seeded.open_tickets:,} open), {seeded.events:,} events in "
-              f"{seeded.seconds:.1f} s (indexes rebuilt in {seeded.index_seconds:.1f} s)")
+        print(
+            f"seeded {seeded.tickets:,} tickets ({seeded.open_tickets:,} open), {seeded.events:,} events in "
+            f"{seeded.seconds:.1f} s (indexes rebuilt in {seeded.index_seconds:.1f} s)"
+        )
         with open_reader(url) as reader:
             fast = {name: repeated(q, args.runs) for name, q in questions(reader, month, now).items()}
             used = plans(reader, month, now)
@@ -150,37 +168,50 @@ def measure(backend: str, args: Any) -> Outcome:
             slow = {name: repeated(q, args.baseline_runs) for name, q in questions(reader, month, now).items()}
             slow_used = plans(reader, month, now)
         listed_by_query, kpi = fast["list"][1], fast["kpi"][1]
-        labels = {"list": "ticket list --breaching-within 2h",
-                  "kpi": f"report kpi --month {month:%Y-%m} ({ZONE})"}
-        sizes = {"list": f"{len(listed_by_query)} tickets",
-                 "kpi": f"{kpi['total']['tickets']:,} verified tickets, {len(kpi['engineers'])} engineers"}
+        labels = {"list": "ticket list --breaching-within 2h", "kpi": f"report kpi --month {month:%Y-%m} ({ZONE})"}
+        sizes = {
+            "list": f"{len(listed_by_query)} tickets",
+            "kpi": f"{kpi['total']['tickets']:,} verified tickets, {len(kpi['engineers'])} engineers",
+        }
         print(f"in this process, one reader, {args.runs} runs after a warm-up (baseline: {args.baseline_runs} runs):")
         for name in ("list", "kpi"):
             (ours, answer), (base, base_answer) = fast[name], slow[name]
             outcome.medians[name] = ours.median_ms
             print(f"  {labels[name]}: median {ours.median_ms:.1f} ms, p95 {ours.p95_ms:.1f} ms ({sizes[name]})")
             print(f"    plan: {'; '.join(used[name])}")
-            print(f"    without {RELIED_ON[name]}: median {base.median_ms:.1f} ms, p95 {base.p95_ms:.1f} ms "
-                  f"-> {times(base.median_ms, ours.median_ms)}")
+            print(
+                f"    without {RELIED_ON[name]}: median {base.median_ms:.1f} ms, p95 {base.p95_ms:.1f} ms "
+                f"-> {times(base.median_ms, ours.median_ms)}"
+            )
             print(f"    plan: {'; '.join(slow_used[name])}")
             outcome.checks.append((answer == base_answer, f"{name}: the same answer without the index"))
         outcome.checks.append((len(listed_by_query) > 0, "list: some tickets breach within 2 h"))
         outcome.checks.append((kpi["total"]["tickets"] > 0, "kpi: some tickets verified in the month"))
         with scratch_home("tickets-home") as home:
-            asked_at = datetime.now(timezone.utc)  # minutes after `now` on a large store: more clocks run out
-            wall, listed = end_to_end(store.text, ["ticket", "list", "--breaching-within", "2h", "--format", "json"],
-                                      home)
+            asked_at = datetime.now(UTC)  # minutes after `now` on a large store: more clocks run out
+            wall, listed = end_to_end(
+                store.text, ["ticket", "list", "--breaching-within", "2h", "--format", "json"], home
+            )
             with open_reader(url) as reader:
                 listed_then = questions(reader, month, asked_at)["list"]()
-            print(f"  end to end, `dcmaint ticket list --breaching-within 2h --format json`: {wall * 1000:.0f} ms "
-                  f"({len(listed)} tickets)")
-            wall, report = end_to_end(store.text, ["report", "kpi", "--month", f"{month:%Y-%m}", "--format", "json"],
-                                      home)
-            print(f"  end to end, `dcmaint report kpi --month {month:%Y-%m} --format json`: {wall * 1000:.0f} ms "
-                  f"({report['total']['tickets']:,} tickets)")
+            print(
+                f"  end to end, `dcmaint ticket list --breaching-within 2h --format json`: {wall * 1000:.0f} ms "
+                f"({len(listed)} tickets)"
+            )
+            wall, report = end_to_end(
+                store.text, ["report", "kpi", "--month", f"{month:%Y-%m}", "--format", "json"], home
+            )
+            print(
+                f"  end to end, `dcmaint report kpi --month {month:%Y-%m} --format json`: {wall * 1000:.0f} ms "
+                f"({report['total']['tickets']:,} tickets)"
+            )
             outcome.checks.append((report == kpi, "kpi: the command's JSON equals the query's"))
-            outcome.checks.append((abs(len(listed) - len(listed_then)) <= max(3, len(listed) // 50),
-                                   "list: the command lists what the query found (give or take the clock)"))
+            outcome.checks.append(
+                (
+                    abs(len(listed) - len(listed_then)) <= max(3, len(listed) // 50),
+                    "list: the command lists what the query found (give or take the clock)",
+                )
+            )
     return outcome
 
 

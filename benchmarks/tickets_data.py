@@ -24,8 +24,16 @@ ZONE = "Asia/Shanghai"
 BEIJING = timezone(timedelta(hours=8))  # no DST since 1991: enough for refs and months here
 CHUNK = 20_000
 H = 3600.0
-FAULTS = ["PSU 2 电源故障，告警灯红", "硬盘 Bay 3 预故障告警", "内存 DIMM 5 可纠正错误过多", "风扇 2 转速异常",
-          "UPS 旁路告警", "精密空调高温告警", "RAID 卡电池失效", "网卡 1 链路中断"]
+FAULTS = [
+    "PSU 2 电源故障，告警灯红",
+    "硬盘 Bay 3 预故障告警",
+    "内存 DIMM 5 可纠正错误过多",
+    "风扇 2 转速异常",
+    "UPS 旁路告警",
+    "精密空调高温告警",
+    "RAID 卡电池失效",
+    "网卡 1 链路中断",
+]
 ACTIONS = ["更换电源；检查日志；告警清除", "更换硬盘并重建阵列", "更换内存条，运行诊断通过", "更换风扇模块"]
 
 
@@ -40,11 +48,40 @@ class Rows:
     ticket_events: list[tuple] = field(default_factory=list)
 
 
-TICKET_COLUMNS = ("id", "ref", "site_id", "source", "caller", "contact", "description", "severity", "state",
-                  "assignee_id", "handling", "fault_id", "reported_at", "created_at", "sla_hours", "started_at",
-                  "paused_since", "paused_seconds", "sla_due_at", "restored_at", "sla_met", "sla_elapsed_seconds",
-                  "actions", "time_spent_minutes", "signed_by", "signed_at", "score", "comment", "signature",
-                  "verified_by", "verified_at", "closed_at")
+TICKET_COLUMNS = (
+    "id",
+    "ref",
+    "site_id",
+    "source",
+    "caller",
+    "contact",
+    "description",
+    "severity",
+    "state",
+    "assignee_id",
+    "handling",
+    "fault_id",
+    "reported_at",
+    "created_at",
+    "sla_hours",
+    "started_at",
+    "paused_since",
+    "paused_seconds",
+    "sla_due_at",
+    "restored_at",
+    "sla_met",
+    "sla_elapsed_seconds",
+    "actions",
+    "time_spent_minutes",
+    "signed_by",
+    "signed_at",
+    "score",
+    "comment",
+    "signature",
+    "verified_by",
+    "verified_at",
+    "closed_at",
+)
 COLUMNS = {
     "tickets": TICKET_COLUMNS,
     "ticket_devices": ("ticket_id", "device_id"),
@@ -87,22 +124,43 @@ class Planner:
         device = (site - 1) * DEVICES_PER_SITE + self.rng.randrange(DEVICES_PER_SITE) + 1
         return site, engineer, device
 
-    def _event(self, rows: Rows, n: int, at: datetime, kind: str, before: str | None, after: str,
-               reason: str | None = None) -> None:
+    def _event(
+        self, rows: Rows, n: int, at: datetime, kind: str, before: str | None, after: str, reason: str | None = None
+    ) -> None:
         self.event_id += 1
-        rows.ticket_events.append((self.event_id, n, at, "desk" if kind == "logged" else "bench", kind, before, after,
-                                   reason, None))
+        rows.ticket_events.append(
+            (self.event_id, n, at, "desk" if kind == "logged" else "bench", kind, before, after, reason, None)
+        )
 
-    def _ticket(self, rows: Rows, n: int, site: int, engineer: int | None, device: int, reported: datetime,
-                state: str, **values: Any) -> None:
+    def _ticket(
+        self,
+        rows: Rows,
+        n: int,
+        site: int,
+        engineer: int | None,
+        device: int,
+        reported: datetime,
+        state: str,
+        **values: Any,
+    ) -> None:
         rng = self.rng
         ref = f"T-{reported.astimezone(BEIJING).year}-{n:06d}"
         base = dict.fromkeys(TICKET_COLUMNS)
-        base.update(id=n, ref=ref, site_id=site, source=rng.choice(["phone", "phone", "email", "monitoring"]),
-                    caller="王工", description=FAULTS[n % len(FAULTS)],
-                    severity=rng.choice(["critical", "high", "high", "medium", "low"]), state=state,
-                    assignee_id=engineer, reported_at=reported, created_at=reported, sla_hours=SLA_HOURS[site - 1],
-                    paused_seconds=0.0)
+        base.update(
+            id=n,
+            ref=ref,
+            site_id=site,
+            source=rng.choice(["phone", "phone", "email", "monitoring"]),
+            caller="王工",
+            description=FAULTS[n % len(FAULTS)],
+            severity=rng.choice(["critical", "high", "high", "medium", "low"]),
+            state=state,
+            assignee_id=engineer,
+            reported_at=reported,
+            created_at=reported,
+            sla_hours=SLA_HOURS[site - 1],
+            paused_seconds=0.0,
+        )
         base.update(values)
         rows.tickets.append(tuple(base[c] for c in TICKET_COLUMNS))
         rows.ticket_devices.append((n, device))
@@ -135,8 +193,13 @@ class Planner:
         closed = min(verified + timedelta(seconds=rng.uniform(300, 72 * H)), latest)
         stage = ["restored", "form_filled", "signed", "verified", "closed"].index(state)
         values: dict[str, Any] = dict(
-            handling=rng.choice(["remote", "remote", "onsite"]), started_at=started, restored_at=restored,
-            paused_seconds=paused, sla_met=elapsed <= target, sla_elapsed_seconds=elapsed)
+            handling=rng.choice(["remote", "remote", "onsite"]),
+            started_at=started,
+            restored_at=restored,
+            paused_seconds=paused,
+            sla_met=elapsed <= target,
+            sla_elapsed_seconds=elapsed,
+        )
         if stage >= 1:
             values.update(actions=ACTIONS[n % len(ACTIONS)], time_spent_minutes=max(10, int(elapsed / 60 * 0.6)))
         if stage >= 2:
@@ -173,8 +236,18 @@ class Planner:
             started = now - timedelta(seconds=elapsed + waiting)
             reported = started - timedelta(minutes=rng.uniform(2, 60))
             since = started + timedelta(seconds=elapsed)
-            self._ticket(rows, n, site, engineer, device, reported, "in_progress", handling="onsite",
-                         started_at=started, paused_since=since)
+            self._ticket(
+                rows,
+                n,
+                site,
+                engineer,
+                device,
+                reported,
+                "in_progress",
+                handling="onsite",
+                started_at=started,
+                paused_since=since,
+            )
             self._event(rows, n, started, "start", "assigned", "in_progress", "onsite")
             self._pause(rows, n, since, None)
             return
@@ -182,8 +255,19 @@ class Planner:
         paused = rng.uniform(0.5 * H, 4 * H) if rng.random() < 0.2 else 0.0
         started = now - timedelta(seconds=elapsed + paused)
         reported = started - timedelta(minutes=rng.uniform(2, 60))
-        self._ticket(rows, n, site, engineer, device, reported, "in_progress", handling="remote", started_at=started,
-                     paused_seconds=paused, sla_due_at=started + timedelta(seconds=target + paused))
+        self._ticket(
+            rows,
+            n,
+            site,
+            engineer,
+            device,
+            reported,
+            "in_progress",
+            handling="remote",
+            started_at=started,
+            paused_seconds=paused,
+            sla_due_at=started + timedelta(seconds=target + paused),
+        )
         self._event(rows, n, started, "start", "assigned", "in_progress", "remote")
         if paused:
             pause_start = started + timedelta(seconds=rng.uniform(0, elapsed))
@@ -191,18 +275,30 @@ class Planner:
 
 
 def registers(now: datetime) -> dict[str, list[tuple]]:
-    sites = [(s, f"site-{s:02d}", f"客户 {s:02d}", SLA_HOURS[s - 1], 15, ZONE, "cn", now, now)
-             for s in range(1, SITES + 1)]
-    devices = [(d, (d - 1) // DEVICES_PER_SITE + 1, f"srv-{d:04d}", "server", True, True, now, now)
-               for d in range(1, SITES * DEVICES_PER_SITE + 1)]
+    sites = [
+        (s, f"site-{s:02d}", f"客户 {s:02d}", SLA_HOURS[s - 1], 15, ZONE, "cn", now, now) for s in range(1, SITES + 1)
+    ]
+    devices = [
+        (d, (d - 1) // DEVICES_PER_SITE + 1, f"srv-{d:04d}", "server", True, True, now, now)
+        for d in range(1, SITES * DEVICES_PER_SITE + 1)
+    ]
     staff = [(e, f"eng-{e:03d}", "engineer", "", True, now, now) for e in range(1, ENGINEERS + 1)]
     staff += [(ENGINEERS + c, f"centre-{c:02d}", "centre", "", True, now, now) for c in range(1, CENTRE + 1)]
     return {"sites": sites, "devices": devices, "staff": staff}
 
 
 REGISTER_COLUMNS = {
-    "sites": ("id", "name", "customer", "sla_restore_hours", "depot_deadline_days", "timezone", "calendar",
-              "created_at", "updated_at"),
+    "sites": (
+        "id",
+        "name",
+        "customer",
+        "sla_restore_hours",
+        "depot_deadline_days",
+        "timezone",
+        "calendar",
+        "created_at",
+        "updated_at",
+    ),
     "devices": ("id", "site_id", "name", "kind", "covered", "tls_verify", "created_at", "updated_at"),
     "staff": ("id", "name", "role", "skills", "active", "created_at", "updated_at"),
 }

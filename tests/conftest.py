@@ -110,8 +110,16 @@ class Cli:
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "home"
     monkeypatch.setenv("DCMAINT_HOME", str(path))
-    for name in ("DCMAINT_DB_URL", "DCMAINT_CONFIG", "DCMAINT_ACTOR", "DCMAINT_LOAD_PLUGINS",
-                 "DCMAINT_DISABLE_PLUGINS", "DCMAINT_STRICT_PLUGINS", "DCMAINT_LOG_FILE", "DCMAINT_LANG"):
+    for name in (
+        "DCMAINT_DB_URL",
+        "DCMAINT_CONFIG",
+        "DCMAINT_ACTOR",
+        "DCMAINT_LOAD_PLUGINS",
+        "DCMAINT_DISABLE_PLUGINS",
+        "DCMAINT_STRICT_PLUGINS",
+        "DCMAINT_LOG_FILE",
+        "DCMAINT_LANG",
+    ):
         monkeypatch.delenv(name, raising=False)
     return path
 

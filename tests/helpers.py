@@ -79,9 +79,18 @@ def race(db_url: str, home: Path, argvs: list[list[str]]) -> list[tuple[int, str
     env = {**os.environ, "DCMAINT_HOME": str(home), "DCMAINT_DB_URL": db_url, "PYTHONPATH": os.pathsep.join(sys.path)}
     start_read, start_write = os.pipe()
     try:
-        racers = [subprocess.Popen([sys.executable, "-c", RACER, str(start_read), *argv], env=env, text=True,
-                                   pass_fds=(start_read,), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE) for argv in argvs]
+        racers = [
+            subprocess.Popen(
+                [sys.executable, "-c", RACER, str(start_read), *argv],
+                env=env,
+                text=True,
+                pass_fds=(start_read,),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for argv in argvs
+        ]
     finally:
         os.close(start_read)
     try:
@@ -102,8 +111,14 @@ def race(db_url: str, home: Path, argvs: list[list[str]]) -> list[tuple[int, str
 def run_benchmark(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     """A benchmark at its smoke size (``--quick``); exit 3 (a speed target missed) is not a failure here."""
     root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, str(root / "benchmarks" / script), "--quick", *args], capture_output=True,
-                          text=True, timeout=300, cwd=root, check=False)
+    done = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / script), "--quick", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=root,
+        check=False,
+    )
     assert done.returncode in (0, 3), done.stdout + done.stderr
     assert "FAIL" not in done.stdout
     return done

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-DRIVER_MODULE = '''
+DRIVER_MODULE = """
 import json, os
 from pathlib import Path
 from dcmaint.drivers import (AuthFailed, DeviceReport, ServerDriver, UpsDriver, Unreachable, hookimpl)
@@ -37,21 +37,49 @@ class ScenarioDriver(ServerDriver):
 @hookimpl
 def dcmaint_register_drivers(register):
     register(ScenarioDriver)
-'''
+"""
 
 
 def part(kind, location, health="ok", reason=None, serial=None, spare=None):
-    return {"kind": kind, "location": location, "health": health, "reason": reason, "name": None,
-            "part": {"manufacturer": "HPE", "model": "800W FS Plat Ht Plg LH Pwr Sply Kit", "part_number": "865414-B21",
-                     "spare_part_number": spare, "serial": serial, "firmware": None, "capacity_bytes": None,
-                     "speed_mhz": None, "link_mbps": None, "rpm": None, "attributes": {}}}
+    return {
+        "kind": kind,
+        "location": location,
+        "health": health,
+        "reason": reason,
+        "name": None,
+        "part": {
+            "manufacturer": "HPE",
+            "model": "800W FS Plat Ht Plg LH Pwr Sply Kit",
+            "part_number": "865414-B21",
+            "spare_part_number": spare,
+            "serial": serial,
+            "firmware": None,
+            "capacity_bytes": None,
+            "speed_mhz": None,
+            "link_mbps": None,
+            "rpm": None,
+            "attributes": {},
+        },
+    }
 
 
 def report(*components, sensors=()):
-    return {"identity": {"vendor": "HPE", "model": "ProLiant DL380 Gen10", "serial": "CZ1", "firmware": {},
-                         "part_number": None, "hostname": None},
-            "components": list(components), "sensors": list(sensors), "alarms": [], "events": [],
-            "archive": None, "rollup": None}
+    return {
+        "identity": {
+            "vendor": "HPE",
+            "model": "ProLiant DL380 Gen10",
+            "serial": "CZ1",
+            "firmware": {},
+            "part_number": None,
+            "hostname": None,
+        },
+        "components": list(components),
+        "sensors": list(sensors),
+        "alarms": [],
+        "events": [],
+        "archive": None,
+        "rollup": None,
+    }
 
 
 def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, Any], Any]]:

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from dcmaint.store.audit import GENESIS, ChainFields, canonical_time, verify
 
 
 def chain(n: int) -> list[tuple[ChainFields, str]]:
     rows, prev = [], GENESIS
-    start = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
     for seq in range(1, n + 1):
-        fields = ChainFields(seq, start + timedelta(minutes=seq), "li", "site add", "site", f"s{seq}", "add",
-                             None, '{"name":"s%d"}' % seq, prev)
+        fields = ChainFields(
+            seq,
+            start + timedelta(minutes=seq),
+            "li",
+            "site add",
+            "site",
+            f"s{seq}",
+            "add",
+            None,
+            '{"name":"s%d"}' % seq,
+            prev,
+        )
         prev = fields.digest()
         rows.append((fields, prev))
     return rows
@@ -52,6 +62,6 @@ def test_missing_head():
 
 
 def test_naive_and_aware_times_hash_alike():
-    aware = datetime(2026, 1, 1, 4, 0, tzinfo=timezone.utc)
+    aware = datetime(2026, 1, 1, 4, 0, tzinfo=UTC)
     assert canonical_time(aware) == canonical_time(aware.replace(tzinfo=None))
     assert canonical_time(aware.astimezone(timezone(timedelta(hours=8)))) == canonical_time(aware)

@@ -23,8 +23,10 @@ BAD = [
     (["device", "add", "srv02", "--site", "hq", "--kind", "server", "--fingerprint", "zz"], "'zz'"),
     (["device", "add", "srv02", "--site", "hq", "--kind", "server", "--credential", "nope:x"], "credential"),
     (["device", "add", "srv02", "--site", "hq", "--kind", "server", "--endpoint", "a b"], "'a b'"),
-    (["device", "add", "srv02", "--site", "hq", "--kind", "server", "--insecure",
-      "--fingerprint", "AB" * 32], "--insecure"),
+    (
+        ["device", "add", "srv02", "--site", "hq", "--kind", "server", "--insecure", "--fingerprint", "AB" * 32],
+        "--insecure",
+    ),
     (["device", "edit", "srv99", "--vendor", "X"], "'srv99'"),
     (["device", "edit", "srv01", "--move-to", "nowhere"], "'nowhere'"),
     (["device", "edit", "srv01", "--clear", "site"], "'site'"),

@@ -31,8 +31,9 @@ def test_version(cli_sqlite):
 
 
 def test_every_command_has_help(cli_sqlite):
-    from dcmaint.cli.main import full_app
     import typer.main
+
+    from dcmaint.cli.main import full_app
 
     root = typer.main.get_command(full_app())
 

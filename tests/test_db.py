@@ -73,11 +73,26 @@ def test_check_on_a_clean_store(cli, db_url):
     assert report["ok"] is True and report["problems"] == []
     assert (report["revision"], report["expected_revision"]) == (revision.HEAD, revision.HEAD)
     assert report["audit_rows"] == report["audit_head"] == 4
-    assert report["counts"] == {"sites": 2, "devices": 0, "staff": 1, "device_polls": 0, "components": 0, "faults": 0,
-                                "parts": 0, "part_numbers": 0, "part_substitutes": 0, "stock_units": 0,
-                                "consents": 0, "swaps": 0, "handovers": 0, "tickets": 0, "ticket_devices": 0,
-                                "ticket_events": 0, "ticket_pauses": 0,
-                                "audit_log": 4}
+    assert report["counts"] == {
+        "sites": 2,
+        "devices": 0,
+        "staff": 1,
+        "device_polls": 0,
+        "components": 0,
+        "faults": 0,
+        "parts": 0,
+        "part_numbers": 0,
+        "part_substitutes": 0,
+        "stock_units": 0,
+        "consents": 0,
+        "swaps": 0,
+        "handovers": 0,
+        "tickets": 0,
+        "ticket_devices": 0,
+        "ticket_events": 0,
+        "ticket_pauses": 0,
+        "audit_log": 4,
+    }
     assert report["audit_head_hash"] == audit(db_url)[-1].hash
     table = cli.ok("db", "check")
     assert "ok" in table.out and table.err == ""
@@ -95,8 +110,11 @@ def test_check_on_an_empty_store_names_the_cure(cli):
 
 def test_check_finds_an_edited_row(cli, db_url):
     populate(cli)
-    sql(db_url, 'UPDATE audit_log SET "after" = :after WHERE seq = 2',
-        after=json.dumps({"name": "dr", "customer": "someone else"}))
+    sql(
+        db_url,
+        'UPDATE audit_log SET "after" = :after WHERE seq = 2',
+        after=json.dumps({"name": "dr", "customer": "someone else"}),
+    )
     result = cli("db", "check", "--format", "json")
     assert result.code == 1
     problems = result.json()["problems"]
@@ -157,9 +175,14 @@ def test_check_names_each_way_the_schema_differs_from_the_models(cli, db_url):
     result = cli("db", "check", "--format", "json")
     assert result.code == 1 and result.json()["ok"] is False
     expected = [
-        *(["column devices.kind: NOT NULL in the models, nullable in the database",
-           "column devices.serial: type VARCHAR(100) in the models, type VARCHAR(120) in the database"]
-          if db_url.startswith("postgresql") else []),
+        *(
+            [
+                "column devices.kind: NOT NULL in the models, nullable in the database",
+                "column devices.serial: type VARCHAR(100) in the models, type VARCHAR(120) in the database",
+            ]
+            if db_url.startswith("postgresql")
+            else []
+        ),
         "index ix_handmade on sites: in the database, not in the models",
         "column staff.nickname: in the database, not in the models",
         "index ix_stock_site on stock_units: in the models, not in the database",
@@ -167,7 +190,8 @@ def test_check_names_each_way_the_schema_differs_from_the_models(cli, db_url):
     ]
     assert [(p["check"], p["message"]) for p in result.json()["problems"]] == [("schema", m) for m in expected]
     assert result.err.strip().splitlines() == [f"schema: {m}" for m in expected] + [
-        f"dcmaint: error: the check found {len(expected)} problems"]
+        f"dcmaint: error: the check found {len(expected)} problems"
+    ]
 
 
 # Backup and restore
@@ -376,8 +400,11 @@ def test_pg_password_is_never_printed(home, pg_schema_url, capsys, monkeypatch, 
 
     monkeypatch.setattr(subprocess, "run", spy)
     cli.ok("site", "add", "hq", "--customer", "某银行")
-    outputs = [cli.ok("db", "backup", tmp_path / "b.dump"), cli.ok("db", "check"),
-               cli.ok("db", "restore", tmp_path / "b.dump", "--yes")]
+    outputs = [
+        cli.ok("db", "backup", tmp_path / "b.dump"),
+        cli.ok("db", "check"),
+        cli.ok("db", "restore", tmp_path / "b.dump", "--yes"),
+    ]
     for result in outputs:
         assert secret not in result.out and secret not in result.err
     assert seen and all(secret not in " ".join(args) for args, _env in seen)

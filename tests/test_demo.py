@@ -12,8 +12,9 @@ from pathlib import Path
 def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DCMAINT_")}
     env["TMPDIR"] = str(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "dcmaint", "demo"], capture_output=True, text=True, env=env,
-                          check=False, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-m", "dcmaint", "demo"], capture_output=True, text=True, env=env, check=False, timeout=180
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Imported  10" in out
@@ -28,7 +29,9 @@ def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path):
     assert re.search(r"^hq +\S+ +865414-B21 +faulty +hq-web-01 +PSU 2 ", out, re.MULTILINE)  # in custody
     # The ticket the swap belongs to went through the whole work order.
     assert re.search(r"^State +verified$", out, re.MULTILINE)
-    assert "12h target: met" in out and re.search(r"swap +in_progress +psu:PSU 2 on hq-web-01: fitted 5WBXK0A9DEMO", out)
+    assert "12h target: met" in out and re.search(
+        r"swap +in_progress +psu:PSU 2 on hq-web-01: fitted 5WBXK0A9DEMO", out
+    )
     assert re.search(r"form written to \S*维护单.pdf \(\d+ bytes\)", out)
     assert re.search(r"^problems +0$", out, re.MULTILINE)  # db check found the audit chain sound
     assert list(tmp_path.iterdir()) == []  # the temporary home is gone and the simulator stopped
@@ -37,8 +40,9 @@ def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path):
 def test_without_a_simulator_the_demo_walks_the_registers_depot_and_tickets(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DCMAINT_")}
     env.update(TMPDIR=str(tmp_path), DCMAINT_LOAD_PLUGINS="no-such-plugin")  # whatever is installed, none loads
-    done = subprocess.run([sys.executable, "-m", "dcmaint", "demo"], capture_output=True, text=True, env=env,
-                          check=False, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-m", "dcmaint", "demo"], capture_output=True, text=True, env=env, check=False, timeout=180
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "# no device simulator is installed: polling, matching and the swap are skipped" in out
@@ -65,13 +69,22 @@ def test_the_demo_takes_what_each_simulator_offers_and_names_what_it_leaves_out(
             return DeviceReport(DeviceIdentity(vendor="Acme"))
 
     def fleet(driver: str, *names: str, count: int | None = None) -> DemoFleet:
-        return DemoFleet(driver, SimulatorOptions(count=count or len(names), latency_ms=5, faults="ups1:battery=failed",
-                                                  flavours=("a", "b"), seed=3),
-                         tuple(DemoDevice(name, DeviceKind.UPS, "Acme", "UPS 10k") for name in names))
+        return DemoFleet(
+            driver,
+            SimulatorOptions(
+                count=count or len(names), latency_ms=5, faults="ups1:battery=failed", flavours=("a", "b"), seed=3
+            ),
+            tuple(DemoDevice(name, DeviceKind.UPS, "Acme", "UPS 10k") for name in names),
+        )
 
-    offers = {"silent": None, "miscounted": fleet("ups-poller", "ups-1", count=2), "orphan": fleet("acme", "ups-2"),
-              "good": fleet("ups-poller", "ups-3", "ups-4"), "twin": fleet("ups-poller", "ups-4"),
-              "broken": RuntimeError("no fixtures")}
+    offers = {
+        "silent": None,
+        "miscounted": fleet("ups-poller", "ups-1", count=2),
+        "orphan": fleet("acme", "ups-2"),
+        "good": fleet("ups-poller", "ups-3", "ups-4"),
+        "twin": fleet("ups-poller", "ups-4"),
+        "broken": RuntimeError("no fixtures"),
+    }
 
     def simulator(name: str) -> type[Simulator]:
         def demo(self: Simulator) -> DemoFleet | None:
@@ -80,8 +93,9 @@ def test_the_demo_takes_what_each_simulator_offers_and_names_what_it_leaves_out(
                 raise offer
             return offer
 
-        return type(f"Sim_{name}", (Simulator,), {"name": name, "serve": lambda self, options, ready: None,
-                                                  "demo": demo})
+        return type(
+            f"Sim_{name}", (Simulator,), {"name": name, "serve": lambda self, options, ready: None, "demo": demo}
+        )
 
     class Plugin:
         @hookimpl
@@ -94,7 +108,8 @@ def test_the_demo_takes_what_each_simulator_offers_and_names_what_it_leaves_out(
     manager.register_driver(UpsPoller)
     chosen = offered(manager)
     assert [(simulator.name, [d.name for d in fleet.devices]) for simulator, fleet in chosen] == [
-        ("good", ["ups-3", "ups-4"])]
+        ("good", ["ups-3", "ups-4"])
+    ]
     warnings = capsys.readouterr().err.splitlines()
     assert warnings == [
         "dcmaint demo: simulator 'broken' left out: RuntimeError: no fixtures",
@@ -103,5 +118,18 @@ def test_the_demo_takes_what_each_simulator_offers_and_names_what_it_leaves_out(
         "dcmaint demo: simulator 'twin' left out: its device names are taken by another simulator",
     ]
     assert sim_argv("good", chosen[0][1].options) == [
-        "sim", "good", "--count", "2", "--latency", "5", "--faults", "ups1:battery=failed", "--seed", "3",
-        "--flavour", "a", "--flavour", "b"]
+        "sim",
+        "good",
+        "--count",
+        "2",
+        "--latency",
+        "5",
+        "--faults",
+        "ups1:battery=failed",
+        "--seed",
+        "3",
+        "--flavour",
+        "a",
+        "--flavour",
+        "b",
+    ]

@@ -16,8 +16,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 HEADER = ["序号", "设备名称", "设备类型", "品牌", "型号", "序列号(SN)", "机柜", "U位", "管理ＩＰ", "是否在保", "凭据"]
 GOOD = [
-    ["1", "srv01", "服务器", "HPE", "DL380 Gen10", "CN7912ABCD", "A01", "12", "redfish://127.0.0.1:8441", "是",
-     "env:BMC_PASSWORD"],
+    [
+        "1",
+        "srv01",
+        "服务器",
+        "HPE",
+        "DL380 Gen10",
+        "CN7912ABCD",
+        "A01",
+        "12",
+        "redfish://127.0.0.1:8441",
+        "是",
+        "env:BMC_PASSWORD",
+    ],
     ["2", "san01", "磁盘阵列", "华为", "OceanStor 5500 V5", "2102351QLH", "A04", "1-4", "san01.example.cn", "是", ""],
     ["3", "crac01", "精密空调", "Vertiv", "Liebert PEX", "LP2019A0001", "", "", "", "过保", ""],
 ]
@@ -66,7 +77,12 @@ def test_csv_with_chinese_headers_in_each_encoding(hq, db_url, tmp_path, encodin
     assert set(found) == {"srv01", "san01", "crac01"}
     srv = found["srv01"]
     assert (srv["site"], srv["kind"], srv["vendor"], srv["serial"], srv["rack_unit"]) == (
-        "hq", "server", "HPE", "CN7912ABCD", "12")
+        "hq",
+        "server",
+        "HPE",
+        "CN7912ABCD",
+        "12",
+    )
     assert srv["endpoint"] == "redfish://127.0.0.1:8441" and srv["credential"] == "env:BMC_PASSWORD"
     assert found["san01"]["kind"] == "storage" and found["san01"]["vendor"] == "华为"
     assert found["crac01"]["kind"] == "cooling" and found["crac01"]["covered"] is False
@@ -136,8 +152,14 @@ def test_device_list_csv_imports_back(hq, tmp_path):
 
 
 def test_one_bad_row_imports_nothing_and_every_bad_row_is_named(hq, db_url, tmp_path):
-    rows = [HEADER, GOOD[0], ["2", "bad01", "小型机X", "", "", "", "", "", "", "", ""], GOOD[1],
-            ["4", "", "服务器", "", "", "", "", "", "", "", ""], GOOD[2]]
+    rows = [
+        HEADER,
+        GOOD[0],
+        ["2", "bad01", "小型机X", "", "", "", "", "", "", "", ""],
+        GOOD[1],
+        ["4", "", "服务器", "", "", "", "", "", "", "", ""],
+        GOOD[2],
+    ]
     path = write_csv(tmp_path / "list.csv", rows)
     before = counts(db_url)
     result = hq("device", "import", path, "--site", "hq")
@@ -151,8 +173,13 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_is_named(hq, db_url, tmp_
 
 
 def test_skip_bad_imports_the_good_rows_and_warns(hq, db_url, tmp_path):
-    rows = [HEADER, GOOD[0], ["2", "bad01", "toaster", "", "", "", "", "", "", "", ""], GOOD[1],
-            ["4", "long01", "服务器", "", "", "X" * 101, "", "", "", "", ""]]
+    rows = [
+        HEADER,
+        GOOD[0],
+        ["2", "bad01", "toaster", "", "", "", "", "", "", "", ""],
+        GOOD[1],
+        ["4", "long01", "服务器", "", "", "X" * 101, "", "", "", "", ""],
+    ]
     path = write_csv(tmp_path / "list.csv", rows)
     result = hq.ok("device", "import", path, "--site", "hq", "--skip-bad", "--format", "json")
     data = result.json()
@@ -206,7 +233,10 @@ def test_unknown_site_is_one_error(hq, tmp_path):
 
 
 def test_unknown_headers_fail_unless_ignored(hq, db_url, tmp_path):
-    path = write_csv(tmp_path / "extra.csv", [["设备名称", "类型", "资产编号", "采购日期"], ["sw01", "交换机", "ZC-001", "2020-01-01"]])
+    path = write_csv(
+        tmp_path / "extra.csv",
+        [["设备名称", "类型", "资产编号", "采购日期"], ["sw01", "交换机", "ZC-001", "2020-01-01"]],
+    )
     result = hq("device", "import", path, "--site", "hq")
     assert result.code == 2 and "资产编号" in result.err and "采购日期" in result.err
     assert len(result.err.strip().splitlines()) == 1
@@ -217,8 +247,9 @@ def test_unknown_headers_fail_unless_ignored(hq, db_url, tmp_path):
 
 def test_mapping_file_adds_headers_and_kinds(hq, tmp_path):
     mapping = tmp_path / "mapping.toml"
-    mapping.write_text('[columns]\n"资产名称" = "name"\n"资产编号" = "ignore"\n\n[kinds]\n"小型机2" = "server"\n',
-                       encoding="utf-8")
+    mapping.write_text(
+        '[columns]\n"资产名称" = "name"\n"资产编号" = "ignore"\n\n[kinds]\n"小型机2" = "server"\n', encoding="utf-8"
+    )
     path = write_csv(tmp_path / "m.csv", [["资产名称", "资产编号", "类别"], ["p01", "ZC-9", "小型机2"]])
     hq.ok("device", "import", path, "--site", "hq", "--mapping", mapping)
     assert devices(hq)["p01"]["kind"] == "server"
@@ -238,7 +269,7 @@ def test_mapping_file_overrides_a_builtin_header(hq, tmp_path):
         ('[columns]\n"资产名称" = "nmae"\n', "'nmae'"),
         ('[kinds]\n"小型机2" = "mainframe"\n', "'mainframe'"),
         ('[colums]\n"a" = "name"\n', "'colums'"),
-        ('[columns\n', "not a valid TOML"),
+        ("[columns\n", "not a valid TOML"),
     ],
 )
 def test_bad_mapping_file_is_one_line(hq, tmp_path, text, expected):
@@ -287,8 +318,9 @@ def test_files_that_cannot_be_read(hq, db_url, tmp_path):
         result = hq("device", "import", path, "--site", "hq")
         assert result.code == 2, path
         assert expected in result.err and len(result.err.strip().splitlines()) == 1, result.err
-    result = hq("device", "import", write_xlsx(tmp_path / "s.xlsx", [HEADER, GOOD[0]]), "--site", "hq",
-                "--sheet", "Sheet9")
+    result = hq(
+        "device", "import", write_xlsx(tmp_path / "s.xlsx", [HEADER, GOOD[0]]), "--site", "hq", "--sheet", "Sheet9"
+    )
     assert result.code == 2 and "'Sheet9'" in result.err and "设备清单" in result.err
     assert counts(db_url) == before
 
@@ -325,9 +357,18 @@ def test_header_matching_is_tolerant(header, field):
 
 @pytest.mark.parametrize(
     "value, kind",
-    [("服务器", "server"), ("磁盘阵列", "storage"), ("不间断电源", "ups"), ("ＵＰＳ", "ups"), ("路由器", "network"),
-     ("防火墙", "security"), ("磁带库", "backup"), ("存储（SAN）", "storage"), ("Server", "server"),
-     ("大型机", "大型机")],
+    [
+        ("服务器", "server"),
+        ("磁盘阵列", "storage"),
+        ("不间断电源", "ups"),
+        ("ＵＰＳ", "ups"),
+        ("路由器", "network"),
+        ("防火墙", "security"),
+        ("磁带库", "backup"),
+        ("存储（SAN）", "storage"),
+        ("Server", "server"),
+        ("大型机", "大型机"),
+    ],
 )
 def test_kind_synonyms(value, kind):
     from dcmaint.domain.import_columns import ColumnMapping
@@ -335,8 +376,19 @@ def test_kind_synonyms(value, kind):
     assert ColumnMapping.builtin().kind_for(value) == kind
 
 
-@pytest.mark.parametrize("text, value", [("是", True), ("在保", True), ("Y", True), ("1", True), ("否", False),
-                                          ("过保", False), ("no", False), ("FALSE", False)])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("是", True),
+        ("在保", True),
+        ("Y", True),
+        ("1", True),
+        ("否", False),
+        ("过保", False),
+        ("no", False),
+        ("FALSE", False),
+    ],
+)
 def test_booleans(text, value):
     from dcmaint.domain.import_columns import parse_bool
 

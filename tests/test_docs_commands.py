@@ -18,7 +18,9 @@ def _leaves(command: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]
 def test_every_command_is_documented_with_an_example():
     from dcmaint.cli.main import full_app
 
-    text = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))])
+    text = "\n".join(
+        p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    )
     leaves = _leaves(typer.main.get_command(full_app()))
     assert len(leaves) > 40
     missing = [" ".join(leaf) for leaf in leaves if f"dcmaint {' '.join(leaf)}" not in text]

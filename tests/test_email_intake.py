@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email import charset as email_charset
 from email.header import Header
 from email.headerregistry import Address
@@ -75,7 +75,7 @@ def test_outlook_html_only_with_inline_picture_and_reply_block() -> None:
         sender_name="李明",
         sender_address="liming@corp.example",
         reply_to="it-duty@corp.example",
-        sent_at=datetime(2024, 5, 21, 2, 15, 40, tzinfo=timezone.utc),
+        sent_at=datetime(2024, 5, 21, 2, 15, 40, tzinfo=UTC),
         message_id="<TYZPR01MB1234ABCD5678EF@TYZPR01MB1234.apcprd01.prod.exchangelabs.com>",
         body="各位好：\n今天凌晨 3:20 B区UPS & 精密空调同时告警，\n机房温度升到 32℃，请尽快安排人员处理。\n\n"
         "李明 | 信息科技部\n电话：(010)8765 4321 手机：+86 186 0000 1234",
@@ -146,7 +146,11 @@ def test_gb2312_header_objects_and_base64_body() -> None:
     raw = message.as_bytes()
     assert b"Subject: =?eucgb2312_cn?b?" in raw and b"Content-Transfer-Encoding: base64" in raw  # the stdlib's label
     report = parse_email(raw, "report.eml")
-    assert (report.subject, report.sender_name, report.sender_address) == ("存储控制器故障", "李四", "lisi@corp.example")
+    assert (report.subject, report.sender_name, report.sender_address) == (
+        "存储控制器故障",
+        "李四",
+        "lisi@corp.example",
+    )
     assert report.body == "存储控制器A故障，请处理。\n联系电话 0755-26881234"
     assert report.phones == ("0755-26881234",)
     assert (report.reply_to, report.sent_at, report.message_id, report.attachments) == (None, None, None, ())
@@ -193,12 +197,12 @@ def test_encoded_words_joined_split_characters_and_literal_text() -> None:
 
 
 def test_raw_8bit_headers_and_filenames() -> None:
-    headers = "Subject: 空调漏水\r\nFrom: \"张三, IT部\" <z@corp.example>\r\n".encode("gbk")
+    headers = 'Subject: 空调漏水\r\nFrom: "张三, IT部" <z@corp.example>\r\n'.encode("gbk")
     attachment = (
         b"--b\r\nContent-Type: text/plain\r\n\r\n\xe8\xa7\x81\xe9\x99\x84\xe4\xbb\xb6\r\n"
-        b"--b\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename=\""
+        b'--b\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename="'
         + "照片 1.jpg".encode()
-        + b"\"\r\n\r\nxx\r\n--b--\r\n"
+        + b'"\r\n\r\nxx\r\n--b--\r\n'
     )
     data = headers + b"Content-Type: multipart/mixed; boundary=b\r\n\r\n" + attachment
     report = parse_email(data, "report.eml")
@@ -217,7 +221,7 @@ def test_raw_8bit_headers_and_filenames() -> None:
         ("Content-Type: text/plain; charset=iso-8859-1", "标成Latin-1的UTF-8".encode(), "标成Latin-1的UTF-8"),
         ("Content-Type: text/plain; charset=iso-8859-1", "Müller café".encode("latin-1"), "Müller café"),
         ("Content-Type: text/plain", b"Temp \x80\xff high", "Temp \xff high"),  # Latin-1; the C1 control dropped
-        ("Content-Type: text/plain; charset=\"GB_2312-80\"", "机房".encode("gb2312"), "机房"),
+        ('Content-Type: text/plain; charset="GB_2312-80"', "机房".encode("gb2312"), "机房"),
     ],
 )
 def test_missing_wrong_or_unknown_charset_falls_back(charset_line: str, body: bytes, expected: str) -> None:
@@ -226,7 +230,7 @@ def test_missing_wrong_or_unknown_charset_falls_back(charset_line: str, body: by
 
 
 def test_decode_bytes_never_raises_on_odd_labels() -> None:
-    for label in ("rot13", "base64", "zlib", "idna", "punycode", "utf-8*zh-cn", "\"gbk\"", "x" * 200, "", None):
+    for label in ("rot13", "base64", "zlib", "idna", "punycode", "utf-8*zh-cn", '"gbk"', "x" * 200, "", None):
         assert isinstance(decode_bytes("故障\xff".encode("utf-8", "surrogateescape") + b"\xff", label), str)
 
 
@@ -324,19 +328,22 @@ def test_forwarded_message_outer_text_wins_and_inner_text_is_the_fallback() -> N
     named.add_header("Content-Disposition", "attachment", filename="告警.eml")
     bare.attach(named)
     report = parse(bare)
-    assert (report.body, report.attachments, report.phones) == ("PSU2 失效 工程师 13700001111", ("告警.eml",),
-                                                                ("13700001111",))
+    assert (report.body, report.attachments, report.phones) == (
+        "PSU2 失效 工程师 13700001111",
+        ("告警.eml",),
+        ("13700001111",),
+    )
 
 
 ORIGINALS = {
     "outlook-en": "-----Original Message-----\nFrom: Hotline\nSent: Monday, May 20, 2024 9:00 AM\nTo: x\n\nold 13700001111",
     "outlook-cn": "________________________________\n发件人: 运维中心 <h@x>\n发送时间: 2024年5月20日 9:00\n收件人: x\n\n旧 13700001111",
     "outlook-2007": "-----邮件原件-----\n发件人: 运维中心\n发送时间: 2024年5月20日 9:00\n\n旧 13700001111",
-    "foxmail": "-----原始邮件-----\n发件人：\"运维中心\"<h@x>\n发送时间：2024年5月20日\n\n旧 13700001111",
-    "qq": "------------------ 原始邮件 ------------------\n发件人: \"运维中心\"<h@x>;\n\n旧 13700001111",
+    "foxmail": '-----原始邮件-----\n发件人："运维中心"<h@x>\n发送时间：2024年5月20日\n\n旧 13700001111',
+    "qq": '------------------ 原始邮件 ------------------\n发件人: "运维中心"<h@x>;\n\n旧 13700001111',
     "outlook-header-only": "\nFrom: Hotline <h@x>\nDate: Mon, 20 May 2024\nSubject: Re: x\n\nold 13700001111",
     "gmail": "On Mon, May 20, 2024 at 9:00 AM Hotline <h@x> wrote:\n> old 13700001111\n>\n>> older",
-    "netease": "在 2024-05-20 09:00:00，\"运维中心\" <h@x> 写道：\n>旧 13700001111\n>旧",
+    "netease": '在 2024-05-20 09:00:00，"运维中心" <h@x> 写道：\n>旧 13700001111\n>旧',
 }
 
 
@@ -396,9 +403,9 @@ def test_body_is_bounded_and_control_characters_dropped() -> None:
     [
         ("Mon, 20 May 2024 09:30:00 +0800", datetime(2024, 5, 20, 9, 30, tzinfo=CST)),
         ("Mon, 20 May 2024 09:30:00 +0800 (CST)", datetime(2024, 5, 20, 9, 30, tzinfo=CST)),
-        ("Mon, 20 May 2024 01:30:00 -0000", datetime(2024, 5, 20, 1, 30, tzinfo=timezone.utc)),
-        ("Mon, 20 May 2024 01:30:00", datetime(2024, 5, 20, 1, 30, tzinfo=timezone.utc)),
-        ("20 May 2024 01:30 GMT", datetime(2024, 5, 20, 1, 30, tzinfo=timezone.utc)),
+        ("Mon, 20 May 2024 01:30:00 -0000", datetime(2024, 5, 20, 1, 30, tzinfo=UTC)),
+        ("Mon, 20 May 2024 01:30:00", datetime(2024, 5, 20, 1, 30, tzinfo=UTC)),
+        ("20 May 2024 01:30 GMT", datetime(2024, 5, 20, 1, 30, tzinfo=UTC)),
         ("2024年5月20日 上午9:30", None),
         ("Mon, 31 Feb 2024 09:30:00 +0800", None),
         ("", None),
@@ -433,7 +440,10 @@ def test_sender_name_and_address(from_: str, name: str | None, address: str | No
     [
         ("手机13800138000，再说一遍 138-0013-8000", ("13800138000",)),
         ("+86 139 1234 5678 / 0086-13912345679 / (+86)13912345670", ("13912345678", "13912345679", "13912345670")),
-        ("电话：010-62345678，(021)6234 5678，0755 2688 1234转801", ("010-62345678", "021-62345678", "0755-26881234-801")),
+        (
+            "电话：010-62345678，(021)6234 5678，0755 2688 1234转801",
+            ("010-62345678", "021-62345678", "0755-26881234-801"),
+        ),
         ("+86 10 62345678 ext 12 或 86-571-88886666", ("010-62345678-12", "0571-88886666")),
         ("客服 400-810-8888 或 800 820 8820", ("400-810-8888", "800-820-8820")),
         ("１３９１２３４５６７８ （０２０）８７６５４３２１", ("13912345678", "020-87654321")),
@@ -483,8 +493,12 @@ def test_bad_input_is_one_usage_error_naming_the_file(data: bytes, reason: str) 
 
 def test_deep_nesting_and_many_parts_do_not_crash() -> None:
     deep = b"".join(b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i) for i in range(3000))
-    for data in (b"Subject: deep\r\n" + deep, b"Subject: wide\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
-                 + b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n" * 5000 + b"--b--\r\n"):
+    for data in (
+        b"Subject: deep\r\n" + deep,
+        b"Subject: wide\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+        + b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n" * 5000
+        + b"--b--\r\n",
+    ):
         try:
             report = parse_email(data, "deep.eml")
         except UsageError:
@@ -493,15 +507,53 @@ def test_deep_nesting_and_many_parts_do_not_crash() -> None:
 
 
 FRAGMENTS = [
-    b"From: ", b"Subject: ", b"Date: ", b"Reply-To: ", b"Message-ID: <", b"\r\n", b"\r\n\r\n", b"\n", b" ", b"\t",
-    b"MIME-Version: 1.0\r\n", b"Content-Type: multipart/mixed; boundary=\"b\"\r\n", b"Content-Type: multipart/alternative",
-    b"Content-Type: text/html; charset=gb2312\r\n", b"Content-Type: message/rfc822\r\n", b"; charset=", b"x-unknown",
-    b"Content-Transfer-Encoding: base64\r\n", b"Content-Transfer-Encoding: quoted-printable\r\n", b"x-uuencode",
-    b"Content-Disposition: attachment; ", b"filename*0*=utf-8''%E6%95", b"filename*1*=%85", b"name=\"=?gbk?B?",
-    b"--b\r\n", b"--b--\r\n", b"=?gb2312?B?", b"=?utf-8?Q?=E6=", b"?=", b"<br>&nbsp;<blockquote>", b"</blockquote>",
-    b"<script>", b"&#xD800;", b"&#99999999;", b"> ", "-----原始邮件-----\n发件人: x\n发送时间: y".encode(), b"13800138000",
-    b"+86 ", b"(010)", b"Mon, 20 May 2024 99:99:99 +9999", b"begin 644 x\r\n", b"\xff\xfe", b"\xe9F", b"=\r\n", b"==",
-    b"format=flowed", b"delsp=yes",
+    b"From: ",
+    b"Subject: ",
+    b"Date: ",
+    b"Reply-To: ",
+    b"Message-ID: <",
+    b"\r\n",
+    b"\r\n\r\n",
+    b"\n",
+    b" ",
+    b"\t",
+    b"MIME-Version: 1.0\r\n",
+    b'Content-Type: multipart/mixed; boundary="b"\r\n',
+    b"Content-Type: multipart/alternative",
+    b"Content-Type: text/html; charset=gb2312\r\n",
+    b"Content-Type: message/rfc822\r\n",
+    b"; charset=",
+    b"x-unknown",
+    b"Content-Transfer-Encoding: base64\r\n",
+    b"Content-Transfer-Encoding: quoted-printable\r\n",
+    b"x-uuencode",
+    b"Content-Disposition: attachment; ",
+    b"filename*0*=utf-8''%E6%95",
+    b"filename*1*=%85",
+    b'name="=?gbk?B?',
+    b"--b\r\n",
+    b"--b--\r\n",
+    b"=?gb2312?B?",
+    b"=?utf-8?Q?=E6=",
+    b"?=",
+    b"<br>&nbsp;<blockquote>",
+    b"</blockquote>",
+    b"<script>",
+    b"&#xD800;",
+    b"&#99999999;",
+    b"> ",
+    "-----原始邮件-----\n发件人: x\n发送时间: y".encode(),
+    b"13800138000",
+    b"+86 ",
+    b"(010)",
+    b"Mon, 20 May 2024 99:99:99 +9999",
+    b"begin 644 x\r\n",
+    b"\xff\xfe",
+    b"\xe9F",
+    b"=\r\n",
+    b"==",
+    b"format=flowed",
+    b"delsp=yes",
 ]
 
 

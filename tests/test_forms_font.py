@@ -43,7 +43,7 @@ def probe_font(path: Path, chars: str = "维护单", truetype: bool = True, fami
     else:
         strings = {name: square(T2CharStringPen(1000, None)).getCharString() for name in names}
         builder.setupCFF(family, {"FullName": family}, strings, {})
-    builder.setupHorizontalMetrics({name: (1000, 100) for name in names})
+    builder.setupHorizontalMetrics(dict.fromkeys(names, (1000, 100)))
     builder.setupHorizontalHeader(ascent=880, descent=-120)
     builder.setupNameTable({"familyName": family, "styleName": "Regular"})
     builder.setupOS2(sTypoAscender=880, usWinAscent=880, usWinDescent=120)
@@ -91,12 +91,16 @@ def test_a_missing_configured_font_is_one_line_naming_it(tmp_path):
     assert len(message.splitlines()) == 1
 
 
-@pytest.mark.parametrize(("make", "says"), [
-    (lambda p: probe_font(p / "cff.otf", truetype=False), "CFF outlines"),
-    (lambda p: probe_font(p / "latin.ttf", chars="abc"), "no Chinese glyphs"),
-    (lambda p: written(p / "notes.ttf", b"not a font"), "cannot be read as a font"),
-    (lambda p: written(p / "empty.ttc", b""), "cannot be read as a font"),
-], ids=["cff", "latin-only", "text", "empty"])
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda p: probe_font(p / "cff.otf", truetype=False), "CFF outlines"),
+        (lambda p: probe_font(p / "latin.ttf", chars="abc"), "no Chinese glyphs"),
+        (lambda p: written(p / "notes.ttf", b"not a font"), "cannot be read as a font"),
+        (lambda p: written(p / "empty.ttc", b""), "cannot be read as a font"),
+    ],
+    ids=["cff", "latin-only", "text", "empty"],
+)
 def test_a_configured_file_that_cannot_print_chinese_text_is_refused_by_name(tmp_path, make, says):
     """Noto Sans CJK (CFF) displays, but its text extracts as garbage: refused before a form is drawn with it."""
     bad = make(tmp_path)
@@ -116,7 +120,8 @@ def test_no_font_at_all_says_how_to_get_one(tmp_path, monkeypatch):
         render(FULL, "pdf", "zh")
     assert str(caught.value) == (
         f"no CJK font for PDF forms: {empty / 'fonts' / 'wqy-microhei.ttc'} is missing from this install; "
-        "reinstall dcmaint, or set forms.cjk_font or DCMAINT_CJK_FONT to a TrueType font with Chinese glyphs")
+        "reinstall dcmaint, or set forms.cjk_font or DCMAINT_CJK_FONT to a TrueType font with Chinese glyphs"
+    )
     assert render(FULL, "html", "zh").startswith(b"<!DOCTYPE html>")  # HTML and Markdown need no font
 
 

@@ -78,9 +78,26 @@ FULL = FormData(
 )
 
 UNSIGNED = dataclasses.replace(
-    FULL, contract_no=None, caller=None, site_address=None, restored_at=None, handling=None, sla_met=None,
-    sla_elapsed=None, sla_paused=timedelta(0), actions=None, time_spent=None, parts=(), engineer=None, signed_by=None,
-    signed_at=None, score=None, comment=None, signature_png=None, verified_by=None, verified_at=None,
+    FULL,
+    contract_no=None,
+    caller=None,
+    site_address=None,
+    restored_at=None,
+    handling=None,
+    sla_met=None,
+    sla_elapsed=None,
+    sla_paused=timedelta(0),
+    actions=None,
+    time_spent=None,
+    parts=(),
+    engineer=None,
+    signed_by=None,
+    signed_at=None,
+    score=None,
+    comment=None,
+    signature_png=None,
+    verified_by=None,
+    verified_at=None,
     fault="电源模块故障",
 )
 
@@ -117,12 +134,40 @@ def test_pdf_reads_back_with_labels_values_serials_and_signature(lang):
     assert 1 <= len(reader.pages) <= 2
     flat = squeeze(text)
     labels = LABELS[lang]
-    for key in ("title", "ticket", "sec_customer", "customer", "sec_devices", "dev_serial", "sec_fault",
-                "sec_handling", "sec_actions", "sec_parts", "part_number", "engineer", "sec_signoff", "signed_by",
-                "score", "signature", "sec_verified", "verified_by"):
+    for key in (
+        "title",
+        "ticket",
+        "sec_customer",
+        "customer",
+        "sec_devices",
+        "dev_serial",
+        "sec_fault",
+        "sec_handling",
+        "sec_actions",
+        "sec_parts",
+        "part_number",
+        "engineer",
+        "sec_signoff",
+        "signed_by",
+        "score",
+        "signature",
+        "sec_verified",
+        "verified_by",
+    ):
         assert squeeze(labels[key]) in flat, key
-    for value in ("T-2026-000042", "某市商业银行", "电源模块故障", "李主任", "王工", "赵敏", "Asia/Shanghai",
-                  "2026-11-2409:05", "HT-2026-0815", *SERIALS, "★★★★☆4/5"):
+    for value in (
+        "T-2026-000042",
+        "某市商业银行",
+        "电源模块故障",
+        "李主任",
+        "王工",
+        "赵敏",
+        "Asia/Shanghai",
+        "2026-11-2409:05",
+        "HT-2026-0815",
+        *SERIALS,
+        "★★★★☆4/5",
+    ):
         assert value in flat, value
     assert squeeze(FULL.fault) in flat  # the long fault wraps over lines without losing a character
     assert all(serial in text for serial in SERIALS)  # columns are wide enough: no serial is cut in two
@@ -281,8 +326,9 @@ def test_wrap_breaks_chinese_anywhere_but_keeps_words_and_punctuation():
 
 def test_importing_the_forms_package_loads_no_pdf_library():
     """The ticket commands import dcmaint.forms; fpdf2, Pillow and fontTools load only for a PDF."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import dcmaint.forms"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import dcmaint.forms"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
     assert not imported & {"fpdf", "PIL", "fontTools", "pypdf", "defusedxml"}

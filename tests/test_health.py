@@ -6,10 +6,7 @@ test can break and mend parts between polls. Store tests run on both backends.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +14,10 @@ from tests.helpers import audit, counts
 from tests.scenario import part, report
 
 HEALTHY = report(part("psu", "PSU 1", serial="5WB1", spare="866730-001"), part("psu", "PSU 2", serial="5WB2"))
-PSU2_FAILED = report(part("psu", "PSU 1", serial="5WB1", spare="866730-001"),
-                     part("psu", "PSU 2", "critical", "PSU 2: input lost", serial="5WB2", spare="866730-001"))
+PSU2_FAILED = report(
+    part("psu", "PSU 1", serial="5WB1", spare="866730-001"),
+    part("psu", "PSU 2", "critical", "PSU 2: input lost", serial="5WB2", spare="866730-001"),
+)
 DISK_PREDICTED = report(part("disk", "Bay 4", "warning", "Bay 4: predicted failure, 3% life left", serial="S4"))
 
 
@@ -27,8 +26,19 @@ def room(cli, scenario):
     cli.ok("site", "add", "hq", "--customer", "某银行")
     for name in ("srv01", "srv02", "ups01"):
         kind = "ups" if name.startswith("ups") else "server"
-        cli.ok("device", "add", name, "--site", "hq", "--kind", kind, "--driver", "scenario",
-               "--endpoint", f"scenario://{name}")
+        cli.ok(
+            "device",
+            "add",
+            name,
+            "--site",
+            "hq",
+            "--kind",
+            kind,
+            "--driver",
+            "scenario",
+            "--endpoint",
+            f"scenario://{name}",
+        )
     cli.ok("device", "add", "tape01", "--site", "hq", "--kind", "backup")  # no driver: not polled by default
     for name in ("srv01", "srv02", "ups01"):
         scenario(name, HEALTHY)
@@ -65,11 +75,19 @@ def test_fault_carries_the_part_identity(room):
     cli, scenario = room
     scenario("srv01", PSU2_FAILED)
     data = cli("health", "srv01", "-f", "json").json()
-    assert data["devices"][0]["faults"] == [{
-        "kind": "psu", "location": "PSU 2", "health": "critical", "reason": "PSU 2: input lost",
-        "manufacturer": "HPE", "model": "800W FS Plat Ht Plg LH Pwr Sply Kit", "part_number": "865414-B21",
-        "spare_part_number": "866730-001", "serial": "5WB2",
-    }]
+    assert data["devices"][0]["faults"] == [
+        {
+            "kind": "psu",
+            "location": "PSU 2",
+            "health": "critical",
+            "reason": "PSU 2: input lost",
+            "manufacturer": "HPE",
+            "model": "800W FS Plat Ht Plg LH Pwr Sply Kit",
+            "part_number": "865414-B21",
+            "spare_part_number": "866730-001",
+            "serial": "5WB2",
+        }
+    ]
     table = cli("health").out
     assert "PSU 2: input lost" in table and "866730-001" in table
 
@@ -81,7 +99,9 @@ def test_nagios_output(room):
     result = cli("health", "--format", "nagios")
     lines = result.out.strip().splitlines()
     assert result.code == 2
-    assert re.match(r"^DCMAINT CRITICAL - 1 critical, 0 warning, 1 unknown, 1 ok of 3 devices \| devices=3;;;0 ", lines[0])
+    assert re.match(
+        r"^DCMAINT CRITICAL - 1 critical, 0 warning, 1 unknown, 1 ok of 3 devices \| devices=3;;;0 ", lines[0]
+    )
     assert "faults=1;;;0" in lines[0] and re.search(r"time=[0-9.]+s;;;0$", lines[0])
     assert lines[1].startswith("[CRITICAL] hq/srv01: psu PSU 2: PSU 2: input lost (HPE 800W")
     assert lines[2] == "[UNKNOWN] hq/ups01: login refused for admin"
@@ -97,7 +117,10 @@ def test_prometheus_output_is_valid_exposition(room):
     for line in text.strip().splitlines():
         assert line.startswith("# HELP ") or line.startswith("# TYPE ") or sample.match(line), line
     assert 'dcmaint_device_status{site="hq",device="srv01",driver="scenario"} 2' in text
-    assert 'dcmaint_component_status{site="hq",device="srv01",kind="psu",location="PSU 2",part_number="865414-B21",serial="5WB2"} 2' in text
+    assert (
+        'dcmaint_component_status{site="hq",device="srv01",kind="psu",location="PSU 2",part_number="865414-B21",serial="5WB2"} 2'
+        in text
+    )
     assert 'dcmaint_faults{site="hq",device="srv01",health="critical"} 1' in text
 
 
@@ -117,7 +140,9 @@ def test_record_deduplicates_faults(room, db_url):
 
     scenario("srv01", {"error": "unreachable", "message": "timeout"})
     cli("health", "--record")
-    assert len(cli.ok("device", "show", "srv01", "-f", "json").json()["open_faults"]) == 1  # a failed poll proves nothing
+    assert (
+        len(cli.ok("device", "show", "srv01", "-f", "json").json()["open_faults"]) == 1
+    )  # a failed poll proves nothing
 
     scenario("srv01", HEALTHY)
     assert cli("health", "--record").code == 0
@@ -150,15 +175,24 @@ def test_record_notices_a_swapped_part(room, db_url):
         (["health", "nosuch"], "'nosuch'"),
         (["health", "--site", "nowhere"], "'nowhere'"),
         (["health", "--target", "ftp://x"], "'ftp://x'"),
-        (["health", "--target", "acme://ups7"], "'acme://ups7': no installed driver serves 'acme' (known schemes: "
-                                                "scenario)"),
-        (["health", "--target", "scenario://"], "'scenario://': expected SCHEME://HOST[:PORT] (known schemes: scenario)"),
+        (
+            ["health", "--target", "acme://ups7"],
+            "'acme://ups7': no installed driver serves 'acme' (known schemes: scenario)",
+        ),
+        (
+            ["health", "--target", "scenario://"],
+            "'scenario://': expected SCHEME://HOST[:PORT] (known schemes: scenario)",
+        ),
         (["health", "--target", "scenario://srv01:http"], "'scenario://srv01:http'"),
         (["health", "--target", "scenario://srv01"], "choose one with --kind (server, ups, storage)"),
-        (["health", "--target", "scenario://srv01", "--kind", "cooling"], "invalid --kind cooling for --target "
-                                                                          "'scenario://srv01'"),
-        (["health", "--target", "scenario://srv01", "--kind", "server", "--insecure", "--fingerprint", "AB"],
-         "--insecure"),
+        (
+            ["health", "--target", "scenario://srv01", "--kind", "cooling"],
+            "invalid --kind cooling for --target 'scenario://srv01'",
+        ),
+        (
+            ["health", "--target", "scenario://srv01", "--kind", "server", "--insecure", "--fingerprint", "AB"],
+            "--insecure",
+        ),
         (["health", "--target", "scenario://srv01", "--kind", "server", "--password-ref", "s3cret"], "env:NAME"),
         (["health", "--open-tickets"], "--open-tickets needs --record"),
         (["health", "--target", "redfish://x", "--record"], "--record"),
@@ -186,8 +220,9 @@ def test_workers_share_the_run_with_the_same_answers(room):
     scenario("srv01", PSU2_FAILED)
     one = cli("health", "--workers", "1", "-f", "json").json()
     two = cli("health", "--workers", "2", "-f", "json").json()
-    assert [(d["name"], d["status"], d["faults"]) for d in one["devices"]] == \
-        [(d["name"], d["status"], d["faults"]) for d in two["devices"]]
+    assert [(d["name"], d["status"], d["faults"]) for d in one["devices"]] == [
+        (d["name"], d["status"], d["faults"]) for d in two["devices"]
+    ]
 
 
 def test_a_target_reaches_the_driver_that_declares_its_scheme(room):
@@ -196,8 +231,12 @@ def test_a_target_reaches_the_driver_that_declares_its_scheme(room):
     result = cli("health", "--target", "scenario://srv01", "--kind", "server", "--format", "json")
     assert result.code == 2, result.err
     [polled] = result.json()["devices"]
-    assert (polled["name"], polled["site"], polled["driver"], polled["status"]) == ("srv01", None, "scenario",
-                                                                                     "critical")
+    assert (polled["name"], polled["site"], polled["driver"], polled["status"]) == (
+        "srv01",
+        None,
+        "scenario",
+        "critical",
+    )
     assert [fault["location"] for fault in polled["faults"]] == ["PSU 2"]
     nagios = cli("health", "--target", "scenario://srv01", "--kind", "server", "-f", "nagios").out
     assert nagios.startswith("DCMAINT CRITICAL - srv01: 1 faults, worst: PSU 2: input lost |")

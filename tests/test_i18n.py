@@ -85,8 +85,9 @@ def test_translations_keep_every_placeholder():
         catalog = read_po(handle)
 
     def fields(text: str) -> list[tuple[str, str, str]]:
-        return sorted((name, conv or "", spec or "") for _, name, spec, conv in string.Formatter().parse(text)
-                      if name is not None)
+        return sorted(
+            (name, conv or "", spec or "") for _, name, spec, conv in string.Formatter().parse(text) if name is not None
+        )
 
     broken = []
     for message in catalog:
@@ -94,6 +95,6 @@ def test_translations_keep_every_placeholder():
             continue
         source = message.id[0] if isinstance(message.id, tuple) else message.id
         for text in message.string if isinstance(message.string, tuple) else (message.string,):
-            if fields(source) != fields(text) or "\n" in text and "\n" not in source:
+            if fields(source) != fields(text) or ("\n" in text and "\n" not in source):
                 broken.append(source)
     assert broken == []

@@ -32,41 +32,93 @@ def office(cli):
         cli.ok("site", "add", site, "--customer", "某市商业银行", "--timezone", "Asia/Shanghai", "--sla-hours", hours)
     cli.ok("device", "add", "srv01", "--site", "hq", "--kind", "server")
     cli.ok("device", "add", "ups01", "--site", "dr", "--kind", "ups")
-    for name, role in (("li.na", "engineer"), ("zhang.wei", "engineer"), ("old.hand", "engineer"),
-                       ("chen.jie", "engineer"), ("retired", "engineer"), ("wang.c", "centre"), ("zhao.pm", "pm")):
+    for name, role in (
+        ("li.na", "engineer"),
+        ("zhang.wei", "engineer"),
+        ("old.hand", "engineer"),
+        ("chen.jie", "engineer"),
+        ("retired", "engineer"),
+        ("wang.c", "centre"),
+        ("zhao.pm", "pm"),
+    ):
         cli.ok("staff", "add", name, "--role", role)
     cli.ok("staff", "edit", "retired", "--inactive")
-    _ticket(cli, "hq", "li.na", "2026-10-10T08:00", [
-        ("start", "--at", "2026-10-10T08:10"),
-        ("pause", "--reason", "downtime-window", "--at", "2026-10-10T10:00"),
-        ("resume", "--at", "2026-10-10T12:00"),
-        ("restore", "--at", "2026-10-10T15:10")], score=5, verified="2026-10-11T09:00", close=True)
-    _ticket(cli, "dr", "li.na", "2026-10-20T09:00", [
-        ("start", "--onsite", "--at", "2026-10-20T09:30"),
-        ("restore", "--at", "2026-10-20T15:30")], score=3, verified="2026-10-31T23:30")
-    _ticket(cli, "hq", "zhang.wei", "2026-10-25T09:50", [
-        ("start", "--at", "2026-10-25T10:00"),
-        ("restore", "--at", "2026-10-25T12:00")], score=2, verified="2026-11-01T00:30")
-    _ticket(cli, "hq", "zhang.wei", "2026-10-28T08:50", [
-        ("start", "--at", "2026-10-28T09:00"),
-        ("restore", "--at", "2026-10-28T10:00")], score=1, verified=None)
-    _ticket(cli, "hq", "old.hand", "2026-10-05T09:30", [
-        ("start", "--at", "2026-10-05T10:00"),
-        ("pause", "--reason", "customer-approval", "--at", "2026-10-05T11:00"),
-        ("resume", "--at", "2026-10-05T13:00"),
-        ("restore", "--at", "2026-10-05T14:00")], score=5, verified="2026-10-06T10:00", close=True)
+    _ticket(
+        cli,
+        "hq",
+        "li.na",
+        "2026-10-10T08:00",
+        [
+            ("start", "--at", "2026-10-10T08:10"),
+            ("pause", "--reason", "downtime-window", "--at", "2026-10-10T10:00"),
+            ("resume", "--at", "2026-10-10T12:00"),
+            ("restore", "--at", "2026-10-10T15:10"),
+        ],
+        score=5,
+        verified="2026-10-11T09:00",
+        close=True,
+    )
+    _ticket(
+        cli,
+        "dr",
+        "li.na",
+        "2026-10-20T09:00",
+        [("start", "--onsite", "--at", "2026-10-20T09:30"), ("restore", "--at", "2026-10-20T15:30")],
+        score=3,
+        verified="2026-10-31T23:30",
+    )
+    _ticket(
+        cli,
+        "hq",
+        "zhang.wei",
+        "2026-10-25T09:50",
+        [("start", "--at", "2026-10-25T10:00"), ("restore", "--at", "2026-10-25T12:00")],
+        score=2,
+        verified="2026-11-01T00:30",
+    )
+    _ticket(
+        cli,
+        "hq",
+        "zhang.wei",
+        "2026-10-28T08:50",
+        [("start", "--at", "2026-10-28T09:00"), ("restore", "--at", "2026-10-28T10:00")],
+        score=1,
+        verified=None,
+    )
+    _ticket(
+        cli,
+        "hq",
+        "old.hand",
+        "2026-10-05T09:30",
+        [
+            ("start", "--at", "2026-10-05T10:00"),
+            ("pause", "--reason", "customer-approval", "--at", "2026-10-05T11:00"),
+            ("resume", "--at", "2026-10-05T13:00"),
+            ("restore", "--at", "2026-10-05T14:00"),
+        ],
+        score=5,
+        verified="2026-10-06T10:00",
+        close=True,
+    )
     cli.ok("staff", "edit", "old.hand", "--inactive")  # left in November: October still counts his ticket
-    _ticket(cli, "hq", "li.na", "2026-11-02T08:00", [
-        ("start", "--at", "2026-11-02T08:30"),
-        ("restore", "--at", "2026-11-02T11:30")], score=4, verified="2026-11-03T10:00")
+    _ticket(
+        cli,
+        "hq",
+        "li.na",
+        "2026-11-02T08:00",
+        [("start", "--at", "2026-11-02T08:30"), ("restore", "--at", "2026-11-02T11:30")],
+        score=4,
+        verified="2026-11-03T10:00",
+    )
     _ticket(cli, "hq", "li.na", "2026-11-10T08:50", [("start", "--at", "2026-11-10T09:00")], score=None, verified=None)
     return cli
 
 
 def _ticket(cli, site, engineer, reported, steps, score, verified, close=False):
     device = "srv01" if site == "hq" else "ups01"
-    ref = cli.ok("ticket", "new", "--site", site, "--description", "PSU 故障", "--device", device,
-                 "--reported", reported).out.split(":")[0]
+    ref = cli.ok(
+        "ticket", "new", "--site", site, "--description", "PSU 故障", "--device", device, "--reported", reported
+    ).out.split(":")[0]
     cli.ok("ticket", "assign", ref, "--to", engineer, "--at", reported)
     for action, *args in steps:
         cli.ok("ticket", action, ref, *args)
@@ -87,8 +139,14 @@ def kpi(cli, *args):
 
 
 def line(engineer, tickets, score, met, percent, mttr):
-    return {"engineer": engineer, "tickets": tickets, "average_score": score, "sla_met": met,
-            "sla_met_percent": percent, "mean_time_to_restore": mttr}
+    return {
+        "engineer": engineer,
+        "tickets": tickets,
+        "average_score": score,
+        "sla_met": met,
+        "sla_met_percent": percent,
+        "mean_time_to_restore": mttr,
+    }
 
 
 def test_figures_per_month_in_beijing_time(office):
@@ -110,19 +168,33 @@ def test_figures_per_month_in_beijing_time(office):
         line("li.na", 1, 4.0, 1, 100.0, 10800),  # F; G is still running
         line("zhang.wei", 1, 2.0, 1, 100.0, 7200),  # C, verified 00:30 on 1 November Beijing time
     ]
-    assert data["total"] == {"tickets": 2, "average_score": 3.0, "sla_met": 2, "sla_met_percent": 100.0,
-                             "mean_time_to_restore": 9000}
+    assert data["total"] == {
+        "tickets": 2,
+        "average_score": 3.0,
+        "sla_met": 2,
+        "sla_met_percent": 100.0,
+        "mean_time_to_restore": 9000,
+    }
     # In UTC, C was verified on 31 October (16:30) and counts there.
     utc = kpi(office, "--month", "2026-10", "--timezone", "UTC")
     assert [(e["engineer"], e["tickets"]) for e in utc["engineers"]] == [
-        ("chen.jie", 0), ("li.na", 2), ("old.hand", 1), ("zhang.wei", 1)]
+        ("chen.jie", 0),
+        ("li.na", 2),
+        ("old.hand", 1),
+        ("zhang.wei", 1),
+    ]
     assert utc["total"]["tickets"] == 4 and utc["total"]["average_score"] == 3.75
     assert utc["start"] == "2026-10-01T00:00:00+00:00"
     # A month with nothing verified: everyone active listed with zeros.
     empty = kpi(office, "--month", "2026-09")
     assert [e["engineer"] for e in empty["engineers"]] == ["chen.jie", "li.na", "zhang.wei"]
-    assert empty["total"] == {"tickets": 0, "average_score": None, "sla_met": 0, "sla_met_percent": None,
-                              "mean_time_to_restore": None}
+    assert empty["total"] == {
+        "tickets": 0,
+        "average_score": None,
+        "sla_met": 0,
+        "sla_met_percent": None,
+        "mean_time_to_restore": None,
+    }
 
 
 def test_csv_table_and_bad_input(office, db_url):
@@ -166,6 +238,9 @@ def test_nothing_leads_out_of_verified():
     from dcmaint.domain.tickets import MOVES, TicketState
 
     counted = {TicketState.VERIFIED, TicketState.CLOSED}
-    leaving = [action for action, (sources, target) in MOVES.items()
-               if sources & counted and target is not None and target not in counted]
+    leaving = [
+        action
+        for action, (sources, target) in MOVES.items()
+        if sources & counted and target is not None and target not in counted
+    ]
     assert leaving == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -118,13 +118,15 @@ def test_zero_rate_needs_no_stock():
 
 
 def test_lines_sort_shortfalls_first_largest_first():
-    lines = level_lines([
-        _demand("A-ok", on_hand=9),
-        _demand("B-nodata", rate=None),
-        _demand("C-small", on_hand=1),
-        _demand("D-big", installed=4000, on_hand=0),
-        _demand("E-loose", catalogued=False, rate=None, lead=None),
-    ])
+    lines = level_lines(
+        [
+            _demand("A-ok", on_hand=9),
+            _demand("B-nodata", rate=None),
+            _demand("C-small", on_hand=1),
+            _demand("D-big", installed=4000, on_hand=0),
+            _demand("E-loose", catalogued=False, rate=None, lead=None),
+        ]
+    )
     assert [l.part_number for l in lines] == ["D-big", "C-small", "B-nodata", "E-loose", "A-ok"]
 
 
@@ -139,8 +141,17 @@ def test_depot_complete_only_when_every_line_is_ok():
 def test_json_keys_are_the_contract():
     line = level_line(_demand(on_hand=1))
     assert list(line.as_json()) == [
-        "part_number", "part_class", "description", "installed", "annual_failure_rate", "lead_time_days",
-        "expected_demand", "recommended", "on_hand", "shortfall", "status",
+        "part_number",
+        "part_class",
+        "description",
+        "installed",
+        "annual_failure_rate",
+        "lead_time_days",
+        "expected_demand",
+        "recommended",
+        "on_hand",
+        "shortfall",
+        "status",
     ]
     assert isinstance(line, LevelLine)
     assert status_label("short") and status_label("not catalogued")
@@ -148,7 +159,7 @@ def test_json_keys_are_the_contract():
 
 # --- the store, on both backends ------------------------------------------------------------
 
-NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def _seed(db_url: str) -> None:
@@ -166,18 +177,27 @@ def _seed(db_url: str) -> None:
         site_b = SiteRow(name="B", customer="某证券")
         s.add_all([site_a, site_b])
         s.flush()
-        disk = PartRow(part_number="DISK-1", part_class="disk", description="1.2TB SAS",
-                       annual_failure_rate=0.02, lead_time_days=30)
-        psu = PartRow(part_number="PSU-1", part_class="psu", description="800W",
-                      annual_failure_rate=0.5, lead_time_days=73)
-        fan = PartRow(part_number="FAN-1", part_class="fan", description=None,
-                      annual_failure_rate=None, lead_time_days=10)
+        disk = PartRow(
+            part_number="DISK-1",
+            part_class="disk",
+            description="1.2TB SAS",
+            annual_failure_rate=0.02,
+            lead_time_days=30,
+        )
+        psu = PartRow(
+            part_number="PSU-1", part_class="psu", description="800W", annual_failure_rate=0.5, lead_time_days=73
+        )
+        fan = PartRow(
+            part_number="FAN-1", part_class="fan", description=None, annual_failure_rate=None, lead_time_days=10
+        )
         s.add_all([disk, psu, fan])
         s.flush()
-        s.add_all([
-            PartNumberRow(part_id=disk.id, number="DISK-OPT", kind="option"),
-            PartNumberRow(part_id=psu.id, number="PSU-SPARE", kind="spare"),
-        ])
+        s.add_all(
+            [
+                PartNumberRow(part_id=disk.id, number="DISK-OPT", kind="option"),
+                PartNumberRow(part_id=psu.id, number="PSU-SPARE", kind="spare"),
+            ]
+        )
         devices = []
         for n in range(4):
             d = DeviceRow(site_id=site_a.id, name=f"a{n}", kind="server")
@@ -187,8 +207,16 @@ def _seed(db_url: str) -> None:
         s.flush()
 
         def comp(device, kind, slot, pn=None, spare=None):
-            return ComponentRow(device_id=device.id, kind=kind, location=slot, part_number=pn,
-                                spare_part_number=spare, health="ok", first_seen=NOW, last_seen=NOW)
+            return ComponentRow(
+                device_id=device.id,
+                kind=kind,
+                location=slot,
+                part_number=pn,
+                spare_part_number=spare,
+                health="ok",
+                first_seen=NOW,
+                last_seen=NOW,
+            )
 
         rows = []
         for d in devices:
@@ -203,18 +231,20 @@ def _seed(db_url: str) -> None:
         for bay in range(50):
             rows.append(comp(other, "disk", f"bay{bay}", "DISK-1"))
         s.add_all(rows)
-        s.add_all([
-            StockUnitRow(part_id=disk.id, part_number="DISK-1", site_id=site_a.id, serial="D1", status="in_stock"),
-            StockUnitRow(part_id=disk.id, part_number="DISK-1", site_id=site_a.id, serial="D2", status="reserved"),
-            StockUnitRow(part_id=disk.id, part_number="DISK-1", site_id=site_a.id, serial="D3", status="installed"),
-            StockUnitRow(part_id=disk.id, part_number="DISK-1", site_id=site_b.id, serial="D4", status="in_stock"),
-            StockUnitRow(part_id=disk.id, part_number="DISK-1", site_id=site_b.id, serial="D5", status="in_stock"),
-            # received before the catalogue knew it: matched through its label
-            StockUnitRow(part_id=None, part_number="PSU-SPARE", site_id=site_a.id, quantity=2, status="in_stock"),
-            StockUnitRow(part_id=psu.id, part_number="PSU-1", site_id=site_a.id, quantity=3, status="in_stock"),
-            StockUnitRow(part_id=None, part_number="NIC-SPARE-UNKNOWN", site_id=site_a.id, status="in_stock"),
-            StockUnitRow(part_id=fan.id, part_number="FAN-1", site_id=site_a.id, status="removed"),
-        ])
+        s.add_all(
+            [
+                StockUnitRow(part_id=disk.id, part_number="DISK-1", site_id=site_a.id, serial="D1", status="in_stock"),
+                StockUnitRow(part_id=disk.id, part_number="DISK-1", site_id=site_a.id, serial="D2", status="reserved"),
+                StockUnitRow(part_id=disk.id, part_number="DISK-1", site_id=site_a.id, serial="D3", status="installed"),
+                StockUnitRow(part_id=disk.id, part_number="DISK-1", site_id=site_b.id, serial="D4", status="in_stock"),
+                StockUnitRow(part_id=disk.id, part_number="DISK-1", site_id=site_b.id, serial="D5", status="in_stock"),
+                # received before the catalogue knew it: matched through its label
+                StockUnitRow(part_id=None, part_number="PSU-SPARE", site_id=site_a.id, quantity=2, status="in_stock"),
+                StockUnitRow(part_id=psu.id, part_number="PSU-1", site_id=site_a.id, quantity=3, status="in_stock"),
+                StockUnitRow(part_id=None, part_number="NIC-SPARE-UNKNOWN", site_id=site_a.id, status="in_stock"),
+                StockUnitRow(part_id=fan.id, part_number="FAN-1", site_id=site_a.id, status="removed"),
+            ]
+        )
 
 
 def _levels(db_url: str, site: str, fill_rate: float = 0.95):

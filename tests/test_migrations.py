@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +45,12 @@ def test_released_migrations_are_never_edited(name: str) -> None:
     assert found == RELEASED[name], (
         f"released migration {name} was edited (sha256 {found}, released as {RELEASED[name]}): stores in the field "
         "have run the released text and will never run it again. Undo the edit and add a new migration instead "
-        "(docs/database.md, 'Migrations are history').")
+        "(docs/database.md, 'Migrations are history')."
+    )
 
 
 def test_head_is_the_newest_migration() -> None:
-    assert revision.HEAD == schema.head_revision()
+    assert schema.head_revision() == revision.HEAD
 
 
 def _differences(url: DatabaseUrl) -> list[str]:
@@ -69,74 +70,332 @@ def test_migrations_match_the_models(db_url: str) -> None:
 
 
 # Data written at each revision, in the tables and columns that revision has: (revision, table, rows).
-T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 DATA: list[tuple[str, str, list[dict[str, Any]]]] = [
-    ("0001", "sites", [
-        {"id": 1, "name": "hq", "customer": "某市商业银行", "address": "上海市", "contract_no": "WB-1",
-         "signed_on": date(2026, 1, 5), "sla_restore_hours": 12, "depot_deadline_days": 15,
-         "timezone": "Asia/Shanghai", "calendar": "cn", "created_at": T0, "updated_at": T0}]),
-    ("0001", "staff", [
-        {"id": 1, "name": "li.na", "role": "engineer", "skills": "x86,san", "phone": None, "email": "li@example.cn",
-         "active": True, "created_at": T0, "updated_at": T0}]),
-    ("0001", "devices", [
-        {"id": 1, "site_id": 1, "name": "srv01", "kind": "server", "vendor": "HPE", "model": "DL380", "serial": "CZ1",
-         "room": "3F", "rack": "A01", "rack_unit": "12", "covered": True, "driver": "redfish",
-         "endpoint": "https://10.0.0.1", "username": "admin", "credential": "env:BMC", "tls_verify": False,
-         "ca_file": None, "fingerprint": None, "notes": "机房 A", "created_at": T0, "updated_at": T0}]),
-    ("0002", "device_polls", [
-        {"device_id": 1, "polled_at": T0, "driver": "redfish", "status": "critical", "error": None,
-         "message": "PSU 2 failed", "duration": 1.5, "report": '{"vendor": "HPE"}'}]),
-    ("0002", "components", [
-        {"id": 1, "device_id": 1, "kind": "psu", "location": "PSU 2", "name": "PSU 2", "manufacturer": "HPE",
-         "model": "800W", "part_number": "865414-B21", "spare_part_number": "866730-001", "serial": "5WBXK",
-         "firmware": "1.00", "capacity_bytes": 8 * 10**12, "health": "critical", "first_seen": T0, "last_seen": T0}]),
-    ("0002", "faults", [
-        {"id": 1, "device_id": 1, "kind": "psu", "location": "PSU 2", "health": "critical", "reason": "failed",
-         "manufacturer": "HPE", "model": "800W", "part_number": "865414-B21", "spare_part_number": "866730-001",
-         "serial": "5WBXK", "first_seen": T0, "last_seen": T0, "closed_at": None}]),
-    ("0003", "parts", [
-        {"id": 1, "part_number": "865414-B21", "vendor": "HPE", "description": "800W PSU", "part_class": "psu",
-         "attributes": '{"watts": 800}', "annual_failure_rate": 0.02, "lead_time_days": 30, "consumable": False,
-         "created_at": T0, "updated_at": T0},
-        {"id": 2, "part_number": "P38995-B21", "vendor": "HPE", "description": "800W PSU (new)", "part_class": "psu",
-         "attributes": None, "annual_failure_rate": None, "lead_time_days": None, "consumable": False,
-         "created_at": T0, "updated_at": T0}]),
+    (
+        "0001",
+        "sites",
+        [
+            {
+                "id": 1,
+                "name": "hq",
+                "customer": "某市商业银行",
+                "address": "上海市",
+                "contract_no": "WB-1",
+                "signed_on": date(2026, 1, 5),
+                "sla_restore_hours": 12,
+                "depot_deadline_days": 15,
+                "timezone": "Asia/Shanghai",
+                "calendar": "cn",
+                "created_at": T0,
+                "updated_at": T0,
+            }
+        ],
+    ),
+    (
+        "0001",
+        "staff",
+        [
+            {
+                "id": 1,
+                "name": "li.na",
+                "role": "engineer",
+                "skills": "x86,san",
+                "phone": None,
+                "email": "li@example.cn",
+                "active": True,
+                "created_at": T0,
+                "updated_at": T0,
+            }
+        ],
+    ),
+    (
+        "0001",
+        "devices",
+        [
+            {
+                "id": 1,
+                "site_id": 1,
+                "name": "srv01",
+                "kind": "server",
+                "vendor": "HPE",
+                "model": "DL380",
+                "serial": "CZ1",
+                "room": "3F",
+                "rack": "A01",
+                "rack_unit": "12",
+                "covered": True,
+                "driver": "redfish",
+                "endpoint": "https://10.0.0.1",
+                "username": "admin",
+                "credential": "env:BMC",
+                "tls_verify": False,
+                "ca_file": None,
+                "fingerprint": None,
+                "notes": "机房 A",
+                "created_at": T0,
+                "updated_at": T0,
+            }
+        ],
+    ),
+    (
+        "0002",
+        "device_polls",
+        [
+            {
+                "device_id": 1,
+                "polled_at": T0,
+                "driver": "redfish",
+                "status": "critical",
+                "error": None,
+                "message": "PSU 2 failed",
+                "duration": 1.5,
+                "report": '{"vendor": "HPE"}',
+            }
+        ],
+    ),
+    (
+        "0002",
+        "components",
+        [
+            {
+                "id": 1,
+                "device_id": 1,
+                "kind": "psu",
+                "location": "PSU 2",
+                "name": "PSU 2",
+                "manufacturer": "HPE",
+                "model": "800W",
+                "part_number": "865414-B21",
+                "spare_part_number": "866730-001",
+                "serial": "5WBXK",
+                "firmware": "1.00",
+                "capacity_bytes": 8 * 10**12,
+                "health": "critical",
+                "first_seen": T0,
+                "last_seen": T0,
+            }
+        ],
+    ),
+    (
+        "0002",
+        "faults",
+        [
+            {
+                "id": 1,
+                "device_id": 1,
+                "kind": "psu",
+                "location": "PSU 2",
+                "health": "critical",
+                "reason": "failed",
+                "manufacturer": "HPE",
+                "model": "800W",
+                "part_number": "865414-B21",
+                "spare_part_number": "866730-001",
+                "serial": "5WBXK",
+                "first_seen": T0,
+                "last_seen": T0,
+                "closed_at": None,
+            }
+        ],
+    ),
+    (
+        "0003",
+        "parts",
+        [
+            {
+                "id": 1,
+                "part_number": "865414-B21",
+                "vendor": "HPE",
+                "description": "800W PSU",
+                "part_class": "psu",
+                "attributes": '{"watts": 800}',
+                "annual_failure_rate": 0.02,
+                "lead_time_days": 30,
+                "consumable": False,
+                "created_at": T0,
+                "updated_at": T0,
+            },
+            {
+                "id": 2,
+                "part_number": "P38995-B21",
+                "vendor": "HPE",
+                "description": "800W PSU (new)",
+                "part_class": "psu",
+                "attributes": None,
+                "annual_failure_rate": None,
+                "lead_time_days": None,
+                "consumable": False,
+                "created_at": T0,
+                "updated_at": T0,
+            },
+        ],
+    ),
     ("0003", "part_numbers", [{"id": 1, "part_id": 1, "number": "866730-001", "kind": "spare"}]),
     ("0003", "part_substitutes", [{"part_id": 1, "substitute_id": 2, "note": "same bay"}]),
-    ("0003", "stock_units", [
-        {"id": 1, "part_id": 1, "part_number": "865414-B21", "site_id": 1, "serial": "SP1", "bin": "B1",
-         "condition": "new", "quantity": 1, "proof_ref": "INV-1", "proof_file": None, "received_on": date(2026, 2, 1),
-         "status": "in_stock", "reserved_for": None, "device_id": None, "slot": None, "custody_location": None,
-         "notes": None, "updated_at": T0}]),
-    ("0004", "handovers", [
-        {"id": 1, "site_id": 1, "received_by": "王工", "handed_at": T0, "document_ref": "R-1", "notes": None}]),
-    ("0004", "consents", [
-        {"id": 1, "site_id": 1, "part_id": 1, "substitute_id": 2, "device_id": None, "agreed_by": "王工",
-         "agreed_on": date(2026, 3, 1), "document_ref": "C-1", "notes": None, "created_at": T0}]),
-    ("0004", "stock_units", [
-        {"id": 2, "part_id": 1, "part_number": "865414-B21", "site_id": 1, "serial": "OLD1", "bin": None,
-         "condition": "used", "quantity": 1, "proof_ref": None, "proof_file": None, "received_on": None,
-         "status": "removed", "reserved_for": None, "device_id": 1, "slot": "psu:PSU 2",
-         "custody_location": "机房柜", "notes": None, "updated_at": T0, "handover_id": 1}]),
-    ("0004", "swaps", [
-        {"id": 1, "device_id": 1, "kind": "psu", "location": "PSU 2", "installed_unit_id": 1, "removed_unit_id": 2,
-         "fit": "exact", "consent_id": None, "fault_id": 1, "from_site_id": 1, "ticket": None,
-         "technician": "li.na", "swapped_at": T0, "verification": "verified", "verified_at": T0,
-         "verify_message": "ok"}]),
-    ("0005", "tickets", [
-        {"id": 1, "ref": "T-2026-000001", "site_id": 1, "source": "phone", "caller": "王工", "contact": None,
-         "description": "PSU 2 故障", "severity": "high", "state": "in_progress", "assignee_id": 1,
-         "handling": "remote", "fault_id": 1, "reported_at": T0, "created_at": T0, "sla_hours": 12, "started_at": T0,
-         "paused_since": None, "paused_seconds": 0.0, "sla_due_at": datetime(2026, 11, 20, 20, tzinfo=timezone.utc),
-         "restored_at": None, "sla_met": None, "sla_elapsed_seconds": None, "actions": None,
-         "time_spent_minutes": None, "signed_by": None, "signed_at": None, "score": None, "comment": None,
-         "signature": b"\x89PNG\r\n\x1a\n", "verified_by": None, "verified_at": None, "closed_at": None}]),
+    (
+        "0003",
+        "stock_units",
+        [
+            {
+                "id": 1,
+                "part_id": 1,
+                "part_number": "865414-B21",
+                "site_id": 1,
+                "serial": "SP1",
+                "bin": "B1",
+                "condition": "new",
+                "quantity": 1,
+                "proof_ref": "INV-1",
+                "proof_file": None,
+                "received_on": date(2026, 2, 1),
+                "status": "in_stock",
+                "reserved_for": None,
+                "device_id": None,
+                "slot": None,
+                "custody_location": None,
+                "notes": None,
+                "updated_at": T0,
+            }
+        ],
+    ),
+    (
+        "0004",
+        "handovers",
+        [{"id": 1, "site_id": 1, "received_by": "王工", "handed_at": T0, "document_ref": "R-1", "notes": None}],
+    ),
+    (
+        "0004",
+        "consents",
+        [
+            {
+                "id": 1,
+                "site_id": 1,
+                "part_id": 1,
+                "substitute_id": 2,
+                "device_id": None,
+                "agreed_by": "王工",
+                "agreed_on": date(2026, 3, 1),
+                "document_ref": "C-1",
+                "notes": None,
+                "created_at": T0,
+            }
+        ],
+    ),
+    (
+        "0004",
+        "stock_units",
+        [
+            {
+                "id": 2,
+                "part_id": 1,
+                "part_number": "865414-B21",
+                "site_id": 1,
+                "serial": "OLD1",
+                "bin": None,
+                "condition": "used",
+                "quantity": 1,
+                "proof_ref": None,
+                "proof_file": None,
+                "received_on": None,
+                "status": "removed",
+                "reserved_for": None,
+                "device_id": 1,
+                "slot": "psu:PSU 2",
+                "custody_location": "机房柜",
+                "notes": None,
+                "updated_at": T0,
+                "handover_id": 1,
+            }
+        ],
+    ),
+    (
+        "0004",
+        "swaps",
+        [
+            {
+                "id": 1,
+                "device_id": 1,
+                "kind": "psu",
+                "location": "PSU 2",
+                "installed_unit_id": 1,
+                "removed_unit_id": 2,
+                "fit": "exact",
+                "consent_id": None,
+                "fault_id": 1,
+                "from_site_id": 1,
+                "ticket": None,
+                "technician": "li.na",
+                "swapped_at": T0,
+                "verification": "verified",
+                "verified_at": T0,
+                "verify_message": "ok",
+            }
+        ],
+    ),
+    (
+        "0005",
+        "tickets",
+        [
+            {
+                "id": 1,
+                "ref": "T-2026-000001",
+                "site_id": 1,
+                "source": "phone",
+                "caller": "王工",
+                "contact": None,
+                "description": "PSU 2 故障",
+                "severity": "high",
+                "state": "in_progress",
+                "assignee_id": 1,
+                "handling": "remote",
+                "fault_id": 1,
+                "reported_at": T0,
+                "created_at": T0,
+                "sla_hours": 12,
+                "started_at": T0,
+                "paused_since": None,
+                "paused_seconds": 0.0,
+                "sla_due_at": datetime(2026, 11, 20, 20, tzinfo=UTC),
+                "restored_at": None,
+                "sla_met": None,
+                "sla_elapsed_seconds": None,
+                "actions": None,
+                "time_spent_minutes": None,
+                "signed_by": None,
+                "signed_at": None,
+                "score": None,
+                "comment": None,
+                "signature": b"\x89PNG\r\n\x1a\n",
+                "verified_by": None,
+                "verified_at": None,
+                "closed_at": None,
+            }
+        ],
+    ),
     ("0005", "ticket_devices", [{"ticket_id": 1, "device_id": 1}]),
-    ("0005", "ticket_events", [
-        {"id": 1, "ticket_id": 1, "at": T0, "actor": "desk", "kind": "logged", "state_from": None,
-         "state_to": "logged", "reason": "phone", "note": None}]),
-    ("0005", "ticket_pauses", [
-        {"id": 1, "ticket_id": 1, "reason": "downtime-window", "started_at": T0, "ended_at": T0, "note": None}]),
+    (
+        "0005",
+        "ticket_events",
+        [
+            {
+                "id": 1,
+                "ticket_id": 1,
+                "at": T0,
+                "actor": "desk",
+                "kind": "logged",
+                "state_from": None,
+                "state_to": "logged",
+                "reason": "phone",
+                "note": None,
+            }
+        ],
+    ),
+    (
+        "0005",
+        "ticket_pauses",
+        [{"id": 1, "ticket_id": 1, "reason": "downtime-window", "started_at": T0, "ended_at": T0, "note": None}],
+    ),
 ]
 
 
@@ -144,9 +403,18 @@ def _audit_rows() -> list[dict[str, Any]]:
     """Two changes with a sound hash chain: `db check` after the upgrade proves they came through untouched."""
     rows, previous = [], audit.GENESIS
     for seq, key in ((1, "hq"), (2, "li.na")):
-        fields = audit.ChainFields(seq=seq, at=T0, actor="desk", command="site add", entity="site", entity_key=key,
-                                   action="add", before=None, after=audit.canonical_json({"name": key}),
-                                   prev_hash=previous)
+        fields = audit.ChainFields(
+            seq=seq,
+            at=T0,
+            actor="desk",
+            command="site add",
+            entity="site",
+            entity_key=key,
+            action="add",
+            before=None,
+            after=audit.canonical_json({"name": key}),
+            prev_hash=previous,
+        )
         previous = fields.digest()
         rows.append({**vars(fields), "hash": previous})
     return rows
@@ -169,7 +437,7 @@ def _seed(engine: Engine, at: str, has: set[tuple[str, str]] | None = None) -> l
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, memoryview):
         return bytes(value)
     return value
@@ -208,8 +476,9 @@ def _build_with(url: DatabaseUrl, texts: list[Path], scripts: Path, target: str 
     """A store built by the migrations with ``texts`` in place of the released files of the same name."""
     shutil.copytree(VERSIONS.parent, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     for text in texts:
-        (scripts / "versions" / text.name.removesuffix(".txt")).write_text(text.read_text(encoding="utf-8"),
-                                                                          encoding="utf-8")
+        (scripts / "versions" / text.name.removesuffix(".txt")).write_text(
+            text.read_text(encoding="utf-8"), encoding="utf-8"
+        )
     config = schema.alembic_config(url)
     config.set_main_option("script_location", str(scripts))
     command.upgrade(config, target)
@@ -222,19 +491,34 @@ LATER_0004 = EDITED / "cf32d0a" / "0004_swaps_consents_and_handovers.py.txt"  # 
 OLD_0005 = EDITED / "952007c" / "0005_tickets.py.txt"  # ix_tickets_due over every ticket
 
 
-@pytest.mark.parametrize(("texts", "expected"), [
-    ([OLD_0002], ["column devices.options: in the models, not in the database"]),
-    ([OLD_0004], ["index ix_stock_site on stock_units: in the models, not in the database",
-                  "column swaps.fault_id: in the models, not in the database"]),
-    ([LATER_0004], ["index ix_stock_site on stock_units: in the models, not in the database"]),
-    ([OLD_0005], ["index ix_tickets_due on tickets: partial (sla_due_at IS NOT NULL) in the models, "
-                  "full in the database"]),
-    ([OLD_0002, OLD_0004, OLD_0005], ["column devices.options: in the models, not in the database",
-                                      "index ix_stock_site on stock_units: in the models, not in the database",
-                                      "column swaps.fault_id: in the models, not in the database",
-                                      "index ix_tickets_due on tickets: partial (sla_due_at IS NOT NULL) in the "
-                                      "models, full in the database"]),
-], ids=["0002", "0004-first", "0004-later", "0005", "all"])
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        ([OLD_0002], ["column devices.options: in the models, not in the database"]),
+        (
+            [OLD_0004],
+            [
+                "index ix_stock_site on stock_units: in the models, not in the database",
+                "column swaps.fault_id: in the models, not in the database",
+            ],
+        ),
+        ([LATER_0004], ["index ix_stock_site on stock_units: in the models, not in the database"]),
+        (
+            [OLD_0005],
+            ["index ix_tickets_due on tickets: partial (sla_due_at IS NOT NULL) in the models, full in the database"],
+        ),
+        (
+            [OLD_0002, OLD_0004, OLD_0005],
+            [
+                "column devices.options: in the models, not in the database",
+                "index ix_stock_site on stock_units: in the models, not in the database",
+                "column swaps.fault_id: in the models, not in the database",
+                "index ix_tickets_due on tickets: partial (sla_due_at IS NOT NULL) in the models, full in the database",
+            ],
+        ),
+    ],
+    ids=["0002", "0004-first", "0004-later", "0005", "all"],
+)
 def test_stores_built_from_edited_migrations_are_repaired(db_url: str, tmp_path: Path, cli, texts, expected) -> None:
     url = parse(db_url)
     _build_with(url, texts, tmp_path / "scripts")
@@ -277,14 +561,28 @@ def test_tickets_paused_before_0007_get_the_time_they_used(db_url: str, cli) -> 
     url = parse(db_url)
     schema.upgrade(url, "0006")
     site = {k: v for k, v in DATA[0][2][0].items()}
-    start = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
     def ticket(number: int, paused_since: datetime, paused_seconds: float) -> dict[str, Any]:
-        return {"id": number, "ref": f"T-2026-00000{number}", "site_id": 1, "source": "phone", "caller": "王工",
-                "description": "PSU 2 故障", "severity": "high", "state": "paused", "reported_at": start,
-                "created_at": start, "sla_hours": 12, "started_at": start, "paused_since": paused_since,
-                "paused_seconds": paused_seconds, "sla_due_at": None, "restored_at": None,
-                "sla_elapsed_seconds": None}
+        return {
+            "id": number,
+            "ref": f"T-2026-00000{number}",
+            "site_id": 1,
+            "source": "phone",
+            "caller": "王工",
+            "description": "PSU 2 故障",
+            "severity": "high",
+            "state": "paused",
+            "reported_at": start,
+            "created_at": start,
+            "sla_hours": 12,
+            "started_at": start,
+            "paused_since": paused_since,
+            "paused_seconds": paused_seconds,
+            "sla_due_at": None,
+            "restored_at": None,
+            "sla_elapsed_seconds": None,
+        }
 
     late = ticket(1, start + timedelta(hours=14), 3600.0)  # 13 h used: past the 12 h target
     early = ticket(2, start + timedelta(hours=5), 0.0)  # 5 h used

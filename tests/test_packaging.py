@@ -18,8 +18,9 @@ def _project(path: Path) -> dict:
 
 
 def _names(requirements: list[str]) -> set[str]:
-    return {r.split(";")[0].split("[")[0].split(">")[0].split("<")[0].split("=")[0].strip().lower()
-            for r in requirements}
+    return {
+        r.split(";")[0].split("[")[0].split(">")[0].split("<")[0].split("=")[0].strip().lower() for r in requirements
+    }
 
 
 @pytest.mark.parametrize("argv", [["site", "list"], ["site", "add", "hq", "--customer", "Bank"], ["db", "upgrade"]])
@@ -29,8 +30,9 @@ def test_postgresql_without_the_extra_is_one_line_naming_it(cli_sqlite, home, mo
     monkeypatch.setenv("DCMAINT_DB_URL", "postgresql://dcmaint@127.0.0.1:5432/nowhere")
     result = cli_sqlite(*argv)
     assert result.code == 2
-    assert result.err.strip() == ("dcmaint: error: PostgreSQL support is not installed: "
-                                  "pip install 'dcmaint[postgresql]'")
+    assert result.err.strip() == (
+        "dcmaint: error: PostgreSQL support is not installed: pip install 'dcmaint[postgresql]'"
+    )
     assert not home.exists() or not any(home.rglob("*.db"))
 
 

@@ -21,8 +21,30 @@ def store(db_url):
     with write(url, "test", "site add") as unit:
         sites.add(unit, Site("hq", "某银行", None, None, None, 12, 15, "Asia/Shanghai", "cn"))
         unit.session.flush()
-        devices.add(unit, Device("hq", "srv01", "server", "HPE", "DL380", "CZ1", "3F", "A01", "12", True, "redfish",
-                                 "https://10.0.0.1", "admin", "env:BMC", True, None, None, None, {"auth": "basic"}))
+        devices.add(
+            unit,
+            Device(
+                "hq",
+                "srv01",
+                "server",
+                "HPE",
+                "DL380",
+                "CZ1",
+                "3F",
+                "A01",
+                "12",
+                True,
+                "redfish",
+                "https://10.0.0.1",
+                "admin",
+                "env:BMC",
+                True,
+                None,
+                None,
+                None,
+                {"auth": "basic"},
+            ),
+        )
         site_id = unit.session.scalars(select(SiteRow.id)).one()
         unit.session.add(StockUnitRow(part_number="865414-B21", site_id=site_id, serial="SP1", bin="B1"))
     return url

@@ -6,12 +6,31 @@ from tests.helpers import audit, counts
 
 
 def test_site_lifecycle(cli, db_url):
-    added = cli.ok("site", "add", "hq", "--customer", "某市商业银行", "--contract", "WB-2026-001",
-                   "--signed", "2026-01-05", "--address", "北京市海淀区", "--format", "json").json()
+    added = cli.ok(
+        "site",
+        "add",
+        "hq",
+        "--customer",
+        "某市商业银行",
+        "--contract",
+        "WB-2026-001",
+        "--signed",
+        "2026-01-05",
+        "--address",
+        "北京市海淀区",
+        "--format",
+        "json",
+    ).json()
     assert added == {
-        "name": "hq", "customer": "某市商业银行", "address": "北京市海淀区", "contract_no": "WB-2026-001",
-        "signed_on": "2026-01-05", "sla_restore_hours": 12, "depot_deadline_days": 15,
-        "timezone": "Asia/Shanghai", "calendar": "cn",
+        "name": "hq",
+        "customer": "某市商业银行",
+        "address": "北京市海淀区",
+        "contract_no": "WB-2026-001",
+        "signed_on": "2026-01-05",
+        "sla_restore_hours": 12,
+        "depot_deadline_days": 15,
+        "timezone": "Asia/Shanghai",
+        "calendar": "cn",
     }
     cli.ok("site", "edit", "hq", "--sla-hours", "8", "--timezone", "Asia/Urumqi")
     shown = cli.ok("site", "show", "hq", "-f", "json").json()
@@ -21,7 +40,9 @@ def test_site_lifecycle(cli, db_url):
     assert cli.ok("site", "list", "-f", "json").json() == []
     entries = audit(db_url)
     assert [(e.entity, e.entity_key, e.action) for e in entries] == [
-        ("site", "hq", "add"), ("site", "hq", "edit"), ("site", "hq", "remove")
+        ("site", "hq", "add"),
+        ("site", "hq", "edit"),
+        ("site", "hq", "remove"),
     ]
     assert entries[1].before["sla_restore_hours"] == 12 and entries[1].after["sla_restore_hours"] == 8
 
@@ -29,9 +50,35 @@ def test_site_lifecycle(cli, db_url):
 def test_device_register(cli, db_url):
     cli.ok("site", "add", "hq", "--customer", "A")
     cli.ok("site", "add", "dr", "--customer", "A")
-    cli.ok("device", "add", "srv01", "--site", "hq", "--kind", "server", "--vendor", "HPE", "--model", "DL380 Gen10",
-           "--serial", "CZ2D1A0B1C", "--room", "3F", "--rack", "A03", "--u", "12-13", "--driver", "redfish",
-           "--endpoint", "redfish://10.1.1.5", "--username", "admin", "--credential", "env:ILO_PASSWORD")
+    cli.ok(
+        "device",
+        "add",
+        "srv01",
+        "--site",
+        "hq",
+        "--kind",
+        "server",
+        "--vendor",
+        "HPE",
+        "--model",
+        "DL380 Gen10",
+        "--serial",
+        "CZ2D1A0B1C",
+        "--room",
+        "3F",
+        "--rack",
+        "A03",
+        "--u",
+        "12-13",
+        "--driver",
+        "redfish",
+        "--endpoint",
+        "redfish://10.1.1.5",
+        "--username",
+        "admin",
+        "--credential",
+        "env:ILO_PASSWORD",
+    )
     cli.ok("device", "add", "ups01", "--site", "hq", "--kind", "UPS", "--vendor", "APC", "--not-covered")
     cli.ok("device", "add", "srv01", "--site", "dr", "--kind", "server", "--insecure")
     devices = cli.ok("device", "list", "-f", "json").json()
@@ -39,7 +86,9 @@ def test_device_register(cli, db_url):
     assert devices[1]["credential"] == "env:ILO_PASSWORD" and devices[1]["tls_verify"] is True
     assert devices[0]["tls_verify"] is False
     assert [d["name"] for d in cli.ok("device", "list", "--not-covered", "-f", "json").json()] == ["ups01"]
-    assert [d["name"] for d in cli.ok("device", "list", "--site", "hq", "--kind", "ups", "-f", "json").json()] == ["ups01"]
+    assert [d["name"] for d in cli.ok("device", "list", "--site", "hq", "--kind", "ups", "-f", "json").json()] == [
+        "ups01"
+    ]
     assert len(cli.ok("device", "list", "--vendor", "hpe", "-f", "json").json()) == 1
 
     ambiguous = cli("device", "show", "srv01")
@@ -47,7 +96,9 @@ def test_device_register(cli, db_url):
     shown = cli.ok("device", "show", "srv01", "--site", "hq", "-f", "json").json()
     assert shown["rack_unit"] == "12-13" and shown["covered"] is True
 
-    moved = cli.ok("device", "edit", "ups01", "--move-to", "dr", "--rename", "ups-a", "--clear", "vendor", "-f", "json").json()
+    moved = cli.ok(
+        "device", "edit", "ups01", "--move-to", "dr", "--rename", "ups-a", "--clear", "vendor", "-f", "json"
+    ).json()
     assert (moved["site"], moved["name"], moved["vendor"]) == ("dr", "ups-a", None)
     cli.ok("device", "remove", "srv01", "--site", "dr")
     assert counts(db_url)["devices"] == 2
@@ -92,8 +143,19 @@ def test_actor_comes_from_option_then_config_then_os(cli, db_url, home):
 
 def test_driver_options(cli, db_url):
     cli.ok("site", "add", "hq", "--customer", "A")
-    cli.ok("device", "add", "srv01", "--site", "hq", "--kind", "server", "--option", "auth=basic",
-           "--option", "concurrency=2")
+    cli.ok(
+        "device",
+        "add",
+        "srv01",
+        "--site",
+        "hq",
+        "--kind",
+        "server",
+        "--option",
+        "auth=basic",
+        "--option",
+        "concurrency=2",
+    )
     assert cli.ok("device", "show", "srv01", "-f", "json").json()["options"] == {"auth": "basic", "concurrency": "2"}
     cli.ok("device", "edit", "srv01", "--option", "concurrency=1", "--unset-option", "auth")
     assert cli.ok("device", "list", "-f", "json").json()[0]["options"] == {"concurrency": "1"}
@@ -104,4 +166,6 @@ def test_driver_options(cli, db_url):
         assert result.code == 2 and len(result.err.strip().splitlines()) == 1
     assert counts(db_url) == before
     last = [e for e in audit(db_url) if e.entity == "device"][-1]
-    assert last.before["options"] == {"auth": "basic", "concurrency": "2"} and last.after["options"] == {"concurrency": "1"}
+    assert last.before["options"] == {"auth": "basic", "concurrency": "2"} and last.after["options"] == {
+        "concurrency": "1"
+    }

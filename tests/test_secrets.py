@@ -80,7 +80,9 @@ def test_a_whole_run_never_shows_the_secret(tmp_path):
     assert "resolves (28 characters)" in seen[3]
     assert seen[-1].startswith("dcmaint: error: a credential must be a reference")
     assert log.exists() and "resolved env:ILO_PW" in log.read_text(encoding="utf-8")
-    everything = "\n".join(seen) + log.read_text(encoding="utf-8") + (home / "dcmaint.db").read_bytes().decode("latin-1")
+    everything = (
+        "\n".join(seen) + log.read_text(encoding="utf-8") + (home / "dcmaint.db").read_bytes().decode("latin-1")
+    )
     assert secret not in everything
 
 

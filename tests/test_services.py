@@ -28,8 +28,9 @@ def context(db_url: str) -> Context:
 
 
 def _device(name: str, site: str = "hq") -> Device:
-    return Device(site, name, "server", "HPE", None, None, None, None, None, True, None, None, None, None, True, None,
-                  None, None)
+    return Device(
+        site, name, "server", "HPE", None, None, None, None, None, True, None, None, None, None, True, None, None, None
+    )
 
 
 def test_deadline_follows_the_depot():
@@ -48,15 +49,24 @@ def test_registers_through_entry_points_name_the_contexts_actor_and_command(cont
 
     added = sites.register(context, "hq", SiteChanges(customer=" 某银行 ", signed_on=date(2026, 3, 2)))
     assert (added.customer, added.sla_restore_hours, added.depot_deadline_days, added.timezone, added.calendar) == (
-        "某银行", 12, 15, "Asia/Shanghai", "cn")  # the contract defaults
+        "某银行",
+        12,
+        15,
+        "Asia/Shanghai",
+        "cn",
+    )  # the contract defaults
     devices.register(context, _device("srv01"))
     staff.register(context, StaffMember("li", "engineer", (), None, None, True))
     sites.edit(context, "hq", SiteChanges(sla_restore_hours=8))
     assert [s.sla_restore_hours for s in site_views.sites(context)] == [8]
     assert [m.name for m in staff_views.members(context)] == ["li"]
     entries = audit_log.entries(context)
-    assert [(e.entity, e.action) for e in entries] == [("site", "add"), ("device", "add"), ("staff", "add"),
-                                                       ("site", "edit")]
+    assert [(e.entity, e.action) for e in entries] == [
+        ("site", "add"),
+        ("device", "add"),
+        ("staff", "add"),
+        ("site", "edit"),
+    ]
     assert {(e.actor, e.command) for e in entries} == {("collector-hq", "collect")}
 
 
@@ -87,11 +97,17 @@ def test_site_view_words_the_deadline_by_the_depot(context, db_url, tmp_path):
         for slot in ("PSU 1", "PSU 2"):
             connection.exec_driver_sql(
                 "INSERT INTO components (device_id, kind, location, part_number, health, first_seen, last_seen) "
-                f"SELECT id, 'psu', '{slot}', '865414-B21', 'ok', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM devices")
+                f"SELECT id, 'psu', '{slot}', '865414-B21', 'ok', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM devices"
+            )
 
     before = site_views.show(context, "hq", today=date(2026, 3, 20)).depot
     assert (before.due, before.complete, before.short, before.deadline, before.days_left) == (
-        DUE, False, 1, Deadline.OPEN, 3)
+        DUE,
+        False,
+        1,
+        Deadline.OPEN,
+        3,
+    )
     late = site_views.show(context, "hq", today=date(2026, 4, 2)).depot
     assert (late.deadline, late.days_left) == (Deadline.OVERDUE, -10)
 
@@ -103,9 +119,19 @@ def test_site_view_words_the_deadline_by_the_depot(context, db_url, tmp_path):
 
 
 READS = [
-    ["site", "list"], ["site", "show", "hq"], ["device", "list", "--format", "json"], ["device", "show", "srv01"],
-    ["staff", "list"], ["staff", "show", "li"], ["audit", "list"], ["ticket", "list"], ["spare", "list"],
-    ["spare", "catalogue", "list"], ["spare", "swaps"], ["spare", "custody"], ["spare", "consent", "list"],
+    ["site", "list"],
+    ["site", "show", "hq"],
+    ["device", "list", "--format", "json"],
+    ["device", "show", "srv01"],
+    ["staff", "list"],
+    ["staff", "show", "li"],
+    ["audit", "list"],
+    ["ticket", "list"],
+    ["spare", "list"],
+    ["spare", "catalogue", "list"],
+    ["spare", "swaps"],
+    ["spare", "custody"],
+    ["spare", "consent", "list"],
     ["report", "kpi", "--month", "2026-03"],
 ]
 PROBE = """
@@ -123,8 +149,13 @@ def test_read_commands_stay_on_the_db_api_path(cli_sqlite, home):
     cli_sqlite.ok("site", "add", "hq", "--customer", "某银行")
     cli_sqlite.ok("device", "add", "srv01", "--site", "hq", "--kind", "server")
     cli_sqlite.ok("staff", "add", "li", "--role", "engineer")
-    done = subprocess.run([sys.executable, "-c", PROBE.format(reads=READS)], capture_output=True, text=True,
-                          env={**_environment(), "DCMAINT_HOME": str(home)}, cwd=Path(__file__).parents[1])
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(reads=READS)],
+        capture_output=True,
+        text=True,
+        env={**_environment(), "DCMAINT_HOME": str(home)},
+        cwd=Path(__file__).parents[1],
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
 

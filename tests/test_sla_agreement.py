@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -60,9 +60,13 @@ class History:
 @st.composite
 def histories(draw: st.DrawFn) -> History:
     steps = ["start"] + ["pause", "resume"] * draw(st.integers(0, 3))
-    steps += {"running": [], "paused": ["pause"], "restored": ["restore"],
-              "restored-while-paused": ["pause", "restore"],
-              "verified": ["restore", "fill", "sign", "verify"]}[draw(st.sampled_from(ENDINGS))]
+    steps += {
+        "running": [],
+        "paused": ["pause"],
+        "restored": ["restore"],
+        "restored-while-paused": ["pause", "restore"],
+        "verified": ["restore", "fill", "sign", "verify"],
+    }[draw(st.sampled_from(ENDINGS))]
     gaps = draw(st.lists(st.integers(0, 5 * 3600), min_size=len(steps), max_size=len(steps)))
     return History(draw(st.sampled_from(sorted(SITES))), tuple(steps), (0, *gaps[1:]), draw(st.integers(0, 14 * 3600)))
 
@@ -72,7 +76,7 @@ def _seconds(value: timedelta | None) -> int | None:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(timezone.utc).isoformat() if value is not None else None
+    return value.astimezone(UTC).isoformat() if value is not None else None
 
 
 def _between(shown: int | None, readings: list[Reading], field: str) -> bool:
@@ -102,39 +106,61 @@ def test_every_view_agrees_with_measure(cli, tmp_path: Path) -> None:
     engineers = itertools.count(1)
     form = tmp_path / "form.md"
 
-    @settings(max_examples=8, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=8,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(history=histories())
     @example(History("dr", ("start", "pause"), (0, 5 * H), H))  # paused after the target was used up
     @example(History("dr", ("start", "restore"), (0, 4 * H), 0))  # restored exactly at the limit: met
     @example(History("dr", ("start", "pause", "resume", "restore"), (0, H, 2 * H, 3 * H + 1), 60))  # a second late
     @example(History("dr", ("start", "pause", "resume"), (0, H, H), 5 * H))  # running past its due time
-    @example(History("hq", ("start", "pause", "resume", "pause", "restore", "fill", "sign", "verify"),
-                     (0, H, H, 3 * H, H, 60, 60, 60), 0))
+    @example(
+        History(
+            "hq",
+            ("start", "pause", "resume", "pause", "restore", "fill", "sign", "verify"),
+            (0, H, H, 3 * H, H, 60, 60, 60),
+            0,
+        )
+    )
     def check(history: History) -> None:
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0)
         times = history.times(now)
         first = times[0]
         engineer = "li.na"
         if "verify" in history.steps:  # a KPI line of its own
             engineer = f"e{next(engineers)}"
             cli.ok("staff", "add", engineer, "--role", "engineer")
-        ref = cli.ok("ticket", "new", "--site", history.site, "--description", "PSU 2 故障",
-                     "--reported", _iso(first - timedelta(minutes=10))).out.split(":")[0]
+        ref = cli.ok(
+            "ticket",
+            "new",
+            "--site",
+            history.site,
+            "--description",
+            "PSU 2 故障",
+            "--reported",
+            _iso(first - timedelta(minutes=10)),
+        ).out.split(":")[0]
         cli.ok("ticket", "assign", ref, "--to", engineer, "--at", _iso(first - timedelta(minutes=5)))
-        extra = {"start": ["--remote"], "pause": ["--reason", "downtime-window"], "fill": ["--actions", "换电源"],
-                 "sign": ["--by", "王工", "--score", "4"]}
+        extra = {
+            "start": ["--remote"],
+            "pause": ["--reason", "downtime-window"],
+            "fill": ["--actions", "换电源"],
+            "sign": ["--by", "王工", "--score", "4"],
+        }
         for step, at in zip(history.steps, times, strict=True):
             cli.ok("ticket", step, ref, *extra.get(step, []), "--at", _iso(at))
 
         clock = history.clock(now)
-        before = measure(clock, datetime.now(timezone.utc))
+        before = measure(clock, datetime.now(UTC))
         shown = cli.ok("ticket", "show", ref, "-f", "json").json()
         listed = {t["ref"]: t for t in cli.ok("ticket", "list", "--all", "-f", "json").json()}[ref]
         breached = {t["ref"] for t in cli.ok("ticket", "list", "--all", "--breached", "-f", "json").json()}
         breaching = {t["ref"] for t in cli.ok("ticket", "list", "--breaching-within", "30d", "-f", "json").json()}
         cli.ok("ticket", "form", ref, "--format", "md", "--lang", "en", "-o", form)
-        after = measure(clock, datetime.now(timezone.utc))
+        after = measure(clock, datetime.now(UTC))
         readings = [before, after]
 
         assert shown["sla"] in {r.state.value for r in readings}

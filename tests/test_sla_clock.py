@@ -53,8 +53,7 @@ def test_paused_twice():
 def test_an_open_pause_stops_the_clock_and_moves_the_due_time():
     clock = Clock(TARGET, at(1, 8), None, ((at(1, 10), None),))
     reading = measure(clock, at(1, 22))
-    assert (reading.state, reading.elapsed, reading.remaining, reading.due_at) == (
-        SlaState.PAUSED, 2 * H, 10 * H, None)
+    assert (reading.state, reading.elapsed, reading.remaining, reading.due_at) == (SlaState.PAUSED, 2 * H, 10 * H, None)
     resumed = measure(Clock(TARGET, at(1, 8), None, ((at(1, 10), at(1, 22)),)), at(1, 23))
     assert (resumed.state, resumed.due_at) == (SlaState.RUNNING, at(2, 8))
 
@@ -62,7 +61,11 @@ def test_an_open_pause_stops_the_clock_and_moves_the_due_time():
 def test_still_open_past_the_target_is_breached_with_the_moment_it_breached():
     reading = measure(Clock(TARGET, at(1, 8), None), at(1, 21, 30))
     assert (reading.state, reading.breached_by, reading.remaining, reading.due_at) == (
-        SlaState.BREACHED, 90 * timedelta(minutes=1), timedelta(0), at(1, 20))
+        SlaState.BREACHED,
+        90 * timedelta(minutes=1),
+        timedelta(0),
+        at(1, 20),
+    )
 
 
 def test_a_pause_reaching_outside_handling_counts_only_inside():
@@ -73,7 +76,13 @@ def test_a_pause_reaching_outside_handling_counts_only_inside():
 
 def test_durations():
     assert [parse_duration(t) for t in ("2h", "90m", "1h30m", "1d", "45s", "1d2h")] == [
-        2 * H, 90 * timedelta(minutes=1), 90 * timedelta(minutes=1), 24 * H, timedelta(seconds=45), 26 * H]
+        2 * H,
+        90 * timedelta(minutes=1),
+        90 * timedelta(minutes=1),
+        24 * H,
+        timedelta(seconds=45),
+        26 * H,
+    ]
     assert format_duration(26 * H + timedelta(minutes=5)) == "1d2h05m" and format_duration(None) == ""
     for bad in ("", "2", "h", "2x", "-1h"):
         with pytest.raises(UsageError, match="invalid duration"):

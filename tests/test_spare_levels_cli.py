@@ -32,8 +32,8 @@ def _installed_base(cli, db_url, tmp_path, *site_options: str) -> None:
             connection.exec_driver_sql(
                 "INSERT INTO components (device_id, kind, location, part_number, spare_part_number, health, "
                 "first_seen, last_seen) SELECT id, 'psu', %s, '865414-B21', '866730-001', 'ok', "
-                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM devices WHERE name = 'srv01'"
-                .replace("%s", f"'{slot}'"))
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM devices WHERE name = 'srv01'".replace("%s", f"'{slot}'")
+            )
 
 
 def test_levels_from_the_installed_base(cli, db_url, tmp_path):
@@ -77,9 +77,20 @@ def test_a_complete_depot_past_its_date_is_not_overdue(cli, db_url, tmp_path):
         cli.ok("spare", "add", "--site", "hq", "--part", "865414-B21", "--serial", serial)
     shown = cli.ok("site", "show", "hq", "-f", "json").json()
     assert (shown["depot_due"], shown["depot_due_error"], shown["depot_complete"]) == ("2026-03-23", None, True)
-    assert list(shown) == ["name", "customer", "address", "contract_no", "signed_on", "sla_restore_hours",
-                           "depot_deadline_days", "timezone", "calendar", "depot_due", "depot_due_error",
-                           "depot_complete"]  # the keys docs/json.md documents, in their order
+    assert list(shown) == [
+        "name",
+        "customer",
+        "address",
+        "contract_no",
+        "signed_on",
+        "sla_restore_hours",
+        "depot_deadline_days",
+        "timezone",
+        "calendar",
+        "depot_due",
+        "depot_due_error",
+        "depot_complete",
+    ]  # the keys docs/json.md documents, in their order
     table = cli.ok("site", "show", "hq").out
     assert "2026-03-23 (15 working days after signing; depot complete)" in table
     assert "overdue" not in table

@@ -65,7 +65,12 @@ def test_import_is_an_idempotent_upsert(cli, db_url, tmp_path):
     again = cli.ok("spare", "catalogue", "import", path, "-f", "json").json()
     assert again == {"files": 1, "parts": 2, "added": 0, "updated": 0, "unchanged": 2}
     assert counts(db_url) == before  # no audit rows for an unchanged catalogue
-    write(path, PSU.replace("HPE 800W Flex Slot Platinum PSU kit", "800W PSU").replace('"866730-001"]', '"866730-001"]\nfru = ["FRU-1"]'))
+    write(
+        path,
+        PSU.replace("HPE 800W Flex Slot Platinum PSU kit", "800W PSU").replace(
+            '"866730-001"]', '"866730-001"]\nfru = ["FRU-1"]'
+        ),
+    )
     changed = cli.ok("spare", "catalogue", "import", path, "-f", "json").json()
     assert changed["updated"] == 1 and changed["unchanged"] == 1
     entry = audit(db_url)[-1]
@@ -75,12 +80,16 @@ def test_import_is_an_idempotent_upsert(cli, db_url, tmp_path):
 
 
 def test_sheet_with_chinese_headers(cli, tmp_path):
-    sheet = write(tmp_path / "备件目录.csv", (
-        "序号,部件号,厂商,描述,类别,备件号,选件号,年故障率,采购周期(天),容量\n"
-        "1,7XB7A00027,Lenovo,1.2TB 10K SAS,硬盘,,,1.5%,14天,1.2TB\n"
-        "2,815100-B21,HPE,32GB RDIMM,内存,850881-001,,0.005,10,32GB\n"
-        "3,BL0S3F00H2,Carel,加湿罐 3kg/h,加湿罐,,,,21,\n"
-    ), encoding="gb18030")
+    sheet = write(
+        tmp_path / "备件目录.csv",
+        (
+            "序号,部件号,厂商,描述,类别,备件号,选件号,年故障率,采购周期(天),容量\n"
+            "1,7XB7A00027,Lenovo,1.2TB 10K SAS,硬盘,,,1.5%,14天,1.2TB\n"
+            "2,815100-B21,HPE,32GB RDIMM,内存,850881-001,,0.005,10,32GB\n"
+            "3,BL0S3F00H2,Carel,加湿罐 3kg/h,加湿罐,,,,21,\n"
+        ),
+        encoding="gb18030",
+    )
     assert cli.ok("spare", "catalogue", "import", sheet, "-f", "json").json()["added"] == 3
     disk = cli.ok("spare", "catalogue", "show", "7XB7A00027", "-f", "json").json()
     assert disk["part_class"] == "disk" and disk["annual_failure_rate"] == 0.015 and disk["lead_time_days"] == 14
@@ -113,8 +122,18 @@ def test_starter_catalogue_imports_and_filters(cli):
     assert memory and all(p["part_class"] == "dimm" for p in memory)
     hpe = cli.ok("spare", "catalogue", "list", "--vendor", "hpe", "-f", "json").json()
     assert hpe and all(p["vendor"] == "HPE" for p in hpe)
-    assert set(parts[0]) == {"part_number", "vendor", "description", "part_class", "attributes",
-                             "annual_failure_rate", "lead_time_days", "consumable", "numbers", "substitutes"}
+    assert set(parts[0]) == {
+        "part_number",
+        "vendor",
+        "description",
+        "part_class",
+        "attributes",
+        "annual_failure_rate",
+        "lead_time_days",
+        "consumable",
+        "numbers",
+        "substitutes",
+    }
     csv_out = cli.ok("spare", "catalogue", "list", "--class", "psu", "-f", "csv").out
     assert csv_out.splitlines()[0].startswith("part_number,vendor,description,part_class")
     assert "865414-B21" in cli.ok("spare", "catalogue", "list").out
@@ -144,17 +163,22 @@ def test_import_without_files_or_bundled_names_both_ways(cli, db_url):
 def test_a_number_belongs_to_one_part_only(cli, db_url, tmp_path):
     cli.ok("spare", "catalogue", "import", write(tmp_path / "psu.toml", PSU))
     before = counts(db_url)
-    clash = write(tmp_path / "clash.toml", '[[part]]\npart_number = "X-1"\nclass = "psu"\n'
-                                           '[part.numbers]\nother = ["866730-001"]\n')
+    clash = write(
+        tmp_path / "clash.toml",
+        '[[part]]\npart_number = "X-1"\nclass = "psu"\n[part.numbers]\nother = ["866730-001"]\n',
+    )
     result = cli("spare", "catalogue", "import", clash)
     assert result.code == 2
     assert "866730-001" in result.err and "X-1" in result.err and "865414-B21" in result.err
     assert counts(db_url) == before
     # Two entries of one import claiming the same number: both named.
-    twice = write(tmp_path / "twice.toml", '[[part]]\npart_number = "A-1"\nclass = "fan"\n'
-                                           '[part.numbers]\nspare = ["S-9"]\n'
-                                           '[[part]]\npart_number = "B-1"\nclass = "fan"\n'
-                                           '[part.numbers]\nspare = ["S-9"]\n')
+    twice = write(
+        tmp_path / "twice.toml",
+        '[[part]]\npart_number = "A-1"\nclass = "fan"\n'
+        '[part.numbers]\nspare = ["S-9"]\n'
+        '[[part]]\npart_number = "B-1"\nclass = "fan"\n'
+        '[part.numbers]\nspare = ["S-9"]\n',
+    )
     result = cli("spare", "catalogue", "import", twice)
     assert result.code == 2 and "S-9" in result.err and "A-1" in result.err and "B-1" in result.err
     assert counts(db_url) == before
@@ -162,8 +186,9 @@ def test_a_number_belongs_to_one_part_only(cli, db_url, tmp_path):
 
 def test_moving_a_number_between_parts_in_one_import(cli, tmp_path):
     cli.ok("spare", "catalogue", "import", write(tmp_path / "psu.toml", PSU))
-    moved = PSU.replace('spare = ["866730-001"]', 'spare = []').replace('spare = ["866729-001"]',
-                                                                        'spare = ["866729-001", "866730-001"]')
+    moved = PSU.replace('spare = ["866730-001"]', "spare = []").replace(
+        'spare = ["866729-001"]', 'spare = ["866729-001", "866730-001"]'
+    )
     moved = moved.replace('part_number = "866730-001"', 'part_number = "865414-B21"')
     cli.ok("spare", "catalogue", "import", write(tmp_path / "psu.toml", moved))
     assert cli.ok("spare", "catalogue", "show", "866730-001", "-f", "json").json()["part_number"] == "865408-B21"
@@ -172,11 +197,14 @@ def test_moving_a_number_between_parts_in_one_import(cli, tmp_path):
 def test_every_bad_entry_is_reported_and_nothing_written(cli, db_url, tmp_path):
     folder = tmp_path / "catalogue"
     folder.mkdir()
-    write(folder / "a.toml", PSU + '\n[[part]]\npart_number = "BAD 1"\nclass = "psu"\n'
-                                   '\n[[part]]\npart_number = "Y-2"\nclass = "toaster"\n'
-                                   '\n[[part]]\npart_number = "Y-3"\nclass = "fan"\nannual_failure_rate = 1.5\n'
-                                   '\n[[part]]\npart_number = "Y-4"\nclass = "fan"\n'
-                                   '[[part.substitutes]]\npart_number = "NOT-THERE"\n')
+    write(
+        folder / "a.toml",
+        PSU + '\n[[part]]\npart_number = "BAD 1"\nclass = "psu"\n'
+        '\n[[part]]\npart_number = "Y-2"\nclass = "toaster"\n'
+        '\n[[part]]\npart_number = "Y-3"\nclass = "fan"\nannual_failure_rate = 1.5\n'
+        '\n[[part]]\npart_number = "Y-4"\nclass = "fan"\n'
+        '[[part.substitutes]]\npart_number = "NOT-THERE"\n',
+    )
     write(folder / "b.csv", "部件号,类别,采购周期\nZ-1,fan,soon\nZ-2,psu,5\n")
     before = counts(db_url)
     result = cli("spare", "catalogue", "import", folder)

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import audit, counts, race
 
-STOCK_KEYS = {"serial", "part_number", "catalogue_part_number", "part_class", "description", "site", "bin",
-              "condition", "quantity", "status", "reserved_for", "proof_ref", "proof_file", "received_on",
-              "device", "slot", "custody_location", "notes", "updated_at"}
+STOCK_KEYS = {
+    "serial",
+    "part_number",
+    "catalogue_part_number",
+    "part_class",
+    "description",
+    "site",
+    "bin",
+    "condition",
+    "quantity",
+    "status",
+    "reserved_for",
+    "proof_ref",
+    "proof_file",
+    "received_on",
+    "device",
+    "slot",
+    "custody_location",
+    "notes",
+    "updated_at",
+}
 
 
 @pytest.fixture
@@ -21,16 +38,36 @@ def depot(cli):
 
 def tickets(cli, count):
     """Open tickets at dc1 to reserve spares for; their references."""
-    return [cli.ok("ticket", "new", "--site", "dc1", "--description", f"fault {n}").out.split(":")[0]
-            for n in range(count)]
+    return [
+        cli.ok("ticket", "new", "--site", "dc1", "--description", f"fault {n}").out.split(":")[0] for n in range(count)
+    ]
 
 
 def test_add_list_show(depot, db_url, tmp_path):
     proof = tmp_path / "合格证.pdf"
     proof.write_bytes(b"%PDF")
-    unit = depot.ok("spare", "add", "--site", "dc1", "--part", "866730-001", "--serial", "5WBXK0A1", "--bin", "A-01",
-                    "--condition", "refurbished", "--proof", "INV-2026-001", "--proof-file", proof,
-                    "--received", "2026-11-02", "-f", "json").json()
+    unit = depot.ok(
+        "spare",
+        "add",
+        "--site",
+        "dc1",
+        "--part",
+        "866730-001",
+        "--serial",
+        "5WBXK0A1",
+        "--bin",
+        "A-01",
+        "--condition",
+        "refurbished",
+        "--proof",
+        "INV-2026-001",
+        "--proof-file",
+        proof,
+        "--received",
+        "2026-11-02",
+        "-f",
+        "json",
+    ).json()
     assert set(unit) == STOCK_KEYS
     assert unit["catalogue_part_number"] == "865414-B21" and unit["part_number"] == "866730-001"
     assert (unit["status"], unit["condition"], unit["quantity"]) == ("in_stock", "refurbished", 1)
@@ -56,12 +93,19 @@ def test_consumables_are_counted_per_bin(depot, db_url):
     depot.ok("spare", "add", "--site", "dc1", "--part", "BL0S3F00H2")
     lines = depot.ok("spare", "list", "--site", "dc1", "-f", "json").json()
     assert sorted((u["part_number"], u["bin"], u["quantity"]) for u in lines) == [
-        ("BL0S3F00H2", None, 1), ("FLT-G4-595x495x46", "F1", 25), ("FLT-G4-595x495x46", "F2", 4)]
+        ("BL0S3F00H2", None, 1),
+        ("FLT-G4-595x495x46", "F1", 25),
+        ("FLT-G4-595x495x46", "F2", 4),
+    ]
     assert all(u["serial"] is None for u in lines)
     assert "25" in depot.ok("spare", "list", "--class", "filter").out
     before = counts(db_url)
-    for args in (("--part", "BL0S3F00H2", "--serial", "X1"), ("--part", "BL0S3F00H2", "--quantity", "0"),
-                 ("--part", "866730-001", "--serial", "X2", "--quantity", "3"), ("--part", "866730-001")):
+    for args in (
+        ("--part", "BL0S3F00H2", "--serial", "X1"),
+        ("--part", "BL0S3F00H2", "--quantity", "0"),
+        ("--part", "866730-001", "--serial", "X2", "--quantity", "3"),
+        ("--part", "866730-001"),
+    ):
         result = depot("spare", "add", "--site", "dc1", *args)
         assert result.code == 2 and len(result.err.strip().splitlines()) == 1, args
     assert counts(db_url) == before
@@ -75,11 +119,31 @@ def test_bad_input_is_one_line_exit_2_and_nothing_changed(depot, db_url, tmp_pat
         ("spare", "add", "--site", "dc1", "--part", "ZZZ-404", "--serial", "SN-2"): "catalogue import",
         ("spare", "add", "--site", "dc1", "--part", "872479-B21", "--serial", "SN-1"): "SN-1",
         ("spare", "add", "--site", "nowhere", "--part", "866730-001", "--serial", "SN-3"): "nowhere",
-        ("spare", "add", "--site", "dc1", "--part", "866730-001", "--serial", "SN-4", "--proof-file",
-         tmp_path / "missing.pdf"): "missing.pdf",
+        (
+            "spare",
+            "add",
+            "--site",
+            "dc1",
+            "--part",
+            "866730-001",
+            "--serial",
+            "SN-4",
+            "--proof-file",
+            tmp_path / "missing.pdf",
+        ): "missing.pdf",
         ("spare", "add", "--site", "dc1", "--part", "866730-001", "--serial", "SN-5", "--condition", "used"): "used",
-        ("spare", "add", "--site", "dc1", "--part", "866730-001", "--serial", "SN-6", "--received", "2026-13-01"):
+        (
+            "spare",
+            "add",
+            "--site",
+            "dc1",
+            "--part",
+            "866730-001",
+            "--serial",
+            "SN-6",
+            "--received",
             "2026-13-01",
+        ): "2026-13-01",
         ("spare", "show", "NOPE"): "NOPE",
         ("spare", "reserve", "NOPE", "--ticket", "T-1"): "NOPE",
         ("spare", "reserve", "SN-1", "--ticket", "T-2026-999999"): "T-2026-999999",
@@ -101,7 +165,11 @@ def test_reserve_and_release(depot, db_url):
     assert (reserved["status"], reserved["reserved_for"]) == ("reserved", first)
     entry = audit(db_url)[-1]
     assert (entry.entity_key, entry.action, entry.before["status"], entry.after["reserved_for"]) == (
-        "DIMM-7", "reserve", "in_stock", first)
+        "DIMM-7",
+        "reserve",
+        "in_stock",
+        first,
+    )
     before = counts(db_url)
     result = depot("spare", "reserve", "DIMM-7", "--ticket", second)
     assert result.code == 2 and first in result.err and len(result.err.strip().splitlines()) == 1
@@ -151,12 +219,17 @@ def test_import_stock_list_with_chinese_headers(depot, db_url, tmp_path):
         "5WBXK0B1,866730-001,A-01,2026-10-08,HG-001,certs/c1.pdf,,全新\n"
         "WFK1XYZ9,872479-B21,B-02,2026-10-09,HG-002,,,翻新\n"
         ",FLT-G4-595x495x46,F1,2026-10-09,,,12,\n",
-        encoding="utf-8-sig")
+        encoding="utf-8-sig",
+    )
     summary = depot.ok("spare", "import", sheet, "--site", "dc1", "-f", "json").json()
     assert summary == {"file": "备件库存.csv", "rows": 3, "units": 3, "quantity": 14}
     unit = depot.ok("spare", "show", "WFK1XYZ9", "-f", "json").json()
     assert (unit["bin"], unit["condition"], unit["proof_ref"], unit["received_on"]) == (
-        "B-02", "refurbished", "HG-002", "2026-10-09")
+        "B-02",
+        "refurbished",
+        "HG-002",
+        "2026-10-09",
+    )
     assert depot.ok("spare", "show", "5WBXK0B1", "-f", "json").json()["proof_file"].endswith("c1.pdf")
 
 
@@ -171,7 +244,8 @@ def test_import_with_bad_rows_writes_nothing(depot, db_url, tmp_path):
         "dc1,OK-3,866730-001,A,2026-02-30\n"
         "dc1,OK-1,866730-001,A,2026-10-08\n"
         "nowhere,OK-4,866730-001,A,2026-10-08\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     before = counts(db_url)
     result = depot("spare", "import", sheet)
     assert result.code == 2

@@ -41,16 +41,22 @@ lead_time_days = 5
 numbers = { spare = ["872737-001"] }
 """
 
+
 def failed(prefix: str):
     """PSU 2 lost its input; each server's parts carry their own serials (5WB1, 5WB2 on srv01)."""
-    return report(part("psu", "PSU 1", serial=f"{prefix}1", spare="866730-001"),
-                  part("psu", "PSU 2", "critical", "PSU 2: input lost", serial=f"{prefix}2", spare="866730-001"))
+    return report(
+        part("psu", "PSU 1", serial=f"{prefix}1", spare="866730-001"),
+        part("psu", "PSU 2", "critical", "PSU 2: input lost", serial=f"{prefix}2", spare="866730-001"),
+    )
 
 
 def mended(serial: str, health: str = "ok", prefix: str = "5WB"):
-    return report(part("psu", "PSU 1", serial=f"{prefix}1", spare="866730-001"),
-                  part("psu", "PSU 2", health, None if health == "ok" else "PSU 2: input lost", serial=serial,
-                       spare="866730-001"))
+    return report(
+        part("psu", "PSU 1", serial=f"{prefix}1", spare="866730-001"),
+        part(
+            "psu", "PSU 2", health, None if health == "ok" else "PSU 2: input lost", serial=serial, spare="866730-001"
+        ),
+    )
 
 
 @pytest.fixture
@@ -61,8 +67,19 @@ def room(cli, scenario, tmp_path):
     cli.ok("site", "add", "dr", "--customer", "某银行")
     cli.ok("staff", "add", "张伟", "--role", "engineer")
     for name, prefix in (("srv01", "5WB"), ("srv02", "6WB")):
-        cli.ok("device", "add", name, "--site", "hq", "--kind", "server", "--driver", "scenario",
-               "--endpoint", f"scenario://{name}")
+        cli.ok(
+            "device",
+            "add",
+            name,
+            "--site",
+            "hq",
+            "--kind",
+            "server",
+            "--driver",
+            "scenario",
+            "--endpoint",
+            f"scenario://{name}",
+        )
         scenario(name, failed(prefix))
     cli.ok("spare", "catalogue", "import", str(tmp_path / "parts.toml"))
     assert cli("health", "--record").code == 2
@@ -101,8 +118,12 @@ def test_match_ranks_exact_alias_substitute_and_other_sites(room):
     lines = match(cli, "--device", "srv01", "--slot", "PSU 2", "--limit", "10")
     # The slot reports 865414-B21 and its spare number 866730-001: both are exact.
     assert [(l["serial"], l["fit"]) for l in lines] == [
-        ("HQ-ALIAS-OLD", "exact"), ("HQ-ALIAS", "exact"), ("HQ-EXACT", "exact"), ("HQ-REFURB", "exact"),
-        ("DR-EXACT", "exact"), ("HQ-SUB", "substitute"),
+        ("HQ-ALIAS-OLD", "exact"),
+        ("HQ-ALIAS", "exact"),
+        ("HQ-EXACT", "exact"),
+        ("HQ-REFURB", "exact"),
+        ("DR-EXACT", "exact"),
+        ("HQ-SUB", "substitute"),
     ]
     assert [l["rank"] for l in lines] == [1, 2, 3, 4, 5, 6]
     assert "A-3" in lines[1]["explanation"] and "refurbished" in lines[3]["explanation"]
@@ -150,8 +171,13 @@ def test_match_by_fault_id(room, db_url):
 
 def test_match_bad_input(room, db_url, scenario):
     cli, _ = room
-    alarm = {"message": "PSU 2: input lost", "severity": "critical", "code": "PsuCritical", "source": None,
-             "raised_at": None}
+    alarm = {
+        "message": "PSU 2: input lost",
+        "severity": "critical",
+        "code": "PsuCritical",
+        "source": None,
+        "raised_at": None,
+    }
     scenario("srv02", {**failed("6WB"), "alarms": [alarm]})
     assert cli("health", "srv02", "--record").code == 2
     faults = cli.ok("device", "show", "srv02", "-f", "json").json()["open_faults"]
@@ -179,23 +205,51 @@ def test_swap_installs_the_spare_and_puts_the_removed_part_in_custody(room, db_u
     add(cli, "hq", "866730-001", "NEW-1", "--bin", "A-3")
     ref = ticket(cli)
     cli.ok("spare", "reserve", "NEW-1", "--ticket", ref)
-    done = cli.ok("spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", "NEW-1", "--ticket", ref,
-                  "--by", "张伟", "-f", "json").json()
+    done = cli.ok(
+        "spare",
+        "swap",
+        "--device",
+        "srv01",
+        "--slot",
+        "PSU 2",
+        "--spare",
+        "NEW-1",
+        "--ticket",
+        ref,
+        "--by",
+        "张伟",
+        "-f",
+        "json",
+    ).json()
     assert (done["slot"], done["spare_serial"], done["fit"], done["removed_serial"], done["custody_location"]) == (
-        "psu:PSU 2", "NEW-1", "exact", "5WB2", "A-3")
+        "psu:PSU 2",
+        "NEW-1",
+        "exact",
+        "5WB2",
+        "A-3",
+    )
     assert done["technician"] == "张伟" and done["ticket"] == ref and done["fault_id"] is not None
     assert done["verification"] == "not_checked"
     fitted = cli.ok("spare", "show", "NEW-1", "-f", "json").json()
     assert (fitted["status"], fitted["device"], fitted["slot"], fitted["reserved_for"]) == (
-        "installed", "srv01", "PSU 2", None)
+        "installed",
+        "srv01",
+        "PSU 2",
+        None,
+    )
     removed = cli.ok("spare", "show", "5WB2", "-f", "json").json()
     assert (removed["status"], removed["condition"], removed["device"], removed["custody_location"]) == (
-        "removed", "faulty", "srv01", "A-3")
+        "removed",
+        "faulty",
+        "srv01",
+        "A-3",
+    )
     shown = cli.ok("device", "show", "srv01", "-f", "json").json()
     assert shown["open_faults"] == []  # the part the fault was about is gone
     custody = cli.ok("spare", "custody", "--site", "hq", "-f", "json").json()
     assert [(c["serial"], c["device"], c["slot"], c["kept_at"], c["ticket"]) for c in custody] == [
-        ("5WB2", "srv01", "PSU 2", "A-3", ref)]
+        ("5WB2", "srv01", "PSU 2", "A-3", ref)
+    ]
     swaps = cli.ok("spare", "swaps", "--ticket", ref, "-f", "json").json()
     assert [s["id"] for s in swaps] == [done["id"]]
     events = cli.ok("ticket", "show", ref, "-f", "json").json()["events"]
@@ -249,25 +303,70 @@ def test_substitute_needs_a_recorded_consent(room, db_url):
     add(cli, "hq", "865408-B21", "SUB-1")
     refused = cli("spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", "SUB-1")
     assert refused.code == 2 and "consent" in refused.err
-    not_declared = cli("spare", "consent", "add", "--site", "hq", "--part", "865414-B21", "--substitute",
-                       "872479-B21", "--by", "李主任", "--document", "MAIL-1")
+    not_declared = cli(
+        "spare",
+        "consent",
+        "add",
+        "--site",
+        "hq",
+        "--part",
+        "865414-B21",
+        "--substitute",
+        "872479-B21",
+        "--by",
+        "李主任",
+        "--document",
+        "MAIL-1",
+    )
     assert not_declared.code == 2 and "872479-B21" in not_declared.err
-    other_device = cli.ok("spare", "consent", "add", "--site", "hq", "--part", "866730-001", "--substitute",
-                          "865408-B21", "--by", "李主任", "--document", "MAIL-2", "--device", "srv02",
-                          "--date", "2026-11-20", "-f", "json").json()
+    other_device = cli.ok(
+        "spare",
+        "consent",
+        "add",
+        "--site",
+        "hq",
+        "--part",
+        "866730-001",
+        "--substitute",
+        "865408-B21",
+        "--by",
+        "李主任",
+        "--document",
+        "MAIL-2",
+        "--device",
+        "srv02",
+        "--date",
+        "2026-11-20",
+        "-f",
+        "json",
+    ).json()
     assert other_device["device"] == "srv02" and other_device["part_number"] == "865414-B21"
     still = cli("spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", "SUB-1")
     assert still.code == 2 and "consent" in still.err  # consent for srv02 does not cover srv01
     lines = match(cli, "--device", "srv01", "--slot", "PSU 2")
     assert lines[0]["needs_consent"] is True
-    cli.ok("spare", "consent", "add", "--site", "hq", "--part", "865414-B21", "--substitute", "865408-B21",
-           "--by", "李主任", "--document", "MAIL-3", "--date", "2026-11-21")
+    cli.ok(
+        "spare",
+        "consent",
+        "add",
+        "--site",
+        "hq",
+        "--part",
+        "865414-B21",
+        "--substitute",
+        "865408-B21",
+        "--by",
+        "李主任",
+        "--document",
+        "MAIL-3",
+        "--date",
+        "2026-11-21",
+    )
     lines = match(cli, "--device", "srv01", "--slot", "PSU 2")
     assert lines[0]["needs_consent"] is False and "MAIL-3" in lines[0]["consent"]
     done = cli.ok("spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", "SUB-1", "-f", "json").json()
     assert done["fit"] == "substitute" and done["consent"].startswith("MAIL-3 (李主任, 2026-11-21)")
-    assert [c["document_ref"] for c in cli.ok("spare", "consent", "list", "-f", "json").json()] == [
-        "MAIL-2", "MAIL-3"]
+    assert [c["document_ref"] for c in cli.ok("spare", "consent", "list", "-f", "json").json()] == ["MAIL-2", "MAIL-3"]
     fitted = cli.ok("spare", "show", "SUB-1", "-f", "json").json()
     assert (fitted["status"], fitted["device"]) == ("installed", "srv01")
 
@@ -277,13 +376,13 @@ def test_verify_polls_the_device(room, db_url):
     add(cli, "hq", "865414-B21", "NEW-1")
     add(cli, "hq", "865414-B21", "NEW-2")
     scenario("srv01", mended("NEW-1"))  # the technician fitted it; the BMC now says so
-    done = cli.ok("spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", "NEW-1", "--verify",
-                  "-f", "json").json()
+    done = cli.ok(
+        "spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", "NEW-1", "--verify", "-f", "json"
+    ).json()
     assert done["verification"] == "verified" and "NEW-1" in done["verify_message"]
     # srv02: the new part is in but the BMC still reports the slot failed.
     scenario("srv02", mended("NEW-2", "critical", prefix="6WB"))
-    result = cli("spare", "swap", "--device", "srv02", "--slot", "PSU 2", "--spare", "NEW-2", "--verify",
-                 "-f", "json")
+    result = cli("spare", "swap", "--device", "srv02", "--slot", "PSU 2", "--spare", "NEW-2", "--verify", "-f", "json")
     assert result.code == 1
     assert "unverified" in result.err and "critical" in result.err and len(result.err.strip().splitlines()) == 1
     assert result.json()["verification"] == "unverified"
@@ -323,8 +422,22 @@ def test_handover(room, db_url):
         result = cli("spare", "handover", *args)
         assert result.code == 2 and named in result.err and len(result.err.strip().splitlines()) == 1, (args, result)
     assert counts(db_url) == before and len(audit(db_url)) == chain
-    first = cli.ok("spare", "handover", "--site", "hq", "--to", "王工", "--serial", "OLD-2", "--document", "R-1",
-                   "--at", "2026-11-25T09:30", "-f", "json").json()
+    first = cli.ok(
+        "spare",
+        "handover",
+        "--site",
+        "hq",
+        "--to",
+        "王工",
+        "--serial",
+        "OLD-2",
+        "--document",
+        "R-1",
+        "--at",
+        "2026-11-25T09:30",
+        "-f",
+        "json",
+    ).json()
     assert first["serials"] == ["OLD-2"] and first["handed_at"].startswith("2026-11-25T01:30")  # Asia/Shanghai
     waiting = cli.ok("spare", "custody", "-f", "json").json()
     assert [(c["serial"], c["kept_at"]) for c in waiting] == [("5WB2", "机房备件柜")]
@@ -358,13 +471,15 @@ def test_a_spare_swapped_out_again_walks_on_to_removed(room):
 def test_two_technicians_swap_the_same_spare_exactly_one_wins(room, db_url, home):
     cli, _ = room
     add(cli, "hq", "865414-B21", "RACE-1")
-    argvs = [["spare", "swap", "--device", device, "--slot", "PSU 2", "--spare", "RACE-1"]
-             for device in ("srv01", "srv02")] * 2
+    argvs = [
+        ["spare", "swap", "--device", device, "--slot", "PSU 2", "--spare", "RACE-1"] for device in ("srv01", "srv02")
+    ] * 2
     results = race(db_url, home, argvs)
     winners = [i for i, (code, _err) in enumerate(results) if code == 0]
     assert len(winners) == 1, results
-    assert all(code == 2 and "RACE-1" in err and len(err.strip().splitlines()) == 1
-               for code, err in results if code != 0), results
+    assert all(
+        code == 2 and "RACE-1" in err and len(err.strip().splitlines()) == 1 for code, err in results if code != 0
+    ), results
     assert len(cli.ok("spare", "swaps", "-f", "json").json()) == 1
     assert [e.action for e in audit(db_url)].count("swap") == 1
     assert len(cli.ok("spare", "custody", "-f", "json").json()) == 1
@@ -374,15 +489,21 @@ def test_two_spares_into_one_slot_exactly_one_wins(room, db_url, home):
     cli, _ = room
     for serial in ("RACE-A", "RACE-B", "RACE-C", "RACE-D"):
         add(cli, "hq", "865414-B21", serial)
-    argvs = [["spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", serial]
-             for serial in ("RACE-A", "RACE-B", "RACE-C", "RACE-D")]
+    argvs = [
+        ["spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", serial]
+        for serial in ("RACE-A", "RACE-B", "RACE-C", "RACE-D")
+    ]
     results = race(db_url, home, argvs)
     winners = [i for i, (code, _err) in enumerate(results) if code == 0]
     assert len(winners) == 1, results
     assert all(code == 2 and "PSU 2" in err for code, err in results if code != 0), results
     statuses = {s["serial"]: s["status"] for s in cli.ok("spare", "list", "--part", "865414-B21", "-f", "json").json()}
     assert sorted(v for k, v in statuses.items() if k.startswith("RACE-")) == [
-        "in_stock", "in_stock", "in_stock", "installed"]
+        "in_stock",
+        "in_stock",
+        "in_stock",
+        "installed",
+    ]
     assert statuses["5WB2"] == "removed"
     assert [s["spare_serial"] for s in cli.ok("spare", "swaps", "-f", "json").json()] == [argvs[winners[0]][-1]]
 
@@ -413,14 +534,32 @@ def test_consent_bad_input_is_one_line_and_changes_nothing(room, db_url):
 
 def test_a_slot_without_a_number_is_offered_its_class_best_first(room, tmp_path):
     cli, scenario = room
-    fan = {"kind": "fan", "location": "Fan 3", "health": "critical", "reason": "Fan 3: 0 RPM", "name": None,
-           "part": {"manufacturer": None, "model": None, "part_number": None, "spare_part_number": None,
-                    "serial": None, "firmware": None, "capacity_bytes": None, "speed_mhz": None, "link_mbps": None,
-                    "rpm": None, "attributes": {}}}
+    fan = {
+        "kind": "fan",
+        "location": "Fan 3",
+        "health": "critical",
+        "reason": "Fan 3: 0 RPM",
+        "name": None,
+        "part": {
+            "manufacturer": None,
+            "model": None,
+            "part_number": None,
+            "spare_part_number": None,
+            "serial": None,
+            "firmware": None,
+            "capacity_bytes": None,
+            "speed_mhz": None,
+            "link_mbps": None,
+            "rpm": None,
+            "attributes": {},
+        },
+    }
     scenario("srv02", {**failed("6WB"), "components": [*failed("6WB")["components"], fan]})
     assert cli("health", "srv02", "--record").code == 2
-    (tmp_path / "fans.toml").write_text('[[part]]\npart_number = "867810-B21"\nclass = "fan"\n\n'
-                                        '[[part]]\npart_number = "FAN-OTHER"\nclass = "fan"\n', encoding="utf-8")
+    (tmp_path / "fans.toml").write_text(
+        '[[part]]\npart_number = "867810-B21"\nclass = "fan"\n\n[[part]]\npart_number = "FAN-OTHER"\nclass = "fan"\n',
+        encoding="utf-8",
+    )
     cli.ok("spare", "catalogue", "import", str(tmp_path / "fans.toml"))
     add(cli, "dr", "867810-B21", "FAN-DR", "--received", "2025-01-01")
     add(cli, "hq", "FAN-OTHER", "FAN-REFURB", "--condition", "refurbished", "--received", "2025-01-01")
@@ -430,7 +569,11 @@ def test_a_slot_without_a_number_is_offered_its_class_best_first(room, tmp_path)
     cli.ok("spare", "reserve", "FAN-PROMISED", "--ticket", ticket(cli, "srv02"))
     lines = match(cli, "--device", "srv02", "--slot", "Fan 3", "--limit", "3")
     assert [(l["serial"], l["fit"]) for l in lines] == [
-        ("FAN-NEW-EARLY", "unchecked"), ("FAN-NEW-LATE", "unchecked"), ("FAN-REFURB", "unchecked"), (None, "order")]
+        ("FAN-NEW-EARLY", "unchecked"),
+        ("FAN-NEW-LATE", "unchecked"),
+        ("FAN-REFURB", "unchecked"),
+        (None, "order"),
+    ]
     assert "check the label" in lines[0]["explanation"] and "no spare known to fit at hq" in lines[3]["explanation"]
     everything = match(cli, "--device", "srv02", "--slot", "Fan 3", "--limit", "10")
     assert [l["serial"] for l in everything][:-1] == ["FAN-NEW-EARLY", "FAN-NEW-LATE", "FAN-REFURB", "FAN-DR"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -27,8 +27,9 @@ def desk(cli):
 
 
 def new(cli, *extra):
-    return cli.ok("ticket", "new", "--site", "hq", "--description", "PSU 2 电源故障，告警灯红", "--device", "srv01",
-                  *extra).out.split(":")[0]
+    return cli.ok(
+        "ticket", "new", "--site", "hq", "--description", "PSU 2 电源故障，告警灯红", "--device", "srv01", *extra
+    ).out.split(":")[0]
 
 
 def show(cli, ref=T1):
@@ -37,8 +38,9 @@ def show(cli, ref=T1):
 
 def test_the_full_flow(desk, db_url):
     cli = desk
-    ref = new(cli, "--caller", "王工", "--contact", "13800000000", "--reported", "2026-11-20T08:00",
-              "--severity", "critical")
+    ref = new(
+        cli, "--caller", "王工", "--contact", "13800000000", "--reported", "2026-11-20T08:00", "--severity", "critical"
+    )
     assert ref == T1
     data = show(cli)
     assert (data["state"], data["sla"], data["devices"], data["caller"]) == ("logged", "not_started", ["srv01"], "王工")
@@ -65,8 +67,19 @@ def test_the_full_flow(desk, db_url):
     assert (data["score"], data["signed_by"], data["verified_by"]) == (5, "王工", "wang.c")
     assert data["time_spent_minutes"] == 150
     assert [e["kind"] for e in data["events"]] == [
-        "logged", "assign", "start", "escalate", "pause", "resume", "restore", "fill", "sign", "verify", "close",
-        "followup"]
+        "logged",
+        "assign",
+        "start",
+        "escalate",
+        "pause",
+        "resume",
+        "restore",
+        "fill",
+        "sign",
+        "verify",
+        "close",
+        "followup",
+    ]
     assert data["pauses"][0]["reason"] == "downtime-window"
     table = cli.ok("ticket", "show", T1).out
     assert "12h target: met: restored in 5h00m (2h00m paused)" in table and "2026-11-20 15:10" in table
@@ -102,7 +115,7 @@ def test_bad_input_is_one_line_and_changes_nothing(desk, db_url, tmp_path):
     cli.ok("ticket", "fill", T1, "--actions", "更换电源")
     not_an_image = tmp_path / "sig.png"
     not_an_image.write_text("hello")
-    future = (datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    future = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     before, chain = counts(db_url), len(audit(db_url))
     cases = [
         (("ticket", "sign", T1, "--by", "王工", "--score", "6"), "6"),
@@ -169,7 +182,7 @@ def test_pause_rules(desk):
 
 def test_list_filters_and_the_breaching_window(desk):
     cli = desk
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     def local(delta):
         return (now + delta).astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
@@ -183,8 +196,18 @@ def test_list_filters_and_the_breaching_window(desk):
     cli.ok("ticket", "assign", t2, "--to", "zhang.wei", "--at", local(-timedelta(hours=1, minutes=2)))
     cli.ok("ticket", "start", t2, "--at", local(-timedelta(hours=1)))
     # T3 at dr (4 h target): started 5 hours ago, still open: breached.
-    t3 = cli.ok("ticket", "new", "--site", "dr", "--description", "UPS 旁路告警", "--device", "ups01",
-                "--reported", local(-timedelta(hours=5, minutes=5))).out.split(":")[0]
+    t3 = cli.ok(
+        "ticket",
+        "new",
+        "--site",
+        "dr",
+        "--description",
+        "UPS 旁路告警",
+        "--device",
+        "ups01",
+        "--reported",
+        local(-timedelta(hours=5, minutes=5)),
+    ).out.split(":")[0]
     cli.ok("ticket", "assign", t3, "--to", "li.na", "--at", local(-timedelta(hours=5, minutes=3)))
     cli.ok("ticket", "start", t3, "--onsite", "--at", local(-timedelta(hours=5)))
     # T4: logged only.
@@ -216,13 +239,31 @@ def test_monitoring_opens_one_ticket_per_fault(cli, scenario, db_url):
 
     cli.ok("site", "add", "hq", "--customer", "某市商业银行")
     for name in ("srv01", "srv02"):
-        cli.ok("device", "add", name, "--site", "hq", "--kind", "server", "--driver", "scenario",
-               "--endpoint", f"scenario://{name}")
+        cli.ok(
+            "device",
+            "add",
+            name,
+            "--site",
+            "hq",
+            "--kind",
+            "server",
+            "--driver",
+            "scenario",
+            "--endpoint",
+            f"scenario://{name}",
+        )
     healthy = report(part("psu", "PSU 1", serial="A1"), part("psu", "PSU 2", serial="A2"))
-    failed = report(part("psu", "PSU 1", serial="A1"),
-                    part("psu", "PSU 2", "critical", "PSU 2: input lost", serial="A2", spare="866730-001"))
-    alarm = {"message": "Power supply failure", "severity": "critical", "code": "PsuFailure", "source": None,
-             "raised_at": None}
+    failed = report(
+        part("psu", "PSU 1", serial="A1"),
+        part("psu", "PSU 2", "critical", "PSU 2: input lost", serial="A2", spare="866730-001"),
+    )
+    alarm = {
+        "message": "Power supply failure",
+        "severity": "critical",
+        "code": "PsuFailure",
+        "source": None,
+        "raised_at": None,
+    }
     scenario("srv01", {**failed, "alarms": [alarm]})
     scenario("srv02", healthy)
     bad = cli("health", "--open-tickets")
@@ -231,7 +272,8 @@ def test_monitoring_opens_one_ticket_per_fault(cli, scenario, db_url):
     assert result.code == 2 and "opened 1 tickets: T-" in result.err
     tickets = cli.ok("ticket", "list", "-f", "json").json()
     assert [(t["source"], t["severity"], t["devices"], t["state"]) for t in tickets] == [
-        ("monitoring", "high", ["srv01"], "logged")]
+        ("monitoring", "high", ["srv01"], "logged")
+    ]
     assert "PSU 2: input lost" in tickets[0]["summary"] and "866730-001" in tickets[0]["summary"]
     # The same open fault, polled again: no second ticket.
     again = cli("health", "--record", "--open-tickets")
@@ -255,7 +297,9 @@ def test_a_ticket_from_a_chinese_e_mail(desk, db_url, tmp_path):
     message["To"] = "hotline@maint.example.com"
     message["Subject"] = Header("【紧急】存储阵列 hq-san-01 控制器告警", "gb18030").encode()
     message["Date"] = "Fri, 20 Nov 2026 09:15:00 +0800"
-    message.set_content("你好：\n\n今早 9 点发现控制器 B 亮黄灯，请尽快处理。\n\n王建国 138 0013 8000\n", charset="gb18030")
+    message.set_content(
+        "你好：\n\n今早 9 点发现控制器 B 亮黄灯，请尽快处理。\n\n王建国 138 0013 8000\n", charset="gb18030"
+    )
     path = tmp_path / "故障报告.eml"
     path.write_bytes(message.as_bytes())
     ref = cli.ok("ticket", "new", "--site", "hq", "--from-eml", str(path), "--device", "srv01").out.split(":")[0]
@@ -286,8 +330,12 @@ def _png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     raw = zlib.compress(b"\x00\x00\x00\x00\xff\xff\xff")
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", raw)
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_the_maintenance_form_from_a_real_ticket(cli, scenario, db_url, tmp_path):
@@ -296,13 +344,29 @@ def test_the_maintenance_form_from_a_real_ticket(cli, scenario, db_url, tmp_path
     from tests.scenario import part, report
 
     cli.ok("site", "add", "hq", "--customer", "某市商业银行", "--contract", "WB-2026-017", "--address", "金融大街 8 号")
-    cli.ok("device", "add", "srv01", "--site", "hq", "--kind", "server", "--vendor", "HPE", "--model",
-           "ProLiant DL380 Gen10", "--driver", "scenario", "--endpoint", "scenario://srv01")
+    cli.ok(
+        "device",
+        "add",
+        "srv01",
+        "--site",
+        "hq",
+        "--kind",
+        "server",
+        "--vendor",
+        "HPE",
+        "--model",
+        "ProLiant DL380 Gen10",
+        "--driver",
+        "scenario",
+        "--endpoint",
+        "scenario://srv01",
+    )
     cli.ok("staff", "add", "li.na", "--role", "engineer")
     scenario("srv01", report(part("psu", "PSU 2", "critical", "input lost", serial="OLD-5WB2", spare="866730-001")))
     cli("health", "--record")
     (tmp_path / "parts.toml").write_text(
-        '[[part]]\npart_number = "865414-B21"\nclass = "psu"\nnumbers = { spare = ["866730-001"] }\n', encoding="utf-8")
+        '[[part]]\npart_number = "865414-B21"\nclass = "psu"\nnumbers = { spare = ["866730-001"] }\n', encoding="utf-8"
+    )
     cli.ok("spare", "catalogue", "import", str(tmp_path / "parts.toml"))
     cli.ok("spare", "add", "--site", "hq", "--part", "866730-001", "--serial", "NEW-5WBXK0A9")
     ref = new(cli, "--caller", "王工", "--reported", "2026-11-20T08:00")
@@ -313,13 +377,27 @@ def test_the_maintenance_form_from_a_real_ticket(cli, scenario, db_url, tmp_path
     cli.ok("ticket", "fill", ref, "--actions", "更换 PSU 2，告警清除", "--time-spent", "1h10m")
     signature = tmp_path / "签字.png"
     signature.write_bytes(_png())
-    cli.ok("ticket", "sign", ref, "--by", "王工", "--score", "4", "--comment", "响应及时", "--signature", str(signature))
+    cli.ok(
+        "ticket", "sign", ref, "--by", "王工", "--score", "4", "--comment", "响应及时", "--signature", str(signature)
+    )
     out = tmp_path / "维护单.pdf"
     written = cli.ok("ticket", "form", ref, "--format", "pdf", "--lang", "zh", "--output", str(out))
     assert "维护单.pdf" in written.out
     text = "".join(page.extract_text() for page in PdfReader(str(out)).pages)
-    for expected in ("维护单", ref, "某市商业银行", "WB-2026-017", "srv01", "PSU 2 电源故障", "更换 PSU 2，告警清除",
-                     "NEW-5WBXK0A9", "OLD-5WB2", "王工", "响应及时", "li.na"):
+    for expected in (
+        "维护单",
+        ref,
+        "某市商业银行",
+        "WB-2026-017",
+        "srv01",
+        "PSU 2 电源故障",
+        "更换 PSU 2，告警清除",
+        "NEW-5WBXK0A9",
+        "OLD-5WB2",
+        "王工",
+        "响应及时",
+        "li.na",
+    ):
         assert expected in text, expected
     html = tmp_path / "form.html"
     cli.ok("ticket", "form", ref, "--format", "html", "--lang", "en", "-o", str(html))
@@ -328,8 +406,11 @@ def test_the_maintenance_form_from_a_real_ticket(cli, scenario, db_url, tmp_path
     cli.ok("ticket", "form", ref, "--format", "md", "-o", str(markdown))
     assert "NEW-5WBXK0A9" in markdown.read_text(encoding="utf-8")
     before = counts(db_url)
-    for args, named in [(("--format", "docx"), "'docx'"), (("--lang", "fr"), "'fr'"),
-                        (("-o", str(tmp_path / "no" / "dir" / "f.pdf")), "f.pdf")]:
+    for args, named in [
+        (("--format", "docx"), "'docx'"),
+        (("--lang", "fr"), "'fr'"),
+        (("-o", str(tmp_path / "no" / "dir" / "f.pdf")), "f.pdf"),
+    ]:
         result = cli("ticket", "form", ref, *args)
         assert result.code == 2 and named in result.err and len(result.err.strip().splitlines()) == 1, result
     unknown = cli("ticket", "form", "T-2026-424242")

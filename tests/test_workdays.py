@@ -34,6 +34,7 @@ def weekdays_only(year: int) -> dict[date, bool]:
 
 # --- the rule ---------------------------------------------------------------------------------------------
 
+
 def test_signing_day_never_counts_and_zero_is_the_signing_day(cn):
     monday = date(2026, 3, 9)
     assert cn.add_workdays(monday, 1) == date(2026, 3, 10)
@@ -91,6 +92,7 @@ def test_a_year_no_source_covers_is_an_error_naming_the_year(cn):
 
 # --- sources: cross-check and files -----------------------------------------------------------------------
 
+
 def test_packages_agree_except_where_the_file_settles_it(home):
     calendar = calendars.site_calendar("cn", [2005, 2006])
     # 国办发明电〔2005〕35号: Saturday 31 December 2005 was worked; chinesecalendar 1.11 says otherwise.
@@ -109,7 +111,7 @@ def test_package_disagreement_without_a_file_names_the_date(home, tmp_path):
 
 def test_merge_marks_disagreements_and_lets_the_file_decide():
     a = weekdays_only(2030)
-    b = dict(a, **{})
+    b = dict(a)
     b[date(2030, 3, 4)] = False  # source b: a Monday off
     merged = merge_year(2030, {"a": a, "b": b})
     with pytest.raises(DisputedDate, match="2030-03-04"):
@@ -125,9 +127,11 @@ def test_merge_marks_disagreements_and_lets_the_file_decide():
 def test_a_complete_calendar_file_covers_the_next_year(home, tmp_path):
     path = tmp_path / "site.toml"
     path.write_text(
-        '[2027]\ncomplete = true\n'
+        "[2027]\ncomplete = true\n"
         'holidays = ["2027-01-01", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11"]\n'
-        'workdays = ["2027-02-13"]\n', encoding="utf-8")
+        'workdays = ["2027-02-13"]\n',
+        encoding="utf-8",
+    )
     calendar = calendars.site_calendar(str(path), [2026, 2027])
     assert calendar.covers(2027)
     assert calendar.is_workday(date(2027, 2, 13)) and not calendar.is_workday(date(2027, 2, 8))
@@ -152,15 +156,18 @@ def test_named_calendar_files_live_in_the_home(home):
         calendars.site_calendar("nowhere", [2026])
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[2026]\nholidays = [\"2027-01-01\"]\n", "not in 2026"),
-    ("[2026]\nholidays = [\"1 May\"]\n", "is not a date"),
-    ("[2026]\nholidays = [\"2026-05-01\"]\nworkdays = [\"2026-05-01\"]\n", "both a holiday and a workday"),
-    ("[2026]\nholiday = []\n", "unknown key"),
-    ("[2026]\ncomplete = \"yes\"\n", "true or false"),
-    ("name = \"x\"\n", r"not a \[YYYY\] table"),
-    ("[2026\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[2026]\nholidays = ["2027-01-01"]\n', "not in 2026"),
+        ('[2026]\nholidays = ["1 May"]\n', "is not a date"),
+        ('[2026]\nholidays = ["2026-05-01"]\nworkdays = ["2026-05-01"]\n', "both a holiday and a workday"),
+        ("[2026]\nholiday = []\n", "unknown key"),
+        ('[2026]\ncomplete = "yes"\n', "true or false"),
+        ('name = "x"\n', r"not a \[YYYY\] table"),
+        ("[2026\n", "not valid TOML"),
+    ],
+)
 def test_malformed_calendar_files_are_one_line_errors(text, message):
     with pytest.raises(CalendarError, match=message) as caught:
         calendars.parse_calendar_file(Path("site.toml"), text)
@@ -168,14 +175,17 @@ def test_malformed_calendar_files_are_one_line_errors(text, message):
 
 
 def test_the_packages_are_not_imported_at_start_up():
-    code = ("import sys\nfrom dcmaint.cli.main import run\n"
-            "try:\n    run(['site', '--help'])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('chinese_calendar', 'holidays') if m in sys.modules))")
+    code = (
+        "import sys\nfrom dcmaint.cli.main import run\n"
+        "try:\n    run(['site', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('chinese_calendar', 'holidays') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
 
 
 # --- dcmaint site show ------------------------------------------------------------------------------------
+
 
 def test_site_show_with_a_signing_date(cli):
     cli.ok("site", "add", "hq", "--customer", "A", "--signed", "2026-09-30")
@@ -203,6 +213,7 @@ def test_site_show_without_a_signing_date_or_past_the_covered_years(cli):
 def test_site_show_with_a_site_calendar_file(cli, home):
     (home / "calendars").mkdir(parents=True, exist_ok=True)
     (home / "calendars" / "hq-2027.toml").write_text(
-        '[2027]\ncomplete = true\nholidays = ["2027-01-01"]\n', encoding="utf-8")
+        '[2027]\ncomplete = true\nholidays = ["2027-01-01"]\n', encoding="utf-8"
+    )
     cli.ok("site", "add", "hq", "--customer", "A", "--signed", "2026-12-20", "--calendar", "hq-2027")
     assert cli.ok("site", "show", "hq", "-f", "json").json()["depot_due"] == "2027-01-11"

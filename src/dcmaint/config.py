@@ -113,7 +113,9 @@ def coerce_text(key: str, text: str) -> Any:
         return [part.strip() for part in text.split(",") if part.strip()]
     if parser is _boolean:
         lowered = text.strip().lower()
-        return True if lowered in {"1", "true", "yes", "on"} else False if lowered in {"0", "false", "no", "off"} else text
+        return (
+            True if lowered in {"1", "true", "yes", "on"} else False if lowered in {"0", "false", "no", "off"} else text
+        )
     if parser in (_positive_int, _non_negative_int, _positive_number):
         try:
             return float(text) if parser is _positive_number else int(text)
@@ -148,9 +150,7 @@ def parse_values(raw: dict[str, Any], where: str) -> dict[str, Any]:
             values[key] = parser(value)
         except ValueError as exc:
             raise ConfigError(
-                _("{where}: key '{key}' {reason} (got {value!r})").format(
-                    where=where, key=key, reason=exc, value=value
-                )
+                _("{where}: key '{key}' {reason} (got {value!r})").format(where=where, key=key, reason=exc, value=value)
             ) from None
     return values
 
@@ -172,9 +172,7 @@ def _env_bool(name: str) -> bool | None:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(
-        _("environment variable {name}: expected true or false (got {value!r})").format(
-            name=name, value=text
-        )
+        _("environment variable {name}: expected true or false (got {value!r})").format(name=name, value=text)
     )
 
 

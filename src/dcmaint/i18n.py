@@ -30,9 +30,7 @@ def install() -> _gettext.NullTranslations:
     """Bind the catalogue for the current environment; idempotent."""
     global _translation
     if _translation is None:
-        _translation = _gettext.translation(
-            DOMAIN, LOCALE_DIR, languages=_languages(), fallback=True
-        )
+        _translation = _gettext.translation(DOMAIN, LOCALE_DIR, languages=_languages(), fallback=True)
         _gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
         _gettext.textdomain(DOMAIN)
         override = os.environ.get("DCMAINT_LANG")

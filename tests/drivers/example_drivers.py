@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from dcmaint.drivers import (
@@ -37,7 +37,9 @@ from dcmaint.drivers import (
 # Recorded answers of two servers, keyed by endpoint, in a Redfish-like shape.
 RECORDINGS: Mapping[str, Mapping[str, Any]] = {
     "redfish://10.0.0.5": {
-        "Manufacturer": "HPE", "Model": "ProLiant DL380 Gen10", "SerialNumber": "CZ29170ABC",
+        "Manufacturer": "HPE",
+        "Model": "ProLiant DL380 Gen10",
+        "SerialNumber": "CZ29170ABC",
         "Firmware": {"iLO 5": "2.72", "System ROM": "U30 v2.80"},
         "PowerSupplies": [
             {"Slot": "PSU 1", "Health": "OK", "Model": "865414-B21", "SerialNumber": "5WBXK0A1"},
@@ -51,7 +53,9 @@ RECORDINGS: Mapping[str, Mapping[str, Any]] = {
         "Log": [{"Created": "2024-05-01T03:12:00+00:00", "Message": "Server power restored", "Severity": "OK"}],
     },
     "redfish://10.0.0.6": {
-        "Manufacturer": "HPE", "Model": "ProLiant DL380 Gen10", "SerialNumber": "CZ29170ABD",
+        "Manufacturer": "HPE",
+        "Model": "ProLiant DL380 Gen10",
+        "SerialNumber": "CZ29170ABD",
         "Firmware": {"iLO 5": "2.72"},
         "PowerSupplies": [
             {"Slot": "PSU 1", "Health": "OK", "Model": "865414-B21"},
@@ -71,30 +75,45 @@ def parse_recording(data: Mapping[str, Any]) -> DeviceReport:
     """What a real driver does with a device's answer: map it onto the contract's model."""
     try:
         components = [
-            Component("psu", psu["Slot"], _HEALTH[psu["Health"]], reason=psu.get("Reason"),
-                      part=PartIdentity(model=psu.get("Model"), serial=psu.get("SerialNumber")))
+            Component(
+                "psu",
+                psu["Slot"],
+                _HEALTH[psu["Health"]],
+                reason=psu.get("Reason"),
+                part=PartIdentity(model=psu.get("Model"), serial=psu.get("SerialNumber")),
+            )
             for psu in data["PowerSupplies"]
         ] + [
-            Component("disk", drive["Bay"], _HEALTH[drive["Health"]], reason=drive.get("Reason"),
-                      part=PartIdentity(model=drive.get("Model"), capacity_bytes=drive.get("CapacityBytes"))
-                      if drive["Health"] != "Absent" else None)
+            Component(
+                "disk",
+                drive["Bay"],
+                _HEALTH[drive["Health"]],
+                reason=drive.get("Reason"),
+                part=PartIdentity(model=drive.get("Model"), capacity_bytes=drive.get("CapacityBytes"))
+                if drive["Health"] != "Absent"
+                else None,
+            )
             for drive in data["Drives"]
         ]
         sensors = []
         for reading in data["Temperatures"]:
             limits = Thresholds(upper_warning=reading["UpperWarning"], upper_critical=reading["UpperCritical"])
-            sensors.append(Sensor(reading["Name"], reading["Reading"], "Cel", limits.judge(reading["Reading"]),
-                                  limits))
-        events = [LogEvent(datetime.fromisoformat(entry["Created"]), entry["Message"], _HEALTH[entry["Severity"]])
-                  for entry in data["Log"]]
+            sensors.append(Sensor(reading["Name"], reading["Reading"], "Cel", limits.judge(reading["Reading"]), limits))
+        events = [
+            LogEvent(datetime.fromisoformat(entry["Created"]), entry["Message"], _HEALTH[entry["Severity"]])
+            for entry in data["Log"]
+        ]
         return DeviceReport(
-            identity=DeviceIdentity(vendor=data["Manufacturer"], model=data["Model"], serial=data["SerialNumber"],
-                                    firmware=data["Firmware"]),
+            identity=DeviceIdentity(
+                vendor=data["Manufacturer"], model=data["Model"], serial=data["SerialNumber"], firmware=data["Firmware"]
+            ),
             components=components,
             sensors=sensors,
             events=events,
-            archive=ArchiveSnapshot(firmware=dict(data["Firmware"]),
-                                    hardware={"psus": len(data["PowerSupplies"]), "bays": len(data["Drives"])}),
+            archive=ArchiveSnapshot(
+                firmware=dict(data["Firmware"]),
+                hardware={"psus": len(data["PowerSupplies"]), "bays": len(data["Drives"])},
+            ),
         )
     except KeyError as missing:
         raise ProtocolError(f"answer lacks {missing}") from None
@@ -231,10 +250,11 @@ class NamelessDriver(Driver):
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 # -- batch drivers: many devices behind one endpoint -------------------------
+
 
 def _batch_entry(target: Target) -> DeviceReport | DriverError | object:
     """One device's part of a batch answer, chosen by its ``answer`` option (default: its recording)."""

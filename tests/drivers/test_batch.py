@@ -23,8 +23,13 @@ def shelf(make_target: Callable[..., Target]) -> Callable[..., Target]:
     """``shelf(name, array="a1", recording=GOOD, **options)``: a shelf of an array reached through its controller."""
 
     def make(name: str, array: str = "a1", recording: str = GOOD, site: str | None = None, **options: str) -> Target:
-        return make_target(name, "storage", endpoint=f"array://{array}.example", site=site,
-                           options={"recording": recording, "array": array, **options})
+        return make_target(
+            name,
+            "storage",
+            endpoint=f"array://{array}.example",
+            site=site,
+            options={"recording": recording, "array": array, **options},
+        )
 
     return make
 
@@ -35,9 +40,12 @@ def test_the_targets_of_one_endpoint_are_polled_in_one_call(run_drivers, shelf) 
     results = run_drivers(driver, targets)
     assert driver.calls == [("shelf-1", "shelf-2", "shelf-3", "shelf-4", "shelf-5")]
     assert [(r.device, r.driver, r.status) for r in results] == [
-        ("shelf-1", "batch-replay", Health.OK), ("shelf-2", "batch-replay", Health.CRITICAL),
-        ("shelf-3", "batch-replay", Health.OK), ("shelf-4", "batch-replay", Health.CRITICAL),
-        ("shelf-5", "batch-replay", Health.OK)]
+        ("shelf-1", "batch-replay", Health.OK),
+        ("shelf-2", "batch-replay", Health.CRITICAL),
+        ("shelf-3", "batch-replay", Health.OK),
+        ("shelf-4", "batch-replay", Health.CRITICAL),
+        ("shelf-5", "batch-replay", Health.OK),
+    ]
     assert all(r.report is not None and r.report.polled_at is not None for r in results)
     assert len({r.duration for r in results}) == 1  # each device is charged the one call
 
@@ -53,13 +61,20 @@ def test_two_endpoints_are_two_calls_and_the_run_keeps_its_order(run_drivers, sh
 def test_a_device_left_out_of_the_answer_is_that_devices_invalid_report(run_drivers, shelf) -> None:
     first, left_out, last = run_drivers(BatchReplayDriver(), [shelf("s1"), shelf("s2", answer="omit"), shelf("s3")])
     assert (left_out.error, left_out.message) == (
-        ErrorKind.INVALID_REPORT, "the driver's batch answer has no entry for this device")
+        ErrorKind.INVALID_REPORT,
+        "the driver's batch answer has no entry for this device",
+    )
     assert first.status is Health.OK and last.status is Health.OK
 
 
 def test_a_bad_entry_costs_that_device_only(run_drivers, shelf) -> None:
-    targets = [shelf("garbage", answer="garbage"), shelf("down", answer="down"), shelf("bug", answer="crash"),
-               shelf("cut", recording=TRUNCATED), shelf("fine")]
+    targets = [
+        shelf("garbage", answer="garbage"),
+        shelf("down", answer="down"),
+        shelf("bug", answer="crash"),
+        shelf("cut", recording=TRUNCATED),
+        shelf("fine"),
+    ]
     results = run_drivers(BatchReplayDriver(), targets)
     assert [(r.device, r.error, r.message) for r in results] == [
         ("garbage", ErrorKind.INVALID_REPORT, "driver returned dict instead of a DeviceReport"),
@@ -70,16 +85,22 @@ def test_a_bad_entry_costs_that_device_only(run_drivers, shelf) -> None:
     ]
 
 
-@pytest.mark.parametrize(("array", "kind", "message"), [
-    ("locked", ErrorKind.AUTH_FAILED, "locked.example: login refused for None"),
-    ("broken", ErrorKind.CRASHED, "driver crashed: KeyError: 'Members'"),
-    ("nonsense", ErrorKind.INVALID_REPORT, "driver returned list instead of a mapping of device names to reports"),
-])
+@pytest.mark.parametrize(
+    ("array", "kind", "message"),
+    [
+        ("locked", ErrorKind.AUTH_FAILED, "locked.example: login refused for None"),
+        ("broken", ErrorKind.CRASHED, "driver crashed: KeyError: 'Members'"),
+        ("nonsense", ErrorKind.INVALID_REPORT, "driver returned list instead of a mapping of device names to reports"),
+    ],
+)
 def test_a_batch_that_fails_fails_every_device_of_its_group_only(run_drivers, shelf, array, kind, message) -> None:
     driver = BatchReplayDriver()
     results = run_drivers(driver, [shelf("bad-1", array), shelf("good-1"), shelf("bad-2", array)])
     assert [(r.device, r.error, r.message) for r in results] == [
-        ("bad-1", kind, message), ("good-1", None, None), ("bad-2", kind, message)]
+        ("bad-1", kind, message),
+        ("good-1", None, None),
+        ("bad-2", kind, message),
+    ]
     assert len(driver.calls) == 2
 
 
@@ -88,7 +109,8 @@ def test_a_hung_batch_times_out_once_for_its_group(run_drivers, shelf) -> None:
     targets = [shelf(f"hung-{n}", "hang") for n in range(3)] + [shelf("good")]
     results = run_drivers(driver, targets, timeout=0.2, concurrency=1)
     assert [(r.device, r.error, r.message) for r in results] == [
-        (f"hung-{n}", ErrorKind.TIMED_OUT, "no answer within 0.2 s") for n in range(3)] + [("good", None, None)]
+        (f"hung-{n}", ErrorKind.TIMED_OUT, "no answer within 0.2 s") for n in range(3)
+    ] + [("good", None, None)]
     assert sorted(driver.calls) == [("good",), ("hung-0", "hung-1", "hung-2")]
 
 
@@ -97,7 +119,10 @@ def test_one_name_twice_behind_one_endpoint_goes_into_two_calls(run_drivers, she
     results = run_drivers(driver, [shelf("shelf-1", site="hq"), shelf("shelf-1", site="dr"), shelf("shelf-2")])
     assert driver.calls == [("shelf-1", "shelf-2"), ("shelf-1",)]
     assert [(r.site, r.device, r.status) for r in results] == [
-        ("hq", "shelf-1", Health.OK), ("dr", "shelf-1", Health.OK), (None, "shelf-2", Health.OK)]
+        ("hq", "shelf-1", Health.OK),
+        ("dr", "shelf-1", Health.OK),
+        (None, "shelf-2", Health.OK),
+    ]
 
 
 def test_a_batch_key_that_raises_costs_that_device(run_drivers, shelf) -> None:
@@ -121,7 +146,10 @@ def test_the_sync_form_batches_by_its_own_key(run_drivers, shelf) -> None:
     calls = plan_calls([PollJob(target, driver) for target in targets])
     assert [(call.jobs, call.batch) for call in calls] == [((0, 2), True), ((1,), True)]
     assert [(r.device, r.error) for r in run_drivers(driver, targets)] == [
-        ("x1", None), ("y1", None), ("x2", ErrorKind.UNREACHABLE)]
+        ("x1", None),
+        ("y1", None),
+        ("x2", ErrorKind.UNREACHABLE),
+    ]
 
 
 def test_drivers_without_poll_batch_are_polled_one_by_one(make_target) -> None:

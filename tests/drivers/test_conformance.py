@@ -8,11 +8,12 @@ import textwrap
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+from example_drivers import BatchReplayDriver, BatchReplaySyncDriver, ReplayServerDriver, ReplaySyncDriver
+
 from dcmaint.drivers import Component, DeviceIdentity, DeviceReport, Health, LogEvent, Target
 from dcmaint.drivers.errors import ErrorKind
 from dcmaint.secrets import Secret
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, report_problems
-from example_drivers import BatchReplayDriver, BatchReplaySyncDriver, ReplayServerDriver, ReplaySyncDriver
 
 
 def _cases() -> list[ConformanceCase]:
@@ -20,12 +21,19 @@ def _cases() -> list[ConformanceCase]:
         return Target(name, "server", endpoint, username="monitor", timeout=5.0, **fields)
 
     return [
-        ConformanceCase("healthy", server("srv-1", "redfish://10.0.0.5"),
-                        Expectation(status=Health.OK, faults=(), serial="CZ29170ABC")),
-        ConformanceCase("psu-and-disk-faults", server("srv-2", "redfish://10.0.0.6"),
-                        Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 1"))),
-        ConformanceCase("truncated-answer", server("srv-3", "redfish://10.0.0.7"),
-                        Expectation(error=ErrorKind.PROTOCOL_ERROR)),
+        ConformanceCase(
+            "healthy",
+            server("srv-1", "redfish://10.0.0.5"),
+            Expectation(status=Health.OK, faults=(), serial="CZ29170ABC"),
+        ),
+        ConformanceCase(
+            "psu-and-disk-faults",
+            server("srv-2", "redfish://10.0.0.6"),
+            Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 1")),
+        ),
+        ConformanceCase(
+            "truncated-answer", server("srv-3", "redfish://10.0.0.7"), Expectation(error=ErrorKind.PROTOCOL_ERROR)
+        ),
         ConformanceCase("no-route", server("srv-4", "redfish://10.0.0.99"), Expectation(error=ErrorKind.UNREACHABLE)),
     ]
 
@@ -47,18 +55,33 @@ class TestReplaySyncConformance(BaseDriverConformance):
 
 def _shelves(array: str = "a1") -> list[ConformanceCase]:
     def shelf(name: str, recording: str, **options: str) -> Target:
-        return Target(name, "storage", f"array://{array}.example", timeout=5.0,
-                      options={"recording": recording, "array": array, **options})
+        return Target(
+            name,
+            "storage",
+            f"array://{array}.example",
+            timeout=5.0,
+            options={"recording": recording, "array": array, **options},
+        )
 
     return [
-        ConformanceCase("healthy-shelf", shelf("shelf-1", "redfish://10.0.0.5"),
-                        Expectation(status=Health.OK, faults=(), serial="CZ29170ABC")),
-        ConformanceCase("degraded-shelf", shelf("shelf-2", "redfish://10.0.0.6"),
-                        Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 1"))),
-        ConformanceCase("truncated-shelf", shelf("shelf-3", "redfish://10.0.0.7"),
-                        Expectation(error=ErrorKind.PROTOCOL_ERROR)),
-        ConformanceCase("disconnected-shelf", shelf("shelf-1", "redfish://10.0.0.5", answer="down"),
-                        Expectation(error=ErrorKind.UNREACHABLE)),  # a second shelf-1: the kit renames it
+        ConformanceCase(
+            "healthy-shelf",
+            shelf("shelf-1", "redfish://10.0.0.5"),
+            Expectation(status=Health.OK, faults=(), serial="CZ29170ABC"),
+        ),
+        ConformanceCase(
+            "degraded-shelf",
+            shelf("shelf-2", "redfish://10.0.0.6"),
+            Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 1")),
+        ),
+        ConformanceCase(
+            "truncated-shelf", shelf("shelf-3", "redfish://10.0.0.7"), Expectation(error=ErrorKind.PROTOCOL_ERROR)
+        ),
+        ConformanceCase(
+            "disconnected-shelf",
+            shelf("shelf-1", "redfish://10.0.0.5", answer="down"),
+            Expectation(error=ErrorKind.UNREACHABLE),
+        ),  # a second shelf-1: the kit renames it
     ]
 
 
@@ -88,8 +111,12 @@ def test_report_problems_name_each_broken_rule() -> None:
 
     report = DeviceReport(
         DeviceIdentity(),
-        components=[Component("disk", " ", Health.OK), Component("psu", "PSU 1", Health.CRITICAL),
-                    Component("fan", "Fan 1", Health.OK), Component("fan", "Fan 1", Health.OK)],
+        components=[
+            Component("disk", " ", Health.OK),
+            Component("psu", "PSU 1", Health.CRITICAL),
+            Component("fan", "Fan 1", Health.OK),
+            Component("fan", "Fan 1", Health.OK),
+        ],
         events=[LogEvent(datetime(2024, 1, 1), "naive time")],
     )
     assert report_problems(report) == [
@@ -101,7 +128,7 @@ def test_report_problems_name_each_broken_rule() -> None:
     assert report_problems({"status": "ok"}) == ["poll returned dict, not a DeviceReport"]
 
 
-SLOPPY_VENDOR_TESTS = '''
+SLOPPY_VENDOR_TESTS = """
 from dcmaint.drivers import Component, DeviceIdentity, DeviceReport, Health, ServerDriver, StorageDriver, Target
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
 
@@ -161,7 +188,7 @@ class TestSloppyBatch(BaseDriverConformance):
             ConformanceCase("shelf-2", Target("s2", "storage", "array://a1"), Expectation(serial="s2")),
             ConformanceCase("bug", Target("s3", "storage", "array://bug")),
         ]
-'''
+"""
 
 
 def test_the_kit_rejects_a_sloppy_driver(tmp_path: Path) -> None:
@@ -169,7 +196,10 @@ def test_the_kit_rejects_a_sloppy_driver(tmp_path: Path) -> None:
     report = tmp_path / "report.xml"
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", "test_vendor.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 1, done.stdout + done.stderr
     failed = {

@@ -69,27 +69,46 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def dcmaint(site: Path, tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {key: value for key, value in os.environ.items() if not key.startswith("DCMAINT_")}
-    clean.update(PYTHONPATH=str(site), DCMAINT_HOME=str(tmp_path / "home"), DCMAINT_PLUGIN_TIMEOUT="1",
-                 DCMAINT_LOAD_PLUGINS=OURS)  # never whatever else happens to be installed
+    clean.update(
+        PYTHONPATH=str(site), DCMAINT_HOME=str(tmp_path / "home"), DCMAINT_PLUGIN_TIMEOUT="1", DCMAINT_LOAD_PLUGINS=OURS
+    )  # never whatever else happens to be installed
     clean.update(env)
-    return subprocess.run([sys.executable, "-m", "dcmaint", *args], capture_output=True, text=True, env=clean,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "dcmaint", *args], capture_output=True, text=True, env=clean, timeout=60
+    )
 
 
 def test_broken_plugins_are_named_and_skipped(site: Path, tmp_path: Path) -> None:
     done = dcmaint(site, tmp_path, "plugin", "list", "--format", "json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["drivers"] == [{
-        "name": "acme-ups", "version": "2.0.1", "kinds": ["ups"], "capabilities": ["poll"], "plugin": "acme",
-        "package": "dcmaint-acme", "package_version": "1.2.0", "class": "acme_dcmaint.AcmeUps", "schemes": ["acme"],
-    }]
+    assert data["drivers"] == [
+        {
+            "name": "acme-ups",
+            "version": "2.0.1",
+            "kinds": ["ups"],
+            "capabilities": ["poll"],
+            "plugin": "acme",
+            "package": "dcmaint-acme",
+            "package_version": "1.2.0",
+            "class": "acme_dcmaint.AcmeUps",
+            "schemes": ["acme"],
+        }
+    ]
     failures = {failure["plugin"]: failure for failure in data["failures"]}
     assert {name: failures[name]["stage"] for name in failures} == {
-        "acme-copy": "duplicate", "badhook": "hook", "broken": "import", "sleepy": "timeout"}
-    assert failures["broken"] == {"plugin": "broken", "package": "dcmaint-broken", "package_version": "0.3.0",
-                                  "stage": "import",
-                                  "error": "ModuleNotFoundError: No module named 'vendor_sdk_not_installed'"}
+        "acme-copy": "duplicate",
+        "badhook": "hook",
+        "broken": "import",
+        "sleepy": "timeout",
+    }
+    assert failures["broken"] == {
+        "plugin": "broken",
+        "package": "dcmaint-broken",
+        "package_version": "0.3.0",
+        "stage": "import",
+        "error": "ModuleNotFoundError: No module named 'vendor_sdk_not_installed'",
+    }
     warnings = done.stderr.splitlines()
     assert len(warnings) == 4 and all(line.startswith("dcmaint: warning: plugin ") for line in warnings)
     for label in ("dcmaint-acme-copy 0.9.0", "dcmaint-badhook 0.1.0", "dcmaint-broken 0.3.0", "dcmaint-sleepy 0.2.0"):
@@ -114,8 +133,17 @@ def test_strict_loading_fails_on_one_line(site: Path, tmp_path: Path, args: list
 
 
 def test_no_strict_overrides_the_environment(site: Path, tmp_path: Path) -> None:
-    done = dcmaint(site, tmp_path, "plugin", "list", "-f", "csv", "--no-strict", DCMAINT_STRICT_PLUGINS="1",
-                   DCMAINT_LOAD_PLUGINS="acme,broken")
+    done = dcmaint(
+        site,
+        tmp_path,
+        "plugin",
+        "list",
+        "-f",
+        "csv",
+        "--no-strict",
+        DCMAINT_STRICT_PLUGINS="1",
+        DCMAINT_LOAD_PLUGINS="acme,broken",
+    )
     assert done.returncode == 0
     assert done.stdout.splitlines()[1] == "acme-ups,2.0.1,ups,poll,acme,dcmaint-acme,1.2.0,acme_dcmaint.AcmeUps,acme"
 
@@ -132,8 +160,10 @@ def test_a_bad_load_timeout_is_a_config_error(site: Path, tmp_path: Path) -> Non
 
 
 def test_help_does_not_load_the_plugin_machinery() -> None:
-    code = ("import sys; from dcmaint.cli.main import run; run(['--help']); run(['plugin', '--help']); "
-            "print(sorted(m for m in ('pluggy', 'importlib.metadata', 'dcmaint.drivers') if m in sys.modules))")
+    code = (
+        "import sys; from dcmaint.cli.main import run; run(['--help']); run(['plugin', '--help']); "
+        "print(sorted(m for m in ('pluggy', 'importlib.metadata', 'dcmaint.drivers') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -7,13 +7,6 @@ from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
-
-from dcmaint.config import PluginSettings
-from dcmaint.drivers import DeviceKind, hookimpl
-from dcmaint.drivers.declaration import declaration_problem
-from dcmaint.drivers.errors import PluginLoadError, UnknownDriver, UnknownScheme
-from dcmaint.drivers.manager import DriverManager
-from dcmaint.errors import UsageError
 from example_drivers import (
     BatchReplayDriver,
     CrashingDriver,
@@ -24,6 +17,13 @@ from example_drivers import (
     ReplayServerDriver,
     ReplaySyncDriver,
 )
+
+from dcmaint.config import PluginSettings
+from dcmaint.drivers import DeviceKind, hookimpl
+from dcmaint.drivers.declaration import declaration_problem
+from dcmaint.drivers.errors import PluginLoadError, UnknownDriver, UnknownScheme
+from dcmaint.drivers.manager import DriverManager
+from dcmaint.errors import UsageError
 from tests.helpers import finishes
 
 
@@ -103,14 +103,17 @@ def test_invalid_driver_declarations_are_refused() -> None:
     assert "no valid name" in manager.failures()[1].error
 
 
-@pytest.mark.parametrize(("schemes", "problem"), [
-    ("acme", "must declare its URL schemes as a tuple of strings, not 'acme'"),
-    (("Acme",), "invalid URL scheme 'Acme'"),
-    (("acme ups",), "invalid URL scheme 'acme ups'"),
-    (("1acme",), "invalid URL scheme '1acme'"),
-    ((None,), "invalid URL scheme None"),
-    (("acme", "acme"), "declares a URL scheme twice"),
-])
+@pytest.mark.parametrize(
+    ("schemes", "problem"),
+    [
+        ("acme", "must declare its URL schemes as a tuple of strings, not 'acme'"),
+        (("Acme",), "invalid URL scheme 'Acme'"),
+        (("acme ups",), "invalid URL scheme 'acme ups'"),
+        (("1acme",), "invalid URL scheme '1acme'"),
+        ((None,), "invalid URL scheme None"),
+        (("acme", "acme"), "declares a URL scheme twice"),
+    ],
+)
 def test_bad_scheme_declarations_are_refused(schemes: object, problem: str) -> None:
     class Declared(QuietUpsDriver):
         name = "declared"
@@ -164,8 +167,10 @@ def test_a_scheme_declared_twice_is_refused_for_the_second_driver_naming_both() 
     assert manager.get("array-too").schemes == ("array+http",)
     [failure] = manager.failures()
     assert failure.stage == "scheme" and failure.origin.plugin == "second"
-    assert warnings == ["plugin 'second' (in-process): driver 'array-too' refused URL scheme 'array': "
-                        "driver 'batch-replay' (in-process) already serves it"]
+    assert warnings == [
+        "plugin 'second' (in-process): driver 'array-too' refused URL scheme 'array': "
+        "driver 'batch-replay' (in-process) already serves it"
+    ]
 
 
 def test_a_scheme_clash_is_an_error_under_strict_loading() -> None:

@@ -9,6 +9,7 @@ import json
 import math
 
 import pytest
+from example_drivers import RECORDINGS, parse_recording, utc
 
 from dcmaint.drivers import (
     Alarm,
@@ -23,7 +24,6 @@ from dcmaint.drivers import (
     Sensor,
     Thresholds,
 )
-from example_drivers import RECORDINGS, parse_recording, utc
 
 MODULES = ["health", "model", "report", "target", "catalog", "result", "plain", "base", "errors"]
 
@@ -35,8 +35,19 @@ def test_docstring_examples_run(module: str) -> None:
 
 
 def test_every_model_class_has_an_example() -> None:
-    for cls in (Health, ComponentKind, PartIdentity, Component, Thresholds, Sensor, Alarm, LogEvent,
-                ArchiveSnapshot, DeviceIdentity, DeviceReport):
+    for cls in (
+        Health,
+        ComponentKind,
+        PartIdentity,
+        Component,
+        Thresholds,
+        Sensor,
+        Alarm,
+        LogEvent,
+        ArchiveSnapshot,
+        DeviceIdentity,
+        DeviceReport,
+    ):
         assert ">>>" in (cls.__doc__ or ""), f"{cls.__name__} lacks an example in its docstring"
 
 
@@ -90,18 +101,44 @@ def test_reports_are_frozen_all_the_way_down() -> None:
 
 def _full_report() -> DeviceReport:
     return DeviceReport(
-        identity=DeviceIdentity(vendor="Huawei", model="OceanStor 5500 V5", serial="2102351QLH10K8000007",
-                                firmware={"controller": "V500R007C60"}, part_number="02351QLH", hostname="ost-a"),
-        components=[Component(ComponentKind.DISK, "CTE0.12", Health.CRITICAL, reason="disk failed", name="1.2 TB SAS",
-                              part=PartIdentity(manufacturer="Seagate", model="ST1200MM0129", part_number="02311AGL",
-                                                spare_part_number="02311AGL", serial="WFK0ABCD", firmware="5C02",
-                                                capacity_bytes=1_200_000_000_000, rpm=10000,
-                                                attributes={"interface": "SAS"}))],
+        identity=DeviceIdentity(
+            vendor="Huawei",
+            model="OceanStor 5500 V5",
+            serial="2102351QLH10K8000007",
+            firmware={"controller": "V500R007C60"},
+            part_number="02351QLH",
+            hostname="ost-a",
+        ),
+        components=[
+            Component(
+                ComponentKind.DISK,
+                "CTE0.12",
+                Health.CRITICAL,
+                reason="disk failed",
+                name="1.2 TB SAS",
+                part=PartIdentity(
+                    manufacturer="Seagate",
+                    model="ST1200MM0129",
+                    part_number="02311AGL",
+                    spare_part_number="02311AGL",
+                    serial="WFK0ABCD",
+                    firmware="5C02",
+                    capacity_bytes=1_200_000_000_000,
+                    rpm=10000,
+                    attributes={"interface": "SAS"},
+                ),
+            )
+        ],
         sensors=[Sensor("Enclosure temp", 31.0, "Cel", Health.OK, Thresholds(upper_critical=55.0), location="CTE0")],
         alarms=[Alarm("Disk fault", Health.CRITICAL, code="0xF00D0001", source="CTE0.12", raised_at=utc(2024, 5, 1))],
         events=[LogEvent(utc(2024, 5, 1, 2, 3), "Disk CTE0.12 failed", Health.CRITICAL, code="0x1", source="CTE0")],
-        archive=ArchiveSnapshot(raid={"pool0": {"disks": 24, "level": "RAID6"}}, system={"time_zone": "UTC+8"},
-                                backup={}, hardware={"enclosures": ["CTE0"]}, firmware={"controller": "V500R007C60"}),
+        archive=ArchiveSnapshot(
+            raid={"pool0": {"disks": 24, "level": "RAID6"}},
+            system={"time_zone": "UTC+8"},
+            backup={},
+            hardware={"enclosures": ["CTE0"]},
+            firmware={"controller": "V500R007C60"},
+        ),
         rollup=Health.WARNING,
         polled_at=utc(2024, 5, 1, 3),
         duration=1.25,
@@ -109,20 +146,49 @@ def _full_report() -> DeviceReport:
 
 
 # The documented JSON keys (docs/plugins.md, "The report as JSON"). Add keys; never rename or remove.
-REPORT_KEYS = ["status", "identity", "components", "sensors", "alarms", "events", "archive", "rollup",
-               "polled_at", "duration"]
+REPORT_KEYS = [
+    "status",
+    "identity",
+    "components",
+    "sensors",
+    "alarms",
+    "events",
+    "archive",
+    "rollup",
+    "polled_at",
+    "duration",
+]
 IDENTITY_KEYS = ["vendor", "model", "serial", "firmware", "part_number", "hostname"]
 COMPONENT_KEYS = ["kind", "location", "health", "reason", "name", "part"]
-PART_KEYS = ["manufacturer", "model", "part_number", "spare_part_number", "serial", "firmware", "capacity_bytes",
-             "speed_mhz", "link_mbps", "rpm", "attributes"]
+PART_KEYS = [
+    "manufacturer",
+    "model",
+    "part_number",
+    "spare_part_number",
+    "serial",
+    "firmware",
+    "capacity_bytes",
+    "speed_mhz",
+    "link_mbps",
+    "rpm",
+    "attributes",
+]
 SENSOR_KEYS = ["name", "value", "unit", "health", "thresholds", "location"]
 THRESHOLD_KEYS = ["lower_critical", "lower_warning", "upper_warning", "upper_critical"]
 ALARM_KEYS = ["message", "severity", "code", "source", "raised_at"]
 EVENT_KEYS = ["at", "message", "severity", "code", "source"]
 ARCHIVE_KEYS = ["hardware", "system", "raid", "backup", "firmware"]
-ALL_KEYS = {"report": REPORT_KEYS, "identity": IDENTITY_KEYS, "component": COMPONENT_KEYS, "part": PART_KEYS,
-            "sensor": SENSOR_KEYS, "thresholds": THRESHOLD_KEYS, "alarm": ALARM_KEYS, "event": EVENT_KEYS,
-            "archive": ARCHIVE_KEYS}
+ALL_KEYS = {
+    "report": REPORT_KEYS,
+    "identity": IDENTITY_KEYS,
+    "component": COMPONENT_KEYS,
+    "part": PART_KEYS,
+    "sensor": SENSOR_KEYS,
+    "thresholds": THRESHOLD_KEYS,
+    "alarm": ALARM_KEYS,
+    "event": EVENT_KEYS,
+    "archive": ARCHIVE_KEYS,
+}
 
 
 def test_json_keys_are_stable() -> None:

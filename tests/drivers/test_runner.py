@@ -6,11 +6,6 @@ import asyncio
 from collections.abc import Callable, Iterator
 
 import pytest
-
-from dcmaint.drivers import DeviceIdentity, DeviceReport, Health, Sensor, ServerDriver, Target
-from dcmaint.drivers.errors import ErrorKind
-from dcmaint.drivers.runner import PollJob, poll_all, run_jobs
-from dcmaint.secrets import Secret, resolve
 from example_drivers import (
     RELEASE,
     CrashingDriver,
@@ -22,6 +17,11 @@ from example_drivers import (
     ReplaySyncDriver,
     StubbornDriver,
 )
+
+from dcmaint.drivers import DeviceIdentity, DeviceReport, Health, Sensor, ServerDriver, Target
+from dcmaint.drivers.errors import ErrorKind
+from dcmaint.drivers.runner import PollJob, poll_all, run_jobs
+from dcmaint.secrets import Secret, resolve
 from tests.helpers import finishes
 
 
@@ -47,8 +47,10 @@ def test_the_sync_driver_works_through_threads(run_drivers, make_target) -> None
 
 
 def test_contract_errors_become_that_devices_result(run_drivers, make_target) -> None:
-    down, bad_answer = run_drivers(ReplayServerDriver(), [make_target("a", endpoint="redfish://10.9.9.9"),
-                                                         make_target("b", endpoint="redfish://10.0.0.7")])
+    down, bad_answer = run_drivers(
+        ReplayServerDriver(),
+        [make_target("a", endpoint="redfish://10.9.9.9"), make_target("b", endpoint="redfish://10.0.0.7")],
+    )
     assert (down.error, down.message) == (ErrorKind.UNREACHABLE, "redfish://10.9.9.9: connection refused")
     assert down.status is Health.UNKNOWN and down.report is None and not down.ok
     assert bad_answer.error is ErrorKind.PROTOCOL_ERROR and "PowerSupplies" in bad_answer.message
@@ -64,7 +66,8 @@ def test_contract_errors_become_that_devices_result(run_drivers, make_target) ->
 )
 def test_misbehaving_drivers_cost_one_device(run_drivers, make_target, driver, kind, message) -> None:
     bad, good = run_drivers(driver, [make_target("bad", endpoint="redfish://x")]) + run_drivers(
-        ReplayServerDriver(), [make_target("good", endpoint="redfish://10.0.0.5")])
+        ReplayServerDriver(), [make_target("good", endpoint="redfish://10.0.0.5")]
+    )
     assert (bad.error, bad.message, bad.status) == (kind, message, Health.UNKNOWN)
     assert good.status is Health.OK
 
@@ -94,8 +97,11 @@ def test_a_blocking_poll_function_is_a_crash_not_a_hang(run_drivers, make_target
 @pytest.mark.parametrize("driver", [HangingDriver(), StubbornDriver(), HangingSyncDriver()], ids=lambda d: d.name)
 def test_a_hung_driver_times_out_and_the_run_ends(run_drivers, make_target, driver) -> None:
     # Each hang outlasts the guard (HangingSyncDriver's until the test releases it): the run ends without them.
-    results = finishes(lambda: run_drivers(driver, [make_target(f"dev-{n}") for n in range(3)], timeout=0.2,
-                                           concurrency=2), what="a run with a hung driver", within=25)
+    results = finishes(
+        lambda: run_drivers(driver, [make_target(f"dev-{n}") for n in range(3)], timeout=0.2, concurrency=2),
+        what="a run with a hung driver",
+        within=25,
+    )
     assert not RELEASE.is_set()
     assert [(r.error, r.message) for r in results] == [(ErrorKind.TIMED_OUT, "no answer within 0.2 s")] * 3
 
@@ -123,7 +129,9 @@ def test_the_concurrency_bound_is_respected(make_target) -> None:
 def test_progress_is_reported_per_device(make_target) -> None:
     seen: list[tuple[str, int, int]] = []
     jobs = [PollJob(make_target(f"dev-{n}", endpoint="redfish://10.0.0.5"), ReplayServerDriver()) for n in range(4)]
-    run_jobs(jobs, concurrency=2, timeout=5, progress=lambda result, done, total: seen.append((result.device, done, total)))
+    run_jobs(
+        jobs, concurrency=2, timeout=5, progress=lambda result, done, total: seen.append((result.device, done, total))
+    )
     assert [(done, total) for _device, done, total in seen] == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert sorted(device for device, _done, _total in seen) == [f"dev-{n}" for n in range(4)]
 
@@ -144,8 +152,10 @@ def test_secrets_never_reach_the_result(make_target, monkeypatch: pytest.MonkeyP
 
     jobs = [PollJob(make_target(name, username="admin", credential=secret), Leaky()) for name in ("contract", "crash")]
     results = run_jobs(jobs, timeout=5)
-    assert [r.message for r in results] == ["login admin:******** refused",
-                                            "driver crashed: KeyError: 'password=********'"]
+    assert [r.message for r in results] == [
+        "login admin:******** refused",
+        "driver crashed: KeyError: 'password=********'",
+    ]
     assert "hunter2" not in repr(results) and "hunter2" not in str([r.as_json() for r in results])
 
 

@@ -55,8 +55,9 @@ def test_worker_count():
 def test_results_keep_their_order_and_the_work_is_shared(make_target):
     jobs = [PollJob(make_target(f"dev-{n}"), WhoPolled()) for n in range(12)]
     seen = []
-    results = run_sharded(jobs, workers=3, concurrency=6, timeout=5,
-                          progress=lambda result, done, total: seen.append((done, total)))
+    results = run_sharded(
+        jobs, workers=3, concurrency=6, timeout=5, progress=lambda result, done, total: seen.append((done, total))
+    )
     assert [r.report.identity.serial for r in results] == [f"dev-{n}" for n in range(12)]
     pollers = {r.report.identity.hostname for r in results}
     assert len(pollers) == 3 and str(os.getpid()) not in pollers
@@ -67,6 +68,7 @@ def test_reports_survive_the_trip_between_processes(make_target):
     jobs = [PollJob(make_target(f"dev-{n}", endpoint="redfish://10.0.0.6"), ReplayServerDriver()) for n in range(4)]
     one = run_sharded(jobs, workers=1, concurrency=4, timeout=5)
     two = run_sharded(jobs, workers=2, concurrency=4, timeout=5)
+
     def content(report):
         return {k: v for k, v in report.as_json().items() if k not in ("polled_at", "duration")}
 

@@ -16,8 +16,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from rf_fakebmc import FakeBmc  # noqa: E402
-from rf_peers import SushyPeer, TlsMaterial, make_tls_material, start_sushy  # noqa: E402
+from rf_fakebmc import FakeBmc
+from rf_peers import SushyPeer, TlsMaterial, make_tls_material, start_sushy
 
 
 @pytest.fixture

@@ -49,9 +49,17 @@ class Counters:
 class FakeBmc:
     """Serve ``resources`` as a Redfish service on 127.0.0.1. Use as a context manager or start()/stop()."""
 
-    def __init__(self, resources: Mapping[str, Mapping[str, Any]], *, username: str = "admin",
-                 password: str = "secret", sessions: bool = True, expand: bool = True,
-                 page_size: int | None = None, ssl_context: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        resources: Mapping[str, Mapping[str, Any]],
+        *,
+        username: str = "admin",
+        password: str = "secret",
+        sessions: bool = True,
+        expand: bool = True,
+        page_size: int | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.resources = {path.rstrip("/"): copy.deepcopy(dict(doc)) for path, doc in resources.items()}
         self.username, self.password = username, password
         self.offer_sessions, self.expand, self.page_size = sessions, expand, page_size
@@ -184,15 +192,17 @@ class FakeBmc:
             body = await request.json()
         except ValueError:
             return _error(400, "malformed body")
-        if not isinstance(body, dict) or (body.get("UserName"), body.get("Password")) != (self.username,
-                                                                                          self.password):
+        if not isinstance(body, dict) or (body.get("UserName"), body.get("Password")) != (self.username, self.password):
             return _error(401, "invalid credentials")
         number = next(self._ids)
         token, location = f"token-{number}", f"{SESSIONS}/{number}"
         self.sessions[token] = location
         self.counters.sessions_opened += 1
-        return web.json_response({"@odata.id": location, "Id": str(number), "UserName": self.username},
-                                 status=201, headers={"X-Auth-Token": token, "Location": location})
+        return web.json_response(
+            {"@odata.id": location, "Id": str(number), "UserName": self.username},
+            status=201,
+            headers={"X-Auth-Token": token, "Location": location},
+        )
 
     def _logout(self, request: web.Request, path: str) -> web.StreamResponse:
         token = request.headers.get("X-Auth-Token")
@@ -227,10 +237,12 @@ class FakeBmc:
             if skip + top < len(members):
                 path = str(document.get("@odata.id", "")).rstrip("/")
                 shaped["Members@odata.nextLink"] = f"{path}?$skip={skip + top}"
-        shaped["Members"] = members = members[skip:skip + top]
+        shaped["Members"] = members = members[skip : skip + top]
         if self.expand and "$expand" in query:
-            shaped["Members"] = [self.resources.get(str(item.get("@odata.id", "")).rstrip("/"), item)
-                                 if isinstance(item, dict) else item for item in members]
+            shaped["Members"] = [
+                self.resources.get(str(item.get("@odata.id", "")).rstrip("/"), item) if isinstance(item, dict) else item
+                for item in members
+            ]
         return shaped
 
 

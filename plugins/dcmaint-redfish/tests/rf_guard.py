@@ -21,8 +21,13 @@ import pytest
 HANG = 60.0
 
 #: What asyncio and aiohttp print when a server or client is stopped without ending its tasks and connections.
-NOISE = ("Task was destroyed but it is pending", "Event loop is closed", "Unclosed client session",
-         "Unclosed connection", "Unclosed connector")
+NOISE = (
+    "Task was destroyed but it is pending",
+    "Event loop is closed",
+    "Unclosed client session",
+    "Unclosed connection",
+    "Unclosed connector",
+)
 
 T = TypeVar("T")
 

@@ -25,8 +25,10 @@ from pathlib import Path
 import pytest
 
 SUSHY_SYSTEM = "27946b59-9e44-4fa7-8e91-f3527a1ef094"  # the fake driver's default system
-SUSHY_DRIVES = {"32ADF365C6C1B7BD": ("Drive Sample", 899_527_000_000, "SAS"),
-                "58CFF987G8J2V9KL": ("Drive 2", 1_920_383_000_000, "SATA")}
+SUSHY_DRIVES = {
+    "32ADF365C6C1B7BD": ("Drive Sample", 899_527_000_000, "SAS"),
+    "58CFF987G8J2V9KL": ("Drive 2", 1_920_383_000_000, "SATA"),
+}
 START_TIMEOUT = 20.0
 
 
@@ -72,8 +74,10 @@ class SushyPeer:
 
 
 def _config(folder: Path) -> Path:
-    drives = ", ".join(f'{{"Id": "{key}", "Name": "{name}", "CapacityBytes": {size}, "Protocol": "{protocol}"}}'
-                       for key, (name, size, protocol) in SUSHY_DRIVES.items())
+    drives = ", ".join(
+        f'{{"Id": "{key}", "Name": "{name}", "CapacityBytes": {size}, "Protocol": "{protocol}"}}'
+        for key, (name, size, protocol) in SUSHY_DRIVES.items()
+    )
     text = f"""
 SUSHY_EMULATOR_STATE_DIR = {str(folder / "state")!r}
 SUSHY_EMULATOR_STORAGE = {{{SUSHY_SYSTEM!r}: [{{"Id": "1", "Name": "Local Storage Controller",
@@ -96,7 +100,10 @@ def start_sushy(folder: Path) -> SushyPeer:
     log = folder / "sushy.log"
     process = subprocess.Popen(
         [executable, "--fake", "-i", "127.0.0.1", "-p", str(port), "--config", str(_config(folder))],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
     listening = _copy_output(process, log)
     peer = SushyPeer(process, port, log)
     if listening.wait(START_TIMEOUT) and process.poll() is None:
@@ -152,20 +159,30 @@ def make_tls_material(folder: Path, *, for_ip: bool = True) -> TlsMaterial:
         unavailable("the cryptography package is needed to make a test certificate")
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "fake-bmc")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName(
-            [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")] if for_ip
-            else [x509.DNSName("bmc.example")]), critical=False)
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+                if for_ip
+                else [x509.DNSName("bmc.example")]
+            ),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = folder / "bmc.pem", folder / "bmc.key"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     digest = hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER)).hexdigest().upper()
-    return TlsMaterial(cert_path, key_path, ":".join(digest[i:i + 2] for i in range(0, 64, 2)))
+    return TlsMaterial(cert_path, key_path, ":".join(digest[i : i + 2] for i in range(0, 64, 2)))

@@ -7,16 +7,24 @@ from typing import Any
 
 import pytest
 import rf_trees as trees
-from dcmaint.drivers import (
-    AuthFailed, ComponentKind, DeviceReport, DriverError, ErrorKind, Health, ProtocolError, Target, TimedOut,
-    Unreachable,
-)
-from dcmaint.secrets import Secret
-from dcmaint.testing import report_problems
 from rf_fakebmc import FakeBmc
 from rf_guard import SleepLog, finishes
 from rf_peers import free_port
 
+from dcmaint.drivers import (
+    AuthFailed,
+    ComponentKind,
+    DeviceReport,
+    DriverError,
+    ErrorKind,
+    Health,
+    ProtocolError,
+    Target,
+    TimedOut,
+    Unreachable,
+)
+from dcmaint.secrets import Secret
+from dcmaint.testing import report_problems
 from dcmaint_redfish import transport
 from dcmaint_redfish.driver import RedfishDriver
 from dcmaint_redfish.parse import parse_report
@@ -27,8 +35,9 @@ PASSWORD = "secret"
 
 def target(bmc: FakeBmc | str, *, password: str = PASSWORD, timeout: float = 10.0, **options: str) -> Target:
     endpoint = bmc if isinstance(bmc, str) else bmc.endpoint
-    return Target("bmc-1", "server", endpoint, username="admin", credential=Secret(password), timeout=timeout,
-                  options=options)
+    return Target(
+        "bmc-1", "server", endpoint, username="admin", credential=Secret(password), timeout=timeout, options=options
+    )
 
 
 def poll(bmc: FakeBmc | str, **kwargs: Any) -> DeviceReport:
@@ -44,8 +53,11 @@ def test_the_walk_reads_everything_the_parser_needs(fake_bmc: Any) -> None:
     assert report.sensors == expected.sensors and report.events == expected.events
     assert report.identity == expected.identity and report.archive == expected.archive
     assert {(c.location, c.reason) for c in report.faults()} == {
-        ("PSU 2", "input lost"), ("Bay 4", "predicted failure, 3% life left"), ("P1-DIMMA1", "degraded"),
-        ("Battery 1", "failed")}
+        ("PSU 2", "input lost"),
+        ("Bay 4", "predicted failure, 3% life left"),
+        ("P1-DIMMA1", "degraded"),
+        ("Battery 1", "failed"),
+    }
     assert report_problems(report) == []
     assert bmc.counters.sessions_opened == 1 and bmc.open_sessions == 0
 
@@ -67,7 +79,11 @@ def test_a_collection_that_refuses_expand_is_read_plainly(fake_bmc: Any) -> None
     bmc.fail(f"{trees.SYS}/Memory", status=400, times=1)  # the first (expanded) GET fails, the plain one works
     report = poll(bmc)
     assert [c.location for c in report.components if c.kind is ComponentKind.DIMM] == [
-        "P1-DIMMA1", "P1-DIMMB1", "P2-DIMMA1", "P2-DIMMB1"]
+        "P1-DIMMA1",
+        "P1-DIMMB1",
+        "P2-DIMMA1",
+        "P2-DIMMB1",
+    ]
     assert not any(alarm.severity is Health.UNKNOWN for alarm in report.alarms)
 
 
@@ -153,7 +169,9 @@ def test_a_read_timeout_below_the_deadline_names_the_resource(fake_bmc: Any) -> 
     assert bmc.open_sessions == 0
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"<html>502 Bad Gateway</html>", b"[1, 2]", b"\xff\xfe", b"[" * 100_000])
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"<html>502 Bad Gateway</html>", b"[1, 2]", b"\xff\xfe", b"[" * 100_000]
+)
 def test_a_malformed_body_is_a_protocol_error(fake_bmc: Any, body: bytes) -> None:
     bmc = fake_bmc(trees.server())
     bmc.fail(f"{trees.SYS}/Storage", body=body)
@@ -181,15 +199,18 @@ def test_without_a_session_service_auto_falls_back_to_basic_and_session_mode_ref
         poll(bmc, auth="session")
 
 
-@pytest.mark.parametrize(("endpoint", "options", "message"), [
-    ("ftp://10.0.0.5", {}, "not a Redfish address"),
-    ("redfish://user:pw@10.0.0.5", {}, "must not carry credentials"),
-    (None, {}, "no endpoint"),
-    ("redfish://10.0.0.5", {"auth": "kerberos"}, "auth"),
-    ("redfish://10.0.0.5", {"concurrency": "0"}, "concurrency"),
-    ("redfish://10.0.0.5", {"read_timeout": "soon"}, "read_timeout"),
-    ("redfish://10.0.0.5", {"check_hostname": "maybe"}, "check_hostname"),
-])
+@pytest.mark.parametrize(
+    ("endpoint", "options", "message"),
+    [
+        ("ftp://10.0.0.5", {}, "not a Redfish address"),
+        ("redfish://user:pw@10.0.0.5", {}, "must not carry credentials"),
+        (None, {}, "no endpoint"),
+        ("redfish://10.0.0.5", {"auth": "kerberos"}, "auth"),
+        ("redfish://10.0.0.5", {"concurrency": "0"}, "concurrency"),
+        ("redfish://10.0.0.5", {"read_timeout": "soon"}, "read_timeout"),
+        ("redfish://10.0.0.5", {"check_hostname": "maybe"}, "check_hostname"),
+    ],
+)
 def test_unusable_settings_are_not_configured(endpoint: str | None, options: dict[str, str], message: str) -> None:
     bad = Target("bmc-1", "server", endpoint, username="admin", options=options)
     with pytest.raises(DriverError, match=message) as raised:
@@ -224,7 +245,9 @@ def test_the_profile_extra_paths_are_fetched(fake_bmc: Any, monkeypatch: pytest.
 
     monkeypatch.setattr(oem, "PROFILES", [AcmeOem()])
     tree = trees.server()
-    tree["/redfish/v1/Oem/Acme/Bezels"] = trees.collection("/redfish/v1/Oem/Acme/Bezels", ["/redfish/v1/Oem/Acme/Bezels/1"])
+    tree["/redfish/v1/Oem/Acme/Bezels"] = trees.collection(
+        "/redfish/v1/Oem/Acme/Bezels", ["/redfish/v1/Oem/Acme/Bezels/1"]
+    )
     tree["/redfish/v1/Oem/Acme/Bezels/1"] = {"@odata.id": "/redfish/v1/Oem/Acme/Bezels/1", "Health": "warning"}
     bmc = fake_bmc(tree)
     report = poll(bmc)
@@ -236,7 +259,10 @@ def test_probe_says_what_answers(fake_bmc: Any) -> None:
     bmc = fake_bmc(trees.server())
     found = asyncio.run(RedfishDriver().probe(target(bmc)))
     assert found is not None and (found.vendor, found.model, found.firmware["Redfish"]) == (
-        "Acme", "Acme R100", "1.15.0")
+        "Acme",
+        "Acme R100",
+        "1.15.0",
+    )
     del bmc.resources[trees.R]
     assert asyncio.run(RedfishDriver().probe(target(bmc))) is None
     assert not bmc.requested("POST")  # probing never logs in

@@ -28,8 +28,7 @@ def fleet():
 def dcmaint(tmp_path, *argv: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DCMAINT_")}
     env.update(DCMAINT_HOME=str(tmp_path / "home"), BMC_PW="any-password", DCMAINT_LOAD_PLUGINS="redfish")
-    return subprocess.run([sys.executable, "-m", "dcmaint", *argv], capture_output=True, text=True, env=env,
-                          timeout=60)
+    return subprocess.run([sys.executable, "-m", "dcmaint", *argv], capture_output=True, text=True, env=env, timeout=60)
 
 
 def targets(sim, *numbers: int) -> list[str]:
@@ -68,9 +67,24 @@ def test_a_fleet_with_every_kind_of_trouble_ends_on_time(fleet, tmp_path):
 def test_registered_fleet_recorded_and_shown(fleet, tmp_path):
     assert dcmaint(tmp_path, "site", "add", "lab", "--customer", "测试").returncode == 0
     for n in (1, 2, 3):
-        added = dcmaint(tmp_path, "device", "add", f"bmc{n}", "--site", "lab", "--kind", "server", "--driver",
-                        "redfish", "--endpoint", fleet.endpoints[n - 1].url, "--username", "admin",
-                        "--credential", "env:BMC_PW")
+        added = dcmaint(
+            tmp_path,
+            "device",
+            "add",
+            f"bmc{n}",
+            "--site",
+            "lab",
+            "--kind",
+            "server",
+            "--driver",
+            "redfish",
+            "--endpoint",
+            fleet.endpoints[n - 1].url,
+            "--username",
+            "admin",
+            "--credential",
+            "env:BMC_PW",
+        )
         assert added.returncode == 0, added.stderr
     recorded = dcmaint(tmp_path, "health", "--record", "--format", "prometheus")
     assert recorded.returncode == 2

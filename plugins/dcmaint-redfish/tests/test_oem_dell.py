@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-from dcmaint.drivers import ComponentKind, Health
 
+from dcmaint.drivers import ComponentKind, Health
 from dcmaint_redfish import fixtures
 from dcmaint_redfish.parse.oem import detect
 from dcmaint_redfish.parse.oem.dell import DellProfile, fqdd_label, ppid
@@ -55,8 +55,11 @@ def test_psu_dimm_fan_labels_and_psu_part_revision() -> None:
     resources = tree("dell-idrac9")
     psu = resources["/redfish/v1/Chassis/System.Embedded.1/Power"]["PowerSupplies"][1]
     assert DELL.location(ComponentKind.PSU, psu) == "PSU 2"
-    assert DELL.part(ComponentKind.PSU, psu) == {"part_number": "0Y9VFC", "attributes": {"revision": "A01"},
-                                                 "spare_part_number": "0Y9VFCA01"}
+    assert DELL.part(ComponentKind.PSU, psu) == {
+        "part_number": "0Y9VFC",
+        "attributes": {"revision": "A01"},
+        "spare_part_number": "0Y9VFCA01",
+    }
     assert DELL.location(ComponentKind.DIMM, resources[f"{S}/Memory/DIMM.Socket.B4"]) == "DIMM B4"
     fan = resources["/redfish/v1/Chassis/System.Embedded.1/Thermal"]["Fans"][0]
     assert DELL.location(ComponentKind.FAN, fan) == "Fan 1A"

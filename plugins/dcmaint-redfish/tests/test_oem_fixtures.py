@@ -8,8 +8,8 @@ import json
 from collections.abc import Callable
 
 import pytest
-from dcmaint.drivers import ComponentKind, DeviceReport, Health
 
+from dcmaint.drivers import ComponentKind, DeviceReport, Health
 from dcmaint_redfish import fixtures
 from dcmaint_redfish.parse import parse_report
 
@@ -50,6 +50,7 @@ def test_load_gives_an_independent_copy() -> None:
 
 # --- whole-fixture tests through the standard parser ------------------------------------------
 
+
 def _parse(resources: dict) -> DeviceReport:
     """The driver's own parser (``RedfishDriver.poll`` calls it), with the vendor profile detected from the root."""
     return parse_report(resources)
@@ -77,7 +78,7 @@ def test_whole_fixture_reports_complete_healthy_parts(name: str) -> None:
         assert parts, f"{name}: no {kind}"
         for component in parts:
             part = component.part
-            assert part is not None and part.model or part.part_number, component
+            assert (part is not None and part.model) or part.part_number, component
             if not (kind is ComponentKind.DIMM and name in _NO_DIMM_SERIAL):
                 assert part.serial, component
     psus = [c for c in fitted if c.kind is ComponentKind.PSU]
@@ -144,8 +145,9 @@ def _hpe5(resources: dict) -> None:
 def _dell9(resources: dict) -> None:
     storage = "/redfish/v1/Systems/System.Embedded.1/Storage/RAID.Integrated.1-1"
     drive = resources[f"{storage}/Drives/Disk.Bay.4:Enclosure.Internal.0-1:RAID.Integrated.1-1"]
-    drive["Oem"]["Dell"]["DellPhysicalDisk"].update(PredictiveFailureState="SmartAlertPresent",
-                                                    RemainingRatedWriteEndurancePercent=3)
+    drive["Oem"]["Dell"]["DellPhysicalDisk"].update(
+        PredictiveFailureState="SmartAlertPresent", RemainingRatedWriteEndurancePercent=3
+    )
     drive.update(PredictedMediaLifeLeftPercent=3, FailurePredicted=True)
     resources["/redfish/v1/Systems/System.Embedded.1/Memory/DIMM.Socket.A3"]["Status"]["Health"] = "Warning"
     resources[storage]["Oem"]["Dell"]["DellControllerBattery"].update(PrimaryStatus="Error", RAIDState="Failed")

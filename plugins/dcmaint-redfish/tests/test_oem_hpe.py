@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-from dcmaint.drivers import ComponentKind, Health
 
+from dcmaint.drivers import ComponentKind, Health
 from dcmaint_redfish import fixtures
 from dcmaint_redfish.parse.oem import detect
 from dcmaint_redfish.parse.oem.hpe import HpeProfile, bay_label
@@ -79,13 +79,17 @@ def test_ilo4_battery_condition_and_presence() -> None:
 def test_standard_drives_are_not_reported_twice() -> None:
     resources = tree("hpe-ilo5")
     disk = resources[f"{S}/SmartStorage/ArrayControllers/0/DiskDrives/0"]
-    resources["/redfish/v1/Systems/1/Storage/X/Drives/0"] = {"@odata.type": "#Drive.v1_9_0.Drive",
-                                                             "SerialNumber": disk["SerialNumber"]}
+    resources["/redfish/v1/Systems/1/Storage/X/Drives/0"] = {
+        "@odata.type": "#Drive.v1_9_0.Drive",
+        "SerialNumber": disk["SerialNumber"],
+    }
     assert len([c for c in HPE.components(resources) if c.kind is ComponentKind.DISK]) == 5
 
 
-@pytest.mark.parametrize("name,number,maker", [("hpe-ilo5", "P03052-091", "HMA84GR7CJR4N-WM"),
-                                               ("hpe-ilo6", "P43328-091", "M321R4GA3BB6-CQKET")])
+@pytest.mark.parametrize(
+    "name,number,maker",
+    [("hpe-ilo5", "P03052-091", "HMA84GR7CJR4N-WM"), ("hpe-ilo6", "P43328-091", "M321R4GA3BB6-CQKET")],
+)
 def test_dimm_part_number_is_hpe_s_and_the_maker_s_is_kept(name: str, number: str, maker: str) -> None:
     dimm = tree(name)[f"{S}/Memory/proc1dimm1"]
     fields = HPE.part(ComponentKind.DIMM, dimm)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-from dcmaint.drivers import ComponentKind, Health
 
+from dcmaint.drivers import ComponentKind, Health
 from dcmaint_redfish import fixtures
 from dcmaint_redfish.parse.oem import PROFILES, detect
 from dcmaint_redfish.parse.oem.huawei import HuaweiProfile
@@ -14,9 +14,19 @@ from dcmaint_redfish.parse.oem.lenovo import LenovoProfile
 from dcmaint_redfish.parse.oem.supermicro import SupermicroProfile
 from dcmaint_redfish.parse.vendor import VendorProfile
 
-EXPECTED = {"hpe-ilo4": "hpe", "hpe-ilo5": "hpe", "hpe-ilo6": "hpe", "dell-idrac8": "dell", "dell-idrac9": "dell",
-            "lenovo-xcc": "lenovo", "huawei-ibmc": "huawei", "inspur-kaytus": "inspur", "supermicro": "supermicro",
-            "h3c-hdm": "h3c", "dmtf-generic": "dmtf"}
+EXPECTED = {
+    "hpe-ilo4": "hpe",
+    "hpe-ilo5": "hpe",
+    "hpe-ilo6": "hpe",
+    "dell-idrac8": "dell",
+    "dell-idrac9": "dell",
+    "lenovo-xcc": "lenovo",
+    "huawei-ibmc": "huawei",
+    "inspur-kaytus": "inspur",
+    "supermicro": "supermicro",
+    "h3c-hdm": "h3c",
+    "dmtf-generic": "dmtf",
+}
 
 
 def tree(name: str) -> dict:
@@ -34,12 +44,23 @@ def test_detect_picks_the_family_and_only_one_profile_claims_it(name: str) -> No
     assert sum(profile.matches(root) for profile in PROFILES) == (0 if name == "dmtf-generic" else 1)
 
 
-@pytest.mark.parametrize("root,family", [
-    ({"Oem": {"Hp": {}}}, "hpe"), ({"Vendor": "HPE"}, "hpe"), ({"Product": "Integrated Dell Remote Access Controller"}, "dell"),
-    ({"Oem": {"Lenovo": {}}}, "lenovo"), ({"Oem": {"Huawei": {}}}, "huawei"), ({"Vendor": "xFusion"}, "huawei"),
-    ({"Vendor": "KAYTUS"}, "inspur"), ({"Vendor": "Supermicro"}, "supermicro"), ({"Product": "H3C UniServer R4900 G5"}, "h3c"),
-    ({"Oem": {"Public": {}}}, "dmtf"), ({}, "dmtf"), ({"Vendor": None, "Oem": "junk"}, "dmtf"),
-])
+@pytest.mark.parametrize(
+    "root,family",
+    [
+        ({"Oem": {"Hp": {}}}, "hpe"),
+        ({"Vendor": "HPE"}, "hpe"),
+        ({"Product": "Integrated Dell Remote Access Controller"}, "dell"),
+        ({"Oem": {"Lenovo": {}}}, "lenovo"),
+        ({"Oem": {"Huawei": {}}}, "huawei"),
+        ({"Vendor": "xFusion"}, "huawei"),
+        ({"Vendor": "KAYTUS"}, "inspur"),
+        ({"Vendor": "Supermicro"}, "supermicro"),
+        ({"Product": "H3C UniServer R4900 G5"}, "h3c"),
+        ({"Oem": {"Public": {}}}, "dmtf"),
+        ({}, "dmtf"),
+        ({"Vendor": None, "Oem": "junk"}, "dmtf"),
+    ],
+)
 def test_detect_from_minimal_roots(root: dict, family: str) -> None:
     assert detect(root).name == family
 
@@ -93,8 +114,12 @@ def test_detection_only_profiles_change_nothing(name: str) -> None:
 
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.name)
 def test_profiles_survive_junk(profile: VendorProfile) -> None:
-    junk = [{}, {"Oem": None}, {"Oem": {"Hpe": "x", "Dell": [], "Lenovo": 3, "Huawei": {"CapacitanceStatus": 1}}},
-            {"Status": "bad", "StorageControllers": "x", "Id": 7, "PartNumber": 12, "DIMMStatus": 5}]
+    junk = [
+        {},
+        {"Oem": None},
+        {"Oem": {"Hpe": "x", "Dell": [], "Lenovo": 3, "Huawei": {"CapacitanceStatus": 1}}},
+        {"Status": "bad", "StorageControllers": "x", "Id": 7, "PartNumber": 12, "DIMMStatus": 5},
+    ]
     for doc in junk:
         for kind in ComponentKind:
             profile.part(kind, doc)

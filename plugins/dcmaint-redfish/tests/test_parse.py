@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 import rf_trees as trees
+
 from dcmaint.drivers import Component, ComponentKind, DeviceReport, Health, ProtocolError
 from dcmaint.testing import report_problems
-
 from dcmaint_redfish.parse import choose_profile, parse_report
 from dcmaint_redfish.parse.fields import decorate, judge
 from dcmaint_redfish.parse.vendor import VendorProfile
@@ -32,7 +32,16 @@ def test_a_healthy_server_lists_every_part() -> None:
     assert report.status is Health.OK and report.faults() == ()
     kinds = [component.kind.value for component in report.components]
     assert {kind: kinds.count(kind) for kind in set(kinds)} == {
-        "cpu": 2, "dimm": 4, "controller": 1, "disk": 4, "battery": 1, "psu": 2, "fan": 4, "nic": 1, "hba": 1}
+        "cpu": 2,
+        "dimm": 4,
+        "controller": 1,
+        "disk": 4,
+        "battery": 1,
+        "psu": 2,
+        "fan": 4,
+        "nic": 1,
+        "hba": 1,
+    }
     assert report.identity.vendor == "Acme" and report.identity.serial == "ACME0001"
     assert report.identity.hostname == "web01" and report.identity.part_number == "R100-BASE"
     assert report.identity.firmware["BIOS"] == "U30 1.2.3" and report.identity.firmware["BMC"] == "2.10"
@@ -55,7 +64,12 @@ def test_parts_carry_what_the_spare_depot_needs() -> None:
     disk = parts[("disk", "Bay 4")].part
     assert disk is not None
     assert (disk.manufacturer, disk.model, disk.part_number, disk.spare_part_number, disk.serial) == (
-        "Seagate", "ST1200MM0009", "781518-B21", "782669-001", "W3C00004")
+        "Seagate",
+        "ST1200MM0009",
+        "781518-B21",
+        "782669-001",
+        "W3C00004",
+    )
     assert (disk.capacity_bytes, disk.rpm, disk.firmware, disk.link_mbps) == (1_200_000_000_000, 10000, "HPD4", 12000)
     assert disk.attributes == {"interface": "SAS", "media": "HDD"}
     dimm = parts[("dimm", "P1-DIMMA1")].part
@@ -63,7 +77,10 @@ def test_parts_carry_what_the_spare_depot_needs() -> None:
     assert dimm.spare_part_number == "P06033-001"
     psu = parts[("psu", "PSU 2")].part
     assert psu is not None and (psu.part_number, psu.spare_part_number, psu.serial) == (
-        "865414-B21", "866730-001", "PSU-SN-2")
+        "865414-B21",
+        "866730-001",
+        "PSU-SN-2",
+    )
     nic = parts[("nic", "OCP Slot 1")].part
     assert nic is not None and nic.firmware == "4.20"  # from Controllers[].FirmwarePackageVersion
     hba = parts[("hba", "PCIe Slot 2")].part
@@ -82,23 +99,40 @@ def test_a_battery_linked_from_storage_and_chassis_is_one_component() -> None:
     assert [c.location for c in report.components if c.kind is ComponentKind.BATTERY] == ["Battery 1"]
 
 
-@pytest.mark.parametrize(("kind", "document", "expected"), [
-    ("disk", {"Status": {"State": "UnavailableOffline", "Health": "OK"}}, ("warning", "offline")),
-    ("nic", {"Status": {"State": "Disabled"}}, ("ok", None)),
-    ("fan", {"Name": "Fan 1"}, ("unknown", "no health reported")),
-    ("fan", {"Status": {"State": "StandbyOffline"}}, ("ok", None)),
-    ("disk", {"Status": {"State": "Enabled", "Health": "OK"}, "PredictedMediaLifeLeftPercent": 5},
-     ("warning", "5% life left")),
-    ("psu", {"Status": {"State": "Enabled", "Health": "OK"}, "LineInputStatus": "OutOfRange"},
-     ("warning", "input out of range")),
-    ("psu", {"Status": {"State": "Enabled"}, "LineInputVoltage": 0}, ("critical", "input lost")),
-    ("psu", {"Status": {"State": "Absent"}, "LineInputVoltage": 0}, ("absent", None)),
-    ("dimm", {"Status": {"State": "Enabled", "Health": "Critical",
-                         "Conditions": [{"Message": "Uncorrectable ECC error", "Severity": "Critical"}]}},
-     ("critical", "Uncorrectable ECC error")),
-    ("cpu", {"Status": {"State": "Enabled", "HealthRollup": "Critical"}}, ("critical", "failed")),
-    ("disk", {"Status": "garbage", "FailurePredicted": "yes"}, ("unknown", "no health reported")),
-])
+@pytest.mark.parametrize(
+    ("kind", "document", "expected"),
+    [
+        ("disk", {"Status": {"State": "UnavailableOffline", "Health": "OK"}}, ("warning", "offline")),
+        ("nic", {"Status": {"State": "Disabled"}}, ("ok", None)),
+        ("fan", {"Name": "Fan 1"}, ("unknown", "no health reported")),
+        ("fan", {"Status": {"State": "StandbyOffline"}}, ("ok", None)),
+        (
+            "disk",
+            {"Status": {"State": "Enabled", "Health": "OK"}, "PredictedMediaLifeLeftPercent": 5},
+            ("warning", "5% life left"),
+        ),
+        (
+            "psu",
+            {"Status": {"State": "Enabled", "Health": "OK"}, "LineInputStatus": "OutOfRange"},
+            ("warning", "input out of range"),
+        ),
+        ("psu", {"Status": {"State": "Enabled"}, "LineInputVoltage": 0}, ("critical", "input lost")),
+        ("psu", {"Status": {"State": "Absent"}, "LineInputVoltage": 0}, ("absent", None)),
+        (
+            "dimm",
+            {
+                "Status": {
+                    "State": "Enabled",
+                    "Health": "Critical",
+                    "Conditions": [{"Message": "Uncorrectable ECC error", "Severity": "Critical"}],
+                }
+            },
+            ("critical", "Uncorrectable ECC error"),
+        ),
+        ("cpu", {"Status": {"State": "Enabled", "HealthRollup": "Critical"}}, ("critical", "failed")),
+        ("disk", {"Status": "garbage", "FailurePredicted": "yes"}, ("unknown", "no health reported")),
+    ],
+)
 def test_status_rules(kind: str, document: dict[str, Any], expected: tuple[str, str | None]) -> None:
     health, reason = judge(ComponentKind(kind), document)
     assert (health.value, reason) == expected
@@ -146,9 +180,14 @@ def test_firmware_without_legacy_thermal_reads_the_sensors_collection() -> None:
     tree[trees.CH]["Sensors"] = trees.ref(f"{trees.CH}/Sensors")
     tree[f"{trees.CH}/Sensors"] = trees.collection(f"{trees.CH}/Sensors", [f"{trees.CH}/Sensors/Inlet"])
     tree[f"{trees.CH}/Sensors/Inlet"] = {
-        "@odata.id": f"{trees.CH}/Sensors/Inlet", "Id": "Inlet", "Name": "Inlet Temp", "ReadingType": "Temperature",
-        "Reading": 39.5, "Thresholds": {"UpperCaution": {"Reading": 38}, "UpperCritical": {"Reading": 42}},
-        "Status": {"State": "Enabled", "Health": "OK"}}
+        "@odata.id": f"{trees.CH}/Sensors/Inlet",
+        "Id": "Inlet",
+        "Name": "Inlet Temp",
+        "ReadingType": "Temperature",
+        "Reading": 39.5,
+        "Thresholds": {"UpperCaution": {"Reading": 38}, "UpperCritical": {"Reading": 42}},
+        "Status": {"State": "Enabled", "Health": "OK"},
+    }
     sensors = {sensor.name: sensor for sensor in parse_report(tree).sensors}
     assert (sensors["Inlet Temp"].unit, sensors["Inlet Temp"].health) == ("Cel", Health.WARNING)
     del tree[trees.CH]["Sensors"]  # then ThermalMetrics readings, without thresholds
@@ -159,7 +198,8 @@ def test_events_keep_the_newest_critical_and_warning_entries() -> None:
     report = parse_report(trees.server())
     assert [(e.severity.value, e.message, e.source) for e in report.events] == [
         ("critical", "Power supply 2 input lost", "System Event Log"),
-        ("warning", "Drive 4 predictive failure", "System Event Log")]
+        ("warning", "Drive 4 predictive failure", "System Event Log"),
+    ]
     assert all(event.at is not None and event.at.tzinfo is not None for event in report.events)
     assert len(parse_report(trees.server(), log_entries=1).events) == 1
     assert report.status is Health.OK  # history does not make the server unhealthy
@@ -168,13 +208,21 @@ def test_events_keep_the_newest_critical_and_warning_entries() -> None:
 def test_conditions_unread_resources_and_degraded_volumes_are_alarms() -> None:
     tree = trees.server()
     tree[trees.SYS]["Status"]["Conditions"] = [
-        {"Message": "Fan redundancy lost", "MessageId": "Fan.1.0.Redundancy", "Severity": "Warning",
-         "Timestamp": "2024-05-03T10:00:00+08:00"}]
+        {
+            "Message": "Fan redundancy lost",
+            "MessageId": "Fan.1.0.Redundancy",
+            "Severity": "Warning",
+            "Timestamp": "2024-05-03T10:00:00+08:00",
+        }
+    ]
     tree[f"{trees.SYS}/Storage/RAID1/Volumes/1"]["Status"] = {"State": "Enabled", "Health": "Warning"}
     report = parse_report(tree, unread={f"{trees.CH}/Thermal": "HTTP 500 Internal Server Error"})
     alarms = {(alarm.message, alarm.severity.value) for alarm in report.alarms}
-    assert alarms == {("Fan redundancy lost", "warning"), ("Volume Logical Drive 1: degraded", "warning"),
-                      (f"could not read {trees.CH}/Thermal: HTTP 500 Internal Server Error", "unknown")}
+    assert alarms == {
+        ("Fan redundancy lost", "warning"),
+        ("Volume Logical Drive 1: degraded", "warning"),
+        (f"could not read {trees.CH}/Thermal: HTTP 500 Internal Server Error", "unknown"),
+    }
     assert report.status is Health.WARNING
     assert report_problems(report) == []
 
@@ -198,11 +246,22 @@ def test_simple_storage_serves_when_storage_lists_no_drives() -> None:
     tree = trees.server()
     del tree[trees.SYS]["Storage"]
     tree[trees.SYS]["SimpleStorage"] = trees.ref(f"{trees.SYS}/SimpleStorage")
-    tree[f"{trees.SYS}/SimpleStorage"] = trees.collection(f"{trees.SYS}/SimpleStorage", [f"{trees.SYS}/SimpleStorage/1"])
+    tree[f"{trees.SYS}/SimpleStorage"] = trees.collection(
+        f"{trees.SYS}/SimpleStorage", [f"{trees.SYS}/SimpleStorage/1"]
+    )
     tree[f"{trees.SYS}/SimpleStorage/1"] = {
-        "@odata.id": f"{trees.SYS}/SimpleStorage/1", "Id": "1", "Name": "SATA",
-        "Devices": [{"Name": "Disk 0", "Model": "SSD 1", "CapacityBytes": 480_000_000_000,
-                     "Status": {"State": "Enabled", "Health": "Critical"}}]}
+        "@odata.id": f"{trees.SYS}/SimpleStorage/1",
+        "Id": "1",
+        "Name": "SATA",
+        "Devices": [
+            {
+                "Name": "Disk 0",
+                "Model": "SSD 1",
+                "CapacityBytes": 480_000_000_000,
+                "Status": {"State": "Enabled", "Health": "Critical"},
+            }
+        ],
+    }
     faults = parse_report(tree).faults()
     assert [(f.kind.value, f.location, f.reason) for f in faults] == [("disk", "SATA Disk 0", "failed")]
 
@@ -250,8 +309,8 @@ def test_the_profile_is_asked_at_every_step_and_wins() -> None:
 
 
 def test_profiles_are_chosen_by_name_or_by_the_service_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dcmaint_redfish.parse import oem
     from dcmaint_redfish.options import InvalidOptions
+    from dcmaint_redfish.parse import oem
 
     profile = Acme()
     monkeypatch.setattr(oem, "PROFILES", [profile, *oem.PROFILES])

@@ -7,9 +7,9 @@ import sys
 from importlib.metadata import entry_points
 
 import pytest
-from dcmaint.drivers import ErrorKind
 
 import dcmaint_redfish
+from dcmaint.drivers import ErrorKind
 from dcmaint_redfish.driver import RedfishDriver
 from dcmaint_redfish.options import InvalidOptions, RedfishOptions, parse_endpoint
 
@@ -31,22 +31,35 @@ def test_dcmaint_registers_the_driver(driver_manager: object) -> None:
 
 
 def test_importing_the_plugin_loads_no_network_library() -> None:
-    heavy = ("aiohttp", "redfish", "yarl", "ssl", "dcmaint_redfish.driver", "dcmaint_redfish.transport",
-             "dcmaint_redfish.crawl", "dcmaint_redfish.parse")
-    code = ("import sys, dcmaint.drivers; before = set(sys.modules); import dcmaint_redfish; "
-            f"print(sorted(m for m in set(sys.modules) - before if m.startswith({heavy!r})))")
+    heavy = (
+        "aiohttp",
+        "redfish",
+        "yarl",
+        "ssl",
+        "dcmaint_redfish.driver",
+        "dcmaint_redfish.transport",
+        "dcmaint_redfish.crawl",
+        "dcmaint_redfish.parse",
+    )
+    code = (
+        "import sys, dcmaint.drivers; before = set(sys.modules); import dcmaint_redfish; "
+        f"print(sorted(m for m in set(sys.modules) - before if m.startswith({heavy!r})))"
+    )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
 
 
-@pytest.mark.parametrize(("endpoint", "url"), [
-    ("redfish://10.0.0.5", "https://10.0.0.5"),
-    ("redfish://bmc-01.example:8443", "https://bmc-01.example:8443"),
-    ("redfish+http://127.0.0.1:8000", "http://127.0.0.1:8000"),
-    ("https://10.0.0.5/redfish/v1", "https://10.0.0.5"),
-    ("http://[fd00::5]:80", "http://[fd00::5]:80"),
-    ("REDFISH://10.0.0.5", "https://10.0.0.5"),
-])
+@pytest.mark.parametrize(
+    ("endpoint", "url"),
+    [
+        ("redfish://10.0.0.5", "https://10.0.0.5"),
+        ("redfish://bmc-01.example:8443", "https://bmc-01.example:8443"),
+        ("redfish+http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("https://10.0.0.5/redfish/v1", "https://10.0.0.5"),
+        ("http://[fd00::5]:80", "http://[fd00::5]:80"),
+        ("REDFISH://10.0.0.5", "https://10.0.0.5"),
+    ],
+)
 def test_endpoint_forms(endpoint: str, url: str) -> None:
     assert parse_endpoint(endpoint).base_url == url
 
@@ -56,10 +69,25 @@ def test_option_defaults_follow_the_device_deadline() -> None:
     assert (options.auth, options.concurrency, options.expand, options.log_entries) == ("auto", 4, True, 20)
     assert (options.connect_timeout, options.read_timeout) == (2.0, 4.5)
     assert RedfishOptions.from_target({}, 120.0).read_timeout == 30.0
-    chosen = RedfishOptions.from_target({"auth": "Basic", "concurrency": "2", "expand": "off", "log_entries": "0",
-                                         "vendor": "HPE", "check_hostname": "no"}, 60.0)
-    assert (chosen.auth, chosen.concurrency, chosen.expand, chosen.log_entries, chosen.vendor,
-            chosen.check_hostname) == ("basic", 2, False, 0, "hpe", False)
+    chosen = RedfishOptions.from_target(
+        {
+            "auth": "Basic",
+            "concurrency": "2",
+            "expand": "off",
+            "log_entries": "0",
+            "vendor": "HPE",
+            "check_hostname": "no",
+        },
+        60.0,
+    )
+    assert (
+        chosen.auth,
+        chosen.concurrency,
+        chosen.expand,
+        chosen.log_entries,
+        chosen.vendor,
+        chosen.check_hostname,
+    ) == ("basic", 2, False, 0, "hpe", False)
 
 
 def test_a_bad_option_is_not_configured() -> None:

@@ -15,25 +15,31 @@ from typing import Any
 
 import pytest
 import rf_trees as trees
-from dcmaint.drivers import DeviceReport, DriverError, ProtocolError, Target
-from dcmaint.secrets import Secret
-from dcmaint.testing import report_problems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rf_fakebmc import FakeBmc
 
+from dcmaint.drivers import DeviceReport, DriverError, ProtocolError, Target
+from dcmaint.secrets import Secret
+from dcmaint.testing import report_problems
 from dcmaint_redfish.driver import RedfishDriver
 from dcmaint_redfish.parse import parse_report
 
 PATHS = sorted(trees.server())
-KEYS = sorted({key for document in trees.server().values() for key in document}
-              | {"Status", "Health", "State", "Members", "@odata.id", "Location", "Oem"})
+KEYS = sorted(
+    {key for document in trees.server().values() for key in document}
+    | {"Status", "Health", "State", "Members", "@odata.id", "Location", "Oem"}
+)
 
-scalars = st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=True) | st.text(max_size=12)
+scalars = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=True) | st.text(max_size=12)
 links = st.builds(lambda path: {"@odata.id": path}, st.sampled_from(PATHS) | st.text(max_size=20))
-json_values = st.recursive(scalars | links, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), inner, max_size=5),
-                           max_leaves=20)
+json_values = st.recursive(
+    scalars | links,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), inner, max_size=5)
+    ),
+    max_leaves=20,
+)
 documents = st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), json_values, max_size=8)
 
 

@@ -10,11 +10,11 @@ import atexit
 from typing import Any
 
 import rf_trees as trees
+from rf_fakebmc import FakeBmc
+
 from dcmaint.drivers import ErrorKind, Health, Target
 from dcmaint.secrets import Secret
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
-from rf_fakebmc import FakeBmc
-
 from dcmaint_redfish.driver import RedfishDriver
 
 _servers: dict[str, FakeBmc] = {}
@@ -56,14 +56,27 @@ class TestRedfishConformance(BaseDriverConformance):
         malformed = _serve("malformed", trees.server())
         malformed.fail(f"{trees.R}/Chassis", body=b"{oops")
         return [
-            case("healthy", _serve("healthy", trees.server()), Expectation(status=Health.OK, faults=(),
-                                                                            serial="ACME0001")),
-            case("five-faults", _serve("faulty", trees.faulty()),
-                 Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 4", "P1-DIMMA1", "Battery 1"))),
-            case("legacy-firmware", _serve("legacy", trees.legacy(trees.faulty())),
-                 Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 4", "P1-DIMMA1", "Battery 1"))),
-            case("wrong-password", _serve("healthy", trees.server()), Expectation(error=ErrorKind.AUTH_FAILED),
-                 password="wrong"),
+            case(
+                "healthy",
+                _serve("healthy", trees.server()),
+                Expectation(status=Health.OK, faults=(), serial="ACME0001"),
+            ),
+            case(
+                "five-faults",
+                _serve("faulty", trees.faulty()),
+                Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 4", "P1-DIMMA1", "Battery 1")),
+            ),
+            case(
+                "legacy-firmware",
+                _serve("legacy", trees.legacy(trees.faulty())),
+                Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 4", "P1-DIMMA1", "Battery 1")),
+            ),
+            case(
+                "wrong-password",
+                _serve("healthy", trees.server()),
+                Expectation(error=ErrorKind.AUTH_FAILED),
+                password="wrong",
+            ),
             case("malformed", malformed, Expectation(error=ErrorKind.PROTOCOL_ERROR)),
             *_vendor_cases(),
         ]

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import rf_trees as trees
-from dcmaint.drivers import ErrorKind, Target
-from dcmaint.drivers.runner import PollJob, run_jobs
-from dcmaint.secrets import Secret
 from rf_fakebmc import FakeBmc
 from rf_guard import finishes
 
+from dcmaint.drivers import ErrorKind, Target
+from dcmaint.drivers.runner import PollJob, run_jobs
+from dcmaint.secrets import Secret
 from dcmaint_redfish.driver import RedfishDriver
 
 

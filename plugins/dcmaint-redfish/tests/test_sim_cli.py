@@ -38,8 +38,14 @@ main()
 
 def dcmaint(*args: str, **kwargs) -> subprocess.Popen:
     env = {**os.environ, "DCMAINT_LANG": "en", "DCMAINT_HOME": kwargs.pop("home")}
-    return subprocess.Popen([sys.executable, "-c", LAUNCH, *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-c", LAUNCH, *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
 
 
 def port_is_free(port: int) -> bool:
@@ -58,9 +64,23 @@ def port_is_free(port: int) -> bool:
 
 def test_start_serve_and_stop_on_sigterm(tmp_path: Path) -> None:
     endpoints_file = tmp_path / "endpoints.json"
-    process = dcmaint("sim", "redfish", "--count", "3", "--latency", "5", "--faults", "bmc2:psu:2=critical,bmc3:hang",
-                      "--flavour", "generic", "--format", "json", "--endpoints-file", str(endpoints_file),
-                      home=str(tmp_path))
+    process = dcmaint(
+        "sim",
+        "redfish",
+        "--count",
+        "3",
+        "--latency",
+        "5",
+        "--faults",
+        "bmc2:psu:2=critical,bmc3:hang",
+        "--flavour",
+        "generic",
+        "--format",
+        "json",
+        "--endpoints-file",
+        str(endpoints_file),
+        home=str(tmp_path),
+    )
     try:
         printed = json.loads(first_line(process, what="dcmaint sim start-up"))  # printed once the file is written
         written = json.loads(endpoints_file.read_text(encoding="utf-8"))
@@ -107,13 +127,16 @@ def test_table_output_and_ctrl_c(tmp_path: Path) -> None:
     assert "2 simulated devices ready" in process.stderr.read()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["sim", "redfish", "--faults", "psu:x"], "bad fault 'psu:x': 'x' is not a part number"),
-    (["sim", "redfish", "--faults", "psu:1=melted", "--flavour", "generic"], "psu can be absent"),
-    (["sim", "redfish", "--flavour", "ilo9"], "unknown flavour 'ilo9'"),
-    (["sim", "snmp"], "unknown simulator 'snmp' (known simulators: redfish)"),
-    (["sim", "redfish", "--count", "0"], "must be 1 or more"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["sim", "redfish", "--faults", "psu:x"], "bad fault 'psu:x': 'x' is not a part number"),
+        (["sim", "redfish", "--faults", "psu:1=melted", "--flavour", "generic"], "psu can be absent"),
+        (["sim", "redfish", "--flavour", "ilo9"], "unknown flavour 'ilo9'"),
+        (["sim", "snmp"], "unknown simulator 'snmp' (known simulators: redfish)"),
+        (["sim", "redfish", "--count", "0"], "must be 1 or more"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     process = dcmaint(*args, home=str(tmp_path))
     stdout, stderr = process.communicate(timeout=60)

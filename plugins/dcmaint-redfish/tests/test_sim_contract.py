@@ -19,34 +19,43 @@ from dcmaint_redfish.sim import RedfishSimulator, locate, plugin_hook
 from dcmaint_redfish.sim.server import plan
 
 
-@pytest.mark.parametrize(("text", "expected", "selected"), [
-    ("psu:2=critical", FaultSpec("psu", 2, "critical", text="psu:2=critical"), [1, 2, 3]),
-    ("bmc7:psu:2=critical", FaultSpec("psu", 2, "critical", Selector(7, 7), "bmc7:psu:2=critical"), [7]),
-    ("every10:disk:1=predicted", FaultSpec("disk", 1, "predicted", Selector(every=10), "every10:disk:1=predicted"),
-     [10, 20]),
-    ("every10+3:hang", FaultSpec("hang", None, None, Selector(every=10, offset=3), "every10+3:hang"), [3, 13, 23]),
-    ("bmc3-5:http=503", FaultSpec("http", None, "503", Selector(3, 5), "bmc3-5:http=503"), [3, 4, 5]),
-    ("all:fan:5=absent", FaultSpec("fan", 5, "absent", text="all:fan:5=absent"), [1, 2, 3]),
-    (" Slow=200 ", FaultSpec("slow", None, "200", text="Slow=200"), [1, 2, 3]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected", "selected"),
+    [
+        ("psu:2=critical", FaultSpec("psu", 2, "critical", text="psu:2=critical"), [1, 2, 3]),
+        ("bmc7:psu:2=critical", FaultSpec("psu", 2, "critical", Selector(7, 7), "bmc7:psu:2=critical"), [7]),
+        (
+            "every10:disk:1=predicted",
+            FaultSpec("disk", 1, "predicted", Selector(every=10), "every10:disk:1=predicted"),
+            [10, 20],
+        ),
+        ("every10+3:hang", FaultSpec("hang", None, None, Selector(every=10, offset=3), "every10+3:hang"), [3, 13, 23]),
+        ("bmc3-5:http=503", FaultSpec("http", None, "503", Selector(3, 5), "bmc3-5:http=503"), [3, 4, 5]),
+        ("all:fan:5=absent", FaultSpec("fan", 5, "absent", text="all:fan:5=absent"), [1, 2, 3]),
+        (" Slow=200 ", FaultSpec("slow", None, "200", text="Slow=200"), [1, 2, 3]),
+    ],
+)
 def test_good_items_parse(text: str, expected: FaultSpec, selected: list[int]) -> None:
     spec = parse_fault(text)
     assert spec == expected
     assert [number for number in range(1, 25) if spec.applies(number)][:3] == selected
 
 
-@pytest.mark.parametrize(("text", "names"), [
-    ("psu:x", "'x' is not a part number"),
-    ("psu:0=critical", "'0' is not a part number"),
-    ("bmc0:hang", "device numbers start at 1"),
-    ("bmc9-3:hang", "range goes upwards"),
-    ("every0:hang", "'every' needs a number"),
-    ("bmc7", "expected what to break"),
-    ("=3", "expected what to break"),
-    ("psu:1:2", "too many ':' parts"),
-    ("psu=a b", "the value after '='"),
-    ("x-y:hang", "'x-y' is not a device selector"),
-])
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("psu:x", "'x' is not a part number"),
+        ("psu:0=critical", "'0' is not a part number"),
+        ("bmc0:hang", "device numbers start at 1"),
+        ("bmc9-3:hang", "range goes upwards"),
+        ("every0:hang", "'every' needs a number"),
+        ("bmc7", "expected what to break"),
+        ("=3", "expected what to break"),
+        ("psu:1:2", "too many ':' parts"),
+        ("psu=a b", "the value after '='"),
+        ("x-y:hang", "'x-y' is not a device selector"),
+    ],
+)
 def test_bad_items_name_the_bad_part(text: str, names: str) -> None:
     with pytest.raises(FaultSpecError) as error:
         parse_fault(text)
@@ -69,16 +78,19 @@ def test_options_refuse_impossible_values(fields: dict) -> None:
         SimulatorOptions(**fields)
 
 
-@pytest.mark.parametrize(("faults", "names"), [
-    ("frobnicate:1", "unknown target 'frobnicate'"),
-    ("psu:1=exploded", "psu can be absent, critical"),
-    ("http=200", "http needs an HTTP status"),
-    ("slow=fast", "slow needs milliseconds"),
-    ("hang=3", "hang takes no value"),
-    ("sessions:2=3", "sessions takes no part number"),
-    ("bmc9:hang", "selects none of the 3 BMCs"),
-    ("psu:3=critical", "no selected BMC's flavour has psu 3"),
-])
+@pytest.mark.parametrize(
+    ("faults", "names"),
+    [
+        ("frobnicate:1", "unknown target 'frobnicate'"),
+        ("psu:1=exploded", "psu can be absent, critical"),
+        ("http=200", "http needs an HTTP status"),
+        ("slow=fast", "slow needs milliseconds"),
+        ("hang=3", "hang takes no value"),
+        ("sessions:2=3", "sessions takes no part number"),
+        ("bmc9:hang", "selects none of the 3 BMCs"),
+        ("psu:3=critical", "no selected BMC's flavour has psu 3"),
+    ],
+)
 def test_redfish_refuses_faults_it_cannot_serve(faults: str, names: str) -> None:
     with pytest.raises(UsageError, match=names):
         RedfishSimulator().check(SimulatorOptions(count=3, faults=faults, flavours=("generic",)))
@@ -115,7 +127,7 @@ def test_a_broken_simulator_hook_leaves_the_drivers_alone(driver_manager: Driver
         from dcmaint.drivers import hookimpl
 
         @hookimpl
-        def dcmaint_register_simulators(self, register):  # noqa: ANN001, ANN201
+        def dcmaint_register_simulators(self, register):
             register(RedfishSimulator)
             register(object)
 

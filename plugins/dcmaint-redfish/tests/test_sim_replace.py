@@ -26,8 +26,10 @@ from dcmaint_redfish.sim.server import SimulatorHandle
 
 # bmc5 is hpe-ilo5 again with the same fault as bmc1: the two start on one shared TreeView.
 FLAVOURS = ("hpe-ilo5", "dmtf-generic", "dell-idrac9", "generic")
-FAULTS = ("bmc1:psu:2=critical; bmc2:psu:2=critical; bmc3:disk:2=predicted; bmc4:psu:1=critical; "
-          "bmc4:fan:5=absent; bmc5:psu:2=critical")
+FAULTS = (
+    "bmc1:psu:2=critical; bmc2:psu:2=critical; bmc3:disk:2=predicted; bmc4:psu:1=critical; "
+    "bmc4:fan:5=absent; bmc5:psu:2=critical"
+)
 BASIC = {"Authorization": "Basic " + base64.b64encode(b"admin:secret").decode()}
 CHASSIS, SYSTEM = "/redfish/v1/Chassis/1", "/redfish/v1/Systems/1"
 
@@ -37,15 +39,27 @@ def fleet() -> Any:
 
 
 def poll(sim: SimulatorHandle, bmc: int, expand: str = "auto") -> DeviceReport:
-    target = Target(f"bmc{bmc}", "server", sim.endpoints[bmc - 1].url, username="admin", credential=Secret("pw"),
-                    timeout=10.0, options={"expand": expand})
+    target = Target(
+        f"bmc{bmc}",
+        "server",
+        sim.endpoints[bmc - 1].url,
+        username="admin",
+        credential=Secret("pw"),
+        timeout=10.0,
+        options={"expand": expand},
+    )
     return asyncio.run(RedfishDriver().poll(target))
 
 
-def call(url: str, method: str = "GET", body: bytes | None = None,
-         headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    request = urllib.request.Request(url, data=body, method=method, headers={
-        **({"Content-Type": "application/json"} if body is not None else {}), **(headers or {})})
+def call(
+    url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method=method,
+        headers={**({"Content-Type": "application/json"} if body is not None else {}), **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=5) as answer:
             return answer.status, json.loads(answer.read())
@@ -72,8 +86,11 @@ def health(report: DeviceReport) -> dict[tuple[str, str], Health]:
     return {(c.kind.value, c.location): c.health for c in report.components}
 
 
-@pytest.mark.parametrize(("bmc", "part", "kind"), [(1, "psu:2", "psu"), (2, "psu:2", "psu"), (3, "disk:2", "disk")],
-                         ids=["hpe-ilo5", "dmtf-generic", "dell-idrac9"])
+@pytest.mark.parametrize(
+    ("bmc", "part", "kind"),
+    [(1, "psu:2", "psu"), (2, "psu:2", "psu"), (3, "disk:2", "disk")],
+    ids=["hpe-ilo5", "dmtf-generic", "dell-idrac9"],
+)
 def test_a_replaced_part_reads_healthy_with_its_new_serial(bmc: int, part: str, kind: str) -> None:
     with fleet() as sim:
         before = poll(sim, bmc)
@@ -111,16 +128,26 @@ def test_raw_resources_and_expand_bodies_are_as_if_planned_without_the_fault() -
         for path in (SYSTEM, CHASSIS):
             assert get(sim, 4, path)["Status"]["HealthRollup"] == "Critical"
         old = get(sim, 4, f"{CHASSIS}/PowerSubsystem/PowerSupplies/1")["SerialNumber"]
-        assert replace(sim, 4, "psu:1", "PSU-NEW-1") == (200, {"part": "psu:1", "old_serial": old,
-                                                              "serial": "PSU-NEW-1"})
-        for path in (SYSTEM, CHASSIS, f"{CHASSIS}/Power", f"{CHASSIS}/PowerSubsystem",
-                     f"{CHASSIS}/PowerSubsystem/PowerSupplies?$expand=.", f"{SYSTEM}?$expand=*($levels=2)"):
+        assert replace(sim, 4, "psu:1", "PSU-NEW-1") == (
+            200,
+            {"part": "psu:1", "old_serial": old, "serial": "PSU-NEW-1"},
+        )
+        for path in (
+            SYSTEM,
+            CHASSIS,
+            f"{CHASSIS}/Power",
+            f"{CHASSIS}/PowerSubsystem",
+            f"{CHASSIS}/PowerSubsystem/PowerSupplies?$expand=.",
+            f"{SYSTEM}?$expand=*($levels=2)",
+        ):
             served = json.dumps(get(sim, 4, path)).replace('"PSU-NEW-1"', json.dumps(old))
             assert served == json.dumps(get(twin, 4, path)), path
         legacy = get(sim, 4, f"{CHASSIS}/Power")["PowerSupplies"]
         assert [psu["Status"]["Health"] for psu in legacy] == ["OK", "OK"] and legacy[0]["SerialNumber"] == "PSU-NEW-1"
-        assert get(sim, 4, f"{CHASSIS}/PowerSubsystem/PowerSupplies?$expand=.")["Members"][0]["SerialNumber"] == \
-            "PSU-NEW-1"
+        assert (
+            get(sim, 4, f"{CHASSIS}/PowerSubsystem/PowerSupplies?$expand=.")["Members"][0]["SerialNumber"]
+            == "PSU-NEW-1"
+        )
         # the absent fan is still a fault: roll-ups drop to Warning, and only its condition is listed
         system = get(sim, 4, SYSTEM)["Status"]
         assert system["HealthRollup"] == "Warning"
@@ -158,21 +185,37 @@ def test_a_part_that_showed_no_serial() -> None:
         assert serials(poll(sim, 1))[("fan", "Fan 1")] == "FAN-NEW-1"
 
 
-@pytest.mark.parametrize(("body", "message_id", "named"), [
-    (b"{nope", "MalformedJSON", "'{nope'"),
-    (b"[1, 2]", "MalformedJSON", "[1, 2]"),
-    (b'{"serial": "X1"}', "PropertyMissing", "property part"),
-    (b'{"part": 2, "serial": "X1"}', "PropertyValueTypeError", "value 2 for the property part"),
-    (b'{"part": "psu:2", "serial": null}', "PropertyValueTypeError", "value null for the property serial"),
-    (b'{"part": "frob:2", "serial": "X1"}', "PropertyValueError", "unknown kind 'frob'"),
-    (b'{"part": "psu:x", "serial": "X1"}', "PropertyValueError", "bad part 'psu:x'"),
-    (b'{"part": "psu:0", "serial": "X1"}', "PropertyValueError", "bad part 'psu:0'"),
-    (b'{"part": "psu:3", "serial": "X1"}', "PropertyValueError", "bad part 'psu:3': bmc1 (flavour hpe-ilo5) has 2"),
-    (b'{"part": "psu:2", "serial": ""}', "PropertyValueError", "bad serial ''"),
-    (b'{"part": "psu:2", "serial": "   "}', "PropertyValueError", "bad serial '   '"),
-    (json.dumps({"part": "psu:2", "serial": "S" * 101}).encode(), "PropertyValueError", "101 characters"),
-], ids=["not-json", "not-object", "no-part", "part-type", "serial-type", "kind", "number", "zero", "index",
-        "empty", "blank", "too-long"])
+@pytest.mark.parametrize(
+    ("body", "message_id", "named"),
+    [
+        (b"{nope", "MalformedJSON", "'{nope'"),
+        (b"[1, 2]", "MalformedJSON", "[1, 2]"),
+        (b'{"serial": "X1"}', "PropertyMissing", "property part"),
+        (b'{"part": 2, "serial": "X1"}', "PropertyValueTypeError", "value 2 for the property part"),
+        (b'{"part": "psu:2", "serial": null}', "PropertyValueTypeError", "value null for the property serial"),
+        (b'{"part": "frob:2", "serial": "X1"}', "PropertyValueError", "unknown kind 'frob'"),
+        (b'{"part": "psu:x", "serial": "X1"}', "PropertyValueError", "bad part 'psu:x'"),
+        (b'{"part": "psu:0", "serial": "X1"}', "PropertyValueError", "bad part 'psu:0'"),
+        (b'{"part": "psu:3", "serial": "X1"}', "PropertyValueError", "bad part 'psu:3': bmc1 (flavour hpe-ilo5) has 2"),
+        (b'{"part": "psu:2", "serial": ""}', "PropertyValueError", "bad serial ''"),
+        (b'{"part": "psu:2", "serial": "   "}', "PropertyValueError", "bad serial '   '"),
+        (json.dumps({"part": "psu:2", "serial": "S" * 101}).encode(), "PropertyValueError", "101 characters"),
+    ],
+    ids=[
+        "not-json",
+        "not-object",
+        "no-part",
+        "part-type",
+        "serial-type",
+        "kind",
+        "number",
+        "zero",
+        "index",
+        "empty",
+        "blank",
+        "too-long",
+    ],
+)
 def test_bad_requests_name_the_bad_value(body: bytes, message_id: str, named: str) -> None:
     with running(SimulatorOptions(count=1, faults="psu:2", flavours=("hpe-ilo5",))) as sim:
         status, answer = call(sim.endpoints[0].url + "/sim/replace", "POST", body)
@@ -185,8 +228,11 @@ def test_bad_requests_name_the_bad_value(body: bytes, message_id: str, named: st
 def test_the_python_api_refuses_bad_input_in_one_line() -> None:
     with running(SimulatorOptions(count=1, flavours=("dmtf-generic",))) as sim:
         bmc = sim.bmc(1)
-        for part, serial, named in (("fan:6", "X1", "has 5 fitted fan"), ("psu", "S" * 101, "at most 100"),
-                                    ("disk:1", "A\nB", "control characters")):
+        for part, serial, named in (
+            ("fan:6", "X1", "has 5 fitted fan"),
+            ("psu", "S" * 101, "at most 100"),
+            ("disk:1", "A\nB", "control characters"),
+        ):
             with pytest.raises(UsageError, match=named) as error:
                 bmc.replace(part, serial)
             assert "\n" not in str(error.value)

@@ -22,15 +22,22 @@ from dcmaint_redfish.sim.server import SimulatorHandle
 
 BASIC = {"Authorization": "Basic " + base64.b64encode(b"admin:secret").decode()}
 SYSTEM, CHASSIS = "/redfish/v1/Systems/1", "/redfish/v1/Chassis/1"
-FAULTS = ("bmc2:psu:2=critical; bmc2:disk:3=predicted; bmc2:dimm:3=degraded; bmc2:fan:5=absent; "
-          "bmc2:battery:1=failed; bmc3:http=401; bmc4:http=503; bmc5:hang; bmc6:malformed; bmc7:sessions=1")
+FAULTS = (
+    "bmc2:psu:2=critical; bmc2:disk:3=predicted; bmc2:dimm:3=degraded; bmc2:fan:5=absent; "
+    "bmc2:battery:1=failed; bmc3:http=401; bmc4:http=503; bmc5:hang; bmc6:malformed; bmc7:sessions=1"
+)
 
 
-def call(url: str, method: str = "GET", headers: dict[str, str] | None = None, body: Any = None,
-         timeout: float = 5.0) -> tuple[int, dict[str, str], bytes]:
+def call(
+    url: str, method: str = "GET", headers: dict[str, str] | None = None, body: Any = None, timeout: float = 5.0
+) -> tuple[int, dict[str, str], bytes]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={
-        **({"Content-Type": "application/json"} if data else {}), **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={**({"Content-Type": "application/json"} if data else {}), **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             return answer.status, dict(answer.headers), answer.read()
@@ -45,8 +52,11 @@ def get(sim: SimulatorHandle, bmc: int, path: str, **kwargs: Any) -> Any:
 
 
 def login(sim: SimulatorHandle, bmc: int, password: str = "secret") -> tuple[int, dict[str, str]]:
-    status, headers, _body = call(sim.endpoints[bmc - 1].url + "/redfish/v1/SessionService/Sessions", "POST",
-                                  body={"UserName": "admin", "Password": password})
+    status, headers, _body = call(
+        sim.endpoints[bmc - 1].url + "/redfish/v1/SessionService/Sessions",
+        "POST",
+        body={"UserName": "admin", "Password": password},
+    )
     return status, headers
 
 
@@ -58,8 +68,13 @@ def sim() -> Iterator[SimulatorHandle]:
 
 def test_endpoints_list_the_faults_each_bmc_shows(sim: SimulatorHandle) -> None:
     assert [endpoint.name for endpoint in sim.endpoints] == [f"bmc{n}" for n in range(1, 8)]
-    assert sim.endpoints[1].faults == ("psu:2=critical", "disk:3=predicted", "dimm:3=degraded", "fan:5=absent",
-                                       "battery:1=failed")
+    assert sim.endpoints[1].faults == (
+        "psu:2=critical",
+        "disk:3=predicted",
+        "dimm:3=degraded",
+        "fan:5=absent",
+        "battery:1=failed",
+    )
     assert sim.endpoints[0].faults == () and sim.endpoints[0].url.startswith("http://127.0.0.1:")
     assert len({endpoint.url for endpoint in sim.endpoints}) == 7
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from rf_peers import SUSHY_DRIVES, SUSHY_SYSTEM, SushyPeer
+
 from dcmaint.drivers import ComponentKind, DeviceReport, Health, Target
 from dcmaint.secrets import Secret
 from dcmaint.testing import report_problems
-from rf_peers import SUSHY_DRIVES, SUSHY_SYSTEM, SushyPeer
-
 from dcmaint_redfish.driver import RedfishDriver
 
 
@@ -29,8 +29,7 @@ def reference_crawl(peer: SushyPeer) -> dict[str, Any]:
     """Systems and drive names as the DMTF ``redfish`` library reads them."""
     import redfish
 
-    client = redfish.redfish_client(base_url=peer.url, username="admin", password="password", timeout=10,
-                                    max_retry=1)
+    client = redfish.redfish_client(base_url=peer.url, username="admin", password="password", timeout=10, max_retry=1)
     client.login(auth="basic")
     try:
         found: dict[str, Any] = {"systems": [], "drives": []}
@@ -56,7 +55,8 @@ def test_the_driver_reads_the_emulator(sushy: SushyPeer) -> None:
     disks = {c.location: c for c in report.components if c.kind is ComponentKind.DISK}
     assert sorted(disks) == sorted(name for name, _size, _protocol in SUSHY_DRIVES.values())
     assert {disk.part.capacity_bytes for disk in disks.values() if disk.part} == {
-        size for _name, size, _protocol in SUSHY_DRIVES.values()}
+        size for _name, size, _protocol in SUSHY_DRIVES.values()
+    }
     assert [c.location for c in report.components if c.kind is ComponentKind.CONTROLLER] == ["Contoso Integrated RAID"]
     assert len([c for c in report.components if c.kind is ComponentKind.FAN]) == 2
     assert {sensor.name for sensor in report.sensors} >= {"CPU Temp", "Chassis Intake Temp"}
@@ -66,9 +66,11 @@ def test_the_driver_reads_the_emulator(sushy: SushyPeer) -> None:
 def test_the_driver_names_what_the_reference_client_names(sushy: SushyPeer) -> None:
     reference = reference_crawl(sushy)
     report = poll(sushy)
-    assert [system_id for system_id, _maker in reference["systems"]] == list(
-        report.archive.system["systems"])  # type: ignore[union-attr]
-    disks = {(c.location, c.part.capacity_bytes, c.part.serial) for c in report.components
-             if c.kind is ComponentKind.DISK and c.part is not None}
+    assert [system_id for system_id, _maker in reference["systems"]] == list(report.archive.system["systems"])  # type: ignore[union-attr]
+    disks = {
+        (c.location, c.part.capacity_bytes, c.part.serial)
+        for c in report.components
+        if c.kind is ComponentKind.DISK and c.part is not None
+    }
     assert disks == set(reference["drives"])
     assert reference["systems"][0][1] == report.identity.vendor

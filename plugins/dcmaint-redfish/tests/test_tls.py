@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import rf_trees as trees
-from dcmaint.drivers import DeviceReport, ErrorKind, Health, Target, TlsSettings, Unreachable
-from dcmaint.secrets import Secret
 from rf_peers import TlsMaterial, make_tls_material
 
+from dcmaint.drivers import DeviceReport, ErrorKind, Health, Target, TlsSettings, Unreachable
+from dcmaint.secrets import Secret
 from dcmaint_redfish.driver import RedfishDriver
 
 
@@ -24,8 +24,16 @@ def https_bmc(fake_bmc: Any, tls_material: TlsMaterial) -> Any:
 
 
 def poll(bmc: Any, tls: TlsSettings, **options: str) -> DeviceReport:
-    target = Target("bmc-1", "server", bmc.endpoint, username="admin", credential=Secret("secret"), tls=tls,
-                    timeout=10.0, options=options)
+    target = Target(
+        "bmc-1",
+        "server",
+        bmc.endpoint,
+        username="admin",
+        credential=Secret("secret"),
+        tls=tls,
+        timeout=10.0,
+        options=options,
+    )
     return asyncio.run(RedfishDriver().poll(target))
 
 
@@ -70,11 +78,14 @@ def test_a_certificate_for_another_name_fails_unless_hostname_checks_are_off(fak
     assert poll(bmc, TlsSettings(ca_file=material.certificate), check_hostname="false").status is Health.OK
 
 
-@pytest.mark.parametrize(("tls", "message"), [
-    (TlsSettings(fingerprint="AB:CD"), "32"),
-    (TlsSettings(fingerprint="not hex"), "hex"),
-    (TlsSettings(ca_file=Path("/nonexistent/ca.pem")), "CA file"),
-])
+@pytest.mark.parametrize(
+    ("tls", "message"),
+    [
+        (TlsSettings(fingerprint="AB:CD"), "32"),
+        (TlsSettings(fingerprint="not hex"), "hex"),
+        (TlsSettings(ca_file=Path("/nonexistent/ca.pem")), "CA file"),
+    ],
+)
 def test_unusable_tls_settings_are_not_configured(https_bmc: Any, tls: TlsSettings, message: str) -> None:
     with pytest.raises(Exception, match=message) as raised:
         poll(https_bmc, tls)

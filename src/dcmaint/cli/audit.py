@@ -26,10 +26,14 @@ COLUMNS = [
 @app.command("list", help=_("List audit entries, newest last."))
 def list_(
     ctx: typer.Context,
-    entity: Annotated[str | None, typer.Option("--entity", help=_("Only this entity type: site, device, staff..."))] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", help=_("Only this entity type: site, device, staff..."))
+    ] = None,
     key: Annotated[str | None, typer.Option("--key", help=_("Only this entity, e.g. hq or hq/srv01."))] = None,
     actor: Annotated[str | None, typer.Option("--actor", help=_("Only changes by this actor."))] = None,
-    since: Annotated[str | None, typer.Option("--since", help=_("From this date or time (ISO 8601, UTC unless given)."))] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help=_("From this date or time (ISO 8601, UTC unless given)."))
+    ] = None,
     until: Annotated[str | None, typer.Option("--until", help=_("Before this date or time (ISO 8601)."))] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help=_("At most this many, the newest."))] = None,
     fmt: FormatOption = OutputFormat.TABLE,

@@ -39,8 +39,11 @@ def upgrade(
     done = database.upgrade(state(ctx).services(ctx), to)
     data = done.as_json()
     if fmt is OutputFormat.TABLE:
-        data = {_("database"): done.database, _("from revision"): done.before or _("(none)"),
-                _("to revision"): done.after}
+        data = {
+            _("database"): done.database,
+            _("from revision"): done.before or _("(none)"),
+            _("to revision"): done.after,
+        }
     render_mapping(data, fmt)
     if not done.changed:
         typer.echo(_("already at revision {rev}: nothing to do").format(rev=done.after), err=True)
@@ -62,11 +65,14 @@ def _render_report(report: CheckReport, fmt: OutputFormat) -> None:
         _("status"): _("ok") if report.ok else _("PROBLEMS FOUND"),
         _("database"): report.database,
         _("schema revision"): _("{found} (this dcmaint needs {head})").format(
-            found=report.revision or _("(none)"), head=report.expected_revision),
+            found=report.revision or _("(none)"), head=report.expected_revision
+        ),
         _("audit rows"): report.audit_rows,
         _("audit chain head"): _("{seq} (hash {digest}...)").format(
-            seq=report.audit_head, digest=(report.audit_head_hash or "")[:16])
-        if report.audit_head is not None else _("(none)"),
+            seq=report.audit_head, digest=(report.audit_head_hash or "")[:16]
+        )
+        if report.audit_head is not None
+        else _("(none)"),
     }
     for name, n in report.counts.items():
         table[_("rows in {table}").format(table=name)] = n
@@ -88,9 +94,11 @@ def _report_and_exit(report: CheckReport, fmt: OutputFormat) -> None:
 
 @app.command(
     "check",
-    help=_("Check the schema (its revision, and its tables, columns and indexes against the models), the audit "
-           "log's hash chain, the database file and row counts. Exit status 1 when anything is wrong, one line per "
-           "problem on stderr."),
+    help=_(
+        "Check the schema (its revision, and its tables, columns and indexes against the models), the audit "
+        "log's hash chain, the database file and row counts. Exit status 1 when anything is wrong, one line per "
+        "problem on stderr."
+    ),
 )
 def check(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
     from dcmaint.services import database
@@ -100,8 +108,10 @@ def check(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
 
 @app.command(
     "backup",
-    help=_("Write a verified backup of the store: a SQLite copy through the online backup API, or a "
-           "pg_dump custom-format file. Default FILE: backups/dcmaint-YYYYmmdd-HHMMSS.db in the dcmaint home."),
+    help=_(
+        "Write a verified backup of the store: a SQLite copy through the online backup API, or a "
+        "pg_dump custom-format file. Default FILE: backups/dcmaint-YYYYmmdd-HHMMSS.db in the dcmaint home."
+    ),
 )
 def backup(
     ctx: typer.Context,
@@ -114,8 +124,13 @@ def backup(
     result = database.backup(state(ctx).services(ctx), file)
     if fmt is OutputFormat.TABLE:
         render_mapping(
-            {_("backup"): str(result.path), _("size"): _size(result.size), _("database"): result.database,
-             _("schema revision"): result.revision, _("verified"): True},
+            {
+                _("backup"): str(result.path),
+                _("size"): _size(result.size),
+                _("database"): result.database,
+                _("schema revision"): result.revision,
+                _("verified"): True,
+            },
             fmt,
         )
     else:
@@ -139,8 +154,10 @@ def _confirmed(file: Path) -> Callable[[str], None]:
 
 @app.command(
     "restore",
-    help=_("Replace the whole store with a backup made by `dcmaint db backup`, then check the audit chain. "
-           "Asks for confirmation on a terminal; elsewhere --yes is required."),
+    help=_(
+        "Replace the whole store with a backup made by `dcmaint db backup`, then check the audit chain. "
+        "Asks for confirmation on a terminal; elsewhere --yes is required."
+    ),
 )
 def restore(
     ctx: typer.Context,
@@ -151,6 +168,10 @@ def restore(
     from dcmaint.services import database
 
     result, report = database.restore(state(ctx).services(ctx), file, confirm=None if yes else _confirmed(file))
-    typer.echo(_("restored {db} from {file} (schema revision {rev})").format(
-        db=result.database, file=result.source, rev=result.revision), err=True)
+    typer.echo(
+        _("restored {db} from {file} (schema revision {rev})").format(
+            db=result.database, file=result.source, rev=result.revision
+        ),
+        err=True,
+    )
     _report_and_exit(report, fmt)

@@ -49,9 +49,18 @@ def _fallback_repair() -> DemoRepair:
     the contractor stocks under its own code (nobody polls the air conditioner in this room)."""
     from dcmaint.drivers.sim_demo import DemoPart, DemoRepair
 
-    return DemoRepair("hq-crac-01", "filter:1", "Filter 1", DemoPart(
-        "FLT-G4-595x495x46", "Panel pre-filter G4, 595 x 495 x 46 mm, for downflow precision air conditioners",
-        "filter", lead_time_days=7, consumable=True))
+    return DemoRepair(
+        "hq-crac-01",
+        "filter:1",
+        "Filter 1",
+        DemoPart(
+            "FLT-G4-595x495x46",
+            "Panel pre-filter G4, 595 x 495 x 46 mm, for downflow precision air conditioners",
+            "filter",
+            lead_time_days=7,
+            consumable=True,
+        ),
+    )
 
 
 def _device_list(fleets: list[RunningFleet]) -> str:
@@ -63,9 +72,11 @@ def _device_list(fleets: list[RunningFleet]) -> str:
     for fleet in fleets:
         for device, endpoint in fleet.devices():
             n = len(rows) + 1
-            rows.append(f"{device.name},{labels.get(device.kind, device.kind.value)},{device.vendor},{device.model},,"
-                        f"主机房A,A{n:02d},{10 + 2 * n}-{11 + 2 * n},{endpoint.url},{fleet.fleet.driver},"
-                        f"{endpoint.username},env:{PASSWORD_VARIABLE},是")
+            rows.append(
+                f"{device.name},{labels.get(device.kind, device.kind.value)},{device.vendor},{device.model},,"
+                f"主机房A,A{n:02d},{10 + 2 * n}-{11 + 2 * n},{endpoint.url},{fleet.fleet.driver},"
+                f"{endpoint.username},env:{PASSWORD_VARIABLE},是"
+            )
     return HEADER + "".join(row + "\n" for row in rows) + OTHER_DEVICES
 
 
@@ -74,8 +85,10 @@ def _toml(part: DemoPart, substitutes: tuple[DemoPart, ...] = ()) -> str:
 
     lines = ["[[part]]", f"part_number = {json.dumps(part.part_number)}"]
     lines += [f"vendor = {json.dumps(part.vendor)}"] if part.vendor else []
-    lines += [f"description = {json.dumps(part.description, ensure_ascii=False)}",
-              f"class = {json.dumps(part.part_class)}"]
+    lines += [
+        f"description = {json.dumps(part.description, ensure_ascii=False)}",
+        f"class = {json.dumps(part.part_class)}",
+    ]
     lines += [f"annual_failure_rate = {part.annual_failure_rate!r}"] if part.annual_failure_rate is not None else []
     lines += [f"lead_time_days = {part.lead_time_days}"] if part.lead_time_days is not None else []
     lines += ["consumable = true"] if part.consumable else []
@@ -96,8 +109,11 @@ def _fit(fleet: RunningFleet, repair: DemoRepair) -> Callable[[], None]:
 
     def fit() -> None:
         values = {"serial": SPARE_SERIAL, "slot": repair.slot, "device": repair.device, "how": repair.how}
-        line = _("li.na fits spare {serial} in {slot} of {device} (the simulator is told: {how})") if repair.how \
+        line = (
+            _("li.na fits spare {serial} in {slot} of {device} (the simulator is told: {how})")
+            if repair.how
             else _("li.na fits spare {serial} in {slot} of {device}")
+        )
         typer.secho("\n# " + line.format(**values), bold=True)
         fleet.simulator.replace_part(fleet.endpoint_of(repair.device), repair.part, SPARE_SERIAL)
 
@@ -123,21 +139,46 @@ def _stock(repair: DemoRepair) -> list[Step]:
     part = repair.fitted
     received = ["--quantity", str(CONSUMABLE_QUANTITY)] if part.consumable else ["--serial", SPARE_SERIAL]
     proof = ["--proof", f"{part.vendor.upper()}-COO-2026-0117"] if part.vendor else []  # the vendor's certificate
-    steps: list[Step] = [["spare", "add", "--site", "hq", "--part", part.stocked_as, *received, "--bin", "A-01",
-                          *proof]]
+    steps: list[Step] = [
+        ["spare", "add", "--site", "hq", "--part", part.stocked_as, *received, "--bin", "A-01", *proof]
+    ]
     for substitute in repair.substitutes[:1]:
-        steps.append(["spare", "add", "--site", "hq", "--part", substitute.part_number, "--serial", SUBSTITUTE_SERIAL,
-                      "--bin", "A-02"])
+        steps.append(
+            [
+                "spare",
+                "add",
+                "--site",
+                "hq",
+                "--part",
+                substitute.part_number,
+                "--serial",
+                SUBSTITUTE_SERIAL,
+                "--bin",
+                "A-02",
+            ]
+        )
     return steps
 
 
-def _steps(device_list: Path, catalogue: Path, fleets: list[RunningFleet], repair: DemoRepair,
-           fit: Callable[[], None] | None) -> list[Step]:
+def _steps(
+    device_list: Path, catalogue: Path, fleets: list[RunningFleet], repair: DemoRepair, fit: Callable[[], None] | None
+) -> list[Step]:
     ticket = _first_ticket()
     fitted = repair.fitted.stocked_as if repair.fitted.consumable else SPARE_SERIAL
     steps: list[Step] = [
-        ["site", "add", "hq", "--customer", "某市商业银行", "--contract", "WB-2026-017", "--signed", "2026-03-02",
-         "--address", "北京市西城区金融大街 8 号"],
+        [
+            "site",
+            "add",
+            "hq",
+            "--customer",
+            "某市商业银行",
+            "--contract",
+            "WB-2026-017",
+            "--signed",
+            "2026-03-02",
+            "--address",
+            "北京市西城区金融大街 8 号",
+        ],
         ["device", "import", str(device_list), "--site", "hq"],
         ["staff", "add", "zhao.pm", "--role", "pm", "--phone", "+86 138 0000 0001"],
         ["staff", "add", "li.na", "--role", "engineer", "--skills", "hpe,dell,vmware"],
@@ -146,14 +187,32 @@ def _steps(device_list: Path, catalogue: Path, fleets: list[RunningFleet], repai
     ]
     if fleets:
         shown = repair.device if fit is not None else fleets[0].fleet.devices[0].name
-        steps += [["health", "--site", "hq"], ["health", "--site", "hq", "--record", "--format", "nagios"],
-                  ["device", "show", shown]]
+        steps += [
+            ["health", "--site", "hq"],
+            ["health", "--site", "hq", "--record", "--format", "nagios"],
+            ["device", "show", shown],
+        ]
     else:
         steps.append(_note(_("no device simulator is installed: polling, matching and the swap are skipped")))
     steps += [
-        ["ticket", "new", "--site", "hq", "--source", "phone", "--caller", "王工（客户机房）", "--contact",
-         "138 0013 8000", "--device", repair.device, "--severity", "high",
-         "--description", f"{repair.device} 前面板告警灯亮红，监控报 {repair.slot} 故障"],
+        [
+            "ticket",
+            "new",
+            "--site",
+            "hq",
+            "--source",
+            "phone",
+            "--caller",
+            "王工（客户机房）",
+            "--contact",
+            "138 0013 8000",
+            "--device",
+            repair.device,
+            "--severity",
+            "high",
+            "--description",
+            f"{repair.device} 前面板告警灯亮红，监控报 {repair.slot} 故障",
+        ],
         ["ticket", "assign", ticket, "--to", "li.na"],
         ["ticket", "start", ticket, "--onsite"],
         ["spare", "catalogue", "import", str(catalogue)],
@@ -163,13 +222,35 @@ def _steps(device_list: Path, catalogue: Path, fleets: list[RunningFleet], repai
         steps += [
             ["spare", "match", "--ticket", ticket],
             fit,
-            ["spare", "swap", "--device", repair.device, "--slot", repair.slot, "--spare", SPARE_SERIAL, "--ticket",
-             ticket, "--by", "li.na", "--keep-at", "主机房A 备件柜", "--verify"],
+            [
+                "spare",
+                "swap",
+                "--device",
+                repair.device,
+                "--slot",
+                repair.slot,
+                "--spare",
+                SPARE_SERIAL,
+                "--ticket",
+                ticket,
+                "--by",
+                "li.na",
+                "--keep-at",
+                "主机房A 备件柜",
+                "--verify",
+            ],
         ]
     steps += [
         ["ticket", "restore", ticket],
-        ["ticket", "fill", ticket, "--actions", f"更换 {repair.slot}（备件 {fitted}），告警清除，设备恢复正常",
-         "--time-spent", "1h10m"],
+        [
+            "ticket",
+            "fill",
+            ticket,
+            "--actions",
+            f"更换 {repair.slot}（备件 {fitted}），告警清除，设备恢复正常",
+            "--time-spent",
+            "1h10m",
+        ],
         ["ticket", "sign", ticket, "--by", "王工", "--score", "5", "--comment", "响应及时"],
         ["ticket", "verify", ticket, "--by", "zhao.pm"],
         ["ticket", "show", ticket],
@@ -198,8 +279,9 @@ def _walk(home: Path, fleets: list[RunningFleet]) -> int:
             argv()
             continue
         argv = [a.replace("__HOME__", str(home)) for a in argv]
-        shown = [Path(a).name if a in (str(device_list), str(catalogue)) or a.startswith(str(home)) else a
-                 for a in argv]
+        shown = [
+            Path(a).name if a in (str(device_list), str(catalogue)) or a.startswith(str(home)) else a for a in argv
+        ]
         typer.secho("\n$ dcmaint " + " ".join(f'"{a}"' if " " in a else a for a in shown), bold=True)
         code = run(argv)
         # health reports what it found through its exit code (0 ok .. 3 unknown): that is the point here
@@ -222,8 +304,9 @@ def demo(
     from dcmaint.cli.plugin import load_manager
 
     home = Path(tempfile.mkdtemp(prefix="dcmaint-demo-"))
-    saved = {name: os.environ.get(name) for name in ("DCMAINT_HOME", "DCMAINT_DB_URL", "DCMAINT_CONFIG",
-                                                     PASSWORD_VARIABLE)}
+    saved = {
+        name: os.environ.get(name) for name in ("DCMAINT_HOME", "DCMAINT_DB_URL", "DCMAINT_CONFIG", PASSWORD_VARIABLE)
+    }
     os.environ.update({"DCMAINT_HOME": str(home), PASSWORD_VARIABLE: "demo-password"})
     os.environ.pop("DCMAINT_DB_URL", None)
     os.environ.pop("DCMAINT_CONFIG", None)

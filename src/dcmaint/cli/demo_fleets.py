@@ -47,8 +47,9 @@ class RunningFleet:
         return next(endpoint for demo, endpoint in self.devices() if demo.name == device)
 
 
-def _offer(simulator_class: type[Simulator], drivers: set[str], taken: set[str]
-           ) -> tuple[Simulator, DemoFleet] | str | None:
+def _offer(
+    simulator_class: type[Simulator], drivers: set[str], taken: set[str]
+) -> tuple[Simulator, DemoFleet] | str | None:
     """The simulator and its fleet, why the fleet cannot be used, or None when it offers none."""
     from dcmaint.drivers.errors import describe
     from dcmaint.drivers.sim_demo import fleet_problem
@@ -76,8 +77,12 @@ def offered(manager: DriverManager) -> list[tuple[Simulator, DemoFleet]]:
     for simulator_class in manager.simulators():
         offer = _offer(simulator_class, drivers, taken)
         if isinstance(offer, str):
-            typer.echo(_("dcmaint demo: simulator {name!r} left out: {problem}").format(
-                name=simulator_class.name, problem=offer), err=True)
+            typer.echo(
+                _("dcmaint demo: simulator {name!r} left out: {problem}").format(
+                    name=simulator_class.name, problem=offer
+                ),
+                err=True,
+            )
         elif offer is not None:
             taken.update(device.name for device in offer[1].devices)
             chosen.append(offer)
@@ -98,8 +103,9 @@ def sim_argv(name: str, options: SimulatorOptions) -> list[str]:
     return argv
 
 
-def _start(simulator: Simulator, fleet: DemoFleet, home: Path, number: int) -> tuple[subprocess.Popen[bytes],
-                                                                                    tuple[SimulatedEndpoint, ...]]:
+def _start(
+    simulator: Simulator, fleet: DemoFleet, home: Path, number: int
+) -> tuple[subprocess.Popen[bytes], tuple[SimulatedEndpoint, ...]]:
     from dataclasses import replace
 
     from dcmaint.drivers.simulators import SimulatedEndpoint
@@ -108,19 +114,26 @@ def _start(simulator: Simulator, fleet: DemoFleet, home: Path, number: int) -> t
     argv = sim_argv(simulator.name, fleet.options)
     shown = sim_argv(simulator.name, replace(fleet.options, flavours=()))  # the flavours would fill a screen
     typer.secho("\n$ dcmaint " + " ".join(shown) + " &", bold=True)
-    process = subprocess.Popen([sys.executable, "-m", "dcmaint", *argv, "--endpoints-file", str(endpoints_file)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dcmaint", *argv, "--endpoints-file", str(endpoints_file)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + START_TIMEOUT
     while not endpoints_file.exists():
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             reason = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
-            raise DcmaintError(_("the simulator {name!r} did not start: {reason}").format(
-                name=simulator.name, reason=reason.splitlines()[-1] if reason else "?"))
+            raise DcmaintError(
+                _("the simulator {name!r} did not start: {reason}").format(
+                    name=simulator.name, reason=reason.splitlines()[-1] if reason else "?"
+                )
+            )
         time.sleep(0.1)
     document = json.loads(endpoints_file.read_text(encoding="utf-8"))
-    return process, tuple(SimulatedEndpoint(**{**item, "faults": tuple(item["faults"])})
-                          for item in document["endpoints"])
+    return process, tuple(
+        SimulatedEndpoint(**{**item, "faults": tuple(item["faults"])}) for item in document["endpoints"]
+    )
 
 
 @contextmanager

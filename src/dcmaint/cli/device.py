@@ -15,7 +15,9 @@ from dcmaint.i18n import _
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 NameArg = Annotated[str, typer.Argument(help=_("Device name, unique within its site."), show_default=False)]
-SiteOpt = Annotated[str | None, typer.Option("--site", help=_("Site of the device (needed when a name is used at two sites)."))]
+SiteOpt = Annotated[
+    str | None, typer.Option("--site", help=_("Site of the device (needed when a name is used at two sites)."))
+]
 KindOpt = Annotated[DeviceKind | None, typer.Option("--kind", case_sensitive=False, help=_("Kind of device."))]
 Vendor = Annotated[str | None, typer.Option("--vendor", help=_("Manufacturer, e.g. HPE, Dell, Huawei."))]
 Model = Annotated[str | None, typer.Option("--model", help=_("Model name."))]
@@ -27,19 +29,27 @@ Covered = Annotated[
     bool | None,
     typer.Option("--covered/--not-covered", help=_("Covered by the maintenance contract (default: covered).")),
 ]
-Driver = Annotated[str | None, typer.Option("--driver", help=_("Driver plugin that polls it (see `dcmaint plugin list`)."))]
+Driver = Annotated[
+    str | None, typer.Option("--driver", help=_("Driver plugin that polls it (see `dcmaint plugin list`)."))
+]
 Endpoint = Annotated[str | None, typer.Option("--endpoint", help=_("Management endpoint, e.g. redfish://10.0.0.5."))]
 Username = Annotated[str | None, typer.Option("--username", help=_("Login name on the management endpoint."))]
 Credential = Annotated[
     str | None,
     typer.Option("--credential", help=_("Reference to the password: env:NAME, file:PATH or keyring:SERVICE/USER.")),
 ]
-CaFile = Annotated[Path | None, typer.Option("--ca-file", help=_("CA bundle that signs the endpoint's certificate."), dir_okay=False)]
-Fingerprint = Annotated[str | None, typer.Option("--fingerprint", help=_("SHA-256 fingerprint of the endpoint's certificate."))]
+CaFile = Annotated[
+    Path | None, typer.Option("--ca-file", help=_("CA bundle that signs the endpoint's certificate."), dir_okay=False)
+]
+Fingerprint = Annotated[
+    str | None, typer.Option("--fingerprint", help=_("SHA-256 fingerprint of the endpoint's certificate."))
+]
 Notes = Annotated[str | None, typer.Option("--notes", help=_("Free text."))]
 Options = Annotated[
     list[str] | None,
-    typer.Option("--option", help=_("Driver option KEY=VALUE (repeatable), e.g. auth=basic for a BMC without sessions.")),
+    typer.Option(
+        "--option", help=_("Driver option KEY=VALUE (repeatable), e.g. auth=basic for a BMC without sessions.")
+    ),
 ]
 
 COLUMNS = [
@@ -67,8 +77,21 @@ FAULT_COLUMNS = [
     ("first_seen", _("First seen")),
     ("last_seen", _("Last seen")),
 ]
-CLEARABLE = ("vendor", "model", "serial", "room", "rack", "rack_unit", "driver", "endpoint", "username",
-             "credential", "ca_file", "fingerprint", "notes")
+CLEARABLE = (
+    "vendor",
+    "model",
+    "serial",
+    "room",
+    "rack",
+    "rack_unit",
+    "driver",
+    "endpoint",
+    "username",
+    "credential",
+    "ca_file",
+    "fingerprint",
+    "notes",
+)
 
 
 @app.command("add", help=_("Register a device at a site."))
@@ -103,10 +126,24 @@ def add(
     from dcmaint.services import devices
 
     device = Device(
-        site=site, name=name, kind=kind.value, vendor=vendor, model=model, serial=serial, room=room, rack=rack,
-        rack_unit=rack_unit, covered=True if covered is None else covered, driver=driver, endpoint=endpoint,
-        username=username, credential=credential, tls_verify=not insecure,
-        ca_file=str(ca_file) if ca_file else None, fingerprint=fingerprint, notes=notes,
+        site=site,
+        name=name,
+        kind=kind.value,
+        vendor=vendor,
+        model=model,
+        serial=serial,
+        room=room,
+        rack=rack,
+        rack_unit=rack_unit,
+        covered=True if covered is None else covered,
+        driver=driver,
+        endpoint=endpoint,
+        username=username,
+        credential=credential,
+        tls_verify=not insecure,
+        ca_file=str(ca_file) if ca_file else None,
+        fingerprint=fingerprint,
+        notes=notes,
         options=dict(parse_option(text) for text in option or ()),
     )
     render_one(devices.register(service_context(ctx), device), fmt)
@@ -152,9 +189,15 @@ def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOpt
         if poll is None:
             typer.echo(_("Last poll: never recorded (dcmaint health --record)"))
         else:
-            typer.echo(_("Last poll: {status} at {at} by {driver} in {duration:.2f}s{error}").format(
-                status=poll.status.upper(), at=poll.polled_at.isoformat(timespec="seconds"), driver=poll.driver,
-                duration=poll.duration, error=f" ({poll.message})" if poll.message else ""))
+            typer.echo(
+                _("Last poll: {status} at {at} by {driver} in {duration:.2f}s{error}").format(
+                    status=poll.status.upper(),
+                    at=poll.polled_at.isoformat(timespec="seconds"),
+                    driver=poll.driver,
+                    duration=poll.duration,
+                    error=f" ({poll.message})" if poll.message else "",
+                )
+            )
         typer.echo(_("Open faults: {count}").format(count=len(faults)))
         if faults:
             render_list(faults, fmt, FAULT_COLUMNS)
@@ -202,11 +245,24 @@ def edit(
     from dcmaint.services import devices
 
     given: dict[str, Any] = {
-        "kind": kind.value if kind else None, "vendor": vendor, "model": model, "serial": serial, "room": room,
-        "rack": rack, "rack_unit": rack_unit, "covered": covered, "driver": driver, "endpoint": endpoint,
-        "username": username, "credential": credential, "tls_verify": tls_verify,
-        "ca_file": str(ca_file) if ca_file else None, "fingerprint": fingerprint, "notes": notes,
-        "new_name": new_name, "new_site": move_to,
+        "kind": kind.value if kind else None,
+        "vendor": vendor,
+        "model": model,
+        "serial": serial,
+        "room": room,
+        "rack": rack,
+        "rack_unit": rack_unit,
+        "covered": covered,
+        "driver": driver,
+        "endpoint": endpoint,
+        "username": username,
+        "credential": credential,
+        "tls_verify": tls_verify,
+        "ca_file": str(ca_file) if ca_file else None,
+        "fingerprint": fingerprint,
+        "notes": notes,
+        "new_name": new_name,
+        "new_site": move_to,
     }
     changes = {key: value for key, value in given.items() if value is not None}
     for field in clear or ():
@@ -228,7 +284,9 @@ def remove(ctx: typer.Context, name: NameArg, site: SiteOpt = None) -> None:
     typer.echo(_("removed device {name} from site {site}").format(name=removed.name, site=removed.site), err=True)
 
 
-@app.command("check-credential", help=_("Check that a device's credential reference resolves (the value is never shown)."))
+@app.command(
+    "check-credential", help=_("Check that a device's credential reference resolves (the value is never shown).")
+)
 def check_credential(ctx: typer.Context, name: NameArg, site: SiteOpt = None) -> None:
     from dcmaint.services import device_views
 

@@ -46,12 +46,15 @@ def import_command(
     file: Annotated[Path, typer.Argument(help=_("The device list: .csv (UTF-8 or GBK) or .xlsx."), show_default=False)],
     site: Annotated[
         str | None,
-        typer.Option("--site", help=_("Site of every row whose site cell is empty (or of all rows without a site column).")),
+        typer.Option(
+            "--site", help=_("Site of every row whose site cell is empty (or of all rows without a site column).")
+        ),
     ] = None,
     mapping: Annotated[
         Path | None,
-        typer.Option("--mapping", help=_("TOML file adding header and kind synonyms: [columns] and [kinds]."),
-                     dir_okay=False),
+        typer.Option(
+            "--mapping", help=_("TOML file adding header and kind synonyms: [columns] and [kinds]."), dir_okay=False
+        ),
     ] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help=_("Worksheet to read (default: the first)."))] = None,
     skip_bad: Annotated[

@@ -48,11 +48,18 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(r"^Missing option (?P<param>.+?)\.(?P<rest>.*)$"), _("missing option {param}")),
         (re.compile(r"^Missing argument (?P<param>.+?)\.(?P<rest>.*)$"), _("missing argument {param}")),
         (re.compile(r"^Missing parameter (?P<param>.+?)\.(?P<rest>.*)$"), _("missing parameter {param}")),
-        (re.compile(r"^No such option: (?P<option>\S+)(?: \(Possible options: (?P<choices>.+)\))?$"),
-         _("no such option: {option}")),
-        (re.compile(r"^Option '(?P<option>[^']+)' requires (?:an argument|\d+ arguments)\.$"),
-         _("option {option} requires a value")),
-        (re.compile(r"^Option '(?P<option>[^']+)' does not take a value\.$"), _("option {option} does not take a value")),
+        (
+            re.compile(r"^No such option: (?P<option>\S+)(?: \(Possible options: (?P<choices>.+)\))?$"),
+            _("no such option: {option}"),
+        ),
+        (
+            re.compile(r"^Option '(?P<option>[^']+)' requires (?:an argument|\d+ arguments)\.$"),
+            _("option {option} requires a value"),
+        ),
+        (
+            re.compile(r"^Option '(?P<option>[^']+)' does not take a value\.$"),
+            _("option {option} does not take a value"),
+        ),
         (re.compile(r"^Got unexpected extra arguments? \((?P<args>.+)\)$"), _("unexpected extra arguments: {args}")),
         (re.compile(r"^(?:File|Directory|Path) (?P<path>'.+') does not exist\.$"), _("{path} does not exist")),
         (re.compile(r"^(?:File|Path) (?P<path>'.+') is a directory\.$"), _("{path} is a directory")),

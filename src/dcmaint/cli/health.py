@@ -43,12 +43,19 @@ def health(
     ctx: typer.Context,
     devices: Annotated[
         list[str] | None,
-        typer.Argument(help=_("Devices to poll, as NAME or SITE/NAME (default: every device with a driver)."),
-                       show_default=False),
+        typer.Argument(
+            help=_("Devices to poll, as NAME or SITE/NAME (default: every device with a driver)."), show_default=False
+        ),
     ] = None,
     site: Annotated[str | None, typer.Option("--site", help=_("Only devices of this site."))] = None,
-    kind: Annotated[DeviceKind | None, typer.Option("--kind", case_sensitive=False, help=_(
-        "Only devices of this kind; with --target, the endpoints' kind (default: the driver's only kind)."))] = None,
+    kind: Annotated[
+        DeviceKind | None,
+        typer.Option(
+            "--kind",
+            case_sensitive=False,
+            help=_("Only devices of this kind; with --target, the endpoints' kind (default: the driver's only kind)."),
+        ),
+    ] = None,
     fmt: Annotated[
         HealthFormat,
         typer.Option("--format", "-f", case_sensitive=False, help=_("Output: table, json, nagios or prometheus.")),
@@ -60,23 +67,34 @@ def health(
         bool, typer.Option("--open-tickets", help=_("With --record: open a ticket for each open fault that has none."))
     ] = False,
     concurrency: Annotated[
-        int | None, typer.Option("--concurrency", min=1, help=_("Devices polled at once (default: runner.concurrency)."))
+        int | None,
+        typer.Option("--concurrency", min=1, help=_("Devices polled at once (default: runner.concurrency).")),
     ] = None,
     timeout: Annotated[
-        float | None, typer.Option("--timeout", min=0.1, help=_("Deadline per device in seconds (default: runner.timeout)."))
+        float | None,
+        typer.Option("--timeout", min=0.1, help=_("Deadline per device in seconds (default: runner.timeout).")),
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", min=0, help=_("Processes sharing the run (default: runner.workers; 0 = one per core for 64+ devices).")),
+        typer.Option(
+            "--workers",
+            min=0,
+            help=_("Processes sharing the run (default: runner.workers; 0 = one per core for 64+ devices)."),
+        ),
     ] = None,
     targets: Annotated[
         list[str] | None,
-        typer.Option("--target", help=_("Poll this endpoint without registering it, e.g. redfish://10.0.0.5 (repeatable).")),
+        typer.Option(
+            "--target", help=_("Poll this endpoint without registering it, e.g. redfish://10.0.0.5 (repeatable).")
+        ),
     ] = None,
     username: Annotated[str | None, typer.Option("--username", help=_("Login name for --target endpoints."))] = None,
     password_ref: Annotated[
         str | None,
-        typer.Option("--password-ref", help=_("Password reference for --target endpoints: env:NAME, file:PATH or keyring:SERVICE/USER.")),
+        typer.Option(
+            "--password-ref",
+            help=_("Password reference for --target endpoints: env:NAME, file:PATH or keyring:SERVICE/USER."),
+        ),
     ] = None,
     ca_file: Annotated[
         Path | None, typer.Option("--ca-file", dir_okay=False, help=_("CA bundle for --target endpoints."))
@@ -89,7 +107,9 @@ def health(
     ] = False,
     option: Annotated[
         list[str] | None,
-        typer.Option("--option", help=_("Driver option KEY=VALUE for --target endpoints (repeatable), e.g. auth=basic.")),
+        typer.Option(
+            "--option", help=_("Driver option KEY=VALUE for --target endpoints (repeatable), e.g. auth=basic.")
+        ),
     ] = None,
 ) -> None:
     from dcmaint.cli.health_formats import render
@@ -102,17 +122,32 @@ def health(
 
         options = dict(parse_option(text) for text in option)
     request = HealthRequest(
-        devices=tuple(devices or ()), site=site, kind=kind, targets=tuple(targets or ()),
+        devices=tuple(devices or ()),
+        site=site,
+        kind=kind,
+        targets=tuple(targets or ()),
         login=AdhocLogin(username, password_ref, str(ca_file) if ca_file else None, fingerprint, insecure, options),
-        record=record, open_tickets=open_tickets, concurrency=concurrency, timeout=timeout, workers=workers,
+        record=record,
+        open_tickets=open_tickets,
+        concurrency=concurrency,
+        timeout=timeout,
+        workers=workers,
     )
     outcome = check_health(service_context(ctx), request, progress=_progress())
     if outcome.recorded is not None:
         summary = outcome.recorded
-        typer.echo(_("recorded {devices} devices: {opened} faults opened, {closed} closed, {open} open").format(
-            devices=summary.devices, opened=summary.opened, closed=summary.closed, open=summary.still_open), err=True)
+        typer.echo(
+            _("recorded {devices} devices: {opened} faults opened, {closed} closed, {open} open").format(
+                devices=summary.devices, opened=summary.opened, closed=summary.closed, open=summary.still_open
+            ),
+            err=True,
+        )
     if outcome.tickets is not None:
-        typer.echo(_("opened {count} tickets: {refs}").format(
-            count=len(outcome.tickets), refs=", ".join(outcome.tickets) or "-"), err=True)
+        typer.echo(
+            _("opened {count} tickets: {refs}").format(
+                count=len(outcome.tickets), refs=", ".join(outcome.tickets) or "-"
+            ),
+            err=True,
+        )
     render(outcome.run, fmt)
     raise typer.Exit(outcome.run.exit_code)

@@ -65,26 +65,48 @@ def table(run: HealthRun) -> str:
     faults = [f for r in run.results for f in faults_of(r)]
     if faults:
         out.append("")
-        out.append(tabulate(
-            [[_where(f.device, f.site), f.kind, f.location,
-              f.health.value.upper(), f.reason or "", f.part_number or "", f.spare_part_number or "", f.serial or ""]
-             for f in faults],
-            headers=[_("Device"), _("Kind"), _("Location"), _("Health"), _("Reason"), _("Part number"),
-                     _("Spare part"), _("Serial")],
-            tablefmt="simple",
-        ))
+        out.append(
+            tabulate(
+                [
+                    [
+                        _where(f.device, f.site),
+                        f.kind,
+                        f.location,
+                        f.health.value.upper(),
+                        f.reason or "",
+                        f.part_number or "",
+                        f.spare_part_number or "",
+                        f.serial or "",
+                    ]
+                    for f in faults
+                ],
+                headers=[
+                    _("Device"),
+                    _("Kind"),
+                    _("Location"),
+                    _("Health"),
+                    _("Reason"),
+                    _("Part number"),
+                    _("Spare part"),
+                    _("Serial"),
+                ],
+                tablefmt="simple",
+            )
+        )
     return "\n".join(out)
 
 
 def _fault_line(fault: Fault) -> str:
     where = _where(fault.device, fault.site)
     identity = ", ".join(
-        text for text in (
+        text
+        for text in (
             f"{fault.manufacturer or ''} {fault.model or ''}".strip(),
             _("part {number}").format(number=fault.part_number) if fault.part_number else "",
             _("spare {number}").format(number=fault.spare_part_number) if fault.spare_part_number else "",
             _("SN {serial}").format(serial=fault.serial) if fault.serial else "",
-        ) if text
+        )
+        if text
     )
     line = f"[{fault.health.value.upper()}] {where}: {fault.kind} {fault.location}: {fault.reason}"
     return f"{line} ({identity})" if identity else line
@@ -101,16 +123,22 @@ def nagios(run: HealthRun) -> str:
             summary = f"{_label(only)}: {only.message}"
         elif faults:
             summary = _("{device}: {count} faults, worst: {reason}").format(
-                device=_label(only), count=len(faults), reason=faults[0].reason)
+                device=_label(only), count=len(faults), reason=faults[0].reason
+            )
         else:
             summary = _("{device}: all components healthy").format(device=_label(only))
     else:
         summary = _("{critical} critical, {warning} warning, {unknown} unknown, {ok} ok of {total} devices").format(
-            total=len(run.results), **counts)
-    perfdata = " ".join([
-        f"devices={len(run.results)};;;0", *(f"{key}={value};;;0" for key, value in counts.items()),
-        f"faults={len(faults)};;;0", f"time={run.duration:.3f}s;;;0",
-    ])
+            total=len(run.results), **counts
+        )
+    perfdata = " ".join(
+        [
+            f"devices={len(run.results)};;;0",
+            *(f"{key}={value};;;0" for key, value in counts.items()),
+            f"faults={len(faults)};;;0",
+            f"time={run.duration:.3f}s;;;0",
+        ]
+    )
     lines = [f"DCMAINT {status} - {summary} | {perfdata}"]
     lines += [_fault_line(fault) for fault in faults]
     lines += [f"[UNKNOWN] {_label(r)}: {r.message}" for r in run.results if r.error]
@@ -141,8 +169,9 @@ def prometheus(run: HealthRun) -> str:
 
     family("dcmaint_device_status", "gauge", "Device health: 0 ok, 1 warning, 2 critical, 3 unknown.")
     for r in run.results:
-        out.append(f"dcmaint_device_status{_labels(site=_site(r), device=r.device, driver=r.driver)} "
-                   f"{EXIT_CODES[r.status]}")
+        out.append(
+            f"dcmaint_device_status{_labels(site=_site(r), device=r.device, driver=r.driver)} {EXIT_CODES[r.status]}"
+        )
     family("dcmaint_device_up", "gauge", "1 when the driver returned a report, 0 when polling failed.")
     for r in run.results:
         out.append(f"dcmaint_device_up{_labels(site=_site(r), device=r.device, driver=r.driver)} {int(r.ok)}")
@@ -159,10 +188,18 @@ def prometheus(run: HealthRun) -> str:
             if component.health is Health.ABSENT:
                 continue
             part = component.part
-            out.append("dcmaint_component_status" + _labels(
-                site=_site(r), device=r.device, kind=component.kind.value, location=component.location,
-                part_number=part.part_number if part else None, serial=part.serial if part else None,
-            ) + f" {EXIT_CODES[component.health]}")
+            out.append(
+                "dcmaint_component_status"
+                + _labels(
+                    site=_site(r),
+                    device=r.device,
+                    kind=component.kind.value,
+                    location=component.location,
+                    part_number=part.part_number if part else None,
+                    serial=part.serial if part else None,
+                )
+                + f" {EXIT_CODES[component.health]}"
+            )
     family("dcmaint_faults", "gauge", "Faults needing action, by device and health.")
     for r in run.results:
         by_health: dict[str, int] = {}

@@ -29,18 +29,27 @@ MONITORING_UNKNOWN = 3  # `dcmaint health`'s own errors: UNKNOWN, as monitoring 
 #: `dcmaint --help` and `dcmaint device list` must answer about as fast as Python imports typer.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("dcmaint.cli.config", "init", _("Create the dcmaint home, a commented config file and the database.")),
-    "demo": ("dcmaint.cli.demo", "demo",
-             _("Walk through dcmaint on a throw-away machine room (nothing else is touched).")),
-    "health": ("dcmaint.cli.health", "health",
-               _("Poll devices through their drivers and report faulty parts (exit 0/1/2/3 like a monitoring plugin).")),
+    "demo": (
+        "dcmaint.cli.demo",
+        "demo",
+        _("Walk through dcmaint on a throw-away machine room (nothing else is touched)."),
+    ),
+    "health": (
+        "dcmaint.cli.health",
+        "health",
+        _("Poll devices through their drivers and report faulty parts (exit 0/1/2/3 like a monitoring plugin)."),
+    ),
 }
 GROUPS: dict[str, tuple[str, str, str]] = {
     "config": ("dcmaint.cli.config", "app", _("Show and change the configuration file.")),
     "site": ("dcmaint.cli.site", "app", _("Sites: a customer's machine room under one contract.")),
     "device": ("dcmaint.cli.device", "app", _("Devices: the register of covered and uncovered equipment.")),
     "spare": ("dcmaint.cli.spare", "app", _("Spare depot: the parts catalogue and each site's stock of spares.")),
-    "ticket": ("dcmaint.cli.ticket", "app",
-               _("Tickets: from the hotline call to the signed, verified maintenance form.")),
+    "ticket": (
+        "dcmaint.cli.ticket",
+        "app",
+        _("Tickets: from the hotline call to the signed, verified maintenance form."),
+    ),
     "staff": ("dcmaint.cli.staff", "app", _("Staff: project manager, engineers, desk, centre, admin office.")),
     "report": ("dcmaint.cli.report", "app", _("Reports: staff KPIs from verified tickets, for the admin office.")),
     "plugin": ("dcmaint.cli.plugin", "app", _("Driver plugins: what is installed and what it serves.")),
@@ -82,8 +91,11 @@ def root(
     ctx: typer.Context,
     actor: Annotated[
         str | None,
-        typer.Option("--as", help=_("Name recorded in the audit log for this change (default: config, then OS user)."),
-                     envvar="DCMAINT_ACTOR"),
+        typer.Option(
+            "--as",
+            help=_("Name recorded in the audit log for this change (default: config, then OS user)."),
+            envvar="DCMAINT_ACTOR",
+        ),
     ] = None,
     config_file: Annotated[
         Path | None,
@@ -91,8 +103,12 @@ def root(
     ] = None,
     log_file: Annotated[
         Path | None,
-        typer.Option("--log-file", help=_("Append a log of this run to FILE (secrets redacted)."),
-                     envvar="DCMAINT_LOG_FILE", dir_okay=False),
+        typer.Option(
+            "--log-file",
+            help=_("Append a log of this run to FILE (secrets redacted)."),
+            envvar="DCMAINT_LOG_FILE",
+            dir_okay=False,
+        ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help=_("Log details to stderr."))] = False,
     version: Annotated[

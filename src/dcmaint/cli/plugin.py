@@ -69,9 +69,13 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE, strict: St
     manager = load_manager(ctx, strict)
     drivers = manager.drivers()
     if fmt is OutputFormat.JSON:
-        typer.echo(as_json({
-            "drivers": [info.as_json() for info in drivers],
-            "failures": [failure.as_json() for failure in manager.failures()],
-        }))
+        typer.echo(
+            as_json(
+                {
+                    "drivers": [info.as_json() for info in drivers],
+                    "failures": [failure.as_json() for failure in manager.failures()],
+                }
+            )
+        )
     else:
         render_list(drivers, fmt, COLUMNS)

@@ -25,13 +25,21 @@ TOTAL = "(total)"  # the CSV totals line; no staff name can contain parentheses
 CSV_KEYS = ("month", "engineer", "tickets", "average_score", "sla_met", "sla_met_percent", "mean_time_to_restore")
 
 
-@app.command("kpi", help=_("Staff KPIs for a month: tickets, average score, SLA met and time to restore per "
-                           "engineer, from verified tickets only."))
+@app.command(
+    "kpi",
+    help=_(
+        "Staff KPIs for a month: tickets, average score, SLA met and time to restore per "
+        "engineer, from verified tickets only."
+    ),
+)
 def kpi(
     ctx: typer.Context,
     month: Annotated[str, typer.Option("--month", help=_("The month, YYYY-MM (tickets verified in it count)."))],
-    zone: Annotated[str, typer.Option(
-        "--timezone", help=_("Time zone of the month's boundaries (the admin office keeps Beijing time)."))
+    zone: Annotated[
+        str,
+        typer.Option(
+            "--timezone", help=_("Time zone of the month's boundaries (the admin office keeps Beijing time).")
+        ),
     ] = "Asia/Shanghai",
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
@@ -68,7 +76,8 @@ def _cells(name: str, line: EngineerKpi) -> list[str]:
     from dcmaint.domain.sla import format_duration
 
     return [
-        name, str(line.tickets),
+        name,
+        str(line.tickets),
         f"{line.average_score:.2f}" if line.average_score is not None else "",
         f"{line.sla_met_percent:.1f} %" if line.sla_met_percent is not None else "",
         format_duration(line.mean_time_to_restore),
@@ -78,8 +87,11 @@ def _cells(name: str, line: EngineerKpi) -> list[str]:
 def _table(found: KpiReport) -> None:
     from tabulate import SEPARATING_LINE, tabulate
 
-    typer.echo(_("Staff KPIs for {month} ({zone}): tickets verified in the month").format(
-        month=found.month, zone=found.timezone))
+    typer.echo(
+        _("Staff KPIs for {month} ({zone}): tickets verified in the month").format(
+            month=found.month, zone=found.timezone
+        )
+    )
     rows: list[object] = [_cells(line.engineer, line) for line in found.engineers]
     if found.total is not None:
         rows += [SEPARATING_LINE, _cells(_("total"), found.total)]

@@ -61,11 +61,14 @@ def _write_atomically(path: Path, text: str) -> None:
         os.replace(temporary, path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise DcmaintError(_("cannot write the endpoints file {path}: {reason}").format(
-            path=path, reason=error.strerror or error)) from None
+        raise DcmaintError(
+            _("cannot write the endpoints file {path}: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
 
 
-def _announce(name: str, endpoints: Sequence[SimulatedEndpoint], fmt: OutputFormat, endpoints_file: Path | None) -> None:
+def _announce(
+    name: str, endpoints: Sequence[SimulatedEndpoint], fmt: OutputFormat, endpoints_file: Path | None
+) -> None:
     import json
     import sys
 
@@ -78,13 +81,15 @@ def _announce(name: str, endpoints: Sequence[SimulatedEndpoint], fmt: OutputForm
     else:
         render_list(endpoints, fmt, COLUMNS)  # type: ignore[arg-type]  # endpoints render like records
     sys.stdout.flush()
-    sys.stderr.write(_("{count} simulated devices ready; Ctrl-C or SIGTERM stops them.").format(
-        count=len(endpoints)) + "\n")
+    sys.stderr.write(
+        _("{count} simulated devices ready; Ctrl-C or SIGTERM stops them.").format(count=len(endpoints)) + "\n"
+    )
     sys.stderr.flush()
 
 
-async def _serve(simulator: Simulator, options: SimulatorOptions, fmt: OutputFormat,
-                 endpoints_file: Path | None) -> None:
+async def _serve(
+    simulator: Simulator, options: SimulatorOptions, fmt: OutputFormat, endpoints_file: Path | None
+) -> None:
     """Serve until a signal; the simulator closes its ports when cancelled."""
     import asyncio
     import contextlib
@@ -125,18 +130,35 @@ def sim(
     name: Annotated[str, typer.Argument(metavar="NAME", help=_("The simulator, e.g. redfish."))],
     count: Annotated[int, typer.Option("--count", "-n", help=_("How many devices to serve."))] = 1,
     latency: Annotated[float, typer.Option("--latency", help=_("Milliseconds added to every request."))] = 0.0,
-    faults: Annotated[str, typer.Option("--faults", help=_(
-        "Faults to inject, e.g. 'psu:2=critical,bmc7:hang,every10:disk:1=predicted' (docs/sim.md)."))] = "",
-    flavour: Annotated[list[str] | None, typer.Option("--flavour", help=_(
-        "Device flavour to serve; repeat to mix (default: all, in turn)."))] = None,
-    port: Annotated[int, typer.Option("--port", help=_("First port of consecutive ports (default: any free ports)."))] = 0,
+    faults: Annotated[
+        str,
+        typer.Option(
+            "--faults",
+            help=_("Faults to inject, e.g. 'psu:2=critical,bmc7:hang,every10:disk:1=predicted' (docs/sim.md)."),
+        ),
+    ] = "",
+    flavour: Annotated[
+        list[str] | None,
+        typer.Option("--flavour", help=_("Device flavour to serve; repeat to mix (default: all, in turn).")),
+    ] = None,
+    port: Annotated[
+        int, typer.Option("--port", help=_("First port of consecutive ports (default: any free ports)."))
+    ] = 0,
     seed: Annotated[int, typer.Option("--seed", help=_("Varies serial numbers between runs."))] = 0,
     username: Annotated[str, typer.Option("--username", help=_("Login name the devices accept."))] = "admin",
-    password: Annotated[str | None, typer.Option("--password", help=_(
-        "Password the devices require (default: any non-empty password)."))] = None,
+    password: Annotated[
+        str | None,
+        typer.Option("--password", help=_("Password the devices require (default: any non-empty password).")),
+    ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
-    endpoints_file: Annotated[Path | None, typer.Option("--endpoints-file", dir_okay=False, help=_(
-        "Also write the endpoints as JSON to FILE once ready (removed on exit)."))] = None,
+    endpoints_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--endpoints-file",
+            dir_okay=False,
+            help=_("Also write the endpoints as JSON to FILE once ready (removed on exit)."),
+        ),
+    ] = None,
 ) -> None:
     import asyncio
 
@@ -144,8 +166,16 @@ def sim(
     from dcmaint.drivers.simulators import SimulatorOptions
 
     flavours = tuple(part.strip() for value in flavour or () for part in value.split(",") if part.strip())
-    options = SimulatorOptions(count=count, latency_ms=latency, faults=faults, port=port, flavours=flavours,
-                               seed=seed, username=username, password=password)
+    options = SimulatorOptions(
+        count=count,
+        latency_ms=latency,
+        faults=faults,
+        port=port,
+        flavours=flavours,
+        seed=seed,
+        username=username,
+        password=password,
+    )
     simulator = load_manager(ctx).get_simulator(name)()
     simulator.check(options)
     asyncio.run(_serve(simulator, options, fmt, endpoints_file))

@@ -22,7 +22,9 @@ Address = Annotated[str | None, typer.Option("--address", help=_("Postal address
 Contract = Annotated[str | None, typer.Option("--contract", help=_("Maintenance contract number."))]
 Signed = Annotated[str | None, typer.Option("--signed", help=_("Date the contract was signed (YYYY-MM-DD)."))]
 SlaHours = Annotated[int | None, typer.Option("--sla-hours", help=_("Hours from start of handling to restoration."))]
-DepotDays = Annotated[int | None, typer.Option("--depot-days", help=_("Working days after signing to stock the depot."))]
+DepotDays = Annotated[
+    int | None, typer.Option("--depot-days", help=_("Working days after signing to stock the depot."))
+]
 TimeZone = Annotated[str | None, typer.Option("--timezone", help=_("IANA time zone of the site."))]
 Calendar = Annotated[str | None, typer.Option("--calendar", help=_("Working-day calendar name."))]
 
@@ -37,8 +39,9 @@ COLUMNS = [
 ]
 
 
-def _changes(signed: str | None, sla_hours: int | None, depot_days: int | None, timezone: str | None,
-             **text: str | None) -> SiteChanges:
+def _changes(
+    signed: str | None, sla_hours: int | None, depot_days: int | None, timezone: str | None, **text: str | None
+) -> SiteChanges:
     from dcmaint.domain import parse
     from dcmaint.services.sites import SiteChanges
 
@@ -68,8 +71,16 @@ def add(
     from dcmaint.cli.output import render_one
     from dcmaint.services import sites
 
-    details = _changes(signed, sla_hours, depot_days, timezone, customer=customer, address=address,
-                       contract_no=contract, calendar=calendar)
+    details = _changes(
+        signed,
+        sla_hours,
+        depot_days,
+        timezone,
+        customer=customer,
+        address=address,
+        contract_no=contract,
+        calendar=calendar,
+    )
     render_one(sites.register(service_context(ctx), name, details), fmt)
 
 
@@ -94,7 +105,8 @@ def _depot_line(depot: DepotView) -> str:
     else:
         standing = _("{days} days left").format(days=depot.days_left)
     return _("{date} ({n} working days after signing; {remaining})").format(
-        date=depot.due.isoformat(), n=depot.working_days, remaining=standing)
+        date=depot.due.isoformat(), n=depot.working_days, remaining=standing
+    )
 
 
 @app.command("show", help=_("Show one site, with its depot due date."))
@@ -113,9 +125,16 @@ def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = OutputFormat.TAB
     labels = field_labels()
     rows = [[labels.get(key, key), "" if value is None else str(value)] for key, value in view.site.as_json().items()]
     rows.append([_("Depot due"), _depot_line(view.depot)])
-    rows.append([_("Depot complete"), _("yes") if view.depot.complete else
-                 _("no: {count} parts short or without data (dcmaint spare levels --site {site})").format(
-                     count=view.depot.short, site=view.site.name)])
+    rows.append(
+        [
+            _("Depot complete"),
+            _("yes")
+            if view.depot.complete
+            else _("no: {count} parts short or without data (dcmaint spare levels --site {site})").format(
+                count=view.depot.short, site=view.site.name
+            ),
+        ]
+    )
     typer.echo(tabulate(rows, tablefmt="plain"))
 
 
@@ -136,8 +155,16 @@ def edit(
     from dcmaint.cli.output import render_one
     from dcmaint.services import sites
 
-    changes = _changes(signed, sla_hours, depot_days, timezone, customer=customer, address=address,
-                       contract_no=contract, calendar=calendar)
+    changes = _changes(
+        signed,
+        sla_hours,
+        depot_days,
+        timezone,
+        customer=customer,
+        address=address,
+        contract_no=contract,
+        calendar=calendar,
+    )
     render_one(sites.edit(service_context(ctx), name, changes), fmt)
 
 

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 catalogue_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(catalogue_app, name="catalogue", help=_("The parts catalogue: numbers, classes, failure rates, substitutes."))
+app.add_typer(
+    catalogue_app, name="catalogue", help=_("The parts catalogue: numbers, classes, failure rates, substitutes.")
+)
 
 SerialArg = Annotated[str, typer.Argument(help=_("Serial number of the spare."), show_default=False)]
 ClassOpt = Annotated[str | None, typer.Option("--class", help=_("Only this class, e.g. psu, disk, dimm, filter."))]
@@ -65,8 +67,16 @@ class _PartLine(Record):
 
     @classmethod
     def of(cls, part: Part) -> _PartLine:
-        return cls(part.part_number, part.vendor, part.part_class, part.description, part.annual_failure_rate,
-                   part.lead_time_days, part.consumable, tuple(n.number for n in part.numbers))
+        return cls(
+            part.part_number,
+            part.vendor,
+            part.part_class,
+            part.description,
+            part.annual_failure_rate,
+            part.lead_time_days,
+            part.consumable,
+            tuple(n.number for n in part.numbers),
+        )
 
 
 def _parts_csv(parts: list[Part]) -> None:
@@ -84,8 +94,20 @@ def _parts_csv(parts: list[Part]) -> None:
         data["numbers"] = [f"{n.kind}:{n.number}" for n in part.numbers]
         data["substitutes"] = [s.part_number for s in part.substitutes]
         data["attributes"] = [f"{k}={v}" for k, v in part.attributes.items()]
-        writer.writerow([";".join(map(str, v)) if isinstance(v, list) else "true" if v is True else "false"
-                         if v is False else "" if v is None else v for v in (data[k] for k in keys)])
+        writer.writerow(
+            [
+                ";".join(map(str, v))
+                if isinstance(v, list)
+                else "true"
+                if v is True
+                else "false"
+                if v is False
+                else ""
+                if v is None
+                else v
+                for v in (data[k] for k in keys)
+            ]
+        )
 
 
 def _say_problems(problems: tuple[EntryProblem, ...], label: str) -> None:
@@ -101,13 +123,17 @@ def _class(value: str | None) -> str | None:
     return part_class(value) if value is not None else None
 
 
-@catalogue_app.command("import", help=_("Add or update parts from TOML files, or CSV/XLSX sheets (Chinese headers understood)."))
+@catalogue_app.command(
+    "import", help=_("Add or update parts from TOML files, or CSV/XLSX sheets (Chinese headers understood).")
+)
 def catalogue_import(
     ctx: typer.Context,
-    paths: Annotated[list[Path] | None, typer.Argument(help=_("Catalogue files, or directories holding them."),
-                                                       show_default=False)] = None,
-    bundled: Annotated[bool, typer.Option(
-        "--bundled", help=_("Import the starter catalogue shipped with dcmaint."))] = False,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help=_("Catalogue files, or directories holding them."), show_default=False)
+    ] = None,
+    bundled: Annotated[
+        bool, typer.Option("--bundled", help=_("Import the starter catalogue shipped with dcmaint."))
+    ] = False,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
@@ -162,15 +188,24 @@ def add(
     ctx: typer.Context,
     site: Annotated[str, typer.Option("--site", help=_("Site whose depot receives it."))],
     part: Annotated[str, typer.Option("--part", help=_("Part number as labelled (any catalogued number)."))],
-    serial: Annotated[str | None, typer.Option("--serial", help=_("Serial number (required unless a consumable)."))] = None,
+    serial: Annotated[
+        str | None, typer.Option("--serial", help=_("Serial number (required unless a consumable)."))
+    ] = None,
     quantity: Annotated[int | None, typer.Option("--quantity", help=_("How many, for consumables."))] = None,
     bin_: Annotated[str | None, typer.Option("--bin", help=_("Shelf or bin in the depot."))] = None,
     condition: Annotated[str, typer.Option("--condition", help=_("new or refurbished."))] = "new",
-    proof: Annotated[str | None, typer.Option("--proof", help=_("Certificate or invoice number proving origin."))] = None,
+    proof: Annotated[
+        str | None, typer.Option("--proof", help=_("Certificate or invoice number proving origin."))
+    ] = None,
     proof_file: Annotated[
-        Path | None, typer.Option("--proof-file", help=_("Scan of the certificate or invoice (its path is stored)."),
-                                  dir_okay=False)] = None,
-    received: Annotated[str | None, typer.Option("--received", help=_("Date received, YYYY-MM-DD (default today)."))] = None,
+        Path | None,
+        typer.Option(
+            "--proof-file", help=_("Scan of the certificate or invoice (its path is stored)."), dir_okay=False
+        ),
+    ] = None,
+    received: Annotated[
+        str | None, typer.Option("--received", help=_("Date received, YYYY-MM-DD (default today)."))
+    ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
@@ -178,8 +213,17 @@ def add(
     from dcmaint.domain.parts import StockEntry
     from dcmaint.services import stock
 
-    entry = StockEntry(site, part, serial, bin_, condition, quantity, proof, str(proof_file) if proof_file else None,
-                       iso_date(received, _("received date")) if received else date.today())
+    entry = StockEntry(
+        site,
+        part,
+        serial,
+        bin_,
+        condition,
+        quantity,
+        proof,
+        str(proof_file) if proof_file else None,
+        iso_date(received, _("received date")) if received else date.today(),
+    )
     render_one(stock.receive(service_context(ctx), entry), fmt)
 
 
@@ -206,8 +250,9 @@ def list_(
     ctx: typer.Context,
     site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
     part: Annotated[str | None, typer.Option("--part", help=_("Only this part (any of its numbers)."))] = None,
-    status: Annotated[str | None, typer.Option(
-        "--status", help=_("in_stock, reserved, installed, removed or returned."))] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help=_("in_stock, reserved, installed, removed or returned."))
+    ] = None,
     part_class: ClassOpt = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
@@ -217,8 +262,11 @@ def list_(
     from dcmaint.services import spare_views
 
     where = spare_views.StockFilter(
-        site=site, part=part, status=enum_value(StockStatus, status, _("status")).value if status else None,
-        part_class=_class(part_class))
+        site=site,
+        part=part,
+        status=enum_value(StockStatus, status, _("status")).value if status else None,
+        part_class=_class(part_class),
+    )
     render_list(spare_views.stock(service_context(ctx), where), fmt, STOCK_COLUMNS)
 
 
@@ -265,5 +313,4 @@ app.command("custody", help=_("List removed parts (the customer's property) and 
     spare_swap.custody_command
 )
 app.command("handover", help=_("Record removed parts handed to the customer."))(spare_swap.handover_command)
-app.add_typer(spare_swap.consent_app, name="consent",
-              help=_("Customer consents to fit declared substitutes."))
+app.add_typer(spare_swap.consent_app, name="consent", help=_("Customer consents to fit declared substitutes."))

@@ -68,11 +68,20 @@ def match_command(
     ctx: typer.Context,
     device: DeviceOpt = None,
     site: SiteOpt = None,
-    slot: Annotated[str | None, typer.Option(
-        "--slot", help=_("Slot as KIND:LOCATION or LOCATION, e.g. psu:PSU 2 (default: every open fault)."))] = None,
-    fault: Annotated[int | None, typer.Option("--fault", help=_("A recorded fault's ID (device show lists them)."))] = None,
-    ticket: Annotated[str | None, typer.Option(
-        "--ticket", help=_("The ticket's fault (or its devices' open faults); spares reserved for it come first."))
+    slot: Annotated[
+        str | None,
+        typer.Option(
+            "--slot", help=_("Slot as KIND:LOCATION or LOCATION, e.g. psu:PSU 2 (default: every open fault).")
+        ),
+    ] = None,
+    fault: Annotated[
+        int | None, typer.Option("--fault", help=_("A recorded fault's ID (device show lists them)."))
+    ] = None,
+    ticket: Annotated[
+        str | None,
+        typer.Option(
+            "--ticket", help=_("The ticket's fault (or its devices' open faults); spares reserved for it come first.")
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help=_("Candidates per slot."))] = 5,
     fmt: FormatOption = OutputFormat.TABLE,
@@ -90,14 +99,23 @@ def swap_command(
     spare: Annotated[str, typer.Option("--spare", help=_("Serial of the spare fitted."))],
     site: SiteOpt = None,
     ticket: Annotated[str | None, typer.Option("--ticket", help=_("Ticket the swap belongs to."))] = None,
-    removed_serial: Annotated[str | None, typer.Option(
-        "--removed-serial", help=_("Serial on the removed part (default: the one the last health report gave)."))
+    removed_serial: Annotated[
+        str | None,
+        typer.Option(
+            "--removed-serial", help=_("Serial on the removed part (default: the one the last health report gave).")
+        ),
     ] = None,
-    keep_at: Annotated[str | None, typer.Option(
-        "--keep-at", help=_("Where the removed part is kept until handover (default: the spare's bin)."))] = None,
+    keep_at: Annotated[
+        str | None,
+        typer.Option("--keep-at", help=_("Where the removed part is kept until handover (default: the spare's bin).")),
+    ] = None,
     by: Annotated[str | None, typer.Option("--by", help=_("Engineer who did it (a staff name; default: you)."))] = None,
-    verify: Annotated[bool, typer.Option(
-        "--verify", help=_("Poll the device afterwards: the slot must report the spare's serial, healthy."))] = False,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify", help=_("Poll the device afterwards: the slot must report the spare's serial, healthy.")
+        ),
+    ] = False,
     timeout: Annotated[float | None, typer.Option("--timeout", help=_("Seconds for the --verify poll."))] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
@@ -129,8 +147,9 @@ def swaps_command(
 def custody_command(
     ctx: typer.Context,
     site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
-    include_all: Annotated[bool, typer.Option(
-        "--all", help=_("Also parts already handed over to the customer."))] = False,
+    include_all: Annotated[
+        bool, typer.Option("--all", help=_("Also parts already handed over to the customer."))
+    ] = False,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
@@ -143,11 +162,16 @@ def handover_command(
     ctx: typer.Context,
     site: Annotated[str, typer.Option("--site", help=_("Site whose removed parts are handed over."))],
     to: Annotated[str, typer.Option("--to", help=_("Customer's person who received them."))],
-    serial: Annotated[list[str] | None, typer.Option(
-        "--serial", help=_("A removed part's serial (repeatable; default: every part waiting at the site)."))] = None,
+    serial: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--serial", help=_("A removed part's serial (repeatable; default: every part waiting at the site).")
+        ),
+    ] = None,
     document: Annotated[str | None, typer.Option("--document", help=_("Receipt or handover form number."))] = None,
-    at: Annotated[str | None, typer.Option(
-        "--at", help=_("When, as YYYY-MM-DD or YYYY-MM-DDTHH:MM (site time; default now)."))] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help=_("When, as YYYY-MM-DD or YYYY-MM-DDTHH:MM (site time; default now)."))
+    ] = None,
     notes: Annotated[str | None, typer.Option("--notes", help=_("Free text."))] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
@@ -166,7 +190,9 @@ def consent_add(
     by: Annotated[str, typer.Option("--by", help=_("Who agreed, on the customer's side."))],
     document: Annotated[str, typer.Option("--document", help=_("Reference of the e-mail or signed note."))],
     on: Annotated[str | None, typer.Option("--date", help=_("Date agreed, YYYY-MM-DD (default today)."))] = None,
-    device: Annotated[str | None, typer.Option("--device", help=_("Only for this device (default: whole site)."))] = None,
+    device: Annotated[
+        str | None, typer.Option("--device", help=_("Only for this device (default: whole site)."))
+    ] = None,
     notes: Annotated[str | None, typer.Option("--notes", help=_("Free text."))] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
@@ -174,8 +200,9 @@ def consent_add(
     from dcmaint.domain.parse import iso_date
     from dcmaint.services.consents import ConsentEntry, add
 
-    entry = ConsentEntry(site, part, substitute, by, iso_date(on, _("date")) if on else date.today(), document,
-                         device, notes)
+    entry = ConsentEntry(
+        site, part, substitute, by, iso_date(on, _("date")) if on else date.today(), document, device, notes
+    )
     render_one(add(service_context(ctx), entry), fmt)
 
 

@@ -12,7 +12,9 @@ from dcmaint.i18n import _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
-NameArg = Annotated[str, typer.Argument(help=_("Staff member's name (used on forms and in the audit log)."), show_default=False)]
+NameArg = Annotated[
+    str, typer.Argument(help=_("Staff member's name (used on forms and in the audit log)."), show_default=False)
+]
 Skills = Annotated[str | None, typer.Option("--skills", help=_("Comma-separated skills, e.g. hpe,vmware,ups."))]
 Phone = Annotated[str | None, typer.Option("--phone", help=_("Phone number."))]
 Email = Annotated[str | None, typer.Option("--email", help=_("E-mail address."))]
@@ -72,11 +74,15 @@ def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = OutputFormat.TAB
 def edit(
     ctx: typer.Context,
     name: NameArg,
-    role: Annotated[StaffRole | None, typer.Option("--role", case_sensitive=False, help=_("Role in the contract team."))] = None,
+    role: Annotated[
+        StaffRole | None, typer.Option("--role", case_sensitive=False, help=_("Role in the contract team."))
+    ] = None,
     skills: Skills = None,
     phone: Phone = None,
     email: Email = None,
-    active: Annotated[bool | None, typer.Option("--active/--inactive", help=_("Whether the person is on the team."))] = None,
+    active: Annotated[
+        bool | None, typer.Option("--active/--inactive", help=_("Whether the person is on the team."))
+    ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 RefArg = Annotated[str, typer.Argument(help=_("Ticket reference, e.g. T-2026-000042."), show_default=False)]
-AtOpt = Annotated[str | None, typer.Option(
-    "--at", help=_("When it happened, YYYY-MM-DD[THH:MM] in the site's time (default now)."))]
+AtOpt = Annotated[
+    str | None, typer.Option("--at", help=_("When it happened, YYYY-MM-DD[THH:MM] in the site's time (default now)."))
+]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("Free text kept with the event."))]
 
 LIST_COLUMNS = [
@@ -58,11 +59,17 @@ def new(
     device: Annotated[list[str] | None, typer.Option("--device", help=_("Device concerned (repeatable)."))] = None,
     caller: Annotated[str | None, typer.Option("--caller", help=_("Who called or wrote."))] = None,
     contact: Annotated[str | None, typer.Option("--contact", help=_("Phone or e-mail to reach them."))] = None,
-    reported: Annotated[str | None, typer.Option(
-        "--reported", help=_("When it was reported, in the site's time (default now)."))] = None,
-    from_eml: Annotated[Path | None, typer.Option(
-        "--from-eml", help=_("Take the report from an e-mail file (.eml, Chinese encodings understood)."),
-        dir_okay=False)] = None,
+    reported: Annotated[
+        str | None, typer.Option("--reported", help=_("When it was reported, in the site's time (default now)."))
+    ] = None,
+    from_eml: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-eml",
+            help=_("Take the report from an e-mail file (.eml, Chinese encodings understood)."),
+            dir_okay=False,
+        ),
+    ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
@@ -85,8 +92,11 @@ def list_(
     engineer: Annotated[str | None, typer.Option("--engineer", help=_("Only this engineer's tickets."))] = None,
     device: Annotated[str | None, typer.Option("--device", help=_("Only tickets about this device."))] = None,
     breached: Annotated[bool, typer.Option("--breached", help=_("Only tickets past their SLA target."))] = False,
-    breaching_within: Annotated[str | None, typer.Option(
-        "--breaching-within", help=_("Only running clocks due within this time, e.g. 2h (overdue ones too)."))
+    breaching_within: Annotated[
+        str | None,
+        typer.Option(
+            "--breaching-within", help=_("Only running clocks due within this time, e.g. 2h (overdue ones too).")
+        ),
     ] = None,
     since: Annotated[str | None, typer.Option("--from", help=_("Reported at or after (UTC date or time)."))] = None,
     until: Annotated[str | None, typer.Option("--to", help=_("Reported before (UTC date or time)."))] = None,
@@ -101,11 +111,16 @@ def list_(
 
     where = ticket_views.TicketFilter(
         states=tuple(enum_value(TicketState, s, _("state")).value for s in state_ or ()),
-        include_closed=include_all, site=site, engineer=engineer, breached=breached,
+        include_closed=include_all,
+        site=site,
+        engineer=engineer,
+        breached=breached,
         breaching_within=parse_duration(breaching_within) if breaching_within else None,
         reported_from=iso_datetime(since, "--from") if since else None,
-        reported_until=iso_datetime(until, "--to") if until else None, device=device,
-        limit=limit)
+        reported_until=iso_datetime(until, "--to") if until else None,
+        device=device,
+        limit=limit,
+    )
     found = ticket_views.listing(service_context(ctx), where)
     if fmt is not OutputFormat.TABLE:
         render_list(found.lines, fmt, LIST_COLUMNS)
@@ -134,36 +149,51 @@ def show(ctx: typer.Context, ref: RefArg, fmt: FormatOption = OutputFormat.TABLE
 
 
 @app.command("assign", help=_("Give the ticket to an engineer (again, to hand it over)."))
-def assign(ctx: typer.Context, ref: RefArg,
-           to: Annotated[str, typer.Option("--to", help=_("Engineer (a staff name)."))],
-           at: AtOpt = None, note: NoteOpt = None) -> None:
+def assign(
+    ctx: typer.Context,
+    ref: RefArg,
+    to: Annotated[str, typer.Option("--to", help=_("Engineer (a staff name)."))],
+    at: AtOpt = None,
+    note: NoteOpt = None,
+) -> None:
     from dcmaint.services import tickets
 
     _said(tickets.assign(service_context(ctx), ref, to, at, note))
 
 
 @app.command("start", help=_("Start handling, remotely or on site: the SLA clock starts."))
-def start(ctx: typer.Context, ref: RefArg,
-          onsite: Annotated[bool, typer.Option("--onsite/--remote", help=_("On site, or remote (the default)."))] = False,
-          at: AtOpt = None, note: NoteOpt = None) -> None:
+def start(
+    ctx: typer.Context,
+    ref: RefArg,
+    onsite: Annotated[bool, typer.Option("--onsite/--remote", help=_("On site, or remote (the default)."))] = False,
+    at: AtOpt = None,
+    note: NoteOpt = None,
+) -> None:
     from dcmaint.services import tickets
 
     _said(tickets.start(service_context(ctx), ref, "onsite" if onsite else "remote", at, note))
 
 
 @app.command("escalate", help=_("Remote handling did not restore it: go on site (the clock runs on)."))
-def escalate(ctx: typer.Context, ref: RefArg,
-             reason: Annotated[str, typer.Option("--reason", help=_("Why it goes on site."))],
-             at: AtOpt = None) -> None:
+def escalate(
+    ctx: typer.Context,
+    ref: RefArg,
+    reason: Annotated[str, typer.Option("--reason", help=_("Why it goes on site."))],
+    at: AtOpt = None,
+) -> None:
     from dcmaint.services import tickets
 
     _said(tickets.escalate(service_context(ctx), ref, reason, at))
 
 
 @app.command("pause", help=_("Stop the SLA clock: waiting for the customer's downtime window or approval."))
-def pause(ctx: typer.Context, ref: RefArg,
-          reason: Annotated[str, typer.Option("--reason", help=_("downtime-window or customer-approval."))],
-          at: AtOpt = None, note: NoteOpt = None) -> None:
+def pause(
+    ctx: typer.Context,
+    ref: RefArg,
+    reason: Annotated[str, typer.Option("--reason", help=_("downtime-window or customer-approval."))],
+    at: AtOpt = None,
+    note: NoteOpt = None,
+) -> None:
     from dcmaint.services import tickets
 
     _said(tickets.pause(service_context(ctx), ref, reason, at, note))
@@ -177,9 +207,12 @@ def resume(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = No
 
 
 @app.command("return-to-factory", help=_("Record a unit sent to the vendor for repair (a loaner may stand in)."))
-def return_to_factory(ctx: typer.Context, ref: RefArg,
-                      reason: Annotated[str, typer.Option("--reason", help=_("What goes back and why."))],
-                      at: AtOpt = None) -> None:
+def return_to_factory(
+    ctx: typer.Context,
+    ref: RefArg,
+    reason: Annotated[str, typer.Option("--reason", help=_("What goes back and why."))],
+    at: AtOpt = None,
+) -> None:
     from dcmaint.services import tickets
 
     _said(tickets.return_to_factory(service_context(ctx), ref, reason, at))
@@ -193,10 +226,13 @@ def restore(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = N
 
 
 @app.command("fill", help=_("Fill the maintenance form: actions taken and time spent (parts come from swaps)."))
-def fill(ctx: typer.Context, ref: RefArg,
-         actions: Annotated[str, typer.Option("--actions", help=_("What was done."))],
-         time_spent: Annotated[str | None, typer.Option("--time-spent", help=_("e.g. 2h30m."))] = None,
-         at: AtOpt = None) -> None:
+def fill(
+    ctx: typer.Context,
+    ref: RefArg,
+    actions: Annotated[str, typer.Option("--actions", help=_("What was done."))],
+    time_spent: Annotated[str | None, typer.Option("--time-spent", help=_("e.g. 2h30m."))] = None,
+    at: AtOpt = None,
+) -> None:
     from dcmaint.domain.sla import parse_duration
     from dcmaint.services import tickets
 
@@ -205,13 +241,18 @@ def fill(ctx: typer.Context, ref: RefArg,
 
 
 @app.command("sign", help=_("The customer signs the form and scores the work (1-5)."))
-def sign(ctx: typer.Context, ref: RefArg,
-         by: Annotated[str, typer.Option("--by", help=_("Customer's signatory."))],
-         score: Annotated[int, typer.Option("--score", help=_("1 (poor) to 5 (excellent)."))],
-         comment: Annotated[str | None, typer.Option("--comment", help=_("The customer's comment."))] = None,
-         signature: Annotated[Path | None, typer.Option(
-             "--signature", help=_("Scan of the signature (PNG or JPEG)."), dir_okay=False, exists=True)] = None,
-         at: AtOpt = None) -> None:
+def sign(
+    ctx: typer.Context,
+    ref: RefArg,
+    by: Annotated[str, typer.Option("--by", help=_("Customer's signatory."))],
+    score: Annotated[int, typer.Option("--score", help=_("1 (poor) to 5 (excellent)."))],
+    comment: Annotated[str | None, typer.Option("--comment", help=_("The customer's comment."))] = None,
+    signature: Annotated[
+        Path | None,
+        typer.Option("--signature", help=_("Scan of the signature (PNG or JPEG)."), dir_okay=False, exists=True),
+    ] = None,
+    at: AtOpt = None,
+) -> None:
     from dcmaint.services import tickets
 
     image = signature.read_bytes() if signature is not None else None
@@ -219,9 +260,13 @@ def sign(ctx: typer.Context, ref: RefArg,
 
 
 @app.command("verify", help=_("The maintenance centre checked the form with the customer (then it counts in KPIs)."))
-def verify(ctx: typer.Context, ref: RefArg,
-           by: Annotated[str | None, typer.Option("--by", help=_("Centre staff who checked (default: you)."))] = None,
-           at: AtOpt = None, note: NoteOpt = None) -> None:
+def verify(
+    ctx: typer.Context,
+    ref: RefArg,
+    by: Annotated[str | None, typer.Option("--by", help=_("Centre staff who checked (default: you)."))] = None,
+    at: AtOpt = None,
+    note: NoteOpt = None,
+) -> None:
     from dcmaint.services import tickets
 
     _said(tickets.verify(service_context(ctx), ref, by, at, note))
@@ -235,31 +280,43 @@ def close(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = Non
 
 
 @app.command("followup", help=_("Record the desk's follow-up call or visit."))
-def followup(ctx: typer.Context, ref: RefArg,
-             note: Annotated[str, typer.Option("--note", help=_("What the customer said."))],
-             visit: Annotated[bool, typer.Option("--visit/--call", help=_("A visit, or a call (the default)."))] = False,
-             at: AtOpt = None) -> None:
+def followup(
+    ctx: typer.Context,
+    ref: RefArg,
+    note: Annotated[str, typer.Option("--note", help=_("What the customer said."))],
+    visit: Annotated[bool, typer.Option("--visit/--call", help=_("A visit, or a call (the default)."))] = False,
+    at: AtOpt = None,
+) -> None:
     from dcmaint.services import tickets
 
     _said(tickets.followup(service_context(ctx), ref, "visit" if visit else "call", note, at))
 
 
 @app.command("note", help=_("Add a note to a ticket."))
-def note_(ctx: typer.Context, ref: RefArg,
-          text: Annotated[str, typer.Argument(help=_("The note."), show_default=False)],
-          at: AtOpt = None) -> None:
+def note_(
+    ctx: typer.Context,
+    ref: RefArg,
+    text: Annotated[str, typer.Argument(help=_("The note."), show_default=False)],
+    at: AtOpt = None,
+) -> None:
     from dcmaint.services import tickets
 
     _said(tickets.add_note(service_context(ctx), ref, text, at))
 
 
 @app.command("form", help=_("The customer-ready maintenance form (维护单) as PDF, HTML or Markdown."))
-def form(ctx: typer.Context, ref: RefArg,
-         fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
-         lang: Annotated[str, typer.Option("--lang", help=_("Language of the form: zh or en."))] = "zh",
-         output: Annotated[Path | None, typer.Option(
-             "--output", "-o", help=_("File to write (default: TICKET.FORMAT in the current directory)."),
-             dir_okay=False)] = None) -> None:
+def form(
+    ctx: typer.Context,
+    ref: RefArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
+    lang: Annotated[str, typer.Option("--lang", help=_("Language of the form: zh or en."))] = "zh",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help=_("File to write (default: TICKET.FORMAT in the current directory)."), dir_okay=False
+        ),
+    ] = None,
+) -> None:
     from dcmaint.forms.render import render
     from dcmaint.services.ticket_form import form_data
 
@@ -273,5 +330,6 @@ def form(ctx: typer.Context, ref: RefArg,
         from dcmaint.errors import UsageError
 
         raise UsageError(_("cannot write {file}: {reason}").format(file=target, reason=error.strerror)) from None
-    typer.echo(_("{ticket}: form written to {file} ({size} bytes)").format(ticket=data.ticket, file=target,
-                                                                         size=len(content)))
+    typer.echo(
+        _("{ticket}: form written to {file} ({size} bytes)").format(ticket=data.ticket, file=target, size=len(content))
+    )

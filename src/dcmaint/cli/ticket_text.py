@@ -30,8 +30,18 @@ class ShownTicket(Record):
 
 def table_line(line: TicketLine, zone: str) -> ShownTicket:
     left = "-" + format_duration(line.sla_breached_by) if line.sla_breached_by else format_duration(line.sla_remaining)
-    return ShownTicket(line.ref, line.site, line.state, line.severity, ", ".join(line.devices), line.assignee,
-                       local_time(line.reported_at, zone), line.sla, left, line.summary)
+    return ShownTicket(
+        line.ref,
+        line.site,
+        line.state,
+        line.severity,
+        ", ".join(line.devices),
+        line.assignee,
+        local_time(line.reported_at, zone),
+        line.sla,
+        left,
+        line.summary,
+    )
 
 
 def sla_line(ticket: TicketDetail) -> str:
@@ -49,7 +59,8 @@ def sla_line(ticket: TicketDetail) -> str:
     else:
         assert ticket.sla_due_at is not None
         text = _("running, {left} left (due {due})").format(
-            left=format_duration(ticket.sla_remaining), due=_local(ticket.sla_due_at, zone))
+            left=format_duration(ticket.sla_remaining), due=_local(ticket.sla_due_at, zone)
+        )
     return _("{hours}h target: {state}").format(hours=ticket.sla_hours, state=text) + paused
 
 
@@ -83,8 +94,12 @@ def summary(ticket: TicketDetail) -> str:
         (_("Restored"), _local(ticket.restored_at, zone)),
         (_("SLA"), sla_line(ticket)),
         (_("Actions"), ticket.actions or ""),
-        (_("Time spent"), f"{ticket.time_spent_minutes // 60}h{ticket.time_spent_minutes % 60:02d}m"
-         if ticket.time_spent_minutes is not None else ""),
+        (
+            _("Time spent"),
+            f"{ticket.time_spent_minutes // 60}h{ticket.time_spent_minutes % 60:02d}m"
+            if ticket.time_spent_minutes is not None
+            else "",
+        ),
         (_("Signed by"), " ".join(p for p in (ticket.signed_by, _local(ticket.signed_at, zone)) if p)),
         (_("Score"), str(ticket.score) if ticket.score is not None else ""),
         (_("Comment"), ticket.comment or ""),

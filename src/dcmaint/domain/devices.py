@@ -29,9 +29,7 @@ def parse_option(text: str) -> tuple[str, str]:
     """``KEY=VALUE`` as typed after ``--option``."""
     key, sep, value = text.partition("=")
     if not sep or not OPTION_KEY.match(key.strip()) or not value.strip():
-        raise UsageError(
-            _("invalid option {value!r}: expected KEY=VALUE, e.g. auth=basic").format(value=text)
-        )
+        raise UsageError(_("invalid option {value!r}: expected KEY=VALUE, e.g. auth=basic").format(value=text))
     return key.strip(), value.strip()
 
 
@@ -40,8 +38,9 @@ def parse_options(options: Mapping[str, str]) -> dict[str, str]:
     clean = {}
     for key, value in options.items():
         if not isinstance(key, str) or not OPTION_KEY.match(key) or not isinstance(value, str) or not value.strip():
-            raise UsageError(_("invalid option {value!r}: expected KEY=VALUE, e.g. auth=basic").format(
-                value=f"{key}={value}"))
+            raise UsageError(
+                _("invalid option {value!r}: expected KEY=VALUE, e.g. auth=basic").format(value=f"{key}={value}")
+            )
         clean[key] = value.strip()
     return dict(sorted(clean.items()))
 
@@ -50,8 +49,19 @@ def normalise(device: Device) -> Device:
     """Validate and tidy a device; raise UsageError naming the first bad value."""
     text_fields: dict[str, Any] = {  # each a str | None field of Device
         key: _clean(getattr(device, key))
-        for key in ("vendor", "model", "serial", "room", "rack", "rack_unit", "driver", "endpoint",
-                    "username", "ca_file", "notes")
+        for key in (
+            "vendor",
+            "model",
+            "serial",
+            "room",
+            "rack",
+            "rack_unit",
+            "driver",
+            "endpoint",
+            "username",
+            "ca_file",
+            "notes",
+        )
     }
     device = replace(
         device,

@@ -23,7 +23,7 @@ import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.errors import MessageError
 from email.message import Message
@@ -42,14 +42,43 @@ _MAX_PARTS = 500  # MIME parts visited; a real report has a handful
 _MAX_DEPTH = 30  # multipart nesting followed
 
 _MAIL_HEADERS = frozenset(
-    {"from", "to", "cc", "subject", "date", "message-id", "mime-version", "content-type",
-     "received", "return-path", "reply-to", "sender", "delivered-to", "x-mailer"}
+    {
+        "from",
+        "to",
+        "cc",
+        "subject",
+        "date",
+        "message-id",
+        "mime-version",
+        "content-type",
+        "received",
+        "return-path",
+        "reply-to",
+        "sender",
+        "delivered-to",
+        "x-mailer",
+    }
 )
 """A file is taken for an e-mail only if it starts with at least one of these."""
 
 _GB_LABELS = frozenset(
-    {"gb2312", "gb_2312", "gb_2312-80", "csgb2312", "euc-cn", "x-euc-cn", "euccn", "gbk", "x-gbk",
-     "cp936", "ms936", "windows-936", "chinese", "iso-ir-58", "gb18030"}
+    {
+        "gb2312",
+        "gb_2312",
+        "gb_2312-80",
+        "csgb2312",
+        "euc-cn",
+        "x-euc-cn",
+        "euccn",
+        "gbk",
+        "x-gbk",
+        "cp936",
+        "ms936",
+        "windows-936",
+        "chinese",
+        "iso-ir-58",
+        "gb18030",
+    }
 )
 _ANY_BYTE_LABELS = frozenset({"iso-8859-1", "latin1", "latin-1", "iso8859-1", "windows-1252", "cp1252"})
 
@@ -218,9 +247,7 @@ def _word_bytes(kind: str, encoded: str) -> bytes | None:
 
 def _printable(text: str) -> str:
     """Drop control characters (a terminal escape in a subject) and lone surrogates; keep tabs and newlines."""
-    return "".join(
-        ch for ch in text if ch in "\t\n" or unicodedata.category(ch) not in {"Cc", "Cs"}
-    )
+    return "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) not in {"Cc", "Cs"})
 
 
 # --- headers -----------------------------------------------------------------
@@ -257,7 +284,7 @@ def _date(value: str | None) -> datetime | None:
         sent = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return sent if sent.tzinfo else sent.replace(tzinfo=timezone.utc)
+    return sent if sent.tzinfo else sent.replace(tzinfo=UTC)
 
 
 def _param(part: Message, header: str, name: str) -> str | None:
@@ -383,8 +410,34 @@ def _unflow(text: str, delsp: bool) -> str:
 # --- HTML ---------------------------------------------------------------------
 
 _BLOCKS = frozenset(
-    {"p", "div", "tr", "li", "ul", "ol", "dl", "dt", "dd", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-     "hr", "pre", "section", "article", "header", "footer", "address", "center", "form", "caption"}
+    {
+        "p",
+        "div",
+        "tr",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "pre",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "address",
+        "center",
+        "form",
+        "caption",
+    }
 )
 _SKIPPED = frozenset({"script", "style", "title", "head"})
 

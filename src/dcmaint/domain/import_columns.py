@@ -24,8 +24,25 @@ IGNORE = "ignore"  # a mapping target meaning "this column is not imported"
 
 # Device fields in the order docs and error messages list them.
 FIELDS: tuple[str, ...] = (
-    "site", "name", "kind", "vendor", "model", "serial", "room", "rack", "rack_unit", "covered",
-    "endpoint", "driver", "username", "credential", "tls_verify", "ca_file", "fingerprint", "notes", "options",
+    "site",
+    "name",
+    "kind",
+    "vendor",
+    "model",
+    "serial",
+    "room",
+    "rack",
+    "rack_unit",
+    "covered",
+    "endpoint",
+    "driver",
+    "username",
+    "credential",
+    "tls_verify",
+    "ca_file",
+    "fingerprint",
+    "notes",
+    "options",
 )
 REQUIRED: tuple[str, ...] = ("name", "kind")
 
@@ -58,17 +75,35 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
 IGNORED_HEADERS: tuple[str, ...] = ("序号", "No", "No.", "#", "index")
 
 KIND_SYNONYMS: dict[str, DeviceKind] = {
-    "服务器": DeviceKind.SERVER, "主机": DeviceKind.SERVER, "小型机": DeviceKind.SERVER,
-    "存储": DeviceKind.STORAGE, "磁盘阵列": DeviceKind.STORAGE, "存储阵列": DeviceKind.STORAGE,
-    "虚拟化": DeviceKind.HYPERVISOR, "宿主机": DeviceKind.HYPERVISOR, "ESXi": DeviceKind.HYPERVISOR,
-    "UPS": DeviceKind.UPS, "不间断电源": DeviceKind.UPS,
-    "空调": DeviceKind.COOLING, "精密空调": DeviceKind.COOLING, "机房空调": DeviceKind.COOLING,
-    "交换机": DeviceKind.NETWORK, "路由器": DeviceKind.NETWORK, "网络": DeviceKind.NETWORK,
-    "网络设备": DeviceKind.NETWORK, "switch": DeviceKind.NETWORK, "router": DeviceKind.NETWORK,
-    "防火墙": DeviceKind.SECURITY, "安全": DeviceKind.SECURITY, "安全设备": DeviceKind.SECURITY,
+    "服务器": DeviceKind.SERVER,
+    "主机": DeviceKind.SERVER,
+    "小型机": DeviceKind.SERVER,
+    "存储": DeviceKind.STORAGE,
+    "磁盘阵列": DeviceKind.STORAGE,
+    "存储阵列": DeviceKind.STORAGE,
+    "虚拟化": DeviceKind.HYPERVISOR,
+    "宿主机": DeviceKind.HYPERVISOR,
+    "ESXi": DeviceKind.HYPERVISOR,
+    "UPS": DeviceKind.UPS,
+    "不间断电源": DeviceKind.UPS,
+    "空调": DeviceKind.COOLING,
+    "精密空调": DeviceKind.COOLING,
+    "机房空调": DeviceKind.COOLING,
+    "交换机": DeviceKind.NETWORK,
+    "路由器": DeviceKind.NETWORK,
+    "网络": DeviceKind.NETWORK,
+    "网络设备": DeviceKind.NETWORK,
+    "switch": DeviceKind.NETWORK,
+    "router": DeviceKind.NETWORK,
+    "防火墙": DeviceKind.SECURITY,
+    "安全": DeviceKind.SECURITY,
+    "安全设备": DeviceKind.SECURITY,
     "firewall": DeviceKind.SECURITY,
-    "备份": DeviceKind.BACKUP, "磁带库": DeviceKind.BACKUP, "备份设备": DeviceKind.BACKUP,
-    "其他": DeviceKind.OTHER, "其它": DeviceKind.OTHER,
+    "备份": DeviceKind.BACKUP,
+    "磁带库": DeviceKind.BACKUP,
+    "备份设备": DeviceKind.BACKUP,
+    "其他": DeviceKind.OTHER,
+    "其它": DeviceKind.OTHER,
 }
 
 TRUE_WORDS: tuple[str, ...] = ("是", "在保", "保内", "有", "yes", "y", "true", "1", "√", "✓")
@@ -220,9 +255,7 @@ def parse_bool(text: str, what: str) -> bool:
         return True
     if folded in _FALSE_KEYS:
         return False
-    raise UsageError(
-        _("invalid {what} {value!r}: use 是/否, yes/no or true/false").format(what=what, value=text)
-    )
+    raise UsageError(_("invalid {what} {value!r}: use 是/否, yes/no or true/false").format(what=what, value=text))
 
 
 def to_device(cells: Mapping[str, str | None], mapping: ColumnMapping, default_site: str | None) -> Device:
@@ -233,6 +266,7 @@ def to_device(cells: Mapping[str, str | None], mapping: ColumnMapping, default_s
     Empty "covered" and "tls_verify" cells mean yes: the contract covers what
     the customer lists, and TLS is checked unless someone decided otherwise.
     """
+
     def text(name: str) -> str | None:
         value = cells.get(name)
         return value.strip() if value is not None and value.strip() else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from dcmaint.domain.records import Record
 from dcmaint.errors import UsageError
@@ -44,8 +44,10 @@ def month_bounds(month: date, zone: str) -> tuple[datetime, datetime]:
 
     local = ZoneInfo(zone)
     following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return (datetime(month.year, month.month, 1, tzinfo=local).astimezone(timezone.utc),
-            datetime(following.year, following.month, 1, tzinfo=local).astimezone(timezone.utc))
+    return (
+        datetime(month.year, month.month, 1, tzinfo=local).astimezone(UTC),
+        datetime(following.year, following.month, 1, tzinfo=local).astimezone(UTC),
+    )
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,15 @@ class Tally:
     elapsed_sum: float = 0.0  # seconds of SLA handling time, pauses excluded
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(self.tickets + other.tickets, self.scored + other.scored, self.score_sum + other.score_sum,
-                     self.measured + other.measured, self.met + other.met, self.timed + other.timed,
-                     self.elapsed_sum + other.elapsed_sum)
+        return Tally(
+            self.tickets + other.tickets,
+            self.scored + other.scored,
+            self.score_sum + other.score_sum,
+            self.measured + other.measured,
+            self.met + other.met,
+            self.timed + other.timed,
+            self.elapsed_sum + other.elapsed_sum,
+        )
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,8 @@ class EngineerKpi(Record):
     @classmethod
     def of(cls, engineer: str, tally: Tally) -> EngineerKpi:
         return cls(
-            engineer, tally.tickets,
+            engineer,
+            tally.tickets,
             round(tally.score_sum / tally.scored, 2) if tally.scored else None,
             tally.met,
             round(100.0 * tally.met / tally.measured, 1) if tally.measured else None,
@@ -123,5 +132,11 @@ def report(month: date, zone: str, start: datetime, end: datetime, tallies: dict
     """The report from each engineer's tally (engineers without a ticket come with an empty one)."""
     names = sorted(tallies)
     total = sum((tallies[n] for n in names), Tally())
-    return KpiReport(f"{month:%Y-%m}", zone, start, end, tuple(EngineerKpi.of(n, tallies[n]) for n in names),
-                     EngineerKpi.of("", total))
+    return KpiReport(
+        f"{month:%Y-%m}",
+        zone,
+        start,
+        end,
+        tuple(EngineerKpi.of(n, tallies[n]) for n in names),
+        EngineerKpi.of("", total),
+    )

@@ -103,8 +103,9 @@ def poisson_quantile(lam: float, fill_rate: float = DEFAULT_FILL_RATE) -> int:
         k += 1
 
 
-def recommended_stock(installed: int, annual_failure_rate: float, lead_time_days: float,
-                      fill_rate: float = DEFAULT_FILL_RATE) -> int:
+def recommended_stock(
+    installed: int, annual_failure_rate: float, lead_time_days: float, fill_rate: float = DEFAULT_FILL_RATE
+) -> int:
     """The stock level for one part: the fill-rate quantile of failures during the lead time."""
     return poisson_quantile(expected_demand(installed, annual_failure_rate, lead_time_days), fill_rate)
 
@@ -156,12 +157,21 @@ def _usable(value: float | None) -> bool:
 
 def level_line(demand: PartDemand, fill_rate: float = DEFAULT_FILL_RATE) -> LevelLine:
     """Apply the model to one part; unknown or unusable inputs give a line that says so, not a guess."""
+
     def line(expected: float | None, recommended: int | None, shortfall: int | None, status: Status) -> LevelLine:
-        return LevelLine(part_number=demand.part_number, part_class=demand.part_class,
-                         description=demand.description, installed=demand.installed,
-                         annual_failure_rate=demand.annual_failure_rate, lead_time_days=demand.lead_time_days,
-                         expected_demand=expected, recommended=recommended, on_hand=demand.on_hand,
-                         shortfall=shortfall, status=status)
+        return LevelLine(
+            part_number=demand.part_number,
+            part_class=demand.part_class,
+            description=demand.description,
+            installed=demand.installed,
+            annual_failure_rate=demand.annual_failure_rate,
+            lead_time_days=demand.lead_time_days,
+            expected_demand=expected,
+            recommended=recommended,
+            on_hand=demand.on_hand,
+            shortfall=shortfall,
+            status=status,
+        )
 
     if not demand.catalogued:
         return line(None, None, None, NOT_CATALOGUED)

@@ -162,7 +162,8 @@ def explain(slot: SlotIdentity, known: SlotParts, spare: Spare, fit: Fit, origin
         text = _("labelled {number}, the number the slot reports; {where}").format(number=spare.labelled, where=where)
     elif fit is Fit.ALIAS:
         text = _("labelled {number}, another number of catalogue part {part} that the slot reports; {where}").format(
-            number=spare.labelled, part=spare.catalogue_number, where=where)
+            number=spare.labelled, part=spare.catalogue_number, where=where
+        )
     elif fit is Fit.SUBSTITUTE:
         assert original is not None
         part = known.parts[original]
@@ -171,12 +172,16 @@ def explain(slot: SlotIdentity, known: SlotParts, spare: Spare, fit: Fit, origin
         text = _("declared substitute {number} for {part}").format(number=spare.catalogue_number, part=part.part_number)
         if note:
             text += f" ({note})"
-        text += "; " + (_("customer consent {reference}").format(reference=consent) if consent
-                        else _("needs customer consent: record it with `dcmaint spare consent add`"))
+        text += "; " + (
+            _("customer consent {reference}").format(reference=consent)
+            if consent
+            else _("needs customer consent: record it with `dcmaint spare consent add`")
+        )
         text += "; " + where
     else:
         text = _("same class {kind}, but the slot reports no part number: check the label first; {where}").format(
-            kind=slot.kind, where=where)
+            kind=slot.kind, where=where
+        )
     if spare.status == "reserved":
         text += "; " + _("reserved for {ticket}").format(ticket=spare.reserved_for)
     if spare.condition != "new":
@@ -184,8 +189,9 @@ def explain(slot: SlotIdentity, known: SlotParts, spare: Spare, fit: Fit, origin
     return text
 
 
-def rank(slot: SlotIdentity, known: SlotParts, spares: Iterable[Spare], ticket: str | None = None,
-         limit: int | None = None) -> list[Candidate]:
+def rank(
+    slot: SlotIdentity, known: SlotParts, spares: Iterable[Spare], ticket: str | None = None, limit: int | None = None
+) -> list[Candidate]:
     """The candidates for ``slot``, best first; an ``order`` line when nothing in any depot fits."""
     scored = []
     for spare in spares:
@@ -195,8 +201,14 @@ def rank(slot: SlotIdentity, known: SlotParts, spares: Iterable[Spare], ticket: 
         if found is None:
             continue
         fit, original = found
-        key = (fit.rank, spare.site != slot.site, spare.status != "reserved", spare.condition != "new",
-               spare.received_on or date.max, spare.serial)
+        key = (
+            fit.rank,
+            spare.site != slot.site,
+            spare.status != "reserved",
+            spare.condition != "new",
+            spare.received_on or date.max,
+            spare.serial,
+        )
         scored.append((key, spare, fit, original))
     scored.sort(key=lambda item: item[0])
     if limit is not None:
@@ -204,10 +216,23 @@ def rank(slot: SlotIdentity, known: SlotParts, spares: Iterable[Spare], ticket: 
     lines = []
     for number, (_key, spare, fit, original) in enumerate(scored, 1):
         consent = known.consents.get((original, spare.part_id or 0)) if original is not None else None
-        lines.append(Candidate(
-            slot.device, slot.slot, number, fit.value, spare.serial, spare.labelled, spare.site, spare.bin,
-            spare.condition, spare.status, fit is Fit.SUBSTITUTE and consent is None, consent,
-            explain(slot, known, spare, fit, original)))
+        lines.append(
+            Candidate(
+                slot.device,
+                slot.slot,
+                number,
+                fit.value,
+                spare.serial,
+                spare.labelled,
+                spare.site,
+                spare.bin,
+                spare.condition,
+                spare.status,
+                fit is Fit.SUBSTITUTE and consent is None,
+                consent,
+                explain(slot, known, spare, fit, original),
+            )
+        )
     if not any(c.site == slot.site and c.fit in (Fit.EXACT, Fit.ALIAS) for c in lines):
         lines.append(order_line(slot, known, len(lines) + 1))
     return lines
@@ -218,8 +243,11 @@ def order_line(slot: SlotIdentity, known: SlotParts, position: int = 1) -> Candi
     part = min(known.parts.values(), key=lambda p: p.part_number, default=None)
     if part is not None:
         number = part.part_number
-        text = (_("nothing in stock: order {number}") if position == 1 else
-                _("no like-for-like spare at {site}: order {number}")).format(number=number, site=slot.site)
+        text = (
+            _("nothing in stock: order {number}")
+            if position == 1
+            else _("no like-for-like spare at {site}: order {number}")
+        ).format(number=number, site=slot.site)
         if part.spare_numbers:
             text += _(" (spare number {numbers})").format(numbers=", ".join(part.spare_numbers))
         if part.lead_time_days is not None:
@@ -229,15 +257,21 @@ def order_line(slot: SlotIdentity, known: SlotParts, position: int = 1) -> Candi
         text = _("nothing in stock: order {number} (not in the catalogue: add it to plan stock)").format(number=number)
         if position > 1:
             text = _("no like-for-like spare at {site}: order {number} (not in the catalogue)").format(
-                number=number, site=slot.site)
+                number=number, site=slot.site
+            )
     else:
         number = None
-        text = (_("nothing in stock, and the slot reports no part number: read it from the part's label ({model})")
-                if position == 1 else
-                _("no spare known to fit at {site}: the slot reports no part number, so read it from the part's "
-                  "label ({model}) to order one")).format(model=slot.model or slot.kind, site=slot.site)
-    return Candidate(slot.device, slot.slot, position, Fit.ORDER.value, None, number, None, None, None, None, False, None,
-                     text)
+        text = (
+            _("nothing in stock, and the slot reports no part number: read it from the part's label ({model})")
+            if position == 1
+            else _(
+                "no spare known to fit at {site}: the slot reports no part number, so read it from the part's "
+                "label ({model}) to order one"
+            )
+        ).format(model=slot.model or slot.kind, site=slot.site)
+    return Candidate(
+        slot.device, slot.slot, position, Fit.ORDER.value, None, number, None, None, None, None, False, None, text
+    )
 
 
 def pick_slot(spec: str, device: str, slots: Iterable[tuple[str, str]]) -> tuple[str, str]:
@@ -255,8 +289,14 @@ def pick_slot(spec: str, device: str, slots: Iterable[tuple[str, str]]) -> tuple
     if len(chosen) == 1:
         return chosen[0]
     if len(chosen) > 1:
-        raise UsageError(_("slot {slot!r} on {device} is ambiguous: name one of {choices}").format(
-            slot=spec, device=device, choices=", ".join(f"{k}:{loc}" for k, loc in chosen)))
+        raise UsageError(
+            _("slot {slot!r} on {device} is ambiguous: name one of {choices}").format(
+                slot=spec, device=device, choices=", ".join(f"{k}:{loc}" for k, loc in chosen)
+            )
+        )
     shown = ", ".join(f"{k}:{loc}" for k, loc in known[:12]) + (", ..." if len(known) > 12 else "")
-    raise NotFound(_("slot {slot!r} does not exist on {device} (known slots: {choices})").format(
-        slot=spec, device=device, choices=shown or _("none recorded: run `dcmaint health --record` first")))
+    raise NotFound(
+        _("slot {slot!r} does not exist on {device} (known slots: {choices})").format(
+            slot=spec, device=device, choices=shown or _("none recorded: run `dcmaint health --record` first")
+        )
+    )

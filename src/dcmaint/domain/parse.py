@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
@@ -112,7 +112,7 @@ def _date_time(text: str, what: str) -> datetime:
 def iso_datetime(text: str, what: str) -> datetime:
     """A date or date-time; naive values are taken as UTC."""
     value = _date_time(text, what)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def site_datetime(text: str, what: str, zone: str) -> datetime:
@@ -122,4 +122,4 @@ def site_datetime(text: str, what: str, zone: str) -> datetime:
     value = _date_time(text, what)
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone))
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)

@@ -28,15 +28,39 @@ NUMBER_KINDS: tuple[str, ...] = ("spare", "option", "fru", "other")
 
 #: Words accepted for a class besides the ComponentKind values themselves.
 CLASS_ALIASES: dict[str, str] = {
-    "memory": "dimm", "ram": "dimm", "内存": "dimm", "内存条": "dimm",
-    "hdd": "disk", "ssd": "disk", "drive": "disk", "硬盘": "disk", "磁盘": "disk",
-    "power supply": "psu", "电源": "psu", "电源模块": "psu",
-    "风扇": "fan", "网卡": "nic", "电池": "battery", "cache battery": "battery", "缓存电池": "battery",
-    "raid controller": "controller", "控制器": "controller", "阵列卡": "controller", "raid卡": "controller",
-    "处理器": "cpu", "光模块": "transceiver", "sfp": "transceiver",
-    "过滤网": "filter", "滤网": "filter", "空调滤网": "filter",
-    "humidifier_tank": "humidifier", "humidifier tank": "humidifier", "加湿罐": "humidifier", "加湿器": "humidifier",
-    "其他": "other", "其它": "other",
+    "memory": "dimm",
+    "ram": "dimm",
+    "内存": "dimm",
+    "内存条": "dimm",
+    "hdd": "disk",
+    "ssd": "disk",
+    "drive": "disk",
+    "硬盘": "disk",
+    "磁盘": "disk",
+    "power supply": "psu",
+    "电源": "psu",
+    "电源模块": "psu",
+    "风扇": "fan",
+    "网卡": "nic",
+    "电池": "battery",
+    "cache battery": "battery",
+    "缓存电池": "battery",
+    "raid controller": "controller",
+    "控制器": "controller",
+    "阵列卡": "controller",
+    "raid卡": "controller",
+    "处理器": "cpu",
+    "光模块": "transceiver",
+    "sfp": "transceiver",
+    "过滤网": "filter",
+    "滤网": "filter",
+    "空调滤网": "filter",
+    "humidifier_tank": "humidifier",
+    "humidifier tank": "humidifier",
+    "加湿罐": "humidifier",
+    "加湿器": "humidifier",
+    "其他": "other",
+    "其它": "other",
 }
 
 #: Classes that are consumables unless an entry says otherwise.
@@ -144,16 +168,22 @@ def part_class(text: str) -> str:
     for word, kind_value in CLASS_ALIASES.items():
         if key(word) == wanted:
             return kind_value
-    raise UsageError(_("invalid class {value!r}: choose one of {choices} (or memory, humidifier_tank)").format(
-        value=text, choices=", ".join(k.value for k in ComponentKind)))
+    raise UsageError(
+        _("invalid class {value!r}: choose one of {choices} (or memory, humidifier_tank)").format(
+            value=text, choices=", ".join(k.value for k in ComponentKind)
+        )
+    )
 
 
 def part_number(text: Any, what: str | None = None) -> str:
     """A vendor number as printed on a label: no spaces, at most 100 characters."""
     value = str(text).strip() if text is not None else ""
     if not _NUMBER.match(value):
-        raise UsageError(_("invalid {what} {value!r}: use letters, digits and . _ / # + - (at most 100)").format(
-            what=what or _("part number"), value=text))
+        raise UsageError(
+            _("invalid {what} {value!r}: use letters, digits and . _ / # + - (at most 100)").format(
+                what=what or _("part number"), value=text
+            )
+        )
     return value
 
 
@@ -168,8 +198,9 @@ def failure_rate(value: Any) -> float | None:
     except ValueError:
         rate = math.nan
     if isinstance(value, bool) or not 0.0 <= rate <= 1.0:
-        raise UsageError(_("invalid annual failure rate {value!r}: a number from 0 to 1 (or 0% to 100%)").format(
-            value=value))
+        raise UsageError(
+            _("invalid annual failure rate {value!r}: a number from 0 to 1 (or 0% to 100%)").format(value=value)
+        )
     return rate
 
 
@@ -218,19 +249,32 @@ def attributes(value: Any) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, item in value.items():
         if not isinstance(item, str | int | float | bool):
-            raise UsageError(_("invalid attribute {name!r}: {value!r} is not a single value").format(
-                name=name, value=item))
+            raise UsageError(
+                _("invalid attribute {name!r}: {value!r} is not a single value").format(name=name, value=item)
+            )
         result[str(name)] = item
     return dict(sorted(result.items()))
 
 
 def to_part(entry: Mapping[str, Any]) -> Part:
     """Validate one catalogue entry (from TOML, or a sheet row turned into the same shape)."""
-    known = {"part_number", "vendor", "description", "class", "attributes", "annual_failure_rate",
-             "lead_time_days", "consumable", "numbers", "substitutes"}
+    known = {
+        "part_number",
+        "vendor",
+        "description",
+        "class",
+        "attributes",
+        "annual_failure_rate",
+        "lead_time_days",
+        "consumable",
+        "numbers",
+        "substitutes",
+    }
     unknown = sorted(set(entry) - known)
     if unknown:
-        raise UsageError(_("unknown key {key!r}: a part has {keys}").format(key=unknown[0], keys=", ".join(sorted(known))))
+        raise UsageError(
+            _("unknown key {key!r}: a part has {keys}").format(key=unknown[0], keys=", ".join(sorted(known)))
+        )
     if entry.get("class") in (None, ""):
         raise UsageError(_("class is missing"))
     number = part_number(entry.get("part_number"))
@@ -239,11 +283,14 @@ def to_part(entry: Mapping[str, Any]) -> Part:
     numbers: list[PartNumber] = []
     given = entry.get("numbers") or {}
     if not isinstance(given, Mapping):
-        raise UsageError(_("invalid numbers {value!r}: expected a table such as spare = [\"...\"]").format(value=given))
+        raise UsageError(_('invalid numbers {value!r}: expected a table such as spare = ["..."]').format(value=given))
     for number_kind, values in given.items():
         if number_kind not in NUMBER_KINDS:
-            raise UsageError(_("unknown number kind {kind!r}: choose one of {choices}").format(
-                kind=number_kind, choices=", ".join(NUMBER_KINDS)))
+            raise UsageError(
+                _("unknown number kind {kind!r}: choose one of {choices}").format(
+                    kind=number_kind, choices=", ".join(NUMBER_KINDS)
+                )
+            )
         for value in [values] if isinstance(values, str) else values or []:
             other = part_number(value, _("{kind} number").format(kind=number_kind))
             if other != number and other not in (n.number for n in numbers):
@@ -253,8 +300,9 @@ def to_part(entry: Mapping[str, Any]) -> Part:
         if isinstance(item, str):
             item = {"part_number": item}
         if not isinstance(item, Mapping):
-            raise UsageError(_("invalid substitute {value!r}: expected a table with part_number and note").format(
-                value=item))
+            raise UsageError(
+                _("invalid substitute {value!r}: expected a table with part_number and note").format(value=item)
+            )
         other = part_number(item.get("part_number"), _("substitute part number"))
         if other in (number, *(n.number for n in numbers)):
             raise UsageError(_("part {number} cannot be its own substitute").format(number=number))

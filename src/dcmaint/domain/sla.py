@@ -41,8 +41,12 @@ class Clock:
     pauses: tuple[tuple[datetime, datetime | None], ...] = ()  # (start, end); end None while paused
 
 
-def ticket_clock(sla_hours: int, started_at: datetime | None, restored_at: datetime | None,
-                 pauses: Iterable[tuple[datetime, datetime | None]]) -> Clock:
+def ticket_clock(
+    sla_hours: int,
+    started_at: datetime | None,
+    restored_at: datetime | None,
+    pauses: Iterable[tuple[datetime, datetime | None]],
+) -> Clock:
     """The clock of a ticket as the store keeps it: its target in hours, its times and every recorded pause.
 
     The one way a ticket's clock is built, for the write path (which stores ``measure``'s due time for the

@@ -92,8 +92,11 @@ def move(ref: str, state: TicketState, action: str) -> TicketState:
     """The state after ``action``; an illegal move is refused with the ones the ticket allows."""
     sources, target = MOVES[action]
     if state not in sources:
-        raise UsageError(_("ticket {ticket} is {state}: it cannot {action} (allowed: {allowed})").format(
-            ticket=ref, state=state.value, action=action, allowed=", ".join(allowed(state))))
+        raise UsageError(
+            _("ticket {ticket} is {state}: it cannot {action} (allowed: {allowed})").format(
+                ticket=ref, state=state.value, action=action, allowed=", ".join(allowed(state))
+            )
+        )
     return target or state
 
 

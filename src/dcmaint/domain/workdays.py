@@ -34,8 +34,10 @@ class YearNotCovered(CalendarError):
 
     def __init__(self, year: int) -> None:
         super().__init__(
-            _("no working-day calendar covers {year}: add the State Council schedule for {year} "
-              "to a calendar file (see docs/calendar.md)").format(year=year)
+            _(
+                "no working-day calendar covers {year}: add the State Council schedule for {year} "
+                "to a calendar file (see docs/calendar.md)"
+            ).format(year=year)
         )
         self.year = year
 
@@ -45,8 +47,9 @@ class DisputedDate(CalendarError):
 
     def __init__(self, day: date, detail: str) -> None:
         super().__init__(
-            _("calendar sources disagree on {date} ({detail}): settle it in a calendar file "
-              "(see docs/calendar.md)").format(date=day.isoformat(), detail=detail)
+            _(
+                "calendar sources disagree on {date} ({detail}): settle it in a calendar file (see docs/calendar.md)"
+            ).format(date=day.isoformat(), detail=detail)
         )
         self.day = day
 

@@ -88,7 +88,8 @@ async def poll_group(jobs: Sequence[PollJob], timeout: float) -> list[PollResult
     answer = tried.value
     if not isinstance(answer, Mapping):
         message = _("driver returned {type} instead of a mapping of device names to reports").format(
-            type=type(answer).__name__)
+            type=type(answer).__name__
+        )
         return [job.failed(ErrorKind.INVALID_REPORT, message, duration, polled_at) for job in jobs]
     return [_one(job, answer, duration, polled_at) for job in jobs]
 
@@ -97,8 +98,12 @@ def _one(job: PollJob, answer: Mapping[object, object], duration: float, polled_
     try:
         value = answer.get(job.target.name, _MISSING)
         if value is _MISSING:
-            return job.failed(ErrorKind.INVALID_REPORT, _("the driver's batch answer has no entry for this device"),
-                              duration, polled_at)
+            return job.failed(
+                ErrorKind.INVALID_REPORT,
+                _("the driver's batch answer has no entry for this device"),
+                duration,
+                polled_at,
+            )
         if isinstance(value, BaseException):
             return job.failed(*error_of(value), duration, polled_at)
         return judge(job, value, duration, polled_at)

@@ -28,11 +28,14 @@ def scheme_problem(name: str, schemes: object) -> str | None:
     """
     if isinstance(schemes, str) or not isinstance(schemes, tuple | list):
         return _("driver {name!r} must declare its URL schemes as a tuple of strings, not {value!r}").format(
-            name=name, value=schemes)
+            name=name, value=schemes
+        )
     for scheme in schemes:
         if not isinstance(scheme, str) or not SCHEME_PATTERN.fullmatch(scheme):
-            return _("driver {name!r} declares an invalid URL scheme {scheme!r} (lower case: a letter, then letters, "
-                     "digits, '+', '-', '.')").format(name=name, scheme=scheme)
+            return _(
+                "driver {name!r} declares an invalid URL scheme {scheme!r} (lower case: a letter, then letters, "
+                "digits, '+', '-', '.')"
+            ).format(name=name, scheme=scheme)
     if len(set(schemes)) != len(schemes):
         return _("driver {name!r} declares a URL scheme twice").format(name=name)
     return None
@@ -45,14 +48,19 @@ def declaration_problem(driver_class: object) -> str | None:
     name = driver_class.name
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
         return _("driver class {cls} has no valid name (letters, digits, '.', '-', '_')").format(
-            cls=driver_class.__qualname__)
+            cls=driver_class.__qualname__
+        )
     if not isinstance(driver_class.version, str) or not driver_class.version.strip():
         return _("driver {name!r} declares no version").format(name=name)
     kinds: object = driver_class.kinds  # a plugin's class attribute: checked, not trusted
-    if not isinstance(kinds, tuple | list) or not kinds or not all(
-            kind in DeviceKind._value2member_map_ for kind in kinds):
+    if (
+        not isinstance(kinds, tuple | list)
+        or not kinds
+        or not all(kind in DeviceKind._value2member_map_ for kind in kinds)
+    ):
         return _("driver {name!r} must declare its device kinds, a tuple of: {choices}").format(
-            name=name, choices=", ".join(DeviceKind))
+            name=name, choices=", ".join(DeviceKind)
+        )
     problem = scheme_problem(name, driver_class.schemes)
     if problem is not None:
         return problem

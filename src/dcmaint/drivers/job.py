@@ -38,8 +38,9 @@ class PollJob:
         return type(self.driver).name or type(self.driver).__name__
 
     def failed(self, kind: ErrorKind, message: str, duration: float, polled_at: datetime) -> PollResult:
-        return PollResult.failed(self.target.name, self.driver_name, kind, message, duration, polled_at,
-                                 self.target.site)
+        return PollResult.failed(
+            self.target.name, self.driver_name, kind, message, duration, polled_at, self.target.site
+        )
 
 
 @dataclass(frozen=True)
@@ -124,13 +125,24 @@ def unreadable_message(error: BaseException) -> str:
 def judge(job: PollJob, value: Any, duration: float, polled_at: datetime) -> PollResult:
     """The device's result for what the driver answered for it: a stored report, or ``invalid_report``."""
     if not isinstance(value, DeviceReport):
-        return job.failed(ErrorKind.INVALID_REPORT, _("driver returned {type} instead of a DeviceReport").format(
-            type=type(value).__name__), duration, polled_at)
-    report = replace(value, polled_at=value.polled_at or polled_at,
-                     duration=value.duration if value.duration is not None else round(duration, 3))
+        return job.failed(
+            ErrorKind.INVALID_REPORT,
+            _("driver returned {type} instead of a DeviceReport").format(type=type(value).__name__),
+            duration,
+            polled_at,
+        )
+    report = replace(
+        value,
+        polled_at=value.polled_at or polled_at,
+        duration=value.duration if value.duration is not None else round(duration, 3),
+    )
     try:
         report.as_json()
     except (TypeError, ValueError) as error:
-        return job.failed(ErrorKind.INVALID_REPORT, _("driver returned a report that cannot be stored: {error}").format(
-            error=error), duration, polled_at)
+        return job.failed(
+            ErrorKind.INVALID_REPORT,
+            _("driver returned a report that cannot be stored: {error}").format(error=error),
+            duration,
+            polled_at,
+        )
     return PollResult.success(job.target.name, job.driver_name, report, duration, polled_at, job.target.site)

@@ -109,8 +109,9 @@ class DriverManager:
         try:
             plugin = call_with_timeout(entry_point.load, self._load_timeout, name=f"dcmaint-load-{origin.plugin}")
         except TimeoutError:
-            self._fail(origin, "timeout", _("import did not finish within {seconds:g} s").format(
-                seconds=self._load_timeout))
+            self._fail(
+                origin, "timeout", _("import did not finish within {seconds:g} s").format(seconds=self._load_timeout)
+            )
             return
         except (Exception, SystemExit) as error:  # a plugin's import may raise anything
             self._fail(origin, "import", describe(error))
@@ -173,8 +174,11 @@ class DriverManager:
         self.load()
         name = self._schemes.get(scheme.lower())
         if name is None:
-            raise UnknownScheme(_("no installed driver serves URL scheme {scheme!r} (known schemes: {known})").format(
-                scheme=scheme, known=self.schemes_text()))
+            raise UnknownScheme(
+                _("no installed driver serves URL scheme {scheme!r} (known schemes: {known})").format(
+                    scheme=scheme, known=self.schemes_text()
+                )
+            )
         return self._drivers[name]
 
     def schemes_text(self) -> str:
@@ -202,8 +206,11 @@ class DriverManager:
 
         known = {simulator.name: simulator for simulator in self.simulators()}
         if name not in known:
-            raise UnknownSimulator(_("unknown simulator {name!r} (known simulators: {known})").format(
-                name=name, known=", ".join(sorted(known)) or _("none installed")))
+            raise UnknownSimulator(
+                _("unknown simulator {name!r} (known simulators: {known})").format(
+                    name=name, known=", ".join(sorted(known)) or _("none installed")
+                )
+            )
         return known[name]
 
     # -- internals --------------------------------------------------------
@@ -213,8 +220,11 @@ class DriverManager:
 
         assert self._simulators is not None
         try:  # a plugin's hook may raise anything; its drivers stay usable
-            classes = call_with_timeout(lambda: self.call_register_simulators(plugin), self._load_timeout,
-                                        name=f"dcmaint-sim-hook-{origin.plugin}")
+            classes = call_with_timeout(
+                lambda: self.call_register_simulators(plugin),
+                self._load_timeout,
+                name=f"dcmaint-sim-hook-{origin.plugin}",
+            )
             problems = accept(classes, origin, self._simulators)
         except (Exception, SystemExit) as error:
             problems = [describe(error)]
@@ -235,8 +245,11 @@ class DriverManager:
             )
         except TimeoutError:
             self._unregister(plugin)
-            self._fail(origin, "timeout", _("dcmaint_register_drivers did not return within {seconds:g} s").format(
-                seconds=self._load_timeout))
+            self._fail(
+                origin,
+                "timeout",
+                _("dcmaint_register_drivers did not return within {seconds:g} s").format(seconds=self._load_timeout),
+            )
             return
         except (Exception, SystemExit) as error:
             self._unregister(plugin)
@@ -258,8 +271,13 @@ class DriverManager:
         assert isinstance(driver_class, type) and issubclass(driver_class, Driver)
         earlier = self._drivers.get(driver_class.name)
         if earlier is not None:
-            self._fail(origin, "duplicate", _("driver {name!r} refused: {earlier} already provides it").format(
-                name=driver_class.name, earlier=earlier.origin.label))
+            self._fail(
+                origin,
+                "duplicate",
+                _("driver {name!r} refused: {earlier} already provides it").format(
+                    name=driver_class.name, earlier=earlier.origin.label
+                ),
+            )
             return
         self._drivers[driver_class.name] = DriverInfo(
             name=driver_class.name,
@@ -280,10 +298,15 @@ class DriverManager:
                 self._schemes[scheme] = driver_class.name
                 claimed.append(scheme)
                 continue
-            self._fail(origin, "scheme", _(
-                "driver {name!r} refused URL scheme {scheme!r}: driver {earlier!r} ({package}) already serves it"
-            ).format(name=driver_class.name, scheme=scheme, earlier=earlier,
-                     package=self._drivers[earlier].origin.label))
+            self._fail(
+                origin,
+                "scheme",
+                _(
+                    "driver {name!r} refused URL scheme {scheme!r}: driver {earlier!r} ({package}) already serves it"
+                ).format(
+                    name=driver_class.name, scheme=scheme, earlier=earlier, package=self._drivers[earlier].origin.label
+                ),
+            )
         return tuple(claimed)
 
     def _fail(self, origin: Origin, stage: str, error: str) -> None:
@@ -292,7 +315,10 @@ class DriverManager:
         values = {"plugin": origin.plugin, "package": origin.label, "error": error}
         if self._settings.strict:
             raise PluginLoadError(
-                _("plugin {plugin!r} ({package}) cannot be used: {error} (strict plugin loading is on)").format(**values))
+                _("plugin {plugin!r} ({package}) cannot be used: {error} (strict plugin loading is on)").format(
+                    **values
+                )
+            )
         if stage in _PARTIAL_STAGES:
             self._warn(_("plugin {plugin!r} ({package}): {error}").format(**values))
         else:

@@ -51,8 +51,12 @@ def plan_polls(devices: Iterable[Pollable], manager: DriverManager, *, timeout: 
     for device in devices:
         driver_name = device.driver or ""
 
-        def refuse(message: str, kind: ErrorKind = ErrorKind.NOT_CONFIGURED, device: Pollable = device,
-                   driver_name: str = driver_name) -> None:
+        def refuse(
+            message: str,
+            kind: ErrorKind = ErrorKind.NOT_CONFIGURED,
+            device: Pollable = device,
+            driver_name: str = driver_name,
+        ) -> None:
             settled.append(PollResult.failed(device.name, driver_name, kind, message, site=device.site))
 
         if not device.driver:
@@ -64,8 +68,11 @@ def plan_polls(devices: Iterable[Pollable], manager: DriverManager, *, timeout: 
             refuse(str(error))
             continue
         if DeviceKind(device.kind) not in info.kinds:
-            refuse(_("driver {driver!r} does not serve {kind} devices (it serves: {kinds})").format(
-                driver=info.name, kind=device.kind, kinds=", ".join(info.kinds)))
+            refuse(
+                _("driver {driver!r} does not serve {kind} devices (it serves: {kinds})").format(
+                    driver=info.name, kind=device.kind, kinds=", ".join(info.kinds)
+                )
+            )
             continue
         try:
             target = _target(device, timeout)

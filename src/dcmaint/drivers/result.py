@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from dcmaint.drivers.errors import ErrorKind
@@ -46,15 +46,39 @@ class PollResult:
         return self.report is not None
 
     @classmethod
-    def success(cls, device: str, driver: str, report: DeviceReport, duration: float, polled_at: datetime,
-                site: str | None = None) -> PollResult:
+    def success(
+        cls,
+        device: str,
+        driver: str,
+        report: DeviceReport,
+        duration: float,
+        polled_at: datetime,
+        site: str | None = None,
+    ) -> PollResult:
         return cls(device, driver, report.status, report, None, None, duration, polled_at, site)
 
     @classmethod
-    def failed(cls, device: str, driver: str, error: ErrorKind, message: str, duration: float = 0.0,
-               polled_at: datetime | None = None, site: str | None = None) -> PollResult:
-        return cls(device, driver, Health.UNKNOWN, None, ErrorKind(error), one_line(message), duration,
-                   polled_at or datetime.now(timezone.utc), site)
+    def failed(
+        cls,
+        device: str,
+        driver: str,
+        error: ErrorKind,
+        message: str,
+        duration: float = 0.0,
+        polled_at: datetime | None = None,
+        site: str | None = None,
+    ) -> PollResult:
+        return cls(
+            device,
+            driver,
+            Health.UNKNOWN,
+            None,
+            ErrorKind(error),
+            one_line(message),
+            duration,
+            polled_at or datetime.now(UTC),
+            site,
+        )
 
     def as_json(self) -> dict[str, Any]:
         """Stable keys, documented in docs/plugins.md."""

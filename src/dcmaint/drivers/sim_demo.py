@@ -102,8 +102,9 @@ def fleet_problem(fleet: object) -> str | None:
     if not isinstance(fleet, DemoFleet):
         return _("offered {value!r}, which is not a DemoFleet").format(value=fleet)
     if len(fleet.devices) != fleet.options.count:
-        return _("it names {names} devices but serves {count}").format(names=len(fleet.devices),
-                                                                       count=fleet.options.count)
+        return _("it names {names} devices but serves {count}").format(
+            names=len(fleet.devices), count=fleet.options.count
+        )
     names = [device.name for device in fleet.devices]
     bad = next((name for name in names if not NAME_PATTERN.match(name) or names.count(name) > 1), None)
     if bad is not None:

@@ -161,13 +161,15 @@ class SimulatorOptions:
             object.__setattr__(self, "faults", parse_faults(self.faults))
         object.__setattr__(self, "flavours", tuple(self.flavours))
         if self.count < 1:
-            raise UsageError(_("the number of simulated devices must be 1 or more, not {count}").format(
-                count=self.count))
+            raise UsageError(
+                _("the number of simulated devices must be 1 or more, not {count}").format(count=self.count)
+            )
         if self.latency_ms < 0:
             raise UsageError(_("latency cannot be negative"))
         if not 0 <= self.port <= 65535 or (self.port and self.port + self.count - 1 > 65535):
-            raise UsageError(_("ports {first}-{last} are out of range").format(
-                first=self.port, last=self.port + self.count - 1))
+            raise UsageError(
+                _("ports {first}-{last} are out of range").format(first=self.port, last=self.port + self.count - 1)
+            )
 
     def faults_for(self, number: int) -> tuple[FaultSpec, ...]:
         """The faults that apply to device ``number`` (counted from 1)."""
@@ -187,8 +189,14 @@ class SimulatedEndpoint:
     faults: tuple[str, ...] = field(default=())
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "url": self.url, "flavour": self.flavour, "username": self.username,
-                "password_hint": self.password_hint, "faults": list(self.faults)}
+        return {
+            "name": self.name,
+            "url": self.url,
+            "flavour": self.flavour,
+            "username": self.username,
+            "password_hint": self.password_hint,
+            "faults": list(self.faults),
+        }
 
 
 Ready = Callable[[Sequence[SimulatedEndpoint]], None]
@@ -243,7 +251,8 @@ def accept(classes: Sequence[object], origin: Origin, known: dict[str, tuple[typ
                 known[simulator_class.name] = (simulator_class, origin)
                 continue
             problem = _("simulator {name!r} refused: {earlier} already provides it").format(
-                name=simulator_class.name, earlier=earlier[1].label)
+                name=simulator_class.name, earlier=earlier[1].label
+            )
         problems.append(problem)
     return problems
 

@@ -71,9 +71,7 @@ class Target:
         object.__setattr__(self, "options", frozen_mapping(self.options))
 
 
-def target_from_device(
-    device: Device, *, timeout: float = 60.0, options: Mapping[str, str] | None = None
-) -> Target:
+def target_from_device(device: Device, *, timeout: float = 60.0, options: Mapping[str, str] | None = None) -> Target:
     """The target for a registered device; raises SecretError when its credential cannot be resolved.
 
     A device without a credential reference gets ``credential=None`` (SNMP
@@ -127,9 +125,18 @@ class AdhocTarget:
 
     def target(self, *, timeout: float = 60.0) -> Target:
         """The driver's view; raises SecretError when the credential reference cannot be resolved."""
-        return Target(self.name, self.kind, self.endpoint, self.username,
-                      resolve(self.credential) if self.credential else None, self.tls, timeout, self.options,
-                      None, self.driver)
+        return Target(
+            self.name,
+            self.kind,
+            self.endpoint,
+            self.username,
+            resolve(self.credential) if self.credential else None,
+            self.tls,
+            timeout,
+            self.options,
+            None,
+            self.driver,
+        )
 
 
 def endpoint_key(endpoint: str | None, fallback: str) -> str:

@@ -46,10 +46,17 @@ def _send_results(jobs: list[PollJob], concurrency: int, timeout: float, conn: C
         try:
             conn.send(result)
         except Exception as error:  # noqa: BLE001 - a report that cannot be pickled is that device's failure
-            conn.send(PollResult.failed(result.device, result.driver, ErrorKind.INVALID_REPORT,
-                                        _("driver returned a report that cannot be passed on: {error}").format(
-                                            error=type(error).__name__), result.duration, result.polled_at,
-                                        result.site))
+            conn.send(
+                PollResult.failed(
+                    result.device,
+                    result.driver,
+                    ErrorKind.INVALID_REPORT,
+                    _("driver returned a report that cannot be passed on: {error}").format(error=type(error).__name__),
+                    result.duration,
+                    result.polled_at,
+                    result.site,
+                )
+            )
 
     loop = asyncio.new_event_loop()
     try:
@@ -79,8 +86,9 @@ def run_sharded(
     processes = []
     for shard in shards:
         reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=_send_results, args=([jobs[i] for i in shard], share, timeout, writer),
-                                  daemon=True)
+        process = context.Process(
+            target=_send_results, args=([jobs[i] for i in shard], share, timeout, writer), daemon=True
+        )
         process.start()
         writer.close()
         readers[reader] = shard
@@ -113,8 +121,13 @@ def run_sharded(
             process.kill()
     for index in sorted(waiting):
         job = jobs[index]
-        lost = PollResult.failed(job.target.name, job.driver_name, ErrorKind.CRASHED,
-                                 _("the worker process polling it ended without a result"), site=job.target.site)
+        lost = PollResult.failed(
+            job.target.name,
+            job.driver_name,
+            ErrorKind.CRASHED,
+            _("the worker process polling it ended without a result"),
+            site=job.target.site,
+        )
         results[index] = lost
         done += 1
         if progress is not None:

@@ -98,45 +98,85 @@ def build(form: FormData, lang: str) -> Sheet:
         timezone_note=f"{t('timezone')}{separator}{form.timezone}",
         page_label=t("page"),
         sections=(
-            Section(t("sec_customer"), (Fields((
-                Field(t("customer"), form.customer),
-                Field(t("contract_no"), _text(form.contract_no)),
-                Field(t("site"), form.site),
-                Field(t("severity"), code(lang, "severity", form.severity)),
-                Field(t("site_address"), _text(form.site_address), wide=True),
-                Field(t("source"), code(lang, "source", form.source)),
-                Field(t("caller"), _text(form.caller)),
-                Field(t("contact"), _text(form.contact)),
-            )),)),
+            Section(
+                t("sec_customer"),
+                (
+                    Fields(
+                        (
+                            Field(t("customer"), form.customer),
+                            Field(t("contract_no"), _text(form.contract_no)),
+                            Field(t("site"), form.site),
+                            Field(t("severity"), code(lang, "severity", form.severity)),
+                            Field(t("site_address"), _text(form.site_address), wide=True),
+                            Field(t("source"), code(lang, "source", form.source)),
+                            Field(t("caller"), _text(form.caller)),
+                            Field(t("contact"), _text(form.contact)),
+                        )
+                    ),
+                ),
+            ),
             Section(t("sec_devices"), (_devices(form, lang),)),
             Section(t("sec_fault"), (Text(form.fault.strip()),)),
-            Section(t("sec_handling"), (Fields((
-                Field(t("reported_at"), when(form.reported_at)),
-                Field(t("started_at"), when(form.started_at)),
-                Field(t("restored_at"), when(form.restored_at) if form.restored_at else t("not_restored")),
-                Field(t("handling"), code(lang, "handling", form.handling) if form.handling else t("handling_blank")),
-                Field(t("sla_target"), t("sla_hours").format(hours=form.sla_hours), wide=True),
-                Field(t("sla_result"), _sla(form, lang), wide=True),
-            )),)),
+            Section(
+                t("sec_handling"),
+                (
+                    Fields(
+                        (
+                            Field(t("reported_at"), when(form.reported_at)),
+                            Field(t("started_at"), when(form.started_at)),
+                            Field(t("restored_at"), when(form.restored_at) if form.restored_at else t("not_restored")),
+                            Field(
+                                t("handling"),
+                                code(lang, "handling", form.handling) if form.handling else t("handling_blank"),
+                            ),
+                            Field(t("sla_target"), t("sla_hours").format(hours=form.sla_hours), wide=True),
+                            Field(t("sla_result"), _sla(form, lang), wide=True),
+                        )
+                    ),
+                ),
+            ),
             Section(t("sec_actions"), (Text(_text(form.actions).strip()),)),
-            Section(t("sec_parts"), (_parts(form, lang), Fields((
-                Field(t("engineer"), _text(form.engineer)),
-                Field(t("time_spent"), span(form.time_spent)),
-            )))),
-            Section(t("sec_signoff"), (
-                Fields((
-                    Field(t("signed_by"), _text(form.signed_by)),
-                    Field(t("signed_at"), when(form.signed_at)),
-                    Field(t("score"), stars(form.score) if form.score is not None else t("score_blank")),
-                    Field(t("comment"), _text(form.comment), wide=True),
-                )),
-                Signature(t("signature"), form.signature_png,
-                          image_type(form.signature_png) if form.signature_png else None),
-            )),
-            Section(t("sec_verified"), (Fields((
-                Field(t("verified_by"), _text(form.verified_by)),
-                Field(t("verified_at"), when(form.verified_at)),
-            )),)),
+            Section(
+                t("sec_parts"),
+                (
+                    _parts(form, lang),
+                    Fields(
+                        (
+                            Field(t("engineer"), _text(form.engineer)),
+                            Field(t("time_spent"), span(form.time_spent)),
+                        )
+                    ),
+                ),
+            ),
+            Section(
+                t("sec_signoff"),
+                (
+                    Fields(
+                        (
+                            Field(t("signed_by"), _text(form.signed_by)),
+                            Field(t("signed_at"), when(form.signed_at)),
+                            Field(t("score"), stars(form.score) if form.score is not None else t("score_blank")),
+                            Field(t("comment"), _text(form.comment), wide=True),
+                        )
+                    ),
+                    Signature(
+                        t("signature"),
+                        form.signature_png,
+                        image_type(form.signature_png) if form.signature_png else None,
+                    ),
+                ),
+            ),
+            Section(
+                t("sec_verified"),
+                (
+                    Fields(
+                        (
+                            Field(t("verified_by"), _text(form.verified_by)),
+                            Field(t("verified_at"), when(form.verified_at)),
+                        )
+                    ),
+                ),
+            ),
         ),
     )
 
@@ -179,8 +219,9 @@ def _sla(form: FormData, lang: str) -> str:
 
 
 def _devices(form: FormData, lang: str) -> Table:
-    header = tuple(label(lang, k) for k in ("dev_name", "dev_kind", "dev_vendor", "dev_model", "dev_serial",
-                                            "dev_location"))
+    header = tuple(
+        label(lang, k) for k in ("dev_name", "dev_kind", "dev_vendor", "dev_model", "dev_serial", "dev_location")
+    )
     rows = tuple(
         (d.name, code(lang, "kind", d.kind), _text(d.vendor), _text(d.model), _text(d.serial), _text(d.location))
         for d in form.devices
@@ -189,11 +230,22 @@ def _devices(form: FormData, lang: str) -> Table:
 
 
 def _parts(form: FormData, lang: str) -> Table:
-    header = tuple(label(lang, k) for k in ("part_direction", "part_device", "part_slot", "part_number",
-                                            "part_serial", "part_description"))
-    rows = tuple(
-        (code(lang, "direction", p.direction), p.device, p.slot, _text(p.part_number), _text(p.serial),
-         _text(p.description))
-        for p in form.parts
-    ) or ((BLANK,) * len(header),) * BLANK_PART_ROWS
+    header = tuple(
+        label(lang, k)
+        for k in ("part_direction", "part_device", "part_slot", "part_number", "part_serial", "part_description")
+    )
+    rows = (
+        tuple(
+            (
+                code(lang, "direction", p.direction),
+                p.device,
+                p.slot,
+                _text(p.part_number),
+                _text(p.serial),
+                _text(p.description),
+            )
+            for p in form.parts
+        )
+        or ((BLANK,) * len(header),) * BLANK_PART_ROWS
+    )
     return Table(header, rows, PART_WIDTHS)

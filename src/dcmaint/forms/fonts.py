@@ -54,10 +54,12 @@ def cjk_font(configured: Path | None = None) -> CjkFont:
 
     shipped = paths.bundled("fonts") / FONT_FILE
     if not shipped.is_file():
-        raise UsageError(_(
-            "no CJK font for PDF forms: {file} is missing from this install; reinstall dcmaint, "
-            "or set {setting} or {variable} to a TrueType font with Chinese glyphs").format(
-                file=shipped, setting=SETTING, variable=VARIABLE))
+        raise UsageError(
+            _(
+                "no CJK font for PDF forms: {file} is missing from this install; reinstall dcmaint, "
+                "or set {setting} or {variable} to a TrueType font with Chinese glyphs"
+            ).format(file=shipped, setting=SETTING, variable=VARIABLE)
+        )
     return CjkFont(shipped, FONT_INDEX)
 
 
@@ -65,19 +67,28 @@ def _checked(path: Path) -> CjkFont:
     from fontTools.ttLib import TTFont, TTLibError
 
     if not path.is_file():
-        raise UsageError(_("CJK font {file} not found (set by {setting} or {variable})").format(
-            file=path, setting=SETTING, variable=VARIABLE))
+        raise UsageError(
+            _("CJK font {file} not found (set by {setting} or {variable})").format(
+                file=path, setting=SETTING, variable=VARIABLE
+            )
+        )
     try:
         with TTFont(path, fontNumber=FONT_INDEX, lazy=True) as font:
             truetype = "glyf" in font
             cmap = font.getBestCmap() or {}
     except (TTLibError, OSError, ValueError, KeyError, AssertionError) as error:
-        raise UsageError(_("CJK font {file} cannot be read as a font: {reason}").format(
-            file=path, reason=str(error) or type(error).__name__)) from None
+        raise UsageError(
+            _("CJK font {file} cannot be read as a font: {reason}").format(
+                file=path, reason=str(error) or type(error).__name__
+            )
+        ) from None
     if not truetype:
-        raise UsageError(_(
-            "CJK font {file} has CFF outlines, whose text PDF readers cannot extract: "
-            "choose a font with TrueType outlines").format(file=path))
+        raise UsageError(
+            _(
+                "CJK font {file} has CFF outlines, whose text PDF readers cannot extract: "
+                "choose a font with TrueType outlines"
+            ).format(file=path)
+        )
     if not all(ord(char) in cmap for char in PROBE):
         raise UsageError(_("CJK font {file} has no Chinese glyphs").format(file=path))
     return CjkFont(path, FONT_INDEX)

@@ -98,8 +98,10 @@ def _fields(fields: tuple[Field, ...]) -> str:
         if len(pending) == 2:
             flush()
     flush()
-    columns = '<colgroup><col style="width:15%"><col style="width:35%"><col style="width:15%"><col style="width:35%">' \
-              "</colgroup>"
+    columns = (
+        '<colgroup><col style="width:15%"><col style="width:35%"><col style="width:15%"><col style="width:35%">'
+        "</colgroup>"
+    )
     return f'<table class="fields">{columns}\n' + "\n".join(rows) + "\n</table>"
 
 
@@ -115,5 +117,7 @@ def _signature(part: Signature) -> str:
     if part.image is not None and part.mime is not None:
         data = b64encode(part.image).decode("ascii")
         inner = f'<img src="data:{part.mime};base64,{data}" alt="{escape(part.label)}">'
-    return ('<table><colgroup><col style="width:15%"><col style="width:85%"></colgroup>'
-            f'<tr><th>{escape(part.label)}</th><td class="signature">{inner}</td></tr></table>')
+    return (
+        '<table><colgroup><col style="width:15%"><col style="width:85%"></colgroup>'
+        f'<tr><th>{escape(part.label)}</th><td class="signature">{inner}</td></tr></table>'
+    )

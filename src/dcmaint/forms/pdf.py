@@ -130,8 +130,7 @@ def _heading(pdf: FPDF, sheet: Sheet) -> None:
     pdf.set_font(FAMILY, size=11)
     pdf.set_text_color(0)
     separator = "：" if sheet.lang == "zh" else ": "
-    pdf.cell(WIDTH / 2, 6, f"{sheet.ticket_label}{separator}{sheet.ticket}", align="R",
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(WIDTH / 2, 6, f"{sheet.ticket_label}{separator}{sheet.ticket}", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
 
 
@@ -165,8 +164,10 @@ def _mm(widths: Sequence[int]) -> tuple[float, ...]:
 
 
 def _row(cells: Sequence[Cell], minimum: float = ROW) -> Row:
-    return Row(tuple(cells), max(minimum, *(
-        (cell.text.count("\n") + 1) * LINE + cell.padding[0] + cell.padding[2] for cell in cells)))
+    return Row(
+        tuple(cells),
+        max(minimum, *((cell.text.count("\n") + 1) * LINE + cell.padding[0] + cell.padding[2] for cell in cells)),
+    )
 
 
 def _layout(part: Block, face: Typeface) -> Grid:
@@ -182,11 +183,22 @@ def _layout(part: Block, face: Typeface) -> Grid:
             return Grid((WIDTH,), (_row([Cell(BLANK)], WRITING_SPACE),))
         lines = _fit(part.body, WIDTH, face).split("\n")
         starts = range(0, len(lines), TEXT_CHUNK)
-        return Grid((WIDTH,), tuple(
-            _row([Cell("\n".join(lines[i:i + TEXT_CHUNK]),  # padded only at the top and bottom of the box
-                       padding=(PAD if i == 0 else 0, PAD, PAD if i + TEXT_CHUNK >= len(lines) else 0, PAD))],
-                 minimum=0)
-            for i in starts), ruled=False)
+        return Grid(
+            (WIDTH,),
+            tuple(
+                _row(
+                    [
+                        Cell(
+                            "\n".join(lines[i : i + TEXT_CHUNK]),  # padded only at the top and bottom of the box
+                            padding=(PAD if i == 0 else 0, PAD, PAD if i + TEXT_CHUNK >= len(lines) else 0, PAD),
+                        )
+                    ],
+                    minimum=0,
+                )
+                for i in starts
+            ),
+            ruled=False,
+        )
     widths = _mm(FIELD_WIDTHS)
     cells = [Cell(_fit(part.label, widths[0], face), label=True), Cell(BLANK, colspan=3)]
     return Grid(widths, (_row(cells, SIGNING_SPACE),), image=part.image)
@@ -222,15 +234,21 @@ def _draw(pdf: FPDF, grid: Grid) -> None:
 
     label = FontFace(fill_color=LABEL_FILL, color=LABEL_INK)
     with pdf.table(
-        width=WIDTH, col_widths=grid.widths, first_row_as_headings=grid.headings, headings_style=label,
-        text_align="LEFT", v_align="MIDDLE", line_height=LINE, padding=PAD, wrapmode="CHAR",
+        width=WIDTH,
+        col_widths=grid.widths,
+        first_row_as_headings=grid.headings,
+        headings_style=label,
+        text_align="LEFT",
+        v_align="MIDDLE",
+        line_height=LINE,
+        padding=PAD,
+        wrapmode="CHAR",
         borders_layout="ALL" if grid.ruled else "NO_HORIZONTAL_LINES",
     ) as table:
         for row in grid.rows:
             drawn = table.row(min_height=row.height)
             for cell in row.cells:
-                drawn.cell(cell.text, colspan=cell.colspan, style=label if cell.label else None,
-                           padding=cell.padding)
+                drawn.cell(cell.text, colspan=cell.colspan, style=label if cell.label else None, padding=cell.padding)
     if grid.image is not None:
         top = pdf.get_y() - grid.rows[-1].height  # the row just drawn, on whichever page it landed
         left = MARGIN + grid.widths[0]

@@ -29,11 +29,17 @@ def render(form: FormData, fmt: str, lang: str, cjk_font: Path | None = None) ->
 
     fmt_key, lang_key = fmt.strip().lower(), lang.strip().lower()
     if fmt_key not in FORMATS:
-        raise UsageError(_("invalid {what} {value!r}: choose one of {choices}").format(
-            what="--format", value=fmt, choices=", ".join(FORMATS)))
+        raise UsageError(
+            _("invalid {what} {value!r}: choose one of {choices}").format(
+                what="--format", value=fmt, choices=", ".join(FORMATS)
+            )
+        )
     if lang_key not in LANGUAGES:
-        raise UsageError(_("invalid {what} {value!r}: choose one of {choices}").format(
-            what="--lang", value=lang, choices=", ".join(LANGUAGES)))
+        raise UsageError(
+            _("invalid {what} {value!r}: choose one of {choices}").format(
+                what="--lang", value=lang, choices=", ".join(LANGUAGES)
+            )
+        )
     time_zone(form.timezone)
     sheet = build(form, lang_key)
     if fmt_key == "pdf":

@@ -35,8 +35,9 @@ def _atoms(paragraph: str) -> list[tuple[str, bool]]:
             continue
         if atoms and not space:
             previous = atoms[-1][0]
-            joined = (char in NO_BREAK_BEFORE or previous[-1] in NO_BREAK_AFTER
-                      or not (_wide(char) or _wide(previous[-1])))
+            joined = (
+                char in NO_BREAK_BEFORE or previous[-1] in NO_BREAK_AFTER or not (_wide(char) or _wide(previous[-1]))
+            )
             if joined:
                 atoms[-1] = (previous + char, atoms[-1][1])
                 continue

@@ -68,24 +68,32 @@ def calendar_file(value: str) -> Path | None:
         return None
     raise CalendarFileError(
         _("unknown calendar {name!r}: no file {name}.toml in {folder}").format(
-            name=value, folder=paths.home() / "calendars")
+            name=value, folder=paths.home() / "calendars"
+        )
     )
 
 
 def _dates(path: Path, year: int, key: str, values: object) -> frozenset[date]:
     if not isinstance(values, list):
-        raise CalendarFileError(_("{path}: [{year}] {key} must be a list of dates").format(
-            path=path, year=year, key=key))
+        raise CalendarFileError(
+            _("{path}: [{year}] {key} must be a list of dates").format(path=path, year=year, key=key)
+        )
     out = set()
     for value in values:
         try:
             day = value if isinstance(value, date) else date.fromisoformat(str(value))
         except ValueError:
-            raise CalendarFileError(_("{path}: [{year}] {key}: {value!r} is not a date (YYYY-MM-DD)").format(
-                path=path, year=year, key=key, value=value)) from None
+            raise CalendarFileError(
+                _("{path}: [{year}] {key}: {value!r} is not a date (YYYY-MM-DD)").format(
+                    path=path, year=year, key=key, value=value
+                )
+            ) from None
         if day.year != year:
-            raise CalendarFileError(_("{path}: [{year}] {key}: {date} is not in {year}").format(
-                path=path, year=year, key=key, date=day.isoformat()))
+            raise CalendarFileError(
+                _("{path}: [{year}] {key}: {date} is not in {year}").format(
+                    path=path, year=year, key=key, date=day.isoformat()
+                )
+            )
         out.add(day)
     return frozenset(out)
 
@@ -103,18 +111,19 @@ def parse_calendar_file(path: Path, text: str) -> dict[int, Overrides]:
         year = int(key)
         unknown = sorted(set(table) - {"holidays", "workdays", "complete"})
         if unknown:
-            raise CalendarFileError(_("{path}: [{year}] unknown key {key!r}").format(
-                path=path, year=year, key=unknown[0]))
+            raise CalendarFileError(
+                _("{path}: [{year}] unknown key {key!r}").format(path=path, year=year, key=unknown[0])
+            )
         holidays = _dates(path, year, "holidays", table.get("holidays", []))
         workdays = _dates(path, year, "workdays", table.get("workdays", []))
         both = holidays & workdays
         if both:
-            raise CalendarFileError(_("{path}: {date} is both a holiday and a workday").format(
-                path=path, date=min(both).isoformat()))
+            raise CalendarFileError(
+                _("{path}: {date} is both a holiday and a workday").format(path=path, date=min(both).isoformat())
+            )
         complete = table.get("complete", False)
         if not isinstance(complete, bool):
-            raise CalendarFileError(_("{path}: [{year}] complete must be true or false").format(
-                path=path, year=year))
+            raise CalendarFileError(_("{path}: [{year}] complete must be true or false").format(path=path, year=year))
         years[year] = Overrides(year, holidays, workdays, complete)
     return years
 
@@ -123,8 +132,9 @@ def load_calendar_file(path: Path) -> dict[int, Overrides]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CalendarFileError(_("cannot read calendar file {path}: {error}").format(
-            path=path, error=exc.strerror or exc)) from None
+        raise CalendarFileError(
+            _("cannot read calendar file {path}: {error}").format(path=path, error=exc.strerror or exc)
+        ) from None
     return parse_calendar_file(path, text)
 
 
@@ -134,8 +144,7 @@ def chinese_calendar_answers(years: Iterable[int]) -> tuple[str, dict[int, dict[
 
     known = {d.year for d in (*chinese_calendar.holidays, *chinese_calendar.workdays)}
     answers = {
-        year: {day: chinese_calendar.is_workday(day) for day in days_of(year)}
-        for year in years if year in known
+        year: {day: chinese_calendar.is_workday(day) for day in days_of(year)} for year in years if year in known
     }
     return f"chinesecalendar {_version('chinesecalendar')}", answers
 
@@ -153,7 +162,8 @@ def holidays_answers(years: Iterable[int]) -> tuple[str, dict[int, dict[date, bo
     published = {d.year for d in made_up}
     answers = {
         year: {day: (day.weekday() < 5 and day not in table) or day in made_up for day in days_of(year)}
-        for year in wanted if year in published
+        for year in wanted
+        if year in published
     }
     return f"holidays {_version('holidays')}", answers
 

@@ -88,11 +88,13 @@ class CatalogueRejected(UsageError):
     """Bad entries: nothing was imported. ``problems`` go to stderr, one per line."""
 
     def __init__(self, problems: Sequence[EntryProblem], total: int) -> None:
-        super().__init__(ngettext(
-            "{bad} bad catalogue entry of {total}; nothing was imported",
-            "{bad} bad catalogue entries of {total}; nothing was imported",
-            len(problems),
-        ).format(bad=len(problems), total=total))
+        super().__init__(
+            ngettext(
+                "{bad} bad catalogue entry of {total}; nothing was imported",
+                "{bad} bad catalogue entries of {total}; nothing was imported",
+                len(problems),
+            ).format(bad=len(problems), total=total)
+        )
         self.problems = tuple(problems)
 
 
@@ -115,8 +117,9 @@ def catalogue_files(paths: Iterable[Path], bundled: bool = False) -> list[Path]:
     """
     named = [*paths, *([bundled_catalogue()] if bundled else [])]
     if not named:
-        raise UsageError(_("name catalogue files or directories, or give --bundled for the catalogue shipped with "
-                           "dcmaint"))
+        raise UsageError(
+            _("name catalogue files or directories, or give --bundled for the catalogue shipped with dcmaint")
+        )
     found: list[Path] = []
     for path in named:
         if path.is_dir():
@@ -142,14 +145,23 @@ def read_toml(path: Path) -> tuple[list[Entry], list[EntryProblem]]:
     extra = sorted(set(document) - {"part"})
     parts = document.get("part", [])
     if extra or not isinstance(parts, list):
-        return [], [EntryProblem(path.name, _("file"),
-                                 _("a catalogue file holds [[part]] tables only, found {key!r}").format(
-                                     key=extra[0] if extra else "part"))]
+        return [], [
+            EntryProblem(
+                path.name,
+                _("file"),
+                _("a catalogue file holds [[part]] tables only, found {key!r}").format(
+                    key=extra[0] if extra else "part"
+                ),
+            )
+        ]
     entries, problems = [], []
     for index, item in enumerate(parts, start=1):
         label = str(item.get("part_number")) if isinstance(item, Mapping) and item.get("part_number") else ""
-        where = _("part {index} ({number})").format(index=index, number=label) if label else _(
-            "part {index}").format(index=index)
+        where = (
+            _("part {index} ({number})").format(index=index, number=label)
+            if label
+            else _("part {index}").format(index=index)
+        )
         try:
             if not isinstance(item, Mapping):
                 raise UsageError(_("expected a [[part]] table"))
@@ -178,7 +190,9 @@ def _sheet_entry(cells: Mapping[str, str | None]) -> dict[str, Any]:
             for pair in filter(None, re.split(r"[;；]", value)):
                 attr, sep, item = pair.partition("=")
                 if not sep:
-                    raise UsageError(_("invalid attributes {value!r}: write name=value; name=value").format(value=value))
+                    raise UsageError(
+                        _("invalid attributes {value!r}: write name=value; name=value").format(value=value)
+                    )
                 attrs[attr.strip()] = _scalar(item.strip())
         elif name in ATTRIBUTE_COLUMNS:
             attrs[name] = _scalar(value)
@@ -212,7 +226,9 @@ def read_table(path: Path) -> tuple[list[Entry], list[EntryProblem]]:
     return entries, problems
 
 
-def sheet_columns(headers: Sequence[str | None], synonyms: Mapping[str, tuple[str, ...]]) -> dict[str, int] | EntryProblem:
+def sheet_columns(
+    headers: Sequence[str | None], synonyms: Mapping[str, tuple[str, ...]]
+) -> dict[str, int] | EntryProblem:
     """Header cell positions per field; unknown or doubled headers are a file-level problem."""
     lookup = {key(word): name for name, words in synonyms.items() for word in (name, *words)}
     lookup.update({key(word): "" for word in ("序号", "No", "#")})
@@ -224,7 +240,9 @@ def sheet_columns(headers: Sequence[str | None], synonyms: Mapping[str, tuple[st
         if name is None:
             return EntryProblem("", _("header"), _("unknown column {header!r}").format(header=header))
         if name and name in index:
-            return EntryProblem("", _("header"), _("two columns for {field}: {header!r}").format(field=name, header=header))
+            return EntryProblem(
+                "", _("header"), _("two columns for {field}: {header!r}").format(field=name, header=header)
+            )
         if name:
             index[name] = position
     return index
@@ -246,15 +264,28 @@ def read_entries(paths: Iterable[Path], bundled: bool = False) -> tuple[list[Pat
 
 def _record(unit: UnitOfWork, row: PartRow) -> Part:
     numbers = unit.session.execute(
-        select(PartNumberRow.number, PartNumberRow.kind).where(PartNumberRow.part_id == row.id)
-        .order_by(PartNumberRow.kind, PartNumberRow.number))
+        select(PartNumberRow.number, PartNumberRow.kind)
+        .where(PartNumberRow.part_id == row.id)
+        .order_by(PartNumberRow.kind, PartNumberRow.number)
+    )
     substitutes = unit.session.execute(
-        select(PartRow.part_number, PartSubstituteRow.note).join(PartRow, PartRow.id == PartSubstituteRow.substitute_id)
-        .where(PartSubstituteRow.part_id == row.id).order_by(PartRow.part_number))
-    return Part(row.part_number, row.vendor, row.description, row.part_class,
-                json.loads(row.attributes) if row.attributes else {}, row.annual_failure_rate, row.lead_time_days,
-                bool(row.consumable), tuple(PartNumber(n, k) for n, k in numbers),
-                tuple(Substitute(p, note) for p, note in substitutes))
+        select(PartRow.part_number, PartSubstituteRow.note)
+        .join(PartRow, PartRow.id == PartSubstituteRow.substitute_id)
+        .where(PartSubstituteRow.part_id == row.id)
+        .order_by(PartRow.part_number)
+    )
+    return Part(
+        row.part_number,
+        row.vendor,
+        row.description,
+        row.part_class,
+        json.loads(row.attributes) if row.attributes else {},
+        row.annual_failure_rate,
+        row.lead_time_days,
+        bool(row.consumable),
+        tuple(PartNumber(n, k) for n, k in numbers),
+        tuple(Substitute(p, note) for p, note in substitutes),
+    )
 
 
 def _ordered(part: Part) -> Part:
@@ -270,7 +301,8 @@ def _check(unit: UnitOfWork, entries: Sequence[Entry]) -> list[EntryProblem]:
         if main not in imported:
             owner[number] = main
     for number, main in unit.session.execute(
-            select(PartNumberRow.number, PartRow.part_number).join(PartRow, PartRow.id == PartNumberRow.part_id)):
+        select(PartNumberRow.number, PartRow.part_number).join(PartRow, PartRow.id == PartNumberRow.part_id)
+    ):
         if main not in imported:
             owner[number] = main
     seen: dict[str, Entry] = {}
@@ -278,22 +310,39 @@ def _check(unit: UnitOfWork, entries: Sequence[Entry]) -> list[EntryProblem]:
         main = entry.part.part_number
         if main in seen:
             first = seen[main]
-            problems.append(EntryProblem(entry.source, entry.where, _(
-                "part {number} is also defined at {file}, {where}").format(number=main, file=first.source,
-                                                                          where=first.where)))
+            problems.append(
+                EntryProblem(
+                    entry.source,
+                    entry.where,
+                    _("part {number} is also defined at {file}, {where}").format(
+                        number=main, file=first.source, where=first.where
+                    ),
+                )
+            )
             continue
         seen[main] = entry
         for number in entry.part.all_numbers():
             other = owner.setdefault(number, main)
             if other != main:
-                problems.append(EntryProblem(entry.source, entry.where, _(
-                    "number {number} of part {part} already belongs to part {other}").format(
-                        number=number, part=main, other=other)))
+                problems.append(
+                    EntryProblem(
+                        entry.source,
+                        entry.where,
+                        _("number {number} of part {part} already belongs to part {other}").format(
+                            number=number, part=main, other=other
+                        ),
+                    )
+                )
     for entry in entries:
         for substitute in entry.part.substitutes:
             if substitute.part_number not in owner:
-                problems.append(EntryProblem(entry.source, entry.where, _(
-                    "substitute {number} is not in the catalogue").format(number=substitute.part_number)))
+                problems.append(
+                    EntryProblem(
+                        entry.source,
+                        entry.where,
+                        _("substitute {number} is not in the catalogue").format(number=substitute.part_number),
+                    )
+                )
     return problems
 
 
@@ -301,7 +350,10 @@ def _fill(row: PartRow, part: Part) -> None:
     row.vendor, row.description, row.part_class = part.vendor, part.description, part.part_class
     row.attributes = json.dumps(dict(part.attributes), ensure_ascii=False, sort_keys=True) if part.attributes else None
     row.annual_failure_rate, row.lead_time_days, row.consumable = (
-        part.annual_failure_rate, part.lead_time_days, part.consumable)
+        part.annual_failure_rate,
+        part.lead_time_days,
+        part.consumable,
+    )
 
 
 def import_catalogue(context: Context, paths: Iterable[Path], bundled: bool = False) -> CatalogueSummary:
@@ -315,8 +367,9 @@ def import_catalogue(context: Context, paths: Iterable[Path], bundled: bool = Fa
         return import_entries(unit, len(files), entries, problems)
 
 
-def import_entries(unit: UnitOfWork, files: int, entries: Sequence[Entry],
-                   problems: Sequence[EntryProblem] = ()) -> CatalogueSummary:
+def import_entries(
+    unit: UnitOfWork, files: int, entries: Sequence[Entry], problems: Sequence[EntryProblem] = ()
+) -> CatalogueSummary:
     """Upsert every entry by part number in the caller's transaction, or raise CatalogueRejected."""
     total = len(entries) + len(problems)  # each parse problem is an entry that never became one
     problems = [*problems, *_check(unit, entries)]
@@ -347,8 +400,9 @@ def import_entries(unit: UnitOfWork, files: int, entries: Sequence[Entry],
     for entry in entries:
         row = rows[entry.part.part_number]
         for substitute in entry.part.substitutes:
-            unit.session.add(PartSubstituteRow(part_id=row.id, substitute_id=owner_ids[substitute.part_number],
-                                               note=substitute.note))
+            unit.session.add(
+                PartSubstituteRow(part_id=row.id, substitute_id=owner_ids[substitute.part_number], note=substitute.note)
+            )
         unit.session.flush()
         after = _ordered(_record(unit, row))
         old = before.get(row.part_number)

@@ -49,23 +49,45 @@ def _add(unit: UnitOfWork, entry: ConsentEntry) -> Consent:
     site = sites.find(unit, entry.site)
     part = find_part(unit, entry.part)
     substitute = find_part(unit, entry.substitute)
-    declared = unit.session.scalars(select(PartSubstituteRow).where(
-        ((PartSubstituteRow.part_id == part.id) & (PartSubstituteRow.substitute_id == substitute.id))
-        | ((PartSubstituteRow.part_id == substitute.id) & (PartSubstituteRow.substitute_id == part.id)))).first()
+    declared = unit.session.scalars(
+        select(PartSubstituteRow).where(
+            ((PartSubstituteRow.part_id == part.id) & (PartSubstituteRow.substitute_id == substitute.id))
+            | ((PartSubstituteRow.part_id == substitute.id) & (PartSubstituteRow.substitute_id == part.id))
+        )
+    ).first()
     if declared is None:
-        raise UsageError(_("{substitute} is not a declared substitute for {part}: declare it in the catalogue first"
-                           ).format(substitute=substitute.part_number, part=part.part_number))
+        raise UsageError(
+            _("{substitute} is not a declared substitute for {part}: declare it in the catalogue first").format(
+                substitute=substitute.part_number, part=part.part_number
+            )
+        )
     agreed_by = optional_text(entry.agreed_by, _("agreed by"), 100)
     document = optional_text(entry.document_ref, _("document reference"), 200)
     if agreed_by is None or document is None:
         raise UsageError(_("a consent needs who agreed (--by) and the document that proves it (--document)"))
     device = device_register.find(unit, entry.device, site.name) if entry.device else None
-    row = ConsentRow(site_id=site.id, part_id=part.id, substitute_id=substitute.id,
-                     device_id=device.id if device else None, agreed_by=agreed_by, agreed_on=entry.agreed_on,
-                     document_ref=document, notes=optional_text(entry.notes, _("notes"), 2000))
+    row = ConsentRow(
+        site_id=site.id,
+        part_id=part.id,
+        substitute_id=substitute.id,
+        device_id=device.id if device else None,
+        agreed_by=agreed_by,
+        agreed_on=entry.agreed_on,
+        document_ref=document,
+        notes=optional_text(entry.notes, _("notes"), 2000),
+    )
     unit.session.add(row)
     unit.session.flush()
-    record = Consent(row.id, site.name, part.part_number, substitute.part_number, device.name if device else None,
-                     agreed_by, entry.agreed_on, document, row.notes)
+    record = Consent(
+        row.id,
+        site.name,
+        part.part_number,
+        substitute.part_number,
+        device.name if device else None,
+        agreed_by,
+        entry.agreed_on,
+        document,
+        row.notes,
+    )
     unit.record(ENTITY, str(row.id), "add", None, record.as_json())
     return record

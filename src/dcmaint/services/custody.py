@@ -27,8 +27,15 @@ from dcmaint.store.unit import UnitOfWork
 ENTITY = "handover"
 
 
-def handover(context: Context, site_name: str, received_by: str, serials: Sequence[str], document: str | None,
-             at: str | None = None, notes: str | None = None) -> Handover:
+def handover(
+    context: Context,
+    site_name: str,
+    received_by: str,
+    serials: Sequence[str],
+    document: str | None,
+    at: str | None = None,
+    notes: str | None = None,
+) -> Handover:
     """Hand over the named removed parts, or every part awaiting handover at the site when none are named
     (entry point); ``at`` is ``YYYY-MM-DD[THH:MM]`` in the site's time, default now."""
     with context.write() as unit:
@@ -36,8 +43,15 @@ def handover(context: Context, site_name: str, received_by: str, serials: Sequen
         return _handover(unit, site_name, received_by, serials, document, when, notes)
 
 
-def _handover(unit: UnitOfWork, site_name: str, received_by: str, serials: Sequence[str], document: str | None,
-              when: datetime, notes: str | None) -> Handover:
+def _handover(
+    unit: UnitOfWork,
+    site_name: str,
+    received_by: str,
+    serials: Sequence[str],
+    document: str | None,
+    when: datetime,
+    notes: str | None,
+) -> Handover:
     site = sites.find(unit, site_name)
     taker = optional_text(received_by, _("received by"), 100)
     if taker is None:
@@ -50,24 +64,40 @@ def _handover(unit: UnitOfWork, site_name: str, received_by: str, serials: Seque
             if row is None:
                 raise NotFound(_("unknown serial {serial!r}").format(serial=serial))
             if row.site_id != site.id or row.status != StockStatus.REMOVED.value:
-                raise UsageError(_("{serial} is not a part removed at {site} ({status})").format(
-                    serial=serial, site=site.name, status=row.status))
+                raise UsageError(
+                    _("{serial} is not a part removed at {site} ({status})").format(
+                        serial=serial, site=site.name, status=row.status
+                    )
+                )
             if row.handover_id is not None:
                 raise Conflict(_("{serial} was already handed over").format(serial=serial))
             rows.append(row)
     else:
-        rows = list(unit.session.scalars(select(StockUnitRow).where(StockUnitRow.site_id == site.id, *waiting)
-                                         .order_by(StockUnitRow.id)))
+        rows = list(
+            unit.session.scalars(
+                select(StockUnitRow).where(StockUnitRow.site_id == site.id, *waiting).order_by(StockUnitRow.id)
+            )
+        )
         if not rows:
             raise UsageError(_("no removed parts are waiting for handover at {site}").format(site=site.name))
-    record_row = HandoverRow(site_id=site.id, received_by=taker, handed_at=when,
-                             document_ref=optional_text(document, _("document reference"), 200),
-                             notes=optional_text(notes, _("notes"), 2000))
+    record_row = HandoverRow(
+        site_id=site.id,
+        received_by=taker,
+        handed_at=when,
+        document_ref=optional_text(document, _("document reference"), 200),
+        notes=optional_text(notes, _("notes"), 2000),
+    )
     unit.session.add(record_row)
     unit.session.flush()
-    taken = cast("CursorResult[Any]", unit.session.execute(
-        update(StockUnitRow).where(StockUnitRow.id.in_([r.id for r in rows]), *waiting)
-        .values(handover_id=record_row.id).execution_options(synchronize_session=False)))
+    taken = cast(
+        "CursorResult[Any]",
+        unit.session.execute(
+            update(StockUnitRow)
+            .where(StockUnitRow.id.in_([r.id for r in rows]), *waiting)
+            .values(handover_id=record_row.id)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if taken.rowcount != len(rows):
         raise Conflict(_("some of these parts were handed over by someone else a moment ago: list them again"))
     labels = tuple(r.serial or f"{r.part_number} ({r.slot})" for r in rows)

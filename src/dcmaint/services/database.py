@@ -61,8 +61,9 @@ def backup(context: Context, target: Path | None = None) -> BackupResult:
     return store_backup.backup(context.database_url, target)
 
 
-def restore(context: Context, source: Path, confirm: Callable[[str], None] | None = None
-            ) -> tuple[RestoreResult, CheckReport]:
+def restore(
+    context: Context, source: Path, confirm: Callable[[str], None] | None = None
+) -> tuple[RestoreResult, CheckReport]:
     """Replace the store with the backup in ``source``, then check the result.
 
     The file is checked first: a file that cannot be restored changes nothing and no one is asked anything.

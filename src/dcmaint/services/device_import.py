@@ -26,7 +26,6 @@ from dcmaint.i18n import _, ngettext
 from dcmaint.services.context import Context
 from dcmaint.services.limits import check_text_lengths
 from dcmaint.store.models.registers import DeviceRow
-from dcmaint.store.unit import UnitOfWork
 
 CSV_ENCODINGS = ("utf-8", "gb18030")  # gb18030 reads GBK/GB2312, what Chinese Excel saves as "CSV"
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -147,8 +146,9 @@ def _table(source: str, sheet: str | None, records: Iterator[tuple[int, Sequence
         elif filled:
             rows.append(SheetRow(number, cleaned))
     if header is None:
-        raise UsageError(_("{file}: no header row found (a row naming the columns, e.g. 设备名称, 设备类型)").format(
-            file=source))
+        raise UsageError(
+            _("{file}: no header row found (a row naming the columns, e.g. 设备名称, 设备类型)").format(file=source)
+        )
     return Sheet(source, sheet, header, tuple(rows))
 
 
@@ -181,7 +181,8 @@ def _read_csv(path: Path, data: bytes) -> Sheet:
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         records: list[tuple[int, list[str | None]]] = [
-            (number, list(cells)) for number, cells in enumerate(reader, start=1)]
+            (number, list(cells)) for number, cells in enumerate(reader, start=1)
+        ]
     except csv.Error as exc:
         raise UsageError(_("{file}: not a readable CSV file: {reason}").format(file=path.name, reason=exc)) from None
     return _table(path.name, None, iter(records))
@@ -197,15 +198,19 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
         workbook = load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UsageError(_("{file}: not an Excel workbook (.xlsx): {reason}").format(
-            file=path.name, reason=reason)) from None
+        raise UsageError(
+            _("{file}: not an Excel workbook (.xlsx): {reason}").format(file=path.name, reason=reason)
+        ) from None
     if sheet_name is None:
         worksheet = workbook.worksheets[0]
     elif sheet_name in workbook.sheetnames:
         worksheet = workbook[sheet_name]
     else:
-        raise UsageError(_("{file}: no sheet {sheet!r}; the workbook has {sheets}").format(
-            file=path.name, sheet=sheet_name, sheets=", ".join(workbook.sheetnames)))
+        raise UsageError(
+            _("{file}: no sheet {sheet!r}; the workbook has {sheets}").format(
+                file=path.name, sheet=sheet_name, sheets=", ".join(workbook.sheetnames)
+            )
+        )
     grid = [list(values) for values in worksheet.iter_rows(min_row=1, values_only=True)]
     # A cell merged down several rows (one 机房 for a block of devices) holds its
     # value in the top cell only: give it to every row of a vertical merge that
@@ -229,8 +234,9 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
     except OSError as exc:
         raise UsageError(_("cannot read {file}: {reason}").format(file=path, reason=exc.strerror)) from None
     if data.startswith(b"\xd0\xcf\x11\xe0") or path.suffix.lower() == ".xls":
-        raise UsageError(_("{file}: old Excel .xls files are not supported: save it as .xlsx or CSV").format(
-            file=path.name))
+        raise UsageError(
+            _("{file}: old Excel .xls files are not supported: save it as .xlsx or CSV").format(file=path.name)
+        )
     if path.suffix.lower() in XLSX_SUFFIXES or data.startswith(b"PK\x03\x04"):
         return _read_xlsx(path, sheet)
     if sheet is not None:
@@ -250,17 +256,25 @@ def load_mapping(path: Path | None) -> ColumnMapping:
     except OSError as exc:
         raise UsageError(_("cannot read {file}: {reason}").format(file=path, reason=exc.strerror)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(_("{file}: not a valid TOML mapping file: {reason}").format(file=path.name, reason=exc)) from None
+        raise UsageError(
+            _("{file}: not a valid TOML mapping file: {reason}").format(file=path.name, reason=exc)
+        ) from None
     unknown = sorted(set(document) - {"columns", "kinds"})
     if unknown:
-        raise UsageError(_("{file}: unknown table {table!r}: a mapping file has [columns] and [kinds]").format(
-            file=path.name, table=unknown[0]))
+        raise UsageError(
+            _("{file}: unknown table {table!r}: a mapping file has [columns] and [kinds]").format(
+                file=path.name, table=unknown[0]
+            )
+        )
     tables = {}
     for table in ("columns", "kinds"):
         entries = document.get(table, {})
         if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
-            raise UsageError(_("{file}: [{table}] must map names to strings, e.g. \"资产名称\" = \"name\"").format(
-                file=path.name, table=table))
+            raise UsageError(
+                _('{file}: [{table}] must map names to strings, e.g. "资产名称" = "name"').format(
+                    file=path.name, table=table
+                )
+            )
         tables[table] = entries
     return mapping.extended(tables["columns"], tables["kinds"])
 
@@ -284,9 +298,9 @@ def prepare(
             unknown.append(_("column {letter} (no header)").format(letter=column_letter(position)))
     if unknown and not ignore_unknown_columns:
         raise UsageError(
-            _("{file}: unknown columns: {columns}; map them in a --mapping file or use --ignore-unknown-columns").format(
-                file=sheet.source, columns=", ".join(unknown)
-            )
+            _(
+                "{file}: unknown columns: {columns}; map them in a --mapping file or use --ignore-unknown-columns"
+            ).format(file=sheet.source, columns=", ".join(unknown))
         )
     rows: list[ImportRow] = []
     problems: list[RowProblem] = []
@@ -302,8 +316,9 @@ def prepare(
         else:
             rows.append(ImportRow(row.number, device))
     if not rows and not problems:
-        raise UsageError(_("{file}: no device rows below the header (row {row})").format(
-            file=sheet.source, row=sheet.header.number))
+        raise UsageError(
+            _("{file}: no device rows below the header (row {row})").format(file=sheet.source, row=sheet.header.number)
+        )
     problems += _duplicates(rows)
     bad = {p.row for p in problems}
     return ImportPlan(sheet, tuple(r for r in rows if r.number not in bad), tuple(sorted(problems, key=_order)))
@@ -323,7 +338,8 @@ def _duplicates(rows: Sequence[ImportRow]) -> list[RowProblem]:
         if len(numbers) > 1:
             for number in numbers:
                 reason = _("device {name!r} appears more than once for site {site!r} (rows {rows})").format(
-                    name=name, site=site, rows=", ".join(map(str, numbers)))
+                    name=name, site=site, rows=", ".join(map(str, numbers))
+                )
                 problems.append(RowProblem(number, reason))
     return problems
 

@@ -19,8 +19,23 @@ from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "device"
 EDITABLE = (
-    "kind", "vendor", "model", "serial", "room", "rack", "rack_unit", "covered", "driver", "endpoint",
-    "username", "credential", "tls_verify", "ca_file", "fingerprint", "notes", "options",
+    "kind",
+    "vendor",
+    "model",
+    "serial",
+    "room",
+    "rack",
+    "rack_unit",
+    "covered",
+    "driver",
+    "endpoint",
+    "username",
+    "credential",
+    "tls_verify",
+    "ca_file",
+    "fingerprint",
+    "notes",
+    "options",
 )
 
 

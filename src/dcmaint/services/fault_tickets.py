@@ -32,8 +32,15 @@ SEVERITY = {"critical": Severity.HIGH, "warning": Severity.MEDIUM, "unknown": Se
 
 
 def _description(device: str, fault: FaultRow) -> str:
-    identity = ", ".join(f"{label} {value}" for label, value in (
-        (_("part"), fault.part_number), (_("spare"), fault.spare_part_number), (_("serial"), fault.serial)) if value)
+    identity = ", ".join(
+        f"{label} {value}"
+        for label, value in (
+            (_("part"), fault.part_number),
+            (_("spare"), fault.spare_part_number),
+            (_("serial"), fault.serial),
+        )
+        if value
+    )
     text = f"{device}: {fault.kind} {fault.location}: {fault.reason or fault.health}"
     return f"{text} ({identity})" if identity else text
 
@@ -42,25 +49,42 @@ def open_for_faults(unit: UnitOfWork, device_ids: Iterable[int]) -> list[str]:
     """Open a monitoring ticket for every open fault of these devices that has no ticket; their references."""
     opened = []
     for device_id in sorted(set(device_ids)):
-        faults = list(unit.session.scalars(
-            select(FaultRow).where(FaultRow.device_id == device_id, FaultRow.closed_at.is_(None))
-            .where(~select(TicketRow.id).where(TicketRow.fault_id == FaultRow.id).exists())
-            .order_by(FaultRow.kind, FaultRow.location)))
+        faults = list(
+            unit.session.scalars(
+                select(FaultRow)
+                .where(FaultRow.device_id == device_id, FaultRow.closed_at.is_(None))
+                .where(~select(TicketRow.id).where(TicketRow.fault_id == FaultRow.id).exists())
+                .order_by(FaultRow.kind, FaultRow.location)
+            )
+        )
         if not faults:
             continue
         device = unit.session.get(DeviceRow, device_id)
         assert device is not None
         site = unit.session.get(SiteRow, device.site_id)
         assert site is not None
-        has_part_fault = unit.session.scalars(select(FaultRow.id).where(
-            FaultRow.device_id == device_id, FaultRow.closed_at.is_(None), FaultRow.kind != "alarm")).first()
+        has_part_fault = unit.session.scalars(
+            select(FaultRow.id).where(
+                FaultRow.device_id == device_id, FaultRow.closed_at.is_(None), FaultRow.kind != "alarm"
+            )
+        ).first()
         for fault in faults:
             if fault.kind == "alarm" and has_part_fault is not None:
                 continue
-            ref = tickets.new(unit, tickets.TicketDraft(
-                site.name, Source.MONITORING.value, _description(device.name, fault),
-                SEVERITY.get(fault.health, Severity.MEDIUM).value, (), None, None, as_datetime(fault.first_seen),
-                fault.id))
+            ref = tickets.new(
+                unit,
+                tickets.TicketDraft(
+                    site.name,
+                    Source.MONITORING.value,
+                    _description(device.name, fault),
+                    SEVERITY.get(fault.health, Severity.MEDIUM).value,
+                    (),
+                    None,
+                    None,
+                    as_datetime(fault.first_seen),
+                    fault.id,
+                ),
+            )
             row = unit.session.scalars(select(TicketRow).where(TicketRow.ref == ref)).one()
             unit.session.add(TicketDeviceRow(ticket_id=row.id, device_id=device.id))
             opened.append(ref)
@@ -71,6 +95,7 @@ def open_for_run(unit: UnitOfWork, run: HealthRun) -> list[str]:
     """Tickets for the open faults, without a ticket, of the registered devices ``run`` polled (``--open-tickets``)."""
     from dcmaint.services import devices as device_register
 
-    ids = [device_register.find(unit, result.device, result.site).id for result in run.results
-           if result.site is not None]
+    ids = [
+        device_register.find(unit, result.device, result.site).id for result in run.results if result.site is not None
+    ]
     return open_for_faults(unit, ids)

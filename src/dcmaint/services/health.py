@@ -44,9 +44,15 @@ class Fault:
     def as_json(self) -> dict[str, object]:
         """Keys documented in docs/json.md (health)."""
         return {
-            "kind": self.kind, "location": self.location, "health": self.health.value, "reason": self.reason,
-            "manufacturer": self.manufacturer, "model": self.model, "part_number": self.part_number,
-            "spare_part_number": self.spare_part_number, "serial": self.serial,
+            "kind": self.kind,
+            "location": self.location,
+            "health": self.health.value,
+            "reason": self.reason,
+            "manufacturer": self.manufacturer,
+            "model": self.model,
+            "part_number": self.part_number,
+            "spare_part_number": self.spare_part_number,
+            "serial": self.serial,
         }
 
 
@@ -58,22 +64,46 @@ def faults_of(result: PollResult) -> list[Fault]:
     found: list[Fault] = []
     for component in report.faults():
         part = component.part
-        found.append(Fault(
-            result.device, result.site, component.kind.value, component.location, component.health,
-            component.reason or component.health.value,
-            part.manufacturer if part else None, part.model if part else None,
-            part.part_number if part else None, part.spare_part_number if part else None,
-            part.serial if part else None,
-        ))
+        found.append(
+            Fault(
+                result.device,
+                result.site,
+                component.kind.value,
+                component.location,
+                component.health,
+                component.reason or component.health.value,
+                part.manufacturer if part else None,
+                part.model if part else None,
+                part.part_number if part else None,
+                part.spare_part_number if part else None,
+                part.serial if part else None,
+            )
+        )
     for sensor in report.sensors:
         if sensor.health.is_fault:
             value = "" if sensor.value is None else f"{sensor.value:g} {sensor.unit}".strip()
-            found.append(Fault(result.device, result.site, "sensor", sensor.name, sensor.health,
-                               _("{sensor}: {value} out of range").format(sensor=sensor.name, value=value)))
+            found.append(
+                Fault(
+                    result.device,
+                    result.site,
+                    "sensor",
+                    sensor.name,
+                    sensor.health,
+                    _("{sensor}: {value} out of range").format(sensor=sensor.name, value=value),
+                )
+            )
     for alarm in report.alarms:
         if alarm.severity.is_fault:
-            found.append(Fault(result.device, result.site, "alarm", alarm.code or alarm.source or "-",
-                               alarm.severity, alarm.message))
+            found.append(
+                Fault(
+                    result.device,
+                    result.site,
+                    "alarm",
+                    alarm.code or alarm.source or "-",
+                    alarm.severity,
+                    alarm.message,
+                )
+            )
     return sorted(found, key=lambda fault: -fault.health.rank)
 
 

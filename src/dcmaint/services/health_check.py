@@ -94,8 +94,9 @@ def check_health(context: Context, request: HealthRequest, *, progress: Progress
 
     _check(request)
     if request.targets:
-        chosen: Sequence[Device | AdhocTarget] = adhoc_targets(request.targets, context.drivers(), kind=request.kind,
-                                                               login=request.login)
+        chosen: Sequence[Device | AdhocTarget] = adhoc_targets(
+            request.targets, context.drivers(), kind=request.kind, login=request.login
+        )
     else:
         with context.read() as reader:
             chosen = select_devices(reader, request.devices, request.site, request.kind)
@@ -103,7 +104,8 @@ def check_health(context: Context, request: HealthRequest, *, progress: Progress
         raise UsageError(_("no devices to poll: register devices with a driver, name them, or use --target"))
     settings = context.config.runner
     run = run_health(
-        chosen, context.drivers(),
+        chosen,
+        context.drivers(),
         concurrency=request.concurrency or settings.concurrency,
         timeout=request.timeout or settings.timeout,
         workers=settings.workers if request.workers is None else request.workers,

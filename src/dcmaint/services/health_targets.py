@@ -58,14 +58,19 @@ def _driver(text: str, manager: DriverManager) -> tuple[DriverInfo, str]:
     except ValueError:
         port = -1
     if not parts.scheme or not parts.hostname or port == -1 or any(ch.isspace() for ch in text):
-        raise UsageError(_("invalid --target {value!r}: expected SCHEME://HOST[:PORT] (known schemes: {known})").format(
-            value=text, known=manager.schemes_text()))
+        raise UsageError(
+            _("invalid --target {value!r}: expected SCHEME://HOST[:PORT] (known schemes: {known})").format(
+                value=text, known=manager.schemes_text()
+            )
+        )
     try:
         info = manager.for_scheme(parts.scheme)
     except UnknownScheme:
-        raise UsageError(_("invalid --target {value!r}: no installed driver serves {scheme!r} (known schemes: "
-                           "{known})").format(value=text, scheme=parts.scheme.lower(),
-                                              known=manager.schemes_text())) from None
+        raise UsageError(
+            _("invalid --target {value!r}: no installed driver serves {scheme!r} (known schemes: {known})").format(
+                value=text, scheme=parts.scheme.lower(), known=manager.schemes_text()
+            )
+        ) from None
     name = parts.hostname if port is None else f"{parts.hostname}_{port}"
     return info, parse.name(name.replace(":", "_"), _("device"))
 
@@ -75,17 +80,24 @@ def _kind(text: str, info: DriverInfo, kind: DeviceKind | None) -> DeviceKind:
     served = ", ".join(info.kinds)
     if kind is not None:
         if kind not in info.kinds:
-            raise UsageError(_("invalid --kind {kind} for --target {value!r}: driver {driver!r} serves {kinds}").format(
-                kind=kind.value, value=text, driver=info.name, kinds=served))
+            raise UsageError(
+                _("invalid --kind {kind} for --target {value!r}: driver {driver!r} serves {kinds}").format(
+                    kind=kind.value, value=text, driver=info.name, kinds=served
+                )
+            )
         return kind
     if len(info.kinds) == 1:
         return info.kinds[0]
-    raise UsageError(_("--target {value!r}: driver {driver!r} serves several kinds; choose one with --kind "
-                       "({kinds})").format(value=text, driver=info.name, kinds=served))
+    raise UsageError(
+        _("--target {value!r}: driver {driver!r} serves several kinds; choose one with --kind ({kinds})").format(
+            value=text, driver=info.name, kinds=served
+        )
+    )
 
 
-def adhoc_targets(texts: Sequence[str], manager: DriverManager, *, kind: DeviceKind | None = None,
-                  login: AdhocLogin = AdhocLogin()) -> list[AdhocTarget]:
+def adhoc_targets(
+    texts: Sequence[str], manager: DriverManager, *, kind: DeviceKind | None = None, login: AdhocLogin = AdhocLogin()
+) -> list[AdhocTarget]:
     """The targets for ``--target`` URLs, checked like a register entry; UsageError naming the first bad value."""
     from dcmaint.drivers.target import AdhocTarget, TlsSettings
 
@@ -94,13 +106,16 @@ def adhoc_targets(texts: Sequence[str], manager: DriverManager, *, kind: DeviceK
     reference = _text(login.password_ref)
     credential = str(parse_reference(reference)) if reference else None
     ca_file = _text(login.ca_file)
-    tls = TlsSettings(verify=not login.insecure, ca_file=Path(ca_file) if ca_file else None,
-                      fingerprint=parse.fingerprint(login.fingerprint) if login.fingerprint else None)
+    tls = TlsSettings(
+        verify=not login.insecure,
+        ca_file=Path(ca_file) if ca_file else None,
+        fingerprint=parse.fingerprint(login.fingerprint) if login.fingerprint else None,
+    )
     options = parse_options(login.options)
     targets = []
     for text in (value.strip() for value in texts):
         info, name = _driver(text, manager)
-        targets.append(AdhocTarget(name, _kind(text, info, kind), info.name, text, _text(login.username), credential,
-                                   tls, options))
+        targets.append(
+            AdhocTarget(name, _kind(text, info, kind), info.name, text, _text(login.username), credential, tls, options)
+        )
     return targets
-

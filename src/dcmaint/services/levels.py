@@ -97,11 +97,11 @@ class _Tally:
     def demand(self) -> PartDemand:
         part = self.part
         if part is None:
-            return PartDemand(self.part_number, None, None, self.installed, None, None, self.on_hand,
-                              catalogued=False)
+            return PartDemand(self.part_number, None, None, self.installed, None, None, self.on_hand, catalogued=False)
         rate = None if part.annual_failure_rate is None else float(part.annual_failure_rate)
-        return PartDemand(part.part_number, part.part_class, part.description, self.installed, rate,
-                          part.lead_time_days, self.on_hand)
+        return PartDemand(
+            part.part_number, part.part_class, part.description, self.installed, rate, part.lead_time_days, self.on_hand
+        )
 
 
 def _site_id(reader: Reader, site: str) -> int:
@@ -117,8 +117,17 @@ def _catalogue(reader: Reader, site_id: int) -> dict[str, _Part]:
     for row in reader.rows(_CATALOGUE, {"site_id": site_id}):
         number, rank = row["number"], row["rank"]
         if number not in found or rank < found[number][0]:
-            found[number] = (rank, _Part(row["id"], row["part_number"], row["part_class"], row["description"],
-                                         row["annual_failure_rate"], row["lead_time_days"]))
+            found[number] = (
+                rank,
+                _Part(
+                    row["id"],
+                    row["part_number"],
+                    row["part_class"],
+                    row["description"],
+                    row["annual_failure_rate"],
+                    row["lead_time_days"],
+                ),
+            )
     return {number: part for number, (_rank, part) in found.items()}
 
 

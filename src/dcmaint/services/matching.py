@@ -13,28 +13,41 @@ from dcmaint.store.reader import Reader
 DEFAULT_LIMIT = 5
 
 
-def match_spares(context: Context, device: str | None = None, site: str | None = None, slot: str | None = None,
-                 fault: int | None = None, ticket: str | None = None, limit: int | None = DEFAULT_LIMIT
-                 ) -> list[Candidate]:
+def match_spares(
+    context: Context,
+    device: str | None = None,
+    site: str | None = None,
+    slot: str | None = None,
+    fault: int | None = None,
+    ticket: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+) -> list[Candidate]:
     """``dcmaint spare match``: the ranked spares for the slots named (see :func:`slots_for`), read in one
     transaction (entry point)."""
     with context.read() as reader:
         return match(reader, slots_for(reader, device, site, slot, fault, ticket), ticket, limit)
 
 
-def slots_for(reader: Reader, device: str | None, site: str | None, slot: str | None, fault: int | None,
-              ticket: str | None = None) -> list[SlotIdentity]:
+def slots_for(
+    reader: Reader, device: str | None, site: str | None, slot: str | None, fault: int | None, ticket: str | None = None
+) -> list[SlotIdentity]:
     """The slots to match: one named slot, one recorded fault, every open fault of a device, or a ticket's."""
     if ticket is not None:
         row = ticket_queries.ticket_row(reader, ticket)  # an unknown ticket is an error here too
         if fault is None and device is None:
             if row.fault_id is not None:
                 return [match_queries.fault_slot(reader, row.fault_id)]
-            found = [s for device in ticket_queries.ticket_devices(reader, row.id)
-                     for s in _device_faults(reader, device.name, row.site)]
+            found = [
+                s
+                for device in ticket_queries.ticket_devices(reader, row.id)
+                for s in _device_faults(reader, device.name, row.site)
+            ]
             if not found:
-                raise UsageError(_("ticket {ticket} has no open part faults on its devices: name the part with "
-                                   "--device and --slot").format(ticket=row.ref))
+                raise UsageError(
+                    _(
+                        "ticket {ticket} has no open part faults on its devices: name the part with --device and --slot"
+                    ).format(ticket=row.ref)
+                )
             return found
     if fault is not None:
         if device is not None or slot is not None:
@@ -58,8 +71,9 @@ def _device_faults(reader: Reader, device: str, site: str) -> list[SlotIdentity]
     return match_queries.open_fault_slots(reader, device_id)
 
 
-def match(reader: Reader, slots: list[SlotIdentity], ticket: str | None = None, limit: int | None = DEFAULT_LIMIT
-          ) -> list[Candidate]:
+def match(
+    reader: Reader, slots: list[SlotIdentity], ticket: str | None = None, limit: int | None = DEFAULT_LIMIT
+) -> list[Candidate]:
     if limit is not None and limit < 1:
         raise UsageError(_("invalid limit {value!r}: must be at least 1").format(value=limit))
     ticket = ticket.strip().upper() if ticket else None

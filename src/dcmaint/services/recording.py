@@ -34,9 +34,16 @@ class RecordSummary:
 
 def fault_json(device: str, row: FaultRow) -> dict[str, object]:
     return {
-        "device": device, "kind": row.kind, "location": row.location, "health": row.health, "reason": row.reason,
-        "part_number": row.part_number, "spare_part_number": row.spare_part_number, "serial": row.serial,
-        "first_seen": row.first_seen.isoformat(), "last_seen": row.last_seen.isoformat(),
+        "device": device,
+        "kind": row.kind,
+        "location": row.location,
+        "health": row.health,
+        "reason": row.reason,
+        "part_number": row.part_number,
+        "spare_part_number": row.spare_part_number,
+        "serial": row.serial,
+        "first_seen": row.first_seen.isoformat(),
+        "last_seen": row.last_seen.isoformat(),
         "closed_at": row.closed_at.isoformat() if row.closed_at else None,
     }
 
@@ -76,20 +83,33 @@ def _store_components(unit: UnitOfWork, device: DeviceRow, key: str, result: Pol
         }
         row = existing.get((component.kind.value, component.location))
         if row is None:
-            unit.session.add(ComponentRow(device_id=device.id, kind=component.kind.value,
-                                          location=component.location, first_seen=result.polled_at,
-                                          last_seen=result.polled_at, **values))
+            unit.session.add(
+                ComponentRow(
+                    device_id=device.id,
+                    kind=component.kind.value,
+                    location=component.location,
+                    first_seen=result.polled_at,
+                    last_seen=result.polled_at,
+                    **values,
+                )
+            )
             continue
         if row.serial and values["serial"] and row.serial != values["serial"]:
-            unit.record("component", f"{key}:{component.kind.value}:{component.location}", "serial-changed",
-                        {"serial": row.serial, "part_number": row.part_number},
-                        {"serial": values["serial"], "part_number": values["part_number"]})
+            unit.record(
+                "component",
+                f"{key}:{component.kind.value}:{component.location}",
+                "serial-changed",
+                {"serial": row.serial, "part_number": row.part_number},
+                {"serial": values["serial"], "part_number": values["part_number"]},
+            )
         for name, value in values.items():
             setattr(row, name, value)
         row.last_seen = result.polled_at
 
 
-def _store_faults(unit: UnitOfWork, device: DeviceRow, key: str, faults: list[Fault], when: datetime) -> tuple[int, int, int]:
+def _store_faults(
+    unit: UnitOfWork, device: DeviceRow, key: str, faults: list[Fault], when: datetime
+) -> tuple[int, int, int]:
     open_rows = {
         (row.kind, row.location): row
         for row in unit.session.scalars(

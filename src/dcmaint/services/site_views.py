@@ -97,7 +97,12 @@ def show(context: Context, name: str, today: date | None = None) -> SiteView:
     complete = depot_complete(lines)
     today = today or datetime.now(ZoneInfo(site.timezone)).date()
     depot = DepotView(
-        due=due.due, due_error=due.error, working_days=due.working_days, complete=complete,
-        short=sum(1 for line in lines if line.status != OK), deadline=deadline_of(due.due, complete, today),
-        days_left=(due.due - today).days if due.due is not None else None)
+        due=due.due,
+        due_error=due.error,
+        working_days=due.working_days,
+        complete=complete,
+        short=sum(1 for line in lines if line.status != OK),
+        deadline=deadline_of(due.due, complete, today),
+        days_left=(due.due - today).days if due.due is not None else None,
+    )
     return SiteView(site, depot)

@@ -41,8 +41,9 @@ def stock_unit(context: Context, serial: str) -> StockUnit:
         return spare_queries.stock_unit(reader, serial)
 
 
-def swaps(context: Context, site: str | None = None, device: str | None = None, ticket: str | None = None
-          ) -> list[SwapRecord]:
+def swaps(
+    context: Context, site: str | None = None, device: str | None = None, ticket: str | None = None
+) -> list[SwapRecord]:
     """Recorded swaps, oldest first, only of ``site``, ``device`` and ``ticket`` when given (entry point)."""
     with context.read() as reader:
         return swap_queries.swaps(reader, site, device, ticket)

@@ -61,11 +61,13 @@ class StockImportSummary(Record):
 
 class StockRejected(UsageError):
     def __init__(self, source: str, problems: Sequence[EntryProblem], total: int) -> None:
-        super().__init__(ngettext(
-            "{file}: {bad} bad row of {total}; nothing was imported",
-            "{file}: {bad} bad rows of {total}; nothing was imported",
-            len(problems),
-        ).format(file=source, bad=len(problems), total=total))
+        super().__init__(
+            ngettext(
+                "{file}: {bad} bad row of {total}; nothing was imported",
+                "{file}: {bad} bad rows of {total}; nothing was imported",
+                len(problems),
+            ).format(file=source, bad=len(problems), total=total)
+        )
         self.problems = tuple(problems)
 
 
@@ -74,8 +76,11 @@ def condition(text: str | None) -> str:
         return Condition.NEW.value
     word = CONDITION_WORDS.get(text.strip(), text.strip().lower())
     if word not in {c.value for c in Condition}:
-        raise UsageError(_("invalid condition {value!r}: choose one of {choices}").format(
-            value=text, choices=", ".join(c.value for c in Condition)))
+        raise UsageError(
+            _("invalid condition {value!r}: choose one of {choices}").format(
+                value=text, choices=", ".join(c.value for c in Condition)
+            )
+        )
     return word
 
 
@@ -84,14 +89,19 @@ def find_part(unit: UnitOfWork, number: str) -> PartRow:
     row = unit.session.scalars(select(PartRow).where(PartRow.part_number == number)).one_or_none()
     if row is None:
         row = unit.session.scalars(
-            select(PartRow).join(PartNumberRow, PartNumberRow.part_id == PartRow.id)
-            .where(PartNumberRow.number == number)).one_or_none()
+            select(PartRow)
+            .join(PartNumberRow, PartNumberRow.part_id == PartRow.id)
+            .where(PartNumberRow.number == number)
+        ).one_or_none()
     if row is None:
         known = list(unit.session.scalars(select(PartRow.part_number)))
         known += list(unit.session.scalars(select(PartNumberRow.number)))
         near = difflib.get_close_matches(number, known, n=3, cutoff=0.7)
-        hint = _("did you mean {numbers}?").format(numbers=", ".join(near)) if near else _(
-            "add it with `dcmaint spare catalogue import`")
+        hint = (
+            _("did you mean {numbers}?").format(numbers=", ".join(near))
+            if near
+            else _("add it with `dcmaint spare catalogue import`")
+        )
         raise NotFound(_("part number {number!r} is not in the catalogue: {hint}").format(number=number, hint=hint))
     return row
 
@@ -101,11 +111,26 @@ def stock_record(unit: UnitOfWork, row: StockUnitRow) -> StockUnit:
     site = unit.session.get(SiteRow, row.site_id)
     device = unit.session.get(DeviceRow, row.device_id) if row.device_id is not None else None
     return StockUnit(
-        row.serial, row.part_number, part.part_number if part else None, part.part_class if part else None,
-        part.description if part else None, site.name if site else "", row.bin, row.condition, row.quantity,
-        row.status, row.reserved_for, row.proof_ref, row.proof_file, row.received_on,
-        device.name if device else None, row.slot, row.custody_location, row.notes,
-        as_datetime(row.updated_at) if row.updated_at is not None else None)
+        row.serial,
+        row.part_number,
+        part.part_number if part else None,
+        part.part_class if part else None,
+        part.description if part else None,
+        site.name if site else "",
+        row.bin,
+        row.condition,
+        row.quantity,
+        row.status,
+        row.reserved_for,
+        row.proof_ref,
+        row.proof_file,
+        row.received_on,
+        device.name if device else None,
+        row.slot,
+        row.custody_location,
+        row.notes,
+        as_datetime(row.updated_at) if row.updated_at is not None else None,
+    )
 
 
 def _audit_key(record: StockUnit) -> str:
@@ -131,18 +156,31 @@ def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
         if len(str(Path(entry.proof_file).resolve())) > 500:
             raise UsageError(_("{field} is longer than {limit} characters").format(field=_("proof file"), limit=500))
     proof_file = str(Path(entry.proof_file).resolve()) if entry.proof_file else None
-    values = dict(site_id=site.id, part_id=part.id, part_number=number, bin=bin_, condition=condition(entry.condition),
-                  proof_ref=proof_ref, proof_file=proof_file, received_on=entry.received_on)
+    values = dict(
+        site_id=site.id,
+        part_id=part.id,
+        part_number=number,
+        bin=bin_,
+        condition=condition(entry.condition),
+        proof_ref=proof_ref,
+        proof_file=proof_file,
+        received_on=entry.received_on,
+    )
     if part.consumable:
         if entry.serial:
             raise UsageError(_("part {number} is a consumable: give --quantity, not a serial").format(number=number))
         quantity = entry.quantity if entry.quantity is not None else 1
         if quantity < 1:
             raise UsageError(_("invalid quantity {value!r}: must be at least 1").format(value=quantity))
-        row = unit.session.scalars(select(StockUnitRow).where(
-            StockUnitRow.site_id == site.id, StockUnitRow.part_id == part.id, StockUnitRow.serial.is_(None),
-            StockUnitRow.status == StockStatus.IN_STOCK.value,
-            StockUnitRow.bin.is_(None) if bin_ is None else StockUnitRow.bin == bin_)).first()
+        row = unit.session.scalars(
+            select(StockUnitRow).where(
+                StockUnitRow.site_id == site.id,
+                StockUnitRow.part_id == part.id,
+                StockUnitRow.serial.is_(None),
+                StockUnitRow.status == StockStatus.IN_STOCK.value,
+                StockUnitRow.bin.is_(None) if bin_ is None else StockUnitRow.bin == bin_,
+            )
+        ).first()
         if row is not None:
             before = stock_record(unit, row)
             row.quantity += quantity
@@ -161,8 +199,11 @@ def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
             raise UsageError(_("part {number} is serialised: one unit per serial, no --quantity").format(number=number))
         taken = unit.session.scalars(select(StockUnitRow).where(StockUnitRow.serial == serial)).first()
         if taken is not None:
-            raise Conflict(_("spare serial {serial!r} is already recorded ({part}, {status})").format(
-                serial=serial, part=taken.part_number, status=taken.status))
+            raise Conflict(
+                _("spare serial {serial!r} is already recorded ({part}, {status})").format(
+                    serial=serial, part=taken.part_number, status=taken.status
+                )
+            )
         row = StockUnitRow(serial=serial, quantity=1, status=StockStatus.IN_STOCK.value, **values)
     unit.session.add(row)
     unit.session.flush()
@@ -172,21 +213,28 @@ def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
 
 
 def _serial_row(unit: UnitOfWork, serial: str) -> StockUnitRow:
-    row = unit.session.scalars(select(StockUnitRow).where(StockUnitRow.serial == serial)
-                               .execution_options(populate_existing=True)).first()
+    row = unit.session.scalars(
+        select(StockUnitRow).where(StockUnitRow.serial == serial).execution_options(populate_existing=True)
+    ).first()
     if row is None:
         raise NotFound(_("unknown spare serial {serial!r}").format(serial=serial))
     return row
 
 
-def _move(unit: UnitOfWork, serial: str, source: StockStatus, target: StockStatus, ticket: str | None,
-          action: str) -> StockUnit:
+def _move(
+    unit: UnitOfWork, serial: str, source: StockStatus, target: StockStatus, ticket: str | None, action: str
+) -> StockUnit:
     """Change a unit's status only if it still has ``source``: the UPDATE's WHERE is the lock."""
     previous = unit.session.scalars(select(StockUnitRow.reserved_for).where(StockUnitRow.serial == serial)).first()
-    changed = cast("CursorResult[Any]", unit.session.execute(
-        update(StockUnitRow).where(StockUnitRow.serial == serial, StockUnitRow.status == source.value)
-        .values(status=target.value, reserved_for=ticket, updated_at=utcnow())
-        .execution_options(synchronize_session=False)))
+    changed = cast(
+        "CursorResult[Any]",
+        unit.session.execute(
+            update(StockUnitRow)
+            .where(StockUnitRow.serial == serial, StockUnitRow.status == source.value)
+            .values(status=target.value, reserved_for=ticket, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
+    )
     row = _serial_row(unit, serial)
     if changed.rowcount != 1:
         state = _("reserved for {ticket}").format(ticket=row.reserved_for) if row.status == "reserved" else row.status
@@ -214,8 +262,9 @@ def _reserve(unit: UnitOfWork, serial: str, ticket: str) -> StockUnit:
     if ticket_ref is None:
         raise UsageError(_("a ticket reference is needed to reserve a spare"))
     _serial_row(unit, serial)
-    return _move(unit, serial, StockStatus.IN_STOCK, StockStatus.RESERVED, for_action(unit, ticket_ref, "reserve").ref,
-                 "reserve")
+    return _move(
+        unit, serial, StockStatus.IN_STOCK, StockStatus.RESERVED, for_action(unit, ticket_ref, "reserve").ref, "reserve"
+    )
 
 
 def release(context: Context, serial: str) -> StockUnit:
@@ -224,8 +273,9 @@ def release(context: Context, serial: str) -> StockUnit:
         return _move(unit, serial, StockStatus.RESERVED, StockStatus.IN_STOCK, None, "release")
 
 
-def sheet_entries(cells_by_row: Sequence[tuple[int, Mapping[str, str | None]]], site: str | None, base: Path
-                  ) -> tuple[list[tuple[int, StockEntry]], list[tuple[int, EntryProblem]]]:
+def sheet_entries(
+    cells_by_row: Sequence[tuple[int, Mapping[str, str | None]]], site: str | None, base: Path
+) -> tuple[list[tuple[int, StockEntry]], list[tuple[int, EntryProblem]]]:
     """Stock-list rows as entries; a relative proof file is taken from the list's own folder."""
     entries, problems = [], []
     for number, cells in cells_by_row:
@@ -236,11 +286,16 @@ def sheet_entries(cells_by_row: Sequence[tuple[int, Mapping[str, str | None]]], 
             proof = cells.get("proof_file")
             received = cells.get("received_on")
             entry = StockEntry(
-                site=site or cells.get("site") or "", part_number=cells.get("part_number") or "",
-                serial=cells.get("serial"), bin=cells.get("bin"), condition=cells.get("condition") or "new",
-                quantity=int(quantity_text) if quantity_text else None, proof_ref=cells.get("proof_ref"),
+                site=site or cells.get("site") or "",
+                part_number=cells.get("part_number") or "",
+                serial=cells.get("serial"),
+                bin=cells.get("bin"),
+                condition=cells.get("condition") or "new",
+                quantity=int(quantity_text) if quantity_text else None,
+                proof_ref=cells.get("proof_ref"),
                 proof_file=str(base / proof) if proof else None,
-                received_on=iso_date(received, _("received date")) if received else None)
+                received_on=iso_date(received, _("received date")) if received else None,
+            )
             if not entry.site:
                 raise UsageError(_("no site: add a site column or use --site"))
             entries.append((number, entry))
@@ -277,4 +332,3 @@ def _import_file(unit: UnitOfWork, path: Path, site: str | None) -> StockImportS
         ordered = [replace(p, source=path.name) for _number, p in sorted(problems, key=lambda item: item[0])]
         raise StockRejected(path.name, ordered, len(rows))
     return StockImportSummary(path.name, len(rows), units, quantity)
-

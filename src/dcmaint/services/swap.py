@@ -58,9 +58,19 @@ def _spare_of(unit: UnitOfWork, row: StockUnitRow) -> Spare:
     part = unit.session.get(PartRow, row.part_id) if row.part_id is not None else None
     site = unit.session.get(SiteRow, row.site_id)
     assert row.serial is not None and site is not None
-    return Spare(row.serial, row.part_number, row.part_id, part.part_number if part else None,
-                 part.part_class if part else None, site.name, row.bin, row.condition, row.status, row.reserved_for,
-                 row.received_on)
+    return Spare(
+        row.serial,
+        row.part_number,
+        row.part_id,
+        part.part_number if part else None,
+        part.part_class if part else None,
+        site.name,
+        row.bin,
+        row.condition,
+        row.status,
+        row.reserved_for,
+        row.received_on,
+    )
 
 
 def _check_spare(unit: UnitOfWork, row: StockUnitRow, ticket: str | None) -> None:
@@ -68,41 +78,80 @@ def _check_spare(unit: UnitOfWork, row: StockUnitRow, ticket: str | None) -> Non
     serial = row.serial
     if row.status == StockStatus.INSTALLED.value:
         device = unit.session.get(DeviceRow, row.device_id) if row.device_id is not None else None
-        raise Conflict(_("spare {serial} is already installed in {device} {slot}").format(
-            serial=serial, device=device.name if device else "?", slot=row.slot))
+        raise Conflict(
+            _("spare {serial} is already installed in {device} {slot}").format(
+                serial=serial, device=device.name if device else "?", slot=row.slot
+            )
+        )
     if row.status in (StockStatus.REMOVED.value, StockStatus.RETURNED.value):
-        raise Conflict(_("{serial} is a part removed from a device ({status}), not a spare").format(
-            serial=serial, status=row.status))
+        raise Conflict(
+            _("{serial} is a part removed from a device ({status}), not a spare").format(
+                serial=serial, status=row.status
+            )
+        )
     if row.status == StockStatus.RESERVED.value and row.reserved_for != ticket:
-        raise Conflict(_("spare {serial} is reserved for {reserved}: give --ticket {reserved} or release it").format(
-            serial=serial, reserved=row.reserved_for))
+        raise Conflict(
+            _("spare {serial} is reserved for {reserved}: give --ticket {reserved} or release it").format(
+                serial=serial, reserved=row.reserved_for
+            )
+        )
 
 
 def _slot_identity(unit: UnitOfWork, device: DeviceRow, component: ComponentRow) -> SlotIdentity:
-    return SlotIdentity(device.site.name, device.name, component.kind, component.location, component.health,
-                        component.part_number, component.spare_part_number, component.serial, component.model)
+    return SlotIdentity(
+        device.site.name,
+        device.name,
+        component.kind,
+        component.location,
+        component.health,
+        component.part_number,
+        component.spare_part_number,
+        component.serial,
+        component.model,
+    )
 
 
 def _refuse_unseen_swap(unit: UnitOfWork, device: DeviceRow, component: ComponentRow, slot: SlotIdentity) -> None:
     """A slot swapped since its last poll holds a part nobody has seen in place: only a technician who names it
     (``--removed-serial``) may swap it again. Two technicians recording the same repair are refused this way
     whether their commands overlap or follow each other."""
-    last = unit.session.scalars(select(SwapRow).where(
-        SwapRow.device_id == device.id, SwapRow.kind == slot.kind, SwapRow.location == slot.location,
-        SwapRow.swapped_at >= component.last_seen).order_by(SwapRow.id.desc())).first()
+    last = unit.session.scalars(
+        select(SwapRow)
+        .where(
+            SwapRow.device_id == device.id,
+            SwapRow.kind == slot.kind,
+            SwapRow.location == slot.location,
+            SwapRow.swapped_at >= component.last_seen,
+        )
+        .order_by(SwapRow.id.desc())
+    ).first()
     if last is None:
         return
     fitted = unit.session.get(StockUnitRow, last.installed_unit_id)
-    raise Conflict(_("{slot} on {device} was swapped at {when} ({serial} fitted by {who}) and not polled since: "
-                     "if you replaced that part, give --removed-serial {serial}").format(
-        slot=slot.slot, device=device.name, when=as_datetime(last.swapped_at).isoformat(timespec="seconds"),
-        serial=fitted.serial if fitted else "?", who=last.technician))
+    raise Conflict(
+        _(
+            "{slot} on {device} was swapped at {when} ({serial} fitted by {who}) and not polled since: "
+            "if you replaced that part, give --removed-serial {serial}"
+        ).format(
+            slot=slot.slot,
+            device=device.name,
+            when=as_datetime(last.swapped_at).isoformat(timespec="seconds"),
+            serial=fitted.serial if fitted else "?",
+            who=last.technician,
+        )
+    )
 
 
 def _consent(unit: UnitOfWork, original: int, substitute: int, device: DeviceRow) -> ConsentRow | None:
-    return unit.session.scalars(select(ConsentRow).where(
-        ConsentRow.site_id == device.site_id, ConsentRow.part_id == original, ConsentRow.substitute_id == substitute,
-        (ConsentRow.device_id.is_(None)) | (ConsentRow.device_id == device.id)).order_by(ConsentRow.agreed_on)
+    return unit.session.scalars(
+        select(ConsentRow)
+        .where(
+            ConsentRow.site_id == device.site_id,
+            ConsentRow.part_id == original,
+            ConsentRow.substitute_id == substitute,
+            (ConsentRow.device_id.is_(None)) | (ConsentRow.device_id == device.id),
+        )
+        .order_by(ConsentRow.agreed_on)
     ).first()
 
 
@@ -111,18 +160,24 @@ def _check_fit(unit: UnitOfWork, device: DeviceRow, slot: SlotIdentity, spare: S
     found = fit_of(slot, known, spare)
     if found is None:
         reported = ", ".join(slot.numbers) or _("no part number")
-        raise UsageError(_("spare {serial} ({number}) does not fit {slot}, which reports {reported}: "
-                           "`dcmaint spare match` lists what fits").format(
-            serial=spare.serial, number=spare.labelled, slot=slot.slot, reported=reported))
+        raise UsageError(
+            _(
+                "spare {serial} ({number}) does not fit {slot}, which reports {reported}: "
+                "`dcmaint spare match` lists what fits"
+            ).format(serial=spare.serial, number=spare.labelled, slot=slot.slot, reported=reported)
+        )
     fit, original = found
     if fit is not Fit.SUBSTITUTE:
         return fit, None
     assert original is not None and spare.part_id is not None
     consent = _consent(unit, original, spare.part_id, device)
     if consent is None:
-        raise Conflict(_("spare {serial} ({number}) is a substitute for {part}: it needs the customer's consent first "
-                         "(`dcmaint spare consent add`)").format(
-            serial=spare.serial, number=spare.catalogue_number, part=known.parts[original].part_number))
+        raise Conflict(
+            _(
+                "spare {serial} ({number}) is a substitute for {part}: it needs the customer's consent first "
+                "(`dcmaint spare consent add`)"
+            ).format(serial=spare.serial, number=spare.catalogue_number, part=known.parts[original].part_number)
+        )
     return fit, consent
 
 
@@ -133,8 +188,9 @@ def _part_id(unit: UnitOfWork, numbers: tuple[str, ...]) -> int | None:
     return next((found for found in (part_id(unit, n) for n in numbers) if found is not None), None)
 
 
-def _removed_unit(unit: UnitOfWork, device: DeviceRow, slot: SlotIdentity, serial: str | None, keep_at: str | None,
-                  now: datetime) -> StockUnitRow:
+def _removed_unit(
+    unit: UnitOfWork, device: DeviceRow, slot: SlotIdentity, serial: str | None, keep_at: str | None, now: datetime
+) -> StockUnitRow:
     """The part taken out, as a ``removed`` unit in the customer's custody.
 
     If it was itself a spare fitted by an earlier swap, that unit walks on to ``removed``; any other
@@ -144,17 +200,35 @@ def _removed_unit(unit: UnitOfWork, device: DeviceRow, slot: SlotIdentity, seria
     if serial is not None:
         known = unit.session.scalars(select(StockUnitRow).where(StockUnitRow.serial == serial)).first()
         if known is not None:
-            if known.status == StockStatus.INSTALLED.value and known.device_id == device.id \
-                    and known.slot == slot.location:
+            if (
+                known.status == StockStatus.INSTALLED.value
+                and known.device_id == device.id
+                and known.slot == slot.location
+            ):
                 known.status, known.custody_location, known.condition = StockStatus.REMOVED.value, keep_at, condition
                 known.updated_at = now
                 return known
-            raise Conflict(_("removed serial {serial!r} is already recorded ({part}, {status}): check the label and "
-                             "give --removed-serial").format(serial=serial, part=known.part_number, status=known.status))
+            raise Conflict(
+                _(
+                    "removed serial {serial!r} is already recorded ({part}, {status}): check the label and "
+                    "give --removed-serial"
+                ).format(serial=serial, part=known.part_number, status=known.status)
+            )
     number = slot.part_number or slot.spare_part_number or "-"
-    row = StockUnitRow(part_id=_part_id(unit, slot.numbers), part_number=number, site_id=device.site_id, serial=serial,
-                       condition=condition, quantity=1, status=StockStatus.REMOVED.value, device_id=device.id,
-                       slot=slot.location, custody_location=keep_at, received_on=now.date(), updated_at=now)
+    row = StockUnitRow(
+        part_id=_part_id(unit, slot.numbers),
+        part_number=number,
+        site_id=device.site_id,
+        serial=serial,
+        condition=condition,
+        quantity=1,
+        status=StockStatus.REMOVED.value,
+        device_id=device.id,
+        slot=slot.location,
+        custody_location=keep_at,
+        received_on=now.date(),
+        updated_at=now,
+    )
     unit.session.add(row)
     return row
 
@@ -162,20 +236,39 @@ def _removed_unit(unit: UnitOfWork, device: DeviceRow, slot: SlotIdentity, seria
 def _take_spare(unit: UnitOfWork, row: StockUnitRow, device: DeviceRow, slot: SlotIdentity, now: datetime) -> None:
     """The conditional UPDATE that decides a race for the spare."""
     expected = (row.status, row.reserved_for)
-    taken = cast("CursorResult[Any]", unit.session.execute(
-        update(StockUnitRow).where(
-            StockUnitRow.id == row.id, StockUnitRow.status == expected[0],
-            StockUnitRow.reserved_for.is_(None) if expected[1] is None else StockUnitRow.reserved_for == expected[1])
-        .values(status=StockStatus.INSTALLED.value, device_id=device.id, slot=slot.location, site_id=device.site_id,
-                reserved_for=None, updated_at=now)
-        .execution_options(synchronize_session=False)))
+    taken = cast(
+        "CursorResult[Any]",
+        unit.session.execute(
+            update(StockUnitRow)
+            .where(
+                StockUnitRow.id == row.id,
+                StockUnitRow.status == expected[0],
+                StockUnitRow.reserved_for.is_(None)
+                if expected[1] is None
+                else StockUnitRow.reserved_for == expected[1],
+            )
+            .values(
+                status=StockStatus.INSTALLED.value,
+                device_id=device.id,
+                slot=slot.location,
+                site_id=device.site_id,
+                reserved_for=None,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if taken.rowcount != 1:
-        raise Conflict(_("spare {serial} was taken by another swap a moment ago: `dcmaint spare show {serial}`").format(
-            serial=row.serial))
+        raise Conflict(
+            _("spare {serial} was taken by another swap a moment ago: `dcmaint spare show {serial}`").format(
+                serial=row.serial
+            )
+        )
 
 
-def _take_slot(unit: UnitOfWork, component: ComponentRow, spare: Spare, fit: Fit, slot: SlotIdentity,
-               now: datetime) -> None:
+def _take_slot(
+    unit: UnitOfWork, component: ComponentRow, spare: Spare, fit: Fit, slot: SlotIdentity, now: datetime
+) -> None:
     """The conditional UPDATE that decides a race for the slot: it must still hold what this swap read.
 
     Like for like (``exact``, ``alias``) keeps the slot's numbers; anything else takes the spare's label
@@ -183,22 +276,35 @@ def _take_slot(unit: UnitOfWork, component: ComponentRow, spare: Spare, fit: Fit
     """
     same_serial = ComponentRow.serial.is_(None) if slot.serial is None else ComponentRow.serial == slot.serial
     numbers = {} if fit in (Fit.EXACT, Fit.ALIAS) else {"part_number": spare.labelled, "spare_part_number": None}
-    taken = cast("CursorResult[Any]", unit.session.execute(
-        update(ComponentRow).where(and_(ComponentRow.id == component.id, same_serial))
-        .values(serial=spare.serial, health="unknown", last_seen=now, **numbers)
-        .execution_options(synchronize_session=False)))
+    taken = cast(
+        "CursorResult[Any]",
+        unit.session.execute(
+            update(ComponentRow)
+            .where(and_(ComponentRow.id == component.id, same_serial))
+            .values(serial=spare.serial, health="unknown", last_seen=now, **numbers)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if taken.rowcount != 1:
-        raise Conflict(_("{slot} on {device} was changed by another swap a moment ago: check it and try again").format(
-            slot=slot.slot, device=slot.device))
+        raise Conflict(
+            _("{slot} on {device} was changed by another swap a moment ago: check it and try again").format(
+                slot=slot.slot, device=slot.device
+            )
+        )
 
 
 def _close_fault(unit: UnitOfWork, device: DeviceRow, key: str, slot: SlotIdentity, now: datetime) -> int | None:
     """Close the slot's open fault: the part it was about is gone (a failed ``--verify`` poll reopens one)."""
     from dcmaint.services.recording import fault_json
 
-    fault = unit.session.scalars(select(FaultRow).where(
-        FaultRow.device_id == device.id, FaultRow.kind == slot.kind, FaultRow.location == slot.location,
-        FaultRow.closed_at.is_(None))).first()
+    fault = unit.session.scalars(
+        select(FaultRow).where(
+            FaultRow.device_id == device.id,
+            FaultRow.kind == slot.kind,
+            FaultRow.location == slot.location,
+            FaultRow.closed_at.is_(None),
+        )
+    ).first()
     if fault is None:
         return None
     before = fault_json(key, fault)
@@ -207,8 +313,9 @@ def _close_fault(unit: UnitOfWork, device: DeviceRow, key: str, slot: SlotIdenti
     return fault.id
 
 
-def swap_spare(context: Context, request: SwapRequest, *, verify: bool = False, timeout: float | None = None
-               ) -> SwapRecord:
+def swap_spare(
+    context: Context, request: SwapRequest, *, verify: bool = False, timeout: float | None = None
+) -> SwapRecord:
     """Record a spare fitted in a slot and the removed part in the customer's custody (entry point).
 
     With ``verify`` the swap is committed first, whatever the device says:
@@ -241,8 +348,11 @@ def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) ->
     device = device_register.find(unit, request.device, request.site)
     key = device_register.audit_key(device_record(device))
     kind, location = pick_slot(request.slot, device.name, match_queries.slot_names(unit, device.id))
-    component = unit.session.scalars(select(ComponentRow).where(
-        ComponentRow.device_id == device.id, ComponentRow.kind == kind, ComponentRow.location == location)).one()
+    component = unit.session.scalars(
+        select(ComponentRow).where(
+            ComponentRow.device_id == device.id, ComponentRow.kind == kind, ComponentRow.location == location
+        )
+    ).one()
     slot = _slot_identity(unit, device, component)
     if removed_serial is None:
         _refuse_unseen_swap(unit, device, component, slot)
@@ -250,7 +360,9 @@ def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) ->
     if row is None:
         raise NotFound(_("unknown spare serial {serial!r}").format(serial=request.spare_serial))
     if row.serial is None or row.quantity != 1:
-        raise UsageError(_("{serial} is a consumable quantity, not a serialised spare").format(serial=request.spare_serial))
+        raise UsageError(
+            _("{serial} is a consumable quantity, not a serialised spare").format(serial=request.spare_serial)
+        )
     _check_spare(unit, row, ticket)
     spare = _spare_of(unit, row)
     fit, consent = _check_fit(unit, device, slot, spare)
@@ -265,17 +377,35 @@ def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) ->
     removed = _removed_unit(unit, device, slot, out_serial, keep_at, now)
     unit.session.flush()
     fault_id = _close_fault(unit, device, key, slot, now)
-    record = SwapRow(device_id=device.id, kind=slot.kind, location=slot.location, installed_unit_id=row.id,
-                     removed_unit_id=removed.id, fit=fit.value, consent_id=consent.id if consent else None,
-                     fault_id=fault_id, from_site_id=from_site, ticket=ticket, technician=technician or unit.actor, swapped_at=now,
-                     verification=Verification.NOT_CHECKED)
+    record = SwapRow(
+        device_id=device.id,
+        kind=slot.kind,
+        location=slot.location,
+        installed_unit_id=row.id,
+        removed_unit_id=removed.id,
+        fit=fit.value,
+        consent_id=consent.id if consent else None,
+        fault_id=fault_id,
+        from_site_id=from_site,
+        ticket=ticket,
+        technician=technician or unit.actor,
+        swapped_at=now,
+        verification=Verification.NOT_CHECKED,
+    )
     unit.session.add(record)
     unit.session.flush()
     unit.session.refresh(row)
     result = swap_record(unit, record)
     if ticket_row is not None:
-        tickets.record_swap(unit, ticket_row, device.id, _("{slot} on {device}: fitted {spare}, removed {removed}").format(
-            slot=slot.slot, device=device.name, spare=spare.serial, removed=removed.serial or "-"), now)
+        tickets.record_swap(
+            unit,
+            ticket_row,
+            device.id,
+            _("{slot} on {device}: fitted {spare}, removed {removed}").format(
+                slot=slot.slot, device=device.name, spare=spare.serial, removed=removed.serial or "-"
+            ),
+            now,
+        )
     unit.record("spare", spare.serial, "install", before_spare, _unit_json(unit, row))
     unit.record("spare", removed.serial or f"{key}:{slot.slot}", "remove", None, _unit_json(unit, removed))
     unit.record(ENTITY, f"{key}:{slot.slot}", "swap", None, result.as_json())
@@ -296,8 +426,23 @@ def swap_record(unit: UnitOfWork, row: SwapRow) -> SwapRecord:
     from_site = unit.session.get(SiteRow, row.from_site_id)
     assert device is not None and installed is not None and installed.serial is not None and from_site is not None
     return SwapRecord(
-        row.id, device.site.name, device.name, f"{row.kind}:{row.location}", installed.serial, installed.part_number,
-        row.fit, f"{consent.document_ref} ({consent.agreed_by}, {consent.agreed_on})" if consent else None,
-        from_site.name, removed.serial if removed else None, removed.part_number if removed else None,
-        removed.custody_location if removed else None, row.ticket, row.technician, as_datetime(row.swapped_at),
-        row.fault_id, row.verification, as_datetime(row.verified_at) if row.verified_at else None, row.verify_message)
+        row.id,
+        device.site.name,
+        device.name,
+        f"{row.kind}:{row.location}",
+        installed.serial,
+        installed.part_number,
+        row.fit,
+        f"{consent.document_ref} ({consent.agreed_by}, {consent.agreed_on})" if consent else None,
+        from_site.name,
+        removed.serial if removed else None,
+        removed.part_number if removed else None,
+        removed.custody_location if removed else None,
+        row.ticket,
+        row.technician,
+        as_datetime(row.swapped_at),
+        row.fault_id,
+        row.verification,
+        as_datetime(row.verified_at) if row.verified_at else None,
+        row.verify_message,
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,8 +46,13 @@ def log(context: Context, report: FaultReport) -> TicketDetail:
     from dcmaint.services import sites, tickets
     from dcmaint.services.ticket_views import detail
 
-    description, caller, contact, when, source = (report.description, report.caller, report.contact, None,
-                                                  report.source)
+    description, caller, contact, when, source = (
+        report.description,
+        report.caller,
+        report.contact,
+        None,
+        report.source,
+    )
     if report.email is not None:
         intake = from_email(report.email)
         description = description or intake.description
@@ -58,8 +63,12 @@ def log(context: Context, report: FaultReport) -> TicketDetail:
     with context.write() as unit:
         if report.reported is not None:
             when = sites.local_time(unit, report.site, report.reported, "--reported")
-        ref = tickets.new(unit, tickets.TicketDraft(report.site, source, description, report.severity,
-                                                    report.devices, caller, contact, when))
+        ref = tickets.new(
+            unit,
+            tickets.TicketDraft(
+                report.site, source, description, report.severity, report.devices, caller, contact, when
+            ),
+        )
     return detail(context, ref)
 
 
@@ -84,7 +93,8 @@ def from_email(path: Path) -> Intake:
         lines += ["", _("Attachments: {names}").format(names=", ".join(report.attachments))]
     contact = ", ".join(p for p in (report.sender_address, *report.phones) if p) or None
     sent = report.sent_at
-    if sent is not None and sent > datetime.now(timezone.utc):
+    if sent is not None and sent > datetime.now(UTC):
         sent = None  # the sender's clock runs fast: the mail arrived now, not in the future
-    return Intake("\n".join(lines).strip(), report.sender_name or report.sender_address,
-                  contact[:200] if contact else None, sent)
+    return Intake(
+        "\n".join(lines).strip(), report.sender_name or report.sender_address, contact[:200] if contact else None, sent
+    )

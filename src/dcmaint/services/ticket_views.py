@@ -4,9 +4,9 @@ and parts (writes: :mod:`dcmaint.services.tickets`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from dcmaint.domain.tickets import Pause, TicketDetail, TicketLine, TicketState, allowed
+from dcmaint.domain.tickets import TicketDetail, TicketLine, TicketState, allowed
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 from dcmaint.services.context import Context
@@ -44,16 +44,45 @@ def detail(context: Context, ref: str, now: datetime | None = None) -> TicketDet
 
 
 def _detail(reader: Reader, ref: str, now: datetime | None) -> TicketDetail:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     row = ticket_queries.ticket_row(reader, ref)
     reading = ticket_queries.reading(reader, row, now)
     devices = tuple(d.name for d in ticket_queries.ticket_devices(reader, row.id))
     return TicketDetail(
-        row.ref, row.site, row.timezone, row.state, row.source, row.severity, row.caller, row.contact, devices, row.description,
-        row.assignee, row.handling, row.fault_id, row.reported_at, row.started_at, row.restored_at, row.sla_hours,
-        reading.state.value, reading.elapsed, reading.paused, reading.remaining, reading.breached_by,
-        reading.due_at, row.actions, row.time_spent_minutes, row.signed_by, row.signed_at, row.score, row.comment,
-        row.signature is not None, row.verified_by, row.verified_at, row.closed_at,
+        row.ref,
+        row.site,
+        row.timezone,
+        row.state,
+        row.source,
+        row.severity,
+        row.caller,
+        row.contact,
+        devices,
+        row.description,
+        row.assignee,
+        row.handling,
+        row.fault_id,
+        row.reported_at,
+        row.started_at,
+        row.restored_at,
+        row.sla_hours,
+        reading.state.value,
+        reading.elapsed,
+        reading.paused,
+        reading.remaining,
+        reading.breached_by,
+        reading.due_at,
+        row.actions,
+        row.time_spent_minutes,
+        row.signed_by,
+        row.signed_at,
+        row.score,
+        row.comment,
+        row.signature is not None,
+        row.verified_by,
+        row.verified_at,
+        row.closed_at,
         tuple(allowed(TicketState(row.state))),
         tuple(ticket_queries.pauses(reader, row.id)),
-        tuple(ticket_queries.events(reader, row.id)))
+        tuple(ticket_queries.events(reader, row.id)),
+    )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -78,8 +78,9 @@ class Progress:
     state: str
 
 
-def _advance(context: Context, ref: str, at: str | None, note: str | None,
-             action: Callable[[UnitOfWork, Step], None]) -> Progress:
+def _advance(
+    context: Context, ref: str, at: str | None, note: str | None, action: Callable[[UnitOfWork, Step], None]
+) -> Progress:
     """Run one step in its own transaction, reading ``at`` in the ticket's site time."""
     with context.write() as unit:
         when = site_datetime(at, "--at", site_zone(unit, ref)) if at else None
@@ -123,20 +124,29 @@ def restore(context: Context, ref: str, at: str | None = None, note: str | None 
     return _advance(context, ref, at, note, _restore)
 
 
-def fill(context: Context, ref: str, actions: str, time_spent: timedelta | None = None, at: str | None = None
-         ) -> Progress:
+def fill(
+    context: Context, ref: str, actions: str, time_spent: timedelta | None = None, at: str | None = None
+) -> Progress:
     """Fill the maintenance form: what was done and how long it took (entry point)."""
     return _advance(context, ref, at, None, lambda unit, step: _fill(unit, step, actions, time_spent))
 
 
-def sign(context: Context, ref: str, by: str, score: int, comment: str | None = None, signature: bytes | None = None,
-         at: str | None = None) -> Progress:
+def sign(
+    context: Context,
+    ref: str,
+    by: str,
+    score: int,
+    comment: str | None = None,
+    signature: bytes | None = None,
+    at: str | None = None,
+) -> Progress:
     """The customer signs the form and scores the work, 1 to 5 (entry point)."""
     return _advance(context, ref, at, None, lambda unit, step: _sign(unit, step, by, score, comment, signature))
 
 
-def verify(context: Context, ref: str, by: str | None = None, at: str | None = None, note: str | None = None
-           ) -> Progress:
+def verify(
+    context: Context, ref: str, by: str | None = None, at: str | None = None, note: str | None = None
+) -> Progress:
     """The maintenance centre checked the form with the customer; ``by`` defaults to the actor (entry point)."""
     return _advance(context, ref, at, note, lambda unit, step: _verify(unit, step, by))
 
@@ -157,8 +167,9 @@ def add_note(context: Context, ref: str, text: str, at: str | None = None) -> Pr
 
 
 def find(unit: UnitOfWork, ref: str) -> TicketRow:
-    row = unit.session.scalars(select(TicketRow).where(TicketRow.ref == ref.strip().upper())
-                               .with_for_update()).one_or_none()
+    row = unit.session.scalars(
+        select(TicketRow).where(TicketRow.ref == ref.strip().upper()).with_for_update()
+    ).one_or_none()
     if row is None:
         raise NotFound(_("unknown ticket {ticket!r}").format(ticket=ref))
     return row
@@ -176,8 +187,18 @@ def record_swap(unit: UnitOfWork, row: TicketRow, device_id: int, text: str, whe
     linked = unit.session.get(TicketDeviceRow, (row.id, device_id))
     if linked is None:
         unit.session.add(TicketDeviceRow(ticket_id=row.id, device_id=device_id))
-    unit.session.add(TicketEventRow(ticket_id=row.id, at=when, actor=unit.actor, kind="swap", state_from=row.state,
-                                    state_to=row.state, reason=None, note=text))
+    unit.session.add(
+        TicketEventRow(
+            ticket_id=row.id,
+            at=when,
+            actor=unit.actor,
+            kind="swap",
+            state_from=row.state,
+            state_to=row.state,
+            reason=None,
+            note=text,
+        )
+    )
 
 
 def _state(row: TicketRow) -> TicketState:
@@ -185,13 +206,20 @@ def _state(row: TicketRow) -> TicketState:
 
 
 def _pauses(unit: UnitOfWork, row: TicketRow) -> list[TicketPauseRow]:
-    return list(unit.session.scalars(select(TicketPauseRow).where(TicketPauseRow.ticket_id == row.id)
-                                     .order_by(TicketPauseRow.started_at)))
+    return list(
+        unit.session.scalars(
+            select(TicketPauseRow).where(TicketPauseRow.ticket_id == row.id).order_by(TicketPauseRow.started_at)
+        )
+    )
 
 
 def clock_of(row: TicketRow, pauses: Sequence[TicketPauseRow]) -> Clock:
-    return ticket_clock(row.sla_hours, _utc(row.started_at), _utc(row.restored_at),
-                        [(as_datetime(p.started_at), _utc(p.ended_at)) for p in pauses])
+    return ticket_clock(
+        row.sla_hours,
+        _utc(row.started_at),
+        _utc(row.restored_at),
+        [(as_datetime(p.started_at), _utc(p.ended_at)) for p in pauses],
+    )
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -220,8 +248,9 @@ def _refresh_sla(unit: UnitOfWork, row: TicketRow, now: datetime) -> None:
 
 
 def _last_event_at(unit: UnitOfWork, row: TicketRow) -> datetime:
-    last = unit.session.scalars(select(TicketEventRow.at).where(TicketEventRow.ticket_id == row.id)
-                                .order_by(TicketEventRow.at.desc())).first()
+    last = unit.session.scalars(
+        select(TicketEventRow.at).where(TicketEventRow.ticket_id == row.id).order_by(TicketEventRow.at.desc())
+    ).first()
     return as_datetime(last) if last is not None else as_datetime(row.reported_at)
 
 
@@ -230,23 +259,52 @@ def _when(unit: UnitOfWork, row: TicketRow, at: datetime | None) -> datetime:
     now = utcnow()
     if at is None:
         return now
-    at = at.astimezone(timezone.utc)
+    at = at.astimezone(UTC)
     if at > now + FUTURE_SLACK:
         raise UsageError(_("--at {at} is in the future").format(at=at.isoformat(timespec="minutes")))
     last = _last_event_at(unit, row)
     if at < last:
-        raise UsageError(_("--at {at} is before the ticket's last step ({last})").format(
-            at=at.isoformat(timespec="minutes"), last=last.isoformat(timespec="minutes")))
+        raise UsageError(
+            _("--at {at} is before the ticket's last step ({last})").format(
+                at=at.isoformat(timespec="minutes"), last=last.isoformat(timespec="minutes")
+            )
+        )
     return at
 
 
-def _event(unit: UnitOfWork, row: TicketRow, kind: str, when: datetime, before: str, reason: str | None = None,
-           note: str | None = None) -> None:
-    unit.session.add(TicketEventRow(ticket_id=row.id, at=when, actor=unit.actor, kind=kind, state_from=before,
-                                    state_to=row.state, reason=reason, note=note))
-    unit.record(ENTITY, row.ref, kind, {"state": before}, {
-        "state": row.state, "at": when.isoformat(), **({"reason": reason} if reason else {}),
-        **({"note": note} if note else {})})
+def _event(
+    unit: UnitOfWork,
+    row: TicketRow,
+    kind: str,
+    when: datetime,
+    before: str,
+    reason: str | None = None,
+    note: str | None = None,
+) -> None:
+    unit.session.add(
+        TicketEventRow(
+            ticket_id=row.id,
+            at=when,
+            actor=unit.actor,
+            kind=kind,
+            state_from=before,
+            state_to=row.state,
+            reason=reason,
+            note=note,
+        )
+    )
+    unit.record(
+        ENTITY,
+        row.ref,
+        kind,
+        {"state": before},
+        {
+            "state": row.state,
+            "at": when.isoformat(),
+            **({"reason": reason} if reason else {}),
+            **({"note": note} if note else {}),
+        },
+    )
 
 
 def _text(value: str | None, what: str, limit: int) -> str | None:
@@ -262,25 +320,57 @@ def new(unit: UnitOfWork, draft: TicketDraft, now: datetime | None = None) -> st
     description = _text(draft.description, _("description"), 20000)
     if description is None:
         raise UsageError(_("a ticket needs a description of the fault"))
-    reported = (draft.reported_at or now).astimezone(timezone.utc)  # SQLite keeps what it is given: store UTC
+    reported = (draft.reported_at or now).astimezone(UTC)  # SQLite keeps what it is given: store UTC
     if reported > now + FUTURE_SLACK:
         raise UsageError(_("--reported {at} is in the future").format(at=reported.isoformat(timespec="minutes")))
     devices = [device_register.find(unit, name, site.name) for name in dict.fromkeys(draft.devices)]
-    row = TicketRow(ref=f"~{uuid.uuid4().hex[:24]}", site_id=site.id, source=source,
-                    caller=_text(draft.caller, _("caller"), 100), contact=_text(draft.contact, _("contact"), 200),
-                    description=description, severity=severity, state=TicketState.LOGGED.value,
-                    reported_at=reported, created_at=now, sla_hours=site.sla_restore_hours, paused_seconds=0.0,
-                    fault_id=draft.fault_id)
+    row = TicketRow(
+        ref=f"~{uuid.uuid4().hex[:24]}",
+        site_id=site.id,
+        source=source,
+        caller=_text(draft.caller, _("caller"), 100),
+        contact=_text(draft.contact, _("contact"), 200),
+        description=description,
+        severity=severity,
+        state=TicketState.LOGGED.value,
+        reported_at=reported,
+        created_at=now,
+        sla_hours=site.sla_restore_hours,
+        paused_seconds=0.0,
+        fault_id=draft.fault_id,
+    )
     unit.session.add(row)
     unit.session.flush()
     row.ref = flow.ticket_ref(reported.astimezone(ZoneInfo(site.timezone)).year, row.id)
     for device in devices:
         unit.session.add(TicketDeviceRow(ticket_id=row.id, device_id=device.id))
-    unit.session.add(TicketEventRow(ticket_id=row.id, at=reported, actor=unit.actor, kind="logged", state_from=None,
-                                    state_to=row.state, reason=source, note=None))
-    unit.record(ENTITY, row.ref, "new", None, {
-        "site": site.name, "source": source, "severity": severity, "devices": [d.name for d in devices],
-        "caller": row.caller, "reported_at": reported.isoformat(), "fault_id": draft.fault_id})
+    unit.session.add(
+        TicketEventRow(
+            ticket_id=row.id,
+            at=reported,
+            actor=unit.actor,
+            kind="logged",
+            state_from=None,
+            state_to=row.state,
+            reason=source,
+            note=None,
+        )
+    )
+    unit.record(
+        ENTITY,
+        row.ref,
+        "new",
+        None,
+        {
+            "site": site.name,
+            "source": source,
+            "severity": severity,
+            "devices": [d.name for d in devices],
+            "caller": row.caller,
+            "reported_at": reported.isoformat(),
+            "fault_id": draft.fault_id,
+        },
+    )
     return row.ref
 
 
@@ -330,15 +420,18 @@ def _pause(unit: UnitOfWork, step: Step, reason: str) -> None:
     if row.paused_since is not None:
         raise UsageError(_("ticket {ticket} is already paused: resume it first").format(ticket=row.ref))
     when = _when(unit, row, step.at)
-    unit.session.add(TicketPauseRow(ticket_id=row.id, reason=why, started_at=when, note=_text(step.note, _("note"), 2000)))
+    unit.session.add(
+        TicketPauseRow(ticket_id=row.id, reason=why, started_at=when, note=_text(step.note, _("note"), 2000))
+    )
     unit.session.flush()
     _refresh_sla(unit, row, when)
     _event(unit, row, "pause", when, row.state, reason=why, note=step.note)
 
 
 def _end_pause(unit: UnitOfWork, row: TicketRow, when: datetime) -> bool:
-    open_pause = unit.session.scalars(select(TicketPauseRow).where(
-        TicketPauseRow.ticket_id == row.id, TicketPauseRow.ended_at.is_(None))).first()
+    open_pause = unit.session.scalars(
+        select(TicketPauseRow).where(TicketPauseRow.ticket_id == row.id, TicketPauseRow.ended_at.is_(None))
+    ).first()
     if open_pause is None:
         return False
     open_pause.ended_at = when

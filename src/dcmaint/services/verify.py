@@ -10,7 +10,7 @@ marked ``verified`` or ``unverified`` with what was seen.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -34,18 +34,24 @@ def verify_swap(context: Context, swap: SwapRecord, timeout: float | None = None
     """
     with context.read() as reader:
         device = queries.device(reader, swap.device, swap.site)
-    run = run_health([device], context.drivers(), concurrency=1,
-                     timeout=timeout if timeout is not None else context.config.runner.timeout, workers=0)
+    run = run_health(
+        [device],
+        context.drivers(),
+        concurrency=1,
+        timeout=timeout if timeout is not None else context.config.runner.timeout,
+        workers=0,
+    )
     verdict, message = judge(run.results[0], swap)
     with context.write() as unit:
-        return store(unit, swap, run, verdict, message, datetime.now(timezone.utc))
+        return store(unit, swap, run, verdict, message, datetime.now(UTC))
 
 
 def judge(result: PollResult, swap: SwapRecord) -> tuple[Verification, str]:
     """Whether the poll shows the spare in its slot, healthy; and what was seen, in one line."""
     if result.report is None:
         return Verification.UNVERIFIED, _("the device could not be polled ({error}: {message})").format(
-            error=result.error.value if result.error else "?", message=result.message or "")
+            error=result.error.value if result.error else "?", message=result.message or ""
+        )
     kind, _sep, location = swap.slot.partition(":")
     found = [c for c in result.report.components if c.kind.value == kind and c.location == location]
     if not found:
@@ -54,17 +60,21 @@ def judge(result: PollResult, swap: SwapRecord) -> tuple[Verification, str]:
     serial = component.part.serial if component.part else None
     if serial != swap.spare_serial:
         return Verification.UNVERIFIED, _("{slot} reports serial {found}, not the spare's {expected}").format(
-            slot=swap.slot, found=serial or _("none"), expected=swap.spare_serial)
+            slot=swap.slot, found=serial or _("none"), expected=swap.spare_serial
+        )
     if component.health.is_fault:
         reason = f" ({component.reason})" if component.reason else ""
         return Verification.UNVERIFIED, _("{slot} reports the spare {serial} but {health}{reason}").format(
-            slot=swap.slot, serial=serial, health=component.health.value, reason=reason)
+            slot=swap.slot, serial=serial, health=component.health.value, reason=reason
+        )
     return Verification.VERIFIED, _("{slot} reports the spare {serial}, {health}").format(
-        slot=swap.slot, serial=serial, health=component.health.value)
+        slot=swap.slot, serial=serial, health=component.health.value
+    )
 
 
-def store(unit: UnitOfWork, swap: SwapRecord, run: HealthRun, verdict: Verification, message: str, when: datetime
-          ) -> SwapRecord:
+def store(
+    unit: UnitOfWork, swap: SwapRecord, run: HealthRun, verdict: Verification, message: str, when: datetime
+) -> SwapRecord:
     """Record the poll and the verdict in one transaction."""
     from dcmaint.services.recording import record
     from dcmaint.services.swap import swap_record

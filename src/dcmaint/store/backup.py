@@ -43,8 +43,14 @@ class BackupResult:
     revision: str
 
     def as_json(self) -> dict[str, Any]:
-        return {"path": str(self.path), "bytes": self.size, "backend": self.backend,
-                "database": self.database, "revision": self.revision, "verified": True}
+        return {
+            "path": str(self.path),
+            "bytes": self.size,
+            "backend": self.backend,
+            "database": self.database,
+            "revision": self.revision,
+            "verified": True,
+        }
 
 
 @dataclass(frozen=True)
@@ -89,8 +95,9 @@ def _store_revision(url: DatabaseUrl) -> str:
         with open_as_is(url) as (reader, _connection):
             found = current_revision(reader)
     except database_errors(url) as exc:
-        raise StoreError(_("cannot read the database {url}: {reason}").format(
-            url=url.redacted(), reason=_first_line(exc))) from None
+        raise StoreError(
+            _("cannot read the database {url}: {reason}").format(url=url.redacted(), reason=_first_line(exc))
+        ) from None
     if found is None:
         raise StoreError(_("{db} has no dcmaint schema yet: nothing to back up").format(db=url.redacted()))
     return found
@@ -127,8 +134,9 @@ def _check_source_file(url: DatabaseUrl, path: Path) -> None:
         raise UsageError(_("backup file {file} is not a regular file").format(file=path))
     kind = _file_kind(path)
     if kind == "other":
-        raise UsageError(_("{file} is not a dcmaint backup (neither a SQLite database nor a PostgreSQL dump)").format(
-            file=path))
+        raise UsageError(
+            _("{file} is not a dcmaint backup (neither a SQLite database nor a PostgreSQL dump)").format(file=path)
+        )
     if kind != url.backend:
         raise UsageError(
             _("{file} is a {kind} backup, this store is {backend}: restore it into a {kind} store").format(
@@ -160,8 +168,9 @@ def _sqlite_inspect(path: Path) -> str:
             ).fetchone()
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone() if has_version else None
     except sqlite3.Error as exc:
-        raise UsageError(_("{file} cannot be read as a SQLite database: {reason}").format(
-            file=path, reason=_first_line(exc))) from None
+        raise UsageError(
+            _("{file} cannot be read as a SQLite database: {reason}").format(file=path, reason=_first_line(exc))
+        ) from None
     if row is None:
         raise UsageError(_("{file} is a SQLite database without a dcmaint schema").format(file=path))
     return str(row[0])
@@ -180,8 +189,9 @@ def _sqlite_backup(url: DatabaseUrl, target: Path) -> None:
                 # One self-contained file: a WAL-mode copy would need its -wal/-shm companions.
                 copy.execute("PRAGMA journal_mode=DELETE")
         except sqlite3.Error as exc:
-            raise StoreError(_("backup of {db} failed: {reason}").format(
-                db=url.redacted(), reason=_first_line(exc))) from None
+            raise StoreError(
+                _("backup of {db} failed: {reason}").format(db=url.redacted(), reason=_first_line(exc))
+            ) from None
         try:
             _sqlite_inspect(temporary)
         except UsageError as error:
@@ -200,8 +210,9 @@ def _sqlite_restore(url: DatabaseUrl, path: Path) -> None:
             source.backup(store)
             store.execute("PRAGMA journal_mode=WAL")
     except sqlite3.Error as exc:
-        raise StoreError(_("restore into {db} failed: {reason}").format(
-            db=url.redacted(), reason=_first_line(exc))) from None
+        raise StoreError(
+            _("restore into {db} failed: {reason}").format(db=url.redacted(), reason=_first_line(exc))
+        ) from None
 
 
 # Both backends
@@ -232,8 +243,10 @@ def inspect(url: DatabaseUrl, path: Path) -> str:
     found = _sqlite_inspect(path) if url.backend == "sqlite" else pgtools.inspect(url, path)
     if found not in _known_revisions():
         raise UsageError(
-            _("{file} is at schema revision {revision}, which this dcmaint does not know: "
-              "restore it with the dcmaint that wrote it").format(file=path, revision=found)
+            _(
+                "{file} is at schema revision {revision}, which this dcmaint does not know: "
+                "restore it with the dcmaint that wrote it"
+            ).format(file=path, revision=found)
         )
     return found
 

@@ -30,25 +30,34 @@ def _where(create_sql: str | None) -> str | None:
 
 
 def _sqlite(reader: Reader) -> dict[str, TableShape]:
-    names = [r["name"] for r in reader.rows("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")]
+    names = [
+        r["name"]
+        for r in reader.rows(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+        )
+    ]
     created = {r["name"]: r["sql"] for r in reader.rows("SELECT name, sql FROM sqlite_master WHERE type = 'index'")}
     tables = {}
     for name in names:
         if name in IGNORED:
             continue
-        columns = tuple(ColumnShape(r["name"], canonical_type(r["type"]), not r["notnull"])
-                        for r in reader.rows("SELECT name, type, \"notnull\" FROM pragma_table_info(:t) ORDER BY cid",
-                                             {"t": name}))
+        columns = tuple(
+            ColumnShape(r["name"], canonical_type(r["type"]), not r["notnull"])
+            for r in reader.rows('SELECT name, type, "notnull" FROM pragma_table_info(:t) ORDER BY cid', {"t": name})
+        )
         indexes, unique = [], set()
-        for index in reader.rows("SELECT name, \"unique\", origin FROM pragma_index_list(:t)", {"t": name}):
-            keys = tuple(r["name"] for r in reader.rows(
-                "SELECT name FROM pragma_index_info(:i) ORDER BY seqno", {"i": index["name"]}))
+        for index in reader.rows('SELECT name, "unique", origin FROM pragma_index_list(:t)', {"t": name}):
+            keys = tuple(
+                r["name"]
+                for r in reader.rows("SELECT name FROM pragma_index_info(:i) ORDER BY seqno", {"i": index["name"]})
+            )
             if index["origin"] == "u":
                 unique.add(keys)
             elif index["origin"] == "c":
-                indexes.append(IndexShape(index["name"], keys, bool(index["unique"]),
-                                          _where(created.get(index["name"]))))
+                indexes.append(
+                    IndexShape(index["name"], keys, bool(index["unique"]), _where(created.get(index["name"])))
+                )
         tables[name] = TableShape(name, columns, _sorted(indexes), frozenset(unique))
     return tables
 
@@ -76,7 +85,8 @@ def _postgresql(reader: Reader) -> dict[str, TableShape]:
     columns: dict[str, list[ColumnShape]] = {}
     for r in reader.rows(_PG_COLUMNS):
         columns.setdefault(r["table_name"], []).append(
-            ColumnShape(r["column_name"], canonical_type(r["type"]), not r["not_null"]))
+            ColumnShape(r["column_name"], canonical_type(r["type"]), not r["not_null"])
+        )
     indexes: dict[str, list[IndexShape]] = {}
     unique: dict[str, set[tuple[str, ...]]] = {}
     for r in reader.rows(_PG_INDEXES):
@@ -85,9 +95,13 @@ def _postgresql(reader: Reader) -> dict[str, TableShape]:
             unique.setdefault(r["table_name"], set()).add(keys)
         elif r["constraint_type"] is None:
             indexes.setdefault(r["table_name"], []).append(
-                IndexShape(r["index_name"], keys, bool(r["is_unique"]), r["predicate"]))
-    return {name: TableShape(name, tuple(found), _sorted(indexes.get(name, ())), frozenset(unique.get(name, ())))
-            for name, found in columns.items() if name not in IGNORED}
+                IndexShape(r["index_name"], keys, bool(r["is_unique"]), r["predicate"])
+            )
+    return {
+        name: TableShape(name, tuple(found), _sorted(indexes.get(name, ())), frozenset(unique.get(name, ())))
+        for name, found in columns.items()
+        if name not in IGNORED
+    }
 
 
 def _sorted(indexes: Iterable[IndexShape]) -> tuple[IndexShape, ...]:

@@ -113,8 +113,7 @@ def _chain_rows(reader: Reader, seen: list[int]) -> Iterator[tuple[audit.ChainFi
     last = None
     while True:
         sql = (
-            "SELECT seq, at, actor, command, entity, entity_key, action, before, after, prev_hash, hash "
-            "FROM audit_log"
+            "SELECT seq, at, actor, command, entity, entity_key, action, before, after, prev_hash, hash FROM audit_log"
         )
         params: dict[str, Any] = {"page": PAGE}
         if last is not None:
@@ -124,9 +123,16 @@ def _chain_rows(reader: Reader, seen: list[int]) -> Iterator[tuple[audit.ChainFi
         for row in rows:
             seen[0] += 1
             fields = audit.ChainFields(
-                seq=row["seq"], at=as_datetime(row["at"]), actor=row["actor"], command=row["command"],
-                entity=row["entity"], entity_key=row["entity_key"], action=row["action"], before=row["before"],
-                after=row["after"], prev_hash=row["prev_hash"],
+                seq=row["seq"],
+                at=as_datetime(row["at"]),
+                actor=row["actor"],
+                command=row["command"],
+                entity=row["entity"],
+                entity_key=row["entity_key"],
+                action=row["action"],
+                before=row["before"],
+                after=row["after"],
+                prev_hash=row["prev_hash"],
             )
             yield fields, row["hash"]
         if len(rows) < PAGE:
@@ -203,8 +209,12 @@ def _check(url: DatabaseUrl) -> CheckReport:
     with open_as_is(url) as (reader, connection):
         problems = storage_problems(reader)
         found = current_revision(reader)
-        base = {"database": url.redacted(), "backend": url.backend, "revision": found,
-                "expected_revision": revision.HEAD}
+        base = {
+            "database": url.redacted(),
+            "backend": url.backend,
+            "revision": found,
+            "expected_revision": revision.HEAD,
+        }
         if found is None:
             problems.append(Problem(SCHEMA, _("the database has no dcmaint schema: run `dcmaint db upgrade`")))
             return CheckReport(**base, problems=tuple(problems))
@@ -215,6 +225,11 @@ def _check(url: DatabaseUrl) -> CheckReport:
         with _snapshot(url, connection):
             rows, head, chain = chain_problems(reader)
             counts = queries.row_counts(reader)
-        return CheckReport(**base, audit_rows=rows, audit_head=head[0] if head else None,
-                           audit_head_hash=head[1] if head else None, counts=counts,
-                           problems=tuple(problems + chain))
+        return CheckReport(
+            **base,
+            audit_rows=rows,
+            audit_head=head[0] if head else None,
+            audit_head_hash=head[1] if head else None,
+            counts=counts,
+            problems=tuple(problems + chain),
+        )

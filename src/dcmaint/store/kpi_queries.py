@@ -44,11 +44,25 @@ WHERE c.staff_id IS NOT NULL OR (st.role = :engineer AND st.active = :active)
 def kpis(reader: Reader, month: date, zone: str) -> KpiReport:
     """Per engineer: tickets verified in ``month`` (boundaries in ``zone``), scores, SLA met, time to restore."""
     start, end = month_bounds(month, zone)
-    rows = reader.rows(_KPI, {
-        "start": reader.timestamp(start), "end": reader.timestamp(end), "engineer": StaffRole.ENGINEER.value,
-        "active": True})
-    tallies = {r["engineer"]: Tally(int(r["tickets"] or 0), int(r["scored"] or 0), int(r["score_sum"] or 0),
-                                    int(r["measured"] or 0), int(r["met"] or 0), int(r["timed"] or 0),
-                                    float(r["elapsed_sum"] or 0.0))
-               for r in rows}
+    rows = reader.rows(
+        _KPI,
+        {
+            "start": reader.timestamp(start),
+            "end": reader.timestamp(end),
+            "engineer": StaffRole.ENGINEER.value,
+            "active": True,
+        },
+    )
+    tallies = {
+        r["engineer"]: Tally(
+            int(r["tickets"] or 0),
+            int(r["scored"] or 0),
+            int(r["score_sum"] or 0),
+            int(r["measured"] or 0),
+            int(r["met"] or 0),
+            int(r["timed"] or 0),
+            float(r["elapsed_sum"] or 0.0),
+        )
+        for r in rows
+    }
     return report(month, zone, start, end, tallies)

@@ -69,8 +69,10 @@ def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
         raise StoreError(
-            _("{tool} was not found on PATH: install the PostgreSQL client tools "
-              "(the server's major version or newer)").format(tool=name)
+            _(
+                "{tool} was not found on PATH: install the PostgreSQL client tools "
+                "(the server's major version or newer)"
+            ).format(tool=name)
         )
     return path
 
@@ -98,11 +100,7 @@ def dump(url: DatabaseUrl, path: Path) -> None:
 def tables(path: Path) -> list[tuple[str, str]]:
     """(schema, table) of every table in a dump; fails when the file is not a readable dump."""
     listing = _run("pg_restore", ["--list", str(path)])
-    return [
-        (found.group(1), found.group(2))
-        for found in map(_TABLE_ENTRY.match, listing.splitlines())
-        if found
-    ]
+    return [(found.group(1), found.group(2)) for found in map(_TABLE_ENTRY.match, listing.splitlines()) if found]
 
 
 def dump_revision(path: Path, schema: str) -> str | None:
@@ -149,7 +147,15 @@ def restore(url: DatabaseUrl, path: Path) -> None:
     pg = target(url)
     _run(
         "pg_restore",
-        ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--no-password",
-         "--dbname", pg.conninfo, str(path)],
+        [
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--no-password",
+            "--dbname",
+            pg.conninfo,
+            str(path),
+        ],
         pg,
     )

@@ -13,8 +13,7 @@ from dcmaint.i18n import _
 from dcmaint.store.reader import Reader, Row, as_bool, as_date, as_datetime
 
 SITE_COLUMNS = (
-    "name, customer, address, contract_no, signed_on, sla_restore_hours, "
-    "depot_deadline_days, timezone, calendar"
+    "name, customer, address, contract_no, signed_on, sla_restore_hours, depot_deadline_days, timezone, calendar"
 )
 DEVICE_COLUMNS = (
     "s.name AS site, d.name AS name, d.kind, d.vendor, d.model, d.serial, d.room, d.rack, d.rack_unit, d.covered, "
@@ -26,36 +25,66 @@ AUDIT_COLUMNS = "seq, at, actor, command, entity, entity_key, action, before, af
 
 def _site(row: Row) -> Site:
     return Site(
-        name=row["name"], customer=row["customer"], address=row["address"], contract_no=row["contract_no"],
-        signed_on=as_date(row["signed_on"]), sla_restore_hours=row["sla_restore_hours"],
-        depot_deadline_days=row["depot_deadline_days"], timezone=row["timezone"], calendar=row["calendar"],
+        name=row["name"],
+        customer=row["customer"],
+        address=row["address"],
+        contract_no=row["contract_no"],
+        signed_on=as_date(row["signed_on"]),
+        sla_restore_hours=row["sla_restore_hours"],
+        depot_deadline_days=row["depot_deadline_days"],
+        timezone=row["timezone"],
+        calendar=row["calendar"],
     )
 
 
 def _device(row: Row) -> Device:
     return Device(
-        site=row["site"], name=row["name"], kind=row["kind"], vendor=row["vendor"], model=row["model"],
-        serial=row["serial"], room=row["room"], rack=row["rack"], rack_unit=row["rack_unit"],
-        covered=as_bool(row["covered"]), driver=row["driver"], endpoint=row["endpoint"], username=row["username"],
-        credential=row["credential"], tls_verify=as_bool(row["tls_verify"]), ca_file=row["ca_file"],
-        fingerprint=row["fingerprint"], notes=row["notes"],
+        site=row["site"],
+        name=row["name"],
+        kind=row["kind"],
+        vendor=row["vendor"],
+        model=row["model"],
+        serial=row["serial"],
+        room=row["room"],
+        rack=row["rack"],
+        rack_unit=row["rack_unit"],
+        covered=as_bool(row["covered"]),
+        driver=row["driver"],
+        endpoint=row["endpoint"],
+        username=row["username"],
+        credential=row["credential"],
+        tls_verify=as_bool(row["tls_verify"]),
+        ca_file=row["ca_file"],
+        fingerprint=row["fingerprint"],
+        notes=row["notes"],
         options=json.loads(row["options"]) if row["options"] else {},
     )
 
 
 def _staff(row: Row) -> StaffMember:
     return StaffMember(
-        name=row["name"], role=row["role"], skills=tuple(s for s in row["skills"].split(",") if s),
-        phone=row["phone"], email=row["email"], active=as_bool(row["active"]),
+        name=row["name"],
+        role=row["role"],
+        skills=tuple(s for s in row["skills"].split(",") if s),
+        phone=row["phone"],
+        email=row["email"],
+        active=as_bool(row["active"]),
     )
 
 
 def _audit(row: Row) -> AuditEntry:
     before, after = row["before"], row["after"]
     return AuditEntry(
-        seq=row["seq"], at=as_datetime(row["at"]), actor=row["actor"], command=row["command"], entity=row["entity"],
-        entity_key=row["entity_key"], action=row["action"], before=json.loads(before) if before else None,
-        after=json.loads(after) if after else None, hash=row["hash"],
+        seq=row["seq"],
+        at=as_datetime(row["at"]),
+        actor=row["actor"],
+        command=row["command"],
+        entity=row["entity"],
+        entity_key=row["entity_key"],
+        action=row["action"],
+        before=json.loads(before) if before else None,
+        after=json.loads(after) if after else None,
+        hash=row["hash"],
     )
 
 
@@ -101,14 +130,18 @@ def devices(reader: Reader, where: DeviceFilter = DeviceFilter()) -> list[Device
 
 def device(reader: Reader, name: str, site_name: str | None = None) -> Device:
     """One device by name; ``site_name`` disambiguates a name used at two sites."""
-    found = [d for d in devices(reader, DeviceFilter(site=site_name)) if d.name == name] if site_name else [
-        _device(r)
-        for r in reader.rows(
-            f"SELECT {DEVICE_COLUMNS} FROM devices d JOIN sites s ON s.id = d.site_id WHERE d.name = :name "
-            "ORDER BY s.name",
-            {"name": name},
-        )
-    ]
+    found = (
+        [d for d in devices(reader, DeviceFilter(site=site_name)) if d.name == name]
+        if site_name
+        else [
+            _device(r)
+            for r in reader.rows(
+                f"SELECT {DEVICE_COLUMNS} FROM devices d JOIN sites s ON s.id = d.site_id WHERE d.name = :name "
+                "ORDER BY s.name",
+                {"name": name},
+            )
+        ]
+    )
     if not found:
         raise NotFound(_("unknown device {name!r}").format(name=name))
     if len(found) > 1:
@@ -178,9 +211,26 @@ def row_counts(reader: Reader) -> dict[str, int]:
     """Rows per table: what `db check` reports and what bad-input tests compare."""
     return {
         table: reader.one(f"SELECT count(*) AS n FROM {table}")["n"]  # type: ignore[index]
-        for table in ("sites", "devices", "staff", "device_polls", "components", "faults", "parts", "part_numbers",
-                      "part_substitutes", "stock_units", "consents", "swaps", "handovers", "tickets", "ticket_devices",
-                      "ticket_events", "ticket_pauses", "audit_log")
+        for table in (
+            "sites",
+            "devices",
+            "staff",
+            "device_polls",
+            "components",
+            "faults",
+            "parts",
+            "part_numbers",
+            "part_substitutes",
+            "stock_units",
+            "consents",
+            "swaps",
+            "handovers",
+            "tickets",
+            "ticket_devices",
+            "ticket_events",
+            "ticket_pauses",
+            "audit_log",
+        )
     }
 
 
@@ -222,8 +272,14 @@ def last_poll(reader: Reader, device: Device) -> tuple[LastPoll, dict[str, Any] 
     )
     if row is None:
         return None
-    poll = LastPoll(polled_at=as_datetime(row["polled_at"]), driver=row["driver"], status=row["status"],
-                    error=row["error"], message=row["message"], duration=float(row["duration"]))
+    poll = LastPoll(
+        polled_at=as_datetime(row["polled_at"]),
+        driver=row["driver"],
+        status=row["status"],
+        error=row["error"],
+        message=row["message"],
+        duration=float(row["duration"]),
+    )
     return poll, json.loads(row["report"]) if row["report"] else None
 
 
@@ -242,8 +298,22 @@ def open_faults(reader: Reader, site: str | None = None, device: str | None = No
         f"WHERE {' AND '.join(clauses)} ORDER BY s.name, d.name, f.kind, f.location",
         params,
     )
-    return [OpenFault(id=r["id"], site=r["site"], device=r["device"], kind=r["kind"], location=r["location"],
-                      health=r["health"], reason=r["reason"], manufacturer=r["manufacturer"], model=r["model"],
-                      part_number=r["part_number"], spare_part_number=r["spare_part_number"], serial=r["serial"],
-                      first_seen=as_datetime(r["first_seen"]), last_seen=as_datetime(r["last_seen"]))
-            for r in rows]
+    return [
+        OpenFault(
+            id=r["id"],
+            site=r["site"],
+            device=r["device"],
+            kind=r["kind"],
+            location=r["location"],
+            health=r["health"],
+            reason=r["reason"],
+            manufacturer=r["manufacturer"],
+            model=r["model"],
+            part_number=r["part_number"],
+            spare_part_number=r["spare_part_number"],
+            serial=r["serial"],
+            first_seen=as_datetime(r["first_seen"]),
+            last_seen=as_datetime(r["last_seen"]),
+        )
+        for r in rows
+    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from dcmaint.errors import StoreError
@@ -170,8 +170,10 @@ def current_revision(reader: Reader) -> str | None:
     if reader.url.backend == "sqlite":
         exists = reader.one("SELECT 1 AS found FROM sqlite_master WHERE type='table' AND name='alembic_version'")
     else:
-        exists = reader.one("SELECT 1 AS found FROM information_schema.tables WHERE table_name='alembic_version' "
-                            "AND table_schema = current_schema()")
+        exists = reader.one(
+            "SELECT 1 AS found FROM information_schema.tables WHERE table_name='alembic_version' "
+            "AND table_schema = current_schema()"
+        )
     if not exists:
         return None
     row = reader.one("SELECT version_num FROM alembic_version")
@@ -208,5 +210,5 @@ def as_date(value: Any) -> date | None:
 def as_datetime(value: Any) -> datetime:
     found: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
     if found.tzinfo is None:
-        found = found.replace(tzinfo=timezone.utc)
-    return found.astimezone(timezone.utc)
+        found = found.replace(tzinfo=UTC)
+    return found.astimezone(UTC)

@@ -17,7 +17,8 @@ HEAD = "0007"
 def mismatch(found: str) -> str:
     """What is wrong with a store stamped ``found``: the message every refusal and ``db check`` use."""
     return _("the database is at schema revision {found}, this dcmaint needs {head}: run `dcmaint db upgrade`").format(
-        found=found, head=HEAD)
+        found=found, head=HEAD
+    )
 
 
 def require(url: DatabaseUrl, found: str | None) -> None:

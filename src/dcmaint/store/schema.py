@@ -49,8 +49,11 @@ def _in_dcmaint_terms(target: str) -> Iterator[None]:
     try:
         yield
     except CommandError as exc:
-        raise UsageError(_("cannot upgrade to revision {rev!r}: {reason}").format(
-            rev=target, reason=str(exc).strip().splitlines()[0])) from None
+        raise UsageError(
+            _("cannot upgrade to revision {rev!r}: {reason}").format(
+                rev=target, reason=str(exc).strip().splitlines()[0]
+            )
+        ) from None
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise StoreError(_("database error: {reason}").format(reason=reason)) from None

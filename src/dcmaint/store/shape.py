@@ -80,16 +80,27 @@ def model_shape(backend: str) -> dict[str, TableShape]:
     option = "sqlite" if backend == "sqlite" else "postgresql"
     tables = {}
     for table in Base.metadata.sorted_tables:
-        columns = tuple(ColumnShape(c.name, canonical_type(c.type.compile(dialect=dialect)), bool(c.nullable))
-                        for c in table.columns)
+        columns = tuple(
+            ColumnShape(c.name, canonical_type(c.type.compile(dialect=dialect)), bool(c.nullable))
+            for c in table.columns
+        )
         indexes: list[IndexShape] = []
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             assert isinstance(index, Index)
             where = index.dialect_options[option].get("where")
-            indexes.append(IndexShape(str(index.name), tuple(c.name for c in index.columns), bool(index.unique),
-                                      str(where) if where is not None else None))
-        unique = frozenset(tuple(c.name for c in constraint.columns) for constraint in table.constraints
-                           if isinstance(constraint, UniqueConstraint))
+            indexes.append(
+                IndexShape(
+                    str(index.name),
+                    tuple(c.name for c in index.columns),
+                    bool(index.unique),
+                    str(where) if where is not None else None,
+                )
+            )
+        unique = frozenset(
+            tuple(c.name for c in constraint.columns)
+            for constraint in table.constraints
+            if isinstance(constraint, UniqueConstraint)
+        )
         tables[table.name] = TableShape(table.name, columns, tuple(indexes), unique)
     return tables
 
@@ -122,8 +133,12 @@ Item = TypeVar("Item", ColumnShape, IndexShape)
 Aspect = tuple[bool, str, str]  # (the same on both sides?, as the models have it, as the database has it)
 
 
-def _paired(model: Sequence[Item], live: Sequence[Item], what: Callable[[str], str],
-            aspects: Callable[[Item, Item], list[Aspect]]) -> Iterator[str]:
+def _paired(
+    model: Sequence[Item],
+    live: Sequence[Item],
+    what: Callable[[str], str],
+    aspects: Callable[[Item, Item], list[Aspect]],
+) -> Iterator[str]:
     """Items matched by name: those on one side only, then each aspect in which a matched pair differs."""
     found = {item.name: item for item in live}
     for item in model:
@@ -138,23 +153,41 @@ def _paired(model: Sequence[Item], live: Sequence[Item], what: Callable[[str], s
 
 def _column_aspects(model: ColumnShape, live: ColumnShape) -> list[Aspect]:
     typed = _("type {type}")
-    return [(model.type == live.type, typed.format(type=model.type), typed.format(type=live.type)),
-            (model.nullable == live.nullable, _nullability(model.nullable), _nullability(live.nullable))]
+    return [
+        (model.type == live.type, typed.format(type=model.type), typed.format(type=live.type)),
+        (model.nullable == live.nullable, _nullability(model.nullable), _nullability(live.nullable)),
+    ]
 
 
 def _index_aspects(model: IndexShape, live: IndexShape) -> list[Aspect]:
-    return [(model.columns == live.columns, _("columns ({columns})").format(columns=", ".join(model.columns)),
-             _("columns ({columns})").format(columns=", ".join(live.columns))),
-            (model.unique == live.unique, _uniqueness(model.unique), _uniqueness(live.unique)),
-            (predicate_key(model.predicate) == predicate_key(live.predicate), _extent(model.predicate),
-             _extent(live.predicate))]
+    return [
+        (
+            model.columns == live.columns,
+            _("columns ({columns})").format(columns=", ".join(model.columns)),
+            _("columns ({columns})").format(columns=", ".join(live.columns)),
+        ),
+        (model.unique == live.unique, _uniqueness(model.unique), _uniqueness(live.unique)),
+        (
+            predicate_key(model.predicate) == predicate_key(live.predicate),
+            _extent(model.predicate),
+            _extent(live.predicate),
+        ),
+    ]
 
 
 def _table(model: TableShape, live: TableShape) -> Iterator[str]:
-    yield from _paired(model.columns, live.columns,
-                       lambda name: _("column {table}.{column}").format(table=model.name, column=name), _column_aspects)
-    yield from _paired(model.indexes, live.indexes,
-                       lambda name: _("index {index} on {table}").format(index=name, table=model.name), _index_aspects)
+    yield from _paired(
+        model.columns,
+        live.columns,
+        lambda name: _("column {table}.{column}").format(table=model.name, column=name),
+        _column_aspects,
+    )
+    yield from _paired(
+        model.indexes,
+        live.indexes,
+        lambda name: _("index {index} on {table}").format(index=name, table=model.name),
+        _index_aspects,
+    )
     constraint = _("unique constraint on {table} ({columns})")
     for columns in sorted(model.unique - live.unique):
         yield _in_models(constraint.format(table=model.name, columns=", ".join(columns)))

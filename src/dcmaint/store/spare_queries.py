@@ -17,15 +17,19 @@ from dcmaint.i18n import _
 from dcmaint.store.queries import site
 from dcmaint.store.reader import Reader, Row, Rows, as_bool, as_date, as_datetime
 
-PART_COLUMNS = ("p.id, p.part_number, p.vendor, p.description, p.part_class, p.attributes, "
-                "p.annual_failure_rate, p.lead_time_days, p.consumable")
+PART_COLUMNS = (
+    "p.id, p.part_number, p.vendor, p.description, p.part_class, p.attributes, "
+    "p.annual_failure_rate, p.lead_time_days, p.consumable"
+)
 STOCK_COLUMNS = (
     "u.serial, u.part_number, p.part_number AS catalogue_part_number, p.part_class, p.description, s.name AS site, "
     "u.bin, u.condition, u.quantity, u.status, u.reserved_for, u.proof_ref, u.proof_file, u.received_on, "
     "d.name AS device, u.slot, u.custody_location, u.notes, u.updated_at"
 )
-STOCK_FROM = ("FROM stock_units u JOIN sites s ON s.id = u.site_id LEFT JOIN parts p ON p.id = u.part_id "
-              "LEFT JOIN devices d ON d.id = u.device_id")
+STOCK_FROM = (
+    "FROM stock_units u JOIN sites s ON s.id = u.site_id LEFT JOIN parts p ON p.id = u.part_id "
+    "LEFT JOIN devices d ON d.id = u.device_id"
+)
 
 
 def _parts(reader: Reader, rows: Sequence[Row]) -> list[Part]:
@@ -37,19 +41,29 @@ def _parts(reader: Reader, rows: Sequence[Row]) -> list[Part]:
     params = {f"id{i}": value for i, value in enumerate(ids)}
     numbers: dict[int, list[PartNumber]] = {}
     for row in reader.rows(
-            f"SELECT part_id, number, kind FROM part_numbers WHERE part_id IN ({marks}) ORDER BY kind, number", params):
+        f"SELECT part_id, number, kind FROM part_numbers WHERE part_id IN ({marks}) ORDER BY kind, number", params
+    ):
         numbers.setdefault(row["part_id"], []).append(PartNumber(number=row["number"], kind=row["kind"]))
     substitutes: dict[int, list[Substitute]] = {}
     for row in reader.rows(
-            "SELECT ps.part_id, p.part_number, ps.note FROM part_substitutes ps "
-            f"JOIN parts p ON p.id = ps.substitute_id WHERE ps.part_id IN ({marks}) ORDER BY p.part_number", params):
+        "SELECT ps.part_id, p.part_number, ps.note FROM part_substitutes ps "
+        f"JOIN parts p ON p.id = ps.substitute_id WHERE ps.part_id IN ({marks}) ORDER BY p.part_number",
+        params,
+    ):
         substitutes.setdefault(row["part_id"], []).append(Substitute(part_number=row["part_number"], note=row["note"]))
     return [
-        Part(part_number=row["part_number"], vendor=row["vendor"], description=row["description"],
-             part_class=row["part_class"], attributes=json.loads(row["attributes"]) if row["attributes"] else {},
-             annual_failure_rate=row["annual_failure_rate"], lead_time_days=row["lead_time_days"],
-             consumable=as_bool(row["consumable"]), numbers=tuple(numbers.get(row["id"], ())),
-             substitutes=tuple(substitutes.get(row["id"], ())))
+        Part(
+            part_number=row["part_number"],
+            vendor=row["vendor"],
+            description=row["description"],
+            part_class=row["part_class"],
+            attributes=json.loads(row["attributes"]) if row["attributes"] else {},
+            annual_failure_rate=row["annual_failure_rate"],
+            lead_time_days=row["lead_time_days"],
+            consumable=as_bool(row["consumable"]),
+            numbers=tuple(numbers.get(row["id"], ())),
+            substitutes=tuple(substitutes.get(row["id"], ())),
+        )
         for row in rows
     ]
 
@@ -70,8 +84,11 @@ def parts(reader: Reader, part_class: str | None = None, vendor: str | None = No
 
 def part_id(reader: Rows, number: str) -> int | None:
     """The catalogue part a number names (its main number or any other), or None."""
-    found = reader.rows("SELECT id AS part_id FROM parts WHERE part_number = :n UNION "
-                        "SELECT part_id FROM part_numbers WHERE number = :n", {"n": number})
+    found = reader.rows(
+        "SELECT id AS part_id FROM parts WHERE part_number = :n UNION "
+        "SELECT part_id FROM part_numbers WHERE number = :n",
+        {"n": number},
+    )
     return found[0]["part_id"] if found else None
 
 
@@ -85,11 +102,24 @@ def part(reader: Reader, number: str) -> Part:
 def _unit(row: Row) -> StockUnit:
     updated = row["updated_at"]
     return StockUnit(
-        serial=row["serial"], part_number=row["part_number"], catalogue_part_number=row["catalogue_part_number"],
-        part_class=row["part_class"], description=row["description"], site=row["site"], bin=row["bin"],
-        condition=row["condition"], quantity=row["quantity"], status=row["status"], reserved_for=row["reserved_for"],
-        proof_ref=row["proof_ref"], proof_file=row["proof_file"], received_on=as_date(row["received_on"]),
-        device=row["device"], slot=row["slot"], custody_location=row["custody_location"], notes=row["notes"],
+        serial=row["serial"],
+        part_number=row["part_number"],
+        catalogue_part_number=row["catalogue_part_number"],
+        part_class=row["part_class"],
+        description=row["description"],
+        site=row["site"],
+        bin=row["bin"],
+        condition=row["condition"],
+        quantity=row["quantity"],
+        status=row["status"],
+        reserved_for=row["reserved_for"],
+        proof_ref=row["proof_ref"],
+        proof_file=row["proof_file"],
+        received_on=as_date(row["received_on"]),
+        device=row["device"],
+        slot=row["slot"],
+        custody_location=row["custody_location"],
+        notes=row["notes"],
         updated_at=as_datetime(updated) if updated is not None else None,
     )
 

@@ -23,18 +23,31 @@ def _swap(row: Row) -> SwapRecord:
     reference, verified_at = row["consent_ref"], row["verified_at"]
     consent = f"{reference} ({row['consent_by']}, {as_date(row['consent_on'])})" if reference else None
     return SwapRecord(
-        id=row["id"], site=row["site"], device=row["device"], slot=row["slot"], spare_serial=row["spare_serial"],
-        part_number=row["part_number"], fit=row["fit"], consent=consent, from_site=row["from_site"],
-        removed_serial=row["removed_serial"], removed_part_number=row["removed_part_number"],
-        custody_location=row["custody_location"], ticket=row["ticket"], technician=row["technician"],
-        swapped_at=as_datetime(row["swapped_at"]), fault_id=row["fault_id"], verification=row["verification"],
+        id=row["id"],
+        site=row["site"],
+        device=row["device"],
+        slot=row["slot"],
+        spare_serial=row["spare_serial"],
+        part_number=row["part_number"],
+        fit=row["fit"],
+        consent=consent,
+        from_site=row["from_site"],
+        removed_serial=row["removed_serial"],
+        removed_part_number=row["removed_part_number"],
+        custody_location=row["custody_location"],
+        ticket=row["ticket"],
+        technician=row["technician"],
+        swapped_at=as_datetime(row["swapped_at"]),
+        fault_id=row["fault_id"],
+        verification=row["verification"],
         verified_at=as_datetime(verified_at) if verified_at is not None else None,
         verify_message=row["verify_message"],
     )
 
 
-def swaps(reader: Reader, site: str | None = None, device: str | None = None, ticket: str | None = None
-          ) -> list[SwapRecord]:
+def swaps(
+    reader: Reader, site: str | None = None, device: str | None = None, ticket: str | None = None
+) -> list[SwapRecord]:
     clauses, params = [], {}
     if site is not None:
         site_named(reader, site)
@@ -76,26 +89,48 @@ def custody(reader: Reader, site: str | None = None, include_handed_over: bool =
     if not include_handed_over:
         sql += " AND u.handover_id IS NULL"
     rows = reader.rows(sql + " ORDER BY s.name, w.swapped_at, u.id", params)
-    return [CustodyLine(
-        site=r["site"], serial=r["serial"], part_number=r["part_number"], condition=r["condition"],
-        device=r["device"], slot=r["slot"],
-        removed_at=as_datetime(r["swapped_at"]) if r["swapped_at"] is not None else None, ticket=r["ticket"],
-        kept_at=r["custody_location"], handed_to=r["received_by"],
-        handed_at=as_datetime(r["handed_at"]) if r["handed_at"] is not None else None, receipt=r["document_ref"],
-    ) for r in rows]
+    return [
+        CustodyLine(
+            site=r["site"],
+            serial=r["serial"],
+            part_number=r["part_number"],
+            condition=r["condition"],
+            device=r["device"],
+            slot=r["slot"],
+            removed_at=as_datetime(r["swapped_at"]) if r["swapped_at"] is not None else None,
+            ticket=r["ticket"],
+            kept_at=r["custody_location"],
+            handed_to=r["received_by"],
+            handed_at=as_datetime(r["handed_at"]) if r["handed_at"] is not None else None,
+            receipt=r["document_ref"],
+        )
+        for r in rows
+    ]
 
 
 def consents(reader: Reader, site: str | None = None) -> list[Consent]:
-    sql = ("SELECT c.id, s.name AS site, p.part_number, q.part_number AS substitute, d.name AS device, c.agreed_by, "
-           "c.agreed_on, c.document_ref, c.notes FROM consents c JOIN sites s ON s.id = c.site_id "
-           "JOIN parts p ON p.id = c.part_id "
-           "JOIN parts q ON q.id = c.substitute_id LEFT JOIN devices d ON d.id = c.device_id")
+    sql = (
+        "SELECT c.id, s.name AS site, p.part_number, q.part_number AS substitute, d.name AS device, c.agreed_by, "
+        "c.agreed_on, c.document_ref, c.notes FROM consents c JOIN sites s ON s.id = c.site_id "
+        "JOIN parts p ON p.id = c.part_id "
+        "JOIN parts q ON q.id = c.substitute_id LEFT JOIN devices d ON d.id = c.device_id"
+    )
     params = {}
     if site is not None:
         site_named(reader, site)
         sql += " WHERE s.name = :site"
         params["site"] = site
-    return [Consent(id=r["id"], site=r["site"], part_number=r["part_number"], substitute=r["substitute"],
-                    device=r["device"], agreed_by=r["agreed_by"], agreed_on=as_date(r["agreed_on"]),
-                    document_ref=r["document_ref"], notes=r["notes"])
-            for r in reader.rows(sql + " ORDER BY s.name, c.agreed_on, c.id", params)]
+    return [
+        Consent(
+            id=r["id"],
+            site=r["site"],
+            part_number=r["part_number"],
+            substitute=r["substitute"],
+            device=r["device"],
+            agreed_by=r["agreed_by"],
+            agreed_on=as_date(r["agreed_on"]),
+            document_ref=r["document_ref"],
+            notes=r["notes"],
+        )
+        for r in reader.rows(sql + " ORDER BY s.name, c.agreed_on, c.id", params)
+    ]

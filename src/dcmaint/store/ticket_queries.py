@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dcmaint.domain.sla import Reading, measure, ticket_clock
@@ -52,7 +52,7 @@ def _opt(value: Any) -> datetime | None:
 def _chunks(ids: Sequence[int]) -> Iterator[tuple[str, dict[str, Any]]]:
     """``IN (...)`` marks and parameters for ids, 500 at a time (SQLite's parameter limit is far above)."""
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         yield ", ".join(f":i{i}" for i in range(len(chunk))), {f"i{i}": v for i, v in enumerate(chunk)}
 
 
@@ -60,15 +60,15 @@ def _pause_spans(reader: Reader, ids: Sequence[int]) -> dict[int, list[tuple[dat
     """Every recorded pause of the tickets, by ticket: what their clocks are measured with."""
     found: dict[int, list[tuple[datetime, datetime | None]]] = {}
     for marks, params in _chunks(ids):
-        for row in reader.rows(f"SELECT ticket_id, started_at, ended_at FROM ticket_pauses "
-                               f"WHERE ticket_id IN ({marks})", params):
+        for row in reader.rows(
+            f"SELECT ticket_id, started_at, ended_at FROM ticket_pauses WHERE ticket_id IN ({marks})", params
+        ):
             found.setdefault(row["ticket_id"], []).append((as_datetime(row["started_at"]), _opt(row["ended_at"])))
     return found
 
 
 def _reading(row: Row, spans: dict[int, list[tuple[datetime, datetime | None]]], now: datetime) -> Reading:
-    clock = ticket_clock(row["sla_hours"], _opt(row["started_at"]), _opt(row["restored_at"]),
-                         spans.get(row["id"], ()))
+    clock = ticket_clock(row["sla_hours"], _opt(row["started_at"]), _opt(row["restored_at"]), spans.get(row["id"], ()))
     return measure(clock, now)
 
 
@@ -81,24 +81,36 @@ def _devices(reader: Reader, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
     found: dict[int, list[str]] = {}
     for marks, params in _chunks(ids):
         for row in reader.rows(
-                f"SELECT td.ticket_id, d.name FROM ticket_devices td JOIN devices d ON d.id = td.device_id "
-                f"WHERE td.ticket_id IN ({marks}) ORDER BY d.name", params):
+            f"SELECT td.ticket_id, d.name FROM ticket_devices td JOIN devices d ON d.id = td.device_id "
+            f"WHERE td.ticket_id IN ({marks}) ORDER BY d.name",
+            params,
+        ):
             found.setdefault(row["ticket_id"], []).append(row["name"])
     return {k: tuple(v) for k, v in found.items()}
 
 
 def _line(row: Row, devices: dict[int, tuple[str, ...]], reading: Reading) -> TicketLine:
     return TicketLine(
-        ref=row["ref"], site=row["site"], state=row["state"], severity=row["severity"], source=row["source"],
-        devices=devices.get(row["id"], ()), assignee=row["assignee"], summary=_summary(row["description"]),
-        reported_at=as_datetime(row["reported_at"]), started_at=_opt(row["started_at"]),
-        restored_at=_opt(row["restored_at"]), sla=reading.state.value, sla_remaining=reading.remaining,
-        sla_breached_by=reading.breached_by, sla_due_at=reading.due_at,
+        ref=row["ref"],
+        site=row["site"],
+        state=row["state"],
+        severity=row["severity"],
+        source=row["source"],
+        devices=devices.get(row["id"], ()),
+        assignee=row["assignee"],
+        summary=_summary(row["description"]),
+        reported_at=as_datetime(row["reported_at"]),
+        started_at=_opt(row["started_at"]),
+        restored_at=_opt(row["restored_at"]),
+        sla=reading.state.value,
+        sla_remaining=reading.remaining,
+        sla_breached_by=reading.breached_by,
+        sla_due_at=reading.due_at,
     )
 
 
 def tickets(reader: Reader, where: TicketFilter = TicketFilter(), now: datetime | None = None) -> list[TicketLine]:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     clauses: list[str] = []
     params: dict[str, Any] = {}
     if where.states:
@@ -117,15 +129,19 @@ def tickets(reader: Reader, where: TicketFilter = TicketFilter(), now: datetime 
         clauses.append("st.name = :engineer")
         params["engineer"] = where.engineer
     if where.device is not None:
-        clauses.append("t.id IN (SELECT td.ticket_id FROM ticket_devices td JOIN devices d ON d.id = td.device_id "
-                       "WHERE d.name = :device)")
+        clauses.append(
+            "t.id IN (SELECT td.ticket_id FROM ticket_devices td JOIN devices d ON d.id = td.device_id "
+            "WHERE d.name = :device)"
+        )
         params["device"] = where.device
     if where.breaching_within is not None:
         clauses.append("t.sla_due_at <= :due_before")  # NULL (not running) never matches
         params["due_before"] = reader.timestamp(now + where.breaching_within)
     if where.breached:  # restored late, running past its due time, or paused after the target was used up
-        clauses.append("(t.sla_met = :false OR (t.restored_at IS NULL AND (t.sla_due_at < :now OR "
-                       "(t.paused_since IS NOT NULL AND t.sla_elapsed_seconds > t.sla_hours * 3600))))")
+        clauses.append(
+            "(t.sla_met = :false OR (t.restored_at IS NULL AND (t.sla_due_at < :now OR "
+            "(t.paused_since IS NOT NULL AND t.sla_elapsed_seconds > t.sla_hours * 3600))))"
+        )
         params.update({"false": False, "now": reader.timestamp(now)})
     if where.reported_from is not None:
         clauses.append("t.reported_at >= :from_")
@@ -197,16 +213,37 @@ def ticket_row(reader: Reader, ref: str) -> TicketRowData:
         raise NotFound(_("unknown ticket {ticket!r}").format(ticket=ref))
     signature = row["signature"]
     return TicketRowData(
-        id=row["id"], ref=row["ref"], site=row["site"], timezone=row["timezone"], state=row["state"],
-        source=row["source"], caller=row["caller"], contact=row["contact"], severity=row["severity"],
-        description=row["description"], assignee=row["assignee"], handling=row["handling"],
-        fault_id=row["fault_id"], reported_at=as_datetime(row["reported_at"]),
-        created_at=as_datetime(row["created_at"]), started_at=_opt(row["started_at"]),
-        restored_at=_opt(row["restored_at"]), sla_hours=row["sla_hours"], actions=row["actions"],
-        time_spent_minutes=row["time_spent_minutes"], signed_by=row["signed_by"], signed_at=_opt(row["signed_at"]),
-        score=row["score"], comment=row["comment"], signature=bytes(signature) if signature is not None else None,
-        verified_by=row["verified_by"], verified_at=_opt(row["verified_at"]), closed_at=_opt(row["closed_at"]),
-        customer=row["customer"], site_address=row["site_address"], contract_no=row["contract_no"],
+        id=row["id"],
+        ref=row["ref"],
+        site=row["site"],
+        timezone=row["timezone"],
+        state=row["state"],
+        source=row["source"],
+        caller=row["caller"],
+        contact=row["contact"],
+        severity=row["severity"],
+        description=row["description"],
+        assignee=row["assignee"],
+        handling=row["handling"],
+        fault_id=row["fault_id"],
+        reported_at=as_datetime(row["reported_at"]),
+        created_at=as_datetime(row["created_at"]),
+        started_at=_opt(row["started_at"]),
+        restored_at=_opt(row["restored_at"]),
+        sla_hours=row["sla_hours"],
+        actions=row["actions"],
+        time_spent_minutes=row["time_spent_minutes"],
+        signed_by=row["signed_by"],
+        signed_at=_opt(row["signed_at"]),
+        score=row["score"],
+        comment=row["comment"],
+        signature=bytes(signature) if signature is not None else None,
+        verified_by=row["verified_by"],
+        verified_at=_opt(row["verified_at"]),
+        closed_at=_opt(row["closed_at"]),
+        customer=row["customer"],
+        site_address=row["site_address"],
+        contract_no=row["contract_no"],
     )
 
 
@@ -217,17 +254,32 @@ def reading(reader: Reader, row: TicketRowData, now: datetime) -> Reading:
 
 
 def events(reader: Reader, ticket_id: int) -> list[TicketEvent]:
-    return [TicketEvent(at=as_datetime(r["at"]), actor=r["actor"], kind=r["kind"], state_from=r["state_from"],
-                        state_to=r["state_to"], reason=r["reason"], note=r["note"])
-            for r in reader.rows("SELECT at, actor, kind, state_from, state_to, reason, note FROM ticket_events "
-                                 "WHERE ticket_id = :id ORDER BY at, id", {"id": ticket_id})]
+    return [
+        TicketEvent(
+            at=as_datetime(r["at"]),
+            actor=r["actor"],
+            kind=r["kind"],
+            state_from=r["state_from"],
+            state_to=r["state_to"],
+            reason=r["reason"],
+            note=r["note"],
+        )
+        for r in reader.rows(
+            "SELECT at, actor, kind, state_from, state_to, reason, note FROM ticket_events "
+            "WHERE ticket_id = :id ORDER BY at, id",
+            {"id": ticket_id},
+        )
+    ]
 
 
 def pauses(reader: Reader, ticket_id: int) -> list[Pause]:
-    return [Pause(reason=r["reason"], started_at=as_datetime(r["started_at"]), ended_at=_opt(r["ended_at"]),
-                  note=r["note"])
-            for r in reader.rows("SELECT reason, started_at, ended_at, note FROM ticket_pauses WHERE ticket_id = :id "
-                                 "ORDER BY started_at", {"id": ticket_id})]
+    return [
+        Pause(reason=r["reason"], started_at=as_datetime(r["started_at"]), ended_at=_opt(r["ended_at"]), note=r["note"])
+        for r in reader.rows(
+            "SELECT reason, started_at, ended_at, note FROM ticket_pauses WHERE ticket_id = :id ORDER BY started_at",
+            {"id": ticket_id},
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -246,10 +298,20 @@ def ticket_devices(reader: Reader, ticket_id: int) -> list[TicketDevice]:
     """The devices on the ticket, by name."""
     found = []
     for r in reader.rows(
-            "SELECT d.name, d.kind, d.vendor, d.model, d.serial, d.room, d.rack, d.rack_unit FROM ticket_devices td "
-            "JOIN devices d ON d.id = td.device_id WHERE td.ticket_id = :id ORDER BY d.name", {"id": ticket_id}):
+        "SELECT d.name, d.kind, d.vendor, d.model, d.serial, d.room, d.rack, d.rack_unit FROM ticket_devices td "
+        "JOIN devices d ON d.id = td.device_id WHERE td.ticket_id = :id ORDER BY d.name",
+        {"id": ticket_id},
+    ):
         unit = r["rack_unit"]
         location = " / ".join(p for p in (r["room"], r["rack"], f"U{unit}" if unit else None) if p) or None
-        found.append(TicketDevice(name=r["name"], kind=r["kind"], vendor=r["vendor"], model=r["model"],
-                                  serial=r["serial"], location=location))
+        found.append(
+            TicketDevice(
+                name=r["name"],
+                kind=r["kind"],
+                vendor=r["vendor"],
+                model=r["model"],
+                serial=r["serial"],
+                location=location,
+            )
+        )
     return found

@@ -110,15 +110,15 @@ def write(url: DatabaseUrl, actor: str, command: str) -> Iterator[UnitOfWork]:
     """Run a mutation: everything inside, audit rows included, commits or nothing does."""
     try:
         ensure_schema(url)
-        with Session(engine_for(url), expire_on_commit=False) as session:
-            with session.begin():
-                unit = UnitOfWork(session, actor, command)
-                yield unit
-                session.flush()
-                unit._append_audit()
+        with Session(engine_for(url), expire_on_commit=False) as session, session.begin():
+            unit = UnitOfWork(session, actor, command)
+            yield unit
+            session.flush()
+            unit._append_audit()
     except IntegrityError as exc:
-        raise Conflict(_("the change conflicts with existing data: {reason}").format(
-            reason=str(exc.orig).strip().splitlines()[0])) from None
+        raise Conflict(
+            _("the change conflicts with existing data: {reason}").format(reason=str(exc.orig).strip().splitlines()[0])
+        ) from None
     except OperationalError as exc:
         raise StoreError(_("database error: {reason}").format(reason=str(exc.orig).strip().splitlines()[0])) from None
     except DBAPIError as exc:

@@ -72,6 +72,7 @@ def postgresql_driver() -> ModuleType:
     try:
         import psycopg
     except ImportError:
-        raise ConfigError(_("PostgreSQL support is not installed: pip install '{extra}'").format(
-            extra=POSTGRESQL_EXTRA)) from None
+        raise ConfigError(
+            _("PostgreSQL support is not installed: pip install '{extra}'").format(extra=POSTGRESQL_EXTRA)
+        ) from None
     return psycopg

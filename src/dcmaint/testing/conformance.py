@@ -195,13 +195,15 @@ class BaseDriverConformance:
             batch = self._captured(lambda d=driver, g=group: d.poll_batch([case.target for case in g]), "poll_batch")
             assert batch.stdout == "", f"poll_batch wrote to stdout: {batch.stdout[:200]!r}"
             assert batch.error is None or isinstance(batch.error, CONTRACT_ERRORS), (
-                f"poll_batch raised {type(batch.error).__name__}: {batch.error}")
+                f"poll_batch raised {type(batch.error).__name__}: {batch.error}"
+            )
             for case in group:
                 outcome = batch if batch.error is not None else _entry(batch, case.target.name)
                 if isinstance(outcome.error, AssertionError):
                     raise outcome.error
                 assert outcome.error is None or isinstance(outcome.error, CONTRACT_ERRORS), (
-                    f"{case.id}: poll_batch answered {type(outcome.error).__name__}, not a contract error")
+                    f"{case.id}: poll_batch answered {type(outcome.error).__name__}, not a contract error"
+                )
                 if outcome.error is None:
                     problems = report_problems(outcome.report)
                     assert not problems, f"{case.id}: the report breaks the contract:\n  " + "\n  ".join(problems)
@@ -212,8 +214,9 @@ def _entry(batch: Outcome, name: str) -> Outcome:
     """One target's part of a ``poll_batch`` answer, as if its own poll had returned or raised it."""
     answer = batch.report
     if not isinstance(answer, Mapping):
-        return Outcome(None, AssertionError(f"poll_batch returned {type(answer).__name__}, not a mapping"),
-                       batch.stdout)
+        return Outcome(
+            None, AssertionError(f"poll_batch returned {type(answer).__name__}, not a mapping"), batch.stdout
+        )
     if name not in answer:
         return Outcome(None, AssertionError(f"poll_batch answered no entry for {name!r}"), batch.stdout)
     value = answer[name]

@@ -49,8 +49,9 @@ def run_drivers() -> Callable[..., list[PollResult]]:
     """``run_drivers(driver, targets, timeout=5.0, concurrency=8, progress=None)``: results in target order."""
     from dcmaint.drivers.runner import PollJob, run_jobs
 
-    def run(driver: Driver, targets: Iterable[Target], *, timeout: float = 5.0, concurrency: int = 8,
-            progress: Any = None) -> list[PollResult]:
+    def run(
+        driver: Driver, targets: Iterable[Target], *, timeout: float = 5.0, concurrency: int = 8, progress: Any = None
+    ) -> list[PollResult]:
         jobs = [PollJob(target, driver) for target in targets]
         return run_jobs(jobs, concurrency=concurrency, timeout=timeout, progress=progress)
 

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from dcmaint.drivers import hookimpl
-
 from dcmaint_redfish.sim.plugin_hook import dcmaint_register_simulators
 
 __version__ = "0.1.0"

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dcmaint.drivers import AuthFailed, DriverError, NotSupported, ProtocolError, Unreachable
-
 from dcmaint_redfish.parse.vendor import Document, VendorProfile
 from dcmaint_redfish.paths import ROOT, has_content, link, links, member_entries, normalise
 from dcmaint_redfish.transport import NOT_OFFERED, Answer, Transport
@@ -99,8 +98,14 @@ def _first(group: BaseExceptionGroup) -> BaseException:
 class Crawler:
     """One walk of one BMC through an open :class:`Transport`."""
 
-    def __init__(self, transport: Transport, *, expand: bool = True, log_entries: int = 20,
-                 choose_profile: Callable[[Document], VendorProfile] = lambda root: VendorProfile()) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        expand: bool = True,
+        log_entries: int = 20,
+        choose_profile: Callable[[Document], VendorProfile] = lambda root: VendorProfile(),
+    ) -> None:
         self.transport = transport
         self.crawl = Crawl()
         self._use_expand = expand
@@ -135,8 +140,9 @@ class Crawler:
             try:
                 asked = list(profile.extra_paths(self.resources))
             except Exception as error:  # noqa: BLE001 - a profile bug is this device's protocol problem
-                raise ProtocolError(f"vendor profile {profile.name}: extra_paths failed: "
-                                    f"{type(error).__name__}: {error}") from None
+                raise ProtocolError(
+                    f"vendor profile {profile.name}: extra_paths failed: {type(error).__name__}: {error}"
+                ) from None
             wanted = [path for path in map(normalise, asked) if path is not None and path not in self._claimed]
             if not wanted:
                 break
@@ -212,8 +218,10 @@ class Crawler:
         subsystem = await self._fetch(path)
         if subsystem is None:
             return
-        await all_of(*(self._collection(link(subsystem.get(name))) for name in collections),
-                     *(self._fetch(link(subsystem.get(name))) for name in resources))
+        await all_of(
+            *(self._collection(link(subsystem.get(name))) for name in collections),
+            *(self._fetch(link(subsystem.get(name))) for name in resources),
+        )
 
     async def _pcie(self, value: Any) -> None:
         # ComputerSystem lists PCIe devices as an array of links; Chassis links a collection.
@@ -256,8 +264,10 @@ class Crawler:
         if path is None or path in self._claimed:
             return False
         if self.transport.requests >= MAX_REQUESTS:
-            raise ProtocolError(f"{self.transport.endpoint.display}: more than {MAX_REQUESTS} resources; "
-                                "this does not look like a server's Redfish tree")
+            raise ProtocolError(
+                f"{self.transport.endpoint.display}: more than {MAX_REQUESTS} resources; "
+                "this does not look like a server's Redfish tree"
+            )
         self._claimed.add(path)
         return True
 
@@ -270,7 +280,9 @@ class Crawler:
         found = await all_of(*(self._fetch(path) for path in paths[:MAX_MEMBERS]))
         return [document for document in found if document is not None]
 
-    async def _get(self, path: str, query: str | None, *, essential: bool = False, store: bool = True) -> Document | None:
+    async def _get(
+        self, path: str, query: str | None, *, essential: bool = False, store: bool = True
+    ) -> Document | None:
         answer = await self.transport.get(path, query)
         if answer.ok:
             if store:

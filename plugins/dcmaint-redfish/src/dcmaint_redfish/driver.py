@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 
 from dcmaint.drivers import DeviceIdentity, DeviceReport, DriverError, ServerDriver, Target, TimedOut
-
 from dcmaint_redfish import __version__
 from dcmaint_redfish.options import SCHEMES, RedfishOptions, parse_endpoint
 from dcmaint_redfish.paths import ROOT
@@ -60,16 +59,21 @@ class RedfishDriver(ServerDriver):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + target.timeout - reserve
         transport = Transport(endpoint, target, options, logout_budget=reserve)
-        crawler = Crawler(transport, expand=options.expand, log_entries=options.log_entries,
-                          choose_profile=lambda root: choose_profile(root, options.vendor))
+        crawler = Crawler(
+            transport,
+            expand=options.expand,
+            log_entries=options.log_entries,
+            choose_profile=lambda root: choose_profile(root, options.vendor),
+        )
         try:
             await transport.open()
             async with asyncio.timeout_at(deadline):
                 crawl = await crawler.run()
         except TimeoutError:
             waiting = ", ".join(sorted({*transport.inflight, *transport.cancelled})[:3]) or "the BMC"
-            raise TimedOut(f"{endpoint.display}: poll not finished within {target.timeout - reserve:g} s "
-                           f"(waiting for {waiting})") from None
+            raise TimedOut(
+                f"{endpoint.display}: poll not finished within {target.timeout - reserve:g} s (waiting for {waiting})"
+            ) from None
         finally:
             await transport.close()
         return parse_report(crawl.resources, crawl.profile, unread=crawl.unread, log_entries=options.log_entries)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from dcmaint.drivers import TlsSettings
-
 from dcmaint_redfish.options import InvalidOptions
 
 
@@ -66,4 +65,6 @@ def ssl_argument(tls: TlsSettings, check_hostname: bool = True) -> Any:
     try:
         return _context(ca_file, stamp, check_hostname)
     except (ssl.SSLError, OSError) as error:
-        raise InvalidOptions(f"CA file {Path(ca_file or '').name}: cannot be read as PEM certificates ({error})") from None
+        raise InvalidOptions(
+            f"CA file {Path(ca_file or '').name}: cannot be read as PEM certificates ({error})"
+        ) from None

@@ -33,7 +33,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dcmaint.drivers import AuthFailed, DriverError, NotSupported, ProtocolError, Target, TimedOut, Unreachable
-
 from dcmaint_redfish.options import Endpoint, RedfishOptions
 
 log = logging.getLogger("dcmaint_redfish.transport")
@@ -101,13 +100,16 @@ class Transport:
 
         from dcmaint_redfish.tls import ssl_argument
 
-        ssl: Any = ssl_argument(self._target.tls, self.options.check_hostname) if self.endpoint.scheme == "https" else None
+        ssl: Any = (
+            ssl_argument(self._target.tls, self.options.check_hostname) if self.endpoint.scheme == "https" else None
+        )
         # One connection more than the cap: the session DELETE never waits behind a hung request.
         connector = aiohttp.TCPConnector(limit=self.options.concurrency + 1, ssl=ssl if ssl is not None else True)
         self._session = aiohttp.ClientSession(
             connector=connector,
-            timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.options.connect_timeout,
-                                          sock_read=self.options.read_timeout),
+            timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=self.options.connect_timeout, sock_read=self.options.read_timeout
+            ),
             headers={"Accept": "application/json", "OData-Version": "4.0", "User-Agent": USER_AGENT},
             cookie_jar=aiohttp.DummyCookieJar(),
         )
@@ -160,15 +162,17 @@ class Transport:
     async def _create_session(self, user: str, password: str) -> bool:
         """POST the login; True with a session, False when the BMC has no SessionService."""
         body = json.dumps({"UserName": user, "Password": password}).encode()
-        status, headers, raw = await self._send("POST", SESSIONS, body=body,
-                                                extra={"Content-Type": "application/json"}, auth=False)
+        status, headers, raw = await self._send(
+            "POST", SESSIONS, body=body, extra={"Content-Type": "application/json"}, auth=False
+        )
         if status in (401, 403):
             raise AuthFailed(f"{self.endpoint.display}: login refused for user {user!r} (HTTP {status})")
         if status in NOT_OFFERED:
             return False
         if not 200 <= status < 300:
             raise (Unreachable if status == 503 else ProtocolError)(
-                f"{self.endpoint.display}: session login failed: {Answer(status).reason}")
+                f"{self.endpoint.display}: session login failed: {Answer(status).reason}"
+            )
         location = headers.get("Location")
         if not location and raw:
             try:
@@ -201,8 +205,9 @@ class Transport:
         while loop.time() < deadline:
             try:
                 async with asyncio.timeout_at(deadline):
-                    status, _headers, _raw = await self._send("DELETE", path, extra=headers, auth=False,
-                                                              retry=False, gated=False)
+                    status, _headers, _raw = await self._send(
+                        "DELETE", path, extra=headers, auth=False, retry=False, gated=False
+                    )
                 log.debug("%s: session %s deleted (HTTP %s)", self.endpoint.display, path, status)
                 break
             except asyncio.CancelledError:
@@ -227,9 +232,18 @@ class Transport:
             return Answer(status)
         return Answer(status, decode(raw, f"{self.endpoint.display}{path}"))
 
-    async def _send(self, method: str, path: str, *, query: str | None = None, body: bytes | None = None,
-                    extra: Mapping[str, str] | None = None, auth: bool = True, retry: bool = True,
-                    gated: bool = True) -> tuple[int, Mapping[str, str], bytes]:
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: str | None = None,
+        body: bytes | None = None,
+        extra: Mapping[str, str] | None = None,
+        auth: bool = True,
+        retry: bool = True,
+        gated: bool = True,
+    ) -> tuple[int, Mapping[str, str], bytes]:
         import aiohttp
         from yarl import URL
 
@@ -244,8 +258,9 @@ class Transport:
         try:
             for delay in (*delays, None):
                 self.requests += 1
-                async with self._session.request(method, url, data=body, headers=headers,
-                                                 allow_redirects=False) as response:
+                async with self._session.request(
+                    method, url, data=body, headers=headers, allow_redirects=False
+                ) as response:
                     if (response.content_length or 0) > MAX_BODY:
                         raise ProtocolError(f"{self.endpoint.display}{path}: answer larger than {MAX_BODY} bytes")
                     raw = await response.read()
@@ -272,12 +287,14 @@ class Transport:
 
         host, where = self.endpoint.display, f"{self.endpoint.display}{path}"
         if isinstance(error, aiohttp.ServerFingerprintMismatch):
-            return Unreachable(f"{host}: TLS certificate fingerprint mismatch (the BMC presents SHA-256 "
-                               f"{error.got.hex(':').upper()})")
+            return Unreachable(
+                f"{host}: TLS certificate fingerprint mismatch (the BMC presents SHA-256 {error.got.hex(':').upper()})"
+            )
         if isinstance(error, aiohttp.ClientConnectorCertificateError):
             detail = getattr(error.certificate_error, "verify_message", None) or str(error.certificate_error)
-            return Unreachable(f"{host}: TLS certificate not trusted ({detail}); give the device a CA file "
-                               "or a fingerprint")
+            return Unreachable(
+                f"{host}: TLS certificate not trusted ({detail}); give the device a CA file or a fingerprint"
+            )
         if isinstance(error, aiohttp.ClientSSLError):
             return Unreachable(f"{host}: TLS handshake failed ({_first_line(error.os_error)})")
         if isinstance(error, aiohttp.ConnectionTimeoutError):

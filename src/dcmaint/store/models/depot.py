@@ -59,8 +59,13 @@ class StockUnitRow(Base):
 
     __tablename__ = "stock_units"
     __table_args__ = (
-        Index("uq_stock_serial", "serial", unique=True, sqlite_where=text("serial IS NOT NULL"),
-              postgresql_where=text("serial IS NOT NULL")),
+        Index(
+            "uq_stock_serial",
+            "serial",
+            unique=True,
+            sqlite_where=text("serial IS NOT NULL"),
+            postgresql_where=text("serial IS NOT NULL"),
+        ),
         Index("ix_stock_lookup", "part_id", "site_id", "status"),
         Index("ix_stock_number", "part_number", "status"),
         Index("ix_stock_site", "site_id", "status", "part_id"),  # a class of spares per depot (unchecked matches)
@@ -85,7 +90,8 @@ class StockUnitRow(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     handover_id: Mapped[int | None] = mapped_column(
-        ForeignKey("handovers.id", ondelete="RESTRICT", name="fk_stock_units_handover"))
+        ForeignKey("handovers.id", ondelete="RESTRICT", name="fk_stock_units_handover")
+    )
 
 
 class ConsentRow(Base):

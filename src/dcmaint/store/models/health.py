@@ -63,8 +63,13 @@ class FaultRow(Base):
     __tablename__ = "faults"
     __table_args__ = (
         Index(
-            "uq_faults_open_slot", "device_id", "kind", "location", unique=True,
-            sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL"),
+            "uq_faults_open_slot",
+            "device_id",
+            "kind",
+            "location",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
         ),
         Index("ix_faults_open", "closed_at"),
     )

@@ -78,16 +78,39 @@ class StaffRow(Timestamped, Base):
 
 def site_record(row: SiteRow) -> Site:
     return Site(
-        row.name, row.customer, row.address, row.contract_no, row.signed_on,
-        row.sla_restore_hours, row.depot_deadline_days, row.timezone, row.calendar,
+        row.name,
+        row.customer,
+        row.address,
+        row.contract_no,
+        row.signed_on,
+        row.sla_restore_hours,
+        row.depot_deadline_days,
+        row.timezone,
+        row.calendar,
     )
 
 
 def device_record(row: DeviceRow) -> Device:
     return Device(
-        row.site.name, row.name, row.kind, row.vendor, row.model, row.serial, row.room, row.rack,
-        row.rack_unit, row.covered, row.driver, row.endpoint, row.username, row.credential,
-        row.tls_verify, row.ca_file, row.fingerprint, row.notes, options_from_text(row.options),
+        row.site.name,
+        row.name,
+        row.kind,
+        row.vendor,
+        row.model,
+        row.serial,
+        row.room,
+        row.rack,
+        row.rack_unit,
+        row.covered,
+        row.driver,
+        row.endpoint,
+        row.username,
+        row.credential,
+        row.tls_verify,
+        row.ca_file,
+        row.fingerprint,
+        row.notes,
+        options_from_text(row.options),
     )
 
 

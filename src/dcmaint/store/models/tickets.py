@@ -32,14 +32,23 @@ class TicketRow(Base):
 
     __tablename__ = "tickets"
     __table_args__ = (
-        Index("ix_tickets_due", "sla_due_at", sqlite_where=text("sla_due_at IS NOT NULL"),
-              postgresql_where=text("sla_due_at IS NOT NULL")),  # only running clocks: small, whatever the history
+        Index(
+            "ix_tickets_due",
+            "sla_due_at",
+            sqlite_where=text("sla_due_at IS NOT NULL"),
+            postgresql_where=text("sla_due_at IS NOT NULL"),
+        ),  # only running clocks: small, whatever the history
         Index("ix_tickets_state", "state", "site_id"),
         Index("ix_tickets_verified", "verified_at", "assignee_id"),
         Index("ix_tickets_reported", "reported_at"),
         Index("ix_tickets_assignee", "assignee_id", "state"),
-        Index("uq_tickets_fault", "fault_id", unique=True, sqlite_where=text("fault_id IS NOT NULL"),
-              postgresql_where=text("fault_id IS NOT NULL")),
+        Index(
+            "uq_tickets_fault",
+            "fault_id",
+            unique=True,
+            sqlite_where=text("fault_id IS NOT NULL"),
+            postgresql_where=text("fault_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

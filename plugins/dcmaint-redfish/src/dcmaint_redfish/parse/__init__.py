@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dcmaint.drivers import DeviceReport, DriverError, ProtocolError
-
 from dcmaint_redfish.parse.vendor import Document, Resources, VendorProfile
 from dcmaint_redfish.paths import ROOT
 
@@ -43,8 +42,13 @@ def choose_profile(root: Document | None, name: str | None = None) -> VendorProf
         raise ProtocolError(f"vendor detection failed: {type(error).__name__}: {error}") from None
 
 
-def parse_report(resources: Resources, profile: VendorProfile | None = None, *,
-                 unread: Mapping[str, str] | None = None, log_entries: int = 20) -> DeviceReport:
+def parse_report(
+    resources: Resources,
+    profile: VendorProfile | None = None,
+    *,
+    unread: Mapping[str, str] | None = None,
+    log_entries: int = 20,
+) -> DeviceReport:
     """The report for a resource map (path -> JSON document).
 
     ``profile`` defaults to the one detected from the service root;
@@ -64,5 +68,6 @@ def parse_report(resources: Resources, profile: VendorProfile | None = None, *,
     except RecursionError:
         raise ProtocolError("the Redfish documents nest too deeply to read") from None
     except Exception as error:  # noqa: BLE001 - the promise: a report or a ProtocolError, nothing else
-        raise ProtocolError(f"unreadable Redfish data ({profile.name} profile): "
-                            f"{type(error).__name__}: {error}") from None
+        raise ProtocolError(
+            f"unreadable Redfish data ({profile.name} profile): {type(error).__name__}: {error}"
+        ) from None

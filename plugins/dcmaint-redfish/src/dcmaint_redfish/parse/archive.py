@@ -12,14 +12,23 @@ from collections.abc import Iterable
 from typing import Any
 
 from dcmaint.drivers import ArchiveSnapshot, Component, DeviceIdentity, Health
-
 from dcmaint_redfish.parse.context import Context
 from dcmaint_redfish.parse.fields import dig, mapping, number, objects, text, whole
 from dcmaint_redfish.parse.vendor import Document
 
 _INVENTORY = ("cpu", "dimm", "disk", "psu", "fan", "controller", "battery", "nic", "hba", "gpu")
-_PART_KEYS = ("manufacturer", "model", "part_number", "spare_part_number", "serial", "firmware", "capacity_bytes",
-              "speed_mhz", "link_mbps", "rpm")
+_PART_KEYS = (
+    "manufacturer",
+    "model",
+    "part_number",
+    "spare_part_number",
+    "serial",
+    "firmware",
+    "capacity_bytes",
+    "speed_mhz",
+    "link_mbps",
+    "rpm",
+)
 
 
 def firmware_inventory(ctx: Context, update_service: Document | None) -> dict[str, str]:
@@ -36,8 +45,13 @@ def firmware_inventory(ctx: Context, update_service: Document | None) -> dict[st
     return versions
 
 
-def identity(root: Document, systems: list[Document], chassis: list[Document], managers: list[Document],
-             inventory: dict[str, str]) -> DeviceIdentity:
+def identity(
+    root: Document,
+    systems: list[Document],
+    chassis: list[Document],
+    managers: list[Document],
+    inventory: dict[str, str],
+) -> DeviceIdentity:
     system = systems[0] if systems else {}
     frame = chassis[0] if chassis else {}
     firmware: dict[str, str] = {}
@@ -60,8 +74,14 @@ def identity(root: Document, systems: list[Document], chassis: list[Document], m
     )
 
 
-def snapshot(ctx: Context, components: Iterable[Component], systems: list[Document], managers: list[Document],
-             raid: dict[str, Any], firmware: dict[str, str]) -> ArchiveSnapshot:
+def snapshot(
+    ctx: Context,
+    components: Iterable[Component],
+    systems: list[Document],
+    managers: list[Document],
+    raid: dict[str, Any],
+    firmware: dict[str, str],
+) -> ArchiveSnapshot:
     hardware: dict[str, Any] = {}
     for component in components:
         if component.health is Health.ABSENT or component.kind.value not in _INVENTORY:
@@ -94,24 +114,34 @@ def _system(ctx: Context, systems: list[Document], managers: list[Document]) -> 
             "memory_gib": number(dig(system, "MemorySummary", "TotalSystemMemoryGiB")),
             "processors": whole(dig(system, "ProcessorSummary", "Count")),
             "processor_model": text(dig(system, "ProcessorSummary", "Model")),
-            "boot": {key: value for key, value in {
-                "mode": text(boot.get("BootSourceOverrideMode")),
-                "override": text(boot.get("BootSourceOverrideTarget")),
-                "override_enabled": text(boot.get("BootSourceOverrideEnabled")),
-                "order": [item for item in map(text, boot.get("BootOrder") or []) if item]
-                if isinstance(boot.get("BootOrder"), list) else None,
-            }.items() if value},
+            "boot": {
+                key: value
+                for key, value in {
+                    "mode": text(boot.get("BootSourceOverrideMode")),
+                    "override": text(boot.get("BootSourceOverrideTarget")),
+                    "override_enabled": text(boot.get("BootSourceOverrideEnabled")),
+                    "order": [item for item in map(text, boot.get("BootOrder") or []) if item]
+                    if isinstance(boot.get("BootOrder"), list)
+                    else None,
+                }.items()
+                if value
+            },
             "network": _interfaces(ctx, system),
         }
-        section[text(system.get("Id")) or str(index)] = {key: value for key, value in entry.items()
-                                                           if value not in (None, {}, [])}
+        section[text(system.get("Id")) or str(index)] = {
+            key: value for key, value in entry.items() if value not in (None, {}, [])
+        }
     bmcs = {}
     for index, manager in enumerate(managers, 1):
-        bmcs[text(manager.get("Id")) or str(index)] = {key: value for key, value in {
-            "model": text(manager.get("Model")),
-            "firmware": text(manager.get("FirmwareVersion")),
-            "type": text(manager.get("ManagerType")),
-        }.items() if value}
+        bmcs[text(manager.get("Id")) or str(index)] = {
+            key: value
+            for key, value in {
+                "model": text(manager.get("Model")),
+                "firmware": text(manager.get("FirmwareVersion")),
+                "type": text(manager.get("ManagerType")),
+            }.items()
+            if value
+        }
     return {"systems": section, "bmc": bmcs}
 
 
@@ -120,9 +150,13 @@ def _interfaces(ctx: Context, system: Document) -> dict[str, Any]:
     for index, interface in enumerate(ctx.members(system.get("EthernetInterfaces")), 1):
         name = text(interface.get("Name")) or text(interface.get("Id")) or f"Interface {index}"
         addresses = [text(item.get("Address")) for item in objects(interface.get("IPv4Addresses"))]
-        found[name] = {key: value for key, value in {
-            "mac": text(interface.get("MACAddress")) or text(interface.get("PermanentMACAddress")),
-            "speed_mbps": whole(interface.get("SpeedMbps")),
-            "ipv4": [address for address in addresses if address] or None,
-        }.items() if value is not None}
+        found[name] = {
+            key: value
+            for key, value in {
+                "mac": text(interface.get("MACAddress")) or text(interface.get("PermanentMACAddress")),
+                "speed_mbps": whole(interface.get("SpeedMbps")),
+                "ipv4": [address for address in addresses if address] or None,
+            }.items()
+            if value is not None
+        }
     return found

@@ -16,15 +16,25 @@ from collections.abc import Mapping
 from typing import Any
 
 from dcmaint.drivers import ComponentKind, Health, Sensor, Thresholds
-
 from dcmaint_redfish.parse.context import Context
 from dcmaint_redfish.parse.fields import dig, mapping, number, objects, redfish_health, state_of, text
 from dcmaint_redfish.parse.system import pcie_kind
 from dcmaint_redfish.parse.vendor import Document
 
-_UNITS = {"temperature": "Cel", "voltage": "V", "current": "A", "power": "W", "rotational": "RPM",
-          "percent": "%", "humidity": "%RH", "pressure": "Pa", "frequency": "Hz", "energykwh": "kWh",
-          "airflow": "ft3/min", "liquidflow": "L/min"}
+_UNITS = {
+    "temperature": "Cel",
+    "voltage": "V",
+    "current": "A",
+    "power": "W",
+    "rotational": "RPM",
+    "percent": "%",
+    "humidity": "%RH",
+    "pressure": "Pa",
+    "frequency": "Hz",
+    "energykwh": "kWh",
+    "airflow": "ft3/min",
+    "liquidflow": "L/min",
+}
 _UNIT_NAMES = {"percent": "%", "rpm": "RPM", "cel": "Cel", "v": "V", "a": "A", "w": "W"}
 _NOT_READING = ("absent", "disabled", "unavailableoffline")
 
@@ -75,12 +85,28 @@ def legacy_sensors(ctx: Context, chassis: Document, sensors: list[Sensor]) -> No
     power = ctx.follow(chassis.get("Power"))
     for document in objects(mapping(thermal).get("Temperatures")):
         name = text(document.get("Name")) or text(document.get("MemberId")) or "Temperature"
-        sensors.append(_sensor(name, number(document.get("ReadingCelsius")), "Cel", document,
-                               _legacy_thresholds(document), text(document.get("PhysicalContext"))))
+        sensors.append(
+            _sensor(
+                name,
+                number(document.get("ReadingCelsius")),
+                "Cel",
+                document,
+                _legacy_thresholds(document),
+                text(document.get("PhysicalContext")),
+            )
+        )
     for document in objects(mapping(power).get("Voltages")):
         name = text(document.get("Name")) or text(document.get("MemberId")) or "Voltage"
-        sensors.append(_sensor(name, number(document.get("ReadingVolts")), "V", document,
-                               _legacy_thresholds(document), text(document.get("PhysicalContext"))))
+        sensors.append(
+            _sensor(
+                name,
+                number(document.get("ReadingVolts")),
+                "V",
+                document,
+                _legacy_thresholds(document),
+                text(document.get("PhysicalContext")),
+            )
+        )
     for index, control in enumerate(objects(mapping(power).get("PowerControl")), 1):
         consumed = number(control.get("PowerConsumedWatts"))
         if consumed is not None:
@@ -97,8 +123,16 @@ def _modern_sensors(ctx: Context, chassis: Document, sensors: list[Sensor]) -> N
         name = text(document.get("Name")) or text(document.get("Id")) or "Sensor"
         kind = (text(document.get("ReadingType")) or "").lower()
         unit = text(document.get("ReadingUnits")) or _UNITS.get(kind, "")
-        sensors.append(_sensor(name, number(document.get("Reading")), _UNIT_NAMES.get(unit.lower(), unit), document,
-                               _modern_thresholds(document), text(document.get("PhysicalContext"))))
+        sensors.append(
+            _sensor(
+                name,
+                number(document.get("Reading")),
+                _UNIT_NAMES.get(unit.lower(), unit),
+                document,
+                _modern_thresholds(document),
+                text(document.get("PhysicalContext")),
+            )
+        )
     if listed:
         return
     metrics = ctx.follow(mapping(ctx.follow(chassis.get("ThermalSubsystem"))).get("ThermalMetrics"))
@@ -143,8 +177,9 @@ def _modern_thresholds(document: Document) -> Thresholds:
     )
 
 
-def _sensor(name: str, value: float | None, unit: str, document: Document, thresholds: Thresholds,
-            location: str | None) -> Sensor:
+def _sensor(
+    name: str, value: float | None, unit: str, document: Document, thresholds: Thresholds, location: str | None
+) -> Sensor:
     """The sensor, judged by the BMC's own health and by its thresholds, whichever is worse."""
     state = (state_of(document) or "").lower()
     if state in _NOT_READING:
@@ -164,7 +199,11 @@ def network_adapters(ctx: Context, chassis: Document, adapters: dict[str, str]) 
         kind = ComponentKind.HBA if pcie_kind(adapter) is ComponentKind.HBA else ComponentKind.NIC
         controllers = objects(adapter.get("Controllers"))
         firmware = next(filter(None, (text(item.get("FirmwarePackageVersion")) for item in controllers)), None)
-        built = ctx.component(kind, adapter, fallback=text(adapter.get("Name")) or text(adapter.get("Id")) or str(index),
-                              part={"firmware": firmware})
+        built = ctx.component(
+            kind,
+            adapter,
+            fallback=text(adapter.get("Name")) or text(adapter.get("Id")) or str(index),
+            part={"firmware": firmware},
+        )
         serial = built.part.serial if built.part else None
         adapters[serial or f"#{index}:{built.location}"] = built.location

@@ -15,7 +15,6 @@ from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from dcmaint.drivers import Component, ComponentKind, Health, PartIdentity, ProtocolError
-
 from dcmaint_redfish.parse.fields import decorate, judge, part_fields, standard_location, text
 from dcmaint_redfish.parse.vendor import Document, Resources, VendorProfile
 from dcmaint_redfish.paths import link, member_entries
@@ -67,8 +66,16 @@ class Context:
 
     # -- building components -------------------------------------------------
 
-    def component(self, kind: ComponentKind, document: Document, *, fallback: str, name: str | None = None,
-                  judged: tuple[Health, str | None] | None = None, part: Mapping[str, Any] | None = None) -> Component:
+    def component(
+        self,
+        kind: ComponentKind,
+        document: Document,
+        *,
+        fallback: str,
+        name: str | None = None,
+        judged: tuple[Health, str | None] | None = None,
+        part: Mapping[str, Any] | None = None,
+    ) -> Component:
         """Build (and keep) the component for one resource, asking the profile at each step.
 
         ``fallback`` is the label when neither the profile nor the standard properties give one; ``judged``
@@ -84,15 +91,25 @@ class Context:
         try:
             health, reason = Health(verdict[0]), verdict[1]
         except (TypeError, ValueError, IndexError, KeyError):
-            raise ProtocolError(f"vendor profile {self.profile.name}: health for {kind.value} is not "
-                                "(Health, reason)") from None
+            raise ProtocolError(
+                f"vendor profile {self.profile.name}: health for {kind.value} is not (Health, reason)"
+            ) from None
         if reason is not None and not isinstance(reason, str):
             raise ProtocolError(f"vendor profile {self.profile.name}: reason for {kind.value} is not text")
         if health.is_fault and not (reason or "").strip():
-            reason = "failed" if health is Health.CRITICAL else ("degraded" if health is Health.WARNING
-                                                                  else "no health reported")
-        built = Component(kind, decorate(kind, location.strip()), health, reason if health.is_fault else None,
-                          name or text(document.get("Name")), self._part(kind, document, part or {}))
+            reason = (
+                "failed"
+                if health is Health.CRITICAL
+                else ("degraded" if health is Health.WARNING else "no health reported")
+            )
+        built = Component(
+            kind,
+            decorate(kind, location.strip()),
+            health,
+            reason if health.is_fault else None,
+            name or text(document.get("Name")),
+            self._part(kind, document, part or {}),
+        )
         self.components.append(built)
         self._built[id(document)] = built
         return built
@@ -122,20 +139,24 @@ class Context:
         except ProtocolError:
             raise
         except Exception as error:  # noqa: BLE001 - a profile bug is this device's protocol problem
-            raise ProtocolError(f"vendor profile {self.profile.name}: {hook}() failed for {kind.value}: "
-                                f"{type(error).__name__}: {error}") from None
+            raise ProtocolError(
+                f"vendor profile {self.profile.name}: {hook}() failed for {kind.value}: {type(error).__name__}: {error}"
+            ) from None
 
     def vendor_components(self) -> None:
         """Add the components only the profile's OEM reading knows."""
         try:
             extra = list(self.profile.components(self.resources))
         except Exception as error:  # noqa: BLE001 - as in _hook
-            raise ProtocolError(f"vendor profile {self.profile.name}: components() failed: "
-                                f"{type(error).__name__}: {error}") from None
+            raise ProtocolError(
+                f"vendor profile {self.profile.name}: components() failed: {type(error).__name__}: {error}"
+            ) from None
         for component in extra:
             if not isinstance(component, Component):
-                raise ProtocolError(f"vendor profile {self.profile.name}: components() returned "
-                                    f"{type(component).__name__}, not Component")
+                raise ProtocolError(
+                    f"vendor profile {self.profile.name}: components() returned "
+                    f"{type(component).__name__}, not Component"
+                )
             self.components.append(component)
 
     def unique(self) -> tuple[Component, ...]:
@@ -153,7 +174,8 @@ class Context:
                 number += 1
             seen.add((component.kind, location))
             if location != component.location:
-                component = Component(component.kind, location, component.health, component.reason,
-                                      component.name, component.part)
+                component = Component(
+                    component.kind, location, component.health, component.reason, component.name, component.part
+                )
             result.append(component)
         return tuple(result)

@@ -11,16 +11,15 @@ the report is incomplete and says where.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from dcmaint.drivers import Alarm, Health, LogEvent
-
 from dcmaint_redfish.parse.context import Context
 from dcmaint_redfish.parse.fields import conditions, redfish_health, text
 from dcmaint_redfish.parse.vendor import Document
 
-_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+_OLDEST = datetime.min.replace(tzinfo=UTC)
 
 
 def timestamp(value: Any) -> datetime | None:
@@ -38,7 +37,7 @@ def timestamp(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(found)
     except ValueError:
         return None
-    return parsed if parsed.utcoffset() is not None else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.utcoffset() is not None else parsed.replace(tzinfo=UTC)
 
 
 def log_events(ctx: Context, services: Iterable[Document], limit: int) -> list[LogEvent]:
@@ -76,5 +75,7 @@ def condition_alarms(documents: Iterable[Document]) -> list[Alarm]:
 
 def unread_alarms(unread: Mapping[str, str]) -> list[Alarm]:
     """An ``unknown`` alarm per resource the BMC did not serve: the report is incomplete there."""
-    return [Alarm(f"could not read {path}: {reason}", Health.UNKNOWN, "redfish.unread", path)
-            for path, reason in sorted(unread.items())]
+    return [
+        Alarm(f"could not read {path}: {reason}", Health.UNKNOWN, "redfish.unread", path)
+        for path, reason in sorted(unread.items())
+    ]

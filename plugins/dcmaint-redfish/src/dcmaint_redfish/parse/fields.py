@@ -19,8 +19,20 @@ MAX_TEXT = 200
 
 EMPTY: Mapping[str, Any] = {}
 _HEALTH = {"ok": Health.OK, "warning": Health.WARNING, "critical": Health.CRITICAL}
-_WORKING_STATES = {"enabled", "standbyspare", "standbyoffline", "starting", "intest", "updating", "quiesced",
-                   "deferring", "readytoremove", "disabled", "enabledbutoffline", "degraded"}
+_WORKING_STATES = {
+    "enabled",
+    "standbyspare",
+    "standbyoffline",
+    "starting",
+    "intest",
+    "updating",
+    "quiesced",
+    "deferring",
+    "readytoremove",
+    "disabled",
+    "enabledbutoffline",
+    "degraded",
+}
 
 
 def text(value: Any) -> str | None:
@@ -143,12 +155,21 @@ def _judge_input(document: Mapping[str, Any], state: str, found: list[Health], r
 # -- where a part sits -------------------------------------------------------
 
 _KIND_WORD = {
-    ComponentKind.PSU: "PSU", ComponentKind.FAN: "Fan", ComponentKind.DIMM: "DIMM", ComponentKind.CPU: "CPU",
-    ComponentKind.DISK: "Bay", ComponentKind.BATTERY: "Battery", ComponentKind.CONTROLLER: "Controller",
-    ComponentKind.NIC: "Slot", ComponentKind.HBA: "Slot", ComponentKind.GPU: "Slot",
+    ComponentKind.PSU: "PSU",
+    ComponentKind.FAN: "Fan",
+    ComponentKind.DIMM: "DIMM",
+    ComponentKind.CPU: "CPU",
+    ComponentKind.DISK: "Bay",
+    ComponentKind.BATTERY: "Battery",
+    ComponentKind.CONTROLLER: "Controller",
+    ComponentKind.NIC: "Slot",
+    ComponentKind.HBA: "Slot",
+    ComponentKind.GPU: "Slot",
 }
 _KIND_HINTS = {
-    ComponentKind.PSU: ("psu", "ps", "power"), ComponentKind.FAN: ("fan",), ComponentKind.DIMM: ("dimm", "mem"),
+    ComponentKind.PSU: ("psu", "ps", "power"),
+    ComponentKind.FAN: ("fan",),
+    ComponentKind.DIMM: ("dimm", "mem"),
     ComponentKind.CPU: ("cpu", "proc", "socket", "p"),
 }
 
@@ -163,7 +184,7 @@ def service_label(document: Mapping[str, Any]) -> str | None:
 
 
 def ordinal_label(document: Mapping[str, Any]) -> str | None:
-    """"Bay 4" / "Slot 3" from ``PartLocation.LocationType`` and ``LocationOrdinalValue``."""
+    """ "Bay 4" / "Slot 3" from ``PartLocation.LocationType`` and ``LocationOrdinalValue``."""
     for key in ("Location", "PhysicalLocation"):
         part = mapping(dig(document, key, "PartLocation"))
         kind, ordinal = text(part.get("LocationType")), whole(part.get("LocationOrdinalValue"))
@@ -213,10 +234,19 @@ def decorate(kind: ComponentKind, label: str) -> str:
 # -- what a part is ----------------------------------------------------------
 
 _ATTRIBUTES = {
-    "Protocol": "interface", "MediaType": "media", "MemoryDeviceType": "type", "FormFactor": "form_factor",
-    "TotalCores": "cores", "TotalThreads": "threads", "PowerCapacityWatts": "capacity_watts",
-    "ProcessorArchitecture": "architecture", "RAIDType": "raid_type", "DeviceType": "device_type",
-    "PowerSupplyType": "supply_type", "ErrorCorrection": "ecc", "RankCount": "ranks",
+    "Protocol": "interface",
+    "MediaType": "media",
+    "MemoryDeviceType": "type",
+    "FormFactor": "form_factor",
+    "TotalCores": "cores",
+    "TotalThreads": "threads",
+    "PowerCapacityWatts": "capacity_watts",
+    "ProcessorArchitecture": "architecture",
+    "RAIDType": "raid_type",
+    "DeviceType": "device_type",
+    "PowerSupplyType": "supply_type",
+    "ErrorCorrection": "ecc",
+    "RankCount": "ranks",
 }
 
 

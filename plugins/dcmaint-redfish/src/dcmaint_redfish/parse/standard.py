@@ -12,16 +12,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from dcmaint.drivers import Alarm, DeviceReport, Health, ProtocolError, Sensor
-
-from dcmaint_redfish.parse import archive, chassis as chassis_parts, events, system as system_parts
+from dcmaint_redfish.parse import archive, events
+from dcmaint_redfish.parse import chassis as chassis_parts
+from dcmaint_redfish.parse import system as system_parts
 from dcmaint_redfish.parse.context import Context
 from dcmaint_redfish.parse.fields import dig, mapping, redfish_health
 from dcmaint_redfish.parse.vendor import Document, Resources, VendorProfile
 from dcmaint_redfish.paths import ROOT, link
 
 
-def parse_standard(resources: Resources, profile: VendorProfile, *, unread: Mapping[str, str],
-                   log_entries: int) -> DeviceReport:
+def parse_standard(
+    resources: Resources, profile: VendorProfile, *, unread: Mapping[str, str], log_entries: int
+) -> DeviceReport:
     ctx = Context(resources, profile)
     root = ctx.doc(ROOT)
     if root is None:
@@ -81,8 +83,11 @@ def _rollup(systems: list[Document]) -> Health | None:
     healths = []
     for system in systems:
         status = mapping(system.get("Status"))
-        found = (redfish_health(status.get("HealthRollup")) or redfish_health(status.get("HealthRollUp"))
-                 or redfish_health(dig(system, "Status", "Health")))
+        found = (
+            redfish_health(status.get("HealthRollup"))
+            or redfish_health(status.get("HealthRollUp"))
+            or redfish_health(dig(system, "Status", "Health"))
+        )
         if found is not None:
             healths.append(found)
     return Health.worst(healths) if healths else None

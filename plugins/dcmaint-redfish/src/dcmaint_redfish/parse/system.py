@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from dcmaint.drivers import Alarm, ComponentKind, Health
-
 from dcmaint_redfish.parse.context import Context
 from dcmaint_redfish.parse.fields import dig, judge, mapping, objects, text, whole
 from dcmaint_redfish.parse.vendor import Document
@@ -31,8 +30,12 @@ def processors(ctx: Context, system: Document) -> None:
         kind = ComponentKind.GPU if kind_text == "gpu" else ComponentKind.CPU
         if kind_text not in ("cpu", "gpu"):
             continue  # cores, threads, FPGAs and DSPs listed as processors are not separate parts here
-        ctx.component(kind, document, fallback=text(document.get("Id")) or str(index),
-                      name=text(document.get("Model")) or text(document.get("Name")))
+        ctx.component(
+            kind,
+            document,
+            fallback=text(document.get("Id")) or str(index),
+            name=text(document.get("Model")) or text(document.get("Name")),
+        )
 
 
 def memory(ctx: Context, system: Document) -> None:
@@ -54,8 +57,11 @@ def storage(ctx: Context, system: Document, alarms: list[Alarm]) -> dict[str, An
             batteries += ctx.linked(dig(controller, "Links", "Batteries"))
         drive_labels: dict[str, str] = {}
         for index, drive in enumerate(ctx.linked(subsystem.get("Drives")), 1):
-            built = ctx.component(ComponentKind.DISK, drive,
-                                  fallback=text(drive.get("Name")) or text(drive.get("Id")) or f"{label} drive {index}")
+            built = ctx.component(
+                ComponentKind.DISK,
+                drive,
+                fallback=text(drive.get("Name")) or text(drive.get("Id")) or f"{label} drive {index}",
+            )
             path = link(drive)
             if path is not None and built.health is not Health.ABSENT:
                 drive_labels[path] = built.location
@@ -66,8 +72,9 @@ def storage(ctx: Context, system: Document, alarms: list[Alarm]) -> dict[str, An
     return raid
 
 
-def _volumes(ctx: Context, subsystem: Document, drive_labels: Mapping[str, str], label: str,
-             alarms: list[Alarm]) -> dict[str, Any]:
+def _volumes(
+    ctx: Context, subsystem: Document, drive_labels: Mapping[str, str], label: str, alarms: list[Alarm]
+) -> dict[str, Any]:
     volumes: dict[str, Any] = {}
     for index, volume in enumerate(ctx.members(subsystem.get("Volumes")), 1):
         name = text(volume.get("Name")) or text(volume.get("Id")) or f"Volume {index}"
@@ -98,9 +105,12 @@ def simple_storage(ctx: Context, system: Document) -> None:
 
 def pcie_kind(document: Document) -> ComponentKind | None:
     """What a PCIe device is, from its names: nic, hba, gpu, controller (a storage card), or None."""
-    words = " ".join(filter(None, (text(document.get(key)) for key in
-                                   ("Name", "Model", "Description", "DeviceType", "Id"))))
-    functions = " ".join(filter(None, (text(item.get("DeviceClass")) for item in objects(document.get("PCIeFunctions")))))
+    words = " ".join(
+        filter(None, (text(document.get(key)) for key in ("Name", "Model", "Description", "DeviceType", "Id")))
+    )
+    functions = " ".join(
+        filter(None, (text(item.get("DeviceClass")) for item in objects(document.get("PCIeFunctions"))))
+    )
     if _HBA.search(words) or "fibre" in functions.lower():
         return ComponentKind.HBA
     if _NIC.search(words) or "network" in functions.lower():

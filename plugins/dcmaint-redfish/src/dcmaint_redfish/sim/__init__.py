@@ -21,8 +21,14 @@ from typing import Any
 
 from dcmaint_redfish.sim.simulator import RedfishSimulator
 
-_LAZY = {"start": "server", "running": "server", "SimulatorHandle": "server", "plan": "server",
-         "SimulatedBmc": "bmc", "TreeView": "view"}
+_LAZY = {
+    "start": "server",
+    "running": "server",
+    "SimulatorHandle": "server",
+    "plan": "server",
+    "SimulatedBmc": "bmc",
+    "TreeView": "view",
+}
 
 
 def __getattr__(name: str) -> Any:

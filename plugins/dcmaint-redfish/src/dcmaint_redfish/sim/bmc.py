@@ -19,7 +19,6 @@ from aiohttp import web
 
 from dcmaint.drivers.simulators import FaultSpec
 from dcmaint.errors import UsageError
-
 from dcmaint_redfish.sim import locate, replacement, responses
 from dcmaint_redfish.sim.faults import describe
 from dcmaint_redfish.sim.flavours import ROOT, SESSIONS, normalise
@@ -47,8 +46,16 @@ class Behaviour:
 class SimulatedBmc:
     """The state of one BMC; ``handle`` is its aiohttp request handler."""
 
-    def __init__(self, number: int, name: str, view: TreeView, behaviour: Behaviour, count: int, seed: int,
-                 faults: tuple[FaultSpec, ...] = ()) -> None:
+    def __init__(
+        self,
+        number: int,
+        name: str,
+        view: TreeView,
+        behaviour: Behaviour,
+        count: int,
+        seed: int,
+        faults: tuple[FaultSpec, ...] = (),
+    ) -> None:
         self.number, self.name, self.view, self.behaviour = number, name, view, behaviour
         self.faults = faults  # the faults this BMC shows (those its flavour can express)
         self._identity_args = (number, count, seed)
@@ -92,16 +99,21 @@ class SimulatedBmc:
         if path == SESSIONS or path.startswith(SESSIONS + "/"):
             return self._session_request(method, path)
         if method != "GET":
-            return responses.error(405, "Base.1.16.OperationNotAllowed",
-                                   f"The HTTP method {method} is not allowed on the URI {path}.")
+            return responses.error(
+                405, "Base.1.16.OperationNotAllowed", f"The HTTP method {method} is not allowed on the URI {path}."
+            )
         expand = request.query.get("$expand") if request.query_string and self.view.flavour.expand else None
         body = self._body(path, expand)
         if body is None:
             if expand is not None and path in self.view.resources:
-                return responses.error(400, "Base.1.16.QueryParameterValueFormatError",
-                                       f"The value {expand} for the query parameter $expand has the wrong format.")
-            return responses.error(404, "Base.1.16.ResourceMissingAtURI",
-                                   f"The resource at the URI {path} was not found.")
+                return responses.error(
+                    400,
+                    "Base.1.16.QueryParameterValueFormatError",
+                    f"The value {expand} for the query parameter $expand has the wrong format.",
+                )
+            return responses.error(
+                404, "Base.1.16.ResourceMissingAtURI", f"The resource at the URI {path} was not found."
+            )
         return responses.json_body(body)
 
     def _body(self, path: str, expand: str | None) -> bytes | None:
@@ -145,8 +157,9 @@ class SimulatedBmc:
         parts = locate.nth(flavour.resources, kind, number)
         if not parts:
             have = locate.count(flavour.resources, kind)
-            raise UsageError(f"bad part {part.strip()!r}: {self.name} (flavour {flavour.name}) has {have} fitted "
-                             f"{kind} part(s)")
+            raise UsageError(
+                f"bad part {part.strip()!r}: {self.name} (flavour {flavour.name}) has {have} fitted {kind} part(s)"
+            )
         name = f"{kind}:{number}"
         identity = self.identity  # built before the view changes, from the same identity strings
         old = parts[0].resolve(view.resources).get("SerialNumber")
@@ -156,8 +169,7 @@ class SimulatedBmc:
         replaced = view.replaced if (kind, number) in view.replaced else (*view.replaced, (kind, number))
         self.view = TreeView(flavour, remaining, replaced)  # its own: views are shared between BMCs
         self._cache = {}
-        self.faults = tuple(spec for spec in self.faults
-                            if (spec.target, spec.index or 1) != (kind, number))
+        self.faults = tuple(spec for spec in self.faults if (spec.target, spec.index or 1) != (kind, number))
         self.replaced[name] = new_serial
         return old_serial
 
@@ -195,10 +207,16 @@ class SimulatedBmc:
             data = json.loads(await request.read() or b"{}")
         except (ValueError, UnicodeDecodeError):
             return responses.error(400, "Base.1.16.MalformedJSON", "The request body submitted was malformed JSON.")
-        if not isinstance(data, dict) or not isinstance(data.get("UserName"), str) \
-                or not isinstance(data.get("Password"), str):
-            return responses.error(400, "Base.1.16.PropertyMissing",
-                                   "The properties UserName and Password are required to create a session.")
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("UserName"), str)
+            or not isinstance(data.get("Password"), str)
+        ):
+            return responses.error(
+                400,
+                "Base.1.16.PropertyMissing",
+                "The properties UserName and Password are required to create a session.",
+            )
         if not self.credentials_ok(data["UserName"], data["Password"]):
             return responses.unauthorised()
         if len(self.sessions) >= self.behaviour.session_limit:
@@ -206,23 +224,39 @@ class SimulatedBmc:
         self.sessions_created += 1
         session_id = str(self.sessions_created)
         token = secrets.token_hex(16)
-        doc = {"@odata.id": f"{SESSIONS}/{session_id}", "@odata.type": "#Session.v1_6_0.Session",
-               "Id": session_id, "Name": "User Session", "UserName": data["UserName"]}
+        doc = {
+            "@odata.id": f"{SESSIONS}/{session_id}",
+            "@odata.type": "#Session.v1_6_0.Session",
+            "Id": session_id,
+            "Name": "User Session",
+            "UserName": data["UserName"],
+        }
         self.sessions[token] = doc
-        return responses.json_body(json.dumps(doc).encode(), status=201,
-                                   headers={"X-Auth-Token": token, "Location": doc["@odata.id"]})
+        return responses.json_body(
+            json.dumps(doc).encode(), status=201, headers={"X-Auth-Token": token, "Location": doc["@odata.id"]}
+        )
 
     def _session_request(self, method: str, path: str) -> web.StreamResponse:
         if path == SESSIONS:
             if method != "GET":
                 return responses.error(405, "Base.1.16.OperationNotAllowed", f"{method} is not allowed on {path}.")
             members = [{"@odata.id": doc["@odata.id"]} for doc in self.sessions.values()]
-            return responses.json_body(json.dumps({
-                "@odata.id": SESSIONS, "@odata.type": "#SessionCollection.SessionCollection", "Name": "Sessions",
-                "Members": members, "Members@odata.count": len(members)}).encode())
+            return responses.json_body(
+                json.dumps(
+                    {
+                        "@odata.id": SESSIONS,
+                        "@odata.type": "#SessionCollection.SessionCollection",
+                        "Name": "Sessions",
+                        "Members": members,
+                        "Members@odata.count": len(members),
+                    }
+                ).encode()
+            )
         token = next((token for token, doc in self.sessions.items() if doc["@odata.id"] == path), None)
         if token is None:
-            return responses.error(404, "Base.1.16.ResourceMissingAtURI", f"The resource at the URI {path} was not found.")
+            return responses.error(
+                404, "Base.1.16.ResourceMissingAtURI", f"The resource at the URI {path} was not found."
+            )
         if method == "DELETE":
             del self.sessions[token]
             self.sessions_deleted += 1
@@ -235,17 +269,35 @@ class SimulatedBmc:
         """Not Redfish: what tests and benchmarks check from outside the process, and part replacement."""
         if path == "/sim/replace":
             if request.method != "POST":
-                return responses.error(405, "Base.1.16.OperationNotAllowed",
-                                       f"The HTTP method {request.method} is not allowed on the URI {path}.")
+                return responses.error(
+                    405,
+                    "Base.1.16.OperationNotAllowed",
+                    f"The HTTP method {request.method} is not allowed on the URI {path}.",
+                )
             return await self._replace_request(request)
         if path == "/sim/sessions":
-            return responses.json_body(json.dumps({
-                "open": len(self.sessions), "limit": self.behaviour.session_limit,
-                "created": self.sessions_created, "deleted": self.sessions_deleted}).encode())
+            return responses.json_body(
+                json.dumps(
+                    {
+                        "open": len(self.sessions),
+                        "limit": self.behaviour.session_limit,
+                        "created": self.sessions_created,
+                        "deleted": self.sessions_deleted,
+                    }
+                ).encode()
+            )
         if path == "/sim/info":
-            return responses.json_body(json.dumps({
-                "name": self.name, "flavour": self.view.flavour.name, "requests": self.requests,
-                "faults": [describe(spec) for spec in self.faults], "replaced": self.replaced}).encode())
+            return responses.json_body(
+                json.dumps(
+                    {
+                        "name": self.name,
+                        "flavour": self.view.flavour.name,
+                        "requests": self.requests,
+                        "faults": [describe(spec) for spec in self.faults],
+                        "replaced": self.replaced,
+                    }
+                ).encode()
+            )
         return responses.error(404, "Base.1.16.ResourceMissingAtURI", f"The resource at the URI {path} was not found.")
 
     async def _replace_request(self, request: web.BaseRequest) -> web.StreamResponse:
@@ -255,29 +307,38 @@ class SimulatedBmc:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             shown = raw[:60].decode(errors="replace")
-            return responses.error(400, "Base.1.16.MalformedJSON",
-                                   f"The request body {shown!r} is not JSON; send {_REPLACE_EXAMPLE}.")
+            return responses.error(
+                400, "Base.1.16.MalformedJSON", f"The request body {shown!r} is not JSON; send {_REPLACE_EXAMPLE}."
+            )
         if not isinstance(data, dict):
-            return responses.error(400, "Base.1.16.MalformedJSON",
-                                   f"The request body {json.dumps(data)[:60]} is not a JSON object; "
-                                   f"send {_REPLACE_EXAMPLE}.")
+            return responses.error(
+                400,
+                "Base.1.16.MalformedJSON",
+                f"The request body {json.dumps(data)[:60]} is not a JSON object; send {_REPLACE_EXAMPLE}.",
+            )
         for key in ("part", "serial"):
             if key not in data:
-                return responses.error(400, "Base.1.16.PropertyMissing",
-                                       f"The property {key} is a required property and must be included in "
-                                       f"the request; send {_REPLACE_EXAMPLE}.")
+                return responses.error(
+                    400,
+                    "Base.1.16.PropertyMissing",
+                    f"The property {key} is a required property and must be included in "
+                    f"the request; send {_REPLACE_EXAMPLE}.",
+                )
             if not isinstance(data[key], str):
-                return responses.error(400, "Base.1.16.PropertyValueTypeError",
-                                       f"The value {json.dumps(data[key])[:60]} for the property {key} is not "
-                                       "a string.")
+                return responses.error(
+                    400,
+                    "Base.1.16.PropertyValueTypeError",
+                    f"The value {json.dumps(data[key])[:60]} for the property {key} is not a string.",
+                )
         try:
             old_serial = self.replace(data["part"], data["serial"])
         except UsageError as error:
             return responses.error(400, "Base.1.16.PropertyValueError", f"{error}.")
         kind, number = replacement.parse_part(data["part"])
         name = f"{kind}:{number}"
-        return responses.json_body(json.dumps({"part": name, "old_serial": old_serial,
-                                               "serial": self.replaced[name]}).encode())
+        return responses.json_body(
+            json.dumps({"part": name, "old_serial": old_serial, "serial": self.replaced[name]}).encode()
+        )
 
 
 _REPLACE_EXAMPLE = '{"part": "psu:2", "serial": "NEWSERIAL123"}'

@@ -19,7 +19,6 @@ from typing import Any
 
 from dcmaint.drivers.simulators import FaultSpec
 from dcmaint.errors import UsageError
-
 from dcmaint_redfish.sim import locate
 
 Doc = dict[str, Any]
@@ -34,13 +33,22 @@ PART_STATES = {
     "cpu": ("critical", {"critical", "failed", "warning", "degraded"}),
 }
 SERVICE = {"http", "hang", "slow", "malformed", "sessions"}
-_HEALTH = {"critical": "Critical", "failed": "Critical", "warning": "Warning", "degraded": "Warning",
-           "predicted": "Warning", "absent": "Warning"}
+_HEALTH = {
+    "critical": "Critical",
+    "failed": "Critical",
+    "warning": "Warning",
+    "degraded": "Warning",
+    "predicted": "Warning",
+    "absent": "Warning",
+}
 _ORDER = {"OK": 0, "Warning": 1, "Critical": 2}
 _REASONS = {
-    ("psu", "Critical"): "input power lost", ("disk", "predicted"): "predictive failure, 3% life left",
-    ("dimm", "Warning"): "correctable ECC error threshold exceeded", ("dimm", "Critical"): "uncorrectable ECC error",
-    ("fan", "Critical"): "fan stopped", ("battery", "Critical"): "cache battery failed",
+    ("psu", "Critical"): "input power lost",
+    ("disk", "predicted"): "predictive failure, 3% life left",
+    ("dimm", "Warning"): "correctable ECC error threshold exceeded",
+    ("dimm", "Critical"): "uncorrectable ECC error",
+    ("fan", "Critical"): "fan stopped",
+    ("battery", "Critical"): "cache battery failed",
     ("cpu", "Critical"): "internal error (IERR)",
 }
 
@@ -108,11 +116,19 @@ def _worse(current: Any, new: str) -> str:
 
 def _condition(part: Doc, fault: PartFault, path: str, health: str) -> Doc:
     name = part.get("Name") or f"{fault.kind.upper()} {fault.number}"
-    reason = "not present" if fault.state == "absent" else _REASONS.get((fault.kind, fault.state)) or \
-        _REASONS.get((fault.kind, health)) or ("failed" if health == "Critical" else "degraded")
-    return {"MessageId": f"Simulator.1.0.{fault.kind.capitalize()}{fault.state.capitalize()}",
-            "Message": f"{name}: {reason}.", "Severity": health,
-            "OriginOfCondition": {"@odata.id": part.get("@odata.id") or path}}
+    reason = (
+        "not present"
+        if fault.state == "absent"
+        else _REASONS.get((fault.kind, fault.state))
+        or _REASONS.get((fault.kind, health))
+        or ("failed" if health == "Critical" else "degraded")
+    )
+    return {
+        "MessageId": f"Simulator.1.0.{fault.kind.capitalize()}{fault.state.capitalize()}",
+        "Message": f"{name}: {reason}.",
+        "Severity": health,
+        "OriginOfCondition": {"@odata.id": part.get("@odata.id") or path},
+    }
 
 
 def _break(part: Doc, fault: PartFault, path: str) -> tuple[str, Doc]:
@@ -152,8 +168,14 @@ def _break(part: Doc, fault: PartFault, path: str) -> tuple[str, Doc]:
 
 
 #: HPE's per-subsystem summary (``Oem.Hpe.AggregateHealthStatus``): which entry each part kind rolls up to.
-_AGGREGATE = {"psu": "PowerSupplies", "fan": "Fans", "dimm": "Memory", "cpu": "Processors", "disk": "Storage",
-              "battery": "SmartStorageBattery"}
+_AGGREGATE = {
+    "psu": "PowerSupplies",
+    "fan": "Fans",
+    "dimm": "Memory",
+    "cpu": "Processors",
+    "disk": "Storage",
+    "battery": "SmartStorageBattery",
+}
 
 
 def _aggregate(doc: Doc, kind: str, health: str) -> None:
@@ -204,8 +226,9 @@ def apply(base: Mapping[str, Doc], faults: Iterable[PartFault], flavour: str) ->
         parts = locate.nth(resources, fault.kind, fault.number)
         if not parts:
             have = locate.count(resources, fault.kind)
-            raise UsageError(f"bad fault {fault.kind}:{fault.number}: flavour {flavour!r} has {have} fitted "
-                             f"{fault.kind} part(s)")
+            raise UsageError(
+                f"bad fault {fault.kind}:{fault.number}: flavour {flavour!r} has {have} fitted {fault.kind} part(s)"
+            )
         for part in parts:
             if part.path not in touched:
                 resources[part.path] = copy.deepcopy(resources[part.path])

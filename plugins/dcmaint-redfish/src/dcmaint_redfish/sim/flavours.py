@@ -55,9 +55,14 @@ class Flavour:
         """HTTP status, MessageId and message a BMC of this family sends when its sessions are used up."""
         if "dell" in self.vendor.lower():
             return 400, "IDRAC.2.8.RAC0218", "The maximum number of user sessions is reached."
-        return 503, "Base.1.16.SessionLimitExceeded", (
-            "The session establishment failed due to the number of simultaneous sessions exceeding the limit "
-            "of the implementation.")
+        return (
+            503,
+            "Base.1.16.SessionLimitExceeded",
+            (
+                "The session establishment failed due to the number of simultaneous sessions exceeding the limit "
+                "of the implementation."
+            ),
+        )
 
 
 def _complete(resources: dict[str, Doc]) -> dict[str, Doc]:
@@ -70,10 +75,18 @@ def _complete(resources: dict[str, Doc]) -> dict[str, Doc]:
     if isinstance(links, dict):
         links.setdefault("Sessions", {"@odata.id": SESSIONS})
     root.setdefault("SessionService", {"@odata.id": f"{ROOT}/SessionService"})
-    resources.setdefault(f"{ROOT}/SessionService", {
-        "@odata.id": f"{ROOT}/SessionService", "@odata.type": "#SessionService.v1_1_8.SessionService",
-        "Id": "SessionService", "Name": "Session Service", "ServiceEnabled": True, "SessionTimeout": 1800,
-        "Sessions": {"@odata.id": SESSIONS}})
+    resources.setdefault(
+        f"{ROOT}/SessionService",
+        {
+            "@odata.id": f"{ROOT}/SessionService",
+            "@odata.type": "#SessionService.v1_1_8.SessionService",
+            "Id": "SessionService",
+            "Name": "Session Service",
+            "ServiceEnabled": True,
+            "SessionTimeout": 1800,
+            "Sessions": {"@odata.id": SESSIONS},
+        },
+    )
     resources.pop(SESSIONS, None)  # served live from the BMC's own sessions
     return resources
 
@@ -99,8 +112,11 @@ def load(name: str) -> Flavour:
     if name == GENERIC:
         from dcmaint_redfish.sim.generic import tree
 
-        return Flavour(GENERIC, _complete({normalise(path): doc for path, doc in tree().items()}),
-                       {"vendor": "Simulated", "description": "plain DMTF Redfish, 2-socket 1U server"})
+        return Flavour(
+            GENERIC,
+            _complete({normalise(path): doc for path, doc in tree().items()}),
+            {"vendor": "Simulated", "description": "plain DMTF Redfish, 2-socket 1U server"},
+        )
     known = names()
     fixtures = _fixtures()
     if name not in known or fixtures is None:

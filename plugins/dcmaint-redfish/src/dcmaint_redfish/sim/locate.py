@@ -91,13 +91,21 @@ def views(resources: Mapping[str, Doc], kind: str) -> list[list[Part]]:
         found.append(own)
     if kind in ARRAYS:
         container, key = ARRAYS[kind]
-        entries = [Part(path, (key, index)) for path in paths if container.match(_type(resources[path]))
-                   for index, _entry in enumerate(resources[path].get(key) or ())]
+        entries = [
+            Part(path, (key, index))
+            for path in paths
+            if container.match(_type(resources[path]))
+            for index, _entry in enumerate(resources[path].get(key) or ())
+        ]
         if entries:
             found.append(entries)
     if kind == "battery":
-        embedded = [Part(path, pointer) for path in paths if not pattern.match(_type(resources[path]))
-                    for pointer in _batteries(resources[path], ())]
+        embedded = [
+            Part(path, pointer)
+            for path in paths
+            if not pattern.match(_type(resources[path]))
+            for pointer in _batteries(resources[path], ())
+        ]
         if embedded:
             found.append(embedded)
     return [[part for part in view if _fitted(part.resolve(resources))] for view in found]

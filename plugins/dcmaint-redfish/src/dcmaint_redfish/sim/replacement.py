@@ -21,7 +21,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from dcmaint.errors import UsageError
-
 from dcmaint_redfish.sim import faults, locate
 
 Doc = dict[str, Any]

@@ -10,8 +10,11 @@ from aiohttp import web
 _HEADERS = {"OData-Version": "4.0", "Cache-Control": "no-cache"}
 _REASONS = {
     401: ("Base.1.16.NoValidSession", "There is no valid session established with the implementation."),
-    403: ("Base.1.16.InsufficientPrivilege", "There are insufficient privileges for the account or credentials "
-                                             "associated with the current session to perform the requested operation."),
+    403: (
+        "Base.1.16.InsufficientPrivilege",
+        "There are insufficient privileges for the account or credentials "
+        "associated with the current session to perform the requested operation.",
+    ),
     404: ("Base.1.16.ResourceNotFound", "The requested resource was not found."),
     500: ("Base.1.16.InternalError", "The request failed due to an internal service error."),
     503: ("Base.1.16.ServiceTemporarilyUnavailable", "The service is temporarily unavailable. Retry later."),
@@ -19,19 +22,32 @@ _REASONS = {
 
 
 def json_body(body: bytes, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
-    return web.Response(body=body, status=status, content_type="application/json", charset="utf-8",
-                        headers={**_HEADERS, **(headers or {})})
+    return web.Response(
+        body=body,
+        status=status,
+        content_type="application/json",
+        charset="utf-8",
+        headers={**_HEADERS, **(headers or {})},
+    )
 
 
 def error(status: int, message_id: str, message: str) -> web.Response:
     """A Redfish error body: ``{"error": {"code", "message", "@Message.ExtendedInfo": [...]}}``."""
-    body = {"error": {
-        "code": "Base.1.16.GeneralError",
-        "message": "A general error has occurred. See ExtendedInfo for more information.",
-        "@Message.ExtendedInfo": [{"@odata.type": "#Message.v1_1_1.Message", "MessageId": message_id,
-                                   "Message": message, "Severity": "Critical" if status >= 500 else "Warning",
-                                   "Resolution": "None."}],
-    }}
+    body = {
+        "error": {
+            "code": "Base.1.16.GeneralError",
+            "message": "A general error has occurred. See ExtendedInfo for more information.",
+            "@Message.ExtendedInfo": [
+                {
+                    "@odata.type": "#Message.v1_1_1.Message",
+                    "MessageId": message_id,
+                    "Message": message,
+                    "Severity": "Critical" if status >= 500 else "Warning",
+                    "Resolution": "None.",
+                }
+            ],
+        }
+    }
     extra = {"WWW-Authenticate": 'Basic realm="Redfish"'} if status == 401 else None
     return json_body(json.dumps(body).encode(), status, extra)
 

@@ -22,7 +22,6 @@ from aiohttp import web
 
 from dcmaint.drivers.simulators import FaultSpec, SimulatedEndpoint, SimulatorOptions
 from dcmaint.errors import UsageError
-
 from dcmaint_redfish.sim import faults, flavours, locate
 from dcmaint_redfish.sim.bmc import DEFAULT_SESSION_LIMIT, Behaviour, SimulatedBmc
 from dcmaint_redfish.sim.view import TreeView
@@ -36,9 +35,12 @@ def _behaviour(options: SimulatorOptions, specs: tuple[FaultSpec, ...]) -> Behav
     return Behaviour(
         delay=(options.latency_ms + slow) / 1000.0,
         http_status=int(values["http"]) if values.get("http") else None,
-        hang="hang" in values, malformed="malformed" in values,
+        hang="hang" in values,
+        malformed="malformed" in values,
         session_limit=int(values["sessions"]) if values.get("sessions") else DEFAULT_SESSION_LIMIT,
-        username=options.username, password=options.password)
+        username=options.username,
+        password=options.password,
+    )
 
 
 def plan(options: SimulatorOptions) -> list[SimulatedBmc]:
@@ -66,22 +68,28 @@ def plan(options: SimulatorOptions) -> list[SimulatedBmc]:
         specs = options.faults_for(number)
         for spec in specs:
             if (flavour.name, spec) not in fits:
-                fits[flavour.name, spec] = spec.target not in faults.PART_STATES or \
-                    bool(locate.nth(flavour.resources, spec.target, spec.index or 1))
+                fits[flavour.name, spec] = spec.target not in faults.PART_STATES or bool(
+                    locate.nth(flavour.resources, spec.target, spec.index or 1)
+                )
         usable = tuple(spec for spec in specs if fits[flavour.name, spec])
         selected.update(specs)
         applied.update(usable)
         key = (flavour.name, faults.part_faults(usable))
         if key not in views:
             views[key] = TreeView(flavour, key[1])
-        bmcs.append(SimulatedBmc(number, f"bmc{number}", views[key], _behaviour(options, usable),
-                                 options.count, options.seed, usable))
+        bmcs.append(
+            SimulatedBmc(
+                number, f"bmc{number}", views[key], _behaviour(options, usable), options.count, options.seed, usable
+            )
+        )
     for spec in options.faults:
         if spec not in selected:
             raise UsageError(f"bad fault {spec.text!r}: it selects none of the {options.count} BMCs")
         if spec not in applied:
-            raise UsageError(f"bad fault {spec.text!r}: no selected BMC's flavour has {spec.target} "
-                             f"{spec.index or 1} (flavours: {', '.join(sorted({b.view.flavour.name for b in bmcs}))})")
+            raise UsageError(
+                f"bad fault {spec.text!r}: no selected BMC's flavour has {spec.target} "
+                f"{spec.index or 1} (flavours: {', '.join(sorted({b.view.flavour.name for b in bmcs}))})"
+            )
     return bmcs
 
 
@@ -92,8 +100,10 @@ def raise_fd_limit(needed: int) -> None:
     if soft != resource.RLIM_INFINITY and soft < needed:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(needed, ceiling), hard))
     if ceiling < needed // 4:
-        raise UsageError(f"this process may open only {ceiling} files; {needed // 4} BMCs need more "
-                         "(raise the hard limit, ulimit -Hn)")
+        raise UsageError(
+            f"this process may open only {ceiling} files; {needed // 4} BMCs need more "
+            "(raise the hard limit, ulimit -Hn)"
+        )
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -148,8 +158,13 @@ class ConnectionTasks:
 class SimulatorHandle:
     """A running fleet: its endpoints, its BMCs (sessions, counters) and ``close``."""
 
-    def __init__(self, bmcs: list[SimulatedBmc], endpoints: list[SimulatedEndpoint],
-                 runners: list[web.ServerRunner], connections: ConnectionTasks) -> None:
+    def __init__(
+        self,
+        bmcs: list[SimulatedBmc],
+        endpoints: list[SimulatedEndpoint],
+        runners: list[web.ServerRunner],
+        connections: ConnectionTasks,
+    ) -> None:
         self.bmcs = tuple(bmcs)
         self.endpoints = tuple(endpoints)
         self._runners = runners
@@ -188,8 +203,9 @@ async def start(options: SimulatorOptions) -> SimulatorHandle:
         for bmc in bmcs:
             sockets.append(_bind(options.host, options.port + bmc.number - 1 if options.port else 0))
         for bmc, sock in zip(bmcs, sockets, strict=True):
-            runner = web.ServerRunner(web.Server(connections.tracking(bmc.handle), access_log=None),
-                                      shutdown_timeout=0.2)
+            runner = web.ServerRunner(
+                web.Server(connections.tracking(bmc.handle), access_log=None), shutdown_timeout=0.2
+            )
             runners.append(runner)
             await runner.setup()
             await web.SockSite(runner, sock, backlog=256).start()
@@ -200,11 +216,17 @@ async def start(options: SimulatorOptions) -> SimulatorHandle:
             sock.close()
         raise
     host = f"[{options.host}]" if ":" in options.host else options.host
-    endpoints = [SimulatedEndpoint(
-        name=bmc.name, url=f"http://{host}:{sock.getsockname()[1]}", flavour=bmc.view.flavour.name,
-        username=options.username, password_hint=options.password or ANY_PASSWORD,
-        faults=tuple(faults.describe(spec) for spec in bmc.faults))
-        for bmc, sock in zip(bmcs, sockets, strict=True)]
+    endpoints = [
+        SimulatedEndpoint(
+            name=bmc.name,
+            url=f"http://{host}:{sock.getsockname()[1]}",
+            flavour=bmc.view.flavour.name,
+            username=options.username,
+            password_hint=options.password or ANY_PASSWORD,
+            faults=tuple(faults.describe(spec) for spec in bmc.faults),
+        )
+        for bmc, sock in zip(bmcs, sockets, strict=True)
+    ]
     return SimulatorHandle(bmcs, endpoints, runners, connections)
 
 

@@ -33,14 +33,16 @@ def parse_expand(value: str) -> tuple[str, int] | None:
 class TreeView:
     """The served form of one (flavour, part faults) pair, and of the parts one BMC had replaced."""
 
-    def __init__(self, flavour: Flavour, part_faults: Iterable[faults.PartFault] = (),
-                 replaced: Iterable[tuple[str, int]] = ()) -> None:
+    def __init__(
+        self, flavour: Flavour, part_faults: Iterable[faults.PartFault] = (), replaced: Iterable[tuple[str, int]] = ()
+    ) -> None:
         """``replaced``: parts (kind, number) whose serial one BMC sets itself (``replacement.fit``)."""
         self.flavour = flavour
         self.part_faults = tuple(part_faults)
         self.replaced = tuple(replaced)
-        resources = faults.apply(flavour.resources, self.part_faults, flavour.name) if self.part_faults \
-            else flavour.resources
+        resources = (
+            faults.apply(flavour.resources, self.part_faults, flavour.name) if self.part_faults else flavour.resources
+        )
         self.identity_strings = identity.strings_by_path(resources)
         #: The flavour's identity strings, tokens of replaced parts left out: a BMC's ``Identity`` is built from
         #: them, so every other serial stays what it was before a replacement.
@@ -49,8 +51,11 @@ class TreeView:
             resources = replacement.fit(flavour.resources, resources, self.replaced)
             self.identity_strings = identity.strings_by_path(resources)
         self.resources = resources
-        systems = sorted(path for path, doc in self.resources.items()
-                         if str(doc.get("@odata.type", "")).startswith("#ComputerSystem."))
+        systems = sorted(
+            path
+            for path, doc in self.resources.items()
+            if str(doc.get("@odata.type", "")).startswith("#ComputerSystem.")
+        )
         #: The resource a ``malformed`` fault breaks: the first System, which every client reads.
         self.malformed_path = systems[0] if systems else "/redfish/v1/Systems"
         self._bodies: dict[str, bytes] = {}
@@ -80,19 +85,27 @@ class TreeView:
             found = self._expanded[key] = (body, strings, frozenset(included))
         return found
 
-    def _expand(self, node: Any, mode: str, levels: int, in_links: bool, seen: frozenset[str],
-                included: set[str]) -> Any:
+    def _expand(
+        self, node: Any, mode: str, levels: int, in_links: bool, seen: frozenset[str], included: set[str]
+    ) -> Any:
         if isinstance(node, dict):
             link = node.get("@odata.id")
-            if len(node) == 1 and isinstance(link, str) and "#" not in link and levels > 0 \
-                    and (mode == "*" or (mode == "~") == in_links):
+            if (
+                len(node) == 1
+                and isinstance(link, str)
+                and "#" not in link
+                and levels > 0
+                and (mode == "*" or (mode == "~") == in_links)
+            ):
                 target = normalise(link)
                 if target in self.resources and target not in seen:
                     included.add(target)
                     return self._expand(self.resources[target], mode, levels - 1, False, seen | {target}, included)
                 return node
-            return {key: self._expand(value, mode, levels, in_links or key == "Links", seen, included)
-                    for key, value in node.items()}
+            return {
+                key: self._expand(value, mode, levels, in_links or key == "Links", seen, included)
+                for key, value in node.items()
+            }
         if isinstance(node, list):
             return [self._expand(item, mode, levels, in_links, seen, included) for item in node]
         return node

@@ -12,7 +12,13 @@ from dcmaint_redfish.parse.oem.supermicro import SupermicroProfile
 from dcmaint_redfish.parse.vendor import Document, VendorProfile
 
 PROFILES: list[VendorProfile] = [
-    HpeProfile(), DellProfile(), LenovoProfile(), HuaweiProfile(), InspurProfile(), SupermicroProfile(), H3cProfile(),
+    HpeProfile(),
+    DellProfile(),
+    LenovoProfile(),
+    HuaweiProfile(),
+    InspurProfile(),
+    SupermicroProfile(),
+    H3cProfile(),
 ]
 
 

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from dcmaint.drivers import Health
-
 from dcmaint_redfish.paths import normalise
 
 _EMPTY: Mapping[str, Any] = {}

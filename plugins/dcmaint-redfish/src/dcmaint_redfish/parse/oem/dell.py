@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dcmaint.drivers import Component, ComponentKind, Health, PartIdentity
-
 from dcmaint_redfish.parse.oem._common import mapping, number, oem, root_mentions, status_health, text, worst
 from dcmaint_redfish.parse.vendor import Document, Resources, VendorProfile
 
@@ -30,8 +29,14 @@ _FQDD = (
 )
 _FAN_NAME = re.compile(r"Fan\s*(\w+)$")
 #: DellControllerBattery.PrimaryStatus / RAIDState values that need a visit.
-_BATTERY_BAD = {"Degraded": Health.WARNING, "Warning": Health.WARNING, "Error": Health.CRITICAL,
-                "Critical": Health.CRITICAL, "Failed": Health.CRITICAL, "Missing": Health.CRITICAL}
+_BATTERY_BAD = {
+    "Degraded": Health.WARNING,
+    "Warning": Health.WARNING,
+    "Error": Health.CRITICAL,
+    "Critical": Health.CRITICAL,
+    "Failed": Health.CRITICAL,
+    "Missing": Health.CRITICAL,
+}
 _LIFE_WARNING = 10.0
 
 
@@ -117,12 +122,22 @@ class DellProfile(VendorProfile):
                 continue
             controller = text(doc.get("Name")) or text(doc.get("Id")) or "RAID controller"
             primary, state = text(battery.get("PrimaryStatus")), text(battery.get("RAIDState"))
-            bad = [(_BATTERY_BAD[value], f"{label} {value}") for label, value in (("status", primary), ("state", state))
-                   if value in _BATTERY_BAD]
+            bad = [
+                (_BATTERY_BAD[value], f"{label} {value}")
+                for label, value in (("status", primary), ("state", state))
+                if value in _BATTERY_BAD
+            ]
             judged = worst(*bad)
             health = judged[0] if judged else (Health.OK if primary == "OK" else Health.UNKNOWN)
             reason = judged[1] if judged else (None if health is Health.OK else "battery status not reported")
-            found.append(Component(ComponentKind.BATTERY, f"{controller} battery", health, reason=reason,
-                                   name="RAID cache battery",
-                                   part=PartIdentity(manufacturer="Dell", attributes={"fqdd": text(battery.get("FQDD")) or ""})))
+            found.append(
+                Component(
+                    ComponentKind.BATTERY,
+                    f"{controller} battery",
+                    health,
+                    reason=reason,
+                    name="RAID cache battery",
+                    part=PartIdentity(manufacturer="Dell", attributes={"fqdd": text(battery.get("FQDD")) or ""}),
+                )
+            )
         return found

@@ -20,9 +20,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dcmaint.drivers import Component, ComponentKind, Health, PartIdentity
-
 from dcmaint_redfish.parse.oem._common import (
-    link_of, mapping, members, number, oem, root_mentions, status_health, text, worst,
+    link_of,
+    mapping,
+    members,
+    number,
+    oem,
+    root_mentions,
+    status_health,
+    text,
+    worst,
 )
 from dcmaint_redfish.parse.vendor import Document, Resources, VendorProfile
 from dcmaint_redfish.paths import normalise
@@ -30,7 +37,9 @@ from dcmaint_redfish.paths import normalise
 _OEM = ("Hpe", "Hp")
 #: HpeMemoryExt DIMMStatus -> health and words; anything unlisted is unknown.
 _DIMM_STATUS: dict[str, tuple[Health, str | None]] = {
-    "GoodInUse": (Health.OK, None), "GoodPartiallyInUse": (Health.OK, None), "PresentSpare": (Health.OK, None),
+    "GoodInUse": (Health.OK, None),
+    "GoodPartiallyInUse": (Health.OK, None),
+    "PresentSpare": (Health.OK, None),
     "AddedButUnused": (Health.WARNING, "installed but not in use"),
     "UpgradedButUnused": (Health.WARNING, "upgraded but not in use"),
     "PresentUnused": (Health.WARNING, "present but not in use"),
@@ -46,8 +55,11 @@ _DIMM_STATUS: dict[str, tuple[Health, str | None]] = {
     "Other": (Health.UNKNOWN, "status Other"),
     "Unknown": (Health.UNKNOWN, "status unknown"),
 }
-_PSU_STATE = {"Degraded": (Health.WARNING, "degraded"), "Failed": (Health.CRITICAL, "failed"),
-              "Unknown": (Health.UNKNOWN, "power supply state unknown")}
+_PSU_STATE = {
+    "Degraded": (Health.WARNING, "degraded"),
+    "Failed": (Health.CRITICAL, "failed"),
+    "Unknown": (Health.UNKNOWN, "power supply state unknown"),
+}
 _BAY = re.compile(r"^(?P<port>\w+):(?P<box>\d+):(?P<bay>\d+)$")
 _LABEL = re.compile(r"Port=(?P<port>\w+):Box=(?P<box>\d+):Bay=(?P<bay>\d+)")
 #: SSD wear at or below this is a warning even when the drive still says OK.
@@ -68,7 +80,9 @@ class HpeProfile(VendorProfile):
     label = "HPE iLO"
 
     def matches(self, root: Document) -> bool:
-        return root_mentions(root, ("HPE", "Hewlett Packard", "Hewlett-Packard"), _OEM) or text(root.get("Vendor")) == "HP"
+        return (
+            root_mentions(root, ("HPE", "Hewlett Packard", "Hewlett-Packard"), _OEM) or text(root.get("Vendor")) == "HP"
+        )
 
     def extra_paths(self, resources: Resources) -> Sequence[str]:
         """The SmartStorage tree, one level more per call: storage, controllers, their disk collections, the disks."""
@@ -152,8 +166,11 @@ class HpeProfile(VendorProfile):
 
     def components(self, resources: Resources) -> Sequence[Component]:
         found: list[Component] = []
-        standard_serials = {text(doc.get("SerialNumber")) for doc in resources.values()
-                            if str(doc.get("@odata.type", "")).startswith("#Drive.")}
+        standard_serials = {
+            text(doc.get("SerialNumber"))
+            for doc in resources.values()
+            if str(doc.get("@odata.type", "")).startswith("#Drive.")
+        }
         for doc in resources.values():
             kind = str(doc.get("@odata.type") or doc.get("Type") or "")
             if "Collection" in kind:
@@ -176,10 +193,19 @@ def _version(doc: Document) -> str | None:
 
 def _controller(doc: Document) -> Component:
     health, reason = status_health(doc)
-    return Component(ComponentKind.CONTROLLER, text(doc.get("Location")) or "Smart Array", health,
-                     reason=reason if health.is_fault else None, name=text(doc.get("Model")),
-                     part=PartIdentity(manufacturer="HPE", model=text(doc.get("Model")),
-                                       serial=text(doc.get("SerialNumber")), firmware=_version(doc)))
+    return Component(
+        ComponentKind.CONTROLLER,
+        text(doc.get("Location")) or "Smart Array",
+        health,
+        reason=reason if health.is_fault else None,
+        name=text(doc.get("Model")),
+        part=PartIdentity(
+            manufacturer="HPE",
+            model=text(doc.get("Model")),
+            serial=text(doc.get("SerialNumber")),
+            firmware=_version(doc),
+        ),
+    )
 
 
 def _disk(doc: Document) -> Component:
@@ -198,14 +224,30 @@ def _disk(doc: Document) -> Component:
         final = worst(*judgements) or (health, None)
     gib = number(doc.get("CapacityMiB"))
     media = text(doc.get("MediaType"))
-    return Component(ComponentKind.DISK, bay_label(doc.get("Location")) or text(doc.get("Location")) or "disk",
-                     final[0], reason=final[1], name=" ".join(x for x in (text(doc.get("InterfaceType")), media) if x) or None,
-                     part=PartIdentity(manufacturer="HPE", model=text(doc.get("Model")), serial=text(doc.get("SerialNumber")),
-                                       firmware=_version(doc), capacity_bytes=int(gib * 1024 * 1024) if gib else None,
-                                       rpm=int(doc["RotationalSpeedRpm"]) if number(doc.get("RotationalSpeedRpm")) else None,
-                                       attributes={k: v for k, v in (("interface", text(doc.get("InterfaceType"))),
-                                                   ("media", media),
-                                                   ("life_left_percent", None if life is None else f"{life:g}")) if v}))
+    return Component(
+        ComponentKind.DISK,
+        bay_label(doc.get("Location")) or text(doc.get("Location")) or "disk",
+        final[0],
+        reason=final[1],
+        name=" ".join(x for x in (text(doc.get("InterfaceType")), media) if x) or None,
+        part=PartIdentity(
+            manufacturer="HPE",
+            model=text(doc.get("Model")),
+            serial=text(doc.get("SerialNumber")),
+            firmware=_version(doc),
+            capacity_bytes=int(gib * 1024 * 1024) if gib else None,
+            rpm=int(doc["RotationalSpeedRpm"]) if number(doc.get("RotationalSpeedRpm")) else None,
+            attributes={
+                k: v
+                for k, v in (
+                    ("interface", text(doc.get("InterfaceType"))),
+                    ("media", media),
+                    ("life_left_percent", None if life is None else f"{life:g}"),
+                )
+                if v
+            },
+        ),
+    )
 
 
 def _battery(doc: Mapping[str, Any]) -> Component:
@@ -218,10 +260,22 @@ def _battery(doc: Mapping[str, Any]) -> Component:
         judgements.append((Health.CRITICAL, "not present"))
     judged = worst(*judgements)
     fitted = "Status" in doc or condition is not None
-    health, reason = judged if judged else ((Health.OK, None) if fitted else (Health.UNKNOWN, "battery status not reported"))
+    health, reason = (
+        judged if judged else ((Health.OK, None) if fitted else (Health.UNKNOWN, "battery status not reported"))
+    )
     index = doc.get("Index")
-    return Component(ComponentKind.BATTERY, f"Smart Storage Battery {index}" if index is not None else "Smart Storage Battery",
-                     health, reason=reason if health.is_fault else None, name=text(doc.get("ProductName")),
-                     part=PartIdentity(manufacturer="HPE", model=text(doc.get("ProductName")), part_number=text(doc.get("Model")),
-                                       spare_part_number=text(doc.get("SparePartNumber")) or text(doc.get("Spare")),
-                                       serial=text(doc.get("SerialNumber")), firmware=text(doc.get("FirmwareVersion"))))
+    return Component(
+        ComponentKind.BATTERY,
+        f"Smart Storage Battery {index}" if index is not None else "Smart Storage Battery",
+        health,
+        reason=reason if health.is_fault else None,
+        name=text(doc.get("ProductName")),
+        part=PartIdentity(
+            manufacturer="HPE",
+            model=text(doc.get("ProductName")),
+            part_number=text(doc.get("Model")),
+            spare_part_number=text(doc.get("SparePartNumber")) or text(doc.get("Spare")),
+            serial=text(doc.get("SerialNumber")),
+            firmware=text(doc.get("FirmwareVersion")),
+        ),
+    )

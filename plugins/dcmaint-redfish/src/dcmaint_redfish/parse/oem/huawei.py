@@ -14,14 +14,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dcmaint.drivers import Component, ComponentKind, Health, PartIdentity
-
 from dcmaint_redfish.parse.oem._common import mapping, oem, root_mentions, status_health, text, worst
 from dcmaint_redfish.parse.vendor import Document, Resources, VendorProfile
 
 _OEM = ("Huawei", "xFusion")
 #: Drive states (Oem.Huawei.FirmwareStatus) that mean the disk has left its array.
-_BAD_DRIVE = {"UnconfiguredBad": Health.CRITICAL, "Offline": Health.CRITICAL, "Failed": Health.CRITICAL,
-              "Rebuilding": Health.WARNING, "Missing": Health.CRITICAL}
+_BAD_DRIVE = {
+    "UnconfiguredBad": Health.CRITICAL,
+    "Offline": Health.CRITICAL,
+    "Failed": Health.CRITICAL,
+    "Rebuilding": Health.WARNING,
+    "Missing": Health.CRITICAL,
+}
 
 
 class HuaweiProfile(VendorProfile):
@@ -34,7 +38,9 @@ class HuaweiProfile(VendorProfile):
     def location(self, kind: ComponentKind, doc: Document) -> str | None:
         ext = oem(doc, *_OEM)
         if kind in (ComponentKind.PSU, ComponentKind.CPU, ComponentKind.DIMM):
-            return text(ext.get("DeviceLocator")) or (text(doc.get("DeviceLocator")) if kind is ComponentKind.DIMM else None)
+            return text(ext.get("DeviceLocator")) or (
+                text(doc.get("DeviceLocator")) if kind is ComponentKind.DIMM else None
+            )
         if kind is ComponentKind.DISK and str(doc.get("Id", "")).startswith("HDDPlaneDisk"):
             return text(doc.get("Name"))
         return None
@@ -59,7 +65,14 @@ class HuaweiProfile(VendorProfile):
                 owner = text(mapping(controller).get("Name")) or "RAID controller"
                 health, reason = status_health({"Status": status})
                 judged = worst((health, reason.replace("status", f"{kind} status") if reason else None))
-                found.append(Component(ComponentKind.BATTERY, f"{owner} {kind}", judged[0] if judged else health,
-                                       reason=judged[1] if judged else None, name=f"RAID cache {kind}",
-                                       part=PartIdentity(manufacturer=text(mapping(controller).get("Manufacturer")))))
+                found.append(
+                    Component(
+                        ComponentKind.BATTERY,
+                        f"{owner} {kind}",
+                        judged[0] if judged else health,
+                        reason=judged[1] if judged else None,
+                        name=f"RAID cache {kind}",
+                        part=PartIdentity(manufacturer=text(mapping(controller).get("Manufacturer"))),
+                    )
+                )
         return found

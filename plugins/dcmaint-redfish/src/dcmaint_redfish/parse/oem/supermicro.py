@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from dcmaint.drivers import ComponentKind
-
 from dcmaint_redfish.parse.oem._common import root_mentions, text
 from dcmaint_redfish.parse.vendor import Document, VendorProfile
 
