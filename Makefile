@@ -12,7 +12,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 # Everything else: the test extras of the core and the plugins, and PostgreSQL support.
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test catalogues bench wheel-smoke clean
+.PHONY: demo test lint catalogues bench wheel-smoke clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ demo: $(DEMO_STAMP)
 
 test: catalogues
 	$(PY) -m pytest -n 2 -p no:cacheprovider
+
+# ruff (lint and format) over everything, mypy --strict over domain/, drivers/ and services/ (pyproject.toml).
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 bench: catalogues
 	$(PY) benchmarks/startup.py
