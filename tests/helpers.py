@@ -5,16 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 
 from dcmaint.store import queries
 from dcmaint.store.reader import open_reader
 from dcmaint.store.urls import parse
+from dcmaint.testing.guards import HANG, finishes
 
 
 def counts(db_url: str) -> dict[str, int]:
@@ -35,38 +33,6 @@ print("ready", flush=True)
 os.read(int(sys.argv[1]), 1)  # blocks until the test closes the start pipe: that releases every racer at once
 sys.exit(run(sys.argv[2:]))
 """
-
-#: How long a guarded step may take before the test calls it hung; generous, because it is no speed check.
-HANG = 120.0
-
-T = TypeVar("T")
-
-
-def finishes(call: Callable[[], T], *, what: str, within: float = HANG) -> T:
-    """``call()``, failing the test with a message if it has not returned ``within`` seconds.
-
-    A guard against a hang, never a speed check: tests assert what happened
-    (timed out, abandoned, stopped), and this only keeps a regression from
-    blocking the suite forever. The call runs in a daemon thread, which is
-    left behind if it hangs.
-    """
-    outcome: list[tuple[bool, Any]] = []
-
-    def target() -> None:
-        try:
-            outcome.append((True, call()))
-        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
-            outcome.append((False, error))
-
-    thread = threading.Thread(target=target, name=f"guarded: {what}", daemon=True)
-    thread.start()
-    thread.join(within)
-    if thread.is_alive():
-        pytest.fail(f"{what} did not finish within {within:g} s: it hangs")
-    [(returned, value)] = outcome
-    if not returned:
-        raise value
-    return value
 
 
 def race(db_url: str, home: Path, argvs: list[list[str]]) -> list[tuple[int, str]]:

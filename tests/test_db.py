@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from dcmaint.store import revision
+from dcmaint.testing import finishes
 from tests.conftest import Cli
-from tests.helpers import audit, counts, finishes
+from tests.helpers import audit, counts
 
 
 def sql(db_url: str, statement: str, **params) -> None:

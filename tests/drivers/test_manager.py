@@ -24,7 +24,7 @@ from dcmaint.drivers.declaration import declaration_problem
 from dcmaint.drivers.errors import PluginLoadError, UnknownDriver, UnknownScheme
 from dcmaint.drivers.manager import DriverManager
 from dcmaint.errors import UsageError
-from tests.helpers import finishes
+from dcmaint.testing import finishes
 
 
 def test_a_plugin_object_registers_its_drivers(driver_manager: DriverManager) -> None:

@@ -22,7 +22,7 @@ from dcmaint.drivers import DeviceIdentity, DeviceReport, Health, Sensor, Server
 from dcmaint.drivers.errors import ErrorKind
 from dcmaint.drivers.runner import PollJob, poll_all, run_jobs
 from dcmaint.secrets import Secret, resolve
-from tests.helpers import finishes
+from dcmaint.testing import finishes
 
 
 @pytest.fixture(autouse=True)

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import threading
-from collections.abc import Callable
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
-#: How long a guarded step may take before the test calls it hung; generous, because it is no speed check.
-HANG = 60.0
+from dcmaint.testing.guards import HANG, finishes
 
 #: What asyncio and aiohttp print when a server or client is stopped without ending its tasks and connections.
 NOISE = (
@@ -28,29 +25,6 @@ NOISE = (
     "Unclosed connection",
     "Unclosed connector",
 )
-
-T = TypeVar("T")
-
-
-def finishes(call: Callable[[], T], *, what: str, within: float = HANG) -> T:
-    """``call()``, failing the test if it has not returned ``within`` seconds (it runs in a daemon thread)."""
-    outcome: list[tuple[bool, Any]] = []
-
-    def target() -> None:
-        try:
-            outcome.append((True, call()))
-        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
-            outcome.append((False, error))
-
-    thread = threading.Thread(target=target, name=f"guarded: {what}", daemon=True)
-    thread.start()
-    thread.join(within)
-    if thread.is_alive():
-        pytest.fail(f"{what} did not finish within {within:g} s: it hangs")
-    [(returned, value)] = outcome
-    if not returned:
-        raise value
-    return value
 
 
 def first_line(process: subprocess.Popen[str], *, what: str, within: float = HANG) -> str:

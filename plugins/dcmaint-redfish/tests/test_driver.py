@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import rf_trees as trees
 from rf_fakebmc import FakeBmc
-from rf_guard import SleepLog, finishes
+from rf_guard import SleepLog
 from rf_peers import free_port
 
 from dcmaint.drivers import (
@@ -24,7 +24,7 @@ from dcmaint.drivers import (
     Unreachable,
 )
 from dcmaint.secrets import Secret
-from dcmaint.testing import report_problems
+from dcmaint.testing import finishes, report_problems
 from dcmaint_redfish import transport
 from dcmaint_redfish.driver import RedfishDriver
 from dcmaint_redfish.parse import parse_report

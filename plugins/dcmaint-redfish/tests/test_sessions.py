@@ -12,11 +12,11 @@ from typing import Any
 
 import rf_trees as trees
 from rf_fakebmc import FakeBmc
-from rf_guard import finishes
 
 from dcmaint.drivers import ErrorKind, Target
 from dcmaint.drivers.runner import PollJob, run_jobs
 from dcmaint.secrets import Secret
+from dcmaint.testing import finishes
 from dcmaint_redfish.driver import RedfishDriver
 
 

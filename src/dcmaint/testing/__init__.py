@@ -5,6 +5,9 @@ Install with ``pip install 'dcmaint[testing]'``. The pytest fixtures in
 here::
 
     from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+
+and ``finishes``, a guard that fails a test whose step hangs (for tests of
+deadlines and shutdowns that assert what happened, never how long it took).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ _LAZY = {
     "Expectation": "dcmaint.testing.conformance",
     "Outcome": "dcmaint.testing.conformance",
     "report_problems": "dcmaint.testing.checks",
+    "finishes": "dcmaint.testing.guards",
 }
 
 
