@@ -301,18 +301,24 @@ def check_store(url: Any, reported: list[str], seeded_installed: int) -> list[tu
         ),
         (
             len(set(reported)) == len(reported) and doubled == 0 and wrong_unit == 0 and serials == 0,
-            f"no spare installed twice: {serials} serials installed twice, {doubled} units in two swaps, "
-            f"{wrong_unit} swaps whose unit is not installed in their slot",
+            (
+                f"no spare installed twice: {serials} serials installed twice, {doubled} units in two swaps, "
+                f"{wrong_unit} swaps whose unit is not installed in their slot"
+            ),
         ),
         (
             unswapped == 0 and installed == seeded_installed + swaps,
-            f"every unit installed here has exactly one swap: {installed} installed = {seeded_installed} seeded "
-            f"+ {swaps} swapped, {unswapped} without exactly one",
+            (
+                f"every unit installed here has exactly one swap: {installed} installed = {seeded_installed} seeded "
+                f"+ {swaps} swapped, {unswapped} without exactly one"
+            ),
         ),
         (
             twice == 0 and stale == 0,
-            f"no doubled swap: {twice} slots swapped twice, {stale} slots whose serial is not the spare of their "
-            "latest swap",
+            (
+                f"no doubled swap: {twice} slots swapped twice, {stale} slots whose serial is not the spare of their "
+                "latest swap"
+            ),
         ),
         (removed == swaps, f"every swap put the removed part in custody: {removed} of {swaps}"),
         (

@@ -192,14 +192,14 @@ class Planner:
         verified = min(signed + timedelta(seconds=rng.uniform(1 * H, (24 if recent else 120) * H)), latest)
         closed = min(verified + timedelta(seconds=rng.uniform(300, 72 * H)), latest)
         stage = ["restored", "form_filled", "signed", "verified", "closed"].index(state)
-        values: dict[str, Any] = dict(
-            handling=rng.choice(["remote", "remote", "onsite"]),
-            started_at=started,
-            restored_at=restored,
-            paused_seconds=paused,
-            sla_met=elapsed <= target,
-            sla_elapsed_seconds=elapsed,
-        )
+        values: dict[str, Any] = {
+            "handling": rng.choice(["remote", "remote", "onsite"]),
+            "started_at": started,
+            "restored_at": restored,
+            "paused_seconds": paused,
+            "sla_met": elapsed <= target,
+            "sla_elapsed_seconds": elapsed,
+        }
         if stage >= 1:
             values.update(actions=ACTIONS[n % len(ACTIONS)], time_spent_minutes=max(10, int(elapsed / 60 * 0.6)))
         if stage >= 2:

@@ -29,7 +29,8 @@ class ScenarioDriver(ServerDriver):
     schemes = ("scenario",)
 
     async def poll(self, target):
-        answer = json.loads((Path(os.environ["SCENARIO_DIR"]) / (target.endpoint.split("://")[1] + ".json")).read_text())
+        path = Path(os.environ["SCENARIO_DIR"]) / (target.endpoint.split("://")[1] + ".json")
+        answer = json.loads(path.read_text())
         if "error" in answer:
             raise ERRORS[answer["error"]](answer["message"])
         return DeviceReport.from_json(answer)

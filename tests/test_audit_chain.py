@@ -21,7 +21,7 @@ def chain(n: int) -> list[tuple[ChainFields, str]]:
             f"s{seq}",
             "add",
             None,
-            '{"name":"s%d"}' % seq,
+            f'{{"name":"s{seq}"}}',
             prev,
         )
         prev = fields.digest()

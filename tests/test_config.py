@@ -30,7 +30,7 @@ def test_environment_overrides_file(tmp_path, monkeypatch):
 
 def test_bad_environment_value(monkeypatch, tmp_path):
     monkeypatch.setenv("DCMAINT_STRICT_PLUGINS", "perhaps")
-    with pytest.raises(ConfigError, match="DCMAINT_STRICT_PLUGINS.*'perhaps'"):
+    with pytest.raises(ConfigError, match=r"DCMAINT_STRICT_PLUGINS.*'perhaps'"):
         config.load(tmp_path / "absent.toml")
 
 

@@ -336,8 +336,13 @@ def test_forwarded_message_outer_text_wins_and_inner_text_is_the_fallback() -> N
 
 
 ORIGINALS = {
-    "outlook-en": "-----Original Message-----\nFrom: Hotline\nSent: Monday, May 20, 2024 9:00 AM\nTo: x\n\nold 13700001111",
-    "outlook-cn": "________________________________\n发件人: 运维中心 <h@x>\n发送时间: 2024年5月20日 9:00\n收件人: x\n\n旧 13700001111",
+    "outlook-en": (
+        "-----Original Message-----\nFrom: Hotline\nSent: Monday, May 20, 2024 9:00 AM\nTo: x\n\nold 13700001111"
+    ),
+    "outlook-cn": (
+        "________________________________\n发件人: 运维中心 <h@x>\n发送时间: 2024年5月20日 9:00\n"
+        "收件人: x\n\n旧 13700001111"
+    ),
     "outlook-2007": "-----邮件原件-----\n发件人: 运维中心\n发送时间: 2024年5月20日 9:00\n\n旧 13700001111",
     "foxmail": '-----原始邮件-----\n发件人："运维中心"<h@x>\n发送时间：2024年5月20日\n\n旧 13700001111',
     "qq": '------------------ 原始邮件 ------------------\n发件人: "运维中心"<h@x>;\n\n旧 13700001111',

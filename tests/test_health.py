@@ -65,7 +65,7 @@ def test_exit_code_is_the_worst_status(room):
     result = cli("health", "--format", "json")
     assert result.code == 2  # monitoring-plugin order: critical > warning > unknown > ok
     assert cli("health", "ups01").code == 3
-    ups = [d for d in result.json()["devices"] if d["name"] == "ups01"][0]
+    ups = next(d for d in result.json()["devices"] if d["name"] == "ups01")
     assert ups["status"] == "unknown" and ups["error"] == "10.0.0.9: connection refused"
     assert ups["error_kind"] == "unreachable"
     assert cli("health", "srv01").code == 2 and cli("health", "hq/srv02").code == 1
@@ -115,12 +115,12 @@ def test_prometheus_output_is_valid_exposition(room):
     text = cli("health", "-f", "prometheus").out
     sample = re.compile(r'^[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)*\})? -?[0-9.]+$')
     for line in text.strip().splitlines():
-        assert line.startswith("# HELP ") or line.startswith("# TYPE ") or sample.match(line), line
+        assert line.startswith(("# HELP ", "# TYPE ")) or sample.match(line), line
     assert 'dcmaint_device_status{site="hq",device="srv01",driver="scenario"} 2' in text
     assert (
-        'dcmaint_component_status{site="hq",device="srv01",kind="psu",location="PSU 2",part_number="865414-B21",serial="5WB2"} 2'
-        in text
-    )
+        'dcmaint_component_status{site="hq",device="srv01",kind="psu",location="PSU 2",'
+        'part_number="865414-B21",serial="5WB2"} 2'
+    ) in text
     assert 'dcmaint_faults{site="hq",device="srv01",health="critical"} 1' in text
 
 
@@ -254,7 +254,7 @@ def test_kind_applies_to_targets_and_to_registered_devices(room):
 
 
 def test_a_target_with_a_port_is_named_after_host_and_port(room):
-    cli, scenario = room
+    cli, _ = room
     result = cli("health", "--target", "scenario://srv02:8443", "--kind", "server", "-f", "json")
     [polled] = result.json()["devices"]
     assert polled["name"] == "srv02_8443" and polled["error_kind"] == "crashed"  # no srv02:8443.json to read
@@ -267,7 +267,7 @@ def test_a_collector_calls_the_same_service_function(room, db_url):
     from dcmaint.services.health_check import HealthRequest, check_health
     from dcmaint.store.urls import parse
 
-    cli, scenario = room
+    _, scenario = room
     scenario("srv01", PSU2_FAILED)
     context = Context(parse(db_url), "collector", "collect", load())
     outcome = check_health(context, HealthRequest(site="hq", kind=DeviceKind.SERVER, record=True, open_tickets=True))

@@ -127,7 +127,7 @@ def test_lines_sort_shortfalls_first_largest_first():
             _demand("E-loose", catalogued=False, rate=None, lead=None),
         ]
     )
-    assert [l.part_number for l in lines] == ["D-big", "C-small", "B-nodata", "E-loose", "A-ok"]
+    assert [line.part_number for line in lines] == ["D-big", "C-small", "B-nodata", "E-loose", "A-ok"]
 
 
 def test_depot_complete_only_when_every_line_is_ok():
@@ -261,7 +261,7 @@ def test_levels_of_a_site(db_url):
 
     _seed(db_url)
     lines = _levels(db_url, "A")
-    by_number = {l.part_number: l for l in lines}
+    by_number = {line.part_number: line for line in lines}
     assert set(by_number) == {"DISK-1", "PSU-1", "FAN-1", "NIC-UNKNOWN"}
 
     disk = by_number["DISK-1"]  # the option number counts for the same part
@@ -279,7 +279,7 @@ def test_levels_of_a_site(db_url):
     nic = by_number["NIC-UNKNOWN"]
     assert (nic.installed, nic.on_hand, nic.status, nic.part_class) == (4, 1, "not catalogued", None)
 
-    assert [l.part_number for l in lines] == ["DISK-1", "FAN-1", "NIC-UNKNOWN", "PSU-1"]
+    assert [line.part_number for line in lines] == ["DISK-1", "FAN-1", "NIC-UNKNOWN", "PSU-1"]
     assert not complete(lines)
 
 
@@ -295,8 +295,8 @@ def test_levels_count_only_the_sites_own_devices_and_depot(db_url):
 
 def test_fill_rate_raises_the_levels(db_url):
     _seed(db_url)
-    low = {l.part_number: l.recommended for l in _levels(db_url, "A", 0.5)}
-    high = {l.part_number: l.recommended for l in _levels(db_url, "A", 0.999)}
+    low = {line.part_number: line.recommended for line in _levels(db_url, "A", 0.5)}
+    high = {line.part_number: line.recommended for line in _levels(db_url, "A", 0.999)}
     assert low["DISK-1"] < high["DISK-1"] and low["PSU-1"] < high["PSU-1"]
 
 

@@ -560,7 +560,7 @@ def test_tickets_paused_before_0007_get_the_time_they_used(db_url: str, cli) -> 
     after its target had run out; the upgrade fills it in from the start and the pauses."""
     url = parse(db_url)
     schema.upgrade(url, "0006")
-    site = {k: v for k, v in DATA[0][2][0].items()}
+    site = dict(DATA[0][2][0])
     start = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
     def ticket(number: int, paused_since: datetime, paused_seconds: float) -> dict[str, Any]:

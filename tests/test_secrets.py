@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import ClassVar
 
 import pytest
 
@@ -93,7 +94,7 @@ def test_keyring_reference(monkeypatch):
 
     class MemoryKeyring(KeyringBackend):
         priority = 1
-        store: dict[tuple[str, str], str] = {}
+        store: ClassVar[dict[tuple[str, str], str]] = {}
 
         def get_password(self, service, username):
             return self.store.get((service, username))

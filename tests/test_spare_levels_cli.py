@@ -39,7 +39,7 @@ def _installed_base(cli, db_url, tmp_path, *site_options: str) -> None:
 def test_levels_from_the_installed_base(cli, db_url, tmp_path):
     _installed_base(cli, db_url, tmp_path)
     lines = cli.ok("spare", "levels", "--site", "hq", "-f", "json").json()
-    assert [(l["part_number"], l["installed"], l["on_hand"], l["status"]) for l in lines] == [
+    assert [(line["part_number"], line["installed"], line["on_hand"], line["status"]) for line in lines] == [
         ("865414-B21", 2, 1, "short")
     ]
     assert lines[0]["recommended"] == 3  # lambda = 2 x 0.5 x 365/365 = 1 -> 3 at 95 %

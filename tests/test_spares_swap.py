@@ -117,7 +117,7 @@ def test_match_ranks_exact_alias_substitute_and_other_sites(room):
     add(cli, "hq", "872737-001", "HQ-DISK")
     lines = match(cli, "--device", "srv01", "--slot", "PSU 2", "--limit", "10")
     # The slot reports 865414-B21 and its spare number 866730-001: both are exact.
-    assert [(l["serial"], l["fit"]) for l in lines] == [
+    assert [(line["serial"], line["fit"]) for line in lines] == [
         ("HQ-ALIAS-OLD", "exact"),
         ("HQ-ALIAS", "exact"),
         ("HQ-EXACT", "exact"),
@@ -125,17 +125,19 @@ def test_match_ranks_exact_alias_substitute_and_other_sites(room):
         ("DR-EXACT", "exact"),
         ("HQ-SUB", "substitute"),
     ]
-    assert [l["rank"] for l in lines] == [1, 2, 3, 4, 5, 6]
+    assert [line["rank"] for line in lines] == [1, 2, 3, 4, 5, 6]
     assert "A-3" in lines[1]["explanation"] and "refurbished" in lines[3]["explanation"]
     assert "transfer" in lines[4]["explanation"] and lines[4]["site"] == "dr"
     assert lines[5]["needs_consent"] is True and "needs customer consent" in lines[5]["explanation"]
     assert "500W" in lines[5]["explanation"]
     # A spare reserved for this ticket comes first among its fit when the ticket is named.
     promised = match(cli, "--device", "srv01", "--slot", "psu:PSU 2", "--ticket", promised_for, "--limit", "1")
-    assert [l["serial"] for l in promised] == ["HQ-PROMISED"]
+    assert [line["serial"] for line in promised] == ["HQ-PROMISED"]
     # The ticket alone names the slots: its devices' open part faults.
     by_ticket = match(cli, "--ticket", promised_for, "--limit", "1")
-    assert [(l["device"], l["slot"], l["serial"]) for l in by_ticket] == [("srv01", "psu:PSU 2", "HQ-PROMISED")]
+    assert [(line["device"], line["slot"], line["serial"]) for line in by_ticket] == [
+        ("srv01", "psu:PSU 2", "HQ-PROMISED")
+    ]
     table = cli.ok("spare", "match", "--device", "srv01", "--slot", "PSU 2").out
     assert "HQ-ALIAS-OLD" in table and "Why" in table
 
@@ -146,19 +148,21 @@ def test_same_part_under_another_number_is_an_alias(room):
     assert cli("health", "srv02", "--record").code == 2
     add(cli, "hq", "866730-001", "HQ-ALIAS")
     lines = match(cli, "--device", "srv02", "--slot", "PSU 2")
-    assert [(l["serial"], l["fit"]) for l in lines] == [("HQ-ALIAS", "alias")]
+    assert [(line["serial"], line["fit"]) for line in lines] == [("HQ-ALIAS", "alias")]
     assert "865414-B21" in lines[0]["explanation"]
 
 
 def test_nothing_in_stock_says_what_to_order(room):
     cli, _ = room
     lines = match(cli, "--device", "srv01")  # every open fault of the device
-    assert [(l["slot"], l["fit"], l["part_number"]) for l in lines] == [("psu:PSU 2", "order", "865414-B21")]
+    assert [(line["slot"], line["fit"], line["part_number"]) for line in lines] == [
+        ("psu:PSU 2", "order", "865414-B21")
+    ]
     assert "866730-001" in lines[0]["explanation"] and "10" in lines[0]["explanation"]
     # A spare at another site only: offered, and ordering is still suggested for this site.
     add(cli, "dr", "865414-B21", "DR-1")
     lines = match(cli, "--device", "srv01")
-    assert [(l["serial"], l["fit"]) for l in lines] == [("DR-1", "exact"), (None, "order")]
+    assert [(line["serial"], line["fit"]) for line in lines] == [("DR-1", "exact"), (None, "order")]
 
 
 def test_match_by_fault_id(room, db_url):
@@ -166,7 +170,7 @@ def test_match_by_fault_id(room, db_url):
     faults = cli.ok("device", "show", "srv02", "-f", "json").json()["open_faults"]
     add(cli, "hq", "865414-B21", "HQ-1")
     lines = match(cli, "--fault", str(faults[0]["id"]))
-    assert [(l["device"], l["slot"], l["serial"]) for l in lines] == [("srv02", "psu:PSU 2", "HQ-1")]
+    assert [(line["device"], line["slot"], line["serial"]) for line in lines] == [("srv02", "psu:PSU 2", "HQ-1")]
 
 
 def test_match_bad_input(room, db_url, scenario):
@@ -181,8 +185,8 @@ def test_match_bad_input(room, db_url, scenario):
     scenario("srv02", {**failed("6WB"), "alarms": [alarm]})
     assert cli("health", "srv02", "--record").code == 2
     faults = cli.ok("device", "show", "srv02", "-f", "json").json()["open_faults"]
-    alarm_id = [f["id"] for f in faults if f["kind"] == "alarm"][0]
-    assert [l["slot"] for l in match(cli, "--device", "srv02")] == ["psu:PSU 2"]  # the alarm is not a part
+    alarm_id = next(f["id"] for f in faults if f["kind"] == "alarm")
+    assert [line["slot"] for line in match(cli, "--device", "srv02")] == ["psu:PSU 2"]  # the alarm is not a part
     before = counts(db_url)
     cases = [
         (("--device", "srv01", "--slot", "PSU 9"), "'PSU 9'"),
@@ -568,7 +572,7 @@ def test_a_slot_without_a_number_is_offered_its_class_best_first(room, tmp_path)
     add(cli, "hq", "867810-B21", "FAN-PROMISED", "--received", "2024-01-01")
     cli.ok("spare", "reserve", "FAN-PROMISED", "--ticket", ticket(cli, "srv02"))
     lines = match(cli, "--device", "srv02", "--slot", "Fan 3", "--limit", "3")
-    assert [(l["serial"], l["fit"]) for l in lines] == [
+    assert [(line["serial"], line["fit"]) for line in lines] == [
         ("FAN-NEW-EARLY", "unchecked"),
         ("FAN-NEW-LATE", "unchecked"),
         ("FAN-REFURB", "unchecked"),
@@ -576,4 +580,4 @@ def test_a_slot_without_a_number_is_offered_its_class_best_first(room, tmp_path)
     ]
     assert "check the label" in lines[0]["explanation"] and "no spare known to fit at hq" in lines[3]["explanation"]
     everything = match(cli, "--device", "srv02", "--slot", "Fan 3", "--limit", "10")
-    assert [l["serial"] for l in everything][:-1] == ["FAN-NEW-EARLY", "FAN-NEW-LATE", "FAN-REFURB", "FAN-DR"]
+    assert [line["serial"] for line in everything][:-1] == ["FAN-NEW-EARLY", "FAN-NEW-LATE", "FAN-REFURB", "FAN-DR"]

@@ -40,7 +40,7 @@ def extract() -> Catalog:
             catalog.add(message, None, [(f"src/dcmaint/{filename}", lineno)], auto_comments=comments, context=context)
     for path in framework_files():
         with path.open("rb") as handle:
-            for lineno, message, comments, context in extract_file("python", handle, keywords=KEYWORDS):
+            for lineno, message, _comments, context in extract_file("python", handle, keywords=KEYWORDS):
                 catalog.add(message, None, [(f"typer/{path.name}", lineno)], context=context)
     return catalog
 

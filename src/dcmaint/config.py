@@ -197,7 +197,7 @@ def read_file(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise ConfigError(_("{where}: cannot read: {reason}").format(where=path, reason=exc.strerror))
+        raise ConfigError(_("{where}: cannot read: {reason}").format(where=path, reason=exc.strerror)) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

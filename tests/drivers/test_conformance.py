@@ -155,8 +155,10 @@ class SloppyBatch(StorageDriver):
     async def poll_batch(self, targets):
         if len(targets) > 1:
             targets = targets[1:]  # forgets the first shelf when asked for several
-        return {t.name: KeyError("Members") if t.endpoint == "array://bug" else DeviceReport(DeviceIdentity(serial=t.name))
-                for t in targets}
+        return {
+            t.name: KeyError("Members") if t.endpoint == "array://bug" else DeviceReport(DeviceIdentity(serial=t.name))
+            for t in targets
+        }
 
 
 CASES = [

@@ -48,6 +48,7 @@ def test_each_hook_is_documented_and_wrapped(hook) -> None:
 
 
 def test_every_public_name_resolves() -> None:
+    assert set(dcmaint.drivers._LAZY) <= set(dcmaint.drivers.__all__), "a lazily imported name is missing from __all__"
     for name in dcmaint.drivers.__all__:
         assert getattr(dcmaint.drivers, name) is not None
 

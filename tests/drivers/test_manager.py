@@ -47,7 +47,7 @@ def test_a_driver_class_registers_directly(driver_manager: DriverManager) -> Non
 
 def test_an_unknown_driver_names_the_known_ones(driver_manager: DriverManager) -> None:
     driver_manager.register_driver(QuietUpsDriver)
-    with pytest.raises(UnknownDriver, match="'redfish'.*quiet-ups"):
+    with pytest.raises(UnknownDriver, match=r"'redfish'.*quiet-ups"):
         driver_manager.get("redfish")
 
 
@@ -168,8 +168,10 @@ def test_a_scheme_declared_twice_is_refused_for_the_second_driver_naming_both() 
     [failure] = manager.failures()
     assert failure.stage == "scheme" and failure.origin.plugin == "second"
     assert warnings == [
-        "plugin 'second' (in-process): driver 'array-too' refused URL scheme 'array': "
-        "driver 'batch-replay' (in-process) already serves it"
+        (
+            "plugin 'second' (in-process): driver 'array-too' refused URL scheme 'array': "
+            "driver 'batch-replay' (in-process) already serves it"
+        )
     ]
 
 
@@ -179,7 +181,7 @@ def test_a_scheme_clash_is_an_error_under_strict_loading() -> None:
 
     manager = DriverManager(PluginSettings(strict=True), entry_points=False)
     manager.register_driver(BatchReplayDriver)
-    with pytest.raises(PluginLoadError, match="'array-too' refused URL scheme 'array'.*strict"):
+    with pytest.raises(PluginLoadError, match=r"'array-too' refused URL scheme 'array'.*strict"):
         manager.register_driver(ArrayToo)
 
 

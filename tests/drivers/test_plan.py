@@ -20,26 +20,26 @@ FINGERPRINT = ":".join(["AB"] * 32)
 
 
 def device(name: str, **fields) -> Device:
-    values = dict(
-        site="hq",
-        name=name,
-        kind="server",
-        vendor=None,
-        model=None,
-        serial=None,
-        room=None,
-        rack=None,
-        rack_unit=None,
-        covered=True,
-        driver="replay-server",
-        endpoint="redfish://10.0.0.5",
-        username="monitor",
-        credential=None,
-        tls_verify=True,
-        ca_file=None,
-        fingerprint=None,
-        notes=None,
-    )
+    values = {
+        "site": "hq",
+        "name": name,
+        "kind": "server",
+        "vendor": None,
+        "model": None,
+        "serial": None,
+        "room": None,
+        "rack": None,
+        "rack_unit": None,
+        "covered": True,
+        "driver": "replay-server",
+        "endpoint": "redfish://10.0.0.5",
+        "username": "monitor",
+        "credential": None,
+        "tls_verify": True,
+        "ca_file": None,
+        "fingerprint": None,
+        "notes": None,
+    }
     values.update(fields)
     return Device(**values)
 

@@ -15,6 +15,7 @@ from dcmaint.drivers.simulators import (
     parse_faults,
 )
 from dcmaint.errors import UsageError
+from dcmaint_redfish import sim
 from dcmaint_redfish.sim import RedfishSimulator, locate, plugin_hook
 from dcmaint_redfish.sim.server import plan
 
@@ -97,7 +98,7 @@ def test_redfish_refuses_faults_it_cannot_serve(faults: str, names: str) -> None
 
 
 def test_unknown_flavours_are_named() -> None:
-    with pytest.raises(UsageError, match="unknown flavour 'ilo9'.*generic"):
+    with pytest.raises(UsageError, match=r"unknown flavour 'ilo9'.*generic"):
         RedfishSimulator().check(SimulatorOptions(flavours=("ilo9",)))
 
 
@@ -114,11 +115,17 @@ def test_flavours_are_dealt_in_turn_and_faults_go_where_they_fit() -> None:
         assert has_battery == (locate.count(bmc.view.flavour.resources, "battery") > 0)
 
 
+def test_every_public_name_of_the_package_resolves() -> None:
+    assert set(sim._LAZY) <= set(sim.__all__), "a lazily imported name is missing from __all__"
+    for name in sim.__all__:
+        assert getattr(sim, name) is not None
+
+
 def test_the_plugin_hook_registers_the_simulator(driver_manager: DriverManager) -> None:
     driver_manager.register_plugin(plugin_hook, name="redfish-sim")
     assert driver_manager.simulators() == (RedfishSimulator,)
     assert driver_manager.get_simulator("redfish") is RedfishSimulator
-    with pytest.raises(UnknownSimulator, match="unknown simulator 'ups'.*redfish"):
+    with pytest.raises(UnknownSimulator, match=r"unknown simulator 'ups'.*redfish"):
         driver_manager.get_simulator("ups")
 
 

@@ -202,7 +202,7 @@ def run(argv: list[str] | None = None) -> int:
         return _fail(_("aborted"), EXIT_FAILURE)
     except KeyboardInterrupt:
         return _fail(_("interrupted"), 130)
-    except Exception as error:  # a bug: one line, the traceback only on request
+    except Exception as error:  # noqa: BLE001 - a bug: one line, the traceback only on request
         if os.environ.get("DCMAINT_DEBUG"):
             import traceback
 

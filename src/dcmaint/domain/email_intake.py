@@ -163,10 +163,7 @@ def decode_bytes(raw: bytes, label: str | None) -> str:
     Latin-1 that is valid UTF-8 is read as UTF-8 first.
     """
     codec = _codec(label)
-    if codec in _ANY_BYTE_LABELS:
-        candidates = ["utf-8", codec]
-    else:
-        candidates = [c for c in (codec, "utf-8", "gb18030") if c]
+    candidates = ["utf-8", codec] if codec in _ANY_BYTE_LABELS else [c for c in (codec, "utf-8", "gb18030") if c]
     for candidate in candidates:
         try:
             return raw.decode(candidate).removeprefix("\ufeff")
@@ -527,7 +524,10 @@ _FORWARD_SUBJECT = re.compile(r"^\s*(fwd?|转发)\s*[:：]", re.IGNORECASE)
 
 
 def _clean_body(text: str, forward: bool = False) -> str:
-    """The sender's own words: the replied-to original cut (not in a forward, where it is the report), trimmed, bounded."""
+    """The sender's own words, trimmed and bounded.
+
+    The replied-to original is cut, except in a forward, where it is the report.
+    """
     lines = [_printable(line).replace("\xa0", " ").rstrip() for line in text[:_MAX_WORK_CHARS].split("\n")]
     if not forward:  # a reply that is all quote keeps nothing: the quote is our own mail, our phone numbers
         lines = _drop_quotes(_cut_original(lines))

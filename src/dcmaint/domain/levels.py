@@ -186,7 +186,7 @@ def level_line(demand: PartDemand, fill_rate: float = DEFAULT_FILL_RATE) -> Leve
 
 def sort_lines(lines: list[LevelLine]) -> list[LevelLine]:
     """Shortfalls first, largest first; then lines the model cannot judge; then the parts that are fine."""
-    return sorted(lines, key=lambda l: (_STATUS_ORDER[l.status], -(l.shortfall or 0), l.part_number))
+    return sorted(lines, key=lambda line: (_STATUS_ORDER[line.status], -(line.shortfall or 0), line.part_number))
 
 
 def level_lines(demands: list[PartDemand], fill_rate: float = DEFAULT_FILL_RATE) -> list[LevelLine]:

@@ -3,7 +3,8 @@
 A plugin is a module (or object) named by an entry point in the group
 ``dcmaint.drivers``; it implements hooks by decorating functions with
 :data:`hookimpl`. The set is deliberately small: a plugin contributes driver
-classes (and, optionally, simulators of its devices), and everything else (polling, storing, printing) is the core's job.
+classes (and, optionally, simulators of its devices), and everything else
+(polling, storing, printing) is the core's job.
 The core calls hooks only through :class:`dcmaint.drivers.manager.DriverManager`.
 """
 

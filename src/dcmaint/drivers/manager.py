@@ -113,7 +113,7 @@ class DriverManager:
                 origin, "timeout", _("import did not finish within {seconds:g} s").format(seconds=self._load_timeout)
             )
             return
-        except (Exception, SystemExit) as error:  # a plugin's import may raise anything
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - a plugin's import may raise anything
             self._fail(origin, "import", describe(error))
             return
         self._add_plugin(plugin, origin)
@@ -219,14 +219,14 @@ class DriverManager:
         from dcmaint.drivers.simulators import accept
 
         assert self._simulators is not None
-        try:  # a plugin's hook may raise anything; its drivers stay usable
+        try:
             classes = call_with_timeout(
                 lambda: self.call_register_simulators(plugin),
                 self._load_timeout,
                 name=f"dcmaint-sim-hook-{origin.plugin}",
             )
             problems = accept(classes, origin, self._simulators)
-        except (Exception, SystemExit) as error:
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - a plugin's simulator hook; its drivers stay usable
             problems = [describe(error)]
         for problem in problems:
             self._fail(origin, "simulator", problem)
@@ -251,7 +251,7 @@ class DriverManager:
                 _("dcmaint_register_drivers did not return within {seconds:g} s").format(seconds=self._load_timeout),
             )
             return
-        except (Exception, SystemExit) as error:
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - a plugin's hook is plugin code
             self._unregister(plugin)
             self._fail(origin, "hook", describe(error))
             return

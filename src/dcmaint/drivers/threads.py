@@ -11,6 +11,7 @@ caller gives up, the thread is abandoned and dies with the process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import threading
 from collections.abc import Callable
@@ -44,10 +45,8 @@ async def run_in_daemon_thread(func: Callable[..., T], /, *args: Any, name: str 
             error = exc
         except BaseException as exc:  # noqa: BLE001 - SystemExit in a worker must not stop the event loop
             error = RuntimeError(f"worker thread raised {type(exc).__name__}: {exc}")
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
             loop.call_soon_threadsafe(_settle, future, result, error)
-        except RuntimeError:  # the loop is closed: nobody is waiting any more
-            pass
 
     threading.Thread(target=work, name=name, daemon=True).start()
     return await future

@@ -156,16 +156,16 @@ def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
         if len(str(Path(entry.proof_file).resolve())) > 500:
             raise UsageError(_("{field} is longer than {limit} characters").format(field=_("proof file"), limit=500))
     proof_file = str(Path(entry.proof_file).resolve()) if entry.proof_file else None
-    values = dict(
-        site_id=site.id,
-        part_id=part.id,
-        part_number=number,
-        bin=bin_,
-        condition=condition(entry.condition),
-        proof_ref=proof_ref,
-        proof_file=proof_file,
-        received_on=entry.received_on,
-    )
+    values = {
+        "site_id": site.id,
+        "part_id": part.id,
+        "part_number": number,
+        "bin": bin_,
+        "condition": condition(entry.condition),
+        "proof_ref": proof_ref,
+        "proof_file": proof_file,
+        "received_on": entry.received_on,
+    }
     if part.consumable:
         if entry.serial:
             raise UsageError(_("part {number} is a consumable: give --quantity, not a serial").format(number=number))

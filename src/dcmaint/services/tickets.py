@@ -499,7 +499,7 @@ def _sign(unit: UnitOfWork, step: Step, by: str, score: int, comment: str | None
     if signature is not None:
         if len(signature) > MAX_SIGNATURE:
             raise UsageError(_("the signature image is larger than 2 MB"))
-        if not (signature.startswith(b"\x89PNG\r\n\x1a\n") or signature.startswith(b"\xff\xd8\xff")):
+        if not signature.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
             raise UsageError(_("the signature image must be a PNG or JPEG file"))
     when = _when(unit, row, step.at)
     row.signed_by, row.signed_at, row.score = signer, when, score

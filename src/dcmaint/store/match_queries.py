@@ -130,7 +130,8 @@ def open_fault_slots(rows: Rows, device_id: int) -> list[SlotIdentity]:
         for r in rows.rows(
             f"SELECT {_FAULT_COLUMNS} FROM faults f JOIN devices d ON d.id = f.device_id "
             "JOIN sites s ON s.id = d.site_id WHERE f.device_id = :d AND f.closed_at IS NULL AND EXISTS ("
-            "SELECT 1 FROM components c WHERE c.device_id = f.device_id AND c.kind = f.kind AND c.location = f.location) "
+            "SELECT 1 FROM components c "
+            "WHERE c.device_id = f.device_id AND c.kind = f.kind AND c.location = f.location) "
             "ORDER BY f.kind, f.location",
             {"d": device_id},
         )

@@ -94,7 +94,7 @@ def dump(url: DatabaseUrl, path: Path) -> None:
     args = ["--format=custom", "--no-password", f"--file={path}"]
     if pg.schema:
         args += ["--schema", pg.schema]
-    _run("pg_dump", args + ["--dbname", pg.conninfo], pg)
+    _run("pg_dump", [*args, "--dbname", pg.conninfo], pg)
 
 
 def tables(path: Path) -> list[tuple[str, str]]:

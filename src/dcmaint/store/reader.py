@@ -157,7 +157,7 @@ def connect(url: DatabaseUrl) -> Any:
     psycopg = postgresql_driver()
     try:
         return psycopg.connect(url.libpq, autocommit=True)
-    except Exception as exc:  # psycopg.OperationalError and friends
+    except psycopg.Error as exc:  # OperationalError (unreachable, refused), ProgrammingError (bad option)
         raise StoreError(
             _("cannot connect to the database {url}: {reason}").format(
                 url=url.redacted(), reason=str(exc).strip().splitlines()[0] if str(exc).strip() else exc

@@ -31,7 +31,7 @@ class DatabaseUrl:
     @property
     def libpq(self) -> str:
         parts = urlsplit(self.sqlalchemy)
-        return urlunsplit(("postgresql",) + tuple(parts)[1:])
+        return urlunsplit(("postgresql", *tuple(parts)[1:]))
 
     def redacted(self) -> str:
         """The URL with any password blanked, for messages and `config show`."""

@@ -400,7 +400,7 @@ class Crawler:
             # No content came inline: fetch a few from each end, since BMCs list logs in either order.
             half = max(1, wanted // 2)
             chosen = list(dict.fromkeys(bare[:half] + bare[-half:]))
-            kept += [member for member, found in zip(chosen, await self._fetch_all_paths(chosen)) if found]
+            kept += [member for member, found in zip(chosen, await self._fetch_all_paths(chosen), strict=True) if found]
         self.resources[path] = _link_only(document, kept)
 
     async def _fetch_all_paths(self, paths: list[str]) -> list[bool]:

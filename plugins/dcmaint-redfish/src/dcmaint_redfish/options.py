@@ -6,7 +6,7 @@ which the runner records as ``not_configured`` for that one device.
 
 | option | values | default | meaning |
 |---|---|---|---|
-| ``auth`` | ``auto``, ``session``, ``basic``, ``none`` | ``auto`` | ``auto``: an X-Auth-Token session, or HTTP basic auth when the BMC offers no SessionService; ``session``: sessions only; ``basic``: basic auth on every request (no session is created); ``none``: no credentials |
+| ``auth`` | ``auto``, ``session``, ``basic``, ``none`` | ``auto`` | how requests log in (below) |
 | ``concurrency`` | 1-32 | 4 | requests in flight to this BMC at once (BMCs allow few) |
 | ``connect_timeout`` | seconds | min(10, timeout/3) | to open a connection |
 | ``read_timeout`` | seconds | min(30, timeout*0.75) | to wait for one answer |
@@ -14,6 +14,11 @@ which the runner records as ``not_configured`` for that one device.
 | ``log_entries`` | 0-500 | 20 | newest Critical/Warning log entries kept as events |
 | ``vendor`` | a profile name | detected | force a vendor profile (``dmtf`` for none) |
 | ``check_hostname`` | ``true``, ``false`` | ``true`` | match the certificate against the host when verifying with CAs |
+
+``auth=auto`` opens an X-Auth-Token session, or uses HTTP basic auth when the
+BMC offers no SessionService; ``session`` uses sessions only; ``basic`` sends
+basic auth on every request (no session is created); ``none`` sends no
+credentials.
 """
 
 from __future__ import annotations

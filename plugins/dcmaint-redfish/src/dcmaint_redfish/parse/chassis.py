@@ -187,10 +187,8 @@ def _sensor(
     stated = redfish_health(dig(document, "Status", "Health"))
     found = [health for health in (stated, thresholds.judge(value) if value is not None else None) if health]
     if not found:
-        health = Health.ABSENT if value is None else Health.OK
-    else:
-        health = Health.worst(found)
-    return Sensor(name, value, unit, health, thresholds, location)
+        return Sensor(name, value, unit, Health.ABSENT if value is None else Health.OK, thresholds, location)
+    return Sensor(name, value, unit, Health.worst(found), thresholds, location)
 
 
 def network_adapters(ctx: Context, chassis: Document, adapters: dict[str, str]) -> None:

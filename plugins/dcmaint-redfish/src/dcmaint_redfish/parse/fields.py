@@ -58,7 +58,7 @@ def whole(value: Any, scale: float = 1) -> int | None:
     found = number(value)
     if found is None or found < 0 or found * scale > 2**62:
         return None
-    return int(round(found * scale))
+    return round(found * scale)
 
 
 def mapping(value: Any) -> Mapping[str, Any]:
@@ -217,8 +217,10 @@ def standard_location(kind: ComponentKind, document: Mapping[str, Any]) -> str |
 def decorate(kind: ComponentKind, label: str) -> str:
     """Put the kind's word before a bare number or short code ("2" -> "PSU 2", "A1" -> "DIMM A1").
 
-    >>> decorate(ComponentKind.PSU, "2"), decorate(ComponentKind.DIMM, "PROC 1 DIMM 3"), decorate(ComponentKind.CPU, "1")
-    ('PSU 2', 'PROC 1 DIMM 3', 'CPU 1')
+    >>> decorate(ComponentKind.PSU, "2"), decorate(ComponentKind.CPU, "1")
+    ('PSU 2', 'CPU 1')
+    >>> decorate(ComponentKind.DIMM, "PROC 1 DIMM 3")
+    'PROC 1 DIMM 3'
     """
     word = _KIND_WORD.get(kind)
     if word is None:

@@ -40,4 +40,4 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"dcmaint_redfish.sim.{module}"), name)
 
 
-__all__ = ["RedfishSimulator", *_LAZY]
+__all__ = ["RedfishSimulator", "SimulatedBmc", "SimulatorHandle", "TreeView", "plan", "running", "start"]

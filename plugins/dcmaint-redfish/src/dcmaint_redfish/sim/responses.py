@@ -12,8 +12,10 @@ _REASONS = {
     401: ("Base.1.16.NoValidSession", "There is no valid session established with the implementation."),
     403: (
         "Base.1.16.InsufficientPrivilege",
-        "There are insufficient privileges for the account or credentials "
-        "associated with the current session to perform the requested operation.",
+        (
+            "There are insufficient privileges for the account or credentials "
+            "associated with the current session to perform the requested operation."
+        ),
     ),
     404: ("Base.1.16.ResourceNotFound", "The requested resource was not found."),
     500: ("Base.1.16.InternalError", "The request failed due to an internal service error."),
