@@ -4,7 +4,7 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-04 19:30:00.000000
 
-Until 0006, ``tickets.sla_elapsed_seconds`` was written only when a ticket
+Before this revision, ``tickets.sla_elapsed_seconds`` was written only when a ticket
 was restored, so ``ticket list --breached`` could not see a running ticket
 that was paused after its target had run out (it reads that column for a
 paused clock). dcmaint now writes the column at every step; this migration
