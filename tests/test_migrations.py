@@ -34,7 +34,9 @@ RELEASED = {
     "0003_parts_catalogue_and_depot_stock.py": "6745ff095be2a344792336a063cbad59cddb1a80abc56defea697ee97437797b",
     "0004_swaps_consents_and_handovers.py": "4c66f56f0c3ec1f03f620be2b33f597d1ed90ed1cd9605ec80d28759f73794b7",
     "0005_tickets.py": "bae4957fd52a8c69b011d294b302c5bb7c0c71a7fdb677860ce4c3fce7435173",
-    "0006_repair_stores_built_from_edited_migrations.py": "b7af74b0a4dc06b94cb48ef198a6c42aba4f505cc5922cc7b7acdfb170117ff7",
+    "0006_repair_stores_built_from_edited_migrations.py": (
+        "b7af74b0a4dc06b94cb48ef198a6c42aba4f505cc5922cc7b7acdfb170117ff7"
+    ),
     "0007_elapsed_time_of_paused_clocks.py": "ecc4eac388845dcaa31273d07b5b96c0970828ce6cc02492008aa51f2f3173ed",
 }
 
