@@ -257,12 +257,13 @@ def test_monitoring_opens_one_ticket_per_fault(cli, scenario, db_url):
         part("psu", "PSU 1", serial="A1"),
         part("psu", "PSU 2", "critical", "PSU 2: input lost", serial="A2", spare="866730-001"),
     )
-    alarm = {
+    alarm = {  # the BMC restating the PSU fault, linked to the part by the driver: it rides on the part's ticket
         "message": "Power supply failure",
         "severity": "critical",
         "code": "PsuFailure",
-        "source": None,
+        "source": "PSU 2",
         "raised_at": None,
+        "component": {"kind": "psu", "location": "PSU 2"},
     }
     scenario("srv01", {**failed, "alarms": [alarm]})
     scenario("srv02", healthy)

@@ -16,6 +16,7 @@ from dcmaint.drivers import (
     ArchiveSnapshot,
     Component,
     ComponentKind,
+    ComponentRef,
     DeviceIdentity,
     DeviceReport,
     Health,
@@ -38,6 +39,7 @@ def test_every_model_class_has_an_example() -> None:
     for cls in (
         Health,
         ComponentKind,
+        ComponentRef,
         PartIdentity,
         Component,
         Thresholds,
@@ -71,6 +73,24 @@ def test_status_ignores_empty_slots_and_counts_sensors_alarms_and_rollup() -> No
     assert DeviceReport(identity, rollup=Health.UNKNOWN).status is Health.UNKNOWN
     event = LogEvent(utc(2024, 1, 1), "old failure", Health.CRITICAL)
     assert DeviceReport(identity, events=[event]).status is Health.OK  # history does not set the status
+
+
+def test_no_health_reported_is_shown_but_is_neither_a_fault_nor_unknown_status() -> None:
+    identity = DeviceIdentity(serial="X")
+    adapter = Component(ComponentKind.NIC, "Slot 3", Health.UNKNOWN, reason="no health reported")
+    quiet = Sensor("Board temp", 30.0, "Cel", Health.UNKNOWN)
+    report = DeviceReport(identity, components=[adapter], sensors=[quiet], rollup=Health.OK)
+    assert report.status is Health.OK and report.faults() == ()
+    assert report.as_json()["components"][0]["reason"] == "no health reported"
+    lost = Alarm("could not read /redfish/v1/Chassis/1/Thermal", Health.UNKNOWN)  # an incomplete report says so
+    assert DeviceReport(identity, components=[adapter], alarms=[lost]).status is Health.UNKNOWN
+
+
+def test_thresholds_that_contradict_each_other_judge_nothing() -> None:
+    assert Thresholds(lower_warning=2000.0, upper_warning=500.0).judge(900.0) is Health.UNKNOWN
+    assert Thresholds(lower_critical=20.0, lower_warning=10.0).judge(15.0) is Health.UNKNOWN
+    assert Thresholds(lower_critical=300.0, lower_warning=500.0).judge(400.0) is Health.WARNING
+    assert Thresholds(upper_warning=38.0, upper_critical=42.0).judge(None) is Health.UNKNOWN
 
 
 def test_faults_are_components_needing_action() -> None:
@@ -131,7 +151,16 @@ def _full_report() -> DeviceReport:
             )
         ],
         sensors=[Sensor("Enclosure temp", 31.0, "Cel", Health.OK, Thresholds(upper_critical=55.0), location="CTE0")],
-        alarms=[Alarm("Disk fault", Health.CRITICAL, code="0xF00D0001", source="CTE0.12", raised_at=utc(2024, 5, 1))],
+        alarms=[
+            Alarm(
+                "Disk fault",
+                Health.CRITICAL,
+                code="0xF00D0001",
+                source="CTE0.12",
+                raised_at=utc(2024, 5, 1),
+                component=ComponentRef(ComponentKind.DISK, "CTE0.12"),
+            )
+        ],
         events=[LogEvent(utc(2024, 5, 1, 2, 3), "Disk CTE0.12 failed", Health.CRITICAL, code="0x1", source="CTE0")],
         archive=ArchiveSnapshot(
             raid={"pool0": {"disks": 24, "level": "RAID6"}},
@@ -174,9 +203,10 @@ PART_KEYS = [
     "rpm",
     "attributes",
 ]
-SENSOR_KEYS = ["name", "value", "unit", "health", "thresholds", "location"]
+SENSOR_KEYS = ["name", "value", "unit", "health", "thresholds", "location", "component"]
 THRESHOLD_KEYS = ["lower_critical", "lower_warning", "upper_warning", "upper_critical"]
-ALARM_KEYS = ["message", "severity", "code", "source", "raised_at"]
+ALARM_KEYS = ["message", "severity", "code", "source", "raised_at", "component"]
+REF_KEYS = ["kind", "location"]
 EVENT_KEYS = ["at", "message", "severity", "code", "source"]
 ARCHIVE_KEYS = ["hardware", "system", "raid", "backup", "firmware"]
 ALL_KEYS = {
@@ -187,6 +217,7 @@ ALL_KEYS = {
     "sensor": SENSOR_KEYS,
     "thresholds": THRESHOLD_KEYS,
     "alarm": ALARM_KEYS,
+    "component reference": REF_KEYS,
     "event": EVENT_KEYS,
     "archive": ARCHIVE_KEYS,
 }
@@ -201,6 +232,7 @@ def test_json_keys_are_stable() -> None:
     assert list(data["sensors"][0]) == SENSOR_KEYS
     assert list(data["sensors"][0]["thresholds"]) == THRESHOLD_KEYS
     assert list(data["alarms"][0]) == ALARM_KEYS
+    assert list(data["alarms"][0]["component"]) == REF_KEYS
     assert list(data["events"][0]) == EVENT_KEYS
     assert list(data["archive"]) == ARCHIVE_KEYS
     assert data["status"] == "critical" and data["polled_at"] == "2024-05-01T03:00:00+00:00"

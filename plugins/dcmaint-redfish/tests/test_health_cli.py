@@ -58,7 +58,7 @@ def test_a_fleet_with_every_kind_of_trouble_ends_on_time(fleet, tmp_path):
     assert (devices[3]["status"], devices[3]["error_kind"]) == ("unknown", "auth_failed")
     assert (devices[4]["status"], devices[4]["error_kind"]) == ("unknown", "timed_out")
     disk = devices[1]["faults"][0]
-    assert disk["kind"] == "disk" and "3% life left" in disk["reason"] and disk["serial"]
+    assert disk["kind"] == "disk" and "predicted failure" in disk["reason"] and disk["serial"]
     assert len(by_port) == 5
     for n in (1, 2, 3, 4, 5):
         assert fleet.sessions(n) == 0, f"bmc{n} kept a session"

@@ -16,7 +16,7 @@ from dcmaint_redfish.parse.vendor import VendorProfile
 
 FAULTS = {
     ("psu", "PSU 2"): ("critical", "input lost"),
-    ("disk", "Bay 4"): ("warning", "predicted failure, 3% life left"),
+    ("disk", "Bay 4"): ("warning", "predicted failure"),  # a spinning disk: life left is no wear figure
     ("dimm", "P1-DIMMA1"): ("warning", "degraded"),
     ("battery", "Battery 1"): ("critical", "failed"),
 }
@@ -41,6 +41,7 @@ def test_a_healthy_server_lists_every_part() -> None:
         "fan": 4,
         "nic": 1,
         "hba": 1,
+        "enclosure": 1,  # the chassis itself, with its identity
     }
     assert report.identity.vendor == "Acme" and report.identity.serial == "ACME0001"
     assert report.identity.hostname == "web01" and report.identity.part_number == "R100-BASE"
@@ -108,14 +109,45 @@ def test_a_battery_linked_from_storage_and_chassis_is_one_component() -> None:
         ("fan", {"Status": {"State": "StandbyOffline"}}, ("ok", None)),
         (
             "disk",
-            {"Status": {"State": "Enabled", "Health": "OK"}, "PredictedMediaLifeLeftPercent": 5},
+            {"Status": {"State": "Enabled"}, "MediaType": "SSD", "PredictedMediaLifeLeftPercent": 5},
             ("warning", "5% life left"),
+        ),
+        (  # the drive's own verdict wins over dcmaint's reading of its wear
+            "disk",
+            {"Status": {"State": "Enabled", "Health": "OK"}, "MediaType": "SSD", "PredictedMediaLifeLeftPercent": 5},
+            ("ok", None),
+        ),
+        (  # a spinning disk's zero life-left field is no wear figure
+            "disk",
+            {"Status": {"State": "Enabled"}, "MediaType": "HDD", "PredictedMediaLifeLeftPercent": 0},
+            ("ok", None),
+        ),
+        (
+            "disk",
+            {
+                "Status": {"State": "Enabled", "Health": "Warning"},
+                "MediaType": "HDD",
+                "PredictedMediaLifeLeftPercent": 0,
+            },
+            ("warning", "degraded"),
         ),
         (
             "psu",
-            {"Status": {"State": "Enabled", "Health": "OK"}, "LineInputStatus": "OutOfRange"},
+            {"Status": {"State": "Enabled"}, "LineInputStatus": "OutOfRange"},
             ("warning", "input out of range"),
         ),
+        (
+            "psu",
+            {"Status": {"State": "Enabled", "Health": "OK"}, "LineInputStatus": "OutOfRange", "LineInputVoltage": 0},
+            ("ok", None),
+        ),
+        (  # the device says Warning: input lost is its reason, not a reason to report it critical
+            "psu",
+            {"Status": {"State": "Enabled", "Health": "Warning"}, "LineInputStatus": "LossOfInput"},
+            ("warning", "input lost"),
+        ),
+        ("enclosure", {"Status": {"State": "UnavailableOffline", "Health": "OK"}}, ("warning", "offline")),
+        ("nic", {"Name": "Adapter without Status"}, ("unknown", "no health reported")),
         ("psu", {"Status": {"State": "Enabled"}, "LineInputVoltage": 0}, ("critical", "input lost")),
         ("psu", {"Status": {"State": "Absent"}, "LineInputVoltage": 0}, ("absent", None)),
         (
@@ -163,14 +195,20 @@ def test_a_repeated_label_is_made_unique() -> None:
     assert len(set(locations)) == 2 and locations[0] == "PSU"
 
 
-def test_sensors_are_judged_by_the_bmc_and_by_their_thresholds() -> None:
+def test_sensors_are_judged_by_the_bmc_and_by_their_thresholds_only_when_it_gives_no_health() -> None:
     tree = trees.server()
-    tree[f"{trees.CH}/Thermal"]["Temperatures"][0]["ReadingCelsius"] = 43  # above critical, BMC still says OK
+    temperatures = tree[f"{trees.CH}/Thermal"]["Temperatures"]
+    temperatures[0]["ReadingCelsius"] = 43  # above critical, but the BMC says OK: its verdict wins
+    temperatures[1].update(ReadingCelsius=99, Status={"State": "Enabled", "Health": "Warning"})  # never raised
+    volts = tree[f"{trees.CH}/Power"]["Voltages"][0]
+    volts.update(ReadingVolts=10.5, Status={"State": "Enabled"})  # no health of its own: thresholds judge
     sensors = {sensor.name: sensor for sensor in parse_report(tree).sensors}
     inlet = sensors["Inlet Temp"]
-    assert (inlet.value, inlet.unit, inlet.health) == (43.0, "Cel", Health.CRITICAL)
+    assert (inlet.value, inlet.unit, inlet.health) == (43.0, "Cel", Health.OK)
     assert (inlet.thresholds.upper_warning, inlet.thresholds.upper_critical) == (38.0, 42.0)
+    assert sensors["CPU 1 Temp"].health is Health.WARNING
     assert sensors["12V Rail"].unit == "V" and sensors["12V Rail"].thresholds.lower_critical == 10.8
+    assert sensors["12V Rail"].health is Health.CRITICAL
     assert sensors["Fan 1"].unit == "RPM" and sensors["System Power Control: consumed"].value == 310.0
 
 
@@ -186,7 +224,7 @@ def test_firmware_without_legacy_thermal_reads_the_sensors_collection() -> None:
         "ReadingType": "Temperature",
         "Reading": 39.5,
         "Thresholds": {"UpperCaution": {"Reading": 38}, "UpperCritical": {"Reading": 42}},
-        "Status": {"State": "Enabled", "Health": "OK"},
+        "Status": {"State": "Enabled"},  # no health of its own: its thresholds judge
     }
     sensors = {sensor.name: sensor for sensor in parse_report(tree).sensors}
     assert (sensors["Inlet Temp"].unit, sensors["Inlet Temp"].health) == ("Cel", Health.WARNING)
@@ -263,7 +301,7 @@ def test_simple_storage_serves_when_storage_lists_no_drives() -> None:
         ],
     }
     faults = parse_report(tree).faults()
-    assert [(f.kind.value, f.location, f.reason) for f in faults] == [("disk", "SATA Disk 0", "failed")]
+    assert [(f.kind.value, f.location, f.reason) for f in faults] == [("disk", "Disk 0", "failed")]
 
 
 class Acme(VendorProfile):

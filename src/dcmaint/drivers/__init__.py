@@ -41,7 +41,7 @@ from dcmaint.drivers.errors import (
 )
 from dcmaint.drivers.health import ComponentKind, Health
 from dcmaint.drivers.hookspecs import hookimpl
-from dcmaint.drivers.model import Alarm, Component, LogEvent, PartIdentity, Sensor, Thresholds
+from dcmaint.drivers.model import Alarm, Component, ComponentRef, LogEvent, PartIdentity, Sensor, Thresholds
 from dcmaint.drivers.report import ArchiveSnapshot, DeviceIdentity, DeviceReport
 from dcmaint.drivers.target import Target, TlsSettings, target_from_device
 
@@ -71,6 +71,7 @@ __all__ = [
     "BatchAnswer",
     "Component",
     "ComponentKind",
+    "ComponentRef",
     "CoolingDriver",
     "DeviceIdentity",
     "DeviceKind",

@@ -23,6 +23,21 @@ def _set(obj: object, name: str, value: Any) -> None:
     object.__setattr__(obj, name, value)
 
 
+#: What makes a component or a sensor a fault: the device (or, where it says nothing, dcmaint's own reading
+#: of thresholds and wear) calls it warning or critical. ``unknown`` there means "no health reported": it is
+#: shown in the report, but nobody is sent to look at it and it leaves the device's status alone.
+JUDGED_FAULTS = frozenset({Health.WARNING, Health.CRITICAL})
+
+
+def counted(health: Health) -> Health:
+    """The health a component or sensor adds to its device's status: ``unknown`` (no health reported) adds none.
+
+    >>> counted(Health.UNKNOWN), counted(Health.WARNING)
+    (<Health.OK: 'ok'>, <Health.WARNING: 'warning'>)
+    """
+    return Health.OK if health is Health.UNKNOWN else health
+
+
 class _Plain:
     def as_json(self) -> dict[str, Any]:
         """Plain JSON data with stable keys (the field names, in order)."""
@@ -65,6 +80,29 @@ class PartIdentity(_Plain):
 
 
 @dataclass(frozen=True)
+class ComponentRef(_Plain):
+    """A component of the same report, by kind and location: what a sensor measures or an alarm is about.
+
+    A sensor or an alarm that names a component restates that part's health: when the part is a fault,
+    it is folded into the part's one fault instead of being a second one (a failed fan is not reported
+    again as its fan-speed sensor, a failed PSU not again as the BMC condition about it).
+
+    >>> ComponentRef("psu", "PSU 2").as_json()
+    {'kind': 'psu', 'location': 'PSU 2'}
+    """
+
+    kind: ComponentKind
+    location: str
+
+    def __post_init__(self) -> None:
+        _set(self, "kind", ComponentKind(self.kind))
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> ComponentRef | None:
+        return cls(**data) if data is not None else None
+
+
+@dataclass(frozen=True)
 class Component(_Plain):
     """One replaceable or monitored part, at a location a technician can find.
 
@@ -78,6 +116,12 @@ class Component(_Plain):
     (True, 'critical')
     >>> Component("fan", "Fan 1", "ok").kind
     <ComponentKind.FAN: 'fan'>
+
+    ``unknown`` says the device reports no health for the part (a network adapter without ``Status``):
+    the part is listed, with that reason, but it is not a fault.
+
+    >>> Component("nic", "Slot 3", "unknown", reason="no health reported").is_fault
+    False
     """
 
     kind: ComponentKind
@@ -93,7 +137,13 @@ class Component(_Plain):
 
     @property
     def is_fault(self) -> bool:
-        return self.health.is_fault
+        """Warning or critical: somebody has to act on this part."""
+        return self.health in JUDGED_FAULTS
+
+    @property
+    def ref(self) -> ComponentRef:
+        """How a sensor or an alarm of the same report names this component."""
+        return ComponentRef(self.kind, self.location)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Component:
@@ -114,9 +164,29 @@ class Thresholds(_Plain):
     upper_warning: float | None = None
     upper_critical: float | None = None
 
+    @property
+    def ordered(self) -> bool:
+        """Whether the limits given make sense together: lower critical <= lower warning < upper warning <=
+        upper critical, and every lower limit below every upper one. Placeholder limits often do not.
+
+        >>> Thresholds(lower_warning=40.0, upper_warning=30.0).ordered
+        False
+        """
+        lower = [limit for limit in (self.lower_critical, self.lower_warning) if limit is not None]
+        upper = [limit for limit in (self.upper_warning, self.upper_critical) if limit is not None]
+        if lower != sorted(lower) or upper != sorted(upper):
+            return False
+        return not (lower and upper and max(lower) >= min(upper))
+
     def judge(self, value: float | None) -> Health:
-        """Health of ``value`` against these limits (for devices that report values but no state)."""
-        if value is None:
+        """Health of ``value`` against these limits, for a sensor whose device gives no health of its own.
+
+        ``unknown`` (no verdict, not a fault) when there is no value or the limits contradict each other.
+
+        >>> Thresholds(lower_warning=1000.0, upper_warning=500.0).judge(700.0)
+        <Health.UNKNOWN: 'unknown'>
+        """
+        if value is None or not self.ordered:
             return Health.UNKNOWN
         if (self.upper_critical is not None and value >= self.upper_critical) or (
             self.lower_critical is not None and value <= self.lower_critical
@@ -133,8 +203,14 @@ class Thresholds(_Plain):
 class Sensor(_Plain):
     """A measured value. Units: "Cel", "V", "A", "W", "VA", "Hz", "RPM", "%", "%RH", "Pa", "m3/h", "s".
 
+    ``health`` is the device's own verdict on the reading when it gives one (thresholds do not overrule
+    it); :meth:`Thresholds.judge` only when it gives none. ``component`` names the part the sensor
+    measures (a fan's speed), so that a failed part is one fault, not two.
+
     >>> Sensor("Inlet Temp", 24.0, "Cel", Health.OK, Thresholds(upper_warning=38.0, upper_critical=42.0)).health
     <Health.OK: 'ok'>
+    >>> Sensor("Fan 3", 0.0, "RPM", "critical", component=ComponentRef("fan", "Fan 3")).is_fault
+    True
     """
 
     name: str
@@ -143,18 +219,35 @@ class Sensor(_Plain):
     health: Health
     thresholds: Thresholds = field(default_factory=Thresholds)
     location: str | None = None
+    component: ComponentRef | None = None
 
     def __post_init__(self) -> None:
         _set(self, "health", Health(self.health))
 
+    @property
+    def is_fault(self) -> bool:
+        """Warning or critical (``unknown``: nobody said, so nobody is sent)."""
+        return self.health in JUDGED_FAULTS
+
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Sensor:
-        return cls(**{**data, "thresholds": Thresholds(**data.get("thresholds") or {})})
+        return cls(
+            **{
+                **data,
+                "thresholds": Thresholds(**data.get("thresholds") or {}),
+                "component": ComponentRef.from_json(data.get("component")),
+            }
+        )
 
 
 @dataclass(frozen=True)
 class Alarm(_Plain):
     """A condition the device itself says is active now. ``severity`` counts toward the device status.
+
+    ``source`` is where the condition is: the resource it points at (a part's location, a chassis),
+    not its message code. ``component`` names the part when the condition is about one, so that a
+    condition restating a failed part is folded into that part's fault. ``unknown`` severity counts
+    as a fault here: it says the report is incomplete (a resource could not be read).
 
     >>> Alarm("On battery: input power failure", Health.CRITICAL, code="UPS.ONBATT", source="Input").severity
     <Health.CRITICAL: 'critical'>
@@ -165,13 +258,24 @@ class Alarm(_Plain):
     code: str | None = None
     source: str | None = None
     raised_at: datetime | None = None
+    component: ComponentRef | None = None
 
     def __post_init__(self) -> None:
         _set(self, "severity", Health(self.severity))
 
+    @property
+    def is_fault(self) -> bool:
+        return self.severity.is_fault
+
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Alarm:
-        return cls(**{**data, "raised_at": parse_time(data.get("raised_at"))})
+        return cls(
+            **{
+                **data,
+                "raised_at": parse_time(data.get("raised_at")),
+                "component": ComponentRef.from_json(data.get("component")),
+            }
+        )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from dcmaint.drivers.health import Health
-from dcmaint.drivers.model import Alarm, Component, LogEvent, Sensor, _Plain, _set
+from dcmaint.drivers.model import Alarm, Component, LogEvent, Sensor, _Plain, _set, counted
 from dcmaint.drivers.plain import frozen_mapping, parse_time, plain
 
 
@@ -77,7 +77,10 @@ class DeviceReport:
 
     ``rollup`` is the device's own summary health when it offers one (a
     Redfish ``HealthRollup``, a UPS general alarm); ``status`` combines it
-    with every component, sensor and active alarm.
+    with every component, sensor and active alarm. A component or sensor
+    whose health is ``unknown`` (the device reports none) is listed but
+    leaves the status alone: only a device that could not be polled, or an
+    alarm saying the report is incomplete, makes a device UNKNOWN.
 
     >>> from dcmaint.drivers.health import ComponentKind
     >>> report = DeviceReport(
@@ -113,7 +116,7 @@ class DeviceReport:
             _set(self, "rollup", Health(self.rollup))
 
     def faults(self) -> tuple[Component, ...]:
-        """Components someone has to act on: every health but ok and absent."""
+        """Components someone has to act on: warning or critical (not ok, absent, or no health reported)."""
         return tuple(component for component in self.components if component.is_fault)
 
     @property
@@ -121,8 +124,8 @@ class DeviceReport:
         """Worst of the rollup, components, sensors and active alarms; ok when nothing is wrong."""
         healths: Iterable[Health] = [
             *([self.rollup] if self.rollup is not None else []),
-            *(component.health for component in self.components),
-            *(sensor.health for sensor in self.sensors),
+            *(counted(component.health) for component in self.components),
+            *(counted(sensor.health) for sensor in self.sensors),
             *(alarm.severity for alarm in self.alarms),
         ]
         worst = Health.worst(healths, default=Health.OK)

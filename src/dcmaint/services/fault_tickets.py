@@ -2,9 +2,11 @@
 
 One ticket per fault, never two: the fault row is the occurrence (a part
 that fails again after being mended is a new fault and a new ticket), and
-``tickets.fault_id`` is unique. A BMC alarm that restates a part fault on
-the same device (iLO's "power supply failure" next to PSU 2 critical) rides
-on that part's ticket instead of opening its own.
+``tickets.fault_id`` is unique. A BMC alarm that restates a part fault (iLO's
+"power supply failure" next to PSU 2 critical) is no fault row of its own:
+the driver links it to the part and :func:`dcmaint.services.health.faults_of`
+folds it into the part's fault, so it rides on that part's ticket. An alarm
+left as a fault of its own is about something else and gets its own ticket.
 """
 
 from __future__ import annotations
@@ -63,14 +65,7 @@ def open_for_faults(unit: UnitOfWork, device_ids: Iterable[int]) -> list[str]:
         assert device is not None
         site = unit.session.get(SiteRow, device.site_id)
         assert site is not None
-        has_part_fault = unit.session.scalars(
-            select(FaultRow.id).where(
-                FaultRow.device_id == device_id, FaultRow.closed_at.is_(None), FaultRow.kind != "alarm"
-            )
-        ).first()
         for fault in faults:
-            if fault.kind == "alarm" and has_part_fault is not None:
-                continue
             ref = tickets.new(
                 unit,
                 tickets.TicketDraft(

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from dcmaint.drivers.health import Health
+from dcmaint.drivers.model import Alarm, Component, ComponentRef
 from dcmaint.drivers.result import PollResult
 from dcmaint.i18n import _
 
@@ -57,54 +58,75 @@ class Fault:
 
 
 def faults_of(result: PollResult) -> list[Fault]:
-    """Faulty components, then out-of-range sensors, then active alarms, worst first within each."""
+    """What needs action: faulty components, then faulty sensors, then active alarms, worst first.
+
+    One broken part is one fault: a sensor or an alarm that names a faulty component (``component``,
+    docs/plugins.md) restates it and is folded into the part's fault, which takes the worse of their
+    severities. A sensor or an alarm about a healthy part, or about no part, is a fault of its own;
+    alarms at one place (the resource they point at) are one fault with their messages joined.
+    """
     report = result.report
     if report is None:
         return []
-    found: list[Fault] = []
-    for component in report.faults():
-        part = component.part
-        found.append(
+    faulty = {component.ref: component for component in report.faults()}
+    raised: dict[ComponentRef, list[Health]] = {ref: [component.health] for ref, component in faulty.items()}
+    sensors: list[Fault] = []
+    for sensor in report.sensors:
+        if not sensor.is_fault:
+            continue
+        if sensor.component in raised:
+            raised[sensor.component].append(sensor.health)
+            continue
+        value = "" if sensor.value is None else f"{sensor.value:g} {sensor.unit}".strip()
+        sensors.append(
             Fault(
                 result.device,
                 result.site,
-                component.kind.value,
-                component.location,
-                component.health,
-                component.reason or component.health.value,
-                part.manufacturer if part else None,
-                part.model if part else None,
-                part.part_number if part else None,
-                part.spare_part_number if part else None,
-                part.serial if part else None,
+                "sensor",
+                sensor.name,
+                sensor.health,
+                _("{sensor}: {value} out of range").format(sensor=sensor.name, value=value),
             )
         )
-    for sensor in report.sensors:
-        if sensor.health.is_fault:
-            value = "" if sensor.value is None else f"{sensor.value:g} {sensor.unit}".strip()
-            found.append(
-                Fault(
-                    result.device,
-                    result.site,
-                    "sensor",
-                    sensor.name,
-                    sensor.health,
-                    _("{sensor}: {value} out of range").format(sensor=sensor.name, value=value),
-                )
-            )
+    places: dict[str, list[Alarm]] = {}
     for alarm in report.alarms:
-        if alarm.severity.is_fault:
-            found.append(
-                Fault(
-                    result.device,
-                    result.site,
-                    "alarm",
-                    alarm.code or alarm.source or "-",
-                    alarm.severity,
-                    alarm.message,
-                )
-            )
-    return sorted(found, key=lambda fault: -fault.health.rank)
+        if not alarm.is_fault:
+            continue
+        if alarm.component in raised:
+            raised[alarm.component].append(alarm.severity)
+            continue
+        place = alarm.component.location if alarm.component else alarm.source or alarm.code or "-"
+        places.setdefault(place, []).append(alarm)
+    parts = [_part_fault(result, component, Health.worst(raised[ref])) for ref, component in faulty.items()]
+    alarms = [
+        Fault(
+            result.device,
+            result.site,
+            "alarm",
+            place,
+            Health.worst(alarm.severity for alarm in found),
+            "; ".join(dict.fromkeys(alarm.message for alarm in found)),
+        )
+        for place, found in places.items()
+    ]
+    return sorted([*parts, *sensors, *alarms], key=lambda fault: -fault.health.rank)
+
+
+def _part_fault(result: PollResult, component: Component, health: Health) -> Fault:
+    part = component.part
+    return Fault(
+        result.device,
+        result.site,
+        component.kind.value,
+        component.location,
+        health,
+        component.reason or component.health.value,
+        part.manufacturer if part else None,
+        part.model if part else None,
+        part.part_number if part else None,
+        part.spare_part_number if part else None,
+        part.serial if part else None,
+    )
 
 
 @dataclass(frozen=True)

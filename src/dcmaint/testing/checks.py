@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from dcmaint.drivers.health import ComponentKind, Health
-from dcmaint.drivers.model import Alarm, Component, LogEvent, Sensor
+from dcmaint.drivers.model import Alarm, Component, ComponentRef, LogEvent, Sensor
 from dcmaint.drivers.report import DeviceIdentity, DeviceReport
 
 
@@ -60,6 +60,17 @@ def sensor_problems(index: int, sensor: Any) -> list[str]:
     return problems
 
 
+def reference_problems(where: str, ref: Any, components: set[tuple[str, str]]) -> list[str]:
+    """A sensor's or an alarm's ``component`` must name a component of the same report (or be None)."""
+    if ref is None:
+        return []
+    if not isinstance(ref, ComponentRef):
+        return [f"{where}.component: is {type(ref).__name__}, not a ComponentRef"]
+    if (ref.kind.value, ref.location) not in components:
+        return [f"{where}.component: names {ref.kind.value} {ref.location!r}, which is not a component of the report"]
+    return []
+
+
 def json_problems(report: DeviceReport) -> list[str]:
     """The report must survive JSON text and come back identical."""
     try:
@@ -95,12 +106,14 @@ def report_problems(report: Any) -> list[str]:
                 problems.append(f"components[{index}]: a second {key[0]} at location {key[1]!r}")
             seen.add(key)
     for index, sensor in enumerate(report.sensors):
-        problems += sensor_problems(index, sensor)
+        found = sensor_problems(index, sensor)
+        problems += found or reference_problems(f"sensors[{index}]", sensor.component, seen)
     for index, alarm in enumerate(report.alarms):
         if not isinstance(alarm, Alarm) or not _text(alarm.message):
             problems.append(f"alarms[{index}]: must be an Alarm with a message")
         else:
             problems += _aware(alarm.raised_at, f"alarms[{index}].raised_at")
+            problems += reference_problems(f"alarms[{index}]", alarm.component, seen)
     for index, event in enumerate(report.events):
         if not isinstance(event, LogEvent) or not _text(event.message):
             problems.append(f"events[{index}]: must be a LogEvent with a message")

@@ -2,8 +2,9 @@
 
 The walk is targeted, not a generic link crawl: it follows only the links
 the parser reads (Systems and their Memory, Processors, Storage, PCIe
-devices and logs; Chassis power, thermal, adapters; Managers; the firmware
-inventory), then asks the vendor profile for its ``extra_paths``. Independent
+devices and logs; Chassis power, thermal, adapters, assemblies; Managers;
+the firmware inventory; the service's conditions), then asks the vendor
+profile for its ``extra_paths``. Independent
 GETs run concurrently, capped per BMC by the transport. Collections are read
 with ``$expand=.($levels=1)`` when the service root says the BMC supports it,
 which turns N+1 requests into one; members an expanded answer leaves empty
@@ -135,6 +136,7 @@ class Crawler:
             self._chassis_all(link(root.get("Chassis"))),
             self._managers(link(root.get("Managers"))),
             self._firmware(update) if update else None,
+            self._fetch(link(root.get("ServiceConditions"))),
         )
         for _round in range(MAX_EXTRA_ROUNDS):
             try:
@@ -210,6 +212,7 @@ class Crawler:
             self._subsystem(link(chassis.get("ThermalSubsystem")), ("Fans",), ("ThermalMetrics",)),
             self._collection(link(chassis.get("NetworkAdapters"))),
             self._pcie(chassis.get("PCIeDevices")),
+            self._fetch(link(chassis.get("Assembly"))),
             # Sensors carry the thresholds when the legacy Thermal resource is gone (newer firmware).
             self._collection(link(chassis.get("Sensors"))) if thermal is None else None,
         )

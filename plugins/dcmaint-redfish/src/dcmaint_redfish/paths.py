@@ -43,6 +43,27 @@ def normalise(value: Any) -> str | None:
     return quote(path, safe=_SAFE)
 
 
+def ref_key(value: Any) -> str | None:
+    """The key of a link that may point into a document: its normalised path, then ``#`` and the JSON pointer.
+
+    Conditions and sensors point at parts that live inside a parent document (legacy ``Power`` arrays,
+    OEM sections); their links keep the fragment, which some firmware writes without the leading slash.
+
+    >>> ref_key("/redfish/v1/Chassis/1/Power#PowerSupplies/1"), ref_key({"@odata.id": "/redfish/v1/Systems/1/"})
+    ('/redfish/v1/Chassis/1/Power#/PowerSupplies/1', '/redfish/v1/Systems/1')
+    """
+    if isinstance(value, Mapping):
+        value = value.get("@odata.id")
+    if not isinstance(value, str):
+        return None
+    path, _sep, fragment = value.partition("#")
+    base = normalise(path)
+    if base is None:
+        return None
+    fragment = fragment.strip("/")
+    return f"{base}#/{fragment}" if fragment else base
+
+
 def link(value: Any) -> str | None:
     """The normalised target of a ``{"@odata.id": ...}`` object, else None."""
     if isinstance(value, Mapping):

@@ -1,4 +1,4 @@
-"""What sits in the chassis: power supplies, fans, batteries, network adapters, and the sensors.
+"""What sits in the chassis: the chassis itself, power supplies, fans, batteries, adapters, assemblies, sensors.
 
 Two generations of the same facts: the legacy ``Power`` and ``Thermal``
 resources (arrays of PowerSupplies, Fans, Temperatures, Voltages with
@@ -8,6 +8,10 @@ Firmware often serves both; parts come from the newer tree when it lists
 any, from the legacy arrays otherwise, so that a part is never listed twice.
 Sensors come from the legacy arrays, which carry the thresholds, and from
 ``Sensors``/``ThermalMetrics`` only when the legacy resource is missing.
+A legacy entry that describes a modern part again is registered as that
+part, so that a condition or a sensor pointing at either finds the one part;
+a sensor names the part it measures (a legacy fan entry is the fan and its
+speed; ``RelatedItem``; the part's ``DataSourceUri``).
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dcmaint.drivers import ComponentKind, Health, Sensor, Thresholds
+from dcmaint.drivers import Component, ComponentKind, Health, Sensor, Thresholds
 from dcmaint_redfish.parse.context import Context
 from dcmaint_redfish.parse.fields import dig, mapping, number, objects, redfish_health, state_of, text
 from dcmaint_redfish.parse.system import pcie_kind
 from dcmaint_redfish.parse.vendor import Document
+from dcmaint_redfish.paths import link, ref_key
 
 _UNITS = {
     "temperature": "Cel",
@@ -39,34 +44,75 @@ _UNIT_NAMES = {"percent": "%", "rpm": "RPM", "cel": "Cel", "v": "V", "a": "A", "
 _NOT_READING = ("absent", "disabled", "unavailableoffline")
 
 
+def enclosure(ctx: Context, chassis: Document, path: str) -> None:
+    """The chassis itself (a server's case, a blade, a tray): an ``enclosure`` part with its identity.
+
+    Its health is its own: ``UnavailableOffline`` is a fault whatever Health says, and a Health that only
+    rolls up a faulty part inside it is not a second fault (see :meth:`Context.finish`).
+    """
+    ctx.component(ComponentKind.ENCLOSURE, chassis, fallback=ctx.labels[path], chassis=path)
+
+
 def power_supplies(ctx: Context, chassis: Document) -> None:
     subsystem = ctx.follow(chassis.get("PowerSubsystem"))
     modern = ctx.members(mapping(subsystem).get("PowerSupplies"))
-    if modern:
-        for index, document in enumerate(modern, 1):
-            ctx.component(ComponentKind.PSU, document, fallback=text(document.get("Id")) or str(index))
-    else:
-        entries = objects(mapping(ctx.follow(chassis.get("Power"))).get("PowerSupplies"))
-        for index, document in enumerate(entries, 1):
-            ctx.component(ComponentKind.PSU, document, fallback=_legacy_label("PSU", document, entries, index))
+    power = link(chassis.get("Power"))
+    entries = objects(mapping(ctx.doc(power)).get("PowerSupplies"))
+    built = [
+        ctx.component(ComponentKind.PSU, document, fallback=text(document.get("Id")) or str(index))
+        for index, document in enumerate(modern, 1)
+    ]
+    for index, document in enumerate(entries):
+        keys = (ref_key(document), f"{power}#/PowerSupplies/{index}" if power else None)
+        if modern:  # the same supplies again: their conditions and sensors still find the part
+            twin = _twin(document, index, entries, built)
+            if twin is not None:
+                ctx.alias(twin, keys)
+        else:
+            fallback = _legacy_label("PSU", document, entries, index + 1)
+            ctx.component(ComponentKind.PSU, document, fallback=fallback, keys=tuple(filter(None, keys)))
     for index, document in enumerate(ctx.members(mapping(subsystem).get("Batteries")), 1):
         ctx.component(ComponentKind.BATTERY, document, fallback=text(document.get("Id")) or str(index))
 
 
-def fans(ctx: Context, chassis: Document, sensors: list[Sensor]) -> None:
+def fans(ctx: Context, chassis: Document) -> None:
     subsystem = ctx.follow(chassis.get("ThermalSubsystem"))
     modern = ctx.members(mapping(subsystem).get("Fans"))
-    legacy = objects(mapping(ctx.follow(chassis.get("Thermal"))).get("Fans"))
-    for index, document in enumerate(modern, 1):
+    thermal = link(chassis.get("Thermal"))
+    legacy = objects(mapping(ctx.doc(thermal)).get("Fans"))
+    built = [
         ctx.component(ComponentKind.FAN, document, fallback=text(document.get("Id")) or str(index))
-    for index, document in enumerate(legacy, 1):
-        label = text(document.get("FanName")) or _legacy_label("Fan", document, legacy, index)
-        if not modern:
-            label = ctx.component(ComponentKind.FAN, document, fallback=label).location
+        for index, document in enumerate(modern, 1)
+    ]
+    for index, document in enumerate(legacy):
+        label = text(document.get("FanName")) or _legacy_label("Fan", document, legacy, index + 1)
+        keys = (ref_key(document), f"{thermal}#/Fans/{index}" if thermal else None)
+        if modern:
+            fan = _twin(document, index, legacy, built)
+            if fan is not None:
+                ctx.alias(fan, keys)
+        else:
+            fan = ctx.component(ComponentKind.FAN, document, fallback=label, keys=tuple(filter(None, keys)))
+            label = fan.location
         reading = number(document.get("Reading"))
         if reading is not None:
             unit = _UNIT_NAMES.get((text(document.get("ReadingUnits")) or "rpm").lower(), "RPM")
-            sensors.append(_sensor(label, reading, unit, document, _legacy_thresholds(document), "Fan"))
+            sensor = _sensor(label, reading, unit, document, _legacy_thresholds(document), "Fan")
+            ctx.sensor(sensor, about=fan if fan is not None else ())
+
+
+def _twin(document: Document, index: int, entries: list[Mapping[str, Any]], built: list[Component]) -> Component | None:
+    """The modern part that a legacy array entry describes again: same serial, same label, else same place."""
+    serial = text(document.get("SerialNumber"))
+    if serial:
+        same = [component for component in built if component.part and component.part.serial == serial]
+        if len(same) == 1:
+            return same[0]
+    names = {text(document.get(key)) for key in ("FanName", "Name")} - {None}
+    named = [component for component in built if component.location in names]
+    if len(named) == 1:
+        return named[0]
+    return built[index] if len(entries) == len(built) else None
 
 
 def _legacy_label(word: str, document: Document, entries: list[Mapping[str, Any]], index: int) -> str:
@@ -80,59 +126,60 @@ def _legacy_label(word: str, document: Document, entries: list[Mapping[str, Any]
     return name or f"{word} {index}"
 
 
-def legacy_sensors(ctx: Context, chassis: Document, sensors: list[Sensor]) -> None:
+def _related(document: Document) -> tuple[str | None, ...]:
+    return tuple(ref_key(item) for item in objects(document.get("RelatedItem")))
+
+
+def legacy_sensors(ctx: Context, chassis: Document) -> None:
     thermal = ctx.follow(chassis.get("Thermal"))
     power = ctx.follow(chassis.get("Power"))
     for document in objects(mapping(thermal).get("Temperatures")):
         name = text(document.get("Name")) or text(document.get("MemberId")) or "Temperature"
-        sensors.append(
-            _sensor(
-                name,
-                number(document.get("ReadingCelsius")),
-                "Cel",
-                document,
-                _legacy_thresholds(document),
-                text(document.get("PhysicalContext")),
-            )
+        sensor = _sensor(
+            name,
+            number(document.get("ReadingCelsius")),
+            "Cel",
+            document,
+            _legacy_thresholds(document),
+            text(document.get("PhysicalContext")),
         )
+        ctx.sensor(sensor, about=_related(document), key=ref_key(document))
     for document in objects(mapping(power).get("Voltages")):
         name = text(document.get("Name")) or text(document.get("MemberId")) or "Voltage"
-        sensors.append(
-            _sensor(
-                name,
-                number(document.get("ReadingVolts")),
-                "V",
-                document,
-                _legacy_thresholds(document),
-                text(document.get("PhysicalContext")),
-            )
+        sensor = _sensor(
+            name,
+            number(document.get("ReadingVolts")),
+            "V",
+            document,
+            _legacy_thresholds(document),
+            text(document.get("PhysicalContext")),
         )
+        ctx.sensor(sensor, about=_related(document), key=ref_key(document))
     for index, control in enumerate(objects(mapping(power).get("PowerControl")), 1):
         consumed = number(control.get("PowerConsumedWatts"))
         if consumed is not None:
             name = text(control.get("Name")) or f"Power control {index}"
-            sensors.append(Sensor(f"{name}: consumed", consumed, "W", Health.OK))
+            ctx.sensor(Sensor(f"{name}: consumed", consumed, "W", Health.OK))
     if thermal is None:
-        _modern_sensors(ctx, chassis, sensors)
+        _modern_sensors(ctx, chassis)
 
 
-def _modern_sensors(ctx: Context, chassis: Document, sensors: list[Sensor]) -> None:
+def _modern_sensors(ctx: Context, chassis: Document) -> None:
     """Sensors of firmware without the legacy Thermal resource: the Sensors collection, else ThermalMetrics."""
     listed = ctx.members(chassis.get("Sensors"))
     for document in listed:
         name = text(document.get("Name")) or text(document.get("Id")) or "Sensor"
         kind = (text(document.get("ReadingType")) or "").lower()
         unit = text(document.get("ReadingUnits")) or _UNITS.get(kind, "")
-        sensors.append(
-            _sensor(
-                name,
-                number(document.get("Reading")),
-                _UNIT_NAMES.get(unit.lower(), unit),
-                document,
-                _modern_thresholds(document),
-                text(document.get("PhysicalContext")),
-            )
+        sensor = _sensor(
+            name,
+            number(document.get("Reading")),
+            _UNIT_NAMES.get(unit.lower(), unit),
+            document,
+            _modern_thresholds(document),
+            text(document.get("PhysicalContext")),
         )
+        ctx.sensor(sensor, about=_related(document), key=ref_key(document))
     if listed:
         return
     metrics = ctx.follow(mapping(ctx.follow(chassis.get("ThermalSubsystem"))).get("ThermalMetrics"))
@@ -140,7 +187,41 @@ def _modern_sensors(ctx: Context, chassis: Document, sensors: list[Sensor]) -> N
         value = number(reading.get("Reading"))
         if value is not None:
             name = text(reading.get("DeviceName")) or text(reading.get("PhysicalContext")) or f"Temperature {index}"
-            sensors.append(Sensor(name, value, "Cel", Health.OK, location=text(reading.get("PhysicalContext"))))
+            ctx.sensor(Sensor(name, value, "Cel", Health.OK, location=text(reading.get("PhysicalContext"))))
+
+
+def assemblies(ctx: Context, chassis: Document) -> None:
+    """The chassis's ``Assembly`` records (system board, backplane, risers): parts with their own numbers.
+
+    An assembly that is a part already reported (same serial number) is that part, not a second one.
+    """
+    where = ref_key(chassis.get("Assembly"))
+    document = ctx.doc(where.partition("#")[0] if where else None)
+    serials = {c.part.serial: c for c in ctx.components if c.part and c.part.serial}
+    for index, entry in enumerate(objects(mapping(document).get("Assemblies"))):
+        keys = (ref_key(entry), f"{where}#/Assemblies/{index}")
+        serial = text(entry.get("SerialNumber"))
+        if serial in serials:
+            ctx.alias(serials[serial], keys)
+            continue
+        name = text(entry.get("Name"))
+        attributes = {
+            label: value
+            for label, value in (
+                ("version", text(entry.get("Version"))),
+                ("engineering_change_level", text(entry.get("EngineeringChangeLevel"))),
+                ("sku", text(entry.get("SKU"))),
+            )
+            if value
+        }
+        ctx.component(
+            ComponentKind.MODULE,
+            entry,
+            fallback=name or text(entry.get("MemberId")) or f"Assembly {index + 1}",
+            name=name,
+            part={"manufacturer": text(entry.get("Producer")) or text(entry.get("Vendor")), "attributes": attributes},
+            keys=tuple(filter(None, keys)),
+        )
 
 
 def _legacy_thresholds(document: Document) -> Thresholds:
@@ -180,15 +261,20 @@ def _modern_thresholds(document: Document) -> Thresholds:
 def _sensor(
     name: str, value: float | None, unit: str, document: Document, thresholds: Thresholds, location: str | None
 ) -> Sensor:
-    """The sensor, judged by the BMC's own health and by its thresholds, whichever is worse."""
+    """The sensor, judged by the BMC's own health; by its thresholds only when the BMC gives none.
+
+    Thresholds never overrule the BMC: placeholder limits (a lower warning above the reading) are common,
+    and a sensor the BMC calls OK is OK, one it calls Warning is a warning, not critical.
+    """
     state = (state_of(document) or "").lower()
     if state in _NOT_READING:
         return Sensor(name, value, unit, Health.ABSENT, thresholds, location)
     stated = redfish_health(dig(document, "Status", "Health"))
-    found = [health for health in (stated, thresholds.judge(value) if value is not None else None) if health]
-    if not found:
-        return Sensor(name, value, unit, Health.ABSENT if value is None else Health.OK, thresholds, location)
-    return Sensor(name, value, unit, Health.worst(found), thresholds, location)
+    if stated is not None:
+        return Sensor(name, value, unit, stated, thresholds, location)
+    if value is None:
+        return Sensor(name, value, unit, Health.ABSENT, thresholds, location)
+    return Sensor(name, value, unit, thresholds.judge(value), thresholds, location)
 
 
 def network_adapters(ctx: Context, chassis: Document, adapters: dict[str, str]) -> None:

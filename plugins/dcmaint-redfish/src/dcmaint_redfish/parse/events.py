@@ -3,9 +3,11 @@
 Logs (SEL, HPE IML, Dell Lifecycle log, ...) are history: only recent
 Critical and Warning entries are kept, newest first, so that a report stays
 small and a technician sees what matters. Conditions (``Status.Conditions``,
-Resource 1.11) are the BMC's list of what is wrong now; they count toward the
-device status. A resource the BMC failed to serve is an ``unknown`` alarm:
-the report is incomplete and says where.
+Resource 1.11, and ``ServiceConditions``) are the BMC's list of what is wrong
+now; they count toward the device status, and each is placed at the resource
+it points at (``OriginOfCondition``), never at its message ID. A resource the
+BMC failed to serve is an ``unknown`` alarm: the report is incomplete and
+says where.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Any
 
 from dcmaint.drivers import Alarm, Health, LogEvent
 from dcmaint_redfish.parse.context import Context
-from dcmaint_redfish.parse.fields import conditions, redfish_health, text
+from dcmaint_redfish.parse.fields import conditions, objects, redfish_health, text
 from dcmaint_redfish.parse.vendor import Document
+from dcmaint_redfish.paths import ref_key
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
@@ -56,21 +59,28 @@ def log_events(ctx: Context, services: Iterable[Document], limit: int) -> list[L
     return found[:limit]
 
 
-def condition_alarms(documents: Iterable[Document]) -> list[Alarm]:
-    """One alarm per active Warning/Critical condition on these resources (each message once)."""
-    alarms: list[Alarm] = []
-    seen: set[tuple[str, str | None]] = set()
+def condition_alarms(ctx: Context, documents: Iterable[Document]) -> None:
+    """One alarm per active Warning/Critical condition on these resources, kept in ``ctx``.
+
+    Conditions come from ``Status.Conditions`` of systems, chassis and managers and from the service's
+    ``ServiceConditions`` resource (its ``Conditions``); the same condition listed by several of them
+    (same message, code and origin) is one alarm. Each alarm is about ``OriginOfCondition``, the resource
+    it points at (a part, a sensor, a chassis), else about the resource that lists it.
+    """
+    seen: set[tuple[str, str | None, str | None]] = set()
     for document in documents:
         source = text(document.get("Name")) or text(document.get("Id"))
-        for condition in conditions(document):
+        listed = [*conditions(document), *objects(document.get("Conditions"))]
+        for condition in listed:
             severity = redfish_health(condition.get("Severity"))
             message = text(condition.get("Message"))
             code = text(condition.get("MessageId"))
-            if severity not in (Health.WARNING, Health.CRITICAL) or not message or (message, code) in seen:
+            origin = ref_key(condition.get("OriginOfCondition"))
+            if severity not in (Health.WARNING, Health.CRITICAL) or not message or (message, code, origin) in seen:
                 continue
-            seen.add((message, code))
-            alarms.append(Alarm(message, severity, code, source, timestamp(condition.get("Timestamp"))))
-    return alarms
+            seen.add((message, code, origin))
+            alarm = Alarm(message, severity, code, source, timestamp(condition.get("Timestamp")))
+            ctx.alarm(alarm, origin=origin, listed_by=ref_key(document))
 
 
 def unread_alarms(unread: Mapping[str, str]) -> list[Alarm]:

@@ -97,14 +97,54 @@ def conditions(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return objects(dig(document, "Status", "Conditions"))
 
 
-def judge(kind: ComponentKind, document: Mapping[str, Any]) -> tuple[Health, str | None]:
-    """Health and reason from the standard properties of one resource.
+def stated_health(document: Mapping[str, Any]) -> Health | None:
+    """The device's own verdict on one resource, or None when it gives none.
 
-    >>> judge(ComponentKind.DISK, {"Status": {"State": "Enabled", "Health": "Warning"},
+    ``Status.Health`` (else ``HealthRollup``), ``FailurePredicted`` (the drive or the BMC predicts the
+    failure: warning) and the severities of the resource's own ``Status.Conditions``: the worst of them.
+    """
+    status = mapping(document.get("Status"))
+    found = [redfish_health(status.get("Health")) or redfish_health(status.get("HealthRollup"))]
+    if document.get("FailurePredicted") is True:
+        found.append(Health.WARNING)
+    found += [redfish_health(condition.get("Severity")) for condition in conditions(document)]
+    known = [health for health in found if health is not None]
+    return Health.worst(known) if known else None
+
+
+def solid_state(document: Mapping[str, Any]) -> bool:
+    """Whether a drive's media wears out with writes (an SSD or NVMe drive): only then is a life-left figure wear.
+
+    A spinning disk's ``PredictedMediaLifeLeftPercent`` (often 0, a placeholder) says nothing about wear.
+    """
+    media = (text(document.get("MediaType")) or "").lower()
+    protocol = (text(document.get("Protocol")) or "").lower()
+    return media == "ssd" or (media != "hdd" and protocol == "nvme")
+
+
+def life_left(document: Mapping[str, Any]) -> float | None:
+    """The drive's reported media life left, in percent, when it is a wear figure (solid-state media only)."""
+    life = number(document.get("PredictedMediaLifeLeftPercent"))
+    return life if life is not None and 0 <= life <= 100 and solid_state(document) else None
+
+
+def judge(kind: ComponentKind, document: Mapping[str, Any]) -> tuple[Health, str | None]:
+    """Health and reason of one resource: the device's own verdict first.
+
+    When the device gives a verdict (:func:`stated_health`) that is the health, never raised by dcmaint's
+    own reading (a PSU without input that the BMC still calls OK is OK; an SSD at 5 % life that the BMC
+    calls OK is OK); what dcmaint reads only gives the words. Only when the device gives none does
+    dcmaint judge: lost or out-of-range input, wear of solid-state media below 10 %. A resource
+    that is ``UnavailableOffline`` is at least a warning whatever its Health says. A resource with no
+    health at all and no working state is ``unknown``, "no health reported": listed, not a fault.
+
+    >>> judge(ComponentKind.DISK, {"Status": {"State": "Enabled", "Health": "Warning"}, "MediaType": "SSD",
     ...       "FailurePredicted": True, "PredictedMediaLifeLeftPercent": 3})
     (<Health.WARNING: 'warning'>, 'predicted failure, 3% life left')
     >>> judge(ComponentKind.PSU, {"Status": {"State": "Enabled", "Health": "Critical"}, "LineInputVoltage": 0})
     (<Health.CRITICAL: 'critical'>, 'input lost')
+    >>> judge(ComponentKind.PSU, {"Status": {"State": "Enabled", "Health": "OK"}, "LineInputVoltage": 0})
+    (<Health.OK: 'ok'>, None)
     >>> judge(ComponentKind.FAN, {"Status": {"State": "Absent"}})
     (<Health.ABSENT: 'absent'>, None)
     """
@@ -112,33 +152,34 @@ def judge(kind: ComponentKind, document: Mapping[str, Any]) -> tuple[Health, str
     state = (text(status.get("State")) or "").lower()
     if state == "absent":
         return Health.ABSENT, None
-    health = redfish_health(status.get("Health"))
-    if health is None:
-        health = redfish_health(status.get("HealthRollup"))
-    found: list[Health] = []
+    stated = stated_health(document)
+    derived: list[Health] = []
     reasons: list[str] = []
     if kind is ComponentKind.PSU:
-        _judge_input(document, state, found, reasons)
+        _judge_input(document, state, derived, reasons)
     if document.get("FailurePredicted") is True:
-        found.append(Health.WARNING)
         reasons.append("predicted failure")
-    life = number(document.get("PredictedMediaLifeLeftPercent"))
+    life = life_left(document)
     if life is not None and life < LIFE_LEFT_WARNING:
-        found.append(Health.WARNING)
+        derived.append(Health.WARNING)
         reasons.append(f"{life:g}% life left")
-    if state == "unavailableoffline" and health in (None, Health.OK):
-        found.append(Health.WARNING)
+    if stated is not None:
+        health = stated
+    elif derived:
+        health = Health.worst(derived)
+    elif state in _WORKING_STATES or state == "unavailableoffline":
+        health = Health.OK
+    else:
+        return Health.UNKNOWN, "no health reported"
+    if state == "unavailableoffline":
+        health = Health.worst([health, Health.WARNING])
         reasons.append("offline")
-    if health is None:
-        if found or state in _WORKING_STATES:
-            health = Health.OK
-        else:
-            return Health.UNKNOWN, "no health reported"
-    health = Health.worst([health, *found])
-    if health.is_fault and not reasons:
+    if not health.is_fault:
+        return health, None
+    if not reasons:
         messages = [message for message in (text(c.get("Message")) for c in conditions(document)) if message]
         reasons = messages[:3] or (["failed"] if health is Health.CRITICAL else ["degraded"])
-    return health, ", ".join(reasons) if health.is_fault else None
+    return health, ", ".join(reasons)
 
 
 def _judge_input(document: Mapping[str, Any], state: str, found: list[Health], reasons: list[str]) -> None:
@@ -202,16 +243,15 @@ def legacy_location(document: Mapping[str, Any]) -> str | None:
     return None
 
 
-def standard_location(kind: ComponentKind, document: Mapping[str, Any]) -> str | None:
-    """The best slot label the standard properties give, or None."""
-    label = service_label(document)
-    if label is None and kind is ComponentKind.DIMM:
-        label = text(document.get("DeviceLocator"))
-    if label is None and kind is ComponentKind.CPU:
-        label = text(document.get("Socket"))
-    if label is None and kind in (ComponentKind.NIC, ComponentKind.HBA, ComponentKind.GPU):
-        label = service_label(mapping(document.get("Slot")))
-    return label or legacy_location(document) or ordinal_label(document)
+def kind_label(kind: ComponentKind, document: Mapping[str, Any]) -> str | None:
+    """The kind's own standard label: a DIMM's ``DeviceLocator``, a CPU's ``Socket``, a card's slot label."""
+    if kind is ComponentKind.DIMM:
+        return text(document.get("DeviceLocator"))
+    if kind is ComponentKind.CPU:
+        return text(document.get("Socket"))
+    if kind in (ComponentKind.NIC, ComponentKind.HBA, ComponentKind.GPU):
+        return service_label(mapping(document.get("Slot")))
+    return None
 
 
 def decorate(kind: ComponentKind, label: str) -> str:

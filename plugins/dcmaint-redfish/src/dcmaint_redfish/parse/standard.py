@@ -1,9 +1,13 @@
 """The DMTF reading of a resource map, from the service root down, asking the vendor profile at each step.
 
 Order matters only for readability of the report: systems first (CPUs,
-DIMMs, storage), then each chassis (PSUs, fans, batteries, adapters,
-sensors), then PCIe cards not already reported, then what only the
-profile's OEM reading knows. Everything here is pure: no I/O, no clock.
+DIMMs, storage), then each chassis (the chassis itself, PSUs, fans,
+batteries, adapters, sensors), then PCIe cards not already reported, the
+chassis assemblies, then what only the profile's OEM reading knows; then
+the BMC's conditions, each placed at the resource it points at. Every part
+is built inside its place (:mod:`dcmaint_redfish.parse.places`): the chassis
+that names it when the device has several. Everything here is pure: no
+I/O, no clock.
 """
 
 from __future__ import annotations
@@ -11,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dcmaint.drivers import Alarm, DeviceReport, Health, ProtocolError, Sensor
-from dcmaint_redfish.parse import archive, events
+from dcmaint.drivers import DeviceReport, Health, ProtocolError
+from dcmaint_redfish.parse import archive, events, places
 from dcmaint_redfish.parse import chassis as chassis_parts
 from dcmaint_redfish.parse import system as system_parts
-from dcmaint_redfish.parse.context import Context
+from dcmaint_redfish.parse.context import Context, Place
 from dcmaint_redfish.parse.fields import dig, mapping, redfish_health
 from dcmaint_redfish.parse.vendor import Document, Resources, VendorProfile
 from dcmaint_redfish.paths import ROOT, link
@@ -31,51 +35,59 @@ def parse_standard(
     systems = ctx.members(root.get("Systems"))
     chassis = ctx.members(root.get("Chassis"))
     managers = ctx.members(root.get("Managers"))
-    sensors: list[Sensor] = []
-    alarms: list[Alarm] = []
     raid: dict[str, Any] = {}
-    pcie: dict[int, Document] = {}
+    pcie: dict[int, tuple[Document, Place]] = {}
+    frames = places.chassis_places(ctx, chassis)
 
     for system in systems:
-        system_parts.processors(ctx, system)
-        system_parts.memory(ctx, system)
-        found_before = len(ctx.components)
-        raid.update(system_parts.storage(ctx, system, alarms))
-        if not any(component.kind.value == "disk" for component in ctx.components[found_before:]):
-            system_parts.simple_storage(ctx, system)
-        _collect_pcie(ctx, system.get("PCIeDevices"), pcie)
+        with ctx.inside(places.system_place(ctx, system, systems, frames)):
+            system_parts.processors(ctx, system)
+            system_parts.memory(ctx, system)
+            found_before = len(ctx.components)
+            raid.update(system_parts.storage(ctx, system))
+            if not any(component.kind.value == "disk" for component in ctx.components[found_before:]):
+                system_parts.simple_storage(ctx, system)
+            _collect_pcie(ctx, system.get("PCIeDevices"), pcie)
 
     adapters: dict[str, str] = {}
-    for frame in chassis:
-        chassis_parts.power_supplies(ctx, frame)
-        chassis_parts.fans(ctx, frame, sensors)
-        chassis_parts.network_adapters(ctx, frame, adapters)
-        chassis_parts.legacy_sensors(ctx, frame, sensors)
-        _collect_pcie(ctx, frame.get("PCIeDevices"), pcie)
+    for path, frame in frames.items():
+        with ctx.inside(places.enclosure_place(frames[path])):
+            chassis_parts.enclosure(ctx, frame.document, path)
+        with ctx.inside(frame.place):
+            chassis_parts.power_supplies(ctx, frame.document)
+            chassis_parts.fans(ctx, frame.document)
+            chassis_parts.network_adapters(ctx, frame.document, adapters)
+            chassis_parts.legacy_sensors(ctx, frame.document)
+            _collect_pcie(ctx, frame.document.get("PCIeDevices"), pcie)
     system_parts.pcie_devices(ctx, list(pcie.values()), adapters=adapters)
+    for frame in frames.values():
+        with ctx.inside(frame.place):
+            chassis_parts.assemblies(ctx, frame.document)
     ctx.vendor_components()
-    components = ctx.unique()
 
+    service_conditions = ctx.follow(root.get("ServiceConditions"))
+    events.condition_alarms(ctx, [*systems, *chassis, *managers, *([service_conditions] if service_conditions else [])])
+    for alarm in events.unread_alarms(unread):
+        ctx.alarm(alarm)
+    components, sensors, alarms = ctx.finish()
     services = [service for owner in (*systems, *managers) for service in ctx.members(owner.get("LogServices"))]
-    alarms += events.condition_alarms([*systems, *chassis, *managers])
-    alarms += events.unread_alarms(unread)
     inventory = archive.firmware_inventory(ctx, ctx.follow(root.get("UpdateService")))
     identity = archive.identity(root, systems, chassis, managers, inventory)
     return DeviceReport(
         identity=identity,
         components=components,
-        sensors=tuple(sensors),
-        alarms=tuple(alarms),
+        sensors=sensors,
+        alarms=alarms,
         events=tuple(events.log_events(ctx, services, log_entries)),
         archive=archive.snapshot(ctx, components, systems, managers, raid, dict(identity.firmware)),
         rollup=_rollup(systems),
     )
 
 
-def _collect_pcie(ctx: Context, value: Any, found: dict[int, Document]) -> None:
+def _collect_pcie(ctx: Context, value: Any, found: dict[int, tuple[Document, Place]]) -> None:
     documents = ctx.linked(value) if isinstance(value, list) else ctx.members(link(value))
     for document in documents:
-        found.setdefault(id(document), document)
+        found.setdefault(id(document), (document, ctx.place))
 
 
 def _rollup(systems: list[Document]) -> Health | None:

@@ -4,6 +4,8 @@ Each resource becomes one component through :meth:`Context.component`.
 Storage also yields the RAID layout for the archive, and alarms for volumes
 the BMC calls degraded or failed (a rebuild in progress, a lost mirror): a
 logical fault a technician must know about even when every drive looks fine.
+A disk is named by its own bay ("Bay 2"), never by its controller's name
+plus the bay.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from dcmaint.drivers import Alarm, ComponentKind, Health
-from dcmaint_redfish.parse.context import Context
+from dcmaint_redfish.parse.context import Context, Place
 from dcmaint_redfish.parse.fields import dig, judge, mapping, objects, text, whole
 from dcmaint_redfish.parse.vendor import Document
-from dcmaint_redfish.paths import link
+from dcmaint_redfish.paths import link, ref_key
 
 _NIC = re.compile(r"ethernet|network|\bnic\b|connectx|\blom\b|\bocp\b|netxtreme|\b\d+\s?g(b|be|bps)?\b", re.I)
 _HBA = re.compile(r"fibre|fiber|\bfc\b|\bhba\b|host bus adapter|\blpe\d|\bqle\d|emulex|\bsas\d*\s*hba", re.I)
@@ -43,7 +45,7 @@ def memory(ctx: Context, system: Document) -> None:
         ctx.component(ComponentKind.DIMM, document, fallback=text(document.get("Id")) or str(index))
 
 
-def storage(ctx: Context, system: Document, alarms: list[Alarm]) -> dict[str, Any]:
+def storage(ctx: Context, system: Document) -> dict[str, Any]:
     """Controllers, drives, batteries and volumes of every storage subsystem; returns the RAID archive section."""
     raid: dict[str, Any] = {}
     for number, subsystem in enumerate(ctx.members(system.get("Storage")), 1):
@@ -60,33 +62,38 @@ def storage(ctx: Context, system: Document, alarms: list[Alarm]) -> dict[str, An
             built = ctx.component(
                 ComponentKind.DISK,
                 drive,
-                fallback=text(drive.get("Name")) or text(drive.get("Id")) or f"{label} drive {index}",
+                fallback=text(drive.get("Name")) or text(drive.get("Id")) or f"Disk {index}",
             )
             path = link(drive)
             if path is not None and built.health is not Health.ABSENT:
                 drive_labels[path] = built.location
         for battery in batteries:  # a battery also listed by the chassis stays one component (Context)
             ctx.component(ComponentKind.BATTERY, battery, fallback=text(battery.get("Name")) or f"{label} battery")
-        volumes = _volumes(ctx, subsystem, drive_labels, label, alarms)
+        volumes = _volumes(ctx, subsystem, drive_labels)
         raid[label] = {"controllers": controller_labels, "drives": sorted(drive_labels.values()), "volumes": volumes}
     return raid
 
 
-def _volumes(
-    ctx: Context, subsystem: Document, drive_labels: Mapping[str, str], label: str, alarms: list[Alarm]
-) -> dict[str, Any]:
+def _volumes(ctx: Context, subsystem: Document, drive_labels: Mapping[str, str]) -> dict[str, Any]:
+    """The volumes for the RAID archive; a degraded or failed volume is an alarm at the volume.
+
+    When a member drive is itself faulty, the alarm points at that drive: the lost mirror restates the
+    broken disk, one fault.
+    """
     volumes: dict[str, Any] = {}
     for index, volume in enumerate(ctx.members(subsystem.get("Volumes")), 1):
         name = text(volume.get("Name")) or text(volume.get("Id")) or f"Volume {index}"
-        members = [drive_labels.get(path, path) for path in _drive_paths(volume)]
+        paths = _drive_paths(volume)
         volumes[name] = {
             "raid_type": text(volume.get("RAIDType")) or text(volume.get("VolumeType")),
             "capacity_bytes": whole(volume.get("CapacityBytes")),
-            "drives": members,
+            "drives": [drive_labels.get(path, path) for path in paths],
         }
         health, reason = judge(ComponentKind.OTHER, volume)
         if health in (Health.WARNING, Health.CRITICAL):
-            alarms.append(Alarm(f"Volume {name}: {reason}", health, source=label))
+            broken = [path for path in paths if (part := ctx.part_at(path)) is not None and part.is_fault]
+            origin = broken[0] if broken else ref_key(volume)
+            ctx.alarm(Alarm(f"Volume {name}: {reason}", health, source=name), origin=origin)
     return volumes
 
 
@@ -98,9 +105,8 @@ def _drive_paths(volume: Document) -> list[str]:
 def simple_storage(ctx: Context, system: Document) -> None:
     """Disks from the older SimpleStorage resource, for BMCs that offer no Storage drives."""
     for controller in ctx.members(system.get("SimpleStorage")):
-        owner = text(controller.get("Name")) or text(controller.get("Id")) or "Storage"
         for index, device in enumerate(objects(controller.get("Devices")), 1):
-            ctx.component(ComponentKind.DISK, device, fallback=f"{owner} {text(device.get('Name')) or index}")
+            ctx.component(ComponentKind.DISK, device, fallback=text(device.get("Name")) or f"Disk {index}")
 
 
 def pcie_kind(document: Document) -> ComponentKind | None:
@@ -122,14 +128,14 @@ def pcie_kind(document: Document) -> ComponentKind | None:
     return None
 
 
-def pcie_devices(ctx: Context, devices: list[Document], *, adapters: Mapping[str, str]) -> None:
+def pcie_devices(ctx: Context, devices: list[tuple[Document, Place]], *, adapters: Mapping[str, str]) -> None:
     """PCIe cards worth a component: HBAs and GPUs, NICs the NetworkAdapters did not list, any faulty card.
 
     Storage cards are already reported through Storage; ``adapters`` maps the
     serials and labels of network adapters already reported, so that a card
     is not listed twice.
     """
-    for index, device in enumerate(devices, 1):
+    for index, (device, place) in enumerate(devices, 1):
         kind = pcie_kind(device)
         serial = text(device.get("SerialNumber"))
         slot = text(dig(device, "Slot", "Location", "PartLocation", "ServiceLabel"))
@@ -143,7 +149,8 @@ def pcie_devices(ctx: Context, devices: list[Document], *, adapters: Mapping[str
                 continue
             kind = ComponentKind.OTHER if kind is None else kind
         location = slot or text(device.get("Name")) or text(device.get("Id")) or f"PCIe device {index}"
-        ctx.component(kind, device, fallback=location, part=_pcie_part(device))
+        with ctx.inside(place):
+            ctx.component(kind, device, fallback=location, part=_pcie_part(device))
 
 
 def _pcie_part(device: Document) -> dict[str, Any]:

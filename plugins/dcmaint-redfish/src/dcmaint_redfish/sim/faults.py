@@ -44,7 +44,7 @@ _HEALTH = {
 _ORDER = {"OK": 0, "Warning": 1, "Critical": 2}
 _REASONS = {
     ("psu", "Critical"): "input power lost",
-    ("disk", "predicted"): "predictive failure, 3% life left",
+    ("disk", "predicted"): "predictive failure",
     ("dimm", "Warning"): "correctable ECC error threshold exceeded",
     ("dimm", "Critical"): "uncorrectable ECC error",
     ("fan", "Critical"): "fan stopped",
@@ -155,7 +155,8 @@ def _break(part: Doc, fault: PartFault, path: str) -> tuple[str, Doc]:
             part["LineInputStatus"] = "LossOfInput"
     elif fault.kind == "disk" and fault.state == "predicted":
         part["FailurePredicted"] = True
-        part["PredictedMediaLifeLeftPercent"] = 3
+        if "PredictedMediaLifeLeftPercent" in part or str(part.get("MediaType")).upper() == "SSD":
+            part["PredictedMediaLifeLeftPercent"] = 3  # wear is a figure of solid-state drives only
         if "DiskDriveStatusReasons" in part or "SmartStorage" in str(part.get("@odata.type")):
             part["DiskDriveStatusReasons"] = ["PredictiveFailure"]
     elif fault.kind == "fan" and health == "Critical":
@@ -233,6 +234,7 @@ def apply(base: Mapping[str, Doc], faults: Iterable[PartFault], flavour: str) ->
             if part.path not in touched:
                 resources[part.path] = copy.deepcopy(resources[part.path])
                 touched.add(part.path)
-            health, condition = _break(part.resolve(resources), fault, part.path)
+            where = part.path + ("#/" + "/".join(map(str, part.pointer)) if part.pointer else "")
+            health, condition = _break(part.resolve(resources), fault, where)
             _roll_up(resources, touched, part.path, fault.kind, health, condition)
     return resources

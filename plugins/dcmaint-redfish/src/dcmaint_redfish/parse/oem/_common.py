@@ -63,16 +63,21 @@ def status_health(doc: Any) -> tuple[Health, str | None]:
         return Health.CRITICAL, "failed (status Critical)"
     if health == "Warning":
         return Health.WARNING, "degraded (status Warning)"
-    if state in ("UnavailableOffline", "Disabled") and health != "OK":
+    if state == "UnavailableOffline":
         return Health.WARNING, f"offline (state {state})"
     if health == "OK":
         return Health.OK, None
-    return Health.UNKNOWN, "the BMC gives no health for this part"
+    return Health.UNKNOWN, "no health reported"
 
 
 def worst(*judgements: tuple[Health, str | None] | None) -> tuple[Health, str] | None:
-    """The most severe judgement, its reasons joined; None when every judgement is absent or ok."""
+    """The most severe judgement, its reasons joined; None when every judgement is absent or ok.
+
+    ``unknown`` (a source that says nothing) never outweighs a source that does say.
+    """
     found = [item for item in judgements if item is not None]
+    known = [item for item in found if item[0] is not Health.UNKNOWN]
+    found = known or found
     if not found:
         return None
     health = Health.worst(item[0] for item in found)

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dcmaint.drivers import Component, ComponentKind, Health, PartIdentity
+from dcmaint_redfish.parse.fields import life_left
 from dcmaint_redfish.parse.oem._common import mapping, number, oem, root_mentions, status_health, text, worst
 from dcmaint_redfish.parse.vendor import Document, Resources, VendorProfile
 
@@ -100,15 +101,15 @@ class DellProfile(VendorProfile):
         disk = mapping(oem(doc, "Dell").get("DellPhysicalDisk"))
         if not disk:
             return None
-        judgements: list[tuple[Health, str | None] | None] = [status_health(doc)]
+        stated = status_health(doc)
+        judgements: list[tuple[Health, str | None] | None] = [stated]
         endurance = number(disk.get("RemainingRatedWriteEndurancePercent"))
-        life = number(doc.get("PredictedMediaLifeLeftPercent"))
-        left = min(x for x in (endurance, life, 101.0) if x is not None)
+        left = min(x for x in (endurance, life_left(doc), 101.0) if x is not None)
         words = f", {left:g}% life left" if left <= 100 else ""
         if text(disk.get("PredictiveFailureState")) == "SmartAlertPresent" or doc.get("FailurePredicted") is True:
             judgements.append((Health.WARNING, "predicted failure" + words))
-        elif left <= _LIFE_WARNING:
-            judgements.append((Health.WARNING, f"{left:g}% life left"))
+        elif left <= _LIFE_WARNING and stated[0] is Health.UNKNOWN:  # wear is dcmaint's reading: only when
+            judgements.append((Health.WARNING, f"{left:g}% life left"))  # the drive gives no health
         if text(disk.get("RaidStatus")) == "Failed":
             judgements.append((Health.CRITICAL, "failed (RAID status Failed)"))
         return worst(*judgements)

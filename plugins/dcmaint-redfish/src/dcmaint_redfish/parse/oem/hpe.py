@@ -62,7 +62,7 @@ _PSU_STATE = {
 }
 _BAY = re.compile(r"^(?P<port>\w+):(?P<box>\d+):(?P<bay>\d+)$")
 _LABEL = re.compile(r"Port=(?P<port>\w+):Box=(?P<box>\d+):Bay=(?P<bay>\d+)")
-#: SSD wear at or below this is a warning even when the drive still says OK.
+#: SSD wear at or below this is a warning when the drive gives no health of its own (its verdict wins).
 _LIFE_WARNING = 10.0
 
 
@@ -216,8 +216,8 @@ def _disk(doc: Document) -> Component:
         judgements.append((Health.WARNING, ", ".join(re.sub(r"(?<!^)(?=[A-Z])", " ", r).lower() for r in reasons)))
     used = number(doc.get("SSDEnduranceUtilizationPercentage"))
     life = None if used is None else max(0.0, 100.0 - used)
-    if life is not None and life <= _LIFE_WARNING:
-        judgements.append((Health.WARNING, f"{life:g}% life left"))
+    if life is not None and life <= _LIFE_WARNING:  # wear words always; wear as a verdict only without health
+        judgements.append((Health.WARNING if health is Health.UNKNOWN else health, f"{life:g}% life left"))
     if health is Health.ABSENT:
         final: tuple[Health, str | None] = (Health.ABSENT, None)
     else:
