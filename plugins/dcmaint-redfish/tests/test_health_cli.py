@@ -94,3 +94,17 @@ def test_registered_fleet_recorded_and_shown(fleet, tmp_path):
     psu = [f for f in shown["open_faults"] if f["kind"] == "psu"]
     assert [f["location"] for f in psu] == ["PSU 2"] and psu[0]["serial"]
     assert shown["last_poll"]["report"]["identity"]["serial"]
+
+
+def test_four_broken_parts_of_a_simulated_bmc_are_four_faults(tmp_path):
+    broken = "psu:2=critical,disk:1=critical,dimm:1=degraded,fan:1=critical"
+    with running(SimulatorOptions(count=1, faults=broken, flavours=("generic",))) as sim:
+        done = dcmaint(tmp_path, "health", "--format", "nagios", *targets(sim, 1))
+    status, *lines = done.stdout.strip().splitlines()
+    assert done.returncode == 2 and "faults=4;" in status, done.stdout + done.stderr
+    assert sorted(line.split(": ")[1] for line in lines) == [
+        "dimm PROC 1 DIMM 1",
+        "disk Bay 1",
+        "fan Fan 1",
+        "psu PSU 2",
+    ]

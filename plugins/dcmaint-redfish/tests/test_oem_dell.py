@@ -81,11 +81,13 @@ def test_predicted_failure_with_little_life_left_is_a_warning_in_words() -> None
 
 def test_perc_battery_from_the_storage_oem_section() -> None:
     resources = tree("dell-idrac9")
-    (battery,) = DELL.components(resources)
+    (found,) = DELL.components(resources)
+    battery = found.component
+    assert found.keys == (f"{STORAGE}#/Oem/Dell/DellControllerBattery",)  # a condition there finds the battery
     assert battery.kind is ComponentKind.BATTERY and battery.health is Health.OK
     assert battery.location == "PERC H740P Mini battery"
     oem = resources[STORAGE]["Oem"]["Dell"]["DellControllerBattery"]
     oem["PrimaryStatus"], oem["RAIDState"] = "Error", "Failed"
-    (battery,) = DELL.components(resources)
-    assert battery.health is Health.CRITICAL and battery.reason == "status Error; state Failed"
+    (found,) = DELL.components(resources)
+    assert found.component.health is Health.CRITICAL and found.component.reason == "status Error; state Failed"
     assert DELL.components(tree("dell-idrac8")) == []

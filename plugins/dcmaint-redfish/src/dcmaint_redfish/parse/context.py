@@ -33,7 +33,7 @@ from dcmaint_redfish.parse.fields import (
     service_label,
     text,
 )
-from dcmaint_redfish.parse.vendor import Document, Resources, VendorProfile
+from dcmaint_redfish.parse.vendor import Document, OemPart, Resources, VendorProfile
 from dcmaint_redfish.paths import link, member_entries, ref_key
 
 _PART_FIELDS = frozenset(field.name for field in dataclass_fields(PartIdentity))
@@ -268,13 +268,16 @@ class Context:
             raise ProtocolError(
                 f"vendor profile {self.profile.name}: components() failed: {type(error).__name__}: {error}"
             ) from None
-        for component in extra:
+        for found in extra:
+            component, keys = (found.component, found.keys) if isinstance(found, OemPart) else (found, ())
             if not isinstance(component, Component):
                 raise ProtocolError(
                     f"vendor profile {self.profile.name}: components() returned "
                     f"{type(component).__name__}, not Component"
                 )
-            self._parts.append(_Part(component, Place()))
+            entry = _Part(component, Place())
+            self._parts.append(entry)
+            self._register(entry, tuple(keys))
 
     # -- sensors and alarms --------------------------------------------------
 

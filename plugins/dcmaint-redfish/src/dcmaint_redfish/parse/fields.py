@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dcmaint.drivers import ComponentKind, Health
+from dcmaint_redfish.paths import ref_key
 
 LIFE_LEFT_WARNING = 10.0  # percent of rated media life below which a drive is a warning
 MAX_TEXT = 200
@@ -101,13 +102,14 @@ def stated_health(document: Mapping[str, Any]) -> Health | None:
     """The device's own verdict on one resource, or None when it gives none.
 
     ``Status.Health`` (else ``HealthRollup``), ``FailurePredicted`` (the drive or the BMC predicts the
-    failure: warning) and the severities of the resource's own ``Status.Conditions``: the worst of them.
+    failure: warning) and the severities of the resource's own conditions (:func:`own_conditions`):
+    the worst of them.
     """
     status = mapping(document.get("Status"))
     found = [redfish_health(status.get("Health")) or redfish_health(status.get("HealthRollup"))]
     if document.get("FailurePredicted") is True:
         found.append(Health.WARNING)
-    found += [redfish_health(condition.get("Severity")) for condition in conditions(document)]
+    found += [redfish_health(condition.get("Severity")) for condition in own_conditions(document)]
     known = [health for health in found if health is not None]
     return Health.worst(known) if known else None
 
@@ -126,6 +128,15 @@ def life_left(document: Mapping[str, Any]) -> float | None:
     """The drive's reported media life left, in percent, when it is a wear figure (solid-state media only)."""
     life = number(document.get("PredictedMediaLifeLeftPercent"))
     return life if life is not None and 0 <= life <= 100 and solid_state(document) else None
+
+
+def own_conditions(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The conditions about this resource itself: a chassis also lists those of the parts in it, which point
+    elsewhere (``OriginOfCondition``) and are those parts' business, not the chassis's."""
+    itself = ref_key(document)
+    return [
+        condition for condition in conditions(document) if ref_key(condition.get("OriginOfCondition")) in (None, itself)
+    ]
 
 
 def judge(kind: ComponentKind, document: Mapping[str, Any]) -> tuple[Health, str | None]:
@@ -177,7 +188,7 @@ def judge(kind: ComponentKind, document: Mapping[str, Any]) -> tuple[Health, str
     if not health.is_fault:
         return health, None
     if not reasons:
-        messages = [message for message in (text(c.get("Message")) for c in conditions(document)) if message]
+        messages = [message for message in (text(c.get("Message")) for c in own_conditions(document)) if message]
         reasons = messages[:3] or (["failed"] if health is Health.CRITICAL else ["degraded"])
     return health, ", ".join(reasons)
 

@@ -10,12 +10,22 @@ outside the standard walk (e.g. HPE iLO 4's SmartStorage tree).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dcmaint.drivers import Component, ComponentKind, Health
 
 Document = Mapping[str, Any]
 Resources = Mapping[str, Document]  # path ("/redfish/v1/Systems/1") -> its JSON document
+
+
+@dataclass(frozen=True)
+class OemPart:
+    """A component only the OEM tree shows, with the keys of the resource it was read from
+    (``path`` or ``path#/json/pointer``), so that a BMC condition pointing there finds the part."""
+
+    component: Component
+    keys: tuple[str, ...] = ()
 
 
 class VendorProfile:
@@ -46,6 +56,7 @@ class VendorProfile:
         """A health and reason that the OEM section knows better than ``Status``; None keeps the standard one."""
         return None
 
-    def components(self, resources: Resources) -> Sequence[Component]:
-        """Components only the OEM tree shows (not already reported through the standard resources)."""
+    def components(self, resources: Resources) -> Sequence[Component | OemPart]:
+        """Components only the OEM tree shows (not already reported through the standard resources);
+        an :class:`OemPart` also says where the component was read from."""
         return ()

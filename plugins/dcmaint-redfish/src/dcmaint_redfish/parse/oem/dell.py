@@ -16,7 +16,7 @@ from typing import Any
 from dcmaint.drivers import Component, ComponentKind, Health, PartIdentity
 from dcmaint_redfish.parse.fields import life_left
 from dcmaint_redfish.parse.oem._common import mapping, number, oem, root_mentions, status_health, text, worst
-from dcmaint_redfish.parse.vendor import Document, Resources, VendorProfile
+from dcmaint_redfish.parse.vendor import Document, OemPart, Resources, VendorProfile
 
 _PPID = re.compile(r"^(?P<country>[A-Z]{2})(?P<part>[0-9A-Z]{6})(?P<rest>[0-9A-Z]{12,})$")
 _PART_REV = re.compile(r"^(?P<part>[0-9A-Z]{6})(?P<rev>A\d{2})$")
@@ -114,10 +114,10 @@ class DellProfile(VendorProfile):
             judgements.append((Health.CRITICAL, "failed (RAID status Failed)"))
         return worst(*judgements)
 
-    def components(self, resources: Resources) -> Sequence[Component]:
+    def components(self, resources: Resources) -> Sequence[OemPart]:
         """The PERC cache battery, which iDRAC 9 keeps in the storage resource's Oem.Dell."""
-        found: list[Component] = []
-        for doc in resources.values():
+        found: list[OemPart] = []
+        for path, doc in resources.items():
             battery = mapping(oem(doc, "Dell").get("DellControllerBattery"))
             if not battery:
                 continue
@@ -131,14 +131,13 @@ class DellProfile(VendorProfile):
             judged = worst(*bad)
             health = judged[0] if judged else (Health.OK if primary == "OK" else Health.UNKNOWN)
             reason = judged[1] if judged else (None if health is Health.OK else "battery status not reported")
-            found.append(
-                Component(
-                    ComponentKind.BATTERY,
-                    f"{controller} battery",
-                    health,
-                    reason=reason,
-                    name="RAID cache battery",
-                    part=PartIdentity(manufacturer="Dell", attributes={"fqdd": text(battery.get("FQDD")) or ""}),
-                )
+            component = Component(
+                ComponentKind.BATTERY,
+                f"{controller} battery",
+                health,
+                reason=reason,
+                name="RAID cache battery",
+                part=PartIdentity(manufacturer="Dell", attributes={"fqdd": text(battery.get("FQDD")) or ""}),
             )
+            found.append(OemPart(component, (f"{path}#/Oem/Dell/DellControllerBattery",)))
         return found
