@@ -133,28 +133,22 @@ def _related(document: Document) -> tuple[str | None, ...]:
 def legacy_sensors(ctx: Context, chassis: Document) -> None:
     thermal = ctx.follow(chassis.get("Thermal"))
     power = ctx.follow(chassis.get("Power"))
-    for document in objects(mapping(thermal).get("Temperatures")):
-        name = text(document.get("Name")) or text(document.get("MemberId")) or "Temperature"
-        sensor = _sensor(
-            name,
-            number(document.get("ReadingCelsius")),
-            "Cel",
-            document,
-            _legacy_thresholds(document),
-            text(document.get("PhysicalContext")),
-        )
-        ctx.sensor(sensor, about=_related(document), key=ref_key(document))
-    for document in objects(mapping(power).get("Voltages")):
-        name = text(document.get("Name")) or text(document.get("MemberId")) or "Voltage"
-        sensor = _sensor(
-            name,
-            number(document.get("ReadingVolts")),
-            "V",
-            document,
-            _legacy_thresholds(document),
-            text(document.get("PhysicalContext")),
-        )
-        ctx.sensor(sensor, about=_related(document), key=ref_key(document))
+    arrays = (
+        (mapping(thermal).get("Temperatures"), "ReadingCelsius", "Cel", "Temperature"),
+        (mapping(power).get("Voltages"), "ReadingVolts", "V", "Voltage"),
+    )
+    for entries, reading, unit, word in arrays:
+        for document in objects(entries):
+            name = text(document.get("Name")) or text(document.get("MemberId")) or word
+            sensor = _sensor(
+                name,
+                number(document.get(reading)),
+                unit,
+                document,
+                _legacy_thresholds(document),
+                text(document.get("PhysicalContext")),
+            )
+            ctx.sensor(sensor, about=_related(document), key=ref_key(document))
     for index, control in enumerate(objects(mapping(power).get("PowerControl")), 1):
         consumed = number(control.get("PowerConsumedWatts"))
         if consumed is not None:
