@@ -30,16 +30,14 @@ def levels_command(
     ] = 0.95,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    from dataclasses import replace
-
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_list
-    from dcmaint.domain.levels import status_label
+    from dcmaint.domain.levels import LevelStatus
+    from dcmaint.drivers.health import ComponentKind
     from dcmaint.services.levels import depot_complete, site_levels
 
     lines = site_levels(service_context(ctx), site, fill_rate)
-    if fmt is OutputFormat.TABLE:
-        render_list([replace(line, status=status_label(line.status)) for line in lines], fmt, COLUMNS)
-        if lines:
-            typer.echo(_("depot complete: {answer}").format(answer=_("yes") if depot_complete(lines) else _("no")))
-    else:
-        render_list(lines, fmt, COLUMNS)
+    values = {"status": LevelStatus, "part_class": ComponentKind}
+    render_list([shown(fmt, line, values) for line in lines], fmt, COLUMNS)
+    if fmt is OutputFormat.TABLE and lines:
+        typer.echo(_("depot complete: {answer}").format(answer=_("yes") if depot_complete(lines) else _("no")))
