@@ -24,7 +24,6 @@ from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 
 
-
 class NumberKind(StrEnum):
     """Kinds of a part's other numbers (``part_numbers.kind``)."""
 
