@@ -7,8 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.cli.device_import import import_command
+from dcmaint.domain import parse
 from dcmaint.domain.enums import DeviceKind, OutputFormat
 from dcmaint.i18n import _
 
@@ -21,7 +23,9 @@ SiteOpt = Annotated[
 KindOpt = Annotated[DeviceKind | None, typer.Option("--kind", case_sensitive=False, help=_("Kind of device."))]
 Vendor = Annotated[str | None, typer.Option("--vendor", help=_("Manufacturer, e.g. HPE, Dell, Huawei."))]
 Model = Annotated[str | None, typer.Option("--model", help=_("Model name."))]
-Serial = Annotated[str | None, typer.Option("--serial", help=_("Serial number."))]
+Serial = Annotated[
+    str | None, typer.Option("--serial", click_type=Checked(parse.serial, "SERIAL"), help=_("Serial number."))
+]
 Room = Annotated[str | None, typer.Option("--room", help=_("Machine room."))]
 Rack = Annotated[str | None, typer.Option("--rack", help=_("Rack or cabinet."))]
 RackUnit = Annotated[str | None, typer.Option("--u", help=_("Rack position, e.g. 12 or 12-13."))]

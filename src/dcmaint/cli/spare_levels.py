@@ -6,9 +6,22 @@ from typing import Annotated
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
+
+
+def _fill_rate(text: str, what: str) -> float:
+    from dcmaint.domain.levels import check_fill_rate
+    from dcmaint.errors import UsageError
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(_("invalid {what} {value!r}: expected a number").format(what=what, value=text)) from None
+    return check_fill_rate(value)
+
 
 COLUMNS = [
     ("part_number", _("Part number")),
@@ -26,7 +39,12 @@ def levels_command(
     ctx: typer.Context,
     site: Annotated[str, typer.Option("--site", help=_("Site whose installed base and depot are compared."))],
     fill_rate: Annotated[
-        float, typer.Option("--fill-rate", help=_("Share of failures a spare must be on hand for (0-1)."))
+        float,
+        typer.Option(
+            "--fill-rate",
+            click_type=Checked(_fill_rate, "RATE"),
+            help=_("Share of failures a spare must be on hand for (0-1)."),
+        ),
     ] = 0.95,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
