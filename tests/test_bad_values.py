@@ -35,7 +35,7 @@ BAD: dict[Any, list[str]] = {
     parse.iso_datetime: ["last week", "2026-13-01"],
     parse.iso_date: ["2026-02-30", "03/02/2026"],
     parse.past_date: ["2026-13-01", "2099-01-01"],
-    parse.serial: ["SN\x1b[31m1", "SN\n2", "\u200bSN3", "X" * 101, " "],
+    parse.serial: ["SN\x1b[31m1", "SN\n2", "\u200bSN3", " "],  # too long: tests/test_bad_input.py
     ticket._within: ["0m", "400d", "soon"],
     ticket._time_spent: ["0m", "31d", "-1h"],
     ticket._score: ["0", "6", "five"],

@@ -117,7 +117,9 @@ def past_date(text: str, what: str) -> date:
 def serial(text: str, what: str) -> str:
     """A serial number as printed on a part: no control characters, at most 100 characters."""
     value = text.strip()
-    if not value or len(value) > SERIAL_LIMIT or any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+    if len(value) > SERIAL_LIMIT:  # as for every text too long for its column: the value is not repeated
+        raise UsageError(_("{field} is longer than {limit} characters").format(field=what, limit=SERIAL_LIMIT))
+    if not value or any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
         raise UsageError(
             _("invalid {what} {value!r}: a serial is 1 to {most} printable characters").format(
                 what=what, value=text, most=SERIAL_LIMIT
