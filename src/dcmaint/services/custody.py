@@ -18,7 +18,7 @@ from dcmaint.domain.parse import GivenTime
 from dcmaint.domain.parts import StockStatus, optional_text
 from dcmaint.domain.swaps import Handover
 from dcmaint.errors import Conflict, NotFound, UsageError
-from dcmaint.i18n import _
+from dcmaint.i18n import _, value_label
 from dcmaint.services import sites
 from dcmaint.services.context import Context
 from dcmaint.store.models.base import utcnow
@@ -67,7 +67,7 @@ def _handover(
             if row.site_id != site.id or row.status != StockStatus.REMOVED.value:
                 raise UsageError(
                     _("{serial} is not a part removed at {site} ({status})").format(
-                        serial=serial, site=site.name, status=row.status
+                        serial=serial, site=site.name, status=value_label(StockStatus, row.status)
                     )
                 )
             if row.handover_id is not None:

@@ -30,7 +30,7 @@ from dcmaint.domain.parts import (
 )
 from dcmaint.domain.records import Record
 from dcmaint.errors import Conflict, NotFound, UsageError
-from dcmaint.i18n import _, ngettext
+from dcmaint.i18n import _, ngettext, value_label
 from dcmaint.services import sites
 from dcmaint.services.catalogue import EntryProblem, sheet_columns
 from dcmaint.services.context import Context
@@ -209,7 +209,7 @@ def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
         if taken is not None:
             raise Conflict(
                 _("spare serial {serial!r} is already recorded ({part}, {status})").format(
-                    serial=serial, part=taken.part_number, status=taken.status
+                    serial=serial, part=taken.part_number, status=value_label(StockStatus, taken.status)
                 )
             )
         row = StockUnitRow(serial=serial, quantity=1, status=StockStatus.IN_STOCK.value, **values)
@@ -245,7 +245,11 @@ def _move(
     )
     row = _serial_row(unit, serial)
     if changed.rowcount != 1:
-        state = _("reserved for {ticket}").format(ticket=row.reserved_for) if row.status == "reserved" else row.status
+        state = (
+            _("reserved for {ticket}").format(ticket=row.reserved_for)
+            if row.status == StockStatus.RESERVED.value
+            else value_label(StockStatus, row.status)
+        )
         if action == "reserve":
             message = _("spare {serial} is {state}: only an in-stock spare can be reserved")
         else:
