@@ -213,10 +213,10 @@ def test_csv_table_and_bad_input(office, db_url):
     cells = [row.split() for row in table[1:] if row.strip() and not set(row.strip()) <= {"-", " "}]
     assert cells[1:] == [
         ["chen.jie", "0"],
-        ["li.na", "2", "4.00", "50.0", "%", "5h30m"],
-        ["old.hand", "1", "5.00", "100.0", "%", "2h00m"],
+        ["li.na", "2", "4.00", "50.0", "%", "5", "h", "30", "min"],
+        ["old.hand", "1", "5.00", "100.0", "%", "2", "h"],
         ["zhang.wei", "0"],
-        ["total", "3", "4.33", "66.7", "%", "4h20m"],
+        ["total", "3", "4.33", "66.7", "%", "4", "h", "20", "min"],
     ]
     before = counts(db_url)
     for args, named in [

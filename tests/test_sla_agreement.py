@@ -103,6 +103,7 @@ def test_every_view_agrees_with_measure(cli, tmp_path: Path) -> None:
     for site, hours in SITES.items():
         cli.ok("site", "add", site, "--customer", "某银行", "--sla-hours", str(hours))
     cli.ok("staff", "add", "li.na", "--role", "engineer")
+    cli.ok("staff", "add", "zhao.centre", "--role", "centre")  # verifies: not who did the work
     engineers = itertools.count(1)
     form = tmp_path / "form.md"
 
@@ -149,6 +150,7 @@ def test_every_view_agrees_with_measure(cli, tmp_path: Path) -> None:
             "pause": ["--reason", "downtime-window"],
             "fill": ["--actions", "换电源"],
             "sign": ["--by", "王工", "--score", "4"],
+            "verify": ["--by", "zhao.centre"],
         }
         for step, at in zip(history.steps, times, strict=True):
             cli.ok("ticket", step, ref, *extra.get(step, []), "--at", _iso(at))

@@ -83,7 +83,7 @@ def test_durations():
         timedelta(seconds=45),
         26 * H,
     ]
-    assert format_duration(26 * H + timedelta(minutes=5)) == "1d2h05m" and format_duration(None) == ""
+    assert format_duration(26 * H + timedelta(minutes=5)) == "1 d 2 h 5 min" and format_duration(None) == ""
     for bad in ("", "2", "h", "2x", "-1h"):
         with pytest.raises(UsageError, match="invalid duration"):
             parse_duration(bad)

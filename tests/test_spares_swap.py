@@ -7,6 +7,9 @@ recorded, and `--verify` polls the device again through its driver.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.helpers import audit, counts, race
@@ -421,11 +424,16 @@ def test_handover(room, db_url):
         (("--site", "hq", "--to", "王工", "--serial", "NOPE"), "'NOPE'"),
         (("--site", "dr", "--to", "王工", "--serial", "OLD-2"), "OLD-2"),
         (("--site", "hq", "--to", "王工", "--at", "yesterday"), "'yesterday'"),
+        (("--site", "hq", "--to", "王工", "--at", "2026-11-25T09:30"), "'2026-11-25T09:30' is before"),  # removal
+        (("--site", "hq", "--to", "王工", "--at", "2099-01-01T08:00"), "'2099-01-01T08:00' is in the future"),
+        (("--site", "hq", "--to", "王工", "--serial", "OLD\x1b[2J"), "'OLD\\x1b[2J'"),
         (("--site", "nowhere", "--to", "王工"), "'nowhere'"),
     ]:
         result = cli("spare", "handover", *args)
         assert result.code == 2 and named in result.err and len(result.err.strip().splitlines()) == 1, (args, result)
     assert counts(db_url) == before and len(audit(db_url)) == chain
+    # After the removal (the swaps just now) and not ahead: the next whole minute at the site.
+    handed = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=1)).replace(second=0, microsecond=0)
     first = cli.ok(
         "spare",
         "handover",
@@ -438,11 +446,12 @@ def test_handover(room, db_url):
         "--document",
         "R-1",
         "--at",
-        "2026-11-25T09:30",
+        handed.strftime("%Y-%m-%dT%H:%M"),
         "-f",
         "json",
     ).json()
-    assert first["serials"] == ["OLD-2"] and first["handed_at"].startswith("2026-11-25T01:30")  # Asia/Shanghai
+    assert first["serials"] == ["OLD-2"]
+    assert first["handed_at"] == handed.astimezone(UTC).isoformat()  # read in the site's zone, Asia/Shanghai
     waiting = cli.ok("spare", "custody", "-f", "json").json()
     assert [(c["serial"], c["kept_at"]) for c in waiting] == [("5WB2", "机房备件柜")]
     rest = cli.ok("spare", "handover", "--site", "hq", "--to", "王工", "-f", "json").json()

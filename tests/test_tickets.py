@@ -82,7 +82,7 @@ def test_the_full_flow(desk, db_url):
     ]
     assert data["pauses"][0]["reason"] == "downtime-window"
     table = cli.ok("ticket", "show", T1).out
-    assert "12h target: met: restored in 5h00m (2h00m paused)" in table and "2026-11-20 15:10" in table
+    assert "12h target: met: restored in 5 h (2 h paused)" in table and "2026-11-20 15:10" in table
     assert [e.entity for e in audit(db_url)].count("ticket") == 12
 
 

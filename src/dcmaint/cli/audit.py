@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
@@ -32,22 +35,27 @@ def list_(
     key: Annotated[str | None, typer.Option("--key", help=_("Only this entity, e.g. hq or hq/srv01."))] = None,
     actor: Annotated[str | None, typer.Option("--actor", help=_("Only changes by this actor."))] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help=_("From this date or time (ISO 8601, UTC unless given)."))
+        datetime | None,
+        typer.Option(
+            "--since",
+            click_type=Checked(parse.iso_datetime, "TIME"),
+            help=_("From this date or time (ISO 8601, UTC unless given)."),
+        ),
     ] = None,
-    until: Annotated[str | None, typer.Option("--until", help=_("Before this date or time (ISO 8601)."))] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help=_("At most this many, the newest."))] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option(
+            "--until", click_type=Checked(parse.iso_datetime, "TIME"), help=_("Before this date or time (ISO 8601).")
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", click_type=Checked(parse.count, "N"), help=_("At most this many, the newest.")),
+    ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
-    from dcmaint.domain import parse
     from dcmaint.services import audit_log
 
-    where = audit_log.AuditFilter(
-        entity=entity,
-        entity_key=key,
-        actor=actor,
-        since=parse.iso_datetime(since, "--since") if since else None,
-        until=parse.iso_datetime(until, "--until") if until else None,
-        limit=limit,
-    )
+    where = audit_log.AuditFilter(entity=entity, entity_key=key, actor=actor, since=since, until=until, limit=limit)
     render_list(audit_log.entries(service_context(ctx), where), fmt, COLUMNS)

@@ -7,8 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.cli.device_import import import_command
+from dcmaint.domain import parse
 from dcmaint.domain.enums import DeviceKind, OutputFormat
 from dcmaint.i18n import _
 
@@ -21,7 +23,9 @@ SiteOpt = Annotated[
 KindOpt = Annotated[DeviceKind | None, typer.Option("--kind", case_sensitive=False, help=_("Kind of device."))]
 Vendor = Annotated[str | None, typer.Option("--vendor", help=_("Manufacturer, e.g. HPE, Dell, Huawei."))]
 Model = Annotated[str | None, typer.Option("--model", help=_("Model name."))]
-Serial = Annotated[str | None, typer.Option("--serial", help=_("Serial number."))]
+Serial = Annotated[
+    str | None, typer.Option("--serial", click_type=Checked(parse.serial, "SERIAL"), help=_("Serial number."))
+]
 Room = Annotated[str | None, typer.Option("--room", help=_("Machine room."))]
 Rack = Annotated[str | None, typer.Option("--rack", help=_("Rack or cabinet."))]
 RackUnit = Annotated[str | None, typer.Option("--u", help=_("Rack position, e.g. 12 or 12-13."))]
@@ -146,7 +150,9 @@ def add(
         notes=notes,
         options=dict(parse_option(text) for text in option or ()),
     )
-    render_one(devices.register(service_context(ctx), device), fmt)
+    from dcmaint.cli.labels import shown
+
+    render_one(shown(fmt, devices.register(service_context(ctx), device), {"kind": DeviceKind}), fmt)
 
 
 app.command("import", help=_("Import devices from a customer's CSV or XLSX list (Chinese headers understood)."))(
@@ -165,23 +171,28 @@ def list_(
     vendor: Annotated[str | None, typer.Option("--vendor", help=_("Only this vendor (any case)."))] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_list
     from dcmaint.services import device_views
 
     where = device_views.DeviceFilter(site=site, kind=kind.value if kind else None, covered=covered, vendor=vendor)
-    render_list(device_views.devices(service_context(ctx), where), fmt, COLUMNS)
+    found = device_views.devices(service_context(ctx), where)
+    render_list([shown(fmt, device, {"kind": DeviceKind}) for device in found], fmt, COLUMNS)
 
 
 @app.command("show", help=_("Show one device, its last recorded poll and its open faults."))
 def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    from dcmaint.cli.labels import fault_values, shown
     from dcmaint.cli.output import as_json, render_list, render_one
+    from dcmaint.drivers.health import Health
+    from dcmaint.i18n import value_label
     from dcmaint.services import device_views
 
     view = device_views.show(service_context(ctx), name, site)
     if fmt is OutputFormat.JSON:
         typer.echo(as_json(view.as_json()))
         return
-    render_one(view.device, fmt)
+    render_one(shown(fmt, view.device, {"kind": DeviceKind}), fmt)
     faults = view.open_faults
     if fmt is OutputFormat.TABLE:
         typer.echo("")
@@ -191,7 +202,7 @@ def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOpt
         else:
             typer.echo(
                 _("Last poll: {status} at {at} by {driver} in {duration:.2f}s{error}").format(
-                    status=poll.status.upper(),
+                    status=value_label(Health, poll.status).upper(),
                     at=poll.polled_at.isoformat(timespec="seconds"),
                     driver=poll.driver,
                     duration=poll.duration,
@@ -200,7 +211,7 @@ def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOpt
             )
         typer.echo(_("Open faults: {count}").format(count=len(faults)))
         if faults:
-            render_list(faults, fmt, FAULT_COLUMNS)
+            render_list([shown(fmt, fault, fault_values()) for fault in faults], fmt, FAULT_COLUMNS)
 
 
 @app.command("edit", help=_("Change a device; options not given stay as they are."))
@@ -273,7 +284,9 @@ def edit(
         changes[field] = None
     if option or unset_option:
         changes["option_updates"] = (dict(parse_option(text) for text in option or ()), tuple(unset_option or ()))
-    render_one(devices.edit(service_context(ctx), name, site, changes), fmt)
+    from dcmaint.cli.labels import shown
+
+    render_one(shown(fmt, devices.edit(service_context(ctx), name, site, changes), {"kind": DeviceKind}), fmt)
 
 
 @app.command("remove", help=_("Remove a device from the register."))

@@ -1,11 +1,56 @@
-"""People-facing names of record fields, for key/value tables.
+"""People-facing names of record fields and values, for tables.
 
-JSON and CSV keep the stable English keys; only the table view shows these.
+JSON and CSV keep the stable English keys and stored values; only the table
+view shows these. A field's value from a closed vocabulary (a ticket's
+state, a part's condition) is shown by :func:`shown` through
+:func:`dcmaint.i18n.value_label`, the one way an enum value reaches a reader.
 """
 
 from __future__ import annotations
 
-from dcmaint.i18n import _
+from collections.abc import Mapping
+from dataclasses import replace
+from enum import Enum, StrEnum
+from typing import TypeVar
+
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.domain.records import Record
+from dcmaint.i18n import _, value_label
+
+R = TypeVar("R", bound=Record)
+Vocabularies = type[Enum] | tuple[type[Enum], ...]
+
+
+class FaultSource(StrEnum):
+    """A recorded fault that is not a part: an alarm the device raised (its kind is none of ComponentKind)."""
+
+    ALARM = "alarm"
+
+
+def fault_values() -> dict[str, Vocabularies]:
+    """The coded fields of a fault line (``device show``): its kind (a part's, or an alarm) and health.
+
+    A function: the driver contract's enums are imported only by the commands that show faults.
+    """
+    from dcmaint.drivers.health import ComponentKind, Health
+
+    return {"kind": (ComponentKind, FaultSource), "health": Health}
+
+
+def label(vocabularies: Vocabularies, value: object) -> str:
+    """``value`` in the reader's words, from the first of ``vocabularies`` that has it."""
+    choices = vocabularies if isinstance(vocabularies, tuple) else (vocabularies,)
+    text = value.value if isinstance(value, Enum) else value
+    owner = next((v for v in choices if text in v._value2member_map_), choices[0])
+    return value_label(owner, text if text is None else str(text))
+
+
+def shown(fmt: OutputFormat, record: R, vocabularies: Mapping[str, Vocabularies]) -> R:
+    """``record`` as ``fmt`` prints it: in a table each field of ``vocabularies`` (field -> enum, or enums
+    tried in turn) is in the reader's language; JSON and CSV keep the stored values, their stable contract."""
+    if fmt is not OutputFormat.TABLE:
+        return record
+    return replace(record, **{key: label(choices, getattr(record, key)) for key, choices in vocabularies.items()})
 
 
 def field_labels() -> dict[str, str]:
@@ -103,4 +148,11 @@ def field_labels() -> dict[str, str]:
         "runner.concurrency": _("Devices polled at once (runner.concurrency)"),
         "runner.timeout": _("Deadline per device, s (runner.timeout)"),
         "runner.workers": _("Worker processes, 0 = automatic (runner.workers)"),
+        # catalogue parts
+        "attributes": _("Attributes"),
+        "annual_failure_rate": _("Annual failure rate"),
+        "lead_time_days": _("Lead time (days)"),
+        "consumable": _("Consumable"),
+        "numbers": _("Other numbers"),
+        "substitutes": _("Substitutes"),
     }

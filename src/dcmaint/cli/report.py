@@ -8,10 +8,12 @@ in the month of their verification in the office's time zone.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
@@ -20,6 +22,13 @@ if TYPE_CHECKING:
     from dcmaint.domain.kpi import EngineerKpi, KpiReport
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+
+def _month(text: str, what: str) -> date:
+    from dcmaint.domain.kpi import parse_month
+
+    return parse_month(text)
+
 
 TOTAL = "(total)"  # the CSV totals line; no staff name can contain parentheses
 CSV_KEYS = ("month", "engineer", "tickets", "average_score", "sla_met", "sla_met_percent", "mean_time_to_restore")
@@ -34,7 +43,14 @@ CSV_KEYS = ("month", "engineer", "tickets", "average_score", "sla_met", "sla_met
 )
 def kpi(
     ctx: typer.Context,
-    month: Annotated[str, typer.Option("--month", help=_("The month, YYYY-MM (tickets verified in it count)."))],
+    month: Annotated[
+        date,
+        typer.Option(
+            "--month",
+            click_type=Checked(_month, "YYYY-MM"),
+            help=_("The month, YYYY-MM (tickets verified in it count)."),
+        ),
+    ],
     zone: Annotated[
         str,
         typer.Option(
@@ -43,11 +59,10 @@ def kpi(
     ] = "Asia/Shanghai",
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    from dcmaint.domain.kpi import parse_month
     from dcmaint.domain.parse import time_zone
     from dcmaint.services import reports
 
-    found = reports.kpi(service_context(ctx), parse_month(month), time_zone(zone))
+    found = reports.kpi(service_context(ctx), month, time_zone(zone))
     if fmt is OutputFormat.JSON:
         from dcmaint.cli.output import render_mapping
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
@@ -20,10 +23,25 @@ NameArg = Annotated[str, typer.Argument(help=_("Site name (letters, digits, '.',
 Customer = Annotated[str | None, typer.Option("--customer", help=_("Customer (Party A) name."))]
 Address = Annotated[str | None, typer.Option("--address", help=_("Postal address of the machine room."))]
 Contract = Annotated[str | None, typer.Option("--contract", help=_("Maintenance contract number."))]
-Signed = Annotated[str | None, typer.Option("--signed", help=_("Date the contract was signed (YYYY-MM-DD)."))]
-SlaHours = Annotated[int | None, typer.Option("--sla-hours", help=_("Hours from start of handling to restoration."))]
+Signed = Annotated[
+    date | None,
+    typer.Option(
+        "--signed", click_type=Checked(parse.iso_date, "DATE"), help=_("Date the contract was signed (YYYY-MM-DD).")
+    ),
+]
+SlaHours = Annotated[
+    int | None,
+    typer.Option(
+        "--sla-hours", click_type=Checked(parse.count, "HOURS"), help=_("Hours from start of handling to restoration.")
+    ),
+]
 DepotDays = Annotated[
-    int | None, typer.Option("--depot-days", help=_("Working days after signing to stock the depot."))
+    int | None,
+    typer.Option(
+        "--depot-days",
+        click_type=Checked(parse.count, "DAYS"),
+        help=_("Working days after signing to stock the depot."),
+    ),
 ]
 TimeZone = Annotated[str | None, typer.Option("--timezone", help=_("IANA time zone of the site."))]
 Calendar = Annotated[str | None, typer.Option("--calendar", help=_("Working-day calendar name."))]
@@ -40,15 +58,14 @@ COLUMNS = [
 
 
 def _changes(
-    signed: str | None, sla_hours: int | None, depot_days: int | None, timezone: str | None, **text: str | None
+    signed: date | None, sla_hours: int | None, depot_days: int | None, timezone: str | None, **text: str | None
 ) -> SiteChanges:
-    from dcmaint.domain import parse
     from dcmaint.services.sites import SiteChanges
 
     return SiteChanges(
-        signed_on=parse.iso_date(signed, _("signing date")) if signed is not None else None,
-        sla_restore_hours=parse.positive_int(sla_hours, _("SLA hours")) if sla_hours is not None else None,
-        depot_deadline_days=parse.positive_int(depot_days, _("depot days")) if depot_days is not None else None,
+        signed_on=signed,
+        sla_restore_hours=sla_hours,
+        depot_deadline_days=depot_days,
         timezone=parse.time_zone(timezone) if timezone is not None else None,
         **text,
     )

@@ -10,10 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dcmaint.cli import spare_levels, spare_swap
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.cli.labels import shown
+from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
+from dcmaint.domain.parts import Condition, NumberKind, StockStatus
 from dcmaint.domain.records import Record
-from dcmaint.i18n import _
+from dcmaint.drivers.health import ComponentKind
+from dcmaint.i18n import _, value_label
 
 if TYPE_CHECKING:
     from dcmaint.domain.parts import Part
@@ -25,9 +30,15 @@ app.add_typer(
     catalogue_app, name="catalogue", help=_("The parts catalogue: numbers, classes, failure rates, substitutes.")
 )
 
-SerialArg = Annotated[str, typer.Argument(help=_("Serial number of the spare."), show_default=False)]
+SerialArg = Annotated[
+    str,
+    typer.Argument(
+        click_type=Checked(parse.serial, "SERIAL"), help=_("Serial number of the spare."), show_default=False
+    ),
+]
 ClassOpt = Annotated[str | None, typer.Option("--class", help=_("Only this class, e.g. psu, disk, dimm, filter."))]
 
+STOCK_VALUES = {"condition": Condition, "status": StockStatus, "part_class": ComponentKind}
 PART_COLUMNS = [
     ("part_number", _("Part number")),
     ("vendor", _("Vendor")),
@@ -159,7 +170,7 @@ def catalogue_list(
 
     found = spare_views.parts(service_context(ctx), _class(part_class), vendor)
     if fmt is OutputFormat.TABLE:
-        render_list([_PartLine.of(p) for p in found], fmt, PART_COLUMNS)
+        render_list([shown(fmt, _PartLine.of(p), {"part_class": ComponentKind}) for p in found], fmt, PART_COLUMNS)
     elif fmt is OutputFormat.CSV:
         _parts_csv(found)
     else:
@@ -177,8 +188,15 @@ def catalogue_show(
 
     part = spare_views.part(service_context(ctx), number)
     data = part.as_json()
+    if fmt is OutputFormat.TABLE:
+        data["part_class"] = value_label(ComponentKind, part.part_class)
     if fmt is not OutputFormat.JSON:
-        data["numbers"] = [f"{n.number} ({n.kind})" for n in part.numbers]
+        data["numbers"] = [
+            _("{number} ({kind})").format(number=n.number, kind=value_label(NumberKind, n.kind))
+            if fmt is OutputFormat.TABLE
+            else f"{n.number} ({n.kind})"
+            for n in part.numbers
+        ]
         data["substitutes"] = [f"{s.part_number}: {s.note}" if s.note else s.part_number for s in part.substitutes]
     render_mapping(data, fmt)
 
@@ -189,9 +207,17 @@ def add(
     site: Annotated[str, typer.Option("--site", help=_("Site whose depot receives it."))],
     part: Annotated[str, typer.Option("--part", help=_("Part number as labelled (any catalogued number)."))],
     serial: Annotated[
-        str | None, typer.Option("--serial", help=_("Serial number (required unless a consumable)."))
+        str | None,
+        typer.Option(
+            "--serial",
+            click_type=Checked(parse.serial, "SERIAL"),
+            help=_("Serial number (required unless a consumable)."),
+        ),
     ] = None,
-    quantity: Annotated[int | None, typer.Option("--quantity", help=_("How many, for consumables."))] = None,
+    quantity: Annotated[
+        int | None,
+        typer.Option("--quantity", click_type=Checked(parse.count, "N"), help=_("How many, for consumables.")),
+    ] = None,
     bin_: Annotated[str | None, typer.Option("--bin", help=_("Shelf or bin in the depot."))] = None,
     condition: Annotated[str, typer.Option("--condition", help=_("new or refurbished."))] = "new",
     proof: Annotated[
@@ -204,12 +230,16 @@ def add(
         ),
     ] = None,
     received: Annotated[
-        str | None, typer.Option("--received", help=_("Date received, YYYY-MM-DD (default today)."))
+        date | None,
+        typer.Option(
+            "--received",
+            click_type=Checked(parse.past_date, "DATE"),
+            help=_("Date received, YYYY-MM-DD (default today)."),
+        ),
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
-    from dcmaint.domain.parse import iso_date
     from dcmaint.domain.parts import StockEntry
     from dcmaint.services import stock
 
@@ -222,9 +252,9 @@ def add(
         quantity,
         proof,
         str(proof_file) if proof_file else None,
-        iso_date(received, _("received date")) if received else date.today(),
+        received or date.today(),
     )
-    render_one(stock.receive(service_context(ctx), entry), fmt)
+    render_one(shown(fmt, stock.receive(service_context(ctx), entry), STOCK_VALUES), fmt)
 
 
 @app.command("import", help=_("Import a CSV or XLSX stock list (Chinese headers understood); all rows or none."))
@@ -257,17 +287,18 @@ def list_(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
-    from dcmaint.domain.parse import enum_value
     from dcmaint.domain.parts import StockStatus
     from dcmaint.services import spare_views
 
     where = spare_views.StockFilter(
         site=site,
         part=part,
-        status=enum_value(StockStatus, status, _("status")).value if status else None,
+        status=parse.enum_value(StockStatus, status, _("status")).value if status else None,
         part_class=_class(part_class),
     )
-    render_list(spare_views.stock(service_context(ctx), where), fmt, STOCK_COLUMNS)
+    render_list(
+        [shown(fmt, u, STOCK_VALUES) for u in spare_views.stock(service_context(ctx), where)], fmt, STOCK_COLUMNS
+    )
 
 
 @app.command("show", help=_("Show one spare by serial."))
@@ -275,7 +306,7 @@ def show(ctx: typer.Context, serial: SerialArg, fmt: FormatOption = OutputFormat
     from dcmaint.cli.output import render_one
     from dcmaint.services import spare_views
 
-    render_one(spare_views.stock_unit(service_context(ctx), serial), fmt)
+    render_one(shown(fmt, spare_views.stock_unit(service_context(ctx), serial), STOCK_VALUES), fmt)
 
 
 @app.command("reserve", help=_("Reserve an in-stock spare for a ticket (one engineer wins a race)."))
@@ -288,7 +319,7 @@ def reserve(
     from dcmaint.cli.output import render_one
     from dcmaint.services import stock
 
-    render_one(stock.reserve(service_context(ctx), serial, ticket), fmt)
+    render_one(shown(fmt, stock.reserve(service_context(ctx), serial, ticket), STOCK_VALUES), fmt)
 
 
 @app.command("release", help=_("Put a reserved spare back in stock."))
@@ -296,7 +327,7 @@ def release(ctx: typer.Context, serial: SerialArg, fmt: FormatOption = OutputFor
     from dcmaint.cli.output import render_one
     from dcmaint.services import stock
 
-    render_one(stock.release(service_context(ctx), serial), fmt)
+    render_one(shown(fmt, stock.release(service_context(ctx), serial), STOCK_VALUES), fmt)
 
 
 app.command("levels", help=_("Recommended depot stock per part (Poisson, at a fill rate) against stock on hand."))(

@@ -6,9 +6,22 @@ from typing import Annotated
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
+
+
+def _fill_rate(text: str, what: str) -> float:
+    from dcmaint.domain.levels import check_fill_rate
+    from dcmaint.errors import UsageError
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(_("invalid {what} {value!r}: expected a number").format(what=what, value=text)) from None
+    return check_fill_rate(value)
+
 
 COLUMNS = [
     ("part_number", _("Part number")),
@@ -26,20 +39,23 @@ def levels_command(
     ctx: typer.Context,
     site: Annotated[str, typer.Option("--site", help=_("Site whose installed base and depot are compared."))],
     fill_rate: Annotated[
-        float, typer.Option("--fill-rate", help=_("Share of failures a spare must be on hand for (0-1)."))
+        float,
+        typer.Option(
+            "--fill-rate",
+            click_type=Checked(_fill_rate, "RATE"),
+            help=_("Share of failures a spare must be on hand for (0-1)."),
+        ),
     ] = 0.95,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    from dataclasses import replace
-
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_list
-    from dcmaint.domain.levels import status_label
+    from dcmaint.domain.levels import LevelStatus
+    from dcmaint.drivers.health import ComponentKind
     from dcmaint.services.levels import depot_complete, site_levels
 
     lines = site_levels(service_context(ctx), site, fill_rate)
-    if fmt is OutputFormat.TABLE:
-        render_list([replace(line, status=status_label(line.status)) for line in lines], fmt, COLUMNS)
-        if lines:
-            typer.echo(_("depot complete: {answer}").format(answer=_("yes") if depot_complete(lines) else _("no")))
-    else:
-        render_list(lines, fmt, COLUMNS)
+    values = {"status": LevelStatus, "part_class": ComponentKind}
+    render_list([shown(fmt, line, values) for line in lines], fmt, COLUMNS)
+    if fmt is OutputFormat.TABLE and lines:
+        typer.echo(_("depot complete: {answer}").format(answer=_("yes") if depot_complete(lines) else _("no")))

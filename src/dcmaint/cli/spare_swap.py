@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
@@ -75,7 +77,10 @@ def match_command(
         ),
     ] = None,
     fault: Annotated[
-        int | None, typer.Option("--fault", help=_("A recorded fault's ID (device show lists them)."))
+        int | None,
+        typer.Option(
+            "--fault", click_type=Checked(parse.count, "ID"), help=_("A recorded fault's ID (device show lists them).")
+        ),
     ] = None,
     ticket: Annotated[
         str | None,
@@ -83,7 +88,9 @@ def match_command(
             "--ticket", help=_("The ticket's fault (or its devices' open faults); spares reserved for it come first.")
         ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help=_("Candidates per slot."))] = 5,
+    limit: Annotated[
+        int, typer.Option("--limit", click_type=Checked(parse.count, "N"), help=_("Candidates per slot."))
+    ] = 5,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
@@ -96,13 +103,17 @@ def swap_command(
     ctx: typer.Context,
     device: Annotated[str, typer.Option("--device", help=_("Device the part is fitted in."))],
     slot: Annotated[str, typer.Option("--slot", help=_("Slot as KIND:LOCATION or LOCATION, e.g. psu:PSU 2."))],
-    spare: Annotated[str, typer.Option("--spare", help=_("Serial of the spare fitted."))],
+    spare: Annotated[
+        str, typer.Option("--spare", click_type=Checked(parse.serial, "SERIAL"), help=_("Serial of the spare fitted."))
+    ],
     site: SiteOpt = None,
     ticket: Annotated[str | None, typer.Option("--ticket", help=_("Ticket the swap belongs to."))] = None,
     removed_serial: Annotated[
         str | None,
         typer.Option(
-            "--removed-serial", help=_("Serial on the removed part (default: the one the last health report gave).")
+            "--removed-serial",
+            click_type=Checked(parse.serial, "SERIAL"),
+            help=_("Serial on the removed part (default: the one the last health report gave)."),
         ),
     ] = None,
     keep_at: Annotated[
@@ -116,7 +127,12 @@ def swap_command(
             "--verify", help=_("Poll the device afterwards: the slot must report the spare's serial, healthy.")
         ),
     ] = False,
-    timeout: Annotated[float | None, typer.Option("--timeout", help=_("Seconds for the --verify poll."))] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", click_type=Checked(parse.timeout, "SECONDS"), help=_("Seconds for the --verify poll.")
+        ),
+    ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
@@ -165,12 +181,19 @@ def handover_command(
     serial: Annotated[
         list[str] | None,
         typer.Option(
-            "--serial", help=_("A removed part's serial (repeatable; default: every part waiting at the site).")
+            "--serial",
+            click_type=Checked(parse.serial, "SERIAL"),
+            help=_("A removed part's serial (repeatable; default: every part waiting at the site)."),
         ),
     ] = None,
     document: Annotated[str | None, typer.Option("--document", help=_("Receipt or handover form number."))] = None,
     at: Annotated[
-        str | None, typer.Option("--at", help=_("When, as YYYY-MM-DD or YYYY-MM-DDTHH:MM (site time; default now)."))
+        parse.GivenTime | None,
+        typer.Option(
+            "--at",
+            click_type=Checked(parse.given_time, "TIME"),
+            help=_("When, as YYYY-MM-DD or YYYY-MM-DDTHH:MM (site time; default now)."),
+        ),
     ] = None,
     notes: Annotated[str | None, typer.Option("--notes", help=_("Free text."))] = None,
     fmt: FormatOption = OutputFormat.TABLE,
@@ -189,7 +212,12 @@ def consent_add(
     substitute: Annotated[str, typer.Option("--substitute", help=_("The declared substitute (any of its numbers)."))],
     by: Annotated[str, typer.Option("--by", help=_("Who agreed, on the customer's side."))],
     document: Annotated[str, typer.Option("--document", help=_("Reference of the e-mail or signed note."))],
-    on: Annotated[str | None, typer.Option("--date", help=_("Date agreed, YYYY-MM-DD (default today)."))] = None,
+    on: Annotated[
+        date | None,
+        typer.Option(
+            "--date", click_type=Checked(parse.past_date, "DATE"), help=_("Date agreed, YYYY-MM-DD (default today).")
+        ),
+    ] = None,
     device: Annotated[
         str | None, typer.Option("--device", help=_("Only for this device (default: whole site)."))
     ] = None,
@@ -197,12 +225,9 @@ def consent_add(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
-    from dcmaint.domain.parse import iso_date
     from dcmaint.services.consents import ConsentEntry, add
 
-    entry = ConsentEntry(
-        site, part, substitute, by, iso_date(on, _("date")) if on else date.today(), document, device, notes
-    )
+    entry = ConsentEntry(site, part, substitute, by, on or date.today(), document, device, notes)
     render_one(add(service_context(ctx), entry), fmt)
 
 

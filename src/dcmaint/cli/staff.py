@@ -19,6 +19,7 @@ Skills = Annotated[str | None, typer.Option("--skills", help=_("Comma-separated 
 Phone = Annotated[str | None, typer.Option("--phone", help=_("Phone number."))]
 Email = Annotated[str | None, typer.Option("--email", help=_("E-mail address."))]
 
+VALUES = {"role": StaffRole}
 COLUMNS = [
     ("name", _("Name")),
     ("role", _("Role")),
@@ -39,13 +40,14 @@ def add(
     email: Email = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_one
     from dcmaint.domain import parse
     from dcmaint.domain.records import StaffMember
     from dcmaint.services import staff
 
     member = StaffMember(name, role.value, parse.skills(skills or ""), phone, email, True)
-    render_one(staff.register(service_context(ctx), member), fmt)
+    render_one(shown(fmt, staff.register(service_context(ctx), member), VALUES), fmt)
 
 
 @app.command("list", help=_("List staff."))
@@ -55,19 +57,21 @@ def list_(
     active_only: Annotated[bool, typer.Option("--active", help=_("Only active staff."))] = False,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_list
     from dcmaint.services import staff_views
 
     members = staff_views.members(service_context(ctx), role.value if role else None, include_inactive=not active_only)
-    render_list(members, fmt, COLUMNS)
+    render_list([shown(fmt, member, VALUES) for member in members], fmt, COLUMNS)
 
 
 @app.command("show", help=_("Show one staff member."))
 def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_one
     from dcmaint.services import staff_views
 
-    render_one(staff_views.member(service_context(ctx), name), fmt)
+    render_one(shown(fmt, staff_views.member(service_context(ctx), name), VALUES), fmt)
 
 
 @app.command("edit", help=_("Change a staff member; options not given stay as they are."))
@@ -85,6 +89,7 @@ def edit(
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_one
     from dcmaint.domain import parse
     from dcmaint.services import staff
@@ -96,7 +101,8 @@ def edit(
         "email": email,
         "active": active,
     }
-    render_one(staff.edit(service_context(ctx), name, {k: v for k, v in given.items() if v is not None}), fmt)
+    changed = staff.edit(service_context(ctx), name, {k: v for k, v in given.items() if v is not None})
+    render_one(shown(fmt, changed, VALUES), fmt)
 
 
 @app.command("remove", help=_("Remove a staff member (prefer `edit --inactive` once they have history)."))

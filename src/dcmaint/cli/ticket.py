@@ -2,23 +2,57 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
-from dcmaint.i18n import _
+from dcmaint.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from dcmaint.services.tickets import Progress
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
+MOST_WITHIN = timedelta(days=366)
+
+
+def _within(text: str, what: str) -> timedelta:
+    return parse.duration(text, what, MOST_WITHIN)
+
+
+def _time_spent(text: str, what: str) -> timedelta:
+    from dcmaint.services.tickets import TIME_SPENT_LIMIT
+
+    return parse.duration(text, what, TIME_SPENT_LIMIT)
+
+
+def _score(text: str, what: str) -> int:
+    return parse.whole_number(text, what, 1, 5)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        from dcmaint.errors import UsageError
+
+        raise UsageError(_("cannot read {file}: {reason}").format(file=path, reason=error.strerror)) from None
+
+
 RefArg = Annotated[str, typer.Argument(help=_("Ticket reference, e.g. T-2026-000042."), show_default=False)]
 AtOpt = Annotated[
-    str | None, typer.Option("--at", help=_("When it happened, YYYY-MM-DD[THH:MM] in the site's time (default now)."))
+    parse.GivenTime | None,
+    typer.Option(
+        "--at",
+        click_type=Checked(parse.given_time, "TIME"),
+        help=_("When it happened, YYYY-MM-DD[THH:MM] in the site's time (default now)."),
+    ),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("Free text kept with the event."))]
 
@@ -35,7 +69,7 @@ LIST_COLUMNS = [
     ("summary", _("Fault")),
 ]
 EVENT_COLUMNS = [
-    ("at", _("Time")),
+    ("at", pgettext("when it happened", "Time")),
     ("actor", _("Actor")),
     ("kind", _("Event")),
     ("state_to", _("State")),
@@ -46,7 +80,10 @@ EVENT_COLUMNS = [
 
 def _said(progress: Progress) -> None:
     """What a step did, in one line."""
-    typer.echo(_("{ticket}: {state}").format(ticket=progress.ref, state=progress.state))
+    from dcmaint.domain.tickets import TicketState
+    from dcmaint.i18n import value_label
+
+    typer.echo(_("{ticket}: {state}").format(ticket=progress.ref, state=value_label(TicketState, progress.state)))
 
 
 @app.command("new", help=_("Log a ticket from a call, an e-mail, an inspection or monitoring."))
@@ -60,7 +97,12 @@ def new(
     caller: Annotated[str | None, typer.Option("--caller", help=_("Who called or wrote."))] = None,
     contact: Annotated[str | None, typer.Option("--contact", help=_("Phone or e-mail to reach them."))] = None,
     reported: Annotated[
-        str | None, typer.Option("--reported", help=_("When it was reported, in the site's time (default now)."))
+        parse.GivenTime | None,
+        typer.Option(
+            "--reported",
+            click_type=Checked(parse.given_time, "TIME"),
+            help=_("When it was reported, in the site's time (default now)."),
+        ),
     ] = None,
     from_eml: Annotated[
         Path | None,
@@ -78,7 +120,7 @@ def new(
     report = FaultReport(site, description, source, severity, device or (), caller, contact, reported, from_eml)
     shown = log(service_context(ctx), report)
     if fmt is OutputFormat.TABLE:
-        typer.echo(_("{ticket}: {state}").format(ticket=shown.ref, state=shown.state))
+        _said(shown)
     else:
         render_one(shown, fmt)
 
@@ -93,31 +135,43 @@ def list_(
     device: Annotated[str | None, typer.Option("--device", help=_("Only tickets about this device."))] = None,
     breached: Annotated[bool, typer.Option("--breached", help=_("Only tickets past their SLA target."))] = False,
     breaching_within: Annotated[
-        str | None,
+        timedelta | None,
         typer.Option(
-            "--breaching-within", help=_("Only running clocks due within this time, e.g. 2h (overdue ones too).")
+            "--breaching-within",
+            click_type=Checked(_within, "DURATION"),
+            help=_("Only running clocks due within this time, e.g. 2h (overdue ones too)."),
         ),
     ] = None,
-    since: Annotated[str | None, typer.Option("--from", help=_("Reported at or after (UTC date or time)."))] = None,
-    until: Annotated[str | None, typer.Option("--to", help=_("Reported before (UTC date or time)."))] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help=_("At most this many."))] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--from", click_type=Checked(parse.iso_datetime, "TIME"), help=_("Reported at or after (UTC date or time).")
+        ),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option(
+            "--to", click_type=Checked(parse.iso_datetime, "TIME"), help=_("Reported before (UTC date or time).")
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", click_type=Checked(parse.count, "N"), help=_("At most this many."))
+    ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list
-    from dcmaint.domain.parse import enum_value, iso_datetime
-    from dcmaint.domain.sla import parse_duration
     from dcmaint.domain.tickets import TicketState
     from dcmaint.services import ticket_views
 
     where = ticket_views.TicketFilter(
-        states=tuple(enum_value(TicketState, s, _("state")).value for s in state_ or ()),
+        states=tuple(parse.enum_value(TicketState, s, _("state")).value for s in state_ or ()),
         include_closed=include_all,
         site=site,
         engineer=engineer,
         breached=breached,
-        breaching_within=parse_duration(breaching_within) if breaching_within else None,
-        reported_from=iso_datetime(since, "--from") if since else None,
-        reported_until=iso_datetime(until, "--to") if until else None,
+        breaching_within=breaching_within,
+        reported_from=since,
+        reported_until=until,
         device=device,
         limit=limit,
     )
@@ -139,13 +193,11 @@ def show(ctx: typer.Context, ref: RefArg, fmt: FormatOption = OutputFormat.TABLE
     if fmt is not OutputFormat.TABLE:
         render_one(shown, fmt)
         return
-    from dataclasses import replace
-
-    from dcmaint.cli.ticket_text import local_time, summary
+    from dcmaint.cli.ticket_text import event_line, summary
 
     typer.echo(summary(shown))
     typer.echo("")
-    render_list([replace(e, at=local_time(e.at, shown.timezone)) for e in shown.events], fmt, EVENT_COLUMNS)
+    render_list([event_line(e, shown.timezone) for e in shown.events], fmt, EVENT_COLUMNS)
 
 
 @app.command("assign", help=_("Give the ticket to an engineer (again, to hand it over)."))
@@ -230,14 +282,15 @@ def fill(
     ctx: typer.Context,
     ref: RefArg,
     actions: Annotated[str, typer.Option("--actions", help=_("What was done."))],
-    time_spent: Annotated[str | None, typer.Option("--time-spent", help=_("e.g. 2h30m."))] = None,
+    time_spent: Annotated[
+        timedelta | None,
+        typer.Option("--time-spent", click_type=Checked(_time_spent, "DURATION"), help=_("e.g. 2h30m.")),
+    ] = None,
     at: AtOpt = None,
 ) -> None:
-    from dcmaint.domain.sla import parse_duration
     from dcmaint.services import tickets
 
-    spent = parse_duration(time_spent) if time_spent else None
-    _said(tickets.fill(service_context(ctx), ref, actions, spent, at))
+    _said(tickets.fill(service_context(ctx), ref, actions, time_spent, at))
 
 
 @app.command("sign", help=_("The customer signs the form and scores the work (1-5)."))
@@ -245,7 +298,9 @@ def sign(
     ctx: typer.Context,
     ref: RefArg,
     by: Annotated[str, typer.Option("--by", help=_("Customer's signatory."))],
-    score: Annotated[int, typer.Option("--score", help=_("1 (poor) to 5 (excellent)."))],
+    score: Annotated[
+        int, typer.Option("--score", click_type=Checked(_score, "1-5"), help=_("1 (poor) to 5 (excellent)."))
+    ],
     comment: Annotated[str | None, typer.Option("--comment", help=_("The customer's comment."))] = None,
     signature: Annotated[
         Path | None,
@@ -255,7 +310,7 @@ def sign(
 ) -> None:
     from dcmaint.services import tickets
 
-    image = signature.read_bytes() if signature is not None else None
+    image = parse.signature_image(str(signature), _read(signature)) if signature is not None else None
     _said(tickets.sign(service_context(ctx), ref, by, score, comment, image, at))
 
 

@@ -1,15 +1,42 @@
-"""``ticket show`` for people: the ticket's facts with times in its site's zone, and its SLA in one line."""
+"""``ticket show`` for people: the ticket's facts with times in its site's zone, and its SLA in one line.
+
+Coded values (state, severity, the events' steps) are in the reader's
+language (:func:`dcmaint.i18n.value_label`); JSON keeps the stored ones.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import Enum
 from zoneinfo import ZoneInfo
 
 from dcmaint.domain.records import Record
 from dcmaint.domain.sla import SlaState, format_duration
-from dcmaint.domain.tickets import TicketDetail, TicketLine
-from dcmaint.i18n import _
+from dcmaint.domain.tickets import (
+    FollowupKind,
+    Handling,
+    PauseReason,
+    Severity,
+    Source,
+    TicketDetail,
+    TicketEvent,
+    TicketLine,
+    TicketState,
+    TicketStep,
+)
+from dcmaint.i18n import _, pgettext, value_label
+
+#: What an event's ``reason`` holds, by the event's step (others hold a name, a score or free text).
+REASONS: dict[str, type[Enum]] = {
+    TicketStep.LOGGED: Source,
+    TicketStep.START: Handling,
+    TicketStep.ESCALATE: Handling,
+    TicketStep.PAUSE: PauseReason,
+    TicketStep.RESTORE: SlaState,
+    TicketStep.FOLLOWUP: FollowupKind,
+}
 
 
 @dataclass(frozen=True)
@@ -33,15 +60,36 @@ def table_line(line: TicketLine, zone: str) -> ShownTicket:
     return ShownTicket(
         line.ref,
         line.site,
-        line.state,
-        line.severity,
+        value_label(TicketState, line.state),
+        value_label(Severity, line.severity),
         ", ".join(line.devices),
         line.assignee,
         local_time(line.reported_at, zone),
-        line.sla,
+        value_label(SlaState, line.sla),
         left,
         line.summary,
     )
+
+
+def event_line(event: TicketEvent, zone: str) -> TicketEvent:
+    """An event as the table shows it: the site's time, its step, state and coded reason in words."""
+    vocabulary = REASONS.get(event.kind)
+    return replace(
+        event,
+        at=local_time(event.at, zone),  # type: ignore[arg-type]  # a table cell
+        kind=value_label(TicketStep, event.kind),
+        state_to=value_label(TicketState, event.state_to),
+        reason=value_label(vocabulary, event.reason) if vocabulary else event.reason,
+    )
+
+
+def next_steps(actions: Sequence[str]) -> str:
+    """The moves a ticket allows, each with the command that makes it when the reader's word differs."""
+    words = []
+    for action in actions:
+        word = value_label(TicketStep, action)
+        words.append(action if word == action else _("{step} ({command})").format(step=word, command=action))
+    return pgettext("list separator", ", ").join(words)
 
 
 def sla_line(ticket: TicketDetail) -> str:
@@ -80,15 +128,15 @@ def summary(ticket: TicketDetail) -> str:
     rows = [
         (_("Ticket"), ticket.ref),
         (_("Site"), ticket.site),
-        (_("State"), ticket.state),
-        (_("Next steps"), ", ".join(ticket.allowed)),
-        (_("Severity"), ticket.severity),
-        (_("Source"), ticket.source),
+        (_("State"), value_label(TicketState, ticket.state)),
+        (_("Next steps"), next_steps(ticket.allowed)),
+        (_("Severity"), value_label(Severity, ticket.severity)),
+        (_("Source"), value_label(Source, ticket.source)),
         (_("Caller"), " ".join(p for p in (ticket.caller, ticket.contact) if p)),
         (_("Devices"), ", ".join(ticket.devices)),
         (_("Fault"), ticket.description),
         (_("Engineer"), ticket.assignee or ""),
-        (_("Handling"), ticket.handling or ""),
+        (_("Handling"), value_label(Handling, ticket.handling)),
         (_("Reported"), _local(ticket.reported_at, zone)),
         (_("Started"), _local(ticket.started_at, zone)),
         (_("Restored"), _local(ticket.restored_at, zone)),
@@ -96,7 +144,7 @@ def summary(ticket: TicketDetail) -> str:
         (_("Actions"), ticket.actions or ""),
         (
             _("Time spent"),
-            f"{ticket.time_spent_minutes // 60}h{ticket.time_spent_minutes % 60:02d}m"
+            format_duration(timedelta(minutes=ticket.time_spent_minutes))
             if ticket.time_spent_minutes is not None
             else "",
         ),

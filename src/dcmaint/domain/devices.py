@@ -70,6 +70,8 @@ def normalise(device: Device) -> Device:
         **text_fields,
     )
     device = replace(device, options=parse_options(device.options))
+    if device.serial:
+        device = replace(device, serial=parse.serial(device.serial, _("serial")))
     if device.endpoint and any(ch.isspace() for ch in device.endpoint):
         raise UsageError(_("invalid endpoint {value!r}: no spaces allowed").format(value=device.endpoint))
     if device.credential:

@@ -1,8 +1,15 @@
-"""The closed vocabularies of the registers. Values are stored and printed as-is."""
+"""The closed vocabularies of the registers.
+
+Values are stored, and printed in JSON and CSV, as they are; tables show them
+in the reader's language (``dcmaint.i18n.value_label``). The output formats
+are words of the command line and are never translated.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from dcmaint.i18n import Untranslated
 
 
 class DeviceKind(StrEnum):
@@ -25,13 +32,13 @@ class StaffRole(StrEnum):
     ADMIN = "admin"  # admin office keeping staff KPIs
 
 
-class OutputFormat(StrEnum):
+class OutputFormat(Untranslated):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
 
 
-class HealthFormat(StrEnum):
+class HealthFormat(Untranslated):
     """Outputs of ``dcmaint health``: people, scripts, Nagios-style monitoring, Prometheus."""
 
     TABLE = "table"

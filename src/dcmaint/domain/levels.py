@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from enum import StrEnum
 
 from dcmaint.domain.records import Record
 from dcmaint.errors import UsageError
@@ -34,11 +34,20 @@ _CDF_SLACK = 1e-12
 # cannot move a sum compared against a fill rate; skipping them keeps large λ cheap.
 _LEFT_TAIL_SIGMAS = 20.0
 
-Status = Literal["short", "ok", "no failure data", "not catalogued"]
-SHORT: Status = "short"
-OK: Status = "ok"
-NO_DATA: Status = "no failure data"
-NOT_CATALOGUED: Status = "not catalogued"
+
+class LevelStatus(StrEnum):
+    """Where a part's stock stands against the model (shown translated, stored in JSON as is)."""
+
+    SHORT = "short"
+    OK = "ok"
+    NO_DATA = "no failure data"
+    NOT_CATALOGUED = "not catalogued"
+
+
+SHORT = LevelStatus.SHORT
+OK = LevelStatus.OK
+NO_DATA = LevelStatus.NO_DATA
+NOT_CATALOGUED = LevelStatus.NOT_CATALOGUED
 
 # Display order: what needs buying first, then what cannot be judged, then what is fine.
 _STATUS_ORDER = {SHORT: 0, NO_DATA: 1, NOT_CATALOGUED: 2, OK: 3}
@@ -148,7 +157,7 @@ class LevelLine(Record):
     recommended: int | None
     on_hand: int
     shortfall: int | None
-    status: Status
+    status: LevelStatus
 
 
 def _usable(value: float | None) -> bool:
@@ -158,7 +167,7 @@ def _usable(value: float | None) -> bool:
 def level_line(demand: PartDemand, fill_rate: float = DEFAULT_FILL_RATE) -> LevelLine:
     """Apply the model to one part; unknown or unusable inputs give a line that says so, not a guess."""
 
-    def line(expected: float | None, recommended: int | None, shortfall: int | None, status: Status) -> LevelLine:
+    def line(expected: float | None, recommended: int | None, shortfall: int | None, status: LevelStatus) -> LevelLine:
         return LevelLine(
             part_number=demand.part_number,
             part_class=demand.part_class,
@@ -201,14 +210,3 @@ def depot_complete(lines: list[LevelLine]) -> bool:
     be stocked, so it keeps the depot incomplete rather than being assumed fine.
     """
     return all(line.status == OK for line in lines)
-
-
-def status_label(status: Status) -> str:
-    """The status as a person reads it (the JSON keeps the fixed English value)."""
-    labels = {
-        SHORT: _("short"),
-        OK: _("ok"),
-        NO_DATA: _("no failure data"),
-        NOT_CATALOGUED: _("not catalogued"),
-    }
-    return labels[status]

@@ -28,7 +28,7 @@ from enum import StrEnum
 
 from dcmaint.domain.records import Record
 from dcmaint.errors import NotFound, UsageError
-from dcmaint.i18n import _
+from dcmaint.i18n import _, pgettext, value_label
 
 
 class Fit(StrEnum):
@@ -155,8 +155,16 @@ def _where(spare: Spare, slot: SlotIdentity) -> str:
     return place
 
 
+def _clauses() -> str:
+    """What joins the clauses of an explanation ("; " in English, a full-width "；" in Chinese)."""
+    return pgettext("clause separator", "; ")
+
+
 def explain(slot: SlotIdentity, known: SlotParts, spare: Spare, fit: Fit, original: int | None) -> str:
     """One line a technician reads at the rack."""
+    from dcmaint.domain.parts import Condition
+    from dcmaint.drivers.health import ComponentKind
+
     where = _where(spare, slot)
     if fit is Fit.EXACT:
         text = _("labelled {number}, the number the slot reports; {where}").format(number=spare.labelled, where=where)
@@ -171,21 +179,21 @@ def explain(slot: SlotIdentity, known: SlotParts, spare: Spare, fit: Fit, origin
         note = known.substitutes[spare.part_id or 0][1]
         text = _("declared substitute {number} for {part}").format(number=spare.catalogue_number, part=part.part_number)
         if note:
-            text += f" ({note})"
-        text += "; " + (
+            text += _(" ({note})").format(note=note)
+        text += _clauses() + (
             _("customer consent {reference}").format(reference=consent)
             if consent
             else _("needs customer consent: record it with `dcmaint spare consent add`")
         )
-        text += "; " + where
+        text += _clauses() + where
     else:
         text = _("same class {kind}, but the slot reports no part number: check the label first; {where}").format(
-            kind=slot.kind, where=where
+            kind=value_label(ComponentKind, slot.kind), where=where
         )
     if spare.status == "reserved":
-        text += "; " + _("reserved for {ticket}").format(ticket=spare.reserved_for)
+        text += _clauses() + _("reserved for {ticket}").format(ticket=spare.reserved_for)
     if spare.condition != "new":
-        text += "; " + spare.condition
+        text += _clauses() + value_label(Condition, spare.condition)
     return text
 
 
@@ -251,7 +259,7 @@ def order_line(slot: SlotIdentity, known: SlotParts, position: int = 1) -> Candi
         if part.spare_numbers:
             text += _(" (spare number {numbers})").format(numbers=", ".join(part.spare_numbers))
         if part.lead_time_days is not None:
-            text += "; " + _("lead time {days} days").format(days=part.lead_time_days)
+            text += _clauses() + _("lead time {days} days").format(days=part.lead_time_days)
     elif slot.numbers:
         number = slot.numbers[0]
         text = _("nothing in stock: order {number} (not in the catalogue: add it to plan stock)").format(number=number)

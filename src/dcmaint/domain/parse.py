@@ -1,9 +1,21 @@
-"""Parsers for values users type. Each raises UsageError naming the bad value."""
+"""Parsers for values users type. Each raises UsageError naming the bad value.
+
+One parser per kind of value, called at the edge (the command line, see
+``dcmaint.cli.checked``) so that a bad value is refused before a service
+opens its transaction: nothing is half-done. A parser takes the text as
+typed and ``what`` (the option, e.g. "--timeout") and names both in its
+one-line error. Checks that need the store (a time after the ticket's last
+step, in the site's zone) are made by the service with
+:meth:`GivenTime.checked`, before it writes anything.
+"""
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import UTC, date, datetime
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
@@ -16,6 +28,13 @@ NAME_PATTERN = re.compile(r"^[\w][\w.\-]{0,63}$")
 FINGERPRINT_PATTERN = re.compile(r"^(?:[0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 \-()]{2,30}$")
+
+MAX_TIMEOUT = 3600.0  # seconds: a device that needs more than an hour to answer is hung, not slow
+MAX_COUNT = 1_000_000  # counts and limits: far above any depot or listing, far below integer overflow
+SERIAL_LIMIT = 100
+FUTURE_SLACK = timedelta(minutes=5)  # clocks on laptops drift; a step minutes ahead is a typo, not drift
+LATEST_OFFSET = timedelta(hours=14)  # the easternmost zone: no site's today is later than UTC now + 14 h
+MAX_SIGNATURE = 2 * 1024 * 1024
 
 
 def enum_value(enum: type[E], text: str, what: str) -> E:
@@ -50,10 +69,86 @@ def iso_date(text: str, what: str) -> date:
         ) from None
 
 
-def positive_int(value: int, what: str) -> int:
-    if value < 1:
-        raise UsageError(_("invalid {what} {value!r}: must be at least 1").format(what=what, value=value))
+def timeout(text: str, what: str) -> float:
+    """Seconds to wait: a finite number above 0, at most an hour (``--timeout``)."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        raise UsageError(
+            _("invalid {what} {value!r}: expected seconds, more than 0 and at most {most:g}").format(
+                what=what, value=text, most=MAX_TIMEOUT
+            )
+        )
     return value
+
+
+def whole_number(text: str, what: str, least: int, most: int) -> int:
+    """A whole number from ``least`` to ``most`` (digits only: no sign, no decimals)."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()) or not least <= int(value) <= most:
+        raise UsageError(
+            _("invalid {what} {value!r}: expected a whole number from {least} to {most}").format(
+                what=what, value=text, least=least, most=most
+            )
+        )
+    return int(value)
+
+
+def count(text: str, what: str) -> int:
+    """A count or a limit: a whole number, at least 1 (``--limit``, ``--quantity``, ``--sla-hours``)."""
+    return whole_number(text, what, 1, MAX_COUNT)
+
+
+def latest_today() -> date:
+    """The latest date anywhere on Earth now: a date after it is in the future for every site."""
+    return (datetime.now(UTC) + LATEST_OFFSET).date()
+
+
+def past_date(text: str, what: str) -> date:
+    """A date something already happened on (signed, received, agreed): YYYY-MM-DD, not in the future."""
+    value = iso_date(text, what)
+    if value > latest_today():
+        raise UsageError(_("invalid {what} {value!r}: the date is in the future").format(what=what, value=text))
+    return value
+
+
+def serial(text: str, what: str) -> str:
+    """A serial number as printed on a part: no control characters, at most 100 characters."""
+    value = text.strip()
+    if len(value) > SERIAL_LIMIT:  # as for every text too long for its column: the value is not repeated
+        raise UsageError(_("{field} is longer than {limit} characters").format(field=what, limit=SERIAL_LIMIT))
+    if not value or any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+        raise UsageError(
+            _("invalid {what} {value!r}: a serial is 1 to {most} printable characters").format(
+                what=what, value=text, most=SERIAL_LIMIT
+            )
+        )
+    return value
+
+
+def duration(text: str, what: str, longest: timedelta) -> timedelta:
+    """A span of time such as ``2h30m``: more than nothing and at most ``longest``."""
+    from dcmaint.domain.sla import format_duration, parse_duration
+
+    value = parse_duration(text)
+    if not timedelta(0) < value <= longest:
+        raise UsageError(
+            _("invalid {what} {value!r}: more than nothing, at most {most}").format(
+                what=what, value=text, most=format_duration(longest)
+            )
+        )
+    return value
+
+
+def signature_image(file: str, data: bytes) -> bytes:
+    """A scanned signature: a PNG or JPEG of at most 2 MB; errors name the file."""
+    if len(data) > MAX_SIGNATURE:
+        raise UsageError(_("{file}: the signature image is larger than 2 MB").format(file=file))
+    if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        raise UsageError(_("{file}: the signature image must be a PNG or JPEG file").format(file=file))
+    return data
 
 
 def time_zone(text: str) -> str:
@@ -123,3 +218,39 @@ def site_datetime(text: str, what: str, zone: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone))
     return value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class GivenTime:
+    """A time a person typed (``--at``): kept as typed for messages, read in the site's zone when naive."""
+
+    text: str
+    what: str
+    value: datetime
+
+    def checked(self, zone: str, now: datetime, after: datetime | None = None, previous: str = "") -> datetime:
+        """The time in UTC; refused when it is in the future or before ``after`` (``previous`` says what that was).
+
+        >>> at = given_time("2026-03-02T09:00", "--at")
+        >>> at.checked("Asia/Shanghai", datetime(2026, 3, 2, 2, 0, tzinfo=UTC)).isoformat()
+        '2026-03-02T01:00:00+00:00'
+        """
+        from zoneinfo import ZoneInfo
+
+        value = self.value if self.value.tzinfo else self.value.replace(tzinfo=ZoneInfo(zone))
+        value = value.astimezone(UTC)
+        if value > now + FUTURE_SLACK:
+            raise UsageError(_("{what} {value!r} is in the future").format(what=self.what, value=self.text))
+        if after is not None and value < after:
+            local = after.astimezone(ZoneInfo(zone)).isoformat(sep="T", timespec="minutes")
+            raise UsageError(
+                _("{what} {value!r} is before {previous} ({when})").format(
+                    what=self.what, value=self.text, previous=previous, when=local
+                )
+            )
+        return value
+
+
+def given_time(text: str, what: str) -> GivenTime:
+    """``--at``: a date or date-time, naive values in the site's time (checked against it by the service)."""
+    return GivenTime(text.strip(), what, _date_time(text, what))

@@ -23,8 +23,17 @@ from dcmaint.drivers.health import ComponentKind
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 
-#: Kinds of a part's other numbers (``part_numbers.kind``).
-NUMBER_KINDS: tuple[str, ...] = ("spare", "option", "fru", "other")
+
+class NumberKind(StrEnum):
+    """Kinds of a part's other numbers (``part_numbers.kind``)."""
+
+    SPARE = "spare"
+    OPTION = "option"
+    FRU = "fru"
+    OTHER = "other"
+
+
+NUMBER_KINDS: tuple[str, ...] = tuple(kind.value for kind in NumberKind)
 
 #: Words accepted for a class besides the ComponentKind values themselves.
 CLASS_ALIASES: dict[str, str] = {
@@ -78,8 +87,17 @@ class StockStatus(StrEnum):
 
 
 class Condition(StrEnum):
+    """A unit's condition: a spare is received ``new`` or ``refurbished``; a part taken out of a device is
+    ``used``, or ``faulty`` when its slot was unhealthy."""
+
     NEW = "new"
     REFURBISHED = "refurbished"
+    USED = "used"
+    FAULTY = "faulty"
+
+
+#: The conditions a spare can be received in (``spare add --condition``, a stock list's column).
+RECEIVED_CONDITIONS = (Condition.NEW, Condition.REFURBISHED)
 
 
 @dataclass(frozen=True)

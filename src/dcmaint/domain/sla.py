@@ -97,13 +97,23 @@ def measure(clock: Clock, now: datetime) -> Reading:
 
 
 def format_duration(value: timedelta | None) -> str:
-    """``3h05m`` for people; negative durations do not occur (the clock says breached_by instead)."""
+    """``3 h 45 min`` for people, in their language, to the minute; negative durations do not occur (the clock
+    says breached_by instead).
+
+    >>> format_duration(timedelta(hours=3, minutes=45)), format_duration(timedelta(days=1, hours=2))
+    ('3 h 45 min', '1 d 2 h')
+    """
+    from dcmaint.i18n import _
+
     if value is None:
         return ""
     minutes = int(value.total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    return (f"{days}d" if days else "") + f"{hours}h{minutes:02d}m"
+    parts = [_("{n} d").format(n=days)] if days else []
+    parts += [_("{n} h").format(n=hours)] if hours else []
+    parts += [_("{n} min").format(n=minutes)] if minutes or not parts else []
+    return " ".join(parts)
 
 
 def parse_duration(text: str) -> timedelta:

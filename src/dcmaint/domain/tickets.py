@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from dcmaint.domain.records import Record
 from dcmaint.errors import UsageError
-from dcmaint.i18n import _
+from dcmaint.i18n import _, value_label
 
 
 class TicketState(StrEnum):
@@ -61,31 +61,64 @@ class PauseReason(StrEnum):
     CUSTOMER_APPROVAL = "customer-approval"  # waiting for the customer's go-ahead (a change, a substitute part)
 
 
+class FollowupKind(StrEnum):
+    """How the desk followed up with the customer."""
+
+    CALL = "call"
+    VISIT = "visit"
+
+
+class TicketStep(StrEnum):
+    """What can happen to a ticket: its events (``logged`` first) and the moves a command makes (``assign``...).
+
+    The moves are the ``dcmaint ticket`` subcommands (``reserve`` and ``swap``
+    are ``spare reserve`` and ``spare swap`` for the ticket).
+    """
+
+    LOGGED = "logged"
+    ASSIGN = "assign"
+    START = "start"
+    ESCALATE = "escalate"
+    PAUSE = "pause"
+    RESUME = "resume"
+    RETURN_TO_FACTORY = "return-to-factory"
+    RESERVE = "reserve"
+    SWAP = "swap"
+    RESTORE = "restore"
+    FILL = "fill"
+    SIGN = "sign"
+    VERIFY = "verify"
+    CLOSE = "close"
+    FOLLOWUP = "followup"
+    NOTE = "note"
+
+
 S = TicketState
+A = TicketStep
 
 #: action -> (states it is allowed in, state it leads to; None: the state stays).
 MOVES: dict[str, tuple[frozenset[TicketState], TicketState | None]] = {
-    "assign": (frozenset({S.LOGGED, S.ASSIGNED, S.IN_PROGRESS}), None),
-    "start": (frozenset({S.ASSIGNED}), S.IN_PROGRESS),
-    "escalate": (frozenset({S.IN_PROGRESS}), None),
-    "pause": (frozenset({S.IN_PROGRESS}), None),
-    "resume": (frozenset({S.IN_PROGRESS}), None),
-    "return-to-factory": (frozenset({S.IN_PROGRESS, S.RESTORED}), None),
-    "reserve": (frozenset({S.LOGGED, S.ASSIGNED, S.IN_PROGRESS}), None),  # a spare set aside for the job
-    "swap": (frozenset({S.IN_PROGRESS, S.RESTORED}), None),  # a part replaced (restored: swapping a loaner back)
-    "restore": (frozenset({S.IN_PROGRESS}), S.RESTORED),
-    "fill": (frozenset({S.RESTORED, S.FORM_FILLED}), S.FORM_FILLED),
-    "sign": (frozenset({S.FORM_FILLED}), S.SIGNED),
-    "verify": (frozenset({S.SIGNED}), S.VERIFIED),
-    "close": (frozenset({S.VERIFIED}), S.CLOSED),
-    "followup": (frozenset({S.RESTORED, S.FORM_FILLED, S.SIGNED, S.VERIFIED, S.CLOSED}), None),
-    "note": (frozenset(S), None),
+    A.ASSIGN: (frozenset({S.LOGGED, S.ASSIGNED, S.IN_PROGRESS}), None),
+    A.START: (frozenset({S.ASSIGNED}), S.IN_PROGRESS),
+    A.ESCALATE: (frozenset({S.IN_PROGRESS}), None),
+    A.PAUSE: (frozenset({S.IN_PROGRESS}), None),
+    A.RESUME: (frozenset({S.IN_PROGRESS}), None),
+    A.RETURN_TO_FACTORY: (frozenset({S.IN_PROGRESS, S.RESTORED}), None),
+    A.RESERVE: (frozenset({S.LOGGED, S.ASSIGNED, S.IN_PROGRESS}), None),  # a spare set aside for the job
+    A.SWAP: (frozenset({S.IN_PROGRESS, S.RESTORED}), None),  # a part replaced (restored: swapping a loaner back)
+    A.RESTORE: (frozenset({S.IN_PROGRESS}), S.RESTORED),
+    A.FILL: (frozenset({S.RESTORED, S.FORM_FILLED}), S.FORM_FILLED),
+    A.SIGN: (frozenset({S.FORM_FILLED}), S.SIGNED),
+    A.VERIFY: (frozenset({S.SIGNED}), S.VERIFIED),
+    A.CLOSE: (frozenset({S.VERIFIED}), S.CLOSED),
+    A.FOLLOWUP: (frozenset({S.RESTORED, S.FORM_FILLED, S.SIGNED, S.VERIFIED, S.CLOSED}), None),
+    A.NOTE: (frozenset(S), None),
 }
 
 
 def allowed(state: TicketState) -> list[str]:
-    """The actions a ticket in ``state`` accepts, in the order of the flow."""
-    return [action for action, (sources, _target) in MOVES.items() if state in sources]
+    """The actions a ticket in ``state`` accepts, in the order of the flow (plain text: JSON shows them)."""
+    return [str(action) for action, (sources, _target) in MOVES.items() if state in sources]
 
 
 def move(ref: str, state: TicketState, action: str) -> TicketState:
@@ -94,7 +127,7 @@ def move(ref: str, state: TicketState, action: str) -> TicketState:
     if state not in sources:
         raise UsageError(
             _("ticket {ticket} is {state}: it cannot {action} (allowed: {allowed})").format(
-                ticket=ref, state=state.value, action=action, allowed=", ".join(allowed(state))
+                ticket=ref, state=value_label(TicketState, state), action=action, allowed=", ".join(allowed(state))
             )
         )
     return target or state

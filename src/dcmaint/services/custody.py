@@ -12,16 +12,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 
+from dcmaint.domain.parse import GivenTime
 from dcmaint.domain.parts import StockStatus, optional_text
 from dcmaint.domain.swaps import Handover
 from dcmaint.errors import Conflict, NotFound, UsageError
-from dcmaint.i18n import _
+from dcmaint.i18n import _, value_label
 from dcmaint.services import sites
 from dcmaint.services.context import Context
 from dcmaint.store.models.base import utcnow
-from dcmaint.store.models.depot import HandoverRow, StockUnitRow
+from dcmaint.store.models.depot import HandoverRow, StockUnitRow, SwapRow
+from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "handover"
@@ -33,14 +35,13 @@ def handover(
     received_by: str,
     serials: Sequence[str],
     document: str | None,
-    at: str | None = None,
+    at: GivenTime | None = None,
     notes: str | None = None,
 ) -> Handover:
     """Hand over the named removed parts, or every part awaiting handover at the site when none are named
-    (entry point); ``at`` is ``YYYY-MM-DD[THH:MM]`` in the site's time, default now."""
+    (entry point); ``at`` (naive: the site's time; default now) is neither ahead nor before a part's removal."""
     with context.write() as unit:
-        when = sites.local_time(unit, site_name, at, "--at") if at is not None else utcnow()
-        return _handover(unit, site_name, received_by, serials, document, when, notes)
+        return _handover(unit, site_name, received_by, serials, document, at, notes)
 
 
 def _handover(
@@ -49,7 +50,7 @@ def _handover(
     received_by: str,
     serials: Sequence[str],
     document: str | None,
-    when: datetime,
+    at: GivenTime | None,
     notes: str | None,
 ) -> Handover:
     site = sites.find(unit, site_name)
@@ -66,7 +67,7 @@ def _handover(
             if row.site_id != site.id or row.status != StockStatus.REMOVED.value:
                 raise UsageError(
                     _("{serial} is not a part removed at {site} ({status})").format(
-                        serial=serial, site=site.name, status=row.status
+                        serial=serial, site=site.name, status=value_label(StockStatus, row.status)
                     )
                 )
             if row.handover_id is not None:
@@ -80,6 +81,7 @@ def _handover(
         )
         if not rows:
             raise UsageError(_("no removed parts are waiting for handover at {site}").format(site=site.name))
+    when = _when(unit, rows, site.timezone, at)
     record_row = HandoverRow(
         site_id=site.id,
         received_by=taker,
@@ -104,3 +106,14 @@ def _handover(
     record = Handover(record_row.id, site.name, taker, when, record_row.document_ref, labels, len(rows))
     unit.record(ENTITY, str(record_row.id), "add", None, record.as_json())
     return record
+
+
+def _when(unit: UnitOfWork, rows: Sequence[StockUnitRow], zone: str, at: GivenTime | None) -> datetime:
+    """The handover's time: now, or a time given with --at that is not ahead and not before any part's removal."""
+    now = utcnow()
+    if at is None:
+        return now
+    removed = unit.session.scalar(
+        select(func.max(SwapRow.swapped_at)).where(SwapRow.removed_unit_id.in_([r.id for r in rows]))
+    )
+    return at.checked(zone, now, as_datetime(removed) if removed is not None else None, _("the parts' removal"))

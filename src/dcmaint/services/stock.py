@@ -18,11 +18,19 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 
-from dcmaint.domain.parse import iso_date
-from dcmaint.domain.parts import Condition, StockEntry, StockStatus, StockUnit, optional_text, part_number
+from dcmaint.domain import parse
+from dcmaint.domain.parts import (
+    RECEIVED_CONDITIONS,
+    Condition,
+    StockEntry,
+    StockStatus,
+    StockUnit,
+    optional_text,
+    part_number,
+)
 from dcmaint.domain.records import Record
 from dcmaint.errors import Conflict, NotFound, UsageError
-from dcmaint.i18n import _, ngettext
+from dcmaint.i18n import _, ngettext, value_label
 from dcmaint.services import sites
 from dcmaint.services.catalogue import EntryProblem, sheet_columns
 from dcmaint.services.context import Context
@@ -75,10 +83,10 @@ def condition(text: str | None) -> str:
     if text is None or not text.strip():
         return Condition.NEW.value
     word = CONDITION_WORDS.get(text.strip(), text.strip().lower())
-    if word not in {c.value for c in Condition}:
+    if word not in {c.value for c in RECEIVED_CONDITIONS}:
         raise UsageError(
             _("invalid condition {value!r}: choose one of {choices}").format(
-                value=text, choices=", ".join(c.value for c in Condition)
+                value=text, choices=", ".join(c.value for c in RECEIVED_CONDITIONS)
             )
         )
     return word
@@ -194,14 +202,14 @@ def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
     else:
         if not entry.serial:
             raise UsageError(_("part {number} is serialised: give its --serial").format(number=number))
-        serial = optional_text(entry.serial, _("serial"), 100)
+        serial = parse.serial(entry.serial, _("serial"))
         if entry.quantity not in (None, 1):
             raise UsageError(_("part {number} is serialised: one unit per serial, no --quantity").format(number=number))
         taken = unit.session.scalars(select(StockUnitRow).where(StockUnitRow.serial == serial)).first()
         if taken is not None:
             raise Conflict(
                 _("spare serial {serial!r} is already recorded ({part}, {status})").format(
-                    serial=serial, part=taken.part_number, status=taken.status
+                    serial=serial, part=taken.part_number, status=value_label(StockStatus, taken.status)
                 )
             )
         row = StockUnitRow(serial=serial, quantity=1, status=StockStatus.IN_STOCK.value, **values)
@@ -237,7 +245,11 @@ def _move(
     )
     row = _serial_row(unit, serial)
     if changed.rowcount != 1:
-        state = _("reserved for {ticket}").format(ticket=row.reserved_for) if row.status == "reserved" else row.status
+        state = (
+            _("reserved for {ticket}").format(ticket=row.reserved_for)
+            if row.status == StockStatus.RESERVED.value
+            else value_label(StockStatus, row.status)
+        )
         if action == "reserve":
             message = _("spare {serial} is {state}: only an in-stock spare can be reserved")
         else:
@@ -294,7 +306,7 @@ def sheet_entries(
                 quantity=int(quantity_text) if quantity_text else None,
                 proof_ref=cells.get("proof_ref"),
                 proof_file=str(base / proof) if proof else None,
-                received_on=iso_date(received, _("received date")) if received else None,
+                received_on=parse.past_date(received, _("received date")) if received else None,
             )
             if not entry.site:
                 raise UsageError(_("no site: add a site column or use --site"))

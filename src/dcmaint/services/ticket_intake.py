@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dcmaint.domain.email_intake import parse_email
+from dcmaint.domain.parse import GivenTime
 from dcmaint.domain.tickets import Severity, Source
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 class FaultReport:
     """A fault as it was reported: what ``ticket new`` is given.
 
-    :param reported: when, as ``YYYY-MM-DD[THH:MM]`` in the site's time (default: the e-mail's date, or now)
+    :param reported: when, as typed at the command line (naive: the site's time; default: the e-mail's date, or now)
     :param email: an ``.eml`` file; the description, caller, contact and time left out come from it
     """
 
@@ -37,7 +38,7 @@ class FaultReport:
     devices: Sequence[str] = ()
     caller: str | None = None
     contact: str | None = None
-    reported: str | None = None
+    reported: GivenTime | None = None
     email: Path | None = None
 
 
@@ -62,7 +63,7 @@ def log(context: Context, report: FaultReport) -> TicketDetail:
         raise UsageError(_("a ticket needs a description of the fault (--description or --from-eml)"))
     with context.write() as unit:
         if report.reported is not None:
-            when = sites.local_time(unit, report.site, report.reported, "--reported")
+            when = report.reported.checked(sites.find(unit, report.site).timezone, datetime.now(UTC))
         ref = tickets.new(
             unit,
             tickets.TicketDraft(

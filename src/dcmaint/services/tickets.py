@@ -1,14 +1,16 @@
 """Ticket commands on the store: each is one transaction with its ticket event and audit row.
 
 Each step (``assign``, ``start``, ... ``add_note``) is an entry point: it
-takes the :class:`~dcmaint.services.context.Context`, reads the time a
-person gave (``at``, ``YYYY-MM-DD[THH:MM]`` in the ticket's site time) and
-runs in its own transaction. Logging a new ticket is
+takes the :class:`~dcmaint.services.context.Context` and the time a person
+gave (``at``, a :class:`~dcmaint.domain.parse.GivenTime` read at the command
+line, naive values in the ticket's site time) and runs in its own
+transaction. Logging a new ticket is
 :func:`dcmaint.services.ticket_intake.log`; :func:`new` is the step it runs
 (and the fault tickets of a health run run it inside their own transaction).
 
 Times a person gives (``--at``) are checked against the ticket's history: no
-step before the one it follows, none in the future. The SLA columns of the
+step before the one it follows, none in the future. The maintenance centre
+verifies a ticket, never an engineer who worked it (segregation of duties). The SLA columns of the
 ticket row (``sla_due_at``, ``paused_since``, ``paused_seconds``) are brought
 up to date by every step through :func:`_refresh_sla`, so listing what
 breaches soon is an index range scan; what they mean is decided by
@@ -26,10 +28,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from dcmaint.domain import tickets as flow
-from dcmaint.domain.parse import enum_value, site_datetime
+from dcmaint.domain.parse import FUTURE_SLACK, GivenTime, enum_value
 from dcmaint.domain.parts import optional_text
 from dcmaint.domain.sla import Clock, SlaState, measure, ticket_clock
-from dcmaint.domain.tickets import Handling, PauseReason, Severity, Source, TicketState
+from dcmaint.domain.tickets import FollowupKind, Handling, PauseReason, Severity, Source, TicketState, TicketStep
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import devices as device_register
@@ -37,14 +39,14 @@ from dcmaint.services import sites
 from dcmaint.services import staff as staff_register
 from dcmaint.services.context import Context
 from dcmaint.store.models.base import utcnow
+from dcmaint.store.models.depot import SwapRow
 from dcmaint.store.models.registers import SiteRow, StaffRow
 from dcmaint.store.models.tickets import TicketDeviceRow, TicketEventRow, TicketPauseRow, TicketRow
 from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
 
 ENTITY = "ticket"
-FUTURE_SLACK = timedelta(minutes=5)  # clocks on laptops drift; a step minutes ahead is a typo, not drift
-MAX_SIGNATURE = 2 * 1024 * 1024
+TIME_SPENT_LIMIT = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Step:
     """What a command asks of one ticket."""
 
     ref: str
-    at: datetime | None = None
+    at: GivenTime | None = None
     note: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -79,55 +81,55 @@ class Progress:
 
 
 def _advance(
-    context: Context, ref: str, at: str | None, note: str | None, action: Callable[[UnitOfWork, Step], None]
+    context: Context, ref: str, at: GivenTime | None, note: str | None, action: Callable[[UnitOfWork, Step], None]
 ) -> Progress:
-    """Run one step in its own transaction, reading ``at`` in the ticket's site time."""
+    """Run one step in its own transaction; ``at`` is read in the ticket's site time."""
     with context.write() as unit:
-        when = site_datetime(at, "--at", site_zone(unit, ref)) if at else None
-        action(unit, Step(ref.strip().upper(), when, note))
+        action(unit, Step(ref.strip().upper(), at, note))
         row = find(unit, ref)
         return Progress(row.ref, row.state)
 
 
-def assign(context: Context, ref: str, engineer: str, at: str | None = None, note: str | None = None) -> Progress:
+def assign(context: Context, ref: str, engineer: str, at: GivenTime | None = None, note: str | None = None) -> Progress:
     """Give the ticket to an engineer, again to hand it over (entry point)."""
     return _advance(context, ref, at, note, lambda unit, step: _assign(unit, step, engineer))
 
 
-def start(context: Context, ref: str, handling: str, at: str | None = None, note: str | None = None) -> Progress:
+def start(context: Context, ref: str, handling: str, at: GivenTime | None = None, note: str | None = None) -> Progress:
     """Start handling, ``remote`` or ``onsite``: the SLA clock starts (entry point)."""
     return _advance(context, ref, at, note, lambda unit, step: _start(unit, step, handling))
 
 
-def escalate(context: Context, ref: str, reason: str, at: str | None = None) -> Progress:
+def escalate(context: Context, ref: str, reason: str, at: GivenTime | None = None) -> Progress:
     """Remote handling did not restore it: someone goes on site, the clock runs on (entry point)."""
     return _advance(context, ref, at, reason, _escalate)
 
 
-def pause(context: Context, ref: str, reason: str, at: str | None = None, note: str | None = None) -> Progress:
+def pause(context: Context, ref: str, reason: str, at: GivenTime | None = None, note: str | None = None) -> Progress:
     """Stop the SLA clock for a ``downtime-window`` or ``customer-approval`` (entry point)."""
     return _advance(context, ref, at, note, lambda unit, step: _pause(unit, step, reason))
 
 
-def resume(context: Context, ref: str, at: str | None = None, note: str | None = None) -> Progress:
+def resume(context: Context, ref: str, at: GivenTime | None = None, note: str | None = None) -> Progress:
     """Restart the SLA clock after a pause (entry point)."""
     return _advance(context, ref, at, note, _resume)
 
 
-def return_to_factory(context: Context, ref: str, reason: str, at: str | None = None) -> Progress:
+def return_to_factory(context: Context, ref: str, reason: str, at: GivenTime | None = None) -> Progress:
     """Record a unit sent to the vendor for repair (entry point)."""
     return _advance(context, ref, at, reason, _return_to_factory)
 
 
-def restore(context: Context, ref: str, at: str | None = None, note: str | None = None) -> Progress:
+def restore(context: Context, ref: str, at: GivenTime | None = None, note: str | None = None) -> Progress:
     """Service is restored: the SLA clock stops (entry point)."""
     return _advance(context, ref, at, note, _restore)
 
 
 def fill(
-    context: Context, ref: str, actions: str, time_spent: timedelta | None = None, at: str | None = None
+    context: Context, ref: str, actions: str, time_spent: timedelta | None = None, at: GivenTime | None = None
 ) -> Progress:
-    """Fill the maintenance form: what was done and how long it took (entry point)."""
+    """Fill the maintenance form: what was done and how long it took, at most :data:`TIME_SPENT_LIMIT`, as
+    ``parse.duration`` read it at the command line (entry point)."""
     return _advance(context, ref, at, None, lambda unit, step: _fill(unit, step, actions, time_spent))
 
 
@@ -138,30 +140,30 @@ def sign(
     score: int,
     comment: str | None = None,
     signature: bytes | None = None,
-    at: str | None = None,
+    at: GivenTime | None = None,
 ) -> Progress:
     """The customer signs the form and scores the work, 1 to 5 (entry point)."""
     return _advance(context, ref, at, None, lambda unit, step: _sign(unit, step, by, score, comment, signature))
 
 
 def verify(
-    context: Context, ref: str, by: str | None = None, at: str | None = None, note: str | None = None
+    context: Context, ref: str, by: str | None = None, at: GivenTime | None = None, note: str | None = None
 ) -> Progress:
     """The maintenance centre checked the form with the customer; ``by`` defaults to the actor (entry point)."""
     return _advance(context, ref, at, note, lambda unit, step: _verify(unit, step, by))
 
 
-def close(context: Context, ref: str, at: str | None = None, note: str | None = None) -> Progress:
+def close(context: Context, ref: str, at: GivenTime | None = None, note: str | None = None) -> Progress:
     """Close a verified ticket (entry point)."""
     return _advance(context, ref, at, note, _close)
 
 
-def followup(context: Context, ref: str, kind: str, note: str, at: str | None = None) -> Progress:
+def followup(context: Context, ref: str, kind: str, note: str, at: GivenTime | None = None) -> Progress:
     """The desk's follow-up ``call`` or ``visit`` and what the customer said (entry point)."""
     return _advance(context, ref, at, note, lambda unit, step: _followup(unit, step, kind))
 
 
-def add_note(context: Context, ref: str, text: str, at: str | None = None) -> Progress:
+def add_note(context: Context, ref: str, text: str, at: GivenTime | None = None) -> Progress:
     """Add a note to a ticket (entry point)."""
     return _advance(context, ref, at, text, _note)
 
@@ -192,7 +194,7 @@ def record_swap(unit: UnitOfWork, row: TicketRow, device_id: int, text: str, whe
             ticket_id=row.id,
             at=when,
             actor=unit.actor,
-            kind="swap",
+            kind=TicketStep.SWAP.value,
             state_from=row.state,
             state_to=row.state,
             reason=None,
@@ -254,28 +256,20 @@ def _last_event_at(unit: UnitOfWork, row: TicketRow) -> datetime:
     return as_datetime(last) if last is not None else as_datetime(row.reported_at)
 
 
-def _when(unit: UnitOfWork, row: TicketRow, at: datetime | None) -> datetime:
+def _when(unit: UnitOfWork, row: TicketRow, at: GivenTime | None) -> datetime:
     """The step's time: now, or a time given with --at that follows the ticket's history and is not ahead."""
     now = utcnow()
     if at is None:
         return now
-    at = at.astimezone(UTC)
-    if at > now + FUTURE_SLACK:
-        raise UsageError(_("--at {at} is in the future").format(at=at.isoformat(timespec="minutes")))
-    last = _last_event_at(unit, row)
-    if at < last:
-        raise UsageError(
-            _("--at {at} is before the ticket's last step ({last})").format(
-                at=at.isoformat(timespec="minutes"), last=last.isoformat(timespec="minutes")
-            )
-        )
-    return at
+    site = unit.session.get(SiteRow, row.site_id)
+    assert site is not None
+    return at.checked(site.timezone, now, _last_event_at(unit, row), _("the ticket's last step"))
 
 
 def _event(
     unit: UnitOfWork,
     row: TicketRow,
-    kind: str,
+    kind: TicketStep,
     when: datetime,
     before: str,
     reason: str | None = None,
@@ -286,7 +280,7 @@ def _event(
             ticket_id=row.id,
             at=when,
             actor=unit.actor,
-            kind=kind,
+            kind=kind.value,
             state_from=before,
             state_to=row.state,
             reason=reason,
@@ -296,7 +290,7 @@ def _event(
     unit.record(
         ENTITY,
         row.ref,
-        kind,
+        kind.value,
         {"state": before},
         {
             "state": row.state,
@@ -349,7 +343,7 @@ def new(unit: UnitOfWork, draft: TicketDraft, now: datetime | None = None) -> st
             ticket_id=row.id,
             at=reported,
             actor=unit.actor,
-            kind="logged",
+            kind=TicketStep.LOGGED.value,
             state_from=None,
             state_to=row.state,
             reason=source,
@@ -377,32 +371,32 @@ def new(unit: UnitOfWork, draft: TicketDraft, now: datetime | None = None) -> st
 def _assign(unit: UnitOfWork, step: Step, engineer: str) -> None:
     row = find(unit, step.ref)
     before = row.state
-    target = flow.move(row.ref, _state(row), "assign")
+    target = flow.move(row.ref, _state(row), TicketStep.ASSIGN)
     person = staff_register.find(unit, engineer)
     if not person.active:
         raise UsageError(_("{name} is inactive: assign the ticket to someone on the team").format(name=person.name))
     when = _when(unit, row, step.at)
     row.assignee_id = person.id
     row.state = (TicketState.ASSIGNED if target is TicketState.LOGGED else target).value
-    _event(unit, row, "assign", when, before, reason=person.name, note=step.note)
+    _event(unit, row, TicketStep.ASSIGN, when, before, reason=person.name, note=step.note)
 
 
 def _start(unit: UnitOfWork, step: Step, handling: str) -> None:
     """Handling starts, remotely or on site: the SLA clock runs from here."""
     row = find(unit, step.ref)
     before = row.state
-    row.state = flow.move(row.ref, _state(row), "start").value
+    row.state = flow.move(row.ref, _state(row), TicketStep.START).value
     when = _when(unit, row, step.at)
     row.handling = enum_value(Handling, handling, _("handling")).value
     row.started_at = when
     _refresh_sla(unit, row, when)
-    _event(unit, row, "start", when, before, reason=row.handling, note=step.note)
+    _event(unit, row, TicketStep.START, when, before, reason=row.handling, note=step.note)
 
 
 def _escalate(unit: UnitOfWork, step: Step) -> None:
     """Remote work did not restore it: someone goes on site. The clock keeps running."""
     row = find(unit, step.ref)
-    flow.move(row.ref, _state(row), "escalate")
+    flow.move(row.ref, _state(row), TicketStep.ESCALATE)
     if row.handling == Handling.ONSITE.value:
         raise UsageError(_("ticket {ticket} is already handled on site").format(ticket=row.ref))
     reason = _text(step.note, _("reason"), 2000)
@@ -410,12 +404,12 @@ def _escalate(unit: UnitOfWork, step: Step) -> None:
         raise UsageError(_("say why it goes on site with --reason"))
     when = _when(unit, row, step.at)
     row.handling = Handling.ONSITE.value
-    _event(unit, row, "escalate", when, row.state, reason=Handling.ONSITE.value, note=reason)
+    _event(unit, row, TicketStep.ESCALATE, when, row.state, reason=Handling.ONSITE.value, note=reason)
 
 
 def _pause(unit: UnitOfWork, step: Step, reason: str) -> None:
     row = find(unit, step.ref)
-    flow.move(row.ref, _state(row), "pause")
+    flow.move(row.ref, _state(row), TicketStep.PAUSE)
     why = enum_value(PauseReason, reason, _("pause reason")).value
     if row.paused_since is not None:
         raise UsageError(_("ticket {ticket} is already paused: resume it first").format(ticket=row.ref))
@@ -425,7 +419,7 @@ def _pause(unit: UnitOfWork, step: Step, reason: str) -> None:
     )
     unit.session.flush()
     _refresh_sla(unit, row, when)
-    _event(unit, row, "pause", when, row.state, reason=why, note=step.note)
+    _event(unit, row, TicketStep.PAUSE, when, row.state, reason=why, note=step.note)
 
 
 def _end_pause(unit: UnitOfWork, row: TicketRow, when: datetime) -> bool:
@@ -441,104 +435,115 @@ def _end_pause(unit: UnitOfWork, row: TicketRow, when: datetime) -> bool:
 
 def _resume(unit: UnitOfWork, step: Step) -> None:
     row = find(unit, step.ref)
-    flow.move(row.ref, _state(row), "resume")
+    flow.move(row.ref, _state(row), TicketStep.RESUME)
     when = _when(unit, row, step.at)
     if not _end_pause(unit, row, when):
         raise UsageError(_("ticket {ticket} is not paused").format(ticket=row.ref))
     _refresh_sla(unit, row, when)
-    _event(unit, row, "resume", when, row.state, note=step.note)
+    _event(unit, row, TicketStep.RESUME, when, row.state, note=step.note)
 
 
 def _return_to_factory(unit: UnitOfWork, step: Step) -> None:
     """The unit goes to the vendor for repair (a loaner may stand in): recorded with why and what."""
     row = find(unit, step.ref)
-    flow.move(row.ref, _state(row), "return-to-factory")
+    flow.move(row.ref, _state(row), TicketStep.RETURN_TO_FACTORY)
     reason = _text(step.note, _("reason"), 2000)
     if reason is None:
         raise UsageError(_("say what goes back and why with --reason"))
     when = _when(unit, row, step.at)
-    _event(unit, row, "return-to-factory", when, row.state, note=reason)
+    _event(unit, row, TicketStep.RETURN_TO_FACTORY, when, row.state, note=reason)
 
 
 def _restore(unit: UnitOfWork, step: Step) -> None:
     """Service is back: the clock stops (an open pause ends here too)."""
     row = find(unit, step.ref)
     before = row.state
-    row.state = flow.move(row.ref, _state(row), "restore").value
+    row.state = flow.move(row.ref, _state(row), TicketStep.RESTORE).value
     when = _when(unit, row, step.at)
     _end_pause(unit, row, when)
     row.restored_at = when
     _refresh_sla(unit, row, when)
-    _event(unit, row, "restore", when, before, reason="met" if row.sla_met else "breached", note=step.note)
+    _event(
+        unit,
+        row,
+        TicketStep.RESTORE,
+        when,
+        before,
+        reason=(SlaState.MET if row.sla_met else SlaState.BREACHED).value,
+        note=step.note,
+    )
 
 
 def _fill(unit: UnitOfWork, step: Step, actions: str, time_spent: timedelta | None) -> None:
     """The maintenance form: what was done and how long it took. Parts in and out come from the swap records."""
     row = find(unit, step.ref)
     before = row.state
-    row.state = flow.move(row.ref, _state(row), "fill").value
+    row.state = flow.move(row.ref, _state(row), TicketStep.FILL).value
     text = _text(actions, _("actions"), 20000)
     if text is None:
         raise UsageError(_("say what was done with --actions"))
-    if time_spent is not None and not timedelta(0) < time_spent <= timedelta(days=30):
-        raise UsageError(_("invalid time spent {value}: more than nothing, at most 30 days").format(value=time_spent))
     when = _when(unit, row, step.at)
     row.actions = text
     row.time_spent_minutes = int(time_spent.total_seconds() // 60) if time_spent is not None else None
-    _event(unit, row, "fill", when, before, note=step.note)
+    _event(unit, row, TicketStep.FILL, when, before, note=step.note)
 
 
 def _sign(unit: UnitOfWork, step: Step, by: str, score: int, comment: str | None, signature: bytes | None) -> None:
     row = find(unit, step.ref)
     before = row.state
-    row.state = flow.move(row.ref, _state(row), "sign").value
+    row.state = flow.move(row.ref, _state(row), TicketStep.SIGN).value
     signer = _text(by, _("signed by"), 100)
     if signer is None:
         raise UsageError(_("name who signed with --by"))
     flow.check_score(score)
-    if signature is not None:
-        if len(signature) > MAX_SIGNATURE:
-            raise UsageError(_("the signature image is larger than 2 MB"))
-        if not signature.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
-            raise UsageError(_("the signature image must be a PNG or JPEG file"))
     when = _when(unit, row, step.at)
     row.signed_by, row.signed_at, row.score = signer, when, score
     row.comment = _text(comment, _("comment"), 2000)
     row.signature = signature
-    _event(unit, row, "sign", when, before, reason=str(score), note=row.comment)
+    _event(unit, row, TicketStep.SIGN, when, before, reason=str(score), note=row.comment)
 
 
 def _verify(unit: UnitOfWork, step: Step, by: str | None) -> None:
-    """The maintenance centre has checked the form with the customer: from now on it counts in KPIs."""
+    """The maintenance centre has checked the form with the customer: from now on it counts in KPIs.
+
+    Segregation of duties: whoever worked the ticket (its engineer, whoever swapped its parts or filled its
+    form) does not verify it.
+    """
     row = find(unit, step.ref)
     before = row.state
-    row.state = flow.move(row.ref, _state(row), "verify").value
+    target = flow.move(row.ref, _state(row), TicketStep.VERIFY)
     checker = staff_register.find(unit, by).name if by else unit.actor
+    if checker in workers(unit, row):
+        raise UsageError(
+            _("{name} worked on ticket {ticket}: the maintenance centre verifies it, not who did the work").format(
+                name=checker, ticket=row.ref
+            )
+        )
+    row.state = target.value
     when = _when(unit, row, step.at)
     row.verified_by, row.verified_at = checker, when
-    _event(unit, row, "verify", when, before, reason=checker, note=step.note)
+    _event(unit, row, TicketStep.VERIFY, when, before, reason=checker, note=step.note)
 
 
 def _close(unit: UnitOfWork, step: Step) -> None:
     row = find(unit, step.ref)
     before = row.state
-    row.state = flow.move(row.ref, _state(row), "close").value
+    row.state = flow.move(row.ref, _state(row), TicketStep.CLOSE).value
     when = _when(unit, row, step.at)
     row.closed_at = when
-    _event(unit, row, "close", when, before, note=step.note)
+    _event(unit, row, TicketStep.CLOSE, when, before, note=step.note)
 
 
 def _followup(unit: UnitOfWork, step: Step, kind: str) -> None:
     """The desk's later call or visit to the customer; the customer record keeps what they said."""
     row = find(unit, step.ref)
-    flow.move(row.ref, _state(row), "followup")
-    if kind not in ("call", "visit"):
-        raise UsageError(_("invalid follow-up {value!r}: call or visit").format(value=kind))
+    flow.move(row.ref, _state(row), TicketStep.FOLLOWUP)
+    kind = enum_value(FollowupKind, kind, _("follow-up")).value
     note = _text(step.note, _("note"), 5000)
     if note is None:
         raise UsageError(_("say what the customer said with --note"))
     when = _when(unit, row, step.at)
-    _event(unit, row, "followup", when, row.state, reason=kind, note=note)
+    _event(unit, row, TicketStep.FOLLOWUP, when, row.state, reason=kind, note=note)
 
 
 def _note(unit: UnitOfWork, step: Step) -> None:
@@ -546,15 +551,22 @@ def _note(unit: UnitOfWork, step: Step) -> None:
     text = _text(step.note, _("note"), 5000)
     if text is None:
         raise UsageError(_("the note is empty"))
-    _event(unit, row, "note", _when(unit, row, step.at), row.state, note=text)
+    _event(unit, row, TicketStep.NOTE, _when(unit, row, step.at), row.state, note=text)
 
 
-def site_zone(unit: UnitOfWork, ref: str) -> str:
-    """The time zone ``--at`` values of this ticket are read in."""
-    row = find(unit, ref)
-    site = unit.session.get(SiteRow, row.site_id)
-    assert site is not None
-    return site.timezone
+def workers(unit: UnitOfWork, row: TicketRow) -> set[str]:
+    """Who worked the ticket: its engineer, the technicians of its swaps, whoever recorded its swaps or its form."""
+    names = {
+        *unit.session.scalars(select(SwapRow.technician).where(SwapRow.ticket == row.ref)),
+        *unit.session.scalars(
+            select(TicketEventRow.actor).where(
+                TicketEventRow.ticket_id == row.id,
+                TicketEventRow.kind.in_([TicketStep.SWAP.value, TicketStep.FILL.value]),
+            )
+        ),
+    }
+    engineer = engineer_name(unit, row.assignee_id)
+    return names | {engineer} if engineer else names
 
 
 def engineer_name(unit: UnitOfWork, staff_id: int | None) -> str | None:

@@ -1,0 +1,226 @@
+"""Every timeout, count, date, time and serial a command takes is checked before anything is written.
+
+The command tree is walked (``full_app()``): each option or argument read by
+one of dcmaint.domain.parse's parsers (``dcmaint.cli.checked.Checked``) gets
+the bad values of its kind, and each must give one line naming the value,
+exit 2, and no row or audit change, on both backends. A numeric option, or
+one whose name says it is a time, a date or a serial, that is not checked
+that way fails the walk, so a new option cannot slip past.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import typer
+from typer._click.types import FloatParamType, IntParamType
+
+from dcmaint.cli import report, spare_levels, ticket
+from dcmaint.cli.checked import Checked
+from dcmaint.cli.main import full_app
+from dcmaint.domain import parse
+from tests.helpers import audit, counts
+from tests.test_spares_swap import room  # noqa: F401  (the fixture: two servers whose PSU 2 failed)
+
+T1 = "T-2026-000001"
+
+#: Bad values per parser: every kind of value a command reads.
+BAD: dict[Any, list[str]] = {
+    parse.timeout: ["0", "-5", "nan", "inf", "3601", "soon"],
+    parse.count: ["0", "-3", "2.5", "1000001", "many"],
+    parse.given_time: ["yesterday", "2026-02-30T10:00", "10:00 tomorrow"],
+    parse.iso_datetime: ["last week", "2026-13-01"],
+    parse.iso_date: ["2026-02-30", "03/02/2026"],
+    parse.past_date: ["2026-13-01", "2099-01-01"],
+    parse.serial: ["SN\x1b[31m1", "SN\n2", "\u200bSN3", " "],  # too long: tests/test_bad_input.py
+    ticket._within: ["0m", "400d", "soon"],
+    ticket._time_spent: ["0m", "31d", "-1h"],
+    ticket._score: ["0", "6", "five"],
+    report._month: ["2026-13", "soon"],
+    spare_levels._fill_rate: ["0", "1", "1.5", "nan", "lots"],
+}
+
+#: Valid arguments of each command that reads a checked value, so that only the bad value is wrong.
+BASE: dict[tuple[str, ...], list[str]] = {
+    ("site", "add"): ["new", "--customer", "B"],
+    ("site", "edit"): ["hq"],
+    ("device", "add"): ["srv02", "--site", "hq", "--kind", "server"],
+    ("device", "edit"): ["srv01"],
+    ("spare", "add"): ["--site", "hq", "--part", "865414-B21", "--serial", "NEW-9"],
+    ("spare", "show"): [],
+    ("spare", "reserve"): ["--ticket", T1],
+    ("spare", "release"): [],
+    ("spare", "levels"): ["--site", "hq"],
+    ("spare", "match"): ["--device", "srv01"],
+    ("spare", "swap"): ["--device", "srv01", "--slot", "PSU 2", "--spare", "NEW-1", "--verify"],
+    ("spare", "handover"): ["--site", "hq", "--to", "王工"],
+    ("spare", "consent", "add"): [
+        *("--site", "hq", "--part", "865414-B21", "--substitute", "865408-B21", "--by", "李", "--document", "M-1")
+    ],
+    ("ticket", "new"): ["--site", "hq", "--description", "PSU 2 故障"],
+    ("ticket", "list"): [],
+    ("ticket", "assign"): [T1, "--to", "张伟"],
+    ("ticket", "start"): [T1],
+    ("ticket", "escalate"): [T1, "--reason", "需现场"],
+    ("ticket", "pause"): [T1, "--reason", "downtime-window"],
+    ("ticket", "resume"): [T1],
+    ("ticket", "return-to-factory"): [T1, "--reason", "返厂"],
+    ("ticket", "restore"): [T1],
+    ("ticket", "fill"): [T1, "--actions", "更换电源"],
+    ("ticket", "sign"): [T1, "--by", "王工", "--score", "4"],
+    ("ticket", "verify"): [T1],
+    ("ticket", "close"): [T1],
+    ("ticket", "followup"): [T1, "--note", "回访"],
+    ("ticket", "note"): [T1, "备注"],
+    ("report", "kpi"): ["--month", "2026-10"],
+    ("audit", "list"): [],
+}
+
+#: Commands outside the walk, and why.
+NOT_WALKED = {
+    ("health",): "its own errors exit 3 (a monitoring plugin); its options are checked by its own tests",
+    ("sim",): "serves simulated devices and writes nothing to the store; simulator.check reads its options",
+}
+NAMED = {"--at", "--date", "--signed", "--received", "--reported", "--since", "--until", "--from", "--month"}
+NAMED |= {"--time-spent", "--breaching-within", "--timeout", "--serial", "--spare", "--removed-serial", "serial"}
+
+
+def commands() -> Iterator[tuple[tuple[str, ...], Any]]:
+    def walk(command: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            for name, sub in sorted(subcommands.items()):
+                yield from walk(sub, (*path, name))
+        else:
+            yield path, command
+
+    yield from walk(typer.main.get_command(full_app()), ())
+
+
+def walked() -> list[tuple[tuple[str, ...], Any]]:
+    return [(path, command) for path, command in commands() if path[:1] not in {p[:1] for p in NOT_WALKED}]
+
+
+def checked_params() -> list[tuple[tuple[str, ...], str, bool, Any]]:
+    """(command path, option or argument, is an option, parser) of every checked value."""
+    return [
+        (path, param.opts[0], param.param_type_name == "option", param.type.parser)
+        for path, command in walked()
+        for param in command.params
+        if isinstance(param.type, Checked)
+    ]
+
+
+def test_every_number_time_date_and_serial_is_checked_as_it_is_read():
+    unchecked = [
+        f"{' '.join(path)} {param.opts[0]}"
+        for path, command in walked()
+        for param in command.params
+        if not isinstance(param.type, Checked)
+        and (isinstance(param.type, IntParamType | FloatParamType) or param.opts[0] in NAMED)
+    ]
+    assert unchecked == []
+    ticket_list = dict(walked())[("ticket", "list")]
+    assert isinstance(next(p for p in ticket_list.params if p.opts[0] == "--to").type, Checked)  # a time there
+
+
+def test_every_checked_value_has_bad_values_and_its_command_valid_arguments():
+    params = checked_params()
+    assert {parser for *_, parser in params} <= set(BAD), "give the new parser's bad values in BAD"
+    assert {path for path, *_ in params} <= set(BASE), "give the command's valid arguments in BASE"
+    assert len(params) >= 40
+
+
+@pytest.fixture
+def shop(room):  # noqa: F811  (the fixture imported above)
+    """The room of tests/test_spares_swap.py with a spare in stock and a ticket in progress on srv01."""
+    cli, _scenario = room
+    cli.ok("spare", "add", "--site", "hq", "--part", "865414-B21", "--serial", "NEW-1")
+    cli.ok("ticket", "new", "--site", "hq", "--description", "PSU 2 故障", "--device", "srv01")
+    cli.ok("ticket", "assign", T1, "--to", "张伟")
+    cli.ok("ticket", "start", T1)
+    return cli
+
+
+def _argv(path: tuple[str, ...], name: str, option: bool, value: str) -> list[str]:
+    if option:
+        return [*path, *BASE[path], name, value]
+    return [*path, value, *BASE[path]]
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "option", "parser"),
+    checked_params(),
+    ids=[f"{' '.join(p)} {n}" for p, n, *_ in checked_params()],
+)
+def test_a_bad_value_is_one_line_naming_it_exit_2_and_writes_nothing(shop, db_url, path, name, option, parser):
+    before, chain = counts(db_url), audit(db_url)
+    for value in BAD[parser]:
+        result = shop(*_argv(path, name, option, value))
+        lines = result.err.strip().splitlines()
+        assert result.code == 2 and result.out == "", (value, result)
+        assert len(lines) == 1 and lines[0].startswith("dcmaint: error: "), (value, result.err)
+        assert repr(value) in lines[0] or value.strip() in lines[0], (value, lines[0])
+    assert counts(db_url) == before and audit(db_url) == chain
+
+
+def test_a_negative_swap_timeout_does_not_commit_the_swap(shop, db_url):
+    before, chain = counts(db_url), audit(db_url)
+    result = shop(
+        "spare", "swap", "--device", "srv01", "--slot", "PSU 2", "--spare", "NEW-1", "--verify", "--timeout", "-5"
+    )
+    assert result.code == 2 and "'-5'" in result.err and "--timeout" in result.err
+    assert counts(db_url) == before and audit(db_url) == chain
+    assert shop.ok("spare", "show", "NEW-1", "-f", "json").json()["status"] == "in_stock"
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["ticket", "note", T1, "x", "--at", "2099-01-01T08:00"], "--at '2099-01-01T08:00' is in the future"),
+        (["ticket", "assign", T1, "--to", "张伟", "--at", "2026-01-01"], "--at '2026-01-01' is before"),
+        (
+            ["ticket", "new", "--site", "hq", "--description", "x", "--reported", "2099-01-01 08:00"],
+            "'2099-01-01 08:00'",
+        ),
+        (
+            ["spare", "add", "--site", "hq", "--part", "865414-B21", "--serial", "N-2", "--received", "2099-01-01"],
+            "2099",
+        ),
+    ],
+)
+def test_a_time_ahead_or_before_the_last_step_is_refused_as_typed(shop, db_url, argv, named):
+    before, chain = counts(db_url), audit(db_url)
+    result = shop(*argv)
+    assert result.code == 2 and named in result.err and len(result.err.strip().splitlines()) == 1, result
+    assert counts(db_url) == before and audit(db_url) == chain
+
+
+def test_a_time_minutes_ahead_is_clock_drift_not_the_future(shop):
+    soon = (datetime.now(UTC) + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M+00:00")
+    shop.ok("ticket", "note", T1, "时钟略快", "--at", soon)
+
+
+def test_signature_errors_name_the_file(shop, db_url, tmp_path):
+    shop.ok("ticket", "restore", T1)
+    shop.ok("ticket", "fill", T1, "--actions", "更换电源")
+    text, big = tmp_path / "签字.png", tmp_path / "big.jpg"
+    text.write_text("not an image", encoding="utf-8")
+    big.write_bytes(b"\xff\xd8\xff" + bytes(3 * 1024 * 1024))
+    before, chain = counts(db_url), audit(db_url)
+    for file in (text, big, tmp_path / "missing.png"):
+        result = shop("ticket", "sign", T1, "--by", "王工", "--score", "4", "--signature", str(file))
+        assert result.code == 2 and file.name in result.err and len(result.err.strip().splitlines()) == 1, result
+    assert counts(db_url) == before and audit(db_url) == chain
+
+
+def test_a_device_serial_with_control_characters_is_refused_from_a_sheet_too(shop, db_url, tmp_path):
+    sheet = tmp_path / "devices.csv"
+    sheet.write_text('设备名称,类型,序列号\nsrv09,服务器,"AB\x07CD"\n', encoding="utf-8")
+    before = counts(db_url)
+    result = shop("device", "import", str(sheet), "--site", "hq")
+    assert result.code == 2 and "AB\\x07CD" in result.err
+    assert counts(db_url) == before
