@@ -8,9 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from dcmaint.cli.context import FormatOption, service_context
-from dcmaint.cli.device_import import import_command
+from dcmaint.cli.device_import import import_command, say_driver
 from dcmaint.domain.enums import DeviceKind, OutputFormat
-from dcmaint.i18n import _
+from dcmaint.i18n import _, ngettext
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -146,7 +146,9 @@ def add(
         notes=notes,
         options=dict(parse_option(text) for text in option or ()),
     )
-    render_one(devices.register(service_context(ctx), device), fmt)
+    registered = devices.register(service_context(ctx), device)
+    render_one(registered.device, fmt)
+    say_driver(registered.driver)
 
 
 app.command("import", help=_("Import devices from a customer's CSV or XLSX list (Chinese headers understood)."))(
@@ -203,14 +205,28 @@ def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOpt
             render_list(faults, fmt, FAULT_COLUMNS)
 
 
-@app.command("edit", help=_("Change a device; options not given stay as they are."))
+@app.command(
+    "edit",
+    help=_(
+        "Change a device; options not given stay as they are. Without NAME, change every device that --site "
+        "and --kind select (shared settings only, e.g. --driver), in one transaction."
+    ),
+)
 def edit(
     ctx: typer.Context,
-    name: NameArg,
+    name: Annotated[
+        str | None,
+        typer.Argument(help=_("Device name (leave out to select devices with --site and --kind)."), show_default=False),
+    ] = None,
     site: SiteOpt = None,
     new_name: Annotated[str | None, typer.Option("--rename", help=_("New device name."))] = None,
     move_to: Annotated[str | None, typer.Option("--move-to", help=_("Move the device to another site."))] = None,
-    kind: KindOpt = None,
+    kind: Annotated[
+        DeviceKind | None,
+        typer.Option(
+            "--kind", case_sensitive=False, help=_("Kind of device (without NAME: only devices of this kind).")
+        ),
+    ] = None,
     vendor: Vendor = None,
     model: Model = None,
     serial: Serial = None,
@@ -239,13 +255,13 @@ def edit(
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    from dcmaint.cli.output import render_one
+    from dcmaint.cli.output import render_list, render_one
     from dcmaint.domain.devices import parse_option
     from dcmaint.errors import UsageError
     from dcmaint.services import devices
 
     given: dict[str, Any] = {
-        "kind": kind.value if kind else None,
+        "kind": kind.value if kind and name is not None else None,
         "vendor": vendor,
         "model": model,
         "serial": serial,
@@ -273,7 +289,17 @@ def edit(
         changes[field] = None
     if option or unset_option:
         changes["option_updates"] = (dict(parse_option(text) for text in option or ()), tuple(unset_option or ()))
-    render_one(devices.edit(service_context(ctx), name, site, changes), fmt)
+    if name is None:
+        changed = devices.edit_many(service_context(ctx), site, kind.value if kind else None, changes)
+        render_list(changed, fmt, COLUMNS)
+        typer.echo(
+            ngettext("changed {count} device", "changed {count} devices", len(changed)).format(count=len(changed)),
+            err=True,
+        )
+        return
+    edited = devices.edit(service_context(ctx), name, site, changes)
+    render_one(edited.device, fmt)
+    say_driver(edited.driver)
 
 
 @app.command("remove", help=_("Remove a device from the register."))
