@@ -1,12 +1,27 @@
-"""Every command a user can call is shown in README.md or docs/ as `dcmaint <command>` (docs are part of a feature)."""
+"""Docs are executed: every command shown in README.md and docs/ runs, page by page, as a user would type it.
+
+The rules of the pages (which blocks run, what is compared) are in
+tests/docs_session.py. What a page needs from the world is given here, the
+way a user would have it: a file in the working directory, an environment
+variable, a simulated BMC whose address replaces the documented one (each
+substitution listed explicitly), a part fitted by hand between two commands.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import typer
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.docs_session import ROOT, Session, blocks, commands, is_command_line, pages, run_page
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def _leaves(command: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -25,3 +40,178 @@ def test_every_command_is_documented_with_an_example():
     assert len(leaves) > 40
     missing = [" ".join(leaf) for leaf in leaves if f"dcmaint {' '.join(leaf)}" not in text]
     assert missing == []
+
+
+def test_every_command_shown_runs_or_says_why_not():
+    """A block with a command a user would type is a console session (run below) or says why it is not run."""
+    unmarked = [
+        f"{block.page}:{block.line}"
+        for page in pages()
+        for block in blocks(page)
+        if block.lang != "console" and block.marker is None and any(is_command_line(line) for line in block.lines)
+        if f"{block.page}:{block.lines[0]}" not in NOT_RUN_ELSEWHERE
+    ]
+    assert unmarked == []
+    prompts_missing = [
+        f"{block.page}:{block.line}"
+        for page in pages()
+        for block in blocks(page)
+        if block.lang == "console" and block.lines and not commands(block)
+    ]
+    assert prompts_missing == []
+
+
+#: Blocks of pages this test may not annotate, by their first line, with why they are not run.
+NOT_RUN_ELSEWHERE = {
+    "docs/health.md:dcmaint health [DEVICE...] [--site S] [--kind K] [--format table|json|nagios|prometheus]": (
+        "synopsis"
+    ),
+    "docs/health.md:define command {": "a Nagios command definition",
+    "docs/health.md:dcmaint health --format prometheus > /var/lib/node_exporter/dcmaint.prom.$$ && \\": (
+        "a cron job writing into node_exporter's directory"
+    ),
+    "docs/plugins.md:dcmaint: warning: plugin 'acme' (dcmaint-acme 1.0.0) skipped: "
+    "ModuleNotFoundError: No module named 'httpx'": "output",
+    "docs/plugins.md:dcmaint plugin list [--format table|json|csv] [--strict/--no-strict]": "synopsis",
+}
+
+
+# --- what each page needs -------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """A page's world: files, environment, simulated BMCs, substitutions, declared exit codes, hands."""
+
+    files: dict[str, Path | Callable[[Path], None]] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+    bmcs: tuple[tuple[str, str], ...] = ()  # (flavour, faults) per simulated BMC, served as bmc1, bmc2...
+    addresses: dict[str, str] = field(default_factory=dict)  # documented text -> "{bmcN}" (its redfish+http URL)
+    exits: dict[str, int] = field(default_factory=dict)  # command as shown -> its exit code
+    hands: dict[str, Callable[[object], None]] = field(default_factory=dict)  # command -> done first, to the sim
+    venv: bool = False  # the working directory has .venv (the checkout's), for `. .venv/bin/activate`
+
+
+def fit(bmc: int, part: str, serial: str) -> Callable[[object], None]:
+    """The technician fits a spare: the simulated BMC now reports it in that slot (``POST /sim/replace``)."""
+
+    def fit_part(sim: object) -> None:
+        from dcmaint_redfish.sim.demo import replace_part
+
+        replace_part(sim.endpoints[bmc - 1], part, serial)  # type: ignore[attr-defined]
+
+    return fit_part
+
+
+def workbook(*rows: tuple[object, ...]) -> Callable[[Path], None]:
+    """An XLSX file as a customer's Excel saves it: one sheet, Chinese headers in the first row."""
+
+    def write(path: Path) -> None:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for row in rows:
+            book.active.append(list(row))  # type: ignore[union-attr]
+        book.save(path)
+
+    return write
+
+
+#: The customer's equipment list of docs/cli.md: equipment nobody polls (no management address).
+DEVICE_LIST = workbook(
+    ("序号", "设备名称", "设备类型", "品牌", "型号", "序列号(SN)", "机房", "机柜", "U位", "是否在保"),
+    (1, "hq-san-01", "磁盘阵列", "Huawei", "OceanStor 5500 V5", "2102351QLH10K9000045", "主机房A", "A04", "1-4", "是"),
+    (2, "hq-ups-01", "UPS", "APC", "Symmetra PX 40kW", "QS1234567890", "配电室", None, None, "是"),
+    (3, "hq-crac-01", "精密空调", "Vertiv", "Liebert PEX 30kW", "LP2019A0001", "主机房A", None, None, "是"),
+    (4, "hq-core-sw-01", "交换机", "Huawei", "CloudEngine 6881", "2102353YKM10K3000089", "主机房A", "A05", 40, "是"),
+)
+#: The customer's own parts list (docs/cli.md, docs/spares.md): parts the starter catalogue lacks.
+PARTS_LIST = workbook(
+    ("序号", "部件号", "厂商", "部件名称", "类别", "年故障率", "采购周期(天)", "备件号"),
+    (1, "SYM-BAT-40K", "APC", "Symmetra PX 电池模块", "电池", "3%", "30天", "SYBTU1-PLP"),
+    (2, "LPEX-FAN-EC", "Vertiv", "Liebert PEX EC 风机", "风扇", "2%", 45, None),
+)
+
+PAGES: dict[str, Page] = {
+    "README.md": Page(
+        files={"客户设备清单.xlsx": ROOT / "configs" / "devices-example.xlsx"},
+        env={"ILO_PASSWORD": "the-BMC-password"},
+        bmcs=(("hpe-ilo5", "psu:2=critical"),),
+        addresses={"redfish://10.1.1.5": "{bmc1}"},
+        exits={"dcmaint health --site hq": 2, "dcmaint health --record --format nagios": 2},
+        hands={
+            'dcmaint spare swap --device srv01 --slot "PSU 2" --spare 5WBXK0A9 --ticket T-2026-000001 --verify': fit(
+                1, "psu:2", "5WBXK0A9"
+            )
+        },
+        venv=True,
+    ),
+    "docs/cli.md": Page(
+        files={"客户设备清单.xlsx": DEVICE_LIST, "客户备件目录.xlsx": PARTS_LIST},
+        env={"ILO_PASSWORD": "the-BMC-password", "BMC_PASSWORD": "monitor-password"},
+        bmcs=(("hpe-ilo5", "psu:2=critical"), ("hpe-ilo5", "")),
+        addresses={"redfish://10.1.1.5": "{bmc1}", "https://10.1.1.6": "{bmc2.http}"},
+        exits={
+            "dcmaint health --site hq": 2,
+            "dcmaint health srv01 --format nagios": 2,
+            "dcmaint health --record --format prometheus": 2,
+            "dcmaint health --target redfish://10.1.1.5 --username admin --password-ref env:ILO_PASSWORD": 2,
+        },
+        hands={
+            'dcmaint spare swap --device srv01 --slot "PSU 2" --spare 5WBXK0A9 --ticket T-2026-000001 --verify': fit(
+                1, "psu:2", "5WBXK0A9"
+            )
+        },
+    ),
+}
+
+
+@contextmanager
+def simulated(page: Page) -> Iterator[object]:
+    if not page.bmcs:
+        yield None
+        return
+    try:
+        from dcmaint.drivers.simulators import SimulatorOptions
+        from dcmaint_redfish.sim import running
+    except ImportError as missing:  # the in-tree Redfish plugin is part of every test install
+        if IN_CI:
+            raise
+        pytest.skip(f"the Redfish simulator is not installed: {missing}")
+    faults = ",".join(
+        f"bmc{n}:{item}" for n, (_flavour, spec) in enumerate(page.bmcs, 1) for item in spec.split(",") if item
+    )
+    options = SimulatorOptions(count=len(page.bmcs), flavours=tuple(f for f, _ in page.bmcs), faults=faults)
+    with running(options) as sim:
+        yield sim
+
+
+@pytest.mark.parametrize("page", [p for p in pages() if any(b.lang == "console" for b in blocks(p))])
+def test_the_pages_commands_run(page: str, tmp_path: Path):
+    spec = PAGES.get(page, Page())
+    with ExitStack() as stack:
+        sim = stack.enter_context(simulated(spec))
+        session = Session.fresh(tmp_path, spec.env)
+        stack.callback(session.close)
+        if spec.venv:
+            (session.work / ".venv").symlink_to(Path(sys_prefix()))
+        for name, source in spec.files.items():
+            if callable(source):
+                source(session.work / name)
+            else:
+                shutil.copy(source, session.work / name)
+        if sim is not None:
+            endpoints = sim.endpoints  # type: ignore[attr-defined]
+            urls = {f"{{bmc{n}}}": e.url.replace("http://", "redfish+http://", 1) for n, e in enumerate(endpoints, 1)}
+            urls |= {f"{{bmc{n}.http}}": e.url for n, e in enumerate(endpoints, 1)}
+            session.substitutions.update({shown: urls[bmc] for shown, bmc in spec.addresses.items()})
+        hands = {command: (lambda _session, act=act: act(sim)) for command, act in spec.hands.items()}
+        ran = list(run_page(session, page, spec.exits, hands))
+        assert ran, f"{page} has console blocks but no commands"
+        assert all(code == 0 for code in session.close()), "a simulator the page started did not stop cleanly"
+
+
+def sys_prefix() -> str:
+    import sys
+
+    return sys.prefix

@@ -108,7 +108,7 @@ def test_edit_sets_a_driver_on_many_devices_in_one_transaction(hq, db_url):
     hq.ok("device", "add", "srv09", "--site", "dr", "--kind", "server")
     done = hq.ok("device", "edit", "--site", "hq", "--kind", "server", "--driver", "scenario", "-f", "json")
     assert [(d["name"], d["driver"]) for d in done.json()] == [("srv01", "scenario"), ("srv02", "scenario")]
-    assert done.err == "changed 2 devices\n"
+    assert done.err == "2 of 2 devices changed\n"
     assert device_json(hq, "ups01")["driver"] is None and device_json(hq, "srv09")["driver"] is None
     edits = [(e.entity_key, e.action, e.command) for e in audit(db_url) if e.entity == "device" and e.action == "edit"]
     assert edits == [("hq/srv01", "edit", "device edit"), ("hq/srv02", "edit", "device edit")]

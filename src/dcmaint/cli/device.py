@@ -290,10 +290,12 @@ def edit(
     if option or unset_option:
         changes["option_updates"] = (dict(parse_option(text) for text in option or ()), tuple(unset_option or ()))
     if name is None:
-        changed = devices.edit_many(service_context(ctx), site, kind.value if kind else None, changes)
-        render_list(changed, fmt, COLUMNS)
+        edited = devices.edit_many(service_context(ctx), site, kind.value if kind else None, changes)
+        render_list(edited.devices, fmt, COLUMNS)
         typer.echo(
-            ngettext("changed {count} device", "changed {count} devices", len(changed)).format(count=len(changed)),
+            ngettext(
+                "{changed} of {count} device changed", "{changed} of {count} devices changed", len(edited.devices)
+            ).format(changed=edited.changed, count=len(edited.devices)),
             err=True,
         )
         return

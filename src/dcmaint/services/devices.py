@@ -165,7 +165,15 @@ def _serves(context: Context, driver: str | None, endpoint: str) -> bool:
     return found is not None and (not scheme or scheme in found.driver_class.schemes)
 
 
-def edit_many(context: Context, site: str | None, kind: str | None, changes: dict[str, Any]) -> list[Device]:
+@dataclass(frozen=True)
+class EditedMany:
+    """The devices a bulk edit selected, as they are now, and how many of them it changed."""
+
+    devices: list[Device]
+    changed: int
+
+
+def edit_many(context: Context, site: str | None, kind: str | None, changes: dict[str, Any]) -> EditedMany:
     """Apply the same ``changes`` to every device of ``site`` and/or ``kind``, in one transaction, audited per
     device (entry point). Only :data:`BULK_EDITABLE` fields; a selection that matches nothing is an error."""
     from dcmaint.domain import parse
@@ -201,7 +209,9 @@ def edit_many(context: Context, site: str | None, kind: str | None, changes: dic
                     )
                 )
             )
-        return [_edit(unit, row.name, row.site.name, changes) for row in rows]
+        before = [device_record(row) for row in rows]
+        after = [_edit(unit, row.name, row.site.name, changes) for row in rows]
+        return EditedMany(after, sum(1 for old, new in zip(before, after, strict=True) if old != new))
 
 
 def _edit(unit: UnitOfWork, name: str, site: str | None, changes: dict[str, Any]) -> Device:
