@@ -179,6 +179,10 @@ class Session:
     def work(self) -> Path:
         return self.root / "work"
 
+    @property
+    def home(self) -> Path:
+        return self.root / SHOWN_HOME.lstrip("/")
+
     def substitute(self, text: str) -> str:
         for documented, actual in self.substitutions.items():
             text = text.replace(documented, actual)

@@ -83,7 +83,7 @@ NOT_RUN_ELSEWHERE = {
 class Page:
     """A page's world: files, environment, simulated BMCs, substitutions, declared exit codes, hands."""
 
-    files: dict[str, Path | Callable[[Path], None]] = field(default_factory=dict)
+    files: dict[str, Path | Callable[[Path], None]] = field(default_factory=dict)  # "~/..." is in the home
     env: dict[str, str] = field(default_factory=dict)
     bmcs: tuple[tuple[str, str], ...] = ()  # (flavour, faults) per simulated BMC, served as bmc1, bmc2...
     addresses: dict[str, str] = field(default_factory=dict)  # documented text -> "{bmcN}" (its redfish+http URL)
@@ -146,6 +146,10 @@ PAGES: dict[str, Page] = {
         },
         venv=True,
     ),
+    "docs/forms.md": Page(
+        files={"~/fonts/house.ttc": ROOT / "src" / "dcmaint" / "data" / "fonts" / "wqy-microhei.ttc"}
+    ),
+    "docs/database.md": Page(exits={"dcmaint db check > /dev/null": 1}),
     "docs/cli.md": Page(
         files={"客户设备清单.xlsx": DEVICE_LIST, "客户备件目录.xlsx": PARTS_LIST},
         env={"ILO_PASSWORD": "the-BMC-password", "BMC_PASSWORD": "monitor-password"},
@@ -196,10 +200,12 @@ def test_the_pages_commands_run(page: str, tmp_path: Path):
         if spec.venv:
             (session.work / ".venv").symlink_to(Path(sys_prefix()))
         for name, source in spec.files.items():
+            target = session.home / name.removeprefix("~/") if name.startswith("~/") else session.work / name
+            target.parent.mkdir(parents=True, exist_ok=True)
             if callable(source):
-                source(session.work / name)
+                source(target)
             else:
-                shutil.copy(source, session.work / name)
+                shutil.copy(source, target)
         if sim is not None:
             endpoints = sim.endpoints  # type: ignore[attr-defined]
             urls = {f"{{bmc{n}}}": e.url.replace("http://", "redfish+http://", 1) for n, e in enumerate(endpoints, 1)}
