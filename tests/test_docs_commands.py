@@ -146,6 +146,28 @@ PAGES: dict[str, Page] = {
         },
         venv=True,
     ),
+    "docs/import.md": Page(
+        files={
+            "configs": ROOT / "configs",
+            "资产清单.xlsx": workbook(
+                ("序号", "资产名称", "资产编号", "设备大类", "品牌"),
+                (1, "hq-p750", "ZC-2019-0012", "小型机", "IBM"),
+                (2, "hq-san-sw-01", "ZC-2019-0031", "SAN交换机", "Brocade"),
+            ),
+        }
+    ),
+    "docs/spares.md": Page(
+        files={"客户备件目录.xlsx": PARTS_LIST},
+        env={"ILO_PASSWORD": "the-BMC-password"},
+        bmcs=(("hpe-ilo5", "psu:2=critical"),),
+        addresses={"redfish://10.1.1.5": "{bmc1}"},
+        exits={
+            "dcmaint health hq-web-01 --record": 2,
+            'dcmaint spare swap --device hq-web-01 --slot "PSU 2" --spare 5WBXK0A9 --ticket T-2026-000001 --by 张伟'
+            " --verify": 1,
+        },
+        hands={"dcmaint spare verify 1": fit(1, "psu:2", "5WBXK0A9")},
+    ),
     "docs/forms.md": Page(
         files={"~/fonts/house.ttc": ROOT / "src" / "dcmaint" / "data" / "fonts" / "wqy-microhei.ttc"}
     ),
@@ -204,6 +226,8 @@ def test_the_pages_commands_run(page: str, tmp_path: Path):
             target.parent.mkdir(parents=True, exist_ok=True)
             if callable(source):
                 source(target)
+            elif source.is_dir():
+                shutil.copytree(source, target)
             else:
                 shutil.copy(source, target)
         if sim is not None:

@@ -27,6 +27,7 @@ DEVICE_COLUMNS = [
     ("model", _("Model")),
     ("serial", _("Serial")),
     ("covered", _("Covered")),
+    ("driver", _("Driver")),
     ("endpoint", _("Endpoint")),
 ]
 SUMMARY_LABELS = {

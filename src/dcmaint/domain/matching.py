@@ -334,8 +334,9 @@ def pick_slot(
     """The (kind, location) a user's ``--slot`` names: ``KIND:LOCATION``, or a location unique on the device.
 
     Locations are matched as the driver reports them ("PSU 2", "Bay 3") ignoring case, and then also
-    ignoring spaces ("PSU2", "psu:psu 2"). An unknown slot lists the device's slots, the likely ones first
-    (:func:`likely_first`, with ``spare_class`` the class of the spare being fitted).
+    ignoring spaces ("PSU2", "psu:psu 2"). An unknown slot lists the device's slots (of the kind named, when
+    one is), the likely ones first (:func:`likely_first`, with ``spare_class`` the class of the spare being
+    fitted, else the kind the typed name starts with).
     """
     known = [s if isinstance(s, SlotName) else SlotName(*s) for s in slots]
     kind, _sep, rest = spec.strip().partition(":")
@@ -355,10 +356,24 @@ def pick_slot(
                 slot=spec, device=device, choices=", ".join(f"{k}:{loc}" for k, loc in chosen)
             )
         )
-    ordered = likely_first(known, spare_class)
-    shown = ", ".join(s.slot for s in ordered[:12]) + (", ..." if len(ordered) > 12 else "")
+    if spare_class is None:  # "PSU 9", "dimm99": the kind the name starts with is the likely class
+        spare_class = next((k for k in sorted(kinds, key=len, reverse=True) if slot_key(wanted).startswith(k)), None)
     raise NotFound(
         _("slot {slot!r} does not exist on {device} (known slots: {choices})").format(
-            slot=spec, device=device, choices=shown or _("none recorded: run `dcmaint health --record` first")
+            slot=spec, device=device, choices=_hint(pool, spare_class)
         )
     )
+
+
+def _hint(known: list[SlotName], spare_class: str | None, most: int = 12) -> str:
+    """The slots an unknown slot's error lists: the likely ones (faulty, of the class) when there are any,
+    else the first ``most``; how many more there are."""
+    if not known:
+        return _("none recorded: run `dcmaint health --record` first")
+    ordered = likely_first(known, spare_class)
+    likely = [s for s in ordered if s.faulty or s.kind == spare_class]
+    shown = (likely or ordered)[:most]
+    text = ", ".join(s.slot for s in shown)
+    if len(shown) < len(ordered):
+        text = _("{slots} and {count} more").format(slots=text, count=len(ordered) - len(shown))
+    return text
