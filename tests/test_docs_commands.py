@@ -132,6 +132,31 @@ PARTS_LIST = workbook(
     (2, "LPEX-FAN-EC", "Vertiv", "Liebert PEX EC 风机", "风扇", "2%", 45, None),
 )
 
+
+def png(path: Path) -> None:
+    """A customer's signature, scanned: a small PNG."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (240, 80), 255)
+    ImageDraw.Draw(image).line([(10, 60), (80, 20), (150, 55), (230, 25)], fill=0, width=3)
+    image.save(path, format="PNG")
+
+
+#: The customer's e-mail, saved from their mail client (docs/tickets.md).
+FAULT_MAIL = """\
+From: =?utf-8?B?546L5bel?= <wang.gong@bank.example.cn>
+To: desk@contractor.example.cn
+Subject: =?utf-8?B?5py65oi/QSBocS1kYi0wMSDnoaznm5jlkYroraY=?=
+Date: Wed, 25 Nov 2026 08:40:00 +0800
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+hq-db-01 前面板硬盘指示灯黄色闪烁，请尽快派人处理。
+王工 138 0013 8000
+"""
+
+
 PAGES: dict[str, Page] = {
     "README.md": Page(
         files={"客户设备清单.xlsx": ROOT / "configs" / "devices-example.xlsx"},
@@ -167,6 +192,14 @@ PAGES: dict[str, Page] = {
             " --verify": 1,
         },
         hands={"dcmaint spare verify 1": fit(1, "psu:2", "5WBXK0A9")},
+    ),
+    "docs/tickets.md": Page(
+        files={"故障报告.eml": lambda path: path.write_text(FAULT_MAIL, encoding="utf-8"), "签字.png": png},
+        env={"ILO_PASSWORD": "the-BMC-password"},
+        bmcs=(("hpe-ilo5", "psu:2=critical"), ("dell-idrac9", "disk:2=predicted")),
+        addresses={"redfish://10.1.1.5": "{bmc1}", "redfish://10.1.1.6": "{bmc2}"},
+        exits={"dcmaint health --site hq --record": 2, "dcmaint health --site hq --record --open-tickets": 1},
+        hands={"dcmaint spare swap --ticket T-2026-000001 --spare 5WBXK0A9 --verify": fit(1, "psu:2", "5WBXK0A9")},
     ),
     "docs/forms.md": Page(
         files={"~/fonts/house.ttc": ROOT / "src" / "dcmaint" / "data" / "fonts" / "wqy-microhei.ttc"}
