@@ -212,14 +212,12 @@ PAGES: dict[str, Page] = {
         hands={"dcmaint spare swap --ticket T-2026-000001 --spare 5WBXK0A9 --verify": fit(1, "psu:2", "5WBXK0A9")},
     ),
     "docs/health.md": Page(
-        env={"ILO_PASSWORD": "the-BMC-password"},
+        env={"PW": "the-BMC-password"},
         bmcs=(("hpe-ilo5", "psu:2=critical"), ("hpe-ilo5", "disk:1=predicted")),
         setup=(
             'dcmaint site add hq --customer "某市商业银行"',
-            "dcmaint device add srv01 --site hq --kind server --endpoint {bmc1} --username admin"
-            " --credential env:ILO_PASSWORD",
-            "dcmaint device add srv02 --site hq --kind server --endpoint {bmc2} --username admin"
-            " --credential env:ILO_PASSWORD",
+            "dcmaint device add srv01 --site hq --kind server --endpoint {bmc1} --username admin --credential env:PW",
+            "dcmaint device add srv02 --site hq --kind server --endpoint {bmc2} --username admin --credential env:PW",
             "dcmaint device add ups01 --site hq --kind ups --endpoint 10.0.0.9",
         ),
         exits={
