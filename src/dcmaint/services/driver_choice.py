@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 GENERIC_SCHEMES = frozenset({"http", "https"})
 #: Seconds all the probes of one command may take together.
 PROBE_SECONDS = 10.0
+#: Probes in flight at once (a list of a thousand BMCs is not asked all at the same instant).
+PROBES_AT_ONCE = 64
 
 
 class Basis(StrEnum):
@@ -119,13 +121,25 @@ def _target(device: Device, timeout: float) -> Target:
 
 
 async def _probe_all(pairs: list[tuple[Device, DriverInfo]], timeout: float) -> list[str | None]:
-    """For each (device, driver): what the driver recognised the endpoint as, or None. Never raises."""
+    """For each (device, driver): what the driver recognised the endpoint as, or None. Never raises.
+
+    At most :data:`PROBES_AT_ONCE` probes are in flight, and all of them share one deadline ``timeout``
+    seconds away: a probe that cannot start before it counts as unanswered.
+    """
     from dcmaint.drivers.job import attempt
     from dcmaint.drivers.report import DeviceIdentity
 
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    gate = asyncio.Semaphore(PROBES_AT_ONCE)
+
     async def one(device: Device, info: DriverInfo) -> str | None:
-        target = _target(device, timeout)
-        tried = await attempt(lambda: info.create().probe(target), timeout)
+        async with gate:
+            left = deadline - loop.time()
+            if left <= 0:
+                return None
+            target = _target(device, left)
+            tried = await attempt(lambda: info.create().probe(target), left)
         if tried.kind is not None or not isinstance(tried.value, DeviceIdentity):
             return None
         found = " ".join(part for part in (tried.value.vendor, tried.value.model) if part)
