@@ -9,10 +9,10 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
-from dcmaint.cli.device_import import import_command
+from dcmaint.cli.device_import import import_command, say_driver
 from dcmaint.domain import parse
 from dcmaint.domain.enums import DeviceKind, OutputFormat
-from dcmaint.i18n import _
+from dcmaint.i18n import _, ngettext
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -152,7 +152,9 @@ def add(
     )
     from dcmaint.cli.labels import shown
 
-    render_one(shown(fmt, devices.register(service_context(ctx), device), {"kind": DeviceKind}), fmt)
+    registered = devices.register(service_context(ctx), device)
+    render_one(shown(fmt, registered.device, {"kind": DeviceKind}), fmt)
+    say_driver(registered.driver)
 
 
 app.command("import", help=_("Import devices from a customer's CSV or XLSX list (Chinese headers understood)."))(
@@ -214,14 +216,28 @@ def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOpt
             render_list([shown(fmt, fault, fault_values()) for fault in faults], fmt, FAULT_COLUMNS)
 
 
-@app.command("edit", help=_("Change a device; options not given stay as they are."))
+@app.command(
+    "edit",
+    help=_(
+        "Change a device; options not given stay as they are. Without NAME, change every device that --site "
+        "and --kind select (shared settings only, e.g. --driver), in one transaction."
+    ),
+)
 def edit(
     ctx: typer.Context,
-    name: NameArg,
+    name: Annotated[
+        str | None,
+        typer.Argument(help=_("Device name (leave out to select devices with --site and --kind)."), show_default=False),
+    ] = None,
     site: SiteOpt = None,
     new_name: Annotated[str | None, typer.Option("--rename", help=_("New device name."))] = None,
     move_to: Annotated[str | None, typer.Option("--move-to", help=_("Move the device to another site."))] = None,
-    kind: KindOpt = None,
+    kind: Annotated[
+        DeviceKind | None,
+        typer.Option(
+            "--kind", case_sensitive=False, help=_("Kind of device (without NAME: only devices of this kind).")
+        ),
+    ] = None,
     vendor: Vendor = None,
     model: Model = None,
     serial: Serial = None,
@@ -250,13 +266,13 @@ def edit(
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    from dcmaint.cli.output import render_one
+    from dcmaint.cli.output import render_list, render_one
     from dcmaint.domain.devices import parse_option
     from dcmaint.errors import UsageError
     from dcmaint.services import devices
 
     given: dict[str, Any] = {
-        "kind": kind.value if kind else None,
+        "kind": kind.value if kind and name is not None else None,
         "vendor": vendor,
         "model": model,
         "serial": serial,
@@ -286,7 +302,19 @@ def edit(
         changes["option_updates"] = (dict(parse_option(text) for text in option or ()), tuple(unset_option or ()))
     from dcmaint.cli.labels import shown
 
-    render_one(shown(fmt, devices.edit(service_context(ctx), name, site, changes), {"kind": DeviceKind}), fmt)
+    if name is None:
+        edited = devices.edit_many(service_context(ctx), site, kind.value if kind else None, changes)
+        render_list([shown(fmt, d, {"kind": DeviceKind}) for d in edited.devices], fmt, COLUMNS)
+        typer.echo(
+            ngettext(
+                "{changed} of {count} device changed", "{changed} of {count} devices changed", len(edited.devices)
+            ).format(changed=edited.changed, count=len(edited.devices)),
+            err=True,
+        )
+        return
+    edited = devices.edit(service_context(ctx), name, site, changes)
+    render_one(shown(fmt, edited.device, {"kind": DeviceKind}), fmt)
+    say_driver(edited.driver)
 
 
 @app.command("remove", help=_("Remove a device from the register."))

@@ -8,13 +8,16 @@ row number the user sees in the spreadsheet; stdout carries only the summary
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.services.driver_choice import DriverChoice
 
 DEVICE_COLUMNS = [
     ("site", _("Site")),
@@ -24,6 +27,7 @@ DEVICE_COLUMNS = [
     ("model", _("Model")),
     ("serial", _("Serial")),
     ("covered", _("Covered")),
+    ("driver", _("Driver")),
     ("endpoint", _("Endpoint")),
 ]
 SUMMARY_LABELS = {
@@ -39,6 +43,16 @@ def _say(level: str, line: str) -> None:
     from dcmaint.secrets import redact
 
     typer.echo(f"dcmaint: {level}: {redact(line)}", err=True)
+
+
+def say_driver(choice: DriverChoice | None) -> None:
+    """On stderr: the driver inferred for a device, or a warning that it has none (and will not be polled)."""
+    if choice is None:
+        return
+    if choice.driver is None:
+        _say(_("warning"), choice.note)
+    else:
+        typer.echo(choice.note, err=True)
 
 
 def import_command(
@@ -81,6 +95,8 @@ def import_command(
     source = report.sheet.source
     for problem in report.problems:
         _say(_("warning"), _("{problem} (skipped)").format(problem=device_import.describe(source, problem)))
+    for choice in report.drivers:
+        say_driver(choice)
     summary = report.summary()
     if fmt is OutputFormat.JSON:
         data = summary.as_json()

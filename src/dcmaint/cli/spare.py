@@ -339,6 +339,9 @@ app.command("match", help=_("Rank the depot spares that fit a faulty slot, and s
 app.command("swap", help=_("Record a spare fitted in a slot and the removed part in the customer's custody."))(
     spare_swap.swap_command
 )
+app.command("verify", help=_("Ask a swap's device again whether it shows the spare in the slot, healthy."))(
+    spare_swap.verify_command
+)
 app.command("swaps", help=_("List recorded swaps."))(spare_swap.swaps_command)
 app.command("custody", help=_("List removed parts (the customer's property) and where they are kept."))(
     spare_swap.custody_command

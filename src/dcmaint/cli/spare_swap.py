@@ -4,7 +4,7 @@ customer's hands (docs/spares.md)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.services.verify import SwapOutcome
 
 consent_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -101,13 +104,28 @@ def match_command(
 
 def swap_command(
     ctx: typer.Context,
-    device: Annotated[str, typer.Option("--device", help=_("Device the part is fitted in."))],
-    slot: Annotated[str, typer.Option("--slot", help=_("Slot as KIND:LOCATION or LOCATION, e.g. psu:PSU 2."))],
     spare: Annotated[
         str, typer.Option("--spare", click_type=Checked(parse.serial, "SERIAL"), help=_("Serial of the spare fitted."))
     ],
+    device: Annotated[
+        str | None,
+        typer.Option("--device", help=_("Device the part is fitted in (default: the device of the --ticket's fault).")),
+    ] = None,
+    slot: Annotated[
+        str | None,
+        typer.Option(
+            "--slot",
+            help=_("Slot as KIND:LOCATION or LOCATION, e.g. psu:PSU 2 (default: the slot of the --ticket's fault)."),
+        ),
+    ] = None,
     site: SiteOpt = None,
-    ticket: Annotated[str | None, typer.Option("--ticket", help=_("Ticket the swap belongs to."))] = None,
+    ticket: Annotated[
+        str | None,
+        typer.Option(
+            "--ticket",
+            help=_("Ticket the swap belongs to; when it is about one part fault, --device and --slot may go."),
+        ),
+    ] = None,
     removed_serial: Annotated[
         str | None,
         typer.Option(
@@ -135,16 +153,40 @@ def swap_command(
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    from dcmaint.cli.output import render_one
     from dcmaint.services.swap import SwapRequest, swap_spare
 
     request = SwapRequest(device, site, slot, spare, ticket, removed_serial, keep_at, by)
-    done = swap_spare(service_context(ctx), request, verify=verify, timeout=timeout)
-    render_one(done, fmt)
-    if verify and done.verification != "verified":
+    _render_outcome(swap_spare(service_context(ctx), request, verify=verify, timeout=timeout), fmt, checked=verify)
+
+
+def verify_command(
+    ctx: typer.Context,
+    swap: Annotated[
+        int, typer.Argument(help=_("The swap's ID (`dcmaint spare swaps` lists them)."), show_default=False)
+    ],
+    timeout: Annotated[float | None, typer.Option("--timeout", help=_("Seconds for the poll."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.services.verify import verify_later
+
+    _render_outcome(verify_later(service_context(ctx), swap, timeout), fmt, checked=True)
+
+
+def _render_outcome(done: SwapOutcome, fmt: OutputFormat, *, checked: bool) -> None:
+    """The swap, and its next step on stderr: in the one error line (exit 1) when a check left it unverified."""
+    from dcmaint.cli.output import render_one
+
+    render_one(done.swap, fmt)
+    if checked and done.swap.verification != "verified":
         from dcmaint.errors import DcmaintError
 
-        raise DcmaintError(_("swap {id} is unverified: {message}").format(id=done.id, message=done.verify_message))
+        raise DcmaintError(
+            _("swap {id} is unverified: {message}; {next}").format(
+                id=done.swap.id, message=done.swap.verify_message, next=done.next_step
+            )
+        )
+    if done.next_step:
+        typer.echo(done.next_step, err=True)
 
 
 def swaps_command(

@@ -21,6 +21,7 @@ that stock does not age on the shelf.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -282,18 +283,79 @@ def order_line(slot: SlotIdentity, known: SlotParts, position: int = 1) -> Candi
     )
 
 
-def pick_slot(spec: str, device: str, slots: Iterable[tuple[str, str]]) -> tuple[str, str]:
+@dataclass(frozen=True)
+class SlotName:
+    """A device slot as the installed base names it, with the health it last reported (for hints)."""
+
+    kind: str
+    location: str
+    health: str = "unknown"
+
+    @property
+    def faulty(self) -> bool:
+        return self.health in ("warning", "critical")
+
+    @property
+    def slot(self) -> str:
+        return f"{self.kind}:{self.location}"
+
+
+def slot_key(text: str) -> str:
+    """A slot name as typed, compared without spaces or case: "PSU2", "PSU 2" and "psu 2" are one slot.
+
+    >>> slot_key(" PSU 2 ") == slot_key("psu2") == slot_key("Psu\u00a02")
+    True
+    """
+    return "".join(text.split()).casefold()
+
+
+def natural_key(text: str) -> tuple[tuple[int, str, int], ...]:
+    """Sort key that orders the numbers inside names by value: DIMM 2 before DIMM 10.
+
+    >>> sorted(["DIMM 10", "dimm 9", "DIMM 2", "Bay 1"], key=natural_key)
+    ['Bay 1', 'DIMM 2', 'dimm 9', 'DIMM 10']
+    """
+    return tuple(
+        (1, "", int(piece)) if piece.isdigit() else (0, piece.casefold(), 0)
+        for piece in re.split(r"(\d+)", text)
+        if piece
+    )
+
+
+def likely_first(slots: Iterable[SlotName], spare_class: str | None = None) -> list[SlotName]:
+    """The slots a technician most likely means, first: faulty ones, then those of the spare's class, then the
+    rest; each group in natural order.
+
+    >>> [s.slot for s in likely_first([SlotName("dimm", "DIMM 10"), SlotName("psu", "PSU 2", "critical"),
+    ...                                SlotName("dimm", "DIMM 2"), SlotName("fan", "Fan 1")], "dimm")]
+    ['psu:PSU 2', 'dimm:DIMM 2', 'dimm:DIMM 10', 'fan:Fan 1']
+    """
+    return sorted(
+        set(slots),
+        key=lambda s: (not s.faulty, s.kind != spare_class, natural_key(s.kind), natural_key(s.location)),
+    )
+
+
+def pick_slot(
+    spec: str, device: str, slots: Iterable[SlotName | tuple[str, str]], spare_class: str | None = None
+) -> tuple[str, str]:
     """The (kind, location) a user's ``--slot`` names: ``KIND:LOCATION``, or a location unique on the device.
 
-    Locations are matched as the driver reports them ("PSU 2", "Bay 3"), ignoring case and surrounding space.
+    Locations are matched as the driver reports them ("PSU 2", "Bay 3") ignoring case, and then also
+    ignoring spaces ("PSU2", "psu:psu 2"). An unknown slot lists the device's slots (of the kind named, when
+    one is), the likely ones first (:func:`likely_first`, with ``spare_class`` the class of the spare being
+    fitted, else the kind the typed name starts with).
     """
-    known = sorted(set(slots))
-    wanted = spec.strip()
-    kind, _sep, rest = wanted.partition(":")
-    if rest and any(k == kind.strip().lower() for k, _loc in known):
-        chosen = [(k, loc) for k, loc in known if k == kind.strip().lower() and loc.lower() == rest.strip().lower()]
+    known = [s if isinstance(s, SlotName) else SlotName(*s) for s in slots]
+    kind, _sep, rest = spec.strip().partition(":")
+    kinds = {s.kind for s in known}
+    if rest and kind.strip().lower() in kinds:
+        pool, wanted = [s for s in known if s.kind == kind.strip().lower()], rest
     else:
-        chosen = [(k, loc) for k, loc in known if loc.lower() == wanted.lower()]
+        pool, wanted = known, spec
+    chosen = sorted({(s.kind, s.location) for s in pool if s.location.strip().lower() == wanted.strip().lower()})
+    if not chosen:
+        chosen = sorted({(s.kind, s.location) for s in pool if slot_key(s.location) == slot_key(wanted)})
     if len(chosen) == 1:
         return chosen[0]
     if len(chosen) > 1:
@@ -302,9 +364,24 @@ def pick_slot(spec: str, device: str, slots: Iterable[tuple[str, str]]) -> tuple
                 slot=spec, device=device, choices=", ".join(f"{k}:{loc}" for k, loc in chosen)
             )
         )
-    shown = ", ".join(f"{k}:{loc}" for k, loc in known[:12]) + (", ..." if len(known) > 12 else "")
+    if spare_class is None:  # "PSU 9", "dimm99": the kind the name starts with is the likely class
+        spare_class = next((k for k in sorted(kinds, key=len, reverse=True) if slot_key(wanted).startswith(k)), None)
     raise NotFound(
         _("slot {slot!r} does not exist on {device} (known slots: {choices})").format(
-            slot=spec, device=device, choices=shown or _("none recorded: run `dcmaint health --record` first")
+            slot=spec, device=device, choices=_hint(pool, spare_class)
         )
     )
+
+
+def _hint(known: list[SlotName], spare_class: str | None, most: int = 12) -> str:
+    """The slots an unknown slot's error lists: the likely ones (faulty, of the class) when there are any,
+    else the first ``most``; how many more there are."""
+    if not known:
+        return _("none recorded: run `dcmaint health --record` first")
+    ordered = likely_first(known, spare_class)
+    likely = [s for s in ordered if s.faulty or s.kind == spare_class]
+    shown = (likely or ordered)[:most]
+    text = ", ".join(s.slot for s in shown)
+    if len(shown) < len(ordered):
+        text = _("{slots} and {count} more").format(slots=text, count=len(ordered) - len(shown))
+    return text

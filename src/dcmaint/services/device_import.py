@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from dcmaint.domain.records import Device, Record
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _, ngettext
 from dcmaint.services.context import Context
+from dcmaint.services.driver_choice import DriverChoice
 from dcmaint.services.limits import check_text_lengths
 from dcmaint.store.models.registers import DeviceRow
 
@@ -85,6 +86,7 @@ class ImportReport:
     devices: tuple[Device, ...]  # imported (or, with dry_run, that would be)
     problems: tuple[RowProblem, ...]  # rows skipped (only non-empty with skip_bad)
     dry_run: bool
+    drivers: tuple[DriverChoice, ...] = ()  # drivers inferred for imported rows (or why a row has none)
 
     def summary(self) -> ImportSummary:
         return ImportSummary(self.sheet.source, self.sheet.sheet, len(self.devices), len(self.problems), self.dry_run)
@@ -385,7 +387,43 @@ def import_devices(context: Context, request: ImportRequest) -> ImportReport:
     column_mapping = load_mapping(request.mapping)
     table = read_sheet(request.file, request.sheet)
     plan = prepare(table, column_mapping, request.site, request.ignore_unknown_columns)
-    return execute(context, plan, request.site, request.skip_bad, request.dry_run)
+    if request.site is not None:
+        from dcmaint.store import queries
+
+        with context.read() as reader:  # a wrong --site is one error, before any endpoint is probed
+            queries.site(reader, request.site)
+    plan, choices = settle_drivers(context, plan)
+    report = execute(context, plan, request.site, request.skip_bad, request.dry_run)
+    imported = {(device.site, device.name) for device in report.devices}
+    return replace(report, drivers=tuple(c for c in choices if (c.site, c.device) in imported))
+
+
+def settle_drivers(context: Context, plan: ImportPlan) -> tuple[ImportPlan, list[DriverChoice]]:
+    """Each row's driver checked (an unknown one makes the row bad) or inferred from its endpoint; the probes of
+    all rows run at once (:mod:`dcmaint.services.driver_choice`)."""
+    from dcmaint.services.driver_choice import check_named, choose
+
+    rows: list[ImportRow] = []
+    problems = list(plan.problems)
+    for row in plan.rows:
+        if not row.device.driver:
+            rows.append(row)
+            continue
+        try:
+            named = check_named(context.drivers(), row.device.driver)
+        except UsageError as error:
+            problems.append(RowProblem(row.number, str(error)))
+        else:
+            rows.append(ImportRow(row.number, replace(row.device, driver=named)))
+    choices = choose(context.drivers(), [row.device for row in rows]) if any(r.device.endpoint for r in rows) else []
+    found = {(choice.site, choice.device): choice.driver for choice in choices}
+    rows = [
+        ImportRow(row.number, replace(row.device, driver=found[(row.device.site, row.device.name)]))
+        if (row.device.site, row.device.name) in found
+        else row
+        for row in rows
+    ]
+    return ImportPlan(plan.sheet, tuple(rows), tuple(sorted(problems, key=_order))), choices
 
 
 def execute(

@@ -8,7 +8,7 @@ from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 from dcmaint.services.context import Context
 from dcmaint.store import match_queries, queries, ticket_queries
-from dcmaint.store.reader import Reader
+from dcmaint.store.reader import Reader, Rows
 
 DEFAULT_LIMIT = 5
 
@@ -35,13 +35,7 @@ def slots_for(
     if ticket is not None:
         row = ticket_queries.ticket_row(reader, ticket)  # an unknown ticket is an error here too
         if fault is None and device is None:
-            if row.fault_id is not None:
-                return [match_queries.fault_slot(reader, row.fault_id)]
-            found = [
-                s
-                for device in ticket_queries.ticket_devices(reader, row.id)
-                for s in _device_faults(reader, device.name, row.site)
-            ]
+            found = ticket_slots(reader, row.id, row.fault_id)
             if not found:
                 raise UsageError(
                     _(
@@ -66,9 +60,12 @@ def slots_for(
     return faulty
 
 
-def _device_faults(reader: Reader, device: str, site: str) -> list[SlotIdentity]:
-    device_id, _site_id = match_queries.device_ids(reader, site, device)
-    return match_queries.open_fault_slots(reader, device_id)
+def ticket_slots(rows: Rows, ticket_id: int, fault_id: int | None) -> list[SlotIdentity]:
+    """The part faults a ticket is about: the fault monitoring opened it for, else the open part faults of its
+    devices (``spare match --ticket``, and ``spare swap --ticket`` without ``--device``/``--slot``)."""
+    if fault_id is not None:
+        return [match_queries.fault_slot(rows, fault_id)]
+    return match_queries.ticket_fault_slots(rows, ticket_id)
 
 
 def match(

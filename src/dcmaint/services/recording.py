@@ -3,8 +3,10 @@
 A fault seen on every poll is one open fault with first/last seen; it closes
 when a successful poll no longer shows it. A poll that failed (unreachable,
 auth) proves nothing about the parts, so it leaves faults and the installed
-base as they were. Opening and closing a fault, and a part changing its
-serial in a slot, are audited; refreshing ``last_seen`` is not (it would
+base as they were. A swap not verified yet is marked verified when a poll
+shows its spare healthy in the slot (:func:`dcmaint.services.verify.confirm`).
+Opening and closing a fault, a part changing its serial in a slot, and a swap
+verified this way are audited; refreshing ``last_seen`` is not (it would
 flood the log with one row per part per poll).
 """
 
@@ -30,6 +32,7 @@ class RecordSummary:
     opened: int
     closed: int
     still_open: int
+    swaps_verified: int = 0  # pending swaps this run's polls showed done
 
 
 def fault_json(device: str, row: FaultRow) -> dict[str, object]:
@@ -145,7 +148,10 @@ def _store_faults(
 
 def record(unit: UnitOfWork, run: HealthRun) -> RecordSummary:
     """Store one health run; registered devices only (ad-hoc targets have nowhere to go)."""
-    opened = closed = still_open = stored = 0
+    from dcmaint.services.verify import confirm, pending_swaps
+
+    opened = closed = still_open = stored = verified = 0
+    pending = pending_swaps(unit)
     for result in run.results:
         if result.site is None:  # an ad-hoc --target endpoint: not in the register
             continue
@@ -158,4 +164,6 @@ def record(unit: UnitOfWork, run: HealthRun) -> RecordSummary:
         _store_components(unit, device, key, result)
         o, c, n = _store_faults(unit, device, key, faults_of(result), result.polled_at)
         opened, closed, still_open = opened + o, closed + c, still_open + n
-    return RecordSummary(stored, opened, closed, still_open)
+        if device.id in pending:
+            verified += confirm(unit, pending[device.id], result, result.polled_at)
+    return RecordSummary(stored, opened, closed, still_open, verified)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import CursorResult, and_, select, update
 
@@ -36,17 +36,24 @@ from dcmaint.store.models.base import utcnow
 from dcmaint.store.models.depot import ConsentRow, PartRow, StockUnitRow, SwapRow
 from dcmaint.store.models.health import ComponentRow, FaultRow
 from dcmaint.store.models.registers import DeviceRow, SiteRow, device_record
+from dcmaint.store.models.tickets import TicketRow
 from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
+
+if TYPE_CHECKING:
+    from dcmaint.services.verify import SwapOutcome
 
 ENTITY = "swap"
 
 
 @dataclass(frozen=True)
 class SwapRequest:
-    device: str
+    """What ``spare swap`` is asked. ``device`` and ``slot`` may be left out with a ``ticket`` that is about one
+    part fault: they are that fault's."""
+
+    device: str | None
     site: str | None
-    slot: str
+    slot: str | None
     spare_serial: str
     ticket: str | None = None
     removed_serial: str | None = None
@@ -313,23 +320,62 @@ def _close_fault(unit: UnitOfWork, device: DeviceRow, key: str, slot: SlotIdenti
     return fault.id
 
 
+def _class_of(unit: UnitOfWork, row: StockUnitRow | None) -> str | None:
+    """The catalogue class of a spare (the hint of an unknown slot lists that class's slots early)."""
+    part = unit.session.get(PartRow, row.part_id) if row is not None and row.part_id is not None else None
+    return part.part_class if part else None
+
+
+def _device_slot(
+    unit: UnitOfWork, request: SwapRequest, ticket: TicketRow | None, spare_class: str | None
+) -> tuple[DeviceRow, str, str]:
+    """The device and (kind, location) of the swap: as named, or the one part fault of the ticket."""
+    if request.device is not None and request.slot is not None:
+        device = device_register.find(unit, request.device, request.site)
+        kind, location = pick_slot(request.slot, device.name, match_queries.slot_names(unit, device.id), spare_class)
+        return device, kind, location
+    if ticket is None or request.slot is not None:
+        raise UsageError(
+            _("name the part with --device and --slot (or give only --ticket, when the ticket is about one fault)")
+        )
+    from dcmaint.services.matching import ticket_slots
+
+    found = [
+        slot
+        for slot in ticket_slots(unit, ticket.id, ticket.fault_id)
+        if request.device is None or slot.device == request.device
+    ]
+    if len(found) != 1:
+        raise UsageError(
+            _(
+                "ticket {ticket} is about {count} open part faults ({slots}): name the part with --device and --slot"
+            ).format(
+                ticket=ticket.ref,
+                count=len(found),
+                slots=", ".join(f"{slot.device} {slot.slot}" for slot in found) or _("none"),
+            )
+        )
+    return device_register.find(unit, found[0].device, found[0].site), found[0].kind, found[0].location
+
+
 def swap_spare(
     context: Context, request: SwapRequest, *, verify: bool = False, timeout: float | None = None
-) -> SwapRecord:
+) -> SwapOutcome:
     """Record a spare fitted in a slot and the removed part in the customer's custody (entry point).
 
     With ``verify`` the swap is committed first, whatever the device says:
     the part is in the slot. Then the device is polled (within ``timeout``
     seconds, default the runner's) and its verdict recorded in a second
-    transaction; the record returned carries it (``verification``).
+    transaction; the record returned carries it (``verification``), with
+    the next step (verify later, or move the ticket on).
     """
+    from dcmaint.services.verify import outcome, verify_swap
+
     with context.write() as unit:
         done = swap(unit, request)
-    if not verify:
-        return done
-    from dcmaint.services.verify import verify_swap
-
-    return verify_swap(context, done, timeout)
+    if verify:
+        done = verify_swap(context, done, timeout)
+    return outcome(context, done)
 
 
 def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) -> SwapRecord:
@@ -345,9 +391,9 @@ def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) ->
     technician = request.technician
     if technician is not None:
         technician = staff_register.find(unit, technician).name
-    device = device_register.find(unit, request.device, request.site)
+    row = unit.session.scalars(select(StockUnitRow).where(StockUnitRow.serial == request.spare_serial)).first()
+    device, kind, location = _device_slot(unit, request, ticket_row, _class_of(unit, row))
     key = device_register.audit_key(device_record(device))
-    kind, location = pick_slot(request.slot, device.name, match_queries.slot_names(unit, device.id))
     component = unit.session.scalars(
         select(ComponentRow).where(
             ComponentRow.device_id == device.id, ComponentRow.kind == kind, ComponentRow.location == location
@@ -356,7 +402,6 @@ def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) ->
     slot = _slot_identity(unit, device, component)
     if removed_serial is None:
         _refuse_unseen_swap(unit, device, component, slot)
-    row = unit.session.scalars(select(StockUnitRow).where(StockUnitRow.serial == request.spare_serial)).first()
     if row is None:
         raise NotFound(_("unknown spare serial {serial!r}").format(serial=request.spare_serial))
     if row.serial is None or row.quantity != 1:

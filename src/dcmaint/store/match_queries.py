@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dcmaint.domain.matching import CataloguePart, SlotIdentity, SlotParts, Spare
+from dcmaint.domain.matching import CataloguePart, SlotIdentity, SlotName, SlotParts, Spare
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.store.reader import Row, Rows, as_date
@@ -41,10 +41,11 @@ def device_ids(rows: Rows, site: str, device: str) -> tuple[int, int]:
     return found[0]["id"], found[0]["site_id"]
 
 
-def slot_names(rows: Rows, device_id: int) -> list[tuple[str, str]]:
+def slot_names(rows: Rows, device_id: int) -> list[SlotName]:
+    """The device's slots with the health each last reported (the hint of an unknown slot lists faulty ones first)."""
     return [
-        (r["kind"], r["location"])
-        for r in rows.rows("SELECT kind, location FROM components WHERE device_id = :d", {"d": device_id})
+        SlotName(r["kind"], r["location"], r["health"])
+        for r in rows.rows("SELECT kind, location, health FROM components WHERE device_id = :d", {"d": device_id})
     ]
 
 
@@ -134,6 +135,22 @@ def open_fault_slots(rows: Rows, device_id: int) -> list[SlotIdentity]:
             "WHERE c.device_id = f.device_id AND c.kind = f.kind AND c.location = f.location) "
             "ORDER BY f.kind, f.location",
             {"d": device_id},
+        )
+    ]
+
+
+def ticket_fault_slots(rows: Rows, ticket_id: int) -> list[SlotIdentity]:
+    """Open part faults of the devices on a ticket, by device and slot."""
+    return [
+        _fault_slot(r)
+        for r in rows.rows(
+            f"SELECT {_FAULT_COLUMNS} FROM faults f JOIN devices d ON d.id = f.device_id "
+            "JOIN sites s ON s.id = d.site_id JOIN ticket_devices td ON td.device_id = f.device_id "
+            "WHERE td.ticket_id = :t AND f.closed_at IS NULL AND EXISTS ("
+            "SELECT 1 FROM components c "
+            "WHERE c.device_id = f.device_id AND c.kind = f.kind AND c.location = f.location) "
+            "ORDER BY d.name, f.kind, f.location",
+            {"t": ticket_id},
         )
     ]
 
