@@ -50,6 +50,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "health",
         _("Poll devices through their drivers and report faulty parts (exit 0/1/2/3 like a monitoring plugin)."),
     ),
+    "completion": (
+        "dcmaint.cli.completion",
+        "completion",
+        _("Print the shell completion script for bash, zsh or fish (see docs/cli.md to install it)."),
+    ),
 }
 GROUPS: dict[str, tuple[str, str, str]] = {
     "config": ("dcmaint.cli.config", "app", _("Show and change the configuration file.")),
@@ -234,8 +239,16 @@ class _Failure:
         return MONITORING_UNKNOWN if self.monitoring and code != EXIT_INTERRUPTED else code
 
 
+def _known(name: str | None) -> str | None:
+    return name if name in COMMANDS or name in GROUPS else None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (tests call this; ``main`` exits with it)."""
+    if os.environ.get("_DCMAINT_COMPLETE"):  # a completion script asking (dcmaint.cli.completion)
+        from dcmaint.cli.completion import complete, completed_words
+
+        return complete(lambda: build(_known(_subcommand(completed_words()))))
     args = list(sys.argv[1:] if argv is None else argv)
     # `dcmaint health` is called by monitoring systems: any error of its own is UNKNOWN (3).
     monitoring = _subcommand(args) == "health"
