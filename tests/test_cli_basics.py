@@ -115,7 +115,7 @@ def test_zsh_and_fish_complete_through_the_same_protocol(cli_sqlite, monkeypatch
     monkeypatch.setenv("_DCMAINT_COMPLETE", f"complete_{shell}")
     monkeypatch.setenv("_TYPER_COMPLETE_FISH_ACTION", "get-args")
     monkeypatch.setenv("_TYPER_COMPLETE_ARGS", "dcmaint ti")
-    first = {"zsh": "_arguments '*: :((\"ticket\":", "fish": "ticket\t"}[shell]  # each shell's own format
+    first = {"zsh": '_arguments \'*: :(("ticket":', "fish": "ticket\t"}[shell]  # each shell's own format
     assert cli_sqlite.ok().out.startswith(first)
     monkeypatch.setenv("_TYPER_COMPLETE_ARGS", "dcmaint ticket ")
     offered = cli_sqlite.ok().out

@@ -188,6 +188,26 @@ def test_output_file_is_replaced_atomically_whatever_the_exit_code(room, tmp_pat
     assert json.loads(written.read_text())["counts"]["unknown"] == 1
 
 
+def test_the_textfile_recipes_in_the_docs_write_the_file(room, tmp_path):
+    """The cron line and the systemd unit of docs/health.md, run as written (the collector's folder moved)."""
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "health.md").read_text(encoding="utf-8")
+    cron = re.search(r"^\*/5 \* \* \* \* +dcmaint +(/opt/dcmaint/bin/dcmaint .+)$", docs, re.MULTILINE)[1]
+    unit = re.search(r"^ExecStart=(/opt/dcmaint/bin/dcmaint .+)$", docs, re.MULTILINE)[1]
+    assert re.search(r"^SuccessExitStatus=1 2 3$", docs, re.MULTILINE)  # findings are not unit failures
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    for number, line in enumerate((cron, unit)):
+        folder = tmp_path / f"textfile{number}"
+        folder.mkdir()
+        argv = line.replace("/var/lib/node_exporter/textfile", str(folder)).split()[1:]
+        assert argv[-2:] == ["--output", str(folder / "dcmaint.prom")]
+        assert cli(*argv).code == 2
+        written = (folder / "dcmaint.prom").read_text()
+        assert 'dcmaint_device_status{site="hq",device="srv01",driver="scenario"} 2' in written
+
+
 def test_an_unwritable_output_is_unknown(room, tmp_path):
     cli, _ = room
     missing = tmp_path / "no-such-folder" / "dcmaint.prom"
@@ -331,7 +351,9 @@ def test_a_device_that_times_out_is_reported_with_the_timeout_given(cli_sqlite, 
         )
     [device] = result.json()["devices"]
     assert result.code == 3 and device["error_kind"] == "timed_out", device
-    assert re.search(r"(poll not finished within|the poll's deadline is) 1 s\b", device["error"]), device["error"]
+    # the driver's deadline, its read timeout or the runner's backstop, whichever fires first: each names 1 s
+    assert re.search(r"(within|the poll's deadline is) 1 s\b", device["error"]), device["error"]
+    assert not re.search(r"within 0\.\d+ s(?! \(read_timeout)", device["error"]), device["error"]
 
 
 def test_record_deduplicates_faults(room, db_url):
@@ -364,6 +386,45 @@ def test_record_deduplicates_faults(room, db_url):
     assert counts(db_url)["faults"] == 2  # a new fault after the repair, the old one stays closed
     table = cli.ok("device", "show", "srv01").out
     assert "Last poll: CRITICAL" in table and "PSU 2: input lost" in table
+
+
+def test_tables_fit_the_terminal_and_a_pipe_gets_whole_lines(room, monkeypatch):
+    import sys
+
+    cli, scenario = room
+    reason = "PSU 2: input lost on feed B; the redundant supply carries the whole load, replace it within the day"
+    scenario("srv01", report(part("psu", "PSU 2", "critical", reason, serial="5WB2", spare="866730-001")))
+    piped = cli("health").out
+    assert reason in piped  # no terminal: no limit, a row stays one line
+    monkeypatch.setenv("COLUMNS", "100")
+    assert reason in cli("health").out  # $COLUMNS alone does not make a pipe a terminal
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    shown = cli("health").out
+    assert max(len(line) for line in shown.splitlines()) <= 100
+    assert reason not in shown and "5WB2" in shown and "866730-001" in shown  # identities are never broken
+    header, _rule, *faults = shown.split("\n\n")[1].splitlines()
+    start, end = header.index("Reason"), header.index("Part number")
+    assert " ".join(line[start:end].strip() for line in faults) == reason  # wrapped within its column, whole
+
+
+def test_tables_show_times_in_the_site_time_zone_and_json_keeps_iso(room):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    cli("health", "srv01", "--record")
+    data = cli.ok("device", "show", "srv01", "-f", "json").json()
+    polled = datetime.fromisoformat(data["last_poll"]["polled_at"])
+    assert polled.utcoffset().total_seconds() == 0  # JSON: ISO 8601 in UTC, as before
+    local = polled.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")  # the site's default zone
+    table = cli.ok("device", "show", "srv01").out
+    assert f"Last poll: CRITICAL at {local} by scenario" in table
+    first_seen = datetime.fromisoformat(data["open_faults"][0]["first_seen"])
+    assert first_seen.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M") in table
+    assert "+00:00" not in table
+    audit_line = cli.ok("audit", "list", "--entity", "fault").out.splitlines()[2]
+    assert re.search(r" \d{4}-\d\d-\d\d \d\d:\d\d UTC ", audit_line)  # no site: UTC, and it says so
 
 
 def test_record_notices_a_swapped_part(room, db_url):

@@ -174,13 +174,14 @@ def list_(
 
 @app.command("show", help=_("Show one device, its last recorded poll and its open faults."))
 def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOption = OutputFormat.TABLE) -> None:
-    from dcmaint.cli.output import as_json, render_list, render_one
+    from dcmaint.cli.output import as_json, render_list, render_one, table_time
     from dcmaint.services import device_views
 
     view = device_views.show(service_context(ctx), name, site)
     if fmt is OutputFormat.JSON:
         typer.echo(as_json(view.as_json()))
         return
+    zones = {view.device.site: view.timezone}
     render_one(view.device, fmt)
     faults = view.open_faults
     if fmt is OutputFormat.TABLE:
@@ -192,7 +193,7 @@ def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOpt
             typer.echo(
                 _("Last poll: {status} at {at} by {driver} in {duration:.2f}s{error}").format(
                     status=poll.status.upper(),
-                    at=poll.polled_at.isoformat(timespec="seconds"),
+                    at=table_time(poll.polled_at, view.timezone),
                     driver=poll.driver,
                     duration=poll.duration,
                     error=f" ({poll.message})" if poll.message else "",
@@ -200,7 +201,7 @@ def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOpt
             )
         typer.echo(_("Open faults: {count}").format(count=len(faults)))
         if faults:
-            render_list(faults, fmt, FAULT_COLUMNS)
+            render_list(faults, fmt, FAULT_COLUMNS, zones=zones)
 
 
 @app.command("edit", help=_("Change a device; options not given stay as they are."))

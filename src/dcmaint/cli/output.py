@@ -3,14 +3,16 @@
 Tables are for a technician at a terminal, so two rules hold for all of them
 (docs/cli.md, "Tables"):
 
-- they fit the output width: ``$COLUMNS`` when set, else the terminal's width
-  when stdout is a terminal; a pipe or a file gets whole lines (no limit), for
-  grep, ``less -S`` and diff. When a table is too wide, its widest columns
+- they fit the terminal's width (``$COLUMNS`` when set) when stdout is a
+  terminal; a pipe or a file gets whole lines (no limit), for grep,
+  ``less -S`` and diff. When a table is too wide, its widest columns
   (the "why", the reason, the description) wrap within their column first;
   no column is squeezed below :data:`MIN_WRAP` characters.
 - a time reads one way: the site's local time, to the minute
-  (``2026-12-04 09:30``); a time that belongs to no site is UTC, and its
-  column says so. JSON and CSV keep ISO 8601 with the UTC offset, unchanged.
+  (``2026-12-04 09:30``); a time whose site's zone the command does not know
+  (the audit log belongs to no site) is UTC and says so
+  (``2026-12-04 01:30 UTC``). JSON and CSV keep ISO 8601 with the UTC offset,
+  unchanged.
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ from dcmaint.domain.records import Record
 from dcmaint.errors import DcmaintError
 from dcmaint.i18n import _
 
-#: A wrapped column is not made narrower than this: below it a long line reads better than a tall cell.
-MIN_WRAP = 12
+#: Columns at most this wide never wrap (names, serials, states, times): a technician reads and copies them whole.
+FIXED = 24
+#: A wider column ("why", reason, description) may wrap, down to this width.
+MIN_WRAP = 20
 #: Characters between two columns in tabulate's "simple" and "plain" formats.
 GAP = 2
 #: How every table shows a time (the site's local time, to the minute).
@@ -39,26 +43,31 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def table_time(value: datetime, zone: str | None) -> str:
-    """A time as a table shows it: in ``zone`` (a site's IANA time zone; UTC when None), to the minute.
+    """A time as a table shows it: in ``zone`` (a site's IANA time zone), to the minute; in UTC, and saying so,
+    when no zone is known.
 
-    >>> table_time(datetime(2026, 12, 4, 1, 30, 59, tzinfo=UTC), "Asia/Shanghai")
-    '2026-12-04 09:30'
+    >>> moment = datetime(2026, 12, 4, 1, 30, 59, tzinfo=UTC)
+    >>> table_time(moment, "Asia/Shanghai"), table_time(moment, None)
+    ('2026-12-04 09:30', '2026-12-04 01:30 UTC')
     """
     from zoneinfo import ZoneInfo
 
-    return value.astimezone(ZoneInfo(zone) if zone else UTC).strftime(TIME_FORMAT)
+    if zone is None:
+        return value.astimezone(UTC).strftime(TIME_FORMAT) + " UTC"
+    return value.astimezone(ZoneInfo(zone)).strftime(TIME_FORMAT)
 
 
 def width() -> int | None:
-    """The width tables are fitted to, or None for no limit (see the module's docstring)."""
-    columns = os.environ.get("COLUMNS", "").strip()
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
-    if sys.stdout.isatty():
-        import shutil
+    """The width tables are fitted to, or None for no limit (see the module's docstring).
 
-        return shutil.get_terminal_size().columns
-    return None
+    Only a terminal sets a limit: ``$COLUMNS`` alone does not, as tools that run commands in a pipe (test
+    runners, CI) often export it.
+    """
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 def _text_width(text: str) -> int:
@@ -68,19 +77,22 @@ def _text_width(text: str) -> int:
 
 
 def column_caps(widths: Sequence[int], limit: int) -> list[int | None]:
-    """Widths for columns naturally ``widths`` wide so that the table fits ``limit``: the widest column gives
-    way first, none below :data:`MIN_WRAP`; None for a column left as it is.
+    """Widths for columns naturally ``widths`` wide so that the table fits ``limit``: only columns wider than
+    :data:`FIXED` give way, the widest first, none below :data:`MIN_WRAP`; None for a column left as it is.
+    A table that cannot fit so is made as narrow as that allows (the terminal folds the rest).
 
     >>> column_caps([8, 10, 60], 50)
     [None, None, 28]
-    >>> column_caps([30, 40], 50)
-    [24, 24]
+    >>> column_caps([30, 40, 10], 70)
+    [28, 28, None]
+    >>> column_caps([30, 40, 10], 50)
+    [20, 20, None]
     """
     caps = list(widths)
     excess = sum(caps) + GAP * (len(caps) - 1) - limit
     while excess > 0:
-        widest = max(range(len(caps)), key=lambda i: caps[i])
-        if caps[widest] <= MIN_WRAP:
+        widest = max(range(len(caps)), key=lambda i: caps[i] if widths[i] > FIXED else -1)
+        if widths[widest] <= FIXED or caps[widest] <= MIN_WRAP:
             break
         caps[widest] -= 1
         excess -= 1
@@ -101,9 +113,10 @@ def table(
     caps: list[int | None] | None = None
     columns = max((len(row) for row in rows), default=len(headers))
     if limit is not None and columns:
-        widths = [0] * columns
-        for row in [headers, *rows]:
-            for index, cell in enumerate(row):
+        # tabulate makes a column with a header at least 2 wider than the header (its MIN_PADDING)
+        widths = [_text_width(header) + 2 for header in headers] + [0] * (columns - len(headers))
+        for row in rows:
+            for index, cell in enumerate(row if isinstance(row, list | tuple) else ()):
                 widths[index] = max(widths[index], _text_width(_cell(cell)))
         caps = column_caps(widths, limit)
         if not any(caps):
