@@ -6,9 +6,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from dcmaint import __version__
 
-GROUPS = ["init", "config", "site", "device", "staff", "plugin", "audit", "db"]
+GROUPS = ["init", "completion", "config", "site", "device", "staff", "plugin", "audit", "db"]
 DEVICE_LIBRARIES = ("redfish", "pyVmomi", "pysnmp", "sqlalchemy", "alembic", "psycopg", "openpyxl", "pluggy")
 
 
@@ -66,3 +68,55 @@ def test_device_list_imports_no_orm(tmp_path):
     assert done.returncode == 0 and done.stdout.strip() == "[]"
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
     assert not imported & {"sqlalchemy", "alembic", "redfish", "pyVmomi", "pysnmp"}
+
+
+def test_completion_prints_a_script_for_each_shell(cli_sqlite):
+    assert "complete -o default -F _dcmaint_completion dcmaint" in cli_sqlite.ok("completion", "bash").out
+    assert cli_sqlite.ok("completion", "zsh").out.startswith("#compdef dcmaint")
+    assert "complete --command dcmaint" in cli_sqlite.ok("completion", "fish").out
+    wrong = cli_sqlite("completion", "tcsh")
+    assert wrong.code == 2 and "'tcsh'" in wrong.err and wrong.out == ""
+
+
+def _shim(folder) -> str:
+    """A `dcmaint` on PATH that runs this interpreter's dcmaint, as an installed one would."""
+    shim = folder / "dcmaint"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m dcmaint "$@"\n')
+    shim.chmod(0o755)
+    return str(folder)
+
+
+def test_bash_completes_commands_subcommands_and_option_values(tmp_path):
+    """The script `dcmaint completion bash` prints, sourced into a real bash and asked as bash asks on TAB."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DCMAINT_", "_DCMAINT"))}
+    env.update(PATH=_shim(tmp_path) + os.pathsep + env.get("PATH", ""), DCMAINT_HOME=str(tmp_path / "home"))
+
+    def tab(*words: str) -> list[str]:
+        """What TAB offers after `words` (the last one is the word being completed, maybe empty)."""
+        typed = " ".join(f"'{word}'" for word in words)
+        script = (
+            "source <(dcmaint completion bash)\n"
+            f"COMP_WORDS=(dcmaint {typed}); COMP_CWORD={len(words)}\n"
+            '_dcmaint_completion dcmaint\nprintf "%s\\n" "${COMPREPLY[@]}"\n'
+        )
+        done = subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    assert tab("ti") == ["ticket"]
+    assert {"new", "list", "show", "assign", "verify", "form"} <= set(tab("ticket", ""))
+    assert tab("health", "--format", "") == ["table", "json", "nagios", "prometheus"]
+    assert tab("--config", "x.toml", "sp") == ["spare"]  # the root's own options are stepped over
+    assert set(tab("")) >= {"init", "demo", "health", "completion", "site", "device", "spare", "ticket", "db"}
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_zsh_and_fish_complete_through_the_same_protocol(cli_sqlite, monkeypatch, shell):
+    monkeypatch.setenv("_DCMAINT_COMPLETE", f"complete_{shell}")
+    monkeypatch.setenv("_TYPER_COMPLETE_FISH_ACTION", "get-args")
+    monkeypatch.setenv("_TYPER_COMPLETE_ARGS", "dcmaint ti")
+    first = {"zsh": '_arguments \'*: :(("ticket":', "fish": "ticket\t"}[shell]  # each shell's own format
+    assert cli_sqlite.ok().out.startswith(first)
+    monkeypatch.setenv("_TYPER_COMPLETE_ARGS", "dcmaint ticket ")
+    offered = cli_sqlite.ok().out
+    assert all(command in offered for command in ("new", "assign", "restore", "verify"))

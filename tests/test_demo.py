@@ -34,25 +34,58 @@ def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path):
     )
     assert re.search(r"form written to \S*维护单.pdf \(\d+ bytes\)", out)
     assert re.search(r"^problems +0$", out, re.MULTILINE)  # db check found the audit chain sound
+    assert "Not polled (4), the status above leaves them out:" in out  # the equipment without a driver
+    # It ends with where its files went and what to try next.
+    assert re.search(r"^The demo's files were removed with its home \S+dcmaint-demo-\S+\.$", out, re.MULTILINE)
+    assert re.search(r"^Try next:\n  dcmaint demo --keep +# ", out, re.MULTILINE)
+    assert re.search(r"^  dcmaint sim redfish --count 3 +# ", out, re.MULTILINE)
     assert list(tmp_path.iterdir()) == []  # the temporary home is gone and the simulator stopped
 
 
-def test_without_a_simulator_the_demo_walks_the_registers_depot_and_tickets(tmp_path: Path):
+def _demo(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DCMAINT_")}
-    env.update(TMPDIR=str(tmp_path), DCMAINT_LOAD_PLUGINS="no-such-plugin")  # whatever is installed, none loads
-    done = subprocess.run(
-        [sys.executable, "-m", "dcmaint", "demo"], capture_output=True, text=True, env=env, check=False, timeout=180
+    env.update(TMPDIR=str(tmp_path), **extra)
+    return subprocess.run(
+        [sys.executable, "-m", "dcmaint", "demo", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=180,
     )
+
+
+def test_with_keep_the_demo_says_where_its_home_is_and_what_to_try_there(tmp_path: Path):
+    done = _demo(tmp_path, "--keep")
     assert done.returncode == 0, done.stderr
-    out = done.stdout
-    assert "# no device simulator is installed: polling, matching and the swap are skipped" in out
-    assert "$ dcmaint health" not in out and "$ dcmaint sim" not in out and "$ dcmaint spare swap" not in out
-    assert "Imported  4" in out  # the equipment nobody polls
-    assert re.search(r"^Quantity +4$", out, re.MULTILINE)  # the depot received the filters
-    assert re.search(r"^State +verified$", out, re.MULTILINE) and "12h target: met" in out
-    assert re.search(r"form written to \S*维护单.pdf \(\d+ bytes\)", out)
-    assert re.search(r"^problems +0$", out, re.MULTILINE)
-    assert list(tmp_path.iterdir()) == []
+    [home] = tmp_path.iterdir()
+    assert f"The demo's machine room is kept in {home}:" in done.stdout
+    tries = re.findall(r"^  (dcmaint [^#]+?) +# ", done.stdout.split("Try next:")[1], re.MULTILINE)
+    assert tries == [
+        "dcmaint device show hq-web-01",
+        "dcmaint ticket show " + re.search(r"T-\d{4}-\d+", done.stdout)[0],
+        "dcmaint spare custody --site hq",
+        "dcmaint audit list --entity fault",
+    ]
+    assert f"export DCMAINT_HOME={home}" in done.stdout
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DCMAINT_")}
+    env["DCMAINT_HOME"] = str(home)
+    for command in tries:  # each suggestion works in the kept home, the simulators gone
+        tried = subprocess.run(
+            [sys.executable, "-m", "dcmaint", *command.split()[1:]], capture_output=True, text=True, env=env
+        )
+        assert tried.returncode == 0 and tried.stdout, (command, tried.stderr)
+
+
+def test_without_a_simulator_the_demo_says_so_and_fails(tmp_path: Path):
+    done = _demo(tmp_path, DCMAINT_LOAD_PLUGINS="no-such-plugin")  # whatever is installed, none loads
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == (
+        "dcmaint: error: no device simulator is installed, so the demo has nothing to poll: install a driver "
+        "plugin that ships one (the Redfish plugin does, see docs/sim.md) and run dcmaint demo again; dcmaint "
+        "plugin list shows what is installed\n"
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing was created
 
 
 def test_the_demo_takes_what_each_simulator_offers_and_names_what_it_leaves_out(capsys):

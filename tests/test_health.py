@@ -100,11 +100,14 @@ def test_nagios_output(room):
     lines = result.out.strip().splitlines()
     assert result.code == 2
     assert re.match(
-        r"^DCMAINT CRITICAL - 1 critical, 0 warning, 1 unknown, 1 ok of 3 devices \| devices=3;;;0 ", lines[0]
+        r"^DCMAINT CRITICAL - 1 critical, 0 warning, 1 unknown, 1 ok of 3 devices \(1 not polled\) "
+        r"\| devices=3;;;0 ",
+        lines[0],
     )
-    assert "faults=1;;;0" in lines[0] and re.search(r"time=[0-9.]+s;;;0$", lines[0])
+    assert "faults=1;;;0 skipped=1;;;0" in lines[0] and re.search(r"time=[0-9.]+s;;;0$", lines[0])
     assert lines[1].startswith("[CRITICAL] hq/srv01: psu PSU 2: PSU 2: input lost (HPE 800W")
     assert lines[2] == "[UNKNOWN] hq/ups01: login refused for admin"
+    assert lines[3] == "[SKIPPED] hq/tape01: no driver set (dcmaint device edit tape01 --driver NAME)"
     single = cli("health", "srv01", "-f", "nagios").out.splitlines()[0]
     assert single.startswith("DCMAINT CRITICAL - hq/srv01: 1 faults, worst: PSU 2: input lost |")
 
@@ -118,10 +121,239 @@ def test_prometheus_output_is_valid_exposition(room):
         assert line.startswith(("# HELP ", "# TYPE ")) or sample.match(line), line
     assert 'dcmaint_device_status{site="hq",device="srv01",driver="scenario"} 2' in text
     assert (
-        'dcmaint_component_status{site="hq",device="srv01",kind="psu",location="PSU 2",'
+        'dcmaint_component_status{site="hq",device="srv01",driver="scenario",kind="psu",location="PSU 2",'
         'part_number="865414-B21",serial="5WB2"} 2'
     ) in text
-    assert 'dcmaint_faults{site="hq",device="srv01",health="critical"} 1' in text
+    assert 'dcmaint_faults{site="hq",device="srv01",driver="scenario",health="critical"} 1' in text
+    assert 'dcmaint_device_skipped{site="hq",device="tape01",driver="",reason="no_driver"} 1' in text
+
+
+def _series(text: str) -> dict[str, set[tuple[str, ...]]]:
+    """Metric name -> the label-name tuples its samples carry."""
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _brace, rest = line.partition("{")
+            labels = tuple(re.findall(r'([a-z_]+)="(?:[^"\\]|\\.)*"', rest.rpartition("}")[0]))
+            found.setdefault(name.split()[0], set()).add(labels)
+    return found
+
+
+def test_every_prometheus_series_of_a_family_carries_the_same_labels(room):
+    cli, scenario = room
+    without_identity = part("fan", "Fan 3", "critical", "Fan 3: stopped")
+    without_identity["part"] = None
+    scenario("srv01", report(part("psu", "PSU 1", serial="5WB1"), without_identity))
+    scenario("ups01", {"error": "unreachable", "message": "10.0.0.9: connection refused"})
+    text = cli("health", "-f", "prometheus").out
+    assert 'location="Fan 3",part_number="",serial=""} 2' in text  # no identity: the labels are there, empty
+    for name, label_sets in _series(text).items():
+        assert len(label_sets) == 1, (name, label_sets)
+    labels = _series(text)
+    assert labels["dcmaint_component_status"] == {
+        ("site", "device", "driver", "kind", "location", "part_number", "serial")
+    }
+    base = ("site", "device", "driver")
+    assert labels["dcmaint_device_status"] == labels["dcmaint_device_up"] == {base}
+    assert labels["dcmaint_poll_duration_seconds"] == {base}
+    assert labels["dcmaint_poll_error"] == {(*base, "error")} and labels["dcmaint_faults"] == {(*base, "health")}
+
+
+def test_output_file_is_replaced_atomically_whatever_the_exit_code(room, tmp_path):
+    import json
+    import os
+    import stat
+
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    folder = tmp_path / "textfile"
+    folder.mkdir()
+    target = folder / "dcmaint.prom"
+    target.write_text("old\n")
+    target.chmod(0o644)
+    result = cli("health", "--format", "prometheus", "--output", str(target))
+    assert result.code == 2 and result.out == ""  # critical, and the file is written all the same
+    text = target.read_text()
+    assert text.startswith("# HELP dcmaint_device_status") and text.endswith("\n")
+    assert 'dcmaint_device_status{site="hq",device="srv01",driver="scenario"} 2' in text
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o644  # a collector running as another user still reads it
+    assert [p.name for p in folder.iterdir()] == ["dcmaint.prom"]  # no temporary file left behind
+
+    scenario("srv01", {"error": "unreachable", "message": "10.0.0.8: connection refused"})
+    assert cli("health", "srv01", "-f", "prometheus", "-o", str(target)).code == 3
+    assert 'dcmaint_device_up{site="hq",device="srv01",driver="scenario"} 0' in target.read_text()
+
+    written = folder / "health.json"
+    assert cli("health", "-f", "json", "--output", str(written)).code == 3  # any format; srv01 is unknown
+    assert json.loads(written.read_text())["counts"]["unknown"] == 1
+
+
+def test_the_textfile_recipes_in_the_docs_write_the_file(room, tmp_path):
+    """The cron line and the systemd unit of docs/health.md, run as written (the collector's folder moved)."""
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "health.md").read_text(encoding="utf-8")
+    cron = re.search(r"^\*/5 \* \* \* \* +dcmaint +(/opt/dcmaint/bin/dcmaint .+)$", docs, re.MULTILINE)[1]
+    unit = re.search(r"^ExecStart=(/opt/dcmaint/bin/dcmaint .+)$", docs, re.MULTILINE)[1]
+    assert re.search(r"^SuccessExitStatus=1 2 3$", docs, re.MULTILINE)  # findings are not unit failures
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    for number, line in enumerate((cron, unit)):
+        folder = tmp_path / f"textfile{number}"
+        folder.mkdir()
+        argv = line.replace("/var/lib/node_exporter/textfile", str(folder)).split()[1:]
+        assert argv[-2:] == ["--output", str(folder / "dcmaint.prom")]
+        assert cli(*argv).code == 2
+        written = (folder / "dcmaint.prom").read_text()
+        assert 'dcmaint_device_status{site="hq",device="srv01",driver="scenario"} 2' in written
+
+
+def test_an_unwritable_output_is_unknown(room, tmp_path):
+    cli, _ = room
+    missing = tmp_path / "no-such-folder" / "dcmaint.prom"
+    result = cli("health", "-f", "prometheus", "--output", str(missing))
+    assert result.code == 3 and result.out == "" and str(missing) in result.err
+    nagios = cli("health", "-f", "nagios", "--output", str(missing))
+    assert nagios.code == 3 and nagios.out.startswith("DCMAINT UNKNOWN - cannot write ")
+
+
+def test_a_pipe_in_any_text_cannot_break_the_nagios_perfdata(room):
+    cli, scenario = room
+    scenario("srv01", report(part("psu", "PSU|2", "critical", "PSU 2: input lost | AC\nfeed B", serial="5W|B2")))
+    scenario("ups01", {"error": "unreachable", "message": "10.0.0.9 | refused"})
+    lines = cli("health", "-f", "nagios").out.strip().splitlines()
+    assert lines[0].count("|") == 1 and lines[0].split(" | ")[1].startswith("devices=3;;;0")
+    assert all("|" not in line for line in lines[1:])  # long output: a "|" there starts perfdata too
+    assert "[CRITICAL] hq/srv01: psu PSU/2: PSU 2: input lost / AC feed B (HPE 800W" in lines[1]
+    assert "SN 5W/B2" in lines[1] and "[UNKNOWN] hq/ups01: 10.0.0.9 / refused" in lines
+    single = cli("health", "srv01", "-f", "nagios").out.splitlines()[0]
+    assert single.startswith("DCMAINT CRITICAL - hq/srv01: 1 faults, worst: PSU 2: input lost / AC feed B | ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [
+        (["health", "--format", "nagios", "nosuch"], "unknown device 'nosuch'"),
+        (["health", "-f", "NAGIOS", "--concurrency", "0"], "'--concurrency'"),
+        (["health", "--format=nagios", "--bogus"], "--bogus"),
+        (["health", "-fnagios", "--open-tickets"], "--open-tickets needs --record"),
+        (["--bogus", "health", "--format", "nagios"], "--bogus"),  # refused before health's module loads
+        (["health", "--format", "nagios", "--target", "acme://x"], "no installed driver serves 'acme'"),
+    ],
+)
+def test_a_nagios_check_that_fails_prints_one_unknown_status_line(room, db_url, argv, reason):
+    cli, _ = room
+    before = counts(db_url)
+    result = cli(*argv)
+    assert result.code == 3 and result.err == ""
+    [line] = result.out.splitlines()
+    assert line.startswith("DCMAINT UNKNOWN - ") and reason in line and "|" not in line
+    assert counts(db_url) == before
+
+
+def test_a_nagios_check_without_a_usable_configuration_or_database_is_unknown(room, tmp_path, monkeypatch):
+    cli, _ = room
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[runner\nconcurrency = 'many'\n")
+    monkeypatch.setenv("DCMAINT_CONFIG", str(broken))
+    config = cli("health", "-f", "nagios")
+    assert config.code == 3 and config.err == "" and config.out.startswith("DCMAINT UNKNOWN - ")
+    assert str(broken) in config.out and len(config.out.splitlines()) == 1
+    plain = cli("health")  # the table format keeps stdout for the table: the error goes to stderr
+    assert plain.code == 3 and plain.out == "" and str(broken) in plain.err
+    monkeypatch.delenv("DCMAINT_CONFIG")
+    monkeypatch.setenv("DCMAINT_DB_URL", "postgresql://nobody@127.0.0.1:1/none")
+    database = cli("health", "-f", "nagios")
+    assert database.code == 3 and database.err == "" and database.out.startswith("DCMAINT UNKNOWN - ")
+    assert len(database.out.splitlines()) == 1
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    from dcmaint import i18n
+
+    monkeypatch.setenv("DCMAINT_LANG", "zh_CN")
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    i18n.reset()
+    yield
+    i18n.reset()  # the next message installs the catalogue again, for the environment then restored
+
+
+def test_the_nagios_output_is_english_whatever_the_locale_and_the_table_is_not(room, chinese):
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    nagios = cli("health", "-f", "nagios").out.splitlines()
+    assert nagios[0].startswith("DCMAINT CRITICAL - 1 critical, 0 warning, 0 unknown, 2 ok of 3 devices")
+    assert nagios[-1] == "[SKIPPED] hq/tape01: no driver set (dcmaint device edit tape01 --driver NAME)"
+    error = cli("health", "nosuch", "-f", "nagios")
+    assert error.code == 3 and error.out == "DCMAINT UNKNOWN - unknown device 'nosuch'\n"
+    table = cli("health").out
+    assert "设备" in table and "Device" not in table
+    assert "unknown device" not in cli("health", "nosuch").err  # other formats keep the user's language
+
+
+def test_devices_that_cannot_be_polled_are_skipped_and_listed_not_unknown(room, db_url, monkeypatch):
+    cli, _ = room
+    monkeypatch.setenv("DCMAINT_LOAD_PLUGINS", "scenario,redfish")
+    cli.ok("device", "add", "crac01", "--site", "hq", "--kind", "cooling", "--driver", "scenario")
+    cli.ok("device", "add", "bmc09", "--site", "hq", "--kind", "server", "--driver", "redfish")
+    monkeypatch.setenv("DCMAINT_LOAD_PLUGINS", "scenario")  # redfish is no longer installed
+    before = counts(db_url)
+    result = cli("health", "--site", "hq", "-f", "json", "--record")
+    assert result.code == 0, result.out  # what could not be polled does not make the site UNKNOWN
+    data = result.json()
+    assert [d["name"] for d in data["devices"]] == ["srv01", "srv02", "ups01"]
+    assert [(d["site"], d["name"], d["kind"], d["driver"], d["reason"]) for d in data["skipped"]] == [
+        ("hq", "bmc09", "server", "redfish", "driver_not_installed"),
+        ("hq", "crac01", "cooling", "scenario", "kind_not_served"),
+        ("hq", "tape01", "backup", None, "no_driver"),
+    ]
+    assert "unknown driver 'redfish'" in data["skipped"][0]["message"]
+    assert "does not serve cooling devices" in data["skipped"][1]["message"]
+    assert counts(db_url)["device_polls"] == before["device_polls"] + 3  # only the polled devices are recorded
+
+    table = cli("health", "--site", "hq")
+    assert table.code == 0 and "Not polled (3), the status above leaves them out:" in table.out
+    assert re.search(r"^hq/tape01 +backup +no driver set \(dcmaint device edit tape01", table.out, re.MULTILINE)
+    assert table.err == ""
+    assert cli("health", "--kind", "ups", "-f", "json").json()["skipped"] == []  # only the selection's devices
+
+    named = cli("health", "tape01", "crac01", "-f", "json")  # named explicitly: polled, and UNKNOWN
+    assert named.code == 3 and named.json()["skipped"] == []
+    assert [d["error_kind"] for d in named.json()["devices"]] == ["not_configured", "not_configured"]
+
+    nothing = cli("health", "--kind", "backup")
+    assert nothing.code == 3 and nothing.out == ""
+    assert "no devices to poll: 1 devices skipped, e.g. hq/tape01: no driver set" in nothing.err
+
+
+def test_a_device_that_times_out_is_reported_with_the_timeout_given(cli_sqlite, monkeypatch):
+    """A BMC that accepts the connection and never answers: the message names the --timeout given."""
+    import socket
+
+    monkeypatch.setenv("BMC_PASSWORD", "not-a-real-password")
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)  # the kernel completes the handshake; nobody ever reads the request
+        port = hung.getsockname()[1]
+        result = cli_sqlite(
+            "health",
+            "--target",
+            f"redfish+http://127.0.0.1:{port}",
+            "--username",
+            "monitor",
+            "--password-ref",
+            "env:BMC_PASSWORD",
+            "--timeout",
+            "1",
+            "-f",
+            "json",
+        )
+    [device] = result.json()["devices"]
+    assert result.code == 3 and device["error_kind"] == "timed_out", device
+    # the driver's deadline, its read timeout or the runner's backstop, whichever fires first: each names 1 s
+    assert re.search(r"(within|the poll's deadline is) 1 s\b", device["error"]), device["error"]
+    assert not re.search(r"within 0\.\d+ s(?! \(read_timeout)", device["error"]), device["error"]
 
 
 def test_record_deduplicates_faults(room, db_url):
@@ -154,6 +386,45 @@ def test_record_deduplicates_faults(room, db_url):
     assert counts(db_url)["faults"] == 2  # a new fault after the repair, the old one stays closed
     table = cli.ok("device", "show", "srv01").out
     assert "Last poll: CRITICAL" in table and "PSU 2: input lost" in table
+
+
+def test_tables_fit_the_terminal_and_a_pipe_gets_whole_lines(room, monkeypatch):
+    import sys
+
+    cli, scenario = room
+    reason = "PSU 2: input lost on feed B; the redundant supply carries the whole load, replace it within the day"
+    scenario("srv01", report(part("psu", "PSU 2", "critical", reason, serial="5WB2", spare="866730-001")))
+    piped = cli("health").out
+    assert reason in piped  # no terminal: no limit, a row stays one line
+    monkeypatch.setenv("COLUMNS", "100")
+    assert reason in cli("health").out  # $COLUMNS alone does not make a pipe a terminal
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    shown = cli("health").out
+    assert max(len(line) for line in shown.splitlines()) <= 100
+    assert reason not in shown and "5WB2" in shown and "866730-001" in shown  # identities are never broken
+    header, _rule, *faults = shown.split("\n\n")[1].splitlines()
+    start, end = header.index("Reason"), header.index("Part number")
+    assert " ".join(line[start:end].strip() for line in faults) == reason  # wrapped within its column, whole
+
+
+def test_tables_show_times_in_the_site_time_zone_and_json_keeps_iso(room):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    cli, scenario = room
+    scenario("srv01", PSU2_FAILED)
+    cli("health", "srv01", "--record")
+    data = cli.ok("device", "show", "srv01", "-f", "json").json()
+    polled = datetime.fromisoformat(data["last_poll"]["polled_at"])
+    assert polled.utcoffset().total_seconds() == 0  # JSON: ISO 8601 in UTC, as before
+    local = polled.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")  # the site's default zone
+    table = cli.ok("device", "show", "srv01").out
+    assert f"Last poll: CRITICAL at {local} by scenario" in table
+    first_seen = datetime.fromisoformat(data["open_faults"][0]["first_seen"])
+    assert first_seen.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M") in table
+    assert "+00:00" not in table
+    audit_line = cli.ok("audit", "list", "--entity", "fault").out.splitlines()[2]
+    assert re.search(r" \d{4}-\d\d-\d\d \d\d:\d\d UTC ", audit_line)  # no site: UTC, and it says so
 
 
 def test_record_notices_a_swapped_part(room, db_url):

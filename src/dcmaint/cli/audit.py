@@ -17,7 +17,7 @@ app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 COLUMNS = [
     ("seq", "#"),
-    ("at", _("Time (UTC)")),
+    ("at", _("Time")),  # each cell says UTC: the audit log belongs to no site
     ("actor", _("Actor")),
     ("command", _("Command")),
     ("entity", _("Entity")),

@@ -6,21 +6,24 @@ smoke test of the install. It asks the installed simulators what they offer
 (:mod:`dcmaint.cli.demo_fleets`), starts them, registers their devices beside
 equipment that has no driver, finds the faulty parts, records them, and walks
 a ticket through the depot: a spare matched, fitted in the simulated device,
-swapped and verified by a poll. With no simulator installed it still walks
-the registers, the depot and a ticket, and says that polling was skipped.
-Nothing outside its home is touched; the home is deleted at the end unless
---keep is given.
+swapped and verified by a poll. With no simulator installed there is nothing
+to poll, which is the point of the demo: it says so, names the fix and exits
+1 before touching anything. It ends with what to try next and where its
+files are: the home is deleted at the end unless --keep is given. Nothing
+outside its home is touched.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dcmaint.errors import DcmaintError
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
@@ -120,10 +123,6 @@ def _fit(fleet: RunningFleet, repair: DemoRepair) -> Callable[[], None]:
     return fit
 
 
-def _note(text: str) -> Callable[[], None]:
-    return lambda: typer.secho("\n# " + text, bold=True)
-
-
 def _first_ticket() -> str:
     """The reference the demo's first ticket gets (the year is the site's, Asia/Shanghai)."""
     from datetime import datetime
@@ -185,15 +184,11 @@ def _steps(
         ["device", "list", "--site", "hq"],
         ["plugin", "list"],
     ]
-    if fleets:
-        shown = repair.device if fit is not None else fleets[0].fleet.devices[0].name
-        steps += [
-            ["health", "--site", "hq"],
-            ["health", "--site", "hq", "--record", "--format", "nagios"],
-            ["device", "show", shown],
-        ]
-    else:
-        steps.append(_note(_("no device simulator is installed: polling, matching and the swap are skipped")))
+    steps += [
+        ["health", "--site", "hq"],
+        ["health", "--site", "hq", "--record", "--format", "nagios"],
+        ["device", "show", _shown_device(fleets, repair, fit)],
+    ]
     steps += [
         [
             "ticket",
@@ -258,12 +253,26 @@ def _steps(
     ]
     if fit is not None:
         steps.append(["spare", "custody", "--site", "hq"])
-    steps += [["audit", "list", "--entity", "fault" if fleets else "ticket"], ["db", "check"]]
+    steps += [["audit", "list", "--entity", "fault"], ["db", "check"]]
     return steps
 
 
-def _walk(home: Path, fleets: list[RunningFleet]) -> int:
-    """Run every step; the number of steps that failed (health's exit codes are its findings, not failures)."""
+def _shown_device(fleets: list[RunningFleet], repair: DemoRepair, fit: Callable[[], None] | None) -> str:
+    """The device ``device show`` presents: the one repaired in a simulator, else the first simulated one."""
+    return repair.device if fit is not None else fleets[0].fleet.devices[0].name
+
+
+@dataclass(frozen=True)
+class Walked:
+    """What the walk-through did: the steps that failed, the device shown and the ticket it worked."""
+
+    failed: int
+    device: str
+    ticket: str
+
+
+def _walk(home: Path, fleets: list[RunningFleet]) -> Walked:
+    """Run every step (health's exit codes are its findings, not failures)."""
     from dcmaint.cli.main import run
 
     offered = next(((fleet, fleet.fleet.repair) for fleet in fleets if fleet.fleet.repair is not None), None)
@@ -290,7 +299,32 @@ def _walk(home: Path, fleets: list[RunningFleet]) -> int:
             typer.secho(_("(exit code {code})").format(code=code), fg="red")
         elif argv[0] == "health":
             typer.secho(_("(exit code {code}: 0 ok, 1 warning, 2 critical, 3 unknown)").format(code=code), dim=True)
-    return failed
+    return Walked(failed, _shown_device(fleets, repair, fit), _first_ticket())
+
+
+def _next(walked: Walked, home: Path, keep: bool, simulator: str) -> str:
+    """The closing words: what to try next, and where the demo's files are (kept, or removed)."""
+    if keep:
+        where = _(
+            "The demo's machine room is kept in {home}: its database, the customer's device list, the parts "
+            "catalogue and the signed form. The simulated devices stopped with the demo."
+        ).format(home=home)
+        tries = [
+            (f"export DCMAINT_HOME={home}", _("use the demo's home in this shell")),
+            (f"dcmaint device show {walked.device}", _("the last poll and the faults recorded")),
+            (f"dcmaint ticket show {walked.ticket}", _("the ticket, its SLA clock and its events")),
+            ("dcmaint spare custody --site hq", _("the removed part, kept for the customer")),
+            ("dcmaint audit list --entity fault", _("every fault opened and closed")),
+        ]
+    else:
+        where = _("The demo's files were removed with its home {home}.").format(home=home)
+        tries = [
+            ("dcmaint demo --keep", _("the same walk-through, its machine room kept to explore")),
+            (f"dcmaint sim {simulator} --count 3", _("simulated devices of your own, to poll")),
+            ("dcmaint init", _("your own machine room (docs/configuration.md)")),
+        ]
+    wide = max(len(command) for command, _note in tries)
+    return "\n".join([where, "", _("Try next:"), *(f"  {cmd.ljust(wide)}  # {note}" for cmd, note in tries)])
 
 
 def demo(
@@ -303,6 +337,15 @@ def demo(
     from dcmaint.cli.demo_fleets import offered, running
     from dcmaint.cli.plugin import load_manager
 
+    offers = offered(load_manager(ctx))
+    if not offers:
+        raise DcmaintError(
+            _(
+                "no device simulator is installed, so the demo has nothing to poll: install a driver plugin that "
+                "ships one (the Redfish plugin does, see docs/sim.md) and run dcmaint demo again; dcmaint plugin "
+                "list shows what is installed"
+            )
+        )
     home = Path(tempfile.mkdtemp(prefix="dcmaint-demo-"))
     saved = {
         name: os.environ.get(name) for name in ("DCMAINT_HOME", "DCMAINT_DB_URL", "DCMAINT_CONFIG", PASSWORD_VARIABLE)
@@ -310,20 +353,22 @@ def demo(
     os.environ.update({"DCMAINT_HOME": str(home), PASSWORD_VARIABLE: "demo-password"})
     os.environ.pop("DCMAINT_DB_URL", None)
     os.environ.pop("DCMAINT_CONFIG", None)
-    failed = 0
+    walked: Walked | None = None
     try:
         typer.echo(_("dcmaint demo: a machine room registered from scratch in {home}").format(home=home))
-        with running(offered(load_manager(ctx)), home) as fleets:
-            failed = _walk(home, fleets)
+        with running(offers, home) as fleets:
+            walked = _walk(home, fleets)
     finally:
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-        if keep:
-            typer.echo("\n" + _("kept {home}: export DCMAINT_HOME={home} to explore it").format(home=home))
-        else:
+        if not keep:
             shutil.rmtree(home, ignore_errors=True)
-    if failed:
+        elif walked is None:  # the walk broke off: say where its files are all the same
+            typer.echo("\n" + _("kept {home}: export DCMAINT_HOME={home} to explore it").format(home=home), err=True)
+    assert walked is not None  # the walk returned (else its exception is on its way)
+    typer.echo("\n" + _next(walked, home, keep, offers[0][0].name))
+    if walked.failed:
         raise typer.Exit(1)

@@ -185,7 +185,7 @@ def list_(
 @app.command("show", help=_("Show one device, its last recorded poll and its open faults."))
 def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOption = OutputFormat.TABLE) -> None:
     from dcmaint.cli.labels import fault_values, shown
-    from dcmaint.cli.output import as_json, render_list, render_one
+    from dcmaint.cli.output import as_json, render_list, render_one, table_time
     from dcmaint.drivers.health import Health
     from dcmaint.i18n import value_label
     from dcmaint.services import device_views
@@ -194,6 +194,7 @@ def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOpt
     if fmt is OutputFormat.JSON:
         typer.echo(as_json(view.as_json()))
         return
+    zones = {view.device.site: view.timezone}
     render_one(shown(fmt, view.device, {"kind": DeviceKind}), fmt)
     faults = view.open_faults
     if fmt is OutputFormat.TABLE:
@@ -205,7 +206,7 @@ def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOpt
             typer.echo(
                 _("Last poll: {status} at {at} by {driver} in {duration:.2f}s{error}").format(
                     status=value_label(Health, poll.status).upper(),
-                    at=poll.polled_at.isoformat(timespec="seconds"),
+                    at=table_time(poll.polled_at, view.timezone),
                     driver=poll.driver,
                     duration=poll.duration,
                     error=f" ({poll.message})" if poll.message else "",
@@ -213,7 +214,7 @@ def show(ctx: typer.Context, name: NameArg, site: SiteOpt = None, fmt: FormatOpt
             )
         typer.echo(_("Open faults: {count}").format(count=len(faults)))
         if faults:
-            render_list([shown(fmt, fault, fault_values()) for fault in faults], fmt, FAULT_COLUMNS)
+            render_list([shown(fmt, fault, fault_values()) for fault in faults], fmt, FAULT_COLUMNS, zones=zones)
 
 
 @app.command(

@@ -2,7 +2,11 @@
 
 Follows the monitoring-plugin convention so that Nagios, Icinga or Zabbix can
 call it directly: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the worst over
-all devices), and 3 for its own usage or configuration errors.
+all devices), and 3 for its own usage or configuration errors (with
+``--format nagios``, as one ``DCMAINT UNKNOWN - ...`` line on stdout: see
+``dcmaint.cli.main``). ``--output FILE`` replaces FILE atomically, whatever
+the exit code, so that node_exporter's textfile collector never reads half a
+file.
 """
 
 from __future__ import annotations
@@ -111,6 +115,15 @@ def health(
             "--option", help=_("Driver option KEY=VALUE for --target endpoints (repeatable), e.g. auth=basic.")
         ),
     ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help=_("Write the output to FILE instead of stdout, replacing it atomically (whatever the exit code)."),
+        ),
+    ] = None,
 ) -> None:
     from dcmaint.cli.health_formats import render
     from dcmaint.services.health_check import HealthRequest, check_health
@@ -149,5 +162,11 @@ def health(
             ),
             err=True,
         )
-    render(outcome.run, fmt)
+    text = render(outcome, fmt)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from dcmaint.cli.output import write_atomically
+
+        write_atomically(output, text)
     raise typer.Exit(outcome.run.exit_code)

@@ -1,7 +1,13 @@
 """The outputs of ``dcmaint health``: a table for people, JSON for scripts, Nagios and Prometheus for monitoring.
 
 All four are built from the same HealthRun and the same faults, so a fault
-reads the same wherever it is seen. Only stdout carries the chosen format.
+reads the same wherever it is seen, and all four list the devices the run
+skipped. Only stdout (or ``--output FILE``) carries the chosen format.
+
+The Nagios output is English whatever the locale (a monitoring system's
+rules and its operators' searches must not depend on the daemon's LANG): its
+own words are not translated here, and ``dcmaint.cli.main`` runs a Nagios
+check in English so that the messages it embeds are English too.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from dcmaint.domain.enums import HealthFormat
 from dcmaint.drivers.health import Health
 from dcmaint.drivers.result import PollResult
 from dcmaint.i18n import _
-from dcmaint.services.health import EXIT_CODES, Fault, HealthRun, faults_of
+from dcmaint.services.health import EXIT_CODES, Fault, faults_of
+from dcmaint.services.health_check import HealthOutcome
 
 #: The ``site`` label Prometheus samples of ad-hoc ``--target`` endpoints (which belong to no site) carry.
 NO_SITE_LABEL = "-"
@@ -30,8 +37,9 @@ def _label(result: PollResult) -> str:
     return _where(result.device, result.site)
 
 
-def as_json(run: HealthRun) -> dict[str, Any]:
+def as_json(outcome: HealthOutcome) -> dict[str, Any]:
     """Keys documented in docs/json.md (dcmaint health)."""
+    run = outcome.run
     return {
         "status": run.status.value,
         "started": run.started.isoformat(),
@@ -51,22 +59,24 @@ def as_json(run: HealthRun) -> dict[str, Any]:
             }
             for r in run.results
         ],
+        "skipped": [device.as_json() for device in outcome.skipped],
     }
 
 
-def table(run: HealthRun) -> str:
-    from tabulate import tabulate
+def table(outcome: HealthOutcome) -> str:
+    from dcmaint.cli.output import table as fitted
 
+    run = outcome.run
     rows = [
         [_label(r), r.status.value.upper(), len(faults_of(r)), f"{r.duration:.2f}s", r.message or ""]
         for r in run.results
     ]
-    out = [tabulate(rows, headers=[_("Device"), _("Status"), _("Faults"), _("Time"), _("Error")], tablefmt="simple")]
+    out = [fitted(rows, [_("Device"), _("Status"), _("Faults"), _("Time"), _("Error")])]
     faults = [f for r in run.results for f in faults_of(r)]
     if faults:
         out.append("")
         out.append(
-            tabulate(
+            fitted(
                 [
                     [
                         _where(f.device, f.site),
@@ -80,7 +90,7 @@ def table(run: HealthRun) -> str:
                     ]
                     for f in faults
                 ],
-                headers=[
+                [
                     _("Device"),
                     _("Kind"),
                     _("Location"),
@@ -90,10 +100,36 @@ def table(run: HealthRun) -> str:
                     _("Spare part"),
                     _("Serial"),
                 ],
-                tablefmt="simple",
+            )
+        )
+    if outcome.skipped:
+        out.append("")
+        out.append(_("Not polled ({count}), the status above leaves them out:").format(count=len(outcome.skipped)))
+        out.append(
+            fitted(
+                [[_where(d.name, d.site), d.kind, d.driver or "", d.message] for d in outcome.skipped],
+                [_("Device"), _("Kind"), _("Driver"), _("Why")],
             )
         )
     return "\n".join(out)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def plugin_text(text: str) -> str:
+    """``text`` fit for a monitoring plugin's output: one line, and no ``|``, which starts performance data in
+    Nagios, Icinga and Zabbix (replaced by ``/``).
+
+    >>> plugin_text("PSU 2: input lost | AC\\nfan 3")
+    'PSU 2: input lost / AC fan 3'
+    """
+    return _CONTROL.sub(" ", text).replace("|", "/").strip()
+
+
+def unknown_line(reason: str) -> str:
+    """The one status line a check prints when ``dcmaint health`` itself failed (exit 3)."""
+    return f"DCMAINT UNKNOWN - {plugin_text(reason)}"
 
 
 def _fault_line(fault: Fault) -> str:
@@ -102,9 +138,9 @@ def _fault_line(fault: Fault) -> str:
         text
         for text in (
             f"{fault.manufacturer or ''} {fault.model or ''}".strip(),
-            _("part {number}").format(number=fault.part_number) if fault.part_number else "",
-            _("spare {number}").format(number=fault.spare_part_number) if fault.spare_part_number else "",
-            _("SN {serial}").format(serial=fault.serial) if fault.serial else "",
+            f"part {fault.part_number}" if fault.part_number else "",
+            f"spare {fault.spare_part_number}" if fault.spare_part_number else "",
+            f"SN {fault.serial}" if fault.serial else "",
         )
         if text
     )
@@ -112,8 +148,10 @@ def _fault_line(fault: Fault) -> str:
     return f"{line} ({identity})" if identity else line
 
 
-def nagios(run: HealthRun) -> str:
-    """Monitoring-plugins output: a status line with perfdata, then one line per fault (long output)."""
+def nagios(outcome: HealthOutcome) -> str:
+    """Monitoring-plugins output: a status line with perfdata, then one line per fault, per device that could not
+    be polled and per device skipped (the plugin's long output). English, whatever the locale."""
+    run = outcome.run
     counts = run.counts()
     faults = [f for r in run.results for f in faults_of(r)]
     status = run.status.value.upper()
@@ -122,26 +160,29 @@ def nagios(run: HealthRun) -> str:
         if only.error:
             summary = f"{_label(only)}: {only.message}"
         elif faults:
-            summary = _("{device}: {count} faults, worst: {reason}").format(
-                device=_label(only), count=len(faults), reason=faults[0].reason
-            )
+            summary = f"{_label(only)}: {len(faults)} faults, worst: {faults[0].reason}"
         else:
-            summary = _("{device}: all components healthy").format(device=_label(only))
+            summary = f"{_label(only)}: all components healthy"
     else:
-        summary = _("{critical} critical, {warning} warning, {unknown} unknown, {ok} ok of {total} devices").format(
-            total=len(run.results), **counts
+        summary = (
+            f"{counts['critical']} critical, {counts['warning']} warning, {counts['unknown']} unknown, "
+            f"{counts['ok']} ok of {len(run.results)} devices"
         )
+    if outcome.skipped:
+        summary += f" ({len(outcome.skipped)} not polled)"
     perfdata = " ".join(
         [
             f"devices={len(run.results)};;;0",
             *(f"{key}={value};;;0" for key, value in counts.items()),
             f"faults={len(faults)};;;0",
+            f"skipped={len(outcome.skipped)};;;0",
             f"time={run.duration:.3f}s;;;0",
         ]
     )
-    lines = [f"DCMAINT {status} - {summary} | {perfdata}"]
-    lines += [_fault_line(fault) for fault in faults]
-    lines += [f"[UNKNOWN] {_label(r)}: {r.message}" for r in run.results if r.error]
+    lines = [f"DCMAINT {status} - {plugin_text(summary)} | {perfdata}"]
+    lines += [plugin_text(_fault_line(fault)) for fault in faults]
+    lines += [plugin_text(f"[UNKNOWN] {_label(r)}: {r.message}") for r in run.results if r.error]
+    lines += [plugin_text(f"[SKIPPED] {_where(d.name, d.site)}: {d.message}") for d in outcome.skipped]
     return "\n".join(lines)
 
 
@@ -149,76 +190,103 @@ _ESCAPE = re.compile(r'[\\"\n]')
 
 
 def _labels(**values: object) -> str:
+    """A label set; every value is written (None as ""), so each family's series carry the same labels."""
+
     def escape(text: str) -> str:
         return _ESCAPE.sub(lambda m: {"\\": "\\\\", '"': '\\"', "\n": "\\n"}[m.group()], text)
 
-    return "{" + ",".join(f'{k}="{escape(str(v))}"' for k, v in values.items() if v is not None) + "}"
+    return "{" + ",".join(f'{k}="{escape("" if v is None else str(v))}"' for k, v in values.items()) + "}"
 
 
-def _site(result: PollResult) -> str:
-    return NO_SITE_LABEL if result.site is None else result.site
+def _site(site: str | None) -> str:
+    return NO_SITE_LABEL if site is None else site
 
 
-def prometheus(run: HealthRun) -> str:
-    """Text exposition format (node_exporter textfile collector, a pushgateway, or a scrape wrapper)."""
-    out: list[str] = []
+def _device(result: PollResult) -> dict[str, str]:
+    """The labels every per-device series carries (before its own)."""
+    return {"site": _site(result.site), "device": result.device, "driver": result.driver}
 
-    def family(name: str, kind: str, help_text: str) -> None:
-        out.append(f"# HELP {name} {help_text}")
-        out.append(f"# TYPE {name} {kind}")
 
-    family("dcmaint_device_status", "gauge", "Device health: 0 ok, 1 warning, 2 critical, 3 unknown.")
+class _Exposition:
+    """Families of samples; a label set repeated within a family is written once (its first, worst-first sample),
+    since the textfile collector rejects a file with a duplicate series."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._seen: set[str] = set()
+
+    def family(self, name: str, kind: str, help_text: str) -> None:
+        self.lines.append(f"# HELP {name} {help_text}")
+        self.lines.append(f"# TYPE {name} {kind}")
+
+    def sample(self, name: str, labels: dict[str, object], value: object) -> None:
+        series = name + (_labels(**labels) if labels else "")
+        if series not in self._seen:
+            self._seen.add(series)
+            self.lines.append(f"{series} {value}")
+
+
+def prometheus(outcome: HealthOutcome) -> str:
+    """Text exposition format (node_exporter textfile collector, a pushgateway, or a scrape wrapper).
+
+    Per-device series carry ``site``, ``device`` and ``driver`` (then their own label); component series
+    carry ``site``, ``device``, ``driver``, ``kind``, ``location``, ``part_number`` and ``serial``, always all
+    of them (empty when unknown).
+    """
+    run = outcome.run
+    out = _Exposition()
+    out.family("dcmaint_device_status", "gauge", "Device health: 0 ok, 1 warning, 2 critical, 3 unknown.")
     for r in run.results:
-        out.append(
-            f"dcmaint_device_status{_labels(site=_site(r), device=r.device, driver=r.driver)} {EXIT_CODES[r.status]}"
-        )
-    family("dcmaint_device_up", "gauge", "1 when the driver returned a report, 0 when polling failed.")
+        out.sample("dcmaint_device_status", _device(r), EXIT_CODES[r.status])
+    out.family("dcmaint_device_up", "gauge", "1 when the driver returned a report, 0 when polling failed.")
     for r in run.results:
-        out.append(f"dcmaint_device_up{_labels(site=_site(r), device=r.device, driver=r.driver)} {int(r.ok)}")
-    family("dcmaint_poll_error", "gauge", "1 for a device whose poll failed, labelled with the error kind.")
+        out.sample("dcmaint_device_up", _device(r), int(r.ok))
+    out.family("dcmaint_poll_error", "gauge", "1 for a device whose poll failed, labelled with the error kind.")
     for r in run.results:
         if r.error:
-            out.append(f"dcmaint_poll_error{_labels(site=_site(r), device=r.device, error=r.error.value)} 1")
-    family("dcmaint_poll_duration_seconds", "gauge", "Seconds the last poll of the device took.")
+            out.sample("dcmaint_poll_error", {**_device(r), "error": r.error.value}, 1)
+    out.family("dcmaint_poll_duration_seconds", "gauge", "Seconds the last poll of the device took.")
     for r in run.results:
-        out.append(f"dcmaint_poll_duration_seconds{_labels(site=_site(r), device=r.device)} {r.duration:.3f}")
-    family("dcmaint_component_status", "gauge", "Component health: 0 ok, 1 warning, 2 critical, 3 unknown.")
+        out.sample("dcmaint_poll_duration_seconds", _device(r), f"{r.duration:.3f}")
+    out.family("dcmaint_component_status", "gauge", "Component health: 0 ok, 1 warning, 2 critical, 3 unknown.")
     for r in run.results:
-        for component in r.report.components if r.report else ():
+        components = r.report.components if r.report else ()
+        for component in sorted(components, key=lambda c: -c.health.rank):
             if component.health is Health.ABSENT:
                 continue
             part = component.part
-            out.append(
-                "dcmaint_component_status"
-                + _labels(
-                    site=_site(r),
-                    device=r.device,
-                    kind=component.kind.value,
-                    location=component.location,
-                    part_number=part.part_number if part else None,
-                    serial=part.serial if part else None,
-                )
-                + f" {EXIT_CODES[component.health]}"
-            )
-    family("dcmaint_faults", "gauge", "Faults needing action, by device and health.")
+            labels = {
+                **_device(r),
+                "kind": component.kind.value,
+                "location": component.location,
+                "part_number": part.part_number if part else None,
+                "serial": part.serial if part else None,
+            }
+            out.sample("dcmaint_component_status", labels, EXIT_CODES[component.health])
+    out.family("dcmaint_faults", "gauge", "Faults needing action, by device and health.")
     for r in run.results:
         by_health: dict[str, int] = {}
         for fault in faults_of(r):
             by_health[fault.health.value] = by_health.get(fault.health.value, 0) + 1
         for health, count in sorted(by_health.items()):
-            out.append(f"dcmaint_faults{_labels(site=_site(r), device=r.device, health=health)} {count}")
-    family("dcmaint_health_run_duration_seconds", "gauge", "Seconds the whole health run took.")
-    out.append(f"dcmaint_health_run_duration_seconds {run.duration:.3f}")
-    return "\n".join(out)
+            out.sample("dcmaint_faults", {**_device(r), "health": health}, count)
+    out.family("dcmaint_device_skipped", "gauge", "1 for a device of the selection that was not polled, and why.")
+    for skipped in outcome.skipped:
+        labels = {"site": skipped.site, "device": skipped.name, "driver": skipped.driver, "reason": skipped.reason}
+        out.sample("dcmaint_device_skipped", labels, 1)
+    out.family("dcmaint_health_run_duration_seconds", "gauge", "Seconds the whole health run took.")
+    out.sample("dcmaint_health_run_duration_seconds", {}, f"{run.duration:.3f}")
+    return "\n".join(out.lines)
 
 
-def render(run: HealthRun, fmt: HealthFormat) -> None:
+def render(outcome: HealthOutcome, fmt: HealthFormat) -> str:
+    """The whole output in ``fmt``, ending with a newline."""
     if fmt is HealthFormat.JSON:
-        text = json.dumps(as_json(run), ensure_ascii=False, indent=2 if sys.stdout.isatty() else None)
+        text = json.dumps(as_json(outcome), ensure_ascii=False, indent=2 if sys.stdout.isatty() else None)
     elif fmt is HealthFormat.NAGIOS:
-        text = nagios(run)
+        text = nagios(outcome)
     elif fmt is HealthFormat.PROMETHEUS:
-        text = prometheus(run)
+        text = prometheus(outcome)
     else:
-        text = table(run)
-    sys.stdout.write(text + "\n")
+        text = table(outcome)
+    return text + "\n"

@@ -1,9 +1,19 @@
-"""The ``dcmaint`` entry point: builds the app, runs it, turns errors into one line and an exit code."""
+"""The ``dcmaint`` entry point: builds the app, runs it, turns errors into one line and an exit code.
+
+``dcmaint health`` is called by monitoring systems, so its errors follow the
+monitoring-plugin convention: exit 3 (UNKNOWN) for every error of its own,
+and with ``--format nagios`` the one line goes to stdout as the plugin's
+status line (``DCMAINT UNKNOWN - <reason>``), in English, like the rest of a
+Nagios check's output whatever the locale. Other formats keep stdout for
+their own output only, so their error line goes to stderr.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +33,7 @@ from dcmaint.i18n import _  # noqa: E402
 framework_text.install()
 
 MONITORING_UNKNOWN = 3  # `dcmaint health`'s own errors: UNKNOWN, as monitoring plugins report them
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 #: Top-level commands and command groups: (module, attribute, help). A command's module is imported only
 #: when that command runs (see ``build``): setting up a group's commands costs milliseconds each, and
@@ -38,6 +49,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "dcmaint.cli.health",
         "health",
         _("Poll devices through their drivers and report faulty parts (exit 0/1/2/3 like a monitoring plugin)."),
+    ),
+    "completion": (
+        "dcmaint.cli.completion",
+        "completion",
+        _("Print the shell completion script for bash, zsh or fish (see docs/cli.md to install it)."),
     ),
 }
 GROUPS: dict[str, tuple[str, str, str]] = {
@@ -155,13 +171,6 @@ def full_app() -> typer.Typer:
     return build(EVERYTHING)
 
 
-def _fail(message: str, code: int) -> int:
-    from dcmaint.secrets import redact
-
-    sys.stderr.write(f"dcmaint: {_('error')}: {redact(message)}\n")
-    return code
-
-
 #: Options of the root command that take a value (to find the subcommand in argv).
 _ROOT_VALUE_OPTIONS = {"--as", "--config", "--log-file"}
 
@@ -178,30 +187,94 @@ def _subcommand(argv: list[str]) -> str | None:
     return None
 
 
+def _format_option(argv: list[str]) -> str | None:
+    """The last ``--format``/``-f`` value in ``argv`` (read before parsing: parsing itself may fail)."""
+    found = None
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg in ("--format", "-f") and index + 1 < len(argv):
+            found = argv[index + 1]
+        elif arg.startswith("--format="):
+            found = arg.partition("=")[2]
+        elif arg.startswith("-f") and not arg.startswith("--") and len(arg) > 2:
+            found = arg[2:]
+    return found
+
+
+@contextmanager
+def _english() -> Iterator[None]:
+    """Run in the source language (a Nagios check's output must not depend on the daemon's locale); worker
+    processes started meanwhile inherit the choice through DCMAINT_LANG."""
+    saved = {name: os.environ.get(name) for name in ("DCMAINT_LANG", "LANGUAGE")}
+    os.environ["DCMAINT_LANG"] = "en"
+    i18n.reset()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        i18n.reset()
+
+
+class _Failure:
+    """Where a failing run's one line goes: stderr, or stdout as a Nagios status line."""
+
+    def __init__(self, monitoring: bool, nagios: bool) -> None:
+        self.monitoring = monitoring
+        self.nagios = nagios
+
+    def __call__(self, message: str, code: int) -> int:
+        from dcmaint.secrets import redact
+
+        if self.nagios:
+            from dcmaint.cli.health_formats import unknown_line
+
+            sys.stdout.write(unknown_line(redact(message)) + "\n")
+            return MONITORING_UNKNOWN
+        sys.stderr.write(f"dcmaint: {_('error')}: {redact(message)}\n")
+        return MONITORING_UNKNOWN if self.monitoring and code != EXIT_INTERRUPTED else code
+
+
+def _known(name: str | None) -> str | None:
+    return name if name in COMMANDS or name in GROUPS else None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (tests call this; ``main`` exits with it)."""
+    if os.environ.get("_DCMAINT_COMPLETE"):  # a completion script asking (dcmaint.cli.completion)
+        from dcmaint.cli.completion import complete, completed_words
+
+        return complete(lambda: build(_known(_subcommand(completed_words()))))
     args = list(sys.argv[1:] if argv is None else argv)
     # `dcmaint health` is called by monitoring systems: any error of its own is UNKNOWN (3).
-    wanted = _subcommand(args)
-    monitoring = wanted == "health"
-    usage_code = MONITORING_UNKNOWN if monitoring else EXIT_USAGE
+    monitoring = _subcommand(args) == "health"
+    nagios = monitoring and (_format_option(args) or "").lower() == "nagios"
+    with _english() if nagios else nullcontext():
+        return _run(args, _Failure(monitoring, nagios))
+
+
+def _run(args: list[str], fail: _Failure) -> int:
     try:
-        result = build(wanted)(args=args, prog_name="dcmaint", standalone_mode=False)
+        result = build(_subcommand(args))(args=args, prog_name="dcmaint", standalone_mode=False)
     except DcmaintError as error:
         import logging
 
         logging.getLogger("dcmaint").info("failed: %s", error)
-        return _fail(str(error), MONITORING_UNKNOWN if monitoring else error.exit_code)
+        return fail(str(error), error.exit_code)
     except NoArgsIsHelpError as error:
         sys.stdout.write(error.format_message() + "\n")
         return 0
     except ClickException as error:
         message = framework_text.translate_error(error.format_message().replace("\n", " "))
-        return _fail(message, usage_code)
+        return fail(message, EXIT_USAGE)
     except typer.Abort:
-        return _fail(_("aborted"), EXIT_FAILURE)
+        return fail(_("aborted"), EXIT_FAILURE)
     except KeyboardInterrupt:
-        return _fail(_("interrupted"), 130)
+        return fail(_("interrupted"), EXIT_INTERRUPTED)
     except Exception as error:  # noqa: BLE001 - a bug: one line, the traceback only on request
         if os.environ.get("DCMAINT_DEBUG"):
             import traceback
@@ -210,7 +283,7 @@ def run(argv: list[str] | None = None) -> int:
 
             sys.stderr.write(redact(traceback.format_exc()))
         message = _("internal error: {error}").format(error=f"{type(error).__name__}: {error}")
-        return _fail(message, MONITORING_UNKNOWN if monitoring else EXIT_FAILURE)
+        return fail(message, EXIT_FAILURE)
     return result if isinstance(result, int) else 0
 
 

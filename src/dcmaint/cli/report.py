@@ -100,7 +100,9 @@ def _cells(name: str, line: EngineerKpi) -> list[str]:
 
 
 def _table(found: KpiReport) -> None:
-    from tabulate import SEPARATING_LINE, tabulate
+    from tabulate import SEPARATING_LINE
+
+    from dcmaint.cli.output import table
 
     typer.echo(
         _("Staff KPIs for {month} ({zone}): tickets verified in the month").format(
@@ -111,4 +113,4 @@ def _table(found: KpiReport) -> None:
     if found.total is not None:
         rows += [SEPARATING_LINE, _cells(_("total"), found.total)]
     headers = [_("Engineer"), _("Tickets"), _("Average score"), _("SLA met"), _("Mean time to restore")]
-    typer.echo(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+    typer.echo(table(rows, headers, disable_numparse=True))

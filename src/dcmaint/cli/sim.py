@@ -18,7 +18,6 @@ from typer.core import TyperGroup
 
 from dcmaint.cli.context import FormatOption
 from dcmaint.domain.enums import OutputFormat
-from dcmaint.errors import DcmaintError
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
@@ -54,28 +53,16 @@ def _document(name: str, endpoints: Sequence[SimulatedEndpoint]) -> dict[str, An
     return {"simulator": name, "pid": os.getpid(), "endpoints": [endpoint.as_json() for endpoint in endpoints]}
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise DcmaintError(
-            _("cannot write the endpoints file {path}: {reason}").format(path=path, reason=error.strerror or error)
-        ) from None
-
-
 def _announce(
     name: str, endpoints: Sequence[SimulatedEndpoint], fmt: OutputFormat, endpoints_file: Path | None
 ) -> None:
     import json
     import sys
 
-    from dcmaint.cli.output import as_json, render_list
+    from dcmaint.cli.output import as_json, render_list, write_atomically
 
     if endpoints_file is not None:
-        _write_atomically(endpoints_file, json.dumps(_document(name, endpoints), ensure_ascii=False, indent=2) + "\n")
+        write_atomically(endpoints_file, json.dumps(_document(name, endpoints), ensure_ascii=False, indent=2) + "\n")
     if fmt is OutputFormat.JSON:
         sys.stdout.write(as_json(_document(name, endpoints)) + "\n")
     else:

@@ -135,9 +135,8 @@ def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = OutputFormat.TAB
     if fmt is not OutputFormat.TABLE:
         render_mapping(view.as_json(), fmt)
         return
-    from tabulate import tabulate
-
     from dcmaint.cli.labels import field_labels
+    from dcmaint.cli.output import table
 
     labels = field_labels()
     rows = [[labels.get(key, key), "" if value is None else str(value)] for key, value in view.site.as_json().items()]
@@ -152,7 +151,7 @@ def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = OutputFormat.TAB
             ),
         ]
     )
-    typer.echo(tabulate(rows, tablefmt="plain"))
+    typer.echo(table(rows, tablefmt="plain"))
 
 
 @app.command("edit", help=_("Change a site's details; options not given stay as they are."))

@@ -199,7 +199,8 @@ def swaps_command(
     from dcmaint.cli.output import render_list
     from dcmaint.services import spare_views
 
-    render_list(spare_views.swaps(service_context(ctx), site, device, ticket), fmt, SWAP_COLUMNS)
+    found = spare_views.swaps(service_context(ctx), site, device, ticket)
+    render_list(found.items, fmt, SWAP_COLUMNS, zones=found.zones)
 
 
 def custody_command(
@@ -213,7 +214,8 @@ def custody_command(
     from dcmaint.cli.output import render_list
     from dcmaint.services import spare_views
 
-    render_list(spare_views.custody(service_context(ctx), site, include_all), fmt, CUSTODY_COLUMNS)
+    found = spare_views.custody(service_context(ctx), site, include_all)
+    render_list(found.items, fmt, CUSTODY_COLUMNS, zones=found.zones)
 
 
 def handover_command(

@@ -118,11 +118,13 @@ def local_time(value: datetime, zone: str) -> str:
 
 
 def _local(value: datetime | None, zone: ZoneInfo) -> str:
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+    from dcmaint.cli.output import table_time
+
+    return table_time(value, zone.key) if value is not None else ""
 
 
 def summary(ticket: TicketDetail) -> str:
-    from tabulate import tabulate
+    from dcmaint.cli.output import table
 
     zone = ZoneInfo(ticket.timezone)
     rows = [
@@ -154,4 +156,4 @@ def summary(ticket: TicketDetail) -> str:
         (_("Verified by"), " ".join(p for p in (ticket.verified_by, _local(ticket.verified_at, zone)) if p)),
         (_("Times in"), ticket.timezone),
     ]
-    return tabulate(rows, tablefmt="plain")
+    return table(rows, tablefmt="plain")

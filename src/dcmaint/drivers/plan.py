@@ -3,9 +3,11 @@
 A device with no driver, an unknown driver, a driver that does not serve its
 kind, or a credential reference that cannot be resolved is not an error of
 the run: it is that device's result (``not_configured``), reported next to the
-others, so a health run over a whole site always covers every device. An
+others, so a run over the devices it was given always covers every one. An
 :class:`~dcmaint.drivers.target.AdhocTarget` (``dcmaint health --target``) goes
-through the same checks; its result has no site.
+through the same checks; its result has no site. :func:`unpollable` is the
+check on its own: ``dcmaint health`` over a site uses it to skip, and list,
+the devices that were never set up to be polled.
 """
 
 from __future__ import annotations
@@ -43,6 +45,42 @@ def _target(device: Pollable, timeout: float) -> Target:
     return target_from_device(device, timeout=timeout)
 
 
+#: Why a device cannot be polled as registered: its ``driver`` field, the installed drivers, its kind.
+NO_DRIVER = "no_driver"
+DRIVER_NOT_INSTALLED = "driver_not_installed"
+KIND_NOT_SERVED = "kind_not_served"
+
+
+@dataclass(frozen=True)
+class Unpollable:
+    """Why a device cannot be polled before anything is tried: ``reason`` (one of the codes above) and a
+    message naming the fix. ``dcmaint health`` over a site skips such devices and lists them."""
+
+    reason: str
+    message: str
+
+
+def unpollable(device: Pollable, manager: DriverManager) -> Unpollable | None:
+    """The configuration problem that keeps ``device`` from being polled (no driver, a driver that is not
+    installed, a kind the driver does not serve), or None when a driver can take it."""
+    if not device.driver:
+        return Unpollable(
+            NO_DRIVER, _("no driver set (dcmaint device edit {name} --driver NAME)").format(name=device.name)
+        )
+    try:
+        info = manager.get(device.driver)
+    except DcmaintError as error:
+        return Unpollable(DRIVER_NOT_INSTALLED, str(error))
+    if DeviceKind(device.kind) not in info.kinds:
+        return Unpollable(
+            KIND_NOT_SERVED,
+            _("driver {driver!r} does not serve {kind} devices (it serves: {kinds})").format(
+                driver=info.name, kind=device.kind, kinds=", ".join(info.kinds)
+            ),
+        )
+    return None
+
+
 def plan_polls(devices: Iterable[Pollable], manager: DriverManager, *, timeout: float = DEFAULT_TIMEOUT) -> Plan:
     """One job per pollable device; one driver instance per driver name, shared by its jobs."""
     instances: dict[str, Driver] = {}
@@ -59,21 +97,11 @@ def plan_polls(devices: Iterable[Pollable], manager: DriverManager, *, timeout: 
         ) -> None:
             settled.append(PollResult.failed(device.name, driver_name, kind, message, site=device.site))
 
-        if not device.driver:
-            refuse(_("no driver set (dcmaint device edit {name} --driver NAME)").format(name=device.name))
+        problem = unpollable(device, manager)
+        if problem is not None:
+            refuse(problem.message)
             continue
-        try:
-            info = manager.get(device.driver)
-        except DcmaintError as error:
-            refuse(str(error))
-            continue
-        if DeviceKind(device.kind) not in info.kinds:
-            refuse(
-                _("driver {driver!r} does not serve {kind} devices (it serves: {kinds})").format(
-                    driver=info.name, kind=device.kind, kinds=", ".join(info.kinds)
-                )
-            )
-            continue
+        info = manager.get(driver_name)  # known to be installed: unpollable() asked
         try:
             target = _target(device, timeout)
         except DcmaintError as error:

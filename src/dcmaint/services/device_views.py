@@ -26,12 +26,14 @@ def devices(context: Context, where: DeviceFilter | None = None) -> list[Device]
 
 @dataclass(frozen=True)
 class DeviceView:
-    """One device with its last recorded poll (and that poll's report) and its open faults."""
+    """One device with its last recorded poll (and that poll's report), its open faults, and its site's time zone
+    (for tables; JSON keeps UTC)."""
 
     device: Device
     last_poll: LastPoll | None
     report: dict[str, Any] | None
     open_faults: tuple[OpenFault, ...]
+    timezone: str = "UTC"
 
     def as_json(self) -> dict[str, Any]:
         """The device's keys, then ``last_poll`` (with its ``report``) and ``open_faults`` (docs/json.md)."""
@@ -48,8 +50,9 @@ def show(context: Context, name: str, site: str | None = None) -> DeviceView:
         device = queries.device(reader, name, site)
         polled = queries.last_poll(reader, device)
         faults = queries.open_faults(reader, device.site, device.name)
+        zone = queries.site(reader, device.site).timezone
     poll, report = polled if polled is not None else (None, None)
-    return DeviceView(device, poll, report, tuple(faults))
+    return DeviceView(device, poll, report, tuple(faults), zone)
 
 
 @dataclass(frozen=True)

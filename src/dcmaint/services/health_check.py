@@ -6,6 +6,13 @@ function owns its transactions: one read to choose the devices (none for
 ``--target`` endpoints), no transaction while polling (a run may take a
 minute), and one write for ``record`` and ``open_tickets`` together, so that
 a fault and the ticket opened for it commit or fail as one.
+
+A run over a site (no device named) skips the devices that were never set up
+to be polled (no driver, a driver that is not installed, a kind the driver
+does not serve) and returns them as :class:`SkippedDevice` entries: an
+uncovered UPS without a driver must not turn a site's monitoring UNKNOWN,
+but every output says what was left out and why. A device named explicitly
+is polled whatever its setup, so its problem is its UNKNOWN result.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from dcmaint.services.health_targets import AdhocLogin, adhoc_targets
 
 if TYPE_CHECKING:
     from dcmaint.domain.records import Device
+    from dcmaint.drivers.manager import DriverManager
     from dcmaint.drivers.result import PollResult
     from dcmaint.drivers.target import AdhocTarget
     from dcmaint.services.context import Context
@@ -54,12 +62,38 @@ class HealthRequest:
 
 
 @dataclass(frozen=True)
+class SkippedDevice:
+    """A device of the selection that was not polled, and why: ``reason`` is ``no_driver``,
+    ``driver_not_installed`` or ``kind_not_served``; ``message`` names the fix."""
+
+    site: str
+    name: str
+    kind: str
+    driver: str | None
+    reason: str
+    message: str
+
+    def as_json(self) -> dict[str, object]:
+        """Keys documented in docs/json.md (dcmaint health, ``skipped``)."""
+        return {
+            "name": self.name,
+            "site": self.site,
+            "kind": self.kind,
+            "driver": self.driver,
+            "reason": self.reason,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
 class HealthOutcome:
-    """The run, what ``record`` stored (None when not asked) and the tickets opened (None when not asked)."""
+    """The run, the devices skipped, what ``record`` stored (None when not asked) and the tickets opened (None
+    when not asked)."""
 
     run: HealthRun
     recorded: RecordSummary | None = None
     tickets: tuple[str, ...] | None = None
+    skipped: tuple[SkippedDevice, ...] = ()
 
 
 def _check(request: HealthRequest) -> None:
@@ -70,8 +104,7 @@ def _check(request: HealthRequest) -> None:
 
 
 def select_devices(reader: Reader, names: Sequence[str], site: str | None, kind: DeviceKind | None) -> list[Device]:
-    """Named devices (NAME or SITE/NAME; unknown ones are an error), else every device with a driver of the site
-    and kind."""
+    """Named devices (NAME or SITE/NAME; unknown ones are an error), else every device of the site and kind."""
     from dcmaint.store import queries
 
     if names:
@@ -81,7 +114,24 @@ def select_devices(reader: Reader, names: Sequence[str], site: str | None, kind:
             chosen.append(queries.device(reader, name, site_name or site))
         return [d for d in chosen if kind is None or d.kind == kind.value]
     where = queries.DeviceFilter(site=site, kind=kind.value if kind else None)
-    return [d for d in queries.devices(reader, where) if d.driver]
+    return queries.devices(reader, where)
+
+
+def _partition(devices: Sequence[Device], manager: DriverManager) -> tuple[list[Device], list[SkippedDevice]]:
+    """The devices a driver can take, and the others with the reason (see the module's docstring)."""
+    from dcmaint.drivers.plan import unpollable
+
+    pollable: list[Device] = []
+    skipped: list[SkippedDevice] = []
+    for device in devices:
+        problem = unpollable(device, manager)
+        if problem is None:
+            pollable.append(device)
+        else:
+            skipped.append(
+                SkippedDevice(device.site, device.name, device.kind, device.driver, problem.reason, problem.message)
+            )
+    return pollable, skipped
 
 
 def check_health(context: Context, request: HealthRequest, *, progress: Progress | None = None) -> HealthOutcome:
@@ -93,14 +143,23 @@ def check_health(context: Context, request: HealthRequest, *, progress: Progress
     from dcmaint.services.health import run_health
 
     _check(request)
+    skipped: list[SkippedDevice] = []
+    chosen: Sequence[Device | AdhocTarget]
     if request.targets:
-        chosen: Sequence[Device | AdhocTarget] = adhoc_targets(
-            request.targets, context.drivers(), kind=request.kind, login=request.login
-        )
+        chosen = adhoc_targets(request.targets, context.drivers(), kind=request.kind, login=request.login)
     else:
         with context.read() as reader:
-            chosen = select_devices(reader, request.devices, request.site, request.kind)
+            selected = select_devices(reader, request.devices, request.site, request.kind)
+        chosen = selected
+        if not request.devices:
+            chosen, skipped = _partition(selected, context.drivers())
     if not chosen:
+        if skipped:
+            raise UsageError(
+                _("no devices to poll: {count} devices skipped, e.g. {device}: {reason}").format(
+                    count=len(skipped), device=f"{skipped[0].site}/{skipped[0].name}", reason=skipped[0].message
+                )
+            )
         raise UsageError(_("no devices to poll: register devices with a driver, name them, or use --target"))
     settings = context.config.runner
     run = run_health(
@@ -112,11 +171,11 @@ def check_health(context: Context, request: HealthRequest, *, progress: Progress
         progress=progress,
     )
     if not request.record:
-        return HealthOutcome(run)
+        return HealthOutcome(run, skipped=tuple(skipped))
     from dcmaint.services.fault_tickets import open_for_run
     from dcmaint.services.recording import record
 
     with context.write() as unit:
         summary = record(unit, run)
         tickets = tuple(open_for_run(unit, run)) if request.open_tickets else None
-    return HealthOutcome(run, summary, tickets)
+    return HealthOutcome(run, summary, tickets, tuple(skipped))

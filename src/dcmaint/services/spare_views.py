@@ -11,6 +11,7 @@ from __future__ import annotations
 from dcmaint.domain.parts import Part, StockUnit
 from dcmaint.domain.swaps import Consent, CustodyLine, SwapRecord
 from dcmaint.services.context import Context
+from dcmaint.services.zones import Zoned, site_zones
 from dcmaint.store import spare_queries, swap_queries
 from dcmaint.store.spare_queries import StockFilter
 
@@ -43,16 +44,18 @@ def stock_unit(context: Context, serial: str) -> StockUnit:
 
 def swaps(
     context: Context, site: str | None = None, device: str | None = None, ticket: str | None = None
-) -> list[SwapRecord]:
-    """Recorded swaps, oldest first, only of ``site``, ``device`` and ``ticket`` when given (entry point)."""
+) -> Zoned[list[SwapRecord]]:
+    """Recorded swaps, oldest first, only of ``site``, ``device`` and ``ticket`` when given, with the sites' time
+    zones (entry point)."""
     with context.read() as reader:
-        return swap_queries.swaps(reader, site, device, ticket)
+        return Zoned(swap_queries.swaps(reader, site, device, ticket), site_zones(reader))
 
 
-def custody(context: Context, site: str | None = None, include_handed_over: bool = False) -> list[CustodyLine]:
-    """Removed parts still kept on site, and with ``include_handed_over`` those the customer has (entry point)."""
+def custody(context: Context, site: str | None = None, include_handed_over: bool = False) -> Zoned[list[CustodyLine]]:
+    """Removed parts still kept on site, and with ``include_handed_over`` those the customer has, with the sites'
+    time zones (entry point)."""
     with context.read() as reader:
-        return swap_queries.custody(reader, site, include_handed_over)
+        return Zoned(swap_queries.custody(reader, site, include_handed_over), site_zones(reader))
 
 
 def consents(context: Context, site: str | None = None) -> list[Consent]:

@@ -10,7 +10,8 @@ from dcmaint.domain.tickets import TicketDetail, TicketLine, TicketState, allowe
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 from dcmaint.services.context import Context
-from dcmaint.store import queries, ticket_queries
+from dcmaint.services.zones import site_zones
+from dcmaint.store import ticket_queries
 from dcmaint.store.reader import Reader
 from dcmaint.store.ticket_queries import TicketFilter
 
@@ -33,7 +34,7 @@ def listing(context: Context, where: TicketFilter | None = None, now: datetime |
         raise UsageError(_("invalid limit {value!r}: must be at least 1").format(value=where.limit))
     with context.read() as reader:
         lines = ticket_queries.tickets(reader, where, now)
-        zones = {site.name: site.timezone for site in queries.sites(reader)}
+        zones = site_zones(reader)
     return TicketList(lines, zones)
 
 

@@ -9,8 +9,8 @@ or the runner's cancellation.
 
 Deadline: ``target.timeout`` is the whole poll's budget. The walk gets all of
 it but a reserve for logging out (a quarter, at most 3 s), and ends with
-:class:`TimedOut` naming what it was waiting for; the runner's own deadline
-stays a backstop.
+:class:`TimedOut` naming the deadline (``--timeout 10`` reads "within 10 s")
+and what it was waiting for; the runner's own deadline stays a backstop.
 
 Endpoints: ``redfish://HOST[:PORT]`` (HTTPS), ``redfish+http://HOST[:PORT]``
 (plain HTTP, for simulators and emulators), ``https://...``, ``http://...``.
@@ -71,8 +71,9 @@ class RedfishDriver(ServerDriver):
                 crawl = await crawler.run()
         except TimeoutError:
             waiting = ", ".join(sorted({*transport.inflight, *transport.cancelled})[:3]) or "the BMC"
+            # The deadline the user gave (--timeout), not the walk's share of it: the logout reserve is ours.
             raise TimedOut(
-                f"{endpoint.display}: poll not finished within {target.timeout - reserve:g} s (waiting for {waiting})"
+                f"{endpoint.display}: poll not finished within {target.timeout:g} s (waiting for {waiting})"
             ) from None
         finally:
             await transport.close()

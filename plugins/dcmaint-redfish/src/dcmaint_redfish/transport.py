@@ -298,9 +298,15 @@ class Transport:
         if isinstance(error, aiohttp.ClientSSLError):
             return Unreachable(f"{host}: TLS handshake failed ({_first_line(error.os_error)})")
         if isinstance(error, aiohttp.ConnectionTimeoutError):
-            return TimedOut(f"{host}: no connection within {self.options.connect_timeout:g} s")
+            return TimedOut(
+                f"{host}: no connection within {self.options.connect_timeout:.3g} s "
+                f"(connect_timeout; the poll's deadline is {self._target.timeout:g} s)"
+            )
         if isinstance(error, TimeoutError):
-            return TimedOut(f"{where}: no answer within {self.options.read_timeout:g} s")
+            return TimedOut(
+                f"{where}: no answer within {self.options.read_timeout:.3g} s "
+                f"(read_timeout; the poll's deadline is {self._target.timeout:g} s)"
+            )
         if isinstance(error, aiohttp.ClientConnectorError):
             return Unreachable(f"{host}: cannot connect ({_first_line(error.os_error.strerror or error.os_error)})")
         if isinstance(error, aiohttp.ServerDisconnectedError):
