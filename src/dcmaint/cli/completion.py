@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from dcmaint.i18n import _
+from dcmaint.i18n import Untranslated, _
 
 #: The variable the completion scripts set when they ask for completions (typer's ``_{PROG}_COMPLETE``).
 COMPLETE_VAR = "_DCMAINT_COMPLETE"
 
 
-class Shell(StrEnum):
+class Shell(Untranslated):  # the shells' own names
     BASH = "bash"
     ZSH = "zsh"
     FISH = "fish"
