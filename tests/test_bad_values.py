@@ -56,6 +56,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("spare", "levels"): ["--site", "hq"],
     ("spare", "match"): ["--device", "srv01"],
     ("spare", "swap"): ["--device", "srv01", "--slot", "PSU 2", "--spare", "NEW-1", "--verify"],
+    ("spare", "verify"): ["1"],
     ("spare", "handover"): ["--site", "hq", "--to", "王工"],
     ("spare", "consent", "add"): [
         *("--site", "hq", "--part", "865414-B21", "--substitute", "865408-B21", "--by", "李", "--document", "M-1")

@@ -224,6 +224,8 @@ PAGES: dict[str, Page] = {
             "dcmaint health --site hq": 2,
             "dcmaint health --format nagios": 2,
             "dcmaint health --target ftp://10.0.0.5": 3,
+            "dcmaint health --format nagios --site nowhere": 3,
+            "dcmaint health --site nowhere": 3,
         },
     ),
     "docs/forms.md": Page(
@@ -240,6 +242,7 @@ PAGES: dict[str, Page] = {
             "dcmaint health srv01 --format nagios": 2,
             "dcmaint health --record --format prometheus": 2,
             "dcmaint health --target redfish://10.1.1.5 --username admin --password-ref env:ILO_PASSWORD": 2,
+            "DCMAINT_LOAD_PLUGINS=none dcmaint demo": 1,
         },
         hands={
             'dcmaint spare swap --device srv01 --slot "PSU 2" --spare 5WBXK0A9 --ticket T-2026-000001 --verify': fit(

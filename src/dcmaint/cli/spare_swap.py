@@ -162,9 +162,17 @@ def swap_command(
 def verify_command(
     ctx: typer.Context,
     swap: Annotated[
-        int, typer.Argument(help=_("The swap's ID (`dcmaint spare swaps` lists them)."), show_default=False)
+        int,
+        typer.Argument(
+            click_type=Checked(parse.count, "ID"),
+            help=_("The swap's ID (`dcmaint spare swaps` lists them)."),
+            show_default=False,
+        ),
     ],
-    timeout: Annotated[float | None, typer.Option("--timeout", help=_("Seconds for the poll."))] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", click_type=Checked(parse.timeout, "SECONDS"), help=_("Seconds for the poll.")),
+    ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.services.verify import verify_later
