@@ -468,6 +468,10 @@ def test_record_notices_a_swapped_part(room, db_url):
         (["health", "--open-tickets"], "--open-tickets needs --record"),
         (["health", "--target", "redfish://x", "--record"], "--record"),
         (["health", "--concurrency", "0"], "0"),
+        (["health", "--timeout", "nan"], "invalid --timeout 'nan'"),
+        (["health", "--timeout", "inf"], "invalid --timeout 'inf'"),
+        (["health", "--timeout", "-1"], "invalid --timeout '-1'"),
+        (["health", "--timeout", "0"], "invalid --timeout '0'"),
         (["health", "tape01", "--kind", "server"], "no devices"),
     ],
 )

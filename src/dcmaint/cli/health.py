@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import service_context
+from dcmaint.domain import parse
 from dcmaint.domain.enums import DeviceKind, HealthFormat
 from dcmaint.i18n import _
 
@@ -76,7 +78,11 @@ def health(
     ] = None,
     timeout: Annotated[
         float | None,
-        typer.Option("--timeout", min=0.1, help=_("Deadline per device in seconds (default: runner.timeout).")),
+        typer.Option(
+            "--timeout",
+            click_type=Checked(parse.timeout, "SECONDS"),
+            help=_("Deadline per device in seconds (default: runner.timeout)."),
+        ),
     ] = None,
     workers: Annotated[
         int | None,
