@@ -96,10 +96,13 @@ def match_command(
     ] = 5,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_list
+    from dcmaint.domain.matching import Fit
     from dcmaint.services.matching import match_spares
 
-    render_list(match_spares(service_context(ctx), device, site, slot, fault, ticket, limit), fmt, MATCH_COLUMNS)
+    lines = match_spares(service_context(ctx), device, site, slot, fault, ticket, limit)
+    render_list([shown(fmt, line, {"fit": Fit}) for line in lines], fmt, MATCH_COLUMNS)
 
 
 def swap_command(
@@ -182,9 +185,12 @@ def verify_command(
 
 def _render_outcome(done: SwapOutcome, fmt: OutputFormat, *, checked: bool) -> None:
     """The swap, and its next step on stderr: in the one error line (exit 1) when a check left it unverified."""
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_one
+    from dcmaint.domain.matching import Fit
+    from dcmaint.domain.swaps import Verification
 
-    render_one(done.swap, fmt)
+    render_one(shown(fmt, done.swap, {"fit": Fit, "verification": Verification}), fmt)
     if checked and done.swap.verification != "verified":
         from dcmaint.errors import DcmaintError
 
@@ -208,7 +214,12 @@ def swaps_command(
     from dcmaint.services import spare_views
 
     found = spare_views.swaps(service_context(ctx), site, device, ticket)
-    render_list(found.items, fmt, SWAP_COLUMNS, zones=found.zones)
+    from dcmaint.cli.labels import shown
+    from dcmaint.domain.matching import Fit
+    from dcmaint.domain.swaps import Verification
+
+    swaps = [shown(fmt, swap, {"fit": Fit, "verification": Verification}) for swap in found.items]
+    render_list(swaps, fmt, SWAP_COLUMNS, zones=found.zones)
 
 
 def custody_command(
@@ -223,7 +234,11 @@ def custody_command(
     from dcmaint.services import spare_views
 
     found = spare_views.custody(service_context(ctx), site, include_all)
-    render_list(found.items, fmt, CUSTODY_COLUMNS, zones=found.zones)
+    from dcmaint.cli.labels import shown
+    from dcmaint.domain.parts import Condition
+
+    parts = [shown(fmt, part, {"condition": Condition}) for part in found.items]
+    render_list(parts, fmt, CUSTODY_COLUMNS, zones=found.zones)
 
 
 def handover_command(
