@@ -7,6 +7,7 @@ override the file; command-line options override both.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dcmaint import paths
-from dcmaint.errors import ConfigError
+from dcmaint.errors import ConfigError, UsageError
 from dcmaint.i18n import _
 
 
@@ -85,10 +86,14 @@ def _non_negative_int(value: Any) -> int:
     return value
 
 
-def _positive_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ValueError(_("must be a number greater than 0"))
-    return float(value)
+def _seconds(value: Any) -> float:
+    """Seconds, checked by the one parser every seconds value goes through (``parse.seconds_in_range``)."""
+    from dcmaint.domain import parse
+
+    if not isinstance(value, bool) and isinstance(value, int | float):
+        with contextlib.suppress(UsageError):
+            return parse.seconds_in_range(value, "seconds")
+    raise ValueError(_("must be a number of seconds, more than 0 and at most {most:g}").format(most=parse.MAX_TIMEOUT))
 
 
 # Every key the file may hold, with its parser. Documented in docs/configuration.md.
@@ -98,9 +103,9 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "plugins.load": _string_list,
     "plugins.disable": _string_list,
     "plugins.strict": _boolean,
-    "plugins.load_timeout": _positive_number,
+    "plugins.load_timeout": _seconds,
     "runner.concurrency": _positive_int,
-    "runner.timeout": _positive_number,
+    "runner.timeout": _seconds,
     "runner.workers": _non_negative_int,
     "forms.cjk_font": _string,
 }
@@ -116,9 +121,9 @@ def coerce_text(key: str, text: str) -> Any:
         return (
             True if lowered in {"1", "true", "yes", "on"} else False if lowered in {"0", "false", "no", "off"} else text
         )
-    if parser in (_positive_int, _non_negative_int, _positive_number):
+    if parser in (_positive_int, _non_negative_int, _seconds):
         try:
-            return float(text) if parser is _positive_number else int(text)
+            return float(text) if parser is _seconds else int(text)
         except ValueError:
             return text
     return text
@@ -180,14 +185,12 @@ def _env_seconds(name: str) -> float | None:
     text = os.environ.get(name, "").strip()
     if not text:
         return None
+    from dcmaint.domain import parse
+
     try:
-        return _positive_number(float(text))
-    except ValueError:
-        raise ConfigError(
-            _("environment variable {name}: expected a number of seconds above 0 (got {value!r})").format(
-                name=name, value=text
-            )
-        ) from None
+        return parse.seconds_in_range(text, _("environment variable {name}").format(name=name))
+    except UsageError as error:
+        raise ConfigError(str(error)) from None
 
 
 def read_file(path: Path) -> dict[str, Any]:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption
+from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
@@ -116,7 +118,14 @@ def sim(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help=_("The simulator, e.g. redfish."))],
     count: Annotated[int, typer.Option("--count", "-n", help=_("How many devices to serve."))] = 1,
-    latency: Annotated[float, typer.Option("--latency", help=_("Milliseconds added to every request."))] = 0.0,
+    latency: Annotated[
+        float | None,
+        typer.Option(
+            "--latency",
+            click_type=Checked(parse.latency_ms, "MS"),
+            help=_("Milliseconds added to every request (default: none)."),
+        ),
+    ] = None,
     faults: Annotated[
         str,
         typer.Option(
@@ -155,7 +164,7 @@ def sim(
     flavours = tuple(part.strip() for value in flavour or () for part in value.split(",") if part.strip())
     options = SimulatorOptions(
         count=count,
-        latency_ms=latency,
+        latency_ms=latency or 0.0,
         faults=faults,
         port=port,
         flavours=flavours,

@@ -30,6 +30,7 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 \-()]{2,30}$")
 
 MAX_TIMEOUT = 3600.0  # seconds: a device that needs more than an hour to answer is hung, not slow
+MAX_LATENCY_MS = 60_000.0  # a simulated answer a minute late is a hang; simulate that with the hang fault
 MAX_COUNT = 1_000_000  # counts and limits: far above any depot or listing, far below integer overflow
 SERIAL_LIMIT = 100
 FUTURE_SLACK = timedelta(minutes=5)  # clocks on laptops drift; a step minutes ahead is a typo, not drift
@@ -69,19 +70,37 @@ def iso_date(text: str, what: str) -> date:
         ) from None
 
 
-def timeout(text: str, what: str) -> float:
-    """Seconds to wait: a finite number above 0, at most an hour (``--timeout``)."""
+def seconds_in_range(text: str | float, what: str, *, most: float = MAX_TIMEOUT, unit: str | None = None) -> float:
+    """A time to wait or to add: a finite number above 0 and at most ``most`` (an hour of seconds unless told).
+
+    The one check for every such value: ``--timeout``, the configuration's ``runner.timeout`` and
+    ``plugins.load_timeout``, ``DCMAINT_PLUGIN_TIMEOUT``, ``sim --latency`` (``unit`` milliseconds).
+    ``inf``, ``nan``, 0, negatives, absurd values and text are refused, naming the value.
+
+    >>> seconds_in_range("2.5", "--timeout")
+    2.5
+    """
     try:
-        value = float(text.strip())
-    except ValueError:
+        value = float(text.strip() if isinstance(text, str) else text)
+    except (TypeError, ValueError, OverflowError):
         value = math.nan
-    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+    if isinstance(text, bool) or not (math.isfinite(value) and 0 < value <= most):
         raise UsageError(
-            _("invalid {what} {value!r}: expected seconds, more than 0 and at most {most:g}").format(
-                what=what, value=text, most=MAX_TIMEOUT
+            _("invalid {what} {value!r}: expected {unit}, more than 0 and at most {most:g}").format(
+                what=what, value=text, unit=unit or _("seconds"), most=most
             )
         )
     return value
+
+
+def timeout(text: str, what: str) -> float:
+    """Seconds to wait (``--timeout``): :func:`seconds_in_range`."""
+    return seconds_in_range(text, what)
+
+
+def latency_ms(text: str | float, what: str) -> float:
+    """Milliseconds a simulator adds to each answer (``sim --latency``): :func:`seconds_in_range`, in ms."""
+    return seconds_in_range(text, what, most=MAX_LATENCY_MS, unit=_("milliseconds"))
 
 
 def whole_number(text: str, what: str, least: int, most: int) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.domain.records import Device
 from dcmaint.drivers.base import Driver
+from dcmaint.drivers.credentials import look_up
 from dcmaint.drivers.errors import ErrorKind, describe
 from dcmaint.drivers.manager import DriverManager
 from dcmaint.drivers.result import PollResult
@@ -25,6 +26,7 @@ from dcmaint.drivers.runner import DEFAULT_TIMEOUT, PollJob
 from dcmaint.drivers.target import AdhocTarget, Target, target_from_device
 from dcmaint.errors import DcmaintError
 from dcmaint.i18n import _
+from dcmaint.secrets import Secret
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,10 @@ class Plan:
 Pollable = Device | AdhocTarget
 
 
-def _target(device: Pollable, timeout: float) -> Target:
+def _target(device: Pollable, timeout: float, credential: Secret | None) -> Target:
     if isinstance(device, AdhocTarget):
-        return device.target(timeout=timeout)
-    return target_from_device(device, timeout=timeout)
+        return device.target(timeout=timeout, credential=credential)
+    return target_from_device(device, timeout=timeout, credential=credential)
 
 
 #: Why a device cannot be polled as registered: its ``driver`` field, the installed drivers, its kind.
@@ -86,32 +88,34 @@ def plan_polls(devices: Iterable[Pollable], manager: DriverManager, *, timeout: 
     instances: dict[str, Driver] = {}
     jobs: list[PollJob] = []
     settled: list[PollResult] = []
+
+    def refuse(device: Pollable, message: str, kind: ErrorKind = ErrorKind.NOT_CONFIGURED) -> None:
+        settled.append(PollResult.failed(device.name, device.driver or "", kind, message, site=device.site))
+
+    takers: list[Pollable] = []
     for device in devices:
-        driver_name = device.driver or ""
-
-        def refuse(
-            message: str,
-            kind: ErrorKind = ErrorKind.NOT_CONFIGURED,
-            device: Pollable = device,
-            driver_name: str = driver_name,
-        ) -> None:
-            settled.append(PollResult.failed(device.name, driver_name, kind, message, site=device.site))
-
         problem = unpollable(device, manager)
-        if problem is not None:
-            refuse(problem.message)
+        if problem is None:
+            takers.append(device)
+        else:
+            refuse(device, problem.message)
+    lookups = look_up((device.credential for device in takers if device.credential), timeout)
+    for device in takers:
+        info = manager.get(device.driver or "")  # known to be installed: unpollable() asked
+        lookup = lookups[device.credential] if device.credential else None
+        if lookup is not None and lookup.problem is not None:
+            refuse(device, lookup.problem, lookup.kind)
             continue
-        info = manager.get(driver_name)  # known to be installed: unpollable() asked
         try:
-            target = _target(device, timeout)
+            target = _target(device, timeout, lookup.secret if lookup else None)
         except DcmaintError as error:
-            refuse(str(error))
+            refuse(device, str(error))
             continue
         if info.name not in instances:
             try:
                 instances[info.name] = info.create()
             except Exception as error:  # noqa: BLE001 - a driver's constructor is plugin code
-                refuse(_("driver crashed: {error}").format(error=describe(error)), ErrorKind.CRASHED)
+                refuse(device, _("driver crashed: {error}").format(error=describe(error)), ErrorKind.CRASHED)
                 continue
         jobs.append(PollJob(target, instances[info.name]))
     return Plan(tuple(jobs), tuple(settled))

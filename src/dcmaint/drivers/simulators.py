@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dcmaint.domain import parse
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.i18n import _
 
@@ -164,8 +165,8 @@ class SimulatorOptions:
             raise UsageError(
                 _("the number of simulated devices must be 1 or more, not {count}").format(count=self.count)
             )
-        if self.latency_ms < 0:
-            raise UsageError(_("latency cannot be negative"))
+        if self.latency_ms:  # 0: none; anything else is checked as ``--latency`` is (nan, inf, negatives)
+            parse.latency_ms(self.latency_ms, "--latency")
         if not 0 <= self.port <= 65535 or (self.port and self.port + self.count - 1 > 65535):
             raise UsageError(
                 _("ports {first}-{last} are out of range").format(first=self.port, last=self.port + self.count - 1)

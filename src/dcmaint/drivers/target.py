@@ -71,18 +71,26 @@ class Target:
         object.__setattr__(self, "options", frozen_mapping(self.options))
 
 
-def target_from_device(device: Device, *, timeout: float = 60.0, options: Mapping[str, str] | None = None) -> Target:
+def target_from_device(
+    device: Device,
+    *,
+    timeout: float = 60.0,
+    options: Mapping[str, str] | None = None,
+    credential: Secret | None = None,
+) -> Target:
     """The target for a registered device; raises SecretError when its credential cannot be resolved.
 
     A device without a credential reference gets ``credential=None`` (SNMP
     communities or anonymous read-only endpoints are the driver's business).
+    ``credential`` is the reference's value when it was already looked up
+    (:func:`dcmaint.drivers.credentials.look_up`, under the run's deadline).
     """
     return Target(
         name=device.name,
         kind=DeviceKind(device.kind),
         endpoint=device.endpoint,
         username=device.username,
-        credential=resolve(device.credential) if device.credential else None,
+        credential=credential or (resolve(device.credential) if device.credential else None),
         tls=TlsSettings(
             verify=device.tls_verify,
             ca_file=Path(device.ca_file) if device.ca_file else None,
@@ -100,9 +108,9 @@ class AdhocTarget:
     """An endpoint polled without being registered (``dcmaint health --target``): it belongs to no site.
 
     Like a register entry it holds the credential as a *reference*; the
-    planner resolves it when the run is planned (:meth:`target`), so that a
-    reference that cannot be resolved is that endpoint's ``not_configured``
-    result, as for a registered device.
+    planner looks it up when the run is planned, so that a reference that
+    cannot be resolved is that endpoint's ``not_configured`` result, as for a
+    registered device.
     """
 
     name: str
@@ -123,14 +131,17 @@ class AdhocTarget:
         """No site: results of ad-hoc targets carry ``site`` None."""
         return None
 
-    def target(self, *, timeout: float = 60.0) -> Target:
-        """The driver's view; raises SecretError when the credential reference cannot be resolved."""
+    def target(self, *, timeout: float = 60.0, credential: Secret | None = None) -> Target:
+        """The driver's view; raises SecretError when the credential reference cannot be resolved.
+
+        ``credential`` is the reference's value when it was already looked up (as for a device).
+        """
         return Target(
             self.name,
             self.kind,
             self.endpoint,
             self.username,
-            resolve(self.credential) if self.credential else None,
+            credential or (resolve(self.credential) if self.credential else None),
             self.tls,
             timeout,
             self.options,

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from dcmaint.domain import parse
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
@@ -101,6 +102,8 @@ def _check(request: HealthRequest) -> None:
         raise UsageError(_("--open-tickets needs --record"))
     if request.targets and (request.devices or request.site or request.record):
         raise UsageError(_("--target cannot be combined with device names, --site or --record"))
+    if request.timeout is not None:  # a caller other than the CLI (a collector) gets the CLI's check
+        parse.seconds_in_range(request.timeout, "--timeout")
 
 
 def select_devices(reader: Reader, names: Sequence[str], site: str | None, kind: DeviceKind | None) -> list[Device]:
