@@ -38,6 +38,10 @@ def test_bad_environment_value(monkeypatch, tmp_path):
     ("text", "named"),
     [
         ('[runner]\ntimeout = "soon"\n', "'runner.timeout'"),
+        ("[runner]\ntimeout = inf\n", "(got inf)"),
+        ("[runner]\ntimeout = nan\n", "(got nan)"),
+        ("[runner]\ntimeout = 0\n", "'runner.timeout' must be a number of seconds, more than 0 and at most 3600"),
+        ("[plugins]\nload_timeout = 1e9\n", "'plugins.load_timeout'"),
         ("[plugins]\nload = [1, 2]\n", "'plugins.load'"),
         ("[plugins]\nstrict = 1\n", "'plugins.strict'"),
         ('colour = "blue"\n', "'colour'"),

@@ -114,3 +114,109 @@ def test_keyring_reference(monkeypatch):
             secrets.resolve("keyring:dcmaint-bmc/nobody")
     finally:
         keyring.set_keyring(previous)
+
+
+# --- every failure is one SecretError line naming the reference, never a hang, never another exception ---
+
+
+def _one_line_naming(caught: pytest.ExceptionInfo[SecretError], reference: str, words: str) -> None:
+    message = str(caught.value)
+    assert message.startswith(f"{reference}: ") and words in message and "\n" not in message
+
+
+def test_a_named_pipe_is_refused_without_being_opened(tmp_path):
+    path = tmp_path / "pw.fifo"
+    os.mkfifo(path, 0o600)  # opening it for reading would wait for a writer forever
+    with pytest.raises(SecretError) as caught:
+        secrets.resolve(f"file:{path}")
+    _one_line_naming(caught, f"file:{path}", "is a named pipe")
+
+
+def test_a_socket_a_device_and_a_directory_are_refused(tmp_path):
+    import socket
+
+    sock_path = tmp_path / "pw.sock"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(sock_path))
+        with pytest.raises(SecretError) as caught:
+            secrets.resolve(f"file:{sock_path}")
+        _one_line_naming(caught, f"file:{sock_path}", "is a socket")
+    with pytest.raises(SecretError) as caught:
+        secrets.resolve("file:/dev/zero")  # never ends
+    _one_line_naming(caught, "file:/dev/zero", "is a device")
+    folder = tmp_path / "pw.d"
+    folder.mkdir(mode=0o700)
+    with pytest.raises(SecretError) as caught:
+        secrets.resolve(f"file:{folder}")
+    _one_line_naming(caught, f"file:{folder}", "is a directory")
+
+
+def test_a_file_that_is_not_utf8_or_too_large_is_refused_without_showing_it(tmp_path):
+    latin = tmp_path / "latin1.pw"
+    latin.write_bytes("pässwörd\n".encode("latin-1"))
+    latin.chmod(0o600)
+    with pytest.raises(SecretError) as caught:
+        secrets.resolve(f"file:{latin}")
+    _one_line_naming(caught, f"file:{latin}", "not UTF-8 text")
+    assert "ss" not in str(caught.value).replace(str(latin), "")
+    large = tmp_path / "large.pw"
+    large.write_text("x" * (secrets.MAX_FILE_BYTES + 1), encoding="utf-8")
+    large.chmod(0o600)
+    with pytest.raises(SecretError) as caught:
+        secrets.resolve(f"file:{large}")
+    _one_line_naming(caught, f"file:{large}", "larger than 64 KiB")
+
+
+def test_an_unset_variable_is_named(monkeypatch):
+    monkeypatch.delenv("DCMAINT_TEST_UNSET", raising=False)
+    with pytest.raises(SecretError) as caught:
+        secrets.resolve("env:DCMAINT_TEST_UNSET")
+    _one_line_naming(caught, "env:DCMAINT_TEST_UNSET", "environment variable DCMAINT_TEST_UNSET is not set")
+
+
+def test_a_keyring_without_backend_or_with_a_failing_one_is_one_line(monkeypatch):
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.backends import fail
+
+    class Broken(KeyringBackend):
+        priority = 1
+
+        def get_password(self, service, username):
+            raise OSError("org.freedesktop.Secret: collection is locked\nat line 2 of a long trace")
+
+        def set_password(self, service, username, password):
+            raise NotImplementedError
+
+        def delete_password(self, service, username):
+            raise NotImplementedError
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    previous = keyring.get_keyring()
+    try:
+        keyring.set_keyring(fail.Keyring())
+        with pytest.raises(SecretError) as caught:
+            secrets.resolve("keyring:dcmaint-bmc/admin")
+        _one_line_naming(caught, "keyring:dcmaint-bmc/admin", "no keyring is available")
+        keyring.set_keyring(Broken())
+        with pytest.raises(SecretError) as caught:
+            secrets.resolve("keyring:dcmaint-bmc/admin")
+        _one_line_naming(caught, "keyring:dcmaint-bmc/admin", "the keyring failed: OSError: org.freedesktop.Secret")
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_look_up_resolves_each_reference_once_and_reports_each_failure(monkeypatch, tmp_path):
+    from dcmaint.drivers.credentials import look_up
+    from dcmaint.drivers.errors import ErrorKind
+
+    monkeypatch.setenv("LOOKUP_PW", "lookup-s3cret")
+    monkeypatch.delenv("LOOKUP_UNSET", raising=False)
+    folder = tmp_path / "d"
+    folder.mkdir()
+    found = look_up(["env:LOOKUP_PW", f"file:{folder}", "env:LOOKUP_PW", "env:LOOKUP_UNSET", "hunter2"], 5)
+    assert set(found) == {"env:LOOKUP_PW", f"file:{folder}", "env:LOOKUP_UNSET", "hunter2"}
+    assert found["env:LOOKUP_PW"].secret is not None and found["env:LOOKUP_PW"].secret.reveal() == "lookup-s3cret"
+    assert found[f"file:{folder}"].problem.endswith("is a directory, not a file holding a credential")
+    assert found["env:LOOKUP_UNSET"].kind is ErrorKind.NOT_CONFIGURED
+    assert "hunter2" not in found["hunter2"].problem  # a password typed as a reference is never repeated
