@@ -91,7 +91,7 @@ def _file_kind(mode: int) -> str | None:
     ):
         if test(mode):
             return kind
-    return None if stat.S_ISREG(mode) else _("not a regular file")
+    return None if stat.S_ISREG(mode) else _("a special file")
 
 
 def _check_file(ref: CredentialRef, mode: int, size: int) -> None:
