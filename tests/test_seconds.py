@@ -119,3 +119,16 @@ def test_sim_latency_is_refused(cli_sqlite, text):
     result = cli_sqlite("sim", "redfish", "--count", "0", "--latency", text)
     assert result.code == 2 and result.out == ""
     assert result.err.count("\n") == 1 and f"invalid --latency {text!r}" in result.err
+
+
+@pytest.mark.parametrize("value", [math.inf, math.nan, 0.0, -1.0, 1e9])
+def test_a_collector_calling_the_service_gets_the_same_check(hq, db_url, value):
+    from dcmaint.services.context import Context
+    from dcmaint.services.health_check import HealthRequest, check_health
+    from dcmaint.store.urls import parse as parse_url
+
+    before, logged = counts(db_url), audit(db_url)
+    context = Context(parse_url(db_url), "collector", "collect", config.load())
+    with pytest.raises(UsageError, match=r"invalid --timeout"):
+        check_health(context, HealthRequest(site="hq", record=True, timeout=value))
+    assert counts(db_url) == before and audit(db_url) == logged
