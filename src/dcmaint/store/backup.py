@@ -26,7 +26,7 @@ from typing import Any
 from dcmaint import paths
 from dcmaint.errors import IntegrityFailure, StoreError, UsageError
 from dcmaint.i18n import _
-from dcmaint.store import pgtools
+from dcmaint.store import pgtools, revision
 from dcmaint.store.urls import DatabaseUrl
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -78,28 +78,29 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    from dcmaint.store.schema import alembic_config_without_engine
-
-    return {script.revision for script in ScriptDirectory.from_config(alembic_config_without_engine()).walk_revisions()}
-
-
-def _store_revision(url: DatabaseUrl) -> str:
-    """The live store's revision; a store without a dcmaint schema has nothing to back up."""
+def _live_revision(url: DatabaseUrl) -> str | None:
+    """The live store's revision as it is (None: no store or no schema yet); nothing is created."""
     from dcmaint.store.integrity import database_errors, open_as_is
     from dcmaint.store.reader import current_revision
 
+    if url.backend == "sqlite" and not url.sqlite_path.is_file():
+        return None
     try:
         with open_as_is(url) as (reader, _connection):
-            found = current_revision(reader)
+            return current_revision(reader)
     except database_errors(url) as exc:
         raise StoreError(
             _("cannot read the database {url}: {reason}").format(url=url.redacted(), reason=_first_line(exc))
         ) from None
+
+
+def _store_revision(url: DatabaseUrl) -> str:
+    """The live store's revision; a store without a dcmaint schema has nothing to back up, and one written by
+    a newer dcmaint is that dcmaint's to back up."""
+    found = _live_revision(url)
     if found is None:
         raise StoreError(_("{db} has no dcmaint schema yet: nothing to back up").format(db=url.redacted()))
+    revision.refuse_newer(found)
     return found
 
 
@@ -238,15 +239,21 @@ def backup(url: DatabaseUrl, target: Path | None = None) -> BackupResult:
 
 
 def inspect(url: DatabaseUrl, path: Path) -> str:
-    """Check ``path`` can be restored into this store; returns its schema revision. Touches nothing."""
+    """Check ``path`` can be restored into this store; returns its schema revision. Touches nothing.
+
+    A live store written by a newer dcmaint is refused first: replacing it is that dcmaint's call."""
+    try:
+        live = _live_revision(url)
+    except StoreError:
+        live = None  # a store that cannot be read is what a restore is for
+    revision.refuse_newer(live)
     _check_source_file(url, path)
     found = _sqlite_inspect(path) if url.backend == "sqlite" else pgtools.inspect(url, path)
-    if found not in _known_revisions():
+    if found not in revision.known():
         raise UsageError(
-            _(
-                "{file} is at schema revision {revision}, which this dcmaint does not know: "
-                "restore it with the dcmaint that wrote it"
-            ).format(file=path, revision=found)
+            _("{file} was written by a newer dcmaint (revision {revision}); upgrade dcmaint").format(
+                file=path, revision=found
+            )
         )
     return found
 

@@ -218,6 +218,9 @@ def _check(url: DatabaseUrl) -> CheckReport:
         if found is None:
             problems.append(Problem(SCHEMA, _("the database has no dcmaint schema: run `dcmaint db upgrade`")))
             return CheckReport(**base, problems=tuple(problems))
+        if revision.is_newer(found):  # its tables may not be what this dcmaint reads: say so and stop
+            problems.append(Problem(SCHEMA, revision.newer(found)))
+            return CheckReport(**base, problems=tuple(problems))
         if found != revision.HEAD:
             problems.append(Problem(SCHEMA, revision.mismatch(found)))
         else:  # a store behind its migrations differs from the models by design; `db upgrade` is the cure
