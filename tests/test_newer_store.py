@@ -142,7 +142,9 @@ def test_db_restore_of_a_newer_backup_is_refused(cli, db_url, tmp_path):
     result = cli("db", "restore", tmp_path / "newer.backup", "--yes")
     assert result.code == 2
     assert result.err.strip().splitlines() == [
-        f"dcmaint: error: {tmp_path / 'newer.backup'} was written by a newer dcmaint (revision {NEWER}); "
-        "upgrade dcmaint"
+        (
+            f"dcmaint: error: {tmp_path / 'newer.backup'} was written by a newer dcmaint (revision {NEWER}); "
+            "upgrade dcmaint"
+        )
     ]
     assert stamped(db_url) == before

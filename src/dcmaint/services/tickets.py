@@ -19,6 +19,7 @@ breaches soon is an index range scan; what they mean is decided by
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -274,7 +275,10 @@ def _event(
     before: str,
     reason: str | None = None,
     note: str | None = None,
+    audited: dict[str, object] | None = None,
 ) -> None:
+    """The step's event and its audit entry; ``audited`` adds what the contract is judged by and the entry
+    must hold for ``db check`` to compare with the row (:mod:`dcmaint.store.crosscheck`)."""
     unit.session.add(
         TicketEventRow(
             ticket_id=row.id,
@@ -297,6 +301,7 @@ def _event(
             "at": when.isoformat(),
             **({"reason": reason} if reason else {}),
             **({"note": note} if note else {}),
+            **(audited or {}),
         },
     )
 
@@ -363,6 +368,7 @@ def new(unit: UnitOfWork, draft: TicketDraft, now: datetime | None = None) -> st
             "caller": row.caller,
             "reported_at": reported.isoformat(),
             "fault_id": draft.fault_id,
+            "sla_hours": row.sla_hours,
         },
     )
     return row.ref
@@ -500,7 +506,22 @@ def _sign(unit: UnitOfWork, step: Step, by: str, score: int, comment: str | None
     row.signed_by, row.signed_at, row.score = signer, when, score
     row.comment = _text(comment, _("comment"), 2000)
     row.signature = signature
-    _event(unit, row, TicketStep.SIGN, when, before, reason=str(score), note=row.comment)
+    _event(
+        unit,
+        row,
+        TicketStep.SIGN,
+        when,
+        before,
+        reason=str(score),
+        note=row.comment,
+        audited={"signed_by": signer, "signature_sha256": signature_digest(signature)},
+    )
+
+
+def signature_digest(signature: bytes | None) -> str | None:
+    """What the audit log keeps of a signature image: its SHA-256, enough to prove the stored image unchanged
+    without copying it into every backup of the log."""
+    return hashlib.sha256(signature).hexdigest() if signature is not None else None
 
 
 def _verify(unit: UnitOfWork, step: Step, by: str | None) -> None:
