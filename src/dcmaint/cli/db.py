@@ -100,8 +100,8 @@ def _report_and_exit(report: CheckReport, fmt: OutputFormat) -> None:
     "check",
     help=_(
         "Check the schema (its revision, and its tables, columns and indexes against the models), the audit "
-        "log's hash chain, the database file and row counts. Exit status 1 when anything is wrong, one line per "
-        "problem on stderr."
+        "log's hash chain, the fields tickets, swaps and consents are judged by against their audited values, "
+        "the database file and row counts. Exit status 1 when anything is wrong, one line per problem on stderr."
     ),
 )
 def check(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
