@@ -282,3 +282,25 @@ def _rewrite_sign_entry_without_signer(db_url: str, ref: str) -> None:
                 {"after": after, "prev": fields.prev_hash, "hash": previous, "seq": row.seq},
             )
         connection.execute(text("UPDATE audit_head SET hash = :hash"), {"hash": previous})
+
+
+def test_an_audit_entry_edited_into_nonsense_is_named_not_a_crash(judged, db_url):
+    """The chain names the edited entry; the cross-check compares what it can and shows the rest as it is."""
+    cli, ref, _swap, _consent = judged
+    seq = next(
+        e["seq"]
+        for e in cli.ok("audit", "list", "-f", "json").json()
+        if e["entity"] == "ticket" and e["action"] == "restore"
+    )
+    sql(
+        db_url,
+        'UPDATE audit_log SET "after" = :after WHERE seq = :seq',
+        seq=seq,
+        after='{"at": "garbage", "reason": 7}',
+    )
+    problems, lines = check_fails(cli)
+    assert ("audit", seq) in [(p["check"], p["seq"]) for p in problems]
+    assert any(
+        line.startswith(f"record: seq {seq}: ticket {ref}: restored_at is ") and "'garbage'" in line for line in lines
+    )
+    assert not any("internal error" in line for line in lines)

@@ -74,7 +74,10 @@ class Findings:
 
 
 def _time(value: Any) -> str | None:
-    return None if value is None else as_datetime(value).isoformat()
+    try:
+        return None if value is None else as_datetime(value).isoformat()
+    except (TypeError, ValueError):  # not a time at all (SQLite keeps whatever SQL wrote): shown as it is
+        return str(value)
 
 
 def _text(value: Any) -> str | None:
@@ -86,12 +89,17 @@ def _flag(value: Any) -> str | None:
 
 
 def _day(value: Any) -> str | None:
-    found = as_date(value)
+    try:
+        found = as_date(value)
+    except (TypeError, ValueError):
+        return str(value)
     return None if found is None else found.isoformat()
 
 
 def _digest(value: Any) -> str | None:
-    return None if value is None else hashlib.sha256(bytes(value)).hexdigest()
+    if value is None:
+        return None
+    return hashlib.sha256(value.encode() if isinstance(value, str) else bytes(value)).hexdigest()
 
 
 def _shown(field_name: str, value: str | None) -> str:
