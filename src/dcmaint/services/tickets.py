@@ -19,7 +19,6 @@ breaches soon is an index range scan; what they mean is decided by
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from dcmaint.services import devices as device_register
 from dcmaint.services import sites
 from dcmaint.services import staff as staff_register
 from dcmaint.services.context import Context
+from dcmaint.store.crosscheck import signature_digest
 from dcmaint.store.models.base import utcnow
 from dcmaint.store.models.depot import SwapRow
 from dcmaint.store.models.registers import SiteRow, StaffRow
@@ -516,12 +516,6 @@ def _sign(unit: UnitOfWork, step: Step, by: str, score: int, comment: str | None
         note=row.comment,
         audited={"signed_by": signer, "signature_sha256": signature_digest(signature)},
     )
-
-
-def signature_digest(signature: bytes | None) -> str | None:
-    """What the audit log keeps of a signature image: its SHA-256, enough to prove the stored image unchanged
-    without copying it into every backup of the log."""
-    return hashlib.sha256(signature).hexdigest() if signature is not None else None
 
 
 def _verify(unit: UnitOfWork, step: Step, by: str | None) -> None:

@@ -96,7 +96,9 @@ def _day(value: Any) -> str | None:
     return None if found is None else found.isoformat()
 
 
-def _digest(value: Any) -> str | None:
+def signature_digest(value: Any) -> str | None:
+    """What the audit log keeps of a signature image: its SHA-256, enough to prove the stored image unchanged
+    without copying the image into the log (and into every backup of it)."""
     if value is None:
         return None
     return hashlib.sha256(value.encode() if isinstance(value, str) else bytes(value)).hexdigest()
@@ -120,6 +122,7 @@ class Judged:
     key_of: Callable[[str, dict[str, Any]], str | None]  # (entity_key, after) -> record key
     fold: Callable[[str, dict[str, Any]], dict[str, str | None] | None]  # (action, after) -> fields it sets
     rows: str  # SQL: a ``record_key`` column and one column per field
+    actions: tuple[str, ...] = ()  # the only entries that set a field (none: every entry may)
 
 
 def _ticket_fold(action: str, after: dict[str, Any]) -> dict[str, str | None] | None:
@@ -171,7 +174,7 @@ JUDGED: tuple[Judged, ...] = (
         {
             "score": _text,
             "signed_by": _text,
-            "signature": _digest,
+            "signature": signature_digest,
             "verified_by": _text,
             "verified_at": _time,
             "restored_at": _time,
@@ -182,6 +185,7 @@ JUDGED: tuple[Judged, ...] = (
         _ticket_fold,
         "SELECT ref AS record_key, score, signed_by, signature, verified_by, verified_at, restored_at, sla_met, "
         "sla_hours FROM tickets",
+        ("new", "sign", "verify", "restore"),  # assign, start, notes... set nothing judged: not even read
     ),
     Judged(
         "swap",
@@ -204,14 +208,17 @@ JUDGED: tuple[Judged, ...] = (
 )
 
 
-def _entries(reader: Reader, entity: str) -> Iterator[tuple[int, str, str, dict[str, Any]]]:
-    """(seq, entity key, action, after) of every entry about ``entity``, in sequence order, page by page."""
+def _entries(reader: Reader, judged: Judged) -> Iterator[tuple[int, str, str, dict[str, Any]]]:
+    """(seq, entity key, action, after) of every entry that may set a judged field, in sequence order, page by
+    page."""
     last = 0
+    names = {f"action{n}": action for n, action in enumerate(judged.actions)}
+    only = f" AND action IN ({', '.join(':' + name for name in names)})" if names else ""
     while True:
         rows = reader.rows(
-            'SELECT seq, entity_key, action, "after" FROM audit_log WHERE entity = :entity AND seq > :last '
-            "ORDER BY seq LIMIT :page",
-            {"entity": entity, "last": last, "page": PAGE},
+            'SELECT seq, entity_key, action, "after" FROM audit_log WHERE entity = :entity AND seq > :last'
+            f"{only} ORDER BY seq LIMIT :page",
+            {"entity": judged.entity, "last": last, "page": PAGE, **names},
         )
         for row in rows:
             try:
@@ -227,7 +234,7 @@ def _entries(reader: Reader, entity: str) -> Iterator[tuple[int, str, str, dict[
 def audited(reader: Reader, judged: Judged) -> dict[str, dict[str, tuple[str | None, int]]]:
     """Record key -> field -> (latest audited value, the entry's seq), for the fields the log establishes."""
     state: dict[str, dict[str, tuple[str | None, int]]] = {}
-    for seq, entity_key, action, after in _entries(reader, judged.entity):
+    for seq, entity_key, action, after in _entries(reader, judged):
         key = judged.key_of(entity_key, after)
         if key is None:
             continue
