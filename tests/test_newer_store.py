@@ -70,8 +70,16 @@ def test_the_revision_is_unknown_to_this_dcmaint():
 
 @pytest.mark.parametrize(
     "argv",
-    [("site", "list"), ("device", "list", "-f", "json"), ("ticket", "list"), ("audit", "list")],
-    ids=["site-list", "device-list", "ticket-list", "audit-list"],
+    [
+        ("site", "list"),
+        ("device", "list", "-f", "json"),
+        ("ticket", "list"),
+        ("audit", "list"),
+        ("spare", "list"),
+        ("report", "kpi", "--month", "2026-11"),
+        ("init",),
+    ],
+    ids=["site-list", "device-list", "ticket-list", "audit-list", "spare-list", "report-kpi", "init"],
 )
 def test_reading_commands_say_upgrade_dcmaint(cli, db_url, newer, argv):
     assert_refused(cli(*argv))
@@ -91,6 +99,15 @@ def test_a_writing_command_in_a_new_process_is_refused(cli, db_url, newer, home)
     )
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip().splitlines() == [f"dcmaint: error: {MESSAGE}"]
+    assert stamped(db_url) == newer
+
+
+def test_health_says_it_as_a_monitoring_plugin(cli, db_url, newer):
+    """`health` keeps its own convention: exit 3 (UNKNOWN), and the Nagios line carries the message."""
+    result = cli("health")
+    assert result.code == 3 and result.err.strip().splitlines() == [f"dcmaint: error: {MESSAGE}"]
+    nagios = cli("health", "--format", "nagios")
+    assert nagios.code == 3 and nagios.out.strip() == f"DCMAINT UNKNOWN - {MESSAGE}"
     assert stamped(db_url) == newer
 
 
