@@ -155,7 +155,7 @@ def test_check_finds_a_rewritten_link(cli, db_url):
 
 def test_check_reports_a_store_behind_its_migrations(cli, db_url):
     populate(cli)
-    sql(db_url, "UPDATE alembic_version SET version_num = '0000'")
+    sql(db_url, "UPDATE alembic_version SET version_num = '0005'")
     result = cli("db", "check", "--format", "json")
     assert result.code == 1
     assert result.json()["problems"][0]["check"] == "schema"

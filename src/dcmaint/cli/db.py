@@ -56,7 +56,7 @@ def _render_report(report: CheckReport, fmt: OutputFormat) -> None:
         render_mapping(report.as_json(), fmt)
         return
     if fmt is OutputFormat.CSV:
-        flat: dict[str, Any] = {k: v for k, v in report.as_json().items() if k not in ("counts", "problems")}
+        flat: dict[str, Any] = {k: v for k, v in report.as_json().items() if k not in ("counts", "problems", "records")}
         flat.update({f"rows_{table}": n for table, n in report.counts.items()})
         flat["problems"] = [p.line() for p in report.problems]
         render_mapping(flat, fmt)
@@ -76,6 +76,10 @@ def _render_report(report: CheckReport, fmt: OutputFormat) -> None:
     }
     for name, n in report.counts.items():
         table[_("rows in {table}").format(table=name)] = n
+    if report.records:
+        table[_("records checked against the audit log")] = _("{checked} ({unaudited} without audit entries)").format(
+            checked=sum(report.records["checked"].values()), unaudited=sum(report.records["unaudited"].values())
+        )
     table[_("problems")] = len(report.problems)
     render_mapping(table, fmt)
 
@@ -96,8 +100,8 @@ def _report_and_exit(report: CheckReport, fmt: OutputFormat) -> None:
     "check",
     help=_(
         "Check the schema (its revision, and its tables, columns and indexes against the models), the audit "
-        "log's hash chain, the database file and row counts. Exit status 1 when anything is wrong, one line per "
-        "problem on stderr."
+        "log's hash chain, the fields tickets, swaps and consents are judged by against their audited values, "
+        "the database file and row counts. Exit status 1 when anything is wrong, one line per problem on stderr."
     ),
 )
 def check(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:

@@ -39,10 +39,11 @@ class Upgrade:
 
 def upgrade(context: Context, target: str = "head") -> Upgrade:
     """Bring the store to ``target`` (default: the newest revision); a fresh store is created."""
-    from dcmaint.store import schema
+    from dcmaint.store import revision, schema
 
     url = context.database_url
     before = schema.current(url)
+    revision.refuse_newer(before)  # Alembic would only say it cannot locate the revision
     schema.upgrade(url, target)
     return Upgrade(url.redacted(), before, schema.current(url))
 

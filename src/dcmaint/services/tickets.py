@@ -38,6 +38,7 @@ from dcmaint.services import devices as device_register
 from dcmaint.services import sites
 from dcmaint.services import staff as staff_register
 from dcmaint.services.context import Context
+from dcmaint.store.crosscheck import signature_digest
 from dcmaint.store.models.base import utcnow
 from dcmaint.store.models.depot import SwapRow
 from dcmaint.store.models.registers import SiteRow, StaffRow
@@ -274,7 +275,10 @@ def _event(
     before: str,
     reason: str | None = None,
     note: str | None = None,
+    audited: dict[str, object] | None = None,
 ) -> None:
+    """The step's event and its audit entry; ``audited`` adds what the contract is judged by and the entry
+    must hold for ``db check`` to compare with the row (:mod:`dcmaint.store.crosscheck`)."""
     unit.session.add(
         TicketEventRow(
             ticket_id=row.id,
@@ -297,6 +301,7 @@ def _event(
             "at": when.isoformat(),
             **({"reason": reason} if reason else {}),
             **({"note": note} if note else {}),
+            **(audited or {}),
         },
     )
 
@@ -363,6 +368,7 @@ def new(unit: UnitOfWork, draft: TicketDraft, now: datetime | None = None) -> st
             "caller": row.caller,
             "reported_at": reported.isoformat(),
             "fault_id": draft.fault_id,
+            "sla_hours": row.sla_hours,
         },
     )
     return row.ref
@@ -500,7 +506,16 @@ def _sign(unit: UnitOfWork, step: Step, by: str, score: int, comment: str | None
     row.signed_by, row.signed_at, row.score = signer, when, score
     row.comment = _text(comment, _("comment"), 2000)
     row.signature = signature
-    _event(unit, row, TicketStep.SIGN, when, before, reason=str(score), note=row.comment)
+    _event(
+        unit,
+        row,
+        TicketStep.SIGN,
+        when,
+        before,
+        reason=str(score),
+        note=row.comment,
+        audited={"signed_by": signer, "signature_sha256": signature_digest(signature)},
+    )
 
 
 def _verify(unit: UnitOfWork, step: Step, by: str | None) -> None:

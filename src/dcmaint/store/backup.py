@@ -14,6 +14,7 @@ not a dcmaint backup of this backend changes nothing.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -25,8 +26,8 @@ from typing import Any
 
 from dcmaint import paths
 from dcmaint.errors import IntegrityFailure, StoreError, UsageError
-from dcmaint.i18n import _
-from dcmaint.store import pgtools
+from dcmaint.i18n import _, ngettext
+from dcmaint.store import pgtools, revision
 from dcmaint.store.urls import DatabaseUrl
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -78,28 +79,29 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    from dcmaint.store.schema import alembic_config_without_engine
-
-    return {script.revision for script in ScriptDirectory.from_config(alembic_config_without_engine()).walk_revisions()}
-
-
-def _store_revision(url: DatabaseUrl) -> str:
-    """The live store's revision; a store without a dcmaint schema has nothing to back up."""
+def _live_revision(url: DatabaseUrl) -> str | None:
+    """The live store's revision as it is (None: no store or no schema yet); nothing is created."""
     from dcmaint.store.integrity import database_errors, open_as_is
     from dcmaint.store.reader import current_revision
 
+    if url.backend == "sqlite" and not url.sqlite_path.is_file():
+        return None
     try:
         with open_as_is(url) as (reader, _connection):
-            found = current_revision(reader)
+            return current_revision(reader)
     except database_errors(url) as exc:
         raise StoreError(
             _("cannot read the database {url}: {reason}").format(url=url.redacted(), reason=_first_line(exc))
         ) from None
+
+
+def _store_revision(url: DatabaseUrl) -> str:
+    """The live store's revision; a store without a dcmaint schema has nothing to back up, and one written by
+    a newer dcmaint is that dcmaint's to back up."""
+    found = _live_revision(url)
     if found is None:
         raise StoreError(_("{db} has no dcmaint schema yet: nothing to back up").format(db=url.redacted()))
+    revision.refuse_newer(found)
     return found
 
 
@@ -154,19 +156,63 @@ def _sqlite_open_readonly(path: Path) -> Any:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=15)
 
 
+def _sqlite_truncated(path: Path) -> str | None:
+    """What a SQLite file lacks, when it is shorter than its own header says: ``None`` when it is not.
+
+    The header (https://www.sqlite.org/fileformat.html) holds the page size at offset 16 and the page count
+    at 28, the latter valid when the change counter at 24 equals the one at 92.
+    """
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100:
+        return _("{size} bytes, shorter than a SQLite header").format(size=len(header))
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if header[24:28] != header[92:96] or not pages:
+        return None
+    size, expected = path.stat().st_size, page_size * pages
+    if size >= expected:
+        return None
+    return _("{size} of its {expected} bytes").format(size=size, expected=expected)
+
+
+def _damaged(path: Path, reason: str, details: list[str]) -> UsageError:
+    """One line naming the file and what is wrong; every detail is logged (``dcmaint -v`` shows them)."""
+    log = logging.getLogger("dcmaint.store.backup")
+    for line in details:
+        log.debug("%s: %s", path, line)
+    missing = _sqlite_truncated(path)
+    if missing is not None:
+        return UsageError(_("{file} is truncated: {missing}").format(file=path, missing=missing))
+    more = len(details) - 1
+    if more > 0:
+        reason = ngettext(
+            "{reason} (and {n} more problem: -v lists it)", "{reason} (and {n} more problems: -v lists them)", more
+        ).format(reason=reason, n=more)
+    return UsageError(_("{file} is damaged: {reason}").format(file=path, reason=reason))
+
+
 def _sqlite_inspect(path: Path) -> str:
     """Check a SQLite file is a sound database with a dcmaint schema; returns its revision."""
     import sqlite3
 
     try:
         with closing(_sqlite_open_readonly(path)) as connection:
-            damage = [row[0] for row in connection.execute("PRAGMA integrity_check") if row[0] != "ok"]
+            damage = [
+                line.strip()  # one finding may span lines, under a "*** in database main ***" heading
+                for row in connection.execute("PRAGMA integrity_check")
+                for line in str(row[0]).splitlines()
+                if line.strip() and line.strip() != "ok" and not line.startswith("***")
+            ]
             if damage:
-                raise UsageError(_("{file} is damaged: {reason}").format(file=path, reason=damage[0]))
+                raise _damaged(path, damage[0], damage)
             has_version = connection.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
             ).fetchone()
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone() if has_version else None
+    except sqlite3.DatabaseError as exc:  # malformed pages, or not a database at all past the magic bytes
+        raise _damaged(path, _first_line(exc), [f"{type(exc).__name__}: {exc}"]) from None
     except sqlite3.Error as exc:
         raise UsageError(
             _("{file} cannot be read as a SQLite database: {reason}").format(file=path, reason=_first_line(exc))
@@ -238,15 +284,21 @@ def backup(url: DatabaseUrl, target: Path | None = None) -> BackupResult:
 
 
 def inspect(url: DatabaseUrl, path: Path) -> str:
-    """Check ``path`` can be restored into this store; returns its schema revision. Touches nothing."""
+    """Check ``path`` can be restored into this store; returns its schema revision. Touches nothing.
+
+    A live store written by a newer dcmaint is refused first: replacing it is that dcmaint's call."""
+    try:
+        live = _live_revision(url)
+    except StoreError:
+        live = None  # a store that cannot be read is what a restore is for
+    revision.refuse_newer(live)
     _check_source_file(url, path)
     found = _sqlite_inspect(path) if url.backend == "sqlite" else pgtools.inspect(url, path)
-    if found not in _known_revisions():
+    if found not in revision.known():
         raise UsageError(
-            _(
-                "{file} is at schema revision {revision}, which this dcmaint does not know: "
-                "restore it with the dcmaint that wrote it"
-            ).format(file=path, revision=found)
+            _("{file} was written by a newer dcmaint (revision {revision}); upgrade dcmaint").format(
+                file=path, revision=found
+            )
         )
     return found
 

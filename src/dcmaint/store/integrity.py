@@ -16,7 +16,7 @@ from typing import Any
 
 from dcmaint.errors import StoreError
 from dcmaint.i18n import _
-from dcmaint.store import audit, queries, revision
+from dcmaint.store import audit, crosscheck, queries, revision
 from dcmaint.store.reader import Reader, as_datetime, current_revision
 from dcmaint.store.urls import DatabaseUrl
 
@@ -24,6 +24,7 @@ from dcmaint.store.urls import DatabaseUrl
 PAGE = 5000
 
 SCHEMA, AUDIT, STORAGE = "schema", "audit", "storage"
+RECORD = "record"  # a judged field of a record that differs from its audited value (:mod:`dcmaint.store.crosscheck`)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class CheckReport:
     audit_head_hash: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    records: dict[str, dict[str, int]] = field(default_factory=dict)  # cross-checked / unaudited, per entity
 
     @property
     def ok(self) -> bool:
@@ -73,6 +75,7 @@ class CheckReport:
             "audit_head_hash": self.audit_head_hash,
             "counts": dict(self.counts),
             "problems": [p.as_json() for p in self.problems],
+            "records": {name: dict(n) for name, n in self.records.items()},
         }
 
 
@@ -218,6 +221,9 @@ def _check(url: DatabaseUrl) -> CheckReport:
         if found is None:
             problems.append(Problem(SCHEMA, _("the database has no dcmaint schema: run `dcmaint db upgrade`")))
             return CheckReport(**base, problems=tuple(problems))
+        if revision.is_newer(found):  # its tables may not be what this dcmaint reads: say so and stop
+            problems.append(Problem(SCHEMA, revision.newer(found)))
+            return CheckReport(**base, problems=tuple(problems))
         if found != revision.HEAD:
             problems.append(Problem(SCHEMA, revision.mismatch(found)))
         else:  # a store behind its migrations differs from the models by design; `db upgrade` is the cure
@@ -225,6 +231,9 @@ def _check(url: DatabaseUrl) -> CheckReport:
         with _snapshot(url, connection):
             rows, head, chain = chain_problems(reader)
             counts = queries.row_counts(reader)
+            # the judged columns are those of HEAD: a store behind its migrations is told to upgrade first
+            judged = crosscheck.compare(reader) if found == revision.HEAD else crosscheck.Findings()
+        chain += [Problem(RECORD, m.message, m.seq) for m in judged.mismatches]
         return CheckReport(
             **base,
             audit_rows=rows,
@@ -232,4 +241,5 @@ def _check(url: DatabaseUrl) -> CheckReport:
             audit_head_hash=head[1] if head else None,
             counts=counts,
             problems=tuple(problems + chain),
+            records={"checked": judged.checked, "unaudited": judged.unaudited},
         )

@@ -10,6 +10,7 @@ how several stores share a database) only that schema is dumped and restored.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -77,14 +78,37 @@ def _tool(name: str) -> str:
     return path
 
 
+class ToolFailed(StoreError):
+    """A libpq tool failed; ``reason`` is its first error line (the whole of what it said is logged, ``-v``)."""
+
+    def __init__(self, tool: str, reason: str) -> None:
+        super().__init__(_("{tool} failed: {reason}").format(tool=tool, reason=reason))
+        self.reason = reason
+
+
+def printable(text: str) -> str:
+    """A tool's words as one safe line: what a damaged file makes it echo (bytes of the file) is escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _run(name: str, args: list[str], pg: PgTarget | None = None) -> str:
     """Run a libpq tool; a failure becomes one line naming the tool and its first error line."""
     env = pg.env if pg is not None else dict(os.environ)
-    done = subprocess.run([_tool(name), *args], env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        [_tool(name), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        errors="replace",  # a damaged dump makes pg_restore quote bytes that are not text
+        stdin=subprocess.DEVNULL,
+    )
     if done.returncode != 0:
-        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        lines = [printable(line) for line in done.stderr.splitlines() if line.strip()]
+        logging.getLogger("dcmaint.store.pgtools").debug(
+            "%s exited with status %d:\n%s", name, done.returncode, "\n".join(lines)
+        )
         reason = lines[0] if lines else _("exit status {code}").format(code=done.returncode)
-        raise StoreError(_("{tool} failed: {reason}").format(tool=name, reason=reason.removeprefix(f"{name}: ")))
+        raise ToolFailed(name, reason.removeprefix(f"{name}: ").removeprefix("error: "))
     return done.stdout
 
 
@@ -125,8 +149,10 @@ def inspect(url: DatabaseUrl, path: Path) -> str:
     pg = target(url)
     try:
         entries = tables(path)
-    except StoreError:
-        raise UsageError(_("{file} is not a PostgreSQL dump that pg_restore can read").format(file=path)) from None
+    except ToolFailed as failed:  # the file starts like a dump (backup.py checked): its table of contents is bad
+        raise UsageError(
+            _("{file} is damaged or truncated: {reason}").format(file=path, reason=failed.reason)
+        ) from None
     schemas = sorted({schema for schema, table in entries if table == "alembic_version"})
     if not schemas:
         raise UsageError(_("{file} is a PostgreSQL dump without a dcmaint schema").format(file=path))
@@ -136,10 +162,22 @@ def inspect(url: DatabaseUrl, path: Path) -> str:
                 file=path, found=", ".join(schemas), schema=pg.schema_name
             )
         )
+    read_through(path)
     found = dump_revision(path, pg.schema_name)
     if found is None:
         raise UsageError(_("{file} is a PostgreSQL dump without a schema revision").format(file=path))
     return found
+
+
+def read_through(path: Path) -> None:
+    """Read every part of a dump, as a restore would, into nothing: ``--list`` reads only the table of contents,
+    so a dump truncated or damaged in its data would otherwise be found half-way through the restore."""
+    try:
+        _run("pg_restore", ["--file", os.devnull, str(path)])
+    except ToolFailed as failed:
+        raise UsageError(
+            _("{file} is damaged or truncated: {reason}").format(file=path, reason=failed.reason)
+        ) from None
 
 
 def restore(url: DatabaseUrl, path: Path) -> None:
