@@ -56,6 +56,7 @@ class CheckReport:
     audit_head_hash: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()  # owner-only files that others can read (dcmaint.private.loose_modes)
 
     @property
     def ok(self) -> bool:
@@ -73,6 +74,7 @@ class CheckReport:
             "audit_head_hash": self.audit_head_hash,
             "counts": dict(self.counts),
             "problems": [p.as_json() for p in self.problems],
+            "warnings": list(self.warnings),
         }
 
 
@@ -222,6 +224,9 @@ def _check(url: DatabaseUrl) -> CheckReport:
             problems.append(Problem(SCHEMA, revision.mismatch(found)))
         else:  # a store behind its migrations differs from the models by design; `db upgrade` is the cure
             problems.extend(Problem(SCHEMA, line) for line in shape_problems(reader))
+        from dcmaint.store import hygiene
+
+        problems.extend(hygiene.password_problems(reader))
         with _snapshot(url, connection):
             rows, head, chain = chain_problems(reader)
             counts = queries.row_counts(reader)
