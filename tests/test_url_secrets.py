@@ -214,3 +214,10 @@ def test_db_check_names_a_stored_password_blanked_and_rotation_clears_it(hq, db_
     assert hq("db", "check").code == 0
     edit = audit(db_url)[-1]  # as stored: the audit row of the rotation holds no copy of the old password
     assert edit.action == "edit" and edit.before["endpoint"] == "redfish://admin:********@10.0.0.5"
+
+
+def test_a_url_password_in_any_error_line_is_blanked(cli_sqlite):
+    """Even where no rule looks at it (here click's own "extra argument" message), the line printed is redacted."""
+    result = cli_sqlite("site", "list", f"redfish://admin:{PASSWORD}@10.0.0.5")
+    assert result.code == 2
+    assert "redfish://admin:********@10.0.0.5" in result.err and _clean(result.out, result.err)
