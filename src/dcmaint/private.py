@@ -44,13 +44,15 @@ def make_dir(path: Path) -> Path:
     return path
 
 
-def create_file(path: Path) -> Path:
-    """Create ``path`` empty and owner-only (and its folder) unless it exists; an existing file is left as it is.
+def create_file(path: Path, *, folder: bool = True) -> Path:
+    """Create ``path`` empty and owner-only unless it exists; an existing file is left as it is.
 
-    SQLite creates its ``-wal`` and ``-shm`` files with the mode of the database file, so a store
-    created here keeps its companions owner-only too.
+    ``folder`` creates its missing folders too (owner-only): the store's, not a log file's, whose folder
+    is the user's to name. SQLite creates its ``-wal`` and ``-shm`` files with the mode of the database
+    file, so a store created here keeps its companions owner-only too.
     """
-    make_dir(path.parent)
+    if folder:
+        make_dir(path.parent)
     try:
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     except FileExistsError:

@@ -94,7 +94,7 @@ def _setup_logging(log_file: Path | None, verbose: bool) -> None:
     if log_file is not None:
         from dcmaint import private
 
-        handlers.append(logging.FileHandler(private.create_file(log_file), encoding="utf-8"))
+        handlers.append(logging.FileHandler(private.create_file(log_file, folder=False), encoding="utf-8"))
     if verbose:
         handlers.append(logging.StreamHandler(sys.stderr))
     root = logging.getLogger()
