@@ -33,8 +33,13 @@ def test_init_creates_home_store_and_configuration_owner_only(cli_sqlite, home, 
     assert mode(home) == 0o700
     assert mode(home / "config.toml") == 0o600
     assert mode(home / "dcmaint.db") == 0o600
-    companions = [home / "dcmaint.db-wal", home / "dcmaint.db-shm"]
-    assert all(mode(p) == 0o600 for p in companions if p.exists())
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(home / "dcmaint.db")) as open_store:  # WAL mode: its companions exist while open
+        open_store.execute("CREATE TABLE probe (x)")
+        companions = [home / "dcmaint.db-wal", home / "dcmaint.db-shm"]
+        assert [mode(p) for p in companions] == [0o600, 0o600]
 
 
 def test_a_store_created_by_any_command_is_owner_only_with_its_folders(cli, db_url, tmp_path, open_umask):
