@@ -9,13 +9,17 @@ A credential is never stored in clear. The register keeps a reference:
 
 Every value :func:`resolve` hands out is remembered for the life of the process
 so that :func:`redact` can blank it from any text (error messages, logs,
-reports) before it leaves the program.
+reports) before it leaves the program. :func:`redact` also blanks the
+password of any URL written ``scheme://user:password@host`` (:func:`redact_url`):
+such a URL is refused on the way in, but one may still arrive in a driver's
+message or sit in a store written before the refusal.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,11 +206,54 @@ def resolve(reference: str | CredentialRef) -> Secret:
     return Secret(value)
 
 
+def url_password(url: str) -> tuple[int, int] | None:
+    """Where the password of ``url``'s user information lies (start, end), or None when it has none.
+
+    Read by hand rather than with ``urlsplit``, which ends the host part at the first ``/``: a password
+    typed with a raw ``/`` or ``#`` in it (``redfish://admin:pa/ss@host``) would slip through. The user
+    information is everything before the *last* ``@`` after the scheme, so an ``@`` in a path must be
+    written ``%40``; a URL without a scheme (``admin:pw@10.0.0.5``) is read the same way. An empty
+    password (``admin:@host``) hides nothing and is not one.
+
+    >>> url = "redfish://admin:S3cret@10.0.0.5"
+    >>> start, end = url_password(url)
+    >>> url[start:end]
+    'S3cret'
+    >>> url_password("redfish://admin@10.0.0.5"), url_password("https://[fd00::5]:8443/redfish/v1")
+    (None, None)
+    """
+    scheme_end = url.find("://")
+    begin = scheme_end + 3 if scheme_end >= 0 else 0
+    at = url.rfind("@", begin)
+    if at < 0:
+        return None
+    colon = url.find(":", begin, at)
+    if colon < 0 or colon + 1 == at:
+        return None
+    return colon + 1, at
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password (if any) shown as ``********``, everything else as written.
+
+    >>> redact_url("redfish://admin:S3cret@10.0.0.5:443")
+    'redfish://admin:********@10.0.0.5:443'
+    """
+    span = url_password(url)
+    return url if span is None else url[: span[0]] + MASK + url[span[1] :]
+
+
+#: A URL-like word in free text: scheme, ``://``, and no white space or quote.
+_URL_WORD = re.compile(r"""[A-Za-z][A-Za-z0-9+.-]*://[^\s'"<>`]+""")
+
+
 def redact(text: str) -> str:
-    """Blank every secret this process has resolved out of ``text``."""
+    """Blank every secret this process has resolved, and every URL's password, out of ``text``."""
     for value in sorted(_revealed, key=len, reverse=True):
         if value in text:
             text = text.replace(value, MASK)
+    if "://" in text and "@" in text:
+        text = _URL_WORD.sub(lambda found: redact_url(found.group(0)), text)
     return text
 
 

@@ -89,6 +89,8 @@ def _report_and_exit(report: CheckReport, fmt: OutputFormat) -> None:
     from dcmaint.errors import IntegrityFailure
 
     _render_report(report, fmt)
+    for warning in report.warnings:
+        sys.stderr.write(f"dcmaint: {_('warning')}: {warning}\n")
     for problem in report.problems:
         sys.stderr.write(problem.line() + "\n")
     if not report.ok:

@@ -92,7 +92,9 @@ def _setup_logging(log_file: Path | None, verbose: bool) -> None:
 
     handlers: list[logging.Handler] = []
     if log_file is not None:
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        from dcmaint import private
+
+        handlers.append(logging.FileHandler(private.create_file(log_file, folder=False), encoding="utf-8"))
     if verbose:
         handlers.append(logging.StreamHandler(sys.stderr))
     root = logging.getLogger()

@@ -10,6 +10,7 @@ from typing import Any
 from dcmaint.domain import parse
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.domain.records import Device
+from dcmaint.domain.urls import refuse_password_in_url
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 from dcmaint.secrets import parse_reference
@@ -46,7 +47,12 @@ def parse_options(options: Mapping[str, str]) -> dict[str, str]:
 
 
 def normalise(device: Device) -> Device:
-    """Validate and tidy a device; raise UsageError naming the first bad value."""
+    """Validate and tidy a device; raise UsageError naming the first bad value.
+
+    A password in the endpoint is refused before anything else is looked at, so that no other message
+    about the device can repeat it.
+    """
+    refuse_password_in_url(device.endpoint, _("endpoint"))
     text_fields: dict[str, Any] = {  # each a str | None field of Device
         key: _clean(getattr(device, key))
         for key in (

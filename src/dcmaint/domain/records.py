@@ -64,6 +64,19 @@ class Device(Record):
     notes: str | None
     options: Mapping[str, str] = field(default_factory=dict)  # driver settings, e.g. {"auth": "basic"}
 
+    def as_json(self) -> dict[str, Any]:
+        """The record, its endpoint's password (a row written before such URLs were refused) blanked.
+
+        Every listing, export and audit row goes through here, so such a password is never shown again
+        nor copied into a new audit row; ``dcmaint db check`` names the row so it can be cleaned.
+        """
+        from dcmaint.secrets import redact_url
+
+        data = super().as_json()
+        if self.endpoint:
+            data["endpoint"] = redact_url(self.endpoint)
+        return data
+
 
 @dataclass(frozen=True)
 class StaffMember(Record):
@@ -87,3 +100,15 @@ class AuditEntry(Record):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     hash: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The entry as stored, but a device endpoint's password (audited by a dcmaint that did not refuse
+        one yet) blanked: the hash still covers the stored value, see docs/database.md."""
+        from dcmaint.secrets import redact_url
+
+        data = super().as_json()
+        for side in ("before", "after"):
+            record = data[side]
+            if self.entity == "device" and record and isinstance(record.get("endpoint"), str):
+                data[side] = {**record, "endpoint": redact_url(record["endpoint"])}
+        return data

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dcmaint import config
+from dcmaint import config, private
 from dcmaint.errors import ConfigError, UsageError
 from dcmaint.i18n import _
 from dcmaint.store.urls import DatabaseUrl
@@ -33,8 +33,7 @@ def initialise(path: Path, force: bool = False) -> Initialised:
     if path.exists() and not force:
         raise UsageError(_("{path} already exists (use --force to overwrite)").format(path=path))
     config.parse_values(tomllib.loads(config.STARTER), "starter")  # the starter must stay valid
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(config.STARTER, encoding="utf-8")
+    private.write_text(path, config.STARTER)
     url = urls.resolve(config.load(path).database_url)  # what was just written, under the environment's overrides
     unit.ensure_schema(url)
     return Initialised(path, url)
@@ -53,5 +52,4 @@ def set_value(path: Path, key: str, value: str) -> None:
     section, _dot, leaf = key.rpartition(".")
     document.setdefault(section, {})[leaf] = config.coerce_text(key, value)
     config.parse_values(document, str(path))  # refuse to write what would not load
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    private.write_text(path, tomli_w.dumps(document))  # owner-only: it may now hold a database password

@@ -49,10 +49,39 @@ def upgrade(context: Context, target: str = "head") -> Upgrade:
 
 
 def check(context: Context) -> CheckReport:
-    """Check the store as it is (schema, audit chain, storage); it is never created or changed."""
+    """Check the store as it is (schema, audit chain, storage, secrets in clear); it is never created or changed.
+
+    The report's warnings name dcmaint's own files that other users can read (:func:`owner_only_warnings`).
+    """
+    from dataclasses import replace
+
     from dcmaint.store import integrity
 
-    return integrity.check(context.database_url)
+    report = integrity.check(context.database_url)
+    return replace(report, warnings=tuple(owner_only_warnings(context)))
+
+
+def owner_only_warnings(context: Context) -> list[str]:
+    """One line per file or folder of dcmaint's that is not owner-only: the home, the backups folder and its
+    backups, the SQLite store with its ``-wal`` and ``-shm`` files, the configuration file in use."""
+    from dcmaint import paths, private
+    from dcmaint.i18n import _
+
+    home = paths.home()
+    backups = home / "backups"
+    candidates = [home, backups, *sorted(backups.glob("dcmaint-*"))]
+    url = context.database_url
+    if url.backend == "sqlite":
+        store = url.sqlite_path
+        candidates += [store.parent, store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")]
+    if context.config.source is not None:
+        candidates.append(context.config.source)
+    return [
+        _("{path} has mode {mode}, open to other users: make it owner-only (chmod {wanted} {path})").format(
+            path=found.path, mode=found.mode_text, wanted=found.wanted
+        )
+        for found in private.loose_modes(candidates)
+    ]
 
 
 def backup(context: Context, target: Path | None = None) -> BackupResult:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from dcmaint.domain.devices import normalise
 from dcmaint.domain.records import Device
+from dcmaint.domain.urls import refuse_password_in_url
 from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import sites
@@ -125,6 +126,7 @@ def edit(context: Context, name: str, site: str | None, changes: dict[str, Any])
     A driver given is checked; a new endpoint without one keeps the device's driver when that driver serves
     the new endpoint's scheme, and otherwise gets one inferred.
     """
+    refuse_password_in_url(changes.get("endpoint"), _("endpoint"))  # before the device is read or probed
     changes = dict(changes)
     choice = None
     if changes.get("driver"):

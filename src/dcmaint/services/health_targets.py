@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from dcmaint.domain import parse
 from dcmaint.domain.devices import parse_options
 from dcmaint.domain.enums import DeviceKind
+from dcmaint.domain.urls import refuse_password_in_url
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 from dcmaint.secrets import parse_reference
@@ -52,6 +53,7 @@ def _driver(text: str, manager: DriverManager) -> tuple[DriverInfo, str]:
     """The driver serving ``text``'s scheme and the target's name (host, with ``_PORT``); UsageError naming it."""
     from dcmaint.drivers.errors import UnknownScheme
 
+    refuse_password_in_url(text, "--target")
     parts = urlsplit(text)
     try:
         port = parts.port

@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dcmaint import paths
+from dcmaint import paths, private
 from dcmaint.errors import IntegrityFailure, StoreError, UsageError
 from dcmaint.i18n import _, ngettext
 from dcmaint.store import pgtools, revision
@@ -103,19 +101,6 @@ def _store_revision(url: DatabaseUrl) -> str:
         raise StoreError(_("{db} has no dcmaint schema yet: nothing to back up").format(db=url.redacted()))
     revision.refuse_newer(found)
     return found
-
-
-@contextmanager
-def _temporary_beside(target: Path) -> Iterator[Path]:
-    """A private temporary file in the target's folder (so the final rename is atomic), removed on failure."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _file_kind(path: Path) -> str:
@@ -228,7 +213,7 @@ def _sqlite_backup(url: DatabaseUrl, target: Path) -> None:
     live = url.sqlite_path
     if target.resolve() == live.resolve():
         raise UsageError(_("the backup file {file} is the live database itself").format(file=target))
-    with _temporary_beside(target) as temporary:
+    with private.temporary_beside(target) as temporary:
         try:
             with closing(sqlite3.connect(live, timeout=15)) as source, closing(sqlite3.connect(temporary)) as copy:
                 source.backup(copy)
@@ -248,8 +233,7 @@ def _sqlite_backup(url: DatabaseUrl, target: Path) -> None:
 def _sqlite_restore(url: DatabaseUrl, path: Path) -> None:
     import sqlite3
 
-    live = url.sqlite_path
-    live.parent.mkdir(parents=True, exist_ok=True)
+    live = private.create_file(url.sqlite_path)
     try:
         with closing(_sqlite_open_readonly(path)) as source, closing(sqlite3.connect(live, timeout=15)) as store:
             store.execute("PRAGMA busy_timeout=15000")
@@ -273,7 +257,7 @@ def backup(url: DatabaseUrl, target: Path | None = None) -> BackupResult:
     if url.backend == "sqlite":
         _sqlite_backup(url, target)
     else:
-        with _temporary_beside(target) as temporary:
+        with private.temporary_beside(target) as temporary:
             pgtools.dump(url, temporary)
             try:
                 pgtools.inspect(url, temporary)

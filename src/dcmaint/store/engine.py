@@ -31,7 +31,9 @@ def _configure_sqlite(engine: Engine) -> None:
 @cache
 def engine_for(url: DatabaseUrl) -> Engine:
     if url.backend == "sqlite":
-        url.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        from dcmaint import private
+
+        private.create_file(url.sqlite_path)  # owner-only, before SQLite creates it with the umask's mode
         engine = create_engine(url.sqlalchemy)
         _configure_sqlite(engine)
         return engine

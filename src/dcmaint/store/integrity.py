@@ -16,7 +16,7 @@ from typing import Any
 
 from dcmaint.errors import StoreError
 from dcmaint.i18n import _
-from dcmaint.store import audit, crosscheck, queries, revision
+from dcmaint.store import audit, crosscheck, hygiene, queries, revision
 from dcmaint.store.reader import Reader, as_datetime, current_revision
 from dcmaint.store.urls import DatabaseUrl
 
@@ -58,6 +58,7 @@ class CheckReport:
     counts: dict[str, int] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     records: dict[str, dict[str, int]] = field(default_factory=dict)  # cross-checked / unaudited, per entity
+    warnings: tuple[str, ...] = ()  # owner-only files that others can read (dcmaint.private.loose_modes)
 
     @property
     def ok(self) -> bool:
@@ -76,6 +77,7 @@ class CheckReport:
             "counts": dict(self.counts),
             "problems": [p.as_json() for p in self.problems],
             "records": {name: dict(n) for name, n in self.records.items()},
+            "warnings": list(self.warnings),
         }
 
 
@@ -228,6 +230,7 @@ def _check(url: DatabaseUrl) -> CheckReport:
             problems.append(Problem(SCHEMA, revision.mismatch(found)))
         else:  # a store behind its migrations differs from the models by design; `db upgrade` is the cure
             problems.extend(Problem(SCHEMA, line) for line in shape_problems(reader))
+        problems.extend(Problem(hygiene.SECRETS, line) for line in hygiene.password_problems(reader))
         with _snapshot(url, connection):
             rows, head, chain = chain_problems(reader)
             counts = queries.row_counts(reader)

@@ -34,12 +34,10 @@ class DatabaseUrl:
         return urlunsplit(("postgresql", *tuple(parts)[1:]))
 
     def redacted(self) -> str:
-        """The URL with any password blanked, for messages and `config show`."""
-        parts = urlsplit(self.sqlalchemy)
-        if parts.password:
-            netloc = parts.netloc.replace(f":{parts.password}@", ":********@")
-            return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-        return self.sqlalchemy
+        """The URL with any password blanked, for messages and `config show` (a SQLite path is shown as is)."""
+        from dcmaint.secrets import redact_url
+
+        return redact_url(self.sqlalchemy) if self.backend == "postgresql" else self.sqlalchemy
 
 
 def parse(text: str) -> DatabaseUrl:
