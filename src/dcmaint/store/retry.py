@@ -73,7 +73,7 @@ class RetryPolicy:
         >>> RetryPolicy(base=0.1, cap=1.0).pause(1, 0.5), RetryPolicy(base=0.1, cap=1.0).pause(9, 0.5)
         (0.1, 0.5)
         """
-        return draw * min(self.cap, self.base * 2**failed)
+        return draw * min(self.cap, self.base * 2.0**failed)
 
 
 def retried(
