@@ -84,6 +84,17 @@ class UnitOfWork:
         for key in sorted(set(keys)):
             self.session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": space, "key": key})
 
+    def checkpoint(self) -> None:
+        """Write what is pending now, audit rows included, and let the session forget the objects written.
+
+        Still one transaction; but a unit that adds many rows (an import of a 50 MB list) then holds one
+        batch in memory, not every row and its audit entry until the commit.
+        """
+        self.session.flush()
+        self._append_audit()
+        self.session.flush()
+        self.session.expunge_all()
+
     def _append_audit(self) -> None:
         if not self.changes:
             return
