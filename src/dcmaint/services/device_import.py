@@ -380,16 +380,19 @@ def write_rows(
         plan, found = settle_drivers(context, ImportPlan(sheet, tuple(batch), ()))
         problems.extend(plan.problems)
         names = set()
-        for row in plan.rows:
-            try:
-                device = _add(unit, row.device)
-            except UsageError as error:
-                problems.append(RowProblem(row.number, str(error)))
-            else:
-                imported += 1
-                names.add((device.site, device.name))
-                if request.list_devices:
-                    added.append(device)
+        # The batch is written in one flush, not a flush per row before each lookup: a name twice in the file
+        # is already a bad row (check_rows), and earlier batches are in the store, where devices.add looks.
+        with unit.session.no_autoflush:
+            for row in plan.rows:
+                try:
+                    device = _add(unit, row.device)
+                except UsageError as error:
+                    problems.append(RowProblem(row.number, str(error)))
+                else:
+                    imported += 1
+                    names.add((device.site, device.name))
+                    if request.list_devices:
+                        added.append(device)
         choices.extend(c for c in found if (c.site, c.device) in names)
         batch.clear()
         unit.checkpoint()

@@ -202,7 +202,7 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> tuple[str, list[list[objec
                 file=path.name, sheet=sheet_name, sheets=", ".join(workbook.sheetnames)
             )
         )
-    grid = [list(values) for values in worksheet.iter_rows(min_row=1, values_only=True)]
+    grid: list[list[object]] = [list(values) for values in worksheet.iter_rows(min_row=1, values_only=True)]
     # A cell merged down several rows (one 机房 for a block of devices) holds its
     # value in the top cell only: give it to every row of a vertical merge that
     # has values of its own (a blank line inside the block stays blank).
