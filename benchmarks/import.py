@@ -131,7 +131,7 @@ def import_once(
     backend: str, pg_url: str, sheet: Path, rows: int, label: str, checks: list[tuple[bool, str]]
 ) -> Imported:
     with scratch_store(backend, pg_url, "import") as store, scratch_home("import-home") as home:
-        env = clean_env(home, DCMAINT_DB_URL=store.text, BMC_PASSWORD="x")
+        env = clean_env(home, DCMAINT_DB_URL=store.text, DCMAINT_LANG="en", BMC_PASSWORD="x")
         run(["site", "add", "bench", "--customer", "Benchmark"], env)
         done = measured([*dcmaint(), "device", "import", str(sheet), "--site", "bench"], env, home)
         checks.append(

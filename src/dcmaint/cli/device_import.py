@@ -59,7 +59,7 @@ def say_driver(choice: DriverChoice | None) -> None:
 
 class _Meter:
     """Progress on stderr: a line redrawn in place on a terminal, else (``--progress`` into a pipe or a log)
-    one line per tenth of the file per pass."""
+    one line per tenth of the file per pass, and the pass's last."""
 
     def __init__(self, source: str) -> None:
         self._source = source
@@ -74,9 +74,9 @@ class _Meter:
         )
         if self._tty:
             sys.stderr.write("\r\033[K" + line)
-            if step.stage == "write" and step.read >= step.size:
+            if step.stage == "write" and step.finished:
                 sys.stderr.write("\r\033[K")
-        elif self._shown is None or self._shown != (step.stage, percent // 10):
+        elif step.finished or self._shown != (step.stage, percent // 10):
             sys.stderr.write(line + "\n")
             self._shown = (step.stage, percent // 10)
         sys.stderr.flush()

@@ -76,6 +76,7 @@ class ImportProgress:
     rows: int  # rows read so far in this pass
     read: int  # bytes of the file read so far
     size: int  # bytes of the file
+    finished: bool = False  # the pass has read every row
 
 
 Progress = Callable[[ImportProgress], None]
@@ -246,7 +247,7 @@ def check_rows(
     if names:
         unit.session.execute(text(f"INSERT INTO {_NAMES} VALUES (:site, :name, :line)"), names)
     if progress is not None:
-        progress(ImportProgress("check", rows, sheet.size, sheet.size))
+        progress(ImportProgress("check", rows, sheet.size, sheet.size, finished=True))
     unknown = [
         *columns.unknown,
         *(_("column {letter} (no header)").format(letter=column_letter(i)) for i in sorted(headerless)),
@@ -375,7 +376,7 @@ def write_rows(
     imported = 0
     batch: list[ImportRow] = []
 
-    def flush(rows: int, read: int) -> None:
+    def flush(rows: int, read: int, finished: bool = False) -> None:
         nonlocal imported
         plan, found = settle_drivers(context, ImportPlan(sheet, tuple(batch), ()))
         problems.extend(plan.problems)
@@ -397,7 +398,7 @@ def write_rows(
         batch.clear()
         unit.checkpoint()
         if progress is not None:
-            progress(ImportProgress("write", rows, read, sheet.size))
+            progress(ImportProgress("write", rows, read, sheet.size, finished))
 
     rows = read = 0
     for rows, (row, read) in enumerate(sheet.rows(), start=1):
@@ -408,7 +409,7 @@ def write_rows(
             batch.append(ImportRow(row.number, found))
         if len(batch) >= BATCH:
             flush(rows, read)
-    flush(rows, sheet.size)
+    flush(rows, sheet.size, finished=True)
     problems.sort(key=_order)
     return ImportReport(sheet, imported, tuple(added), tuple(problems), request.dry_run, tuple(choices))
 
