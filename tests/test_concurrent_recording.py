@@ -97,3 +97,56 @@ def test_four_recorders_on_devices_polled_before(room, db_url, home):
     _assert_store_holds_each_fault_once(room, db_url)
     shown = room.ok("device", "show", "bmc1", "--format", "json").json()
     assert [f["location"] for f in shown["open_faults"]] == ["PSU 2"]
+
+
+# --- idempotence, in this process: the same poll twice, and a slower collector's older poll ----------------------
+
+
+def _run(when, *components):
+    from dcmaint.drivers import Component, DeviceIdentity, DeviceReport, Health
+    from dcmaint.drivers.result import PollResult
+    from dcmaint.services.health import HealthRun
+
+    parts = [Component(kind, location, Health(health), reason=health) for kind, location, health in components]
+    result = PollResult.success("srv01", "scenario", DeviceReport(DeviceIdentity(serial="CZ1"), components=parts),
+                                0.1, when, site="hq")  # fmt: skip
+    return HealthRun((result,), when, when)
+
+
+@pytest.fixture
+def collector(cli, db_url):
+    from dcmaint.services.context import Context
+    from dcmaint.store.urls import parse
+
+    cli.ok("site", "add", "hq", "--customer", "Bank")
+    cli.ok("device", "add", "srv01", "--site", "hq", "--kind", "server")
+    return Context(parse(db_url), actor="collector-hq", command="collect")
+
+
+def test_recording_the_same_poll_twice_changes_nothing_the_second_time(collector, cli, db_url):
+    from datetime import UTC, datetime
+
+    from dcmaint.services.recording import record_run
+
+    run = _run(datetime(2026, 12, 1, 8, tzinfo=UTC), ("psu", "PSU 2", "critical"))
+    first, tickets = record_run(collector, run, open_tickets=True)
+    assert (first.opened, len(tickets)) == (1, 1)
+    entries = len(audit(db_url))
+    again, more = record_run(collector, run, open_tickets=True)
+    assert (again.devices, again.opened, again.closed, again.still_open, more) == (1, 0, 0, 1, ())
+    assert len(audit(db_url)) == entries and len(_faults(db_url)) == 1
+    assert len(cli.ok("ticket", "list", "--format", "json").json()) == 1
+
+
+def test_an_older_poll_recorded_late_neither_reopens_nor_moves_last_seen_back(collector, cli, db_url):
+    from datetime import UTC, datetime
+
+    from dcmaint.services.recording import record_run
+
+    early, late = datetime(2026, 12, 1, 8, tzinfo=UTC), datetime(2026, 12, 1, 9, tzinfo=UTC)
+    record_run(collector, _run(late, ("psu", "PSU 2", "ok")), open_tickets=True)  # the quicker collector
+    stale, tickets = record_run(collector, _run(early, ("psu", "PSU 2", "critical")), open_tickets=True)
+    assert (stale.opened, tickets) == (0, ())
+    assert _faults(db_url) == []
+    shown = cli.ok("device", "show", "srv01", "--format", "json").json()
+    assert shown["last_poll"]["polled_at"].startswith("2026-12-01T09:00")
