@@ -35,11 +35,10 @@ from dcmaint.i18n import _, ngettext
 from dcmaint.services.context import Context
 from dcmaint.services.driver_choice import DriverChoice
 from dcmaint.services.limits import check_text_lengths
-from dcmaint.services.sheet_reader import Sheet, SheetRow, SheetStream, open_sheet, read_sheet
+from dcmaint.services.sheet_reader import SheetRow, SheetStream, open_sheet
+from dcmaint.services.sheet_reader import read_sheet as read_sheet  # where the catalogue and stock imports find it
 from dcmaint.store.models.registers import DeviceRow
 from dcmaint.store.unit import UnitOfWork
-
-__all__ = ["ImportReport", "ImportRequest", "Sheet", "SheetRow", "import_devices", "read_sheet"]
 
 #: Rows validated and written per batch: a batch, never the file, is what a pass holds in memory.
 BATCH = 500
