@@ -36,7 +36,12 @@ sys.exit(run(sys.argv[2:]))
 
 
 def race(db_url: str, home: Path, argvs: list[list[str]]) -> list[tuple[int, str]]:
-    """Run one `dcmaint` process per argv, released at the same instant; (exit code, stderr) of each.
+    """Run one `dcmaint` process per argv, released at the same instant; (exit code, stderr) of each."""
+    return [(code, err) for code, _out, err in race_outputs(db_url, home, argvs)]
+
+
+def race_outputs(db_url: str, home: Path, argvs: list[list[str]]) -> list[tuple[int, str, str]]:
+    """Run one `dcmaint` process per argv, released at the same instant; (exit code, stdout, stderr) of each.
 
     Each racer imports the CLI, says "ready" and blocks reading a pipe they
     all share; once every racer is ready the test closes the pipe's write
@@ -69,8 +74,8 @@ def race(db_url: str, home: Path, argvs: list[list[str]]) -> list[tuple[int, str
         os.close(start_write)  # the start signal
     results = []
     for racer in racers:
-        _out, err = racer.communicate(timeout=HANG)
-        results.append((racer.returncode, err))
+        out, err = racer.communicate(timeout=HANG)
+        results.append((racer.returncode, out, err))
     return results
 
 

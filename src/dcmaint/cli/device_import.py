@@ -7,6 +7,7 @@ row number the user sees in the spreadsheet; stdout carries only the summary
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +18,7 @@ from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
+    from dcmaint.services.device_import import ImportProgress, Progress
     from dcmaint.services.driver_choice import DriverChoice
 
 DEVICE_COLUMNS = [
@@ -55,6 +57,38 @@ def say_driver(choice: DriverChoice | None) -> None:
         typer.echo(choice.note, err=True)
 
 
+class _Meter:
+    """Progress on stderr: a line redrawn in place on a terminal, else (``--progress`` into a pipe or a log)
+    one line per tenth of the file per pass, and the pass's last."""
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._tty = sys.stderr.isatty()
+        self._shown: tuple[str, int] | None = None
+
+    def __call__(self, step: ImportProgress) -> None:
+        percent = 100 * step.read // step.size if step.size else 100
+        stage = _("checking") if step.stage == "check" else _("importing")
+        line = _("{stage} {file}: {percent}% ({rows} rows)").format(
+            stage=stage, file=self._source, percent=percent, rows=step.rows
+        )
+        if self._tty:
+            sys.stderr.write("\r\033[K" + line)
+            if step.stage == "write" and step.finished:
+                sys.stderr.write("\r\033[K")
+        elif step.finished or self._shown != (step.stage, percent // 10):
+            sys.stderr.write(line + "\n")
+            self._shown = (step.stage, percent // 10)
+        sys.stderr.flush()
+
+
+def _meter(file: Path, forced: bool, fmt: OutputFormat) -> Progress | None:
+    """Progress when asked (``--progress``), or when a person watches stderr and the output is not JSON."""
+    if forced or (sys.stderr.isatty() and fmt is not OutputFormat.JSON):
+        return _Meter(file.name)
+    return None
+
+
 def import_command(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help=_("The device list: .csv (UTF-8 or GBK) or .xlsx."), show_default=False)],
@@ -80,14 +114,23 @@ def import_command(
     ignore_unknown_columns: Annotated[
         bool, typer.Option("--ignore-unknown-columns", help=_("Skip columns no mapping knows instead of failing."))
     ] = False,
+    progress: Annotated[
+        bool,
+        typer.Option(
+            "--progress", help=_("Show progress on stderr even when it is not a terminal (or the output is JSON).")
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import as_json, render_list, render_one
     from dcmaint.services import device_import
 
-    request = device_import.ImportRequest(file, site, mapping, sheet, skip_bad, dry_run, ignore_unknown_columns)
+    shown = fmt is OutputFormat.JSON or (fmt is OutputFormat.TABLE and dry_run)  # the devices, not only a count
+    request = device_import.ImportRequest(
+        file, site, mapping, sheet, skip_bad, dry_run, ignore_unknown_columns, list_devices=shown
+    )
     try:
-        report = device_import.import_devices(service_context(ctx), request)
+        report = device_import.import_devices(service_context(ctx), request, progress=_meter(file, progress, fmt))
     except device_import.ImportRejected as rejected:
         for problem in rejected.problems:
             _say(_("error"), device_import.describe(rejected.source, problem))

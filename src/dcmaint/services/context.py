@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from dcmaint.config import Config
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from dcmaint.store.reader import Reader
     from dcmaint.store.unit import UnitOfWork
     from dcmaint.store.urls import DatabaseUrl
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -61,6 +63,13 @@ class Context:
 
         with write(self.database_url, self.actor, self.command) as unit:
             yield unit
+
+    def retried(self, work: Callable[[UnitOfWork], T]) -> T:
+        """``work(unit)`` in one transaction like :meth:`write`, run again from the start when it collides with
+        a concurrent writer (:func:`dcmaint.store.retry.retried`): for work that many callers may do at once."""
+        from dcmaint.store.retry import retried
+
+        return retried(self.database_url, self.actor, self.command, work)
 
     def drivers(self) -> DriverManager:
         """The installed drivers, loaded once per context."""

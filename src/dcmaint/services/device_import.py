@@ -1,51 +1,47 @@
 """Importing a customer's device list (CSV or XLSX) into the device register.
 
-Three steps, so that ``--dry-run`` and the real import see the same problems:
-``read_sheet`` turns the file into text cells with the row numbers the user
-sees in the spreadsheet, ``prepare`` maps the header and turns each row into a
-validated Device (or a RowProblem), and ``execute`` adds the devices through
-the register's own ``devices.add`` in ONE transaction: all rows or none, or
-with ``skip_bad`` the good rows only. :func:`import_devices` is the entry
-point that runs the three.
+A list may be 50 MB (hundreds of thousands of rows), so no step holds all of
+it: the file is read row by row (:mod:`dcmaint.services.sheet_reader`) and
+read twice, inside ONE transaction, so that ``--dry-run`` and the real import
+see the same problems and the import stays all rows or none (or, with
+``skip_bad``, the good rows only):
+
+1. :func:`check_rows` maps the header and checks every row (a bad value, a
+   name twice in the file) and writes nothing; the names go into a temporary
+   table, where the database finds the duplicates;
+2. :func:`write_rows` turns the good rows into Devices again and adds them in
+   batches through the register's own ``devices.add`` (drivers checked or
+   inferred per batch), writing each batch and its audit rows before the next
+   (:meth:`UnitOfWork.checkpoint`); what the store itself refuses (a name
+   already registered) is found here.
+
+Any bad row without ``skip_bad`` rolls everything back and names every bad
+row. :func:`import_devices` is the entry point; ``progress`` hears how far
+each pass has read.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
-from dcmaint.domain.import_columns import ColumnMapping, column_letter, resolve_columns, to_device
+from sqlalchemy import text
+
+from dcmaint.domain.import_columns import ColumnMapping, Columns, column_letter, resolve_columns, to_device
 from dcmaint.domain.records import Device, Record
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _, ngettext
 from dcmaint.services.context import Context
 from dcmaint.services.driver_choice import DriverChoice
 from dcmaint.services.limits import check_text_lengths
+from dcmaint.services.sheet_reader import SheetRow, SheetStream, open_sheet
+from dcmaint.services.sheet_reader import read_sheet as read_sheet  # where the catalogue and stock imports find it
 from dcmaint.store.models.registers import DeviceRow
+from dcmaint.store.unit import UnitOfWork
 
-CSV_ENCODINGS = ("utf-8", "gb18030")  # gb18030 reads GBK/GB2312, what Chinese Excel saves as "CSV"
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    number: int  # as the spreadsheet shows it: the first line of the file is row 1
-    cells: tuple[str | None, ...]
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """A file's table as text: the header row and the non-empty rows below it."""
-
-    source: str  # the file name shown in messages
-    sheet: str | None  # the worksheet read, for XLSX
-    header: SheetRow
-    rows: tuple[SheetRow, ...]
+#: Rows validated and written per batch: a batch, never the file, is what a pass holds in memory.
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -64,9 +60,25 @@ class RowProblem:
 
 @dataclass(frozen=True)
 class ImportPlan:
-    sheet: Sheet
+    """A batch of rows ready to add, and the rows of the batch that are bad."""
+
+    sheet: SheetStream
     rows: tuple[ImportRow, ...]
     problems: tuple[RowProblem, ...]
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far a pass has read: ``stage`` is ``check`` (every row checked, nothing written) or ``write``."""
+
+    stage: str
+    rows: int  # rows read so far in this pass
+    read: int  # bytes of the file read so far
+    size: int  # bytes of the file
+    finished: bool = False  # the pass has read every row
+
+
+Progress = Callable[[ImportProgress], None]
 
 
 @dataclass(frozen=True)
@@ -82,14 +94,15 @@ class ImportSummary(Record):
 
 @dataclass(frozen=True)
 class ImportReport:
-    sheet: Sheet
-    devices: tuple[Device, ...]  # imported (or, with dry_run, that would be)
+    sheet: SheetStream
+    imported: int  # devices imported (or, with dry_run, that would be)
+    devices: tuple[Device, ...]  # those devices, when the request asked for them (``list_devices``)
     problems: tuple[RowProblem, ...]  # rows skipped (only non-empty with skip_bad)
     dry_run: bool
     drivers: tuple[DriverChoice, ...] = ()  # drivers inferred for imported rows (or why a row has none)
 
     def summary(self) -> ImportSummary:
-        return ImportSummary(self.sheet.source, self.sheet.sheet, len(self.devices), len(self.problems), self.dry_run)
+        return ImportSummary(self.sheet.source, self.sheet.sheet, self.imported, len(self.problems), self.dry_run)
 
 
 class ImportRejected(UsageError):
@@ -112,138 +125,7 @@ def describe(source: str, problem: RowProblem) -> str:
     return _("{file}, row {row}: {reason}").format(file=source, row=problem.row, reason=problem.reason)
 
 
-# --- reading files -------------------------------------------------------------------------------
-
-
-def _cell_text(value: Any) -> str | None:
-    """An XLSX cell as the text a user would type: 12.0 is "12", a date is YYYY-MM-DD."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value).strip()
-    return text or None
-
-
-def _table(source: str, sheet: str | None, records: Iterator[tuple[int, Sequence[object]]]) -> Sheet:
-    """Find the header and keep the non-empty rows below it.
-
-    The header is the first row with at least two filled cells: a title such
-    as "某银行机房设备清单" above it, alone in its row, is skipped.
-    """
-    header: SheetRow | None = None
-    rows: list[SheetRow] = []
-    for number, cells in records:
-        cleaned = tuple(_cell_text(c) for c in cells)
-        filled = sum(1 for c in cleaned if c is not None)
-        if header is None:
-            if filled >= 2:
-                header = SheetRow(number, cleaned)
-        elif filled:
-            rows.append(SheetRow(number, cleaned))
-    if header is None:
-        raise UsageError(
-            _("{file}: no header row found (a row naming the columns, e.g. 设备名称, 设备类型)").format(file=source)
-        )
-    return Sheet(source, sheet, header, tuple(rows))
-
-
-def _decode(path: Path, data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        encodings: Sequence[str] = ("utf-8-sig",)
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ("utf-16",)  # Excel's "Unicode text"
-    else:
-        encodings = CSV_ENCODINGS
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UsageError(
-        _("{file}: cannot decode the text as UTF-8 or GB18030/GBK: save it as 'CSV UTF-8' or .xlsx").format(
-            file=path.name
-        )
-    )
-
-
-def _delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return max((",", "\t", ";"), key=first.count)
-
-
-def _read_csv(path: Path, data: bytes) -> Sheet:
-    text = _decode(path, data)
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-        records: list[tuple[int, list[str | None]]] = [
-            (number, list(cells)) for number, cells in enumerate(reader, start=1)
-        ]
-    except csv.Error as exc:
-        raise UsageError(_("{file}: not a readable CSV file: {reason}").format(file=path.name, reason=exc)) from None
-    return _table(path.name, None, iter(records))
-
-
-def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UsageError(
-            _("{file}: not an Excel workbook (.xlsx): {reason}").format(file=path.name, reason=reason)
-        ) from None
-    if sheet_name is None:
-        worksheet = workbook.worksheets[0]
-    elif sheet_name in workbook.sheetnames:
-        worksheet = workbook[sheet_name]
-    else:
-        raise UsageError(
-            _("{file}: no sheet {sheet!r}; the workbook has {sheets}").format(
-                file=path.name, sheet=sheet_name, sheets=", ".join(workbook.sheetnames)
-            )
-        )
-    grid = [list(values) for values in worksheet.iter_rows(min_row=1, values_only=True)]
-    # A cell merged down several rows (one 机房 for a block of devices) holds its
-    # value in the top cell only: give it to every row of a vertical merge that
-    # has values of its own (a blank line inside the block stays blank).
-    for merged in worksheet.merged_cells.ranges:
-        if merged.min_col != merged.max_col or merged.min_row > len(grid):
-            continue
-        column = merged.min_col - 1
-        value = grid[merged.min_row - 1][column]
-        for row in grid[merged.min_row : merged.max_row]:
-            if any(cell is not None for cell in row):
-                row[column] = value
-    return _table(path.name, worksheet.title, iter(enumerate(grid, start=1)))
-
-
-def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
-    """Read a CSV or XLSX file; every failure is a one-line UsageError naming the file."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise UsageError(_("cannot read {file}: {reason}").format(file=path, reason=exc.strerror)) from None
-    if data.startswith(b"\xd0\xcf\x11\xe0") or path.suffix.lower() == ".xls":
-        raise UsageError(
-            _("{file}: old Excel .xls files are not supported: save it as .xlsx or CSV").format(file=path.name)
-        )
-    if path.suffix.lower() in XLSX_SUFFIXES or data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path, sheet)
-    if sheet is not None:
-        raise UsageError(_("{file}: --sheet applies to .xlsx workbooks only").format(file=path.name))
-    return _read_csv(path, data)
+# --- reading files: dcmaint.services.sheet_reader ---------------------------------------------
 
 
 def load_mapping(path: Path | None) -> ColumnMapping:
@@ -281,72 +163,135 @@ def load_mapping(path: Path | None) -> ColumnMapping:
     return mapping.extended(tables["columns"], tables["kinds"])
 
 
-# --- turning rows into devices -------------------------------------------------------------------
+# --- pass 1: checking every row ------------------------------------------------------------------
 
 
-def prepare(
-    sheet: Sheet, mapping: ColumnMapping, site: str | None = None, ignore_unknown_columns: bool = False
-) -> ImportPlan:
-    """Map the header and validate every row; file-level faults raise, row-level ones are collected."""
+def columns_of(sheet: SheetStream, mapping: ColumnMapping, site: str | None) -> Columns:
+    """The header mapped to fields; a clash or a missing required column is one error naming the file."""
     try:
-        columns = resolve_columns(sheet.header.cells, mapping, site_given=site is not None)
+        return resolve_columns(sheet.header.cells, mapping, site_given=site is not None)
     except UsageError as error:
         raise UsageError(_("{file}: {problem}").format(file=sheet.source, problem=error)) from None
-    unknown = list(columns.unknown)
-    width = max((len(r.cells) for r in sheet.rows), default=0)
-    for position in range(width):
-        header = sheet.header.cells[position] if position < len(sheet.header.cells) else None
-        if header is None and any(len(r.cells) > position and r.cells[position] for r in sheet.rows):
-            unknown.append(_("column {letter} (no header)").format(letter=column_letter(position)))
+
+
+def _cells(row: SheetRow, columns: Columns) -> dict[str, str | None]:
+    return {name: row.cells[i] if i < len(row.cells) else None for name, i in columns.index.items()}
+
+
+def _device(row: SheetRow, columns: Columns, mapping: ColumnMapping, site: str | None) -> Device | RowProblem | None:
+    """The row as a checked Device, or why it cannot be one; None for a row with nothing to import."""
+    cells = _cells(row, columns)
+    if all(value is None for value in cells.values()):
+        return None  # only a running number or an ignored column: a template's empty line
+    try:
+        device = to_device(cells, mapping, site)
+        check_text_lengths(device, DeviceRow, device.name)
+    except UsageError as error:
+        return RowProblem(row.number, str(error))
+    return device
+
+
+@dataclass
+class Checked:
+    """What the check pass found: the rows that count, and the bad ones (every row of them is named)."""
+
+    total: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def bad(self) -> set[int]:
+        return {problem.row for problem in self.problems}
+
+
+_NAMES = "dcmaint_import_names"
+
+
+def check_rows(
+    unit: UnitOfWork,
+    sheet: SheetStream,
+    mapping: ColumnMapping,
+    site: str | None = None,
+    ignore_unknown_columns: bool = False,
+    progress: Progress | None = None,
+) -> Checked:
+    """Check every row, writing nothing; file-level faults raise, row-level ones are collected.
+
+    A name used twice at a site makes every row of it bad (which one is right is the customer's call); the
+    database finds those, from a temporary table of the rows' names, so memory does not grow with the file.
+    """
+    columns = columns_of(sheet, mapping, site)
+    headerless: set[int] = set()
+    known = len(sheet.header.cells)
+    checked = Checked()
+    unit.session.execute(text(f"CREATE TEMPORARY TABLE {_NAMES} (site VARCHAR(64), name VARCHAR(200), line INTEGER)"))
+    names: list[dict[str, object]] = []
+    rows = 0
+    for rows, (row, read) in enumerate(sheet.rows(), start=1):
+        headerless.update(
+            i for i, cell in enumerate(row.cells) if cell is not None and (i >= known or sheet.header.cells[i] is None)
+        )
+        found = _device(row, columns, mapping, site)
+        if found is None:
+            continue
+        checked.total += 1
+        if isinstance(found, RowProblem):
+            checked.problems.append(found)
+        else:
+            names.append({"site": found.site, "name": found.name, "line": row.number})
+        if len(names) >= BATCH:
+            unit.session.execute(text(f"INSERT INTO {_NAMES} VALUES (:site, :name, :line)"), names)
+            names.clear()
+        if progress is not None and rows % BATCH == 0:
+            progress(ImportProgress("check", rows, read, sheet.size))
+    if names:
+        unit.session.execute(text(f"INSERT INTO {_NAMES} VALUES (:site, :name, :line)"), names)
+    if progress is not None:
+        progress(ImportProgress("check", rows, sheet.size, sheet.size, finished=True))
+    unknown = [
+        *columns.unknown,
+        *(_("column {letter} (no header)").format(letter=column_letter(i)) for i in sorted(headerless)),
+    ]
     if unknown and not ignore_unknown_columns:
         raise UsageError(
             _(
                 "{file}: unknown columns: {columns}; map them in a --mapping file or use --ignore-unknown-columns"
             ).format(file=sheet.source, columns=", ".join(unknown))
         )
-    rows: list[ImportRow] = []
-    problems: list[RowProblem] = []
-    for row in sheet.rows:
-        cells = {name: row.cells[i] if i < len(row.cells) else None for name, i in columns.index.items()}
-        if all(value is None for value in cells.values()):
-            continue  # only a running number or an ignored column: a template's empty line
-        try:
-            device = to_device(cells, mapping, site)
-            check_text_lengths(device, DeviceRow, device.name)
-        except UsageError as error:
-            problems.append(RowProblem(row.number, str(error)))
-        else:
-            rows.append(ImportRow(row.number, device))
-    if not rows and not problems:
+    if not checked.total:
         raise UsageError(
             _("{file}: no device rows below the header (row {row})").format(file=sheet.source, row=sheet.header.number)
         )
-    problems += _duplicates(rows)
-    bad = {p.row for p in problems}
-    return ImportPlan(sheet, tuple(r for r in rows if r.number not in bad), tuple(sorted(problems, key=_order)))
+    checked.problems += _duplicates(unit)
+    checked.problems.sort(key=_order)
+    return checked
 
 
 def _order(problem: RowProblem) -> int:
     return problem.row
 
 
-def _duplicates(rows: Sequence[ImportRow]) -> list[RowProblem]:
-    """Every row of a name used twice at a site is bad: which one is right is the customer's call."""
+def _duplicates(unit: UnitOfWork) -> list[RowProblem]:
+    """Every row of a name used twice at a site, from the check pass's table of names (then dropped)."""
+    found = unit.rows(
+        f"SELECT n.site, n.name, n.line FROM {_NAMES} n JOIN "
+        f"(SELECT site, name FROM {_NAMES} GROUP BY site, name HAVING count(*) > 1) d "
+        "ON d.site = n.site AND d.name = n.name ORDER BY n.line"
+    )
+    unit.session.execute(text(f"DROP TABLE {_NAMES}"))
     seen: dict[tuple[str, str], list[int]] = {}
-    for row in rows:
-        seen.setdefault((row.device.site, row.device.name), []).append(row.number)
+    for row in found:
+        seen.setdefault((row["site"], row["name"]), []).append(row["line"])
     problems = []
     for (site, name), numbers in seen.items():
-        if len(numbers) > 1:
-            for number in numbers:
-                reason = _("device {name!r} appears more than once for site {site!r} (rows {rows})").format(
-                    name=name, site=site, rows=", ".join(map(str, numbers))
-                )
-                problems.append(RowProblem(number, reason))
+        for number in numbers:
+            reason = _("device {name!r} appears more than once for site {site!r} (rows {rows})").format(
+                name=name, site=site, rows=", ".join(map(str, numbers))
+            )
+            problems.append(RowProblem(number, reason))
     return problems
 
 
-# --- writing -------------------------------------------------------------------------------------
+# --- pass 2: writing -----------------------------------------------------------------------------
 
 
 class _DryRun(Exception):
@@ -367,6 +312,8 @@ class ImportRequest:
     :param skip_bad: import the good rows and report the bad ones, instead of importing nothing
     :param dry_run: check everything, write nothing
     :param ignore_unknown_columns: skip columns no mapping knows instead of failing
+    :param list_devices: return the devices imported (False: only their count, for a caller that shows none
+        of them; a huge list then costs no memory)
     """
 
     file: Path
@@ -376,26 +323,100 @@ class ImportRequest:
     skip_bad: bool = False
     dry_run: bool = False
     ignore_unknown_columns: bool = False
+    list_devices: bool = True
 
 
-def import_devices(context: Context, request: ImportRequest) -> ImportReport:
+def import_devices(context: Context, request: ImportRequest, *, progress: Progress | None = None) -> ImportReport:
     """Read, check and import a device list in one transaction (entry point).
 
     Bad rows without ``skip_bad`` raise :class:`ImportRejected` (its
     ``problems`` name each row); nothing is written then, nor on a dry run.
     """
+    from dcmaint.services import sites
+
     column_mapping = load_mapping(request.mapping)
-    table = read_sheet(request.file, request.sheet)
-    plan = prepare(table, column_mapping, request.site, request.ignore_unknown_columns)
+    sheet = open_sheet(request.file, request.sheet)
+    columns_of(sheet, column_mapping, request.site)  # a bad header is one error, before the store is opened
     if request.site is not None:
         from dcmaint.store import queries
 
         with context.read() as reader:  # a wrong --site is one error, before any endpoint is probed
             queries.site(reader, request.site)
-    plan, choices = settle_drivers(context, plan)
-    report = execute(context, plan, request.site, request.skip_bad, request.dry_run)
-    imported = {(device.site, device.name) for device in report.devices}
-    return replace(report, drivers=tuple(c for c in choices if (c.site, c.device) in imported))
+    try:
+        with context.write() as unit:
+            if request.site is not None:
+                sites.find(unit, request.site)
+            checked = check_rows(unit, sheet, column_mapping, request.site, request.ignore_unknown_columns, progress)
+            report = write_rows(context, unit, sheet, column_mapping, checked, request, progress)
+            if report.problems and not request.skip_bad:
+                raise ImportRejected(sheet.source, report.problems, checked.total)
+            if request.dry_run:
+                raise _DryRun(report)
+    except _DryRun as rolled_back:
+        return rolled_back.report
+    return report
+
+
+def write_rows(
+    context: Context,
+    unit: UnitOfWork,
+    sheet: SheetStream,
+    mapping: ColumnMapping,
+    checked: Checked,
+    request: ImportRequest,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Add the rows the check pass found good, in batches; what the store refuses becomes a bad row."""
+    columns = columns_of(sheet, mapping, request.site)
+    bad = checked.bad
+    problems = list(checked.problems)
+    added: list[Device] = []
+    choices: list[DriverChoice] = []
+    imported = 0
+    batch: list[ImportRow] = []
+
+    def flush(rows: int, read: int, finished: bool = False) -> None:
+        nonlocal imported
+        plan, found = settle_drivers(context, ImportPlan(sheet, tuple(batch), ()))
+        problems.extend(plan.problems)
+        names = set()
+        # The batch is written in one flush, not a flush per row before each lookup: a name twice in the file
+        # is already a bad row (check_rows), and earlier batches are in the store, where devices.add looks.
+        with unit.session.no_autoflush:
+            for row in plan.rows:
+                try:
+                    device = _add(unit, row.device)
+                except UsageError as error:
+                    problems.append(RowProblem(row.number, str(error)))
+                else:
+                    imported += 1
+                    names.add((device.site, device.name))
+                    if request.list_devices:
+                        added.append(device)
+        choices.extend(c for c in found if (c.site, c.device) in names)
+        batch.clear()
+        unit.checkpoint()
+        if progress is not None:
+            progress(ImportProgress("write", rows, read, sheet.size, finished))
+
+    rows = read = 0
+    for rows, (row, read) in enumerate(sheet.rows(), start=1):
+        if row.number in bad:
+            continue
+        found = _device(row, columns, mapping, request.site)
+        if isinstance(found, Device):
+            batch.append(ImportRow(row.number, found))
+        if len(batch) >= BATCH:
+            flush(rows, read)
+    flush(rows, sheet.size, finished=True)
+    problems.sort(key=_order)
+    return ImportReport(sheet, imported, tuple(added), tuple(problems), request.dry_run, tuple(choices))
+
+
+def _add(unit: UnitOfWork, device: Device) -> Device:
+    from dcmaint.services import devices
+
+    return devices.add(unit, device)
 
 
 def settle_drivers(context: Context, plan: ImportPlan) -> tuple[ImportPlan, list[DriverChoice]]:
@@ -424,41 +445,3 @@ def settle_drivers(context: Context, plan: ImportPlan) -> tuple[ImportPlan, list
         for row in rows
     ]
     return ImportPlan(plan.sheet, tuple(rows), tuple(sorted(problems, key=_order))), choices
-
-
-def execute(
-    context: Context,
-    plan: ImportPlan,
-    site: str | None = None,
-    skip_bad: bool = False,
-    dry_run: bool = False,
-) -> ImportReport:
-    """Add the plan's devices in one transaction.
-
-    Checks that need the store (unknown site, name already registered) run
-    inside the transaction, so a dry run reports them too and then rolls
-    back. Any bad row without ``skip_bad`` raises ImportRejected: nothing is
-    written.
-    """
-    from dcmaint.services import devices, sites
-
-    try:
-        with context.write() as unit:
-            if site is not None:
-                sites.find(unit, site)  # a wrong --site is one error, not one per row
-            added: list[Device] = []
-            problems = list(plan.problems)
-            for row in plan.rows:
-                try:
-                    added.append(devices.add(unit, row.device))
-                except UsageError as error:
-                    problems.append(RowProblem(row.number, str(error)))
-            problems.sort(key=_order)
-            if problems and not skip_bad:
-                raise ImportRejected(plan.sheet.source, problems, len(plan.rows) + len(plan.problems))
-            report = ImportReport(plan.sheet, tuple(added), tuple(problems), dry_run)
-            if dry_run:
-                raise _DryRun(report)
-    except _DryRun as rolled_back:
-        return rolled_back.report
-    return report

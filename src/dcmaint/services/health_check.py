@@ -5,7 +5,8 @@ returns; a collector daemon calls the same function on its schedule. The
 function owns its transactions: one read to choose the devices (none for
 ``--target`` endpoints), no transaction while polling (a run may take a
 minute), and one write for ``record`` and ``open_tickets`` together, so that
-a fault and the ticket opened for it commit or fail as one.
+a fault and the ticket opened for it commit or fail as one; that write is
+safe beside other collectors (:func:`dcmaint.services.recording.record_run`).
 
 A run over a site (no device named) skips the devices that were never set up
 to be polled (no driver, a driver that is not installed, a kind the driver
@@ -175,10 +176,7 @@ def check_health(context: Context, request: HealthRequest, *, progress: Progress
     )
     if not request.record:
         return HealthOutcome(run, skipped=tuple(skipped))
-    from dcmaint.services.fault_tickets import open_for_run
-    from dcmaint.services.recording import record
+    from dcmaint.services.recording import record_run
 
-    with context.write() as unit:
-        summary = record(unit, run)
-        tickets = tuple(open_for_run(unit, run)) if request.open_tickets else None
+    summary, tickets = record_run(context, run, open_tickets=request.open_tickets)
     return HealthOutcome(run, summary, tickets, tuple(skipped))

@@ -8,6 +8,13 @@ shows its spare healthy in the slot (:func:`dcmaint.services.verify.confirm`).
 Opening and closing a fault, a part changing its serial in a slot, and a swap
 verified this way are audited; refreshing ``last_seen`` is not (it would
 flood the log with one row per part per poll).
+
+Collectors may record the same devices at the same time: :func:`record_run`
+takes the devices' locks in a fixed order, so they take turns, and runs the
+whole recording again if it still collides (:mod:`dcmaint.store.retry`).
+Recording is idempotent: a poll no newer than the one already stored (the
+same poll twice, or a slower collector's older one) changes nothing, so a
+fault is opened once and gets one ticket.
 """
 
 from __future__ import annotations
@@ -15,15 +22,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dcmaint.drivers.result import PollResult
 from dcmaint.services import devices as device_register
 from dcmaint.services.health import Fault, HealthRun, faults_of
 from dcmaint.store.models.health import ComponentRow, DevicePollRow, FaultRow
 from dcmaint.store.models.registers import DeviceRow, device_record
+from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
+
+if TYPE_CHECKING:
+    from dcmaint.services.context import Context
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,18 @@ def fault_json(device: str, row: FaultRow) -> dict[str, object]:
         "last_seen": row.last_seen.isoformat(),
         "closed_at": row.closed_at.isoformat() if row.closed_at else None,
     }
+
+
+def _superseded(unit: UnitOfWork, device: DeviceRow, result: PollResult) -> bool:
+    """The store already holds this poll or a newer one (another collector's): recording it would move
+    ``last_seen`` back or reopen what a later poll closed."""
+    stored = unit.session.get(DevicePollRow, device.id)
+    return stored is not None and as_datetime(stored.polled_at) >= result.polled_at
+
+
+def _open_faults(unit: UnitOfWork, device: DeviceRow) -> int:
+    query = select(func.count()).where(FaultRow.device_id == device.id, FaultRow.closed_at.is_(None))
+    return unit.session.scalar(query) or 0
 
 
 def _store_poll(unit: UnitOfWork, device: DeviceRow, result: PollResult) -> None:
@@ -157,8 +181,11 @@ def record(unit: UnitOfWork, run: HealthRun) -> RecordSummary:
             continue
         device = device_register.find(unit, result.device, result.site)
         key = device_register.audit_key(device_record(device))
-        _store_poll(unit, device, result)
         stored += 1
+        if _superseded(unit, device, result):
+            still_open += _open_faults(unit, device)
+            continue
+        _store_poll(unit, device, result)
         if result.report is None:
             continue
         _store_components(unit, device, key, result)
@@ -167,3 +194,18 @@ def record(unit: UnitOfWork, run: HealthRun) -> RecordSummary:
         if device.id in pending:
             verified += confirm(unit, pending[device.id], result, result.polled_at)
     return RecordSummary(stored, opened, closed, still_open, verified)
+
+
+def record_run(context: Context, run: HealthRun, *, open_tickets: bool) -> tuple[RecordSummary, tuple[str, ...] | None]:
+    """Store ``run`` and, with ``open_tickets``, open tickets for its faults, in one transaction that is safe to
+    run beside other collectors (see the module's docstring); the summary and the tickets opened (None when
+    not asked)."""
+    from dcmaint.services.fault_tickets import open_for_run
+
+    def work(unit: UnitOfWork) -> tuple[RecordSummary, tuple[str, ...] | None]:
+        ids = [device_register.find(unit, r.device, r.site).id for r in run.results if r.site is not None]
+        unit.serialise("device", ids)
+        summary = record(unit, run)
+        return summary, (tuple(open_for_run(unit, run)) if open_tickets else None)
+
+    return context.retried(work)

@@ -1,18 +1,25 @@
-"""The unit of work: one transaction per mutating command, audit rows included."""
+"""The unit of work: one transaction per mutating command, audit rows included.
+
+:func:`write` is the one way in for a command; :func:`transaction` is the same
+transaction with database errors left raw, for :func:`dcmaint.store.retry.retried`,
+which must tell a collision with a concurrent writer (run it again) from a
+real error (map it with :func:`store_error`, once).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from dcmaint.errors import Conflict, StoreError
+from dcmaint.errors import Conflict, DcmaintError, StoreError
 from dcmaint.i18n import _
 from dcmaint.store import audit, revision, schema
 from dcmaint.store.engine import engine_for
@@ -61,6 +68,33 @@ class UnitOfWork:
         index = column_index(result.keys())
         return [NamedRow(index, tuple(values)) for values in result]
 
+    def serialise(self, scope: str, keys: Iterable[int]) -> None:
+        """Wait until no other transaction works on these ``keys`` of ``scope`` (e.g. device ids), then hold
+        them until this one ends.
+
+        Concurrent collectors recording the same devices then take turns instead of both inserting a
+        device's first poll: the second sees what the first committed. PostgreSQL transaction-level
+        advisory locks, taken in sorted order so that two units never wait for each other; nothing to do
+        on SQLite, where ``BEGIN IMMEDIATE`` already lets one writer in at a time. Call it before reading
+        what the keys guard.
+        """
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        space = zlib.crc32(scope.encode()) & 0x7FFFFFFF  # the lock's first int4: one space per scope
+        for key in sorted(set(keys)):
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": space, "key": key})
+
+    def checkpoint(self) -> None:
+        """Write what is pending now, audit rows included, and let the session forget the objects written.
+
+        Still one transaction; but a unit that adds many rows (an import of a 50 MB list) then holds one
+        batch in memory, not every row and its audit entry until the commit.
+        """
+        self.session.flush()
+        self._append_audit()
+        self.session.flush()
+        self.session.expunge_all()
+
     def _append_audit(self) -> None:
         if not self.changes:
             return
@@ -106,20 +140,29 @@ def forget_schema(url: DatabaseUrl) -> None:
 
 
 @contextmanager
+def transaction(url: DatabaseUrl, actor: str, command: str) -> Iterator[UnitOfWork]:
+    """:func:`write` with SQLAlchemy's errors left as they are (see the module's docstring)."""
+    ensure_schema(url)
+    with Session(engine_for(url), expire_on_commit=False) as session, session.begin():
+        unit = UnitOfWork(session, actor, command)
+        yield unit
+        session.flush()
+        unit._append_audit()
+
+
+def store_error(exc: DBAPIError) -> DcmaintError:
+    """A database error as the one line a user sees: a broken rule of the register is a Conflict."""
+    reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+    if isinstance(exc, IntegrityError):
+        return Conflict(_("the change conflicts with existing data: {reason}").format(reason=reason))
+    return StoreError(_("database error: {reason}").format(reason=reason))
+
+
+@contextmanager
 def write(url: DatabaseUrl, actor: str, command: str) -> Iterator[UnitOfWork]:
     """Run a mutation: everything inside, audit rows included, commits or nothing does."""
     try:
-        ensure_schema(url)
-        with Session(engine_for(url), expire_on_commit=False) as session, session.begin():
-            unit = UnitOfWork(session, actor, command)
+        with transaction(url, actor, command) as unit:
             yield unit
-            session.flush()
-            unit._append_audit()
-    except IntegrityError as exc:
-        raise Conflict(
-            _("the change conflicts with existing data: {reason}").format(reason=str(exc.orig).strip().splitlines()[0])
-        ) from None
-    except OperationalError as exc:
-        raise StoreError(_("database error: {reason}").format(reason=str(exc.orig).strip().splitlines()[0])) from None
     except DBAPIError as exc:
-        raise StoreError(_("database error: {reason}").format(reason=str(exc.orig).strip().splitlines()[0])) from None
+        raise store_error(exc) from None
