@@ -259,7 +259,10 @@ def run(argv: list[str] | None = None) -> int:
 
 def _run(args: list[str], fail: _Failure) -> int:
     try:
-        result = build(_subcommand(args))(args=args, prog_name="dcmaint", standalone_mode=False)
+        from dcmaint.cli.checked import guard_text
+
+        command = guard_text(typer.main.get_command(build(_subcommand(args))))
+        result = command(args=args, prog_name="dcmaint", standalone_mode=False)
     except DcmaintError as error:
         import logging
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.domain.records import Record
+from dcmaint.domain.text import escape
 from dcmaint.errors import DcmaintError
 from dcmaint.i18n import _
 
@@ -109,6 +110,7 @@ def table(
     """``tabulate``, fitted to :func:`width` (long text wraps within its column)."""
     from tabulate import tabulate
 
+    rows = [[escape(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]  # the terminal's edge
     limit = width()
     caps: list[int | None] | None = None
     columns = max((len(row) for row in rows), default=len(headers))
@@ -139,10 +141,10 @@ def _cell(value: Any, zone: str | None = None) -> str:
     if isinstance(value, datetime):
         return table_time(value, zone)
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return escape(", ".join(str(v) for v in value))
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+    return escape(str(value))  # text from a device or stored before the rule: never raw to the terminal
 
 
 def _csv_cell(value: Any) -> str:
