@@ -39,7 +39,7 @@ class TextLimits:
     """The one table of text lengths enforced at entry (a column narrower than these is checked on its own)."""
 
     identifier: int = 200  # names, serials, part numbers, references: the widest register column
-    free_text: int = 10_000  # a note, a description, an e-mail body (longer bodies are cut where read)
+    free_text: int = 20_000  # a note, a description, the actions taken, an e-mail body (cut to fit when read)
 
 
 LIMITS = TextLimits()
@@ -67,9 +67,7 @@ def escape(text: str, *, one_line: bool = False) -> str:
     """
     if text.isprintable() and not any(ch in BIDI_CONTROLS for ch in text):
         return text  # the common case, without a loop in Python
-    return "".join(
-        _escaped(ch) if is_control(ch) and (one_line or ch not in LINE_BREAKS) else ch for ch in text
-    )
+    return "".join(_escaped(ch) if is_control(ch) and (one_line or ch not in LINE_BREAKS) else ch for ch in text)
 
 
 def has_control(text: str) -> bool:
@@ -91,9 +89,7 @@ def identifier(text: str, what: str) -> str:
             _("invalid {what} {value!r}: control characters are not allowed").format(what=what, value=text)
         )
     if len(value) > LIMITS.identifier:  # the value is not repeated: it would fill the screen
-        raise UsageError(
-            _("{field} is longer than {limit} characters").format(field=what, limit=LIMITS.identifier)
-        )
+        raise UsageError(_("{field} is longer than {limit} characters").format(field=what, limit=LIMITS.identifier))
     return value
 
 
@@ -105,3 +101,11 @@ def free_text(text: str, what: str) -> str:
     if len(value) > LIMITS.free_text:
         raise UsageError(_("{field} is longer than {limit} characters").format(field=what, limit=LIMITS.free_text))
     return escape(value)
+
+
+def optional_free_text(value: str | None, what: str) -> str | None:
+    """Free text a service is given (a note, a description, a row's notes cell): None when blank, else as
+    :func:`free_text` (not too long, control characters escaped)."""
+    if value is None or not value.strip():
+        return None
+    return free_text(value, what)

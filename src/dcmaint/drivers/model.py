@@ -17,7 +17,6 @@ from enum import Enum
 from typing import Any
 
 from dcmaint.domain.text import escape
-
 from dcmaint.drivers.health import ComponentKind, Health
 from dcmaint.drivers.plain import frozen_mapping, parse_time, plain
 
