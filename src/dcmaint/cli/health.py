@@ -74,7 +74,11 @@ def health(
     ] = False,
     concurrency: Annotated[
         int | None,
-        typer.Option("--concurrency", min=1, help=_("Devices polled at once (default: runner.concurrency).")),
+        typer.Option(
+            "--concurrency",
+            click_type=Checked(parse.concurrency, "N"),
+            help=_("Devices polled at once (default: runner.concurrency)."),
+        ),
     ] = None,
     timeout: Annotated[
         float | None,
@@ -88,7 +92,7 @@ def health(
         int | None,
         typer.Option(
             "--workers",
-            min=0,
+            click_type=Checked(parse.workers, "N"),
             help=_("Processes sharing the run (default: runner.workers; 0 = one per core for 64+ devices)."),
         ),
     ] = None,
