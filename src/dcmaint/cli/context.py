@@ -30,6 +30,15 @@ class AppState:
         if self._config is None:
             from dcmaint import config
 
+            if self.config_path is not None and not self.config_path.expanduser().exists():
+                # a file named on purpose (--config, DCMAINT_CONFIG) and missing is a typo, not "no settings"
+                from dcmaint.errors import ConfigError
+
+                raise ConfigError(
+                    _("--config {path}: no such file (dcmaint init --config FILE creates one)").format(
+                        path=self.config_path
+                    )
+                )
             self._config = config.load(self.config_path)
         return self._config
 
