@@ -58,5 +58,7 @@ def list_(
     from dcmaint.cli.output import render_list
     from dcmaint.services import audit_log
 
-    where = audit_log.AuditFilter(entity=entity.value if entity else None, entity_key=key, actor=actor, since=since, until=until, limit=limit)
+    where = audit_log.AuditFilter(
+        entity=entity.value if entity else None, entity_key=key, actor=actor, since=since, until=until, limit=limit
+    )
     render_list(audit_log.entries(service_context(ctx), where), fmt, COLUMNS)

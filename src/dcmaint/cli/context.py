@@ -52,6 +52,15 @@ class AppState:
 
         return urls.resolve(self.config.database_url)
 
+    def output(self, path: Path, what: str) -> Path | None:
+        """``path`` as a command's output file, None for ``-`` (stdout); refused when it is the live store, this
+        configuration file or in the backups folder (dcmaint.paths.check_output), before anything is done."""
+        from dcmaint import paths
+
+        url = self.database_url
+        database = url.sqlite_path if url.backend == "sqlite" else None
+        return paths.check_output(path, database, self.config_path or paths.config_path(), what)
+
     def services(self, ctx: typer.Context) -> Context:
         """What a service entry point takes: the store, the actor, the command being run (for the audit log),
         the settings, and the driver manager the CLI's way (plugin failures as warnings on stderr)."""

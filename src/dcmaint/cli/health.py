@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dcmaint.cli.checked import Checked
-from dcmaint.cli.context import service_context
+from dcmaint.cli.context import service_context, state
 from dcmaint.domain import parse
 from dcmaint.domain.enums import DeviceKind, HealthFormat
 from dcmaint.i18n import _
@@ -139,6 +139,8 @@ def health(
     from dcmaint.services.health_check import HealthRequest, check_health
     from dcmaint.services.health_targets import AdhocLogin
 
+    if output is not None:  # checked before any device is polled; `-` is stdout
+        output = state(ctx).output(output, "--output")
     options: dict[str, str] = {}
     if option:
         from dcmaint.domain.devices import parse_option

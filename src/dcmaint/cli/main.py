@@ -34,6 +34,7 @@ framework_text.install()
 
 MONITORING_UNKNOWN = 3  # `dcmaint health`'s own errors: UNKNOWN, as monitoring plugins report them
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
+STDERR = "/dev/stderr"  # where `--log-file -` logs: standard output carries the command's own output
 
 #: Top-level commands and command groups: (module, attribute, help). A command's module is imported only
 #: when that command runs (see ``build``): setting up a group's commands costs milliseconds each, and
@@ -91,7 +92,9 @@ def _setup_logging(log_file: Path | None, verbose: bool) -> None:
     from dcmaint.secrets import RedactingFilter
 
     handlers: list[logging.Handler] = []
-    if log_file is not None:
+    if log_file is not None and str(log_file) == STDERR:  # `--log-file -`: stdout carries the output, so stderr
+        handlers.append(logging.StreamHandler(sys.stderr))
+    elif log_file is not None:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
     if verbose:
         handlers.append(logging.StreamHandler(sys.stderr))
@@ -133,6 +136,8 @@ def root(
     ] = False,
 ) -> None:
     ctx.obj = AppState(actor_override=actor, config_path=config_file)
+    if log_file is not None and not ctx.resilient_parsing:  # never over the store, its config or a backup
+        log_file = ctx.obj.output(log_file, "--log-file") or Path(STDERR)
     _setup_logging(log_file, verbose)
 
 
