@@ -215,3 +215,25 @@ def test_a_bmc_answering_esc_and_pipes_gives_a_clean_table_a_valid_nagios_line_a
     assert json.dumps(shown).count("\\u0000") == 0
     again = cli("health", "--record")  # recorded twice: the same escaped serial is the same part
     assert again.code == 2 and clean(again.out), again
+
+
+def test_a_stock_list_with_control_characters_or_huge_quantities_is_refused_naming_each_row(cli, db_url, tmp_path):
+    cli.ok("spare", "catalogue", "import", "--bundled")
+    cli.ok("site", "add", "dc1", "--customer", "Bank")
+    sheet = tmp_path / "stock.csv"
+    sheet.write_text(
+        "站点,序列号,部件号,库位,数量\n"
+        "dc1,OK-1,866730-001,A,\n"
+        'dc1,"SN\x1b[31m2",866730-001,A,\n'
+        'dc1,OK-3,866730-001,"A\x00",\n'
+        "dc1,,FLT-G4-595x495x46,F1,99999999999999999999\n"
+        "dc1,,FLT-G4-595x495x46,F1,²\n",
+        encoding="utf-8",
+    )
+    before, chain = counts(db_url), audit(db_url)
+    result = cli("spare", "import", str(sheet))
+    lines = result.err.strip().splitlines()
+    assert result.code == 2 and result.out == "" and clean(result.err), result
+    assert [line.split(", row ")[1].split(":")[0] for line in lines[:-1]] == ["3", "4", "5", "6"], lines
+    assert "SN\\x1b[31m2" in lines[0] and "A\\x00" in lines[1] and "99999999999999999999" in lines[2]
+    assert counts(db_url) == before and audit(db_url) == chain
