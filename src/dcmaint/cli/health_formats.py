@@ -12,9 +12,7 @@ check in English so that the messages it embeds are English too.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from typing import Any
 
 from dcmaint.domain.enums import HealthFormat
@@ -295,7 +293,9 @@ def prometheus(outcome: HealthOutcome) -> str:
 def render(outcome: HealthOutcome, fmt: HealthFormat) -> str:
     """The whole output in ``fmt``, ending with a newline."""
     if fmt is HealthFormat.JSON:
-        text = json.dumps(as_json(outcome), ensure_ascii=False, indent=2 if sys.stdout.isatty() else None)
+        from dcmaint.cli.output import as_json as json_text
+
+        text = json_text(as_json(outcome))
     elif fmt is HealthFormat.NAGIOS:
         text = nagios(outcome)
     elif fmt is HealthFormat.PROMETHEUS:

@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -164,7 +165,20 @@ def _write(text: str) -> None:
 def as_json(data: Any) -> str:
     """Indented for a person at a terminal, compact (and several times faster) in a pipe."""
     indent = 2 if sys.stdout.isatty() else None
-    return json.dumps(data, ensure_ascii=False, indent=indent)
+    return json_escaped(json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with the control characters ``json.dumps(ensure_ascii=False)`` leaves raw (DEL, C1, line and
+    direction controls) written as ``\\uXXXX``: the same JSON value, safe on a terminal.
+
+    >>> json_escaped(json.dumps({"a": "x\\x9b2J"}, ensure_ascii=False))
+    '{"a": "x\\\\u009b2J"}'
+    """
+    return _RAW_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def _shown(record: Record, data: Mapping[str, Any], zones: Mapping[str, str] | None) -> list[tuple[str, str]]:
