@@ -120,3 +120,8 @@ def test_an_unknown_audit_entity_is_an_error(desk, db_url):
     one_line(desk("audit", "list", "--entity", "nosuch"), 2, "'nosuch'")
     entries = desk.ok("audit", "list", "--entity", "site", "-f", "json").json()
     assert [entry["entity"] for entry in entries] == ["site"]
+
+
+def test_a_log_file_that_cannot_be_opened_is_one_line(cli_sqlite, tmp_path):
+    missing = tmp_path / "nosuch" / "dcmaint.log"
+    one_line(cli_sqlite("--log-file", str(missing), "site", "list"), 2, str(missing))

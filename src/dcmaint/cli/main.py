@@ -95,8 +95,15 @@ def _setup_logging(log_file: Path | None, verbose: bool) -> None:
     if log_file is not None and str(log_file) == STDERR:  # `--log-file -`: stdout carries the output, so stderr
         handlers.append(logging.StreamHandler(sys.stderr))
     elif log_file is not None:
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-    if verbose:
+        try:
+            handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        except OSError as error:  # a missing folder, no permission: the user's mistake, not a bug
+            from dcmaint.errors import UsageError
+
+            raise UsageError(
+                _("cannot write {file}: {reason}").format(file=log_file, reason=error.strerror or error)
+            ) from None
+    if verbose and not (log_file is not None and str(log_file) == STDERR):  # once on stderr, not twice
         handlers.append(logging.StreamHandler(sys.stderr))
     root = logging.getLogger()
     for handler in handlers:
