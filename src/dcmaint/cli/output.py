@@ -111,7 +111,10 @@ def table(
     """``tabulate``, fitted to :func:`width` (long text wraps within its column)."""
     from tabulate import tabulate
 
-    rows = [[escape(cell) if isinstance(cell, str) else cell for cell in row] for row in rows]  # the terminal's edge
+    rows = [  # the terminal's edge; a row that is not a sequence is tabulate's SEPARATING_LINE, kept as it is
+        [escape(cell) if isinstance(cell, str) else cell for cell in row] if isinstance(row, list | tuple) else row
+        for row in rows
+    ]
     limit = width()
     caps: list[int | None] | None = None
     columns = max((len(row) for row in rows), default=len(headers))
