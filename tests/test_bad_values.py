@@ -295,3 +295,18 @@ def test_hostile_text_is_one_line_naming_it_exit_2_and_writes_nothing(shop, db_u
             named = named or (not option and "longer than" in lines[0])  # another argument may be read first
             assert named and (name in lines[0] or not option), (name, value, lines[0])  # an option is named
     assert counts(db_url) == before and audit(db_url) == chain
+
+
+@pytest.mark.parametrize(
+    ("option", "values"),
+    [("--concurrency", ["0", "1025", "-1", "", HUGE]), ("--workers", ["257", "-1", "", "2.5", HUGE])],
+)
+def test_health_bounds_its_concurrency_and_workers_with_one_unknown_line(shop, db_url, option, values):
+    """`health` is outside the walk (its errors exit 3, a monitoring plugin's UNKNOWN): its numbers, checked here."""
+    before, chain = counts(db_url), audit(db_url)
+    for value in values:
+        result = shop("health", "--format", "nagios", option, value)
+        [line] = result.out.splitlines()
+        assert result.code == 3 and result.err == "", (value, result)
+        assert line.startswith(f"DCMAINT UNKNOWN - invalid {option} {value!r}"), (value, line)
+    assert counts(db_url) == before and audit(db_url) == chain
