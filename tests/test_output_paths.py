@@ -125,3 +125,12 @@ def test_an_unknown_audit_entity_is_an_error(desk, db_url):
 def test_a_log_file_that_cannot_be_opened_is_one_line(cli_sqlite, tmp_path):
     missing = tmp_path / "nosuch" / "dcmaint.log"
     one_line(cli_sqlite("--log-file", str(missing), "site", "list"), 2, str(missing))
+
+
+def test_a_simulators_endpoints_file_is_never_the_store(cli_sqlite, home):
+    cli_sqlite.ok("init")
+    config = home / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    result = cli_sqlite("sim", "redfish", "--endpoints-file", str(config))
+    one_line(result, 2, str(config))
+    assert config.read_text(encoding="utf-8") == text
