@@ -19,28 +19,35 @@ import typer
 from typer._click.types import FloatParamType, IntParamType
 
 from dcmaint.cli import report, spare_levels, ticket
-from dcmaint.cli.checked import Checked
+from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
-from dcmaint.domain import parse
+from dcmaint.domain import parse, text
 from tests.helpers import audit, counts
 from tests.test_spares_swap import room  # noqa: F401  (the fixture: two servers whose PSU 2 failed)
 
 T1 = "T-2026-000001"
+HUGE = "99999999999999999999"  # more than a 64-bit integer (PostgreSQL's BIGINT) holds
 
 #: Bad values per parser: every kind of value a command reads.
 BAD: dict[Any, list[str]] = {
-    parse.timeout: ["0", "-5", "nan", "inf", "3601", "soon"],
-    parse.count: ["0", "-3", "2.5", "1000001", "many"],
-    parse.given_time: ["yesterday", "2026-02-30T10:00", "10:00 tomorrow"],
-    parse.iso_datetime: ["last week", "2026-13-01"],
-    parse.iso_date: ["2026-02-30", "03/02/2026"],
-    parse.past_date: ["2026-13-01", "2099-01-01"],
-    parse.serial: ["SN\x1b[31m1", "SN\n2", "\u200bSN3", " "],  # too long: tests/test_bad_input.py
-    ticket._within: ["0m", "400d", "soon"],
-    ticket._time_spent: ["0m", "31d", "-1h"],
-    ticket._score: ["0", "6", "five"],
-    report._month: ["2026-13", "soon"],
-    spare_levels._fill_rate: ["0", "1", "1.5", "nan", "lots"],
+    parse.timeout: ["0", "-5", "nan", "inf", "3601", "soon", "", "1e309", HUGE],
+    parse.count: ["0", "-3", "2.5", "1000001", "many", "", HUGE],
+    parse.given_time: ["yesterday", "2026-02-30T10:00", "10:00 tomorrow", "", "99999-01-01"],
+    parse.iso_datetime: ["last week", "2026-13-01", "", "99999-01-01T00:00"],
+    parse.iso_date: ["2026-02-30", "03/02/2026", "", "99999-01-01"],
+    parse.past_date: ["2026-13-01", "2099-01-01", ""],
+    parse.serial: ["SN\x1b[31m1", "SN\n2", "\u200bSN3", " ", "", "SN\x00"],  # too long: tests/test_bad_input.py
+    ticket._within: ["0m", "400d", "soon", "", HUGE + "d", "-1h"],
+    ticket._time_spent: ["0m", "31d", "-1h", "", HUGE + "h"],
+    ticket._score: ["0", "6", "five", "", HUGE, "-1"],
+    report._month: ["2026-13", "soon", "", "99999-01"],
+    spare_levels._fill_rate: ["0", "1", "1.5", "nan", "lots", "", "1e309", "-0.5"],
+}
+#: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
+#: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
+TEXT_BAD: dict[Any, list[str]] = {
+    text.identifier: ["", " ", "A\x1b[31mB", "x\x00y", "\x07", "名\u202e字", "z" * (text.LIMITS.identifier + 1)],
+    text.free_text: ["", "  ", "y" * (text.LIMITS.free_text + 1)],
 }
 
 #: Valid arguments of each command that reads a checked value, so that only the bad value is wrong.
@@ -78,6 +85,29 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("ticket", "note"): [T1, "备注"],
     ("report", "kpi"): ["--month", "2026-10"],
     ("audit", "list"): [],
+    # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
+    ("config", "set"): ["user.actor", "x"],
+    ("db", "upgrade"): [],
+    ("device", "check-credential"): ["srv01"],
+    ("device", "import"): ["devices.csv"],
+    ("device", "list"): [],
+    ("device", "remove"): ["srv01"],
+    ("device", "show"): ["srv01"],
+    ("site", "remove"): ["hq"],
+    ("site", "show"): ["hq"],
+    ("spare", "catalogue", "list"): [],
+    ("spare", "catalogue", "show"): ["865414-B21"],
+    ("spare", "consent", "list"): [],
+    ("spare", "custody"): [],
+    ("spare", "import"): ["stock.csv"],
+    ("spare", "list"): [],
+    ("spare", "swaps"): [],
+    ("staff", "add"): ["wang", "--role", "desk"],
+    ("staff", "edit"): ["张伟"],
+    ("staff", "remove"): ["张伟"],
+    ("staff", "show"): ["张伟"],
+    ("ticket", "form"): [T1, "--output", "-"],
+    ("ticket", "show"): [T1],
 }
 
 #: Commands outside the walk, and why.
@@ -98,7 +128,7 @@ def commands() -> Iterator[tuple[tuple[str, ...], Any]]:
         else:
             yield path, command
 
-    yield from walk(typer.main.get_command(full_app()), ())
+    yield from walk(guard_text(typer.main.get_command(full_app())), ())
 
 
 def walked() -> list[tuple[tuple[str, ...], Any]]:
@@ -111,8 +141,24 @@ def checked_params() -> list[tuple[tuple[str, ...], str, bool, Any]]:
         (path, param.opts[0], param.param_type_name == "option", param.type.parser)
         for path, command in walked()
         for param in command.params
-        if isinstance(param.type, Checked)
+        if isinstance(param.type, Checked) and not isinstance(param.type, CheckedText)
     ]
+
+
+def text_params() -> list[tuple[tuple[str, ...], list[tuple[str, bool, Any]]]]:
+    """(command path, [(option or argument, is an option, parser)]) of every plain text value, by command."""
+    found = [
+        (
+            path,
+            [
+                (p.opts[0], p.param_type_name == "option", p.type.parser)
+                for p in command.params
+                if isinstance(p.type, CheckedText)
+            ],
+        )
+        for path, command in walked()
+    ]
+    return [(path, params) for path, params in found if params]
 
 
 def test_every_number_time_date_and_serial_is_checked_as_it_is_read():
@@ -225,3 +271,42 @@ def test_a_device_serial_with_control_characters_is_refused_from_a_sheet_too(sho
     result = shop("device", "import", str(sheet), "--site", "hq")
     assert result.code == 2 and "AB\\x07CD" in result.err
     assert counts(db_url) == before
+
+
+def test_every_plain_text_value_is_checked_and_its_command_has_valid_arguments():
+    by_command = text_params()
+    assert {parser for _path, params in by_command for *_, parser in params} == set(TEXT_BAD)
+    assert {path for path, _params in by_command} <= set(BASE), "give the command's valid arguments in BASE"
+    assert sum(len(params) for _path, params in by_command) >= 150
+
+
+@pytest.mark.parametrize(("path", "params"), text_params(), ids=[" ".join(p) for p, _ in text_params()])
+def test_hostile_text_is_one_line_naming_it_exit_2_and_writes_nothing(shop, db_url, path, params):
+    """Every plain text option and argument of every command, fed empty, control-character and too long text."""
+    before, chain = counts(db_url), audit(db_url)
+    for name, option, parser in params:
+        for value in TEXT_BAD[parser]:
+            result = shop(*_argv(path, name, option, value))
+            lines = result.err.strip().splitlines()
+            assert result.code == 2 and result.out == "", (name, value, result)
+            assert len(lines) == 1 and lines[0].startswith("dcmaint: error: "), (name, value, result.err)
+            assert not any(ch in lines[0] for ch in "\x00\x07\x1b\u202e"), lines[0]  # the error line is safe too
+            named = repr(value) in lines[0] or f"longer than {len(value) - 1}" in lines[0]
+            named = named or (not option and "longer than" in lines[0])  # another argument may be read first
+            assert named and (name in lines[0] or not option), (name, value, lines[0])  # an option is named
+    assert counts(db_url) == before and audit(db_url) == chain
+
+
+@pytest.mark.parametrize(
+    ("option", "values"),
+    [("--concurrency", ["0", "1025", "-1", "", HUGE]), ("--workers", ["257", "-1", "", "2.5", HUGE])],
+)
+def test_health_bounds_its_concurrency_and_workers_with_one_unknown_line(shop, db_url, option, values):
+    """`health` is outside the walk (its errors exit 3, a monitoring plugin's UNKNOWN): its numbers, checked here."""
+    before, chain = counts(db_url), audit(db_url)
+    for value in values:
+        result = shop("health", "--format", "nagios", option, value)
+        [line] = result.out.splitlines()
+        assert result.code == 3 and result.err == "", (value, result)
+        assert line.startswith(f"DCMAINT UNKNOWN - invalid {option} {value!r}"), (value, line)
+    assert counts(db_url) == before and audit(db_url) == chain

@@ -234,7 +234,7 @@ def test_a_pipe_in_any_text_cannot_break_the_nagios_perfdata(room):
     ("argv", "reason"),
     [
         (["health", "--format", "nagios", "nosuch"], "unknown device 'nosuch'"),
-        (["health", "-f", "NAGIOS", "--concurrency", "0"], "'--concurrency'"),
+        (["health", "-f", "NAGIOS", "--concurrency", "0"], "--concurrency '0'"),
         (["health", "--format=nagios", "--bogus"], "--bogus"),
         (["health", "-fnagios", "--open-tickets"], "--open-tickets needs --record"),
         (["--bogus", "health", "--format", "nagios"], "--bogus"),  # refused before health's module loads

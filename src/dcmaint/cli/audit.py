@@ -10,7 +10,7 @@ import typer
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain import parse
-from dcmaint.domain.enums import OutputFormat
+from dcmaint.domain.enums import AuditEntity, OutputFormat
 from dcmaint.i18n import _
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -30,7 +30,8 @@ COLUMNS = [
 def list_(
     ctx: typer.Context,
     entity: Annotated[
-        str | None, typer.Option("--entity", help=_("Only this entity type: site, device, staff..."))
+        AuditEntity | None,
+        typer.Option("--entity", case_sensitive=False, help=_("Only this entity type: site, device, staff...")),
     ] = None,
     key: Annotated[str | None, typer.Option("--key", help=_("Only this entity, e.g. hq or hq/srv01."))] = None,
     actor: Annotated[str | None, typer.Option("--actor", help=_("Only changes by this actor."))] = None,
@@ -57,5 +58,7 @@ def list_(
     from dcmaint.cli.output import render_list
     from dcmaint.services import audit_log
 
-    where = audit_log.AuditFilter(entity=entity, entity_key=key, actor=actor, since=since, until=until, limit=limit)
+    where = audit_log.AuditFilter(
+        entity=entity.value if entity else None, entity_key=key, actor=actor, since=since, until=until, limit=limit
+    )
     render_list(audit_log.entries(service_context(ctx), where), fmt, COLUMNS)

@@ -32,3 +32,45 @@ class Checked(ParamType):
 
     def get_metavar(self, param: Parameter, ctx: Context) -> str:
         return self.name
+
+
+#: Options and arguments that take free text (kept, control characters escaped); every other plain text value
+#: is an identifier (refused with a control character). docs/cli.md, "Hostile text and numbers".
+FREE_TEXT = frozenset({"--description", "--note", "--notes", "--reason", "--actions", "--comment", "--address", "text"})
+#: Command groups whose text is not checked so: `sim` serves simulated devices and stores nothing.
+UNGUARDED = frozenset({"sim"})
+
+
+class CheckedText(Checked):
+    """A plain text value checked by :mod:`dcmaint.domain.text`; help shows it as the plain text type did."""
+
+    def __init__(self, parser: Callable[[str, str], Any], plain: ParamType) -> None:
+        super().__init__(parser, plain.name)
+        self.plain = plain
+
+    def get_metavar(self, param: Parameter, ctx: Context) -> str | None:  # type: ignore[override]
+        return self.plain.get_metavar(param, ctx)
+
+
+def guard_text(command: Any, path: tuple[str, ...] = ()) -> Any:
+    """Give every plain text option and argument of ``command``'s tree a :class:`CheckedText` type.
+
+    The one place text typed on the command line enters: a control character in a name, serial or
+    reference is refused naming the option, free text (:data:`FREE_TEXT`) is kept escaped, and an empty
+    value is an error rather than "no filter". Options read by a parser of their own keep it. Returns
+    ``command``, changed in place.
+    """
+    from typer._click.types import StringParamType
+
+    from dcmaint.domain import text
+
+    if path[:1] and path[0] in UNGUARDED:
+        return command
+    for param in getattr(command, "params", ()):
+        if type(param.type) is StringParamType:
+            name = param.opts[0] if param.opts else param.name
+            parser = text.free_text if name in FREE_TEXT or param.name in FREE_TEXT else text.identifier
+            param.type = CheckedText(parser, param.type)
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        guard_text(sub, (*path, name))
+    return command

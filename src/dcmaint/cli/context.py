@@ -30,6 +30,15 @@ class AppState:
         if self._config is None:
             from dcmaint import config
 
+            if self.config_path is not None and not self.config_path.expanduser().exists():
+                # a file named on purpose (--config, DCMAINT_CONFIG) and missing is a typo, not "no settings"
+                from dcmaint.errors import ConfigError
+
+                raise ConfigError(
+                    _("--config {path}: no such file (dcmaint init --config FILE creates one)").format(
+                        path=self.config_path
+                    )
+                )
             self._config = config.load(self.config_path)
         return self._config
 
@@ -42,6 +51,15 @@ class AppState:
         from dcmaint.store import urls
 
         return urls.resolve(self.config.database_url)
+
+    def output(self, path: Path, what: str) -> Path | None:
+        """``path`` as a command's output file, None for ``-`` (stdout); refused when it is the live store, this
+        configuration file or in the backups folder (dcmaint.paths.check_output), before anything is done."""
+        from dcmaint import paths
+
+        url = self.database_url
+        database = url.sqlite_path if url.backend == "sqlite" else None
+        return paths.check_output(path, database, self.config_path or paths.config_path(), what)
 
     def services(self, ctx: typer.Context) -> Context:
         """What a service entry point takes: the store, the actor, the command being run (for the audit log),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dcmaint.cli.checked import Checked
-from dcmaint.cli.context import service_context
+from dcmaint.cli.context import service_context, state
 from dcmaint.domain import parse
 from dcmaint.domain.enums import DeviceKind, HealthFormat
 from dcmaint.i18n import _
@@ -74,7 +74,11 @@ def health(
     ] = False,
     concurrency: Annotated[
         int | None,
-        typer.Option("--concurrency", min=1, help=_("Devices polled at once (default: runner.concurrency).")),
+        typer.Option(
+            "--concurrency",
+            click_type=Checked(parse.concurrency, "N"),
+            help=_("Devices polled at once (default: runner.concurrency)."),
+        ),
     ] = None,
     timeout: Annotated[
         float | None,
@@ -88,7 +92,7 @@ def health(
         int | None,
         typer.Option(
             "--workers",
-            min=0,
+            click_type=Checked(parse.workers, "N"),
             help=_("Processes sharing the run (default: runner.workers; 0 = one per core for 64+ devices)."),
         ),
     ] = None,
@@ -135,6 +139,8 @@ def health(
     from dcmaint.services.health_check import HealthRequest, check_health
     from dcmaint.services.health_targets import AdhocLogin
 
+    if output is not None:  # checked before any device is polled; `-` is stdout
+        output = state(ctx).output(output, "--output")
     options: dict[str, str] = {}
     if option:
         from dcmaint.domain.devices import parse_option

@@ -12,12 +12,11 @@ check in English so that the messages it embeds are English too.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from typing import Any
 
 from dcmaint.domain.enums import HealthFormat
+from dcmaint.domain.text import escape
 from dcmaint.drivers.health import Health
 from dcmaint.drivers.result import PollResult
 from dcmaint.i18n import _
@@ -114,17 +113,29 @@ def table(outcome: HealthOutcome) -> str:
     return "\n".join(out)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_LINE_BREAKS = re.compile(r"[\t\n\r]+")
 
 
 def plugin_text(text: str) -> str:
-    """``text`` fit for a monitoring plugin's output: one line, and no ``|``, which starts performance data in
-    Nagios, Icinga and Zabbix (replaced by ``/``).
+    """``text`` fit for a monitoring plugin's output: one line (breaks become spaces, other control characters
+    escapes, see dcmaint.domain.text), and no ``|``, which starts performance data in Nagios, Icinga and Zabbix
+    (replaced by ``/``).
 
-    >>> plugin_text("PSU 2: input lost | AC\\nfan 3")
-    'PSU 2: input lost / AC fan 3'
+    >>> plugin_text("PSU 2: input lost | AC\\nfan 3\\x1b[31m")
+    'PSU 2: input lost / AC fan 3\\\\x1b[31m'
     """
-    return _CONTROL.sub(" ", text).replace("|", "/").strip()
+    return escape(_LINE_BREAKS.sub(" ", text), one_line=True).replace("|", "/").strip()
+
+
+def perf_label(label: str) -> str:
+    """A perfdata label as the Nagios plugin guidelines write it: quoted with ``'`` when it holds anything but
+    letters, digits and ``_`` (a ``'`` inside doubled), with no ``=`` (it ends the label) and no ``|``.
+
+    >>> perf_label("faults"), perf_label("hq/srv 1=a|b's")
+    ('faults', "'hq/srv 1_a/b''s'")
+    """
+    text = plugin_text(label).replace("=", "_")
+    return text if re.fullmatch(r"\w+", text, re.ASCII) else "'" + text.replace("'", "''") + "'"
 
 
 def unknown_line(reason: str) -> str:
@@ -172,11 +183,11 @@ def nagios(outcome: HealthOutcome) -> str:
         summary += f" ({len(outcome.skipped)} not polled)"
     perfdata = " ".join(
         [
-            f"devices={len(run.results)};;;0",
-            *(f"{key}={value};;;0" for key, value in counts.items()),
-            f"faults={len(faults)};;;0",
-            f"skipped={len(outcome.skipped)};;;0",
-            f"time={run.duration:.3f}s;;;0",
+            f"{perf_label('devices')}={len(run.results)};;;0",
+            *(f"{perf_label(key)}={value};;;0" for key, value in counts.items()),
+            f"{perf_label('faults')}={len(faults)};;;0",
+            f"{perf_label('skipped')}={len(outcome.skipped)};;;0",
+            f"{perf_label('time')}={run.duration:.3f}s;;;0",
         ]
     )
     lines = [f"DCMAINT {status} - {plugin_text(summary)} | {perfdata}"]
@@ -282,7 +293,9 @@ def prometheus(outcome: HealthOutcome) -> str:
 def render(outcome: HealthOutcome, fmt: HealthFormat) -> str:
     """The whole output in ``fmt``, ending with a newline."""
     if fmt is HealthFormat.JSON:
-        text = json.dumps(as_json(outcome), ensure_ascii=False, indent=2 if sys.stdout.isatty() else None)
+        from dcmaint.cli.output import as_json as json_text
+
+        text = json_text(as_json(outcome))
     elif fmt is HealthFormat.NAGIOS:
         text = nagios(outcome)
     elif fmt is HealthFormat.PROMETHEUS:

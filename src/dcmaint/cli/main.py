@@ -34,6 +34,7 @@ framework_text.install()
 
 MONITORING_UNKNOWN = 3  # `dcmaint health`'s own errors: UNKNOWN, as monitoring plugins report them
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
+STDERR = "/dev/stderr"  # where `--log-file -` logs: standard output carries the command's own output
 
 #: Top-level commands and command groups: (module, attribute, help). A command's module is imported only
 #: when that command runs (see ``build``): setting up a group's commands costs milliseconds each, and
@@ -91,11 +92,20 @@ def _setup_logging(log_file: Path | None, verbose: bool) -> None:
     from dcmaint.secrets import RedactingFilter
 
     handlers: list[logging.Handler] = []
-    if log_file is not None:
-        from dcmaint import private
+    if log_file is not None and str(log_file) == STDERR:  # `--log-file -`: stdout carries the output, so stderr
+        handlers.append(logging.StreamHandler(sys.stderr))
+    elif log_file is not None:
+        try:
+            from dcmaint import private
 
-        handlers.append(logging.FileHandler(private.create_file(log_file, folder=False), encoding="utf-8"))
-    if verbose:
+            handlers.append(logging.FileHandler(private.create_file(log_file, folder=False), encoding="utf-8"))
+        except OSError as error:  # a missing folder, no permission: the user's mistake, not a bug
+            from dcmaint.errors import UsageError
+
+            raise UsageError(
+                _("cannot write {file}: {reason}").format(file=log_file, reason=error.strerror or error)
+            ) from None
+    if verbose and not (log_file is not None and str(log_file) == STDERR):  # once on stderr, not twice
         handlers.append(logging.StreamHandler(sys.stderr))
     root = logging.getLogger()
     for handler in handlers:
@@ -135,6 +145,8 @@ def root(
     ] = False,
 ) -> None:
     ctx.obj = AppState(actor_override=actor, config_path=config_file)
+    if log_file is not None and not ctx.resilient_parsing:  # never over the store, its config or a backup
+        log_file = ctx.obj.output(log_file, "--log-file") or Path(STDERR)
     _setup_logging(log_file, verbose)
 
 
@@ -261,7 +273,10 @@ def run(argv: list[str] | None = None) -> int:
 
 def _run(args: list[str], fail: _Failure) -> int:
     try:
-        result = build(_subcommand(args))(args=args, prog_name="dcmaint", standalone_mode=False)
+        from dcmaint.cli.checked import guard_text
+
+        command = guard_text(typer.main.get_command(build(_subcommand(args))))
+        result = command(args=args, prog_name="dcmaint", standalone_mode=False)
     except DcmaintError as error:
         import logging
 

@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from typing import Any
 
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.domain.records import Record
+from dcmaint.domain.text import escape
 from dcmaint.errors import DcmaintError
 from dcmaint.i18n import _
 
@@ -109,6 +111,10 @@ def table(
     """``tabulate``, fitted to :func:`width` (long text wraps within its column)."""
     from tabulate import tabulate
 
+    rows = [  # the terminal's edge; a row that is not a sequence is tabulate's SEPARATING_LINE, kept as it is
+        [escape(cell) if isinstance(cell, str) else cell for cell in row] if isinstance(row, list | tuple) else row
+        for row in rows
+    ]
     limit = width()
     caps: list[int | None] | None = None
     columns = max((len(row) for row in rows), default=len(headers))
@@ -139,10 +145,10 @@ def _cell(value: Any, zone: str | None = None) -> str:
     if isinstance(value, datetime):
         return table_time(value, zone)
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return escape(", ".join(str(v) for v in value))
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+    return escape(str(value))  # text from a device or stored before the rule: never raw to the terminal
 
 
 def _csv_cell(value: Any) -> str:
@@ -162,7 +168,20 @@ def _write(text: str) -> None:
 def as_json(data: Any) -> str:
     """Indented for a person at a terminal, compact (and several times faster) in a pipe."""
     indent = 2 if sys.stdout.isatty() else None
-    return json.dumps(data, ensure_ascii=False, indent=indent)
+    return json_escaped(json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with the control characters ``json.dumps(ensure_ascii=False)`` leaves raw (DEL, C1, line and
+    direction controls) written as ``\\uXXXX``: the same JSON value, safe on a terminal.
+
+    >>> json_escaped(json.dumps({"a": "x\\x9b2J"}, ensure_ascii=False))
+    '{"a": "x\\\\u009b2J"}'
+    """
+    return _RAW_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def _shown(record: Record, data: Mapping[str, Any], zones: Mapping[str, str] | None) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from dcmaint.cli.checked import Checked
-from dcmaint.cli.context import FormatOption
+from dcmaint.cli.context import FormatOption, state
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
@@ -161,6 +161,8 @@ def sim(
     from dcmaint.cli.plugin import load_manager
     from dcmaint.drivers.simulators import SimulatorOptions
 
+    if endpoints_file is not None:  # written, then removed on exit: never one of dcmaint's own files
+        endpoints_file = state(ctx).output(endpoints_file, "--endpoints-file")
     flavours = tuple(part.strip() for value in flavour or () for part in value.split(",") if part.strip())
     options = SimulatorOptions(
         count=count,

@@ -20,7 +20,10 @@ def _fill_rate(text: str, what: str) -> float:
         value = float(text)
     except ValueError:
         raise UsageError(_("invalid {what} {value!r}: expected a number").format(what=what, value=text)) from None
-    return check_fill_rate(value)
+    try:
+        return check_fill_rate(value)
+    except UsageError as error:  # name the value as typed (1e309 is read as inf)
+        raise UsageError(f"{error.message} ({what} {text!r})") from None
 
 
 COLUMNS = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dcmaint.cli.checked import Checked
-from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.cli.context import FormatOption, service_context, state
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _, pgettext
@@ -375,10 +376,15 @@ def form(
     from dcmaint.forms.render import render
     from dcmaint.services.ticket_form import form_data
 
+    target = state(ctx).output(output, "--output") if output is not None else None  # checked before any work
     context = service_context(ctx)
     data = form_data(context, ref)
     content = render(data, fmt, lang, context.config.forms.cjk_font)
-    target = output or Path(f"{data.ticket}.{fmt}")
+    if output is not None and target is None:  # --output -: the form itself on stdout, nothing else
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    target = target or Path(f"{data.ticket}.{fmt}")
     try:
         target.write_bytes(content)
     except OSError as error:

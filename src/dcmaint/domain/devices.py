@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from dcmaint.domain import parse
+from dcmaint.domain import parse, text
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.domain.records import Device
 from dcmaint.domain.urls import refuse_password_in_url
@@ -76,6 +76,11 @@ def normalise(device: Device) -> Device:
         **text_fields,
     )
     device = replace(device, options=parse_options(device.options))
+    for key, value in text_fields.items():  # a sheet's cells enter here too: names refused, notes escaped
+        if value is not None and key not in ("notes", "serial"):  # a serial: parse.serial below
+            text.identifier(value, key)
+    if device.notes is not None:
+        device = replace(device, notes=text.free_text(device.notes, _("notes")))
     if device.serial:
         device = replace(device, serial=parse.serial(device.serial, _("serial")))
     if device.endpoint and any(ch.isspace() for ch in device.endpoint):

@@ -31,6 +31,7 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import NoReturn
 
+from dcmaint.domain.text import escape
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 
@@ -243,8 +244,10 @@ def _word_bytes(kind: str, encoded: str) -> bytes | None:
 
 
 def _printable(text: str) -> str:
-    """Drop control characters (a terminal escape in a subject) and lone surrogates; keep tabs and newlines."""
-    return "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) not in {"Cc", "Cs"})
+    """Escape control characters (a terminal escape in a subject) and lone surrogates; keep tabs and newlines.
+
+    E-mail text is free text: kept, shown as ``\\x1b`` (dcmaint.domain.text), never raw."""
+    return escape(text)
 
 
 # --- headers -----------------------------------------------------------------

@@ -45,3 +45,19 @@ class HealthFormat(Untranslated):
     JSON = "json"
     NAGIOS = "nagios"
     PROMETHEUS = "prometheus"
+
+
+class AuditEntity(Untranslated):
+    """What an audit entry is about (``audit list --entity``): words of the command line, shown as stored."""
+
+    SITE = "site"
+    DEVICE = "device"
+    STAFF = "staff"
+    TICKET = "ticket"
+    PART = "part"
+    SPARE = "spare"
+    SWAP = "swap"
+    HANDOVER = "handover"
+    CONSENT = "consent"
+    FAULT = "fault"
+    COMPONENT = "component"

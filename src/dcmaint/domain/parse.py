@@ -120,6 +120,20 @@ def count(text: str, what: str) -> int:
     return whole_number(text, what, 1, MAX_COUNT)
 
 
+MAX_CONCURRENCY = 1024  # devices polled at once: beyond this a run exhausts file descriptors, not BMCs
+MAX_WORKERS = 256  # worker processes sharing a run: far above the cores of any collector
+
+
+def concurrency(text: str, what: str) -> int:
+    """Devices polled at once (``health --concurrency``): 1 to :data:`MAX_CONCURRENCY`."""
+    return whole_number(text, what, 1, MAX_CONCURRENCY)
+
+
+def workers(text: str, what: str) -> int:
+    """Worker processes (``health --workers``): 0 (one per core for large runs) to :data:`MAX_WORKERS`."""
+    return whole_number(text, what, 0, MAX_WORKERS)
+
+
 def latest_today() -> date:
     """The latest date anywhere on Earth now: a date after it is in the future for every site."""
     return (datetime.now(UTC) + LATEST_OFFSET).date()
@@ -151,7 +165,10 @@ def duration(text: str, what: str, longest: timedelta) -> timedelta:
     """A span of time such as ``2h30m``: more than nothing and at most ``longest``."""
     from dcmaint.domain.sla import format_duration, parse_duration
 
-    value = parse_duration(text)
+    try:
+        value = parse_duration(text)
+    except OverflowError:  # more days than a timedelta holds: far beyond ``longest`` too
+        value = longest + longest
     if not timedelta(0) < value <= longest:
         raise UsageError(
             _("invalid {what} {value!r}: more than nothing, at most {most}").format(

@@ -19,6 +19,7 @@ from typing import Any
 
 from dcmaint.domain.import_columns import key
 from dcmaint.domain.records import Record
+from dcmaint.domain.text import identifier, optional_free_text
 from dcmaint.drivers.health import ComponentKind
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
@@ -255,7 +256,7 @@ def optional_text(value: Any, what: str, limit: int) -> str | None:
     text = str(value).strip()
     if len(text) > limit:
         raise UsageError(_("{field} is longer than {limit} characters").format(field=what, limit=limit))
-    return text or None
+    return identifier(text, what) if text else None  # a name or reference: no control characters
 
 
 def attributes(value: Any) -> dict[str, Any]:
@@ -324,7 +325,8 @@ def to_part(entry: Mapping[str, Any]) -> Part:
         other = part_number(item.get("part_number"), _("substitute part number"))
         if other in (number, *(n.number for n in numbers)):
             raise UsageError(_("part {number} cannot be its own substitute").format(number=number))
-        substitutes.append(Substitute(other, optional_text(item.get("note"), "note", 2000)))
+        note = item.get("note")
+        substitutes.append(Substitute(other, optional_free_text(None if note is None else str(note), "note")))
     return Part(
         part_number=number,
         vendor=optional_text(entry.get("vendor"), "vendor", 100),

@@ -11,16 +11,33 @@ The JSON form of each type is its fields in declaration order (see
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
+from dcmaint.domain.text import escape
 from dcmaint.drivers.health import ComponentKind, Health
 from dcmaint.drivers.plain import frozen_mapping, parse_time, plain
 
 
 def _set(obj: object, name: str, value: Any) -> None:
     object.__setattr__(obj, name, value)
+
+
+def _escape_texts(obj: object) -> None:
+    """Escape the control characters of every text field (and text mapping value) of a report object.
+
+    A BMC's answer is hostile text: an ESC in a part name must not repaint a terminal, a NUL in a serial must
+    not make PostgreSQL refuse the poll. Escaping here, as the report is built, is the one place every driver's
+    strings pass (dcmaint.domain.text; escaping twice changes nothing, so stored reports read back the same).
+    """
+    for item in fields(obj):  # type: ignore[arg-type]
+        value = getattr(obj, item.name)
+        if isinstance(value, str) and not isinstance(value, Enum):
+            _set(obj, item.name, escape(value))
+        elif isinstance(value, Mapping) and any(isinstance(v, str) for v in value.values()):
+            _set(obj, item.name, frozen_mapping({k: escape(v) if isinstance(v, str) else v for k, v in value.items()}))
 
 
 #: What makes a component or a sensor a fault: the device (or, where it says nothing, dcmaint's own reading
@@ -73,6 +90,7 @@ class PartIdentity(_Plain):
 
     def __post_init__(self) -> None:
         _set(self, "attributes", frozen_mapping(self.attributes))
+        _escape_texts(self)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PartIdentity:
@@ -96,6 +114,7 @@ class ComponentRef(_Plain):
 
     def __post_init__(self) -> None:
         _set(self, "kind", ComponentKind(self.kind))
+        _escape_texts(self)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> ComponentRef | None:
@@ -134,6 +153,7 @@ class Component(_Plain):
     def __post_init__(self) -> None:
         _set(self, "kind", ComponentKind(self.kind))
         _set(self, "health", Health(self.health))
+        _escape_texts(self)
 
     @property
     def is_fault(self) -> bool:
@@ -223,6 +243,7 @@ class Sensor(_Plain):
 
     def __post_init__(self) -> None:
         _set(self, "health", Health(self.health))
+        _escape_texts(self)
 
     @property
     def is_fault(self) -> bool:
@@ -262,6 +283,7 @@ class Alarm(_Plain):
 
     def __post_init__(self) -> None:
         _set(self, "severity", Health(self.severity))
+        _escape_texts(self)
 
     @property
     def is_fault(self) -> bool:
@@ -296,6 +318,7 @@ class LogEvent(_Plain):
 
     def __post_init__(self) -> None:
         _set(self, "severity", Health(self.severity))
+        _escape_texts(self)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> LogEvent:

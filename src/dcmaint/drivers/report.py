@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from dcmaint.drivers.health import Health
-from dcmaint.drivers.model import Alarm, Component, LogEvent, Sensor, _Plain, _set, counted
+from dcmaint.drivers.model import Alarm, Component, LogEvent, Sensor, _escape_texts, _Plain, _set, counted
 from dcmaint.drivers.plain import frozen_mapping, parse_time, plain
 
 
@@ -36,6 +36,7 @@ class DeviceIdentity(_Plain):
 
     def __post_init__(self) -> None:
         _set(self, "firmware", frozen_mapping(self.firmware))
+        _escape_texts(self)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> DeviceIdentity:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from dcmaint.domain.text import escape
 from dcmaint.forms.labels import code, label
 from dcmaint.forms.model import FormData, image_type
 
@@ -25,6 +26,9 @@ class Field:
     label: str
     value: str  # BLANK: a line to write on
     wide: bool = False  # takes a whole row (addresses, comments)
+
+    def __post_init__(self) -> None:  # the form's edge: every value is escaped once here, for every format
+        object.__setattr__(self, "value", escape(self.value))
 
 
 @dataclass(frozen=True)
@@ -38,10 +42,16 @@ class Table:
     rows: tuple[tuple[str, ...], ...]  # at least one row: blank rows when there is nothing to list
     widths: tuple[int, ...]  # relative column widths, summing to 100
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", tuple(tuple(escape(cell) for cell in row) for row in self.rows))
+
 
 @dataclass(frozen=True)
 class Text:
     body: str  # BLANK: ruled lines to write on
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "body", escape(self.body))
 
 
 @dataclass(frozen=True)

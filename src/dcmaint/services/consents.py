@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from dcmaint.domain.parts import optional_text
 from dcmaint.domain.swaps import Consent
+from dcmaint.domain.text import optional_free_text
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 from dcmaint.services import devices as device_register
@@ -74,7 +75,7 @@ def _add(unit: UnitOfWork, entry: ConsentEntry) -> Consent:
         agreed_by=agreed_by,
         agreed_on=entry.agreed_on,
         document_ref=document,
-        notes=optional_text(entry.notes, _("notes"), 2000),
+        notes=optional_free_text(entry.notes, _("notes")),
     )
     unit.session.add(row)
     unit.session.flush()

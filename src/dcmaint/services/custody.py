@@ -17,6 +17,7 @@ from sqlalchemy import CursorResult, func, select, update
 from dcmaint.domain.parse import GivenTime
 from dcmaint.domain.parts import StockStatus, optional_text
 from dcmaint.domain.swaps import Handover
+from dcmaint.domain.text import optional_free_text
 from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _, value_label
 from dcmaint.services import sites
@@ -87,7 +88,7 @@ def _handover(
         received_by=taker,
         handed_at=when,
         document_ref=optional_text(document, _("document reference"), 200),
-        notes=optional_text(notes, _("notes"), 2000),
+        notes=optional_free_text(notes, _("notes")),
     )
     unit.session.add(record_row)
     unit.session.flush()

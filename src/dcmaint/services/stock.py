@@ -190,6 +190,12 @@ def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
             )
         ).first()
         if row is not None:
+            if row.quantity + quantity > parse.MAX_COUNT:  # the column is a 32-bit INTEGER on PostgreSQL
+                raise UsageError(
+                    _("bin {bin} would hold more than {most} of part {number}").format(
+                        bin=bin_ or "-", most=parse.MAX_COUNT, number=number
+                    )
+                )
             before = stock_record(unit, row)
             row.quantity += quantity
             row.received_on = entry.received_on or row.received_on
@@ -293,8 +299,7 @@ def sheet_entries(
     for number, cells in cells_by_row:
         try:
             quantity_text = cells.get("quantity")
-            if quantity_text is not None and not quantity_text.isdigit():
-                raise UsageError(_("invalid quantity {value!r}: must be at least 1").format(value=quantity_text))
+            quantity = parse.count(quantity_text, _("quantity")) if quantity_text else None  # as --quantity
             proof = cells.get("proof_file")
             received = cells.get("received_on")
             entry = StockEntry(
@@ -303,7 +308,7 @@ def sheet_entries(
                 serial=cells.get("serial"),
                 bin=cells.get("bin"),
                 condition=cells.get("condition") or "new",
-                quantity=int(quantity_text) if quantity_text else None,
+                quantity=quantity,
                 proof_ref=cells.get("proof_ref"),
                 proof_file=str(base / proof) if proof else None,
                 received_on=parse.past_date(received, _("received date")) if received else None,

@@ -31,6 +31,7 @@ from dcmaint.domain import tickets as flow
 from dcmaint.domain.parse import FUTURE_SLACK, GivenTime, enum_value
 from dcmaint.domain.parts import optional_text
 from dcmaint.domain.sla import Clock, SlaState, measure, ticket_clock
+from dcmaint.domain.text import optional_free_text
 from dcmaint.domain.tickets import FollowupKind, Handling, PauseReason, Severity, Source, TicketState, TicketStep
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.i18n import _
@@ -316,7 +317,7 @@ def new(unit: UnitOfWork, draft: TicketDraft, now: datetime | None = None) -> st
     site = sites.find(unit, draft.site)
     source = enum_value(Source, draft.source, _("source")).value
     severity = enum_value(Severity, draft.severity, _("severity")).value
-    description = _text(draft.description, _("description"), 20000)
+    description = optional_free_text(draft.description, _("description"))
     if description is None:
         raise UsageError(_("a ticket needs a description of the fault"))
     reported = (draft.reported_at or now).astimezone(UTC)  # SQLite keeps what it is given: store UTC
@@ -405,7 +406,7 @@ def _escalate(unit: UnitOfWork, step: Step) -> None:
     flow.move(row.ref, _state(row), TicketStep.ESCALATE)
     if row.handling == Handling.ONSITE.value:
         raise UsageError(_("ticket {ticket} is already handled on site").format(ticket=row.ref))
-    reason = _text(step.note, _("reason"), 2000)
+    reason = optional_free_text(step.note, _("reason"))
     if reason is None:
         raise UsageError(_("say why it goes on site with --reason"))
     when = _when(unit, row, step.at)
@@ -421,7 +422,7 @@ def _pause(unit: UnitOfWork, step: Step, reason: str) -> None:
         raise UsageError(_("ticket {ticket} is already paused: resume it first").format(ticket=row.ref))
     when = _when(unit, row, step.at)
     unit.session.add(
-        TicketPauseRow(ticket_id=row.id, reason=why, started_at=when, note=_text(step.note, _("note"), 2000))
+        TicketPauseRow(ticket_id=row.id, reason=why, started_at=when, note=optional_free_text(step.note, _("note")))
     )
     unit.session.flush()
     _refresh_sla(unit, row, when)
@@ -453,7 +454,7 @@ def _return_to_factory(unit: UnitOfWork, step: Step) -> None:
     """The unit goes to the vendor for repair (a loaner may stand in): recorded with why and what."""
     row = find(unit, step.ref)
     flow.move(row.ref, _state(row), TicketStep.RETURN_TO_FACTORY)
-    reason = _text(step.note, _("reason"), 2000)
+    reason = optional_free_text(step.note, _("reason"))
     if reason is None:
         raise UsageError(_("say what goes back and why with --reason"))
     when = _when(unit, row, step.at)
@@ -485,7 +486,7 @@ def _fill(unit: UnitOfWork, step: Step, actions: str, time_spent: timedelta | No
     row = find(unit, step.ref)
     before = row.state
     row.state = flow.move(row.ref, _state(row), TicketStep.FILL).value
-    text = _text(actions, _("actions"), 20000)
+    text = optional_free_text(actions, _("actions"))
     if text is None:
         raise UsageError(_("say what was done with --actions"))
     when = _when(unit, row, step.at)
@@ -504,7 +505,7 @@ def _sign(unit: UnitOfWork, step: Step, by: str, score: int, comment: str | None
     flow.check_score(score)
     when = _when(unit, row, step.at)
     row.signed_by, row.signed_at, row.score = signer, when, score
-    row.comment = _text(comment, _("comment"), 2000)
+    row.comment = optional_free_text(comment, _("comment"))
     row.signature = signature
     _event(
         unit,
@@ -554,7 +555,7 @@ def _followup(unit: UnitOfWork, step: Step, kind: str) -> None:
     row = find(unit, step.ref)
     flow.move(row.ref, _state(row), TicketStep.FOLLOWUP)
     kind = enum_value(FollowupKind, kind, _("follow-up")).value
-    note = _text(step.note, _("note"), 5000)
+    note = optional_free_text(step.note, _("note"))
     if note is None:
         raise UsageError(_("say what the customer said with --note"))
     when = _when(unit, row, step.at)
@@ -563,7 +564,7 @@ def _followup(unit: UnitOfWork, step: Step, kind: str) -> None:
 
 def _note(unit: UnitOfWork, step: Step) -> None:
     row = find(unit, step.ref)
-    text = _text(step.note, _("note"), 5000)
+    text = optional_free_text(step.note, _("note"))
     if text is None:
         raise UsageError(_("the note is empty"))
     _event(unit, row, TicketStep.NOTE, _when(unit, row, step.at), row.state, note=text)

@@ -211,8 +211,6 @@ def _sqlite_backup(url: DatabaseUrl, target: Path) -> None:
     import sqlite3
 
     live = url.sqlite_path
-    if target.resolve() == live.resolve():
-        raise UsageError(_("the backup file {file} is the live database itself").format(file=target))
     with private.temporary_beside(target) as temporary:
         try:
             with closing(sqlite3.connect(live, timeout=15)) as source, closing(sqlite3.connect(temporary)) as copy:
@@ -254,6 +252,8 @@ def backup(url: DatabaseUrl, target: Path | None = None) -> BackupResult:
     target = (target or default_path(url)).expanduser().absolute()
     if target.is_dir():
         raise UsageError(_("the backup file {file} is a directory").format(file=target))
+    database = url.sqlite_path if url.backend == "sqlite" else None
+    paths.check_output(target, database, paths.config_path(), _("the backup file"), backups_allowed=True)
     if url.backend == "sqlite":
         _sqlite_backup(url, target)
     else:
