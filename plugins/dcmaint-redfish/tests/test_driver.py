@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import pytest
@@ -157,7 +158,9 @@ def test_a_hung_answer_ends_the_poll_within_its_deadline(fake_bmc: Any) -> None:
     with pytest.raises(TimedOut, match="Memory") as raised:
         finishes(lambda: poll(bmc, timeout=2.0), what="a poll of a hung BMC")
     assert bmc.counters.held == [f"{trees.SYS}/Memory"]  # the poll ended while the BMC still held its answer
-    assert "within 2 s" in str(raised.value)  # the deadline given, though the walk gets it less the logout reserve
+    # the deadline given is named, though the walk gets it less the logout reserve; on a loaded machine the
+    # request's own read timeout (what is left of the deadline when it starts) may be the one that fires
+    assert re.search(r"(within|the poll's deadline is) 2 s", str(raised.value))
     assert bmc.open_sessions == 0
 
 
