@@ -74,16 +74,24 @@ def _boolean(value: Any) -> bool:
     return value
 
 
-def _positive_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(_("must be a whole number of at least 1"))
+def _whole_number(value: Any, least: int, most: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+        raise ValueError(_("must be a whole number from {least} to {most}").format(least=least, most=most))
     return value
 
 
-def _non_negative_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(_("must be a whole number of at least 0"))
-    return value
+def _concurrency(value: Any) -> int:
+    """Devices polled at once: the range ``health --concurrency`` takes (``parse.MAX_CONCURRENCY``)."""
+    from dcmaint.domain import parse
+
+    return _whole_number(value, 1, parse.MAX_CONCURRENCY)
+
+
+def _workers(value: Any) -> int:
+    """Worker processes: the range ``health --workers`` takes (``parse.MAX_WORKERS``)."""
+    from dcmaint.domain import parse
+
+    return _whole_number(value, 0, parse.MAX_WORKERS)
 
 
 def _seconds(value: Any) -> float:
@@ -104,9 +112,9 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "plugins.disable": _string_list,
     "plugins.strict": _boolean,
     "plugins.load_timeout": _seconds,
-    "runner.concurrency": _positive_int,
+    "runner.concurrency": _concurrency,
     "runner.timeout": _seconds,
-    "runner.workers": _non_negative_int,
+    "runner.workers": _workers,
     "forms.cjk_font": _string,
 }
 
@@ -121,7 +129,7 @@ def coerce_text(key: str, text: str) -> Any:
         return (
             True if lowered in {"1", "true", "yes", "on"} else False if lowered in {"0", "false", "no", "off"} else text
         )
-    if parser in (_positive_int, _non_negative_int, _seconds):
+    if parser in (_concurrency, _workers, _seconds):
         try:
             return float(text) if parser is _seconds else int(text)
         except ValueError:
