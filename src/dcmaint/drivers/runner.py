@@ -127,7 +127,7 @@ def run_jobs(
                 raise
             raise stop.caught from None
         finally:
-            _close(loop, STOP_GRACE if stop.caught is not None else CLOSE_GRACE)
+            _close(loop, STOP_GRACE if stop.caught is not None else 0.0)
         if stop.caught is not None:
             raise stop.caught
     return results
@@ -138,13 +138,21 @@ def _quiet_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> 
     log.debug("event loop: %s", context.get("message"))
 
 
-def _close(loop: asyncio.AbstractEventLoop, grace: float) -> None:
-    """Cancel what is left and give it ``grace`` seconds (a driver logging out), then close without waiting."""
+def _close(loop: asyncio.AbstractEventLoop, settle: float = 0.0) -> None:
+    """Let what is left finish for ``settle`` seconds, cancel the rest, then close without waiting for it.
+
+    After Ctrl-C or SIGTERM the polls are already cancelled and are logging out: cancelling them
+    again would also cancel the work they shield meanwhile (a login in flight whose session must
+    be learnt to be deleted), so they first get ``settle`` seconds to end on their own.
+    """
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if pending and settle > 0:
+        loop.run_until_complete(asyncio.wait(pending, timeout=settle))
+        pending = [task for task in pending if not task.done()]
     for task in pending:
         task.cancel()
     if pending:
-        loop.run_until_complete(asyncio.wait(pending, timeout=grace))
+        loop.run_until_complete(asyncio.wait(pending, timeout=CLOSE_GRACE))
     generators = loop.create_task(loop.shutdown_asyncgens())
     loop.run_until_complete(asyncio.wait({generators}, timeout=CLOSE_GRACE))
     loop.close()
