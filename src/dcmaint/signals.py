@@ -112,8 +112,8 @@ def raising() -> Iterator[None]:
     try:
         yield
     finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
+        for restored, handler in saved.items():
+            signal.signal(restored, handler)
 
 
 @contextlib.contextmanager
@@ -163,9 +163,9 @@ def cancelling(loop: Any, cancel: Callable[[], object]) -> Iterator[Stop]:
     try:
         yield stop
     finally:
-        for number, handler in saved.items():
-            loop.remove_signal_handler(number)
-            signal.signal(number, handler)
+        for restored, handler in saved.items():
+            loop.remove_signal_handler(restored)
+            signal.signal(restored, handler)
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

@@ -97,19 +97,22 @@ def test_a_stopped_run_logs_out_everywhere_and_leaves_no_process(
     wait_until(lambda: open_sessions(fleet) == 0, what="every Redfish session deleted")
 
 
-def test_the_line_is_in_the_readers_language(fleet, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("number", "code", "line"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+)
+def test_the_line_is_in_the_readers_language(fleet, tmp_path: Path, number: int, code: int, line: str) -> None:
     run = start(fleet, tmp_path, "--workers", "2", lang="zh_CN")
     try:
-        run.signal_group(signal.SIGINT)
-        assert run.wait() == 130
+        run.signal_group(number)
+        assert run.wait() == code
     finally:
         run.kill_leftovers()
     import gettext
 
     from dcmaint import i18n
 
-    expected = gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=["zh_CN"]).gettext("interrupted")
-    assert expected != "interrupted"
+    expected = gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=["zh_CN"]).gettext(line)
+    assert expected != line
     assert_one_line(run.stderr(), expected)
     wait_until(lambda: open_sessions(fleet) == 0, what="every Redfish session deleted")
 

@@ -195,8 +195,8 @@ def run_sharded(
             reader.close()
         with signals.blocked():  # a second Ctrl-C waits until the workers have been stopped
             if finished:
-                for process in processes:
-                    process.join(timeout=0.5)
+                for worker in processes:
+                    worker.join(timeout=0.5)
             _stop(processes, STOP_WAIT)
     for index in sorted(waiting):
         job = jobs[index]
