@@ -20,7 +20,7 @@ import pytest
 from rf_guard import NOISE
 
 from dcmaint.drivers.simulators import SimulatorOptions
-from dcmaint.testing.processes import DcmaintProcess, alive, wait_until
+from dcmaint.testing.processes import DcmaintProcess, alive, pipes, wait_until
 from dcmaint_redfish.sim import running
 
 BMCS = 45
@@ -84,9 +84,8 @@ def test_a_stopped_run_logs_out_everywhere_and_leaves_no_process(
 ) -> None:
     run = start(fleet, tmp_path, "--format", fmt, "--workers", str(workers))
     try:
-        forked = run.workers()
         if workers > 1:
-            assert len(forked) == workers, forked  # every worker is polling
+            wait_until(lambda: len(run.workers()) == workers, what=f"{workers} workers polling")
         (run.signal_group if to == "group" else run.signal_parent)(number)
         assert run.wait() == code, run.stderr()
         assert not run.workers(), "a worker outlived dcmaint"
@@ -117,11 +116,29 @@ def test_the_line_is_in_the_readers_language(fleet, tmp_path: Path, number: int,
     wait_until(lambda: open_sessions(fleet) == 0, what="every Redfish session deleted")
 
 
+def test_workers_hold_no_pipe_of_each_other(fleet, tmp_path: Path) -> None:
+    # A worker holding a sibling's result pipe keeps it open after the parent is gone: the sibling would block
+    # writing to it forever instead of noticing a broken pipe.
+    run = start(fleet, tmp_path, "--workers", "4")
+    try:
+        wait_until(lambda: len(run.workers()) == 4, what="4 workers polling")
+        held = {pid: pipes(pid) for pid in run.workers()}
+        for pid, own in held.items():
+            others = set().union(*(theirs for other, theirs in held.items() if other != pid))
+            assert not own & others, f"worker {pid} shares pipes with a sibling: {own & others}"
+            assert own, "a worker without its result pipe"
+        run.signal_group(signal.SIGINT)
+        assert run.wait() == 130
+    finally:
+        run.kill_leftovers()
+    wait_until(lambda: open_sessions(fleet) == 0, what="every Redfish session deleted")
+
+
 def test_workers_of_a_parent_killed_by_sigkill_log_out_and_exit(fleet, tmp_path: Path) -> None:
     run = start(fleet, tmp_path, "--format", "json", "--workers", "4")
     try:
+        wait_until(lambda: len(run.workers()) == 4, what="4 workers polling")
         forked = run.workers()
-        assert len(forked) == 4, forked
         run.signal_parent(signal.SIGKILL)
         assert run.wait() == -signal.SIGKILL
         wait_until(lambda: not any(alive(pid) for pid in forked), what="the orphaned workers exit")

@@ -22,6 +22,7 @@ gone breaks instead of blocking a writer forever.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
@@ -72,12 +73,21 @@ def _watch_parent(parent: int) -> None:
 
 
 def _send_results(
-    jobs: list[PollJob], concurrency: int, timeout: float, conn: Connection, foreign: list[Connection], parent: int
+    jobs: list[PollJob],
+    concurrency: int,
+    timeout: float,
+    conn: Connection,
+    foreign: list[Connection | int],
+    parent: int,
 ) -> None:
     """A worker's life. It starts with SIGINT and SIGTERM blocked (the parent forks with them blocked)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
-    for other in foreign:  # the read ends of the parent, ours and earlier siblings': not this worker's
-        other.close()
+    for other in foreign:  # the parent's ends: every result pipe's reader, multiprocessing's pipes to earlier workers
+        if isinstance(other, Connection):
+            other.close()
+        else:
+            with contextlib.suppress(OSError):
+                os.close(other)
     signals.die_with_parent(signal.SIGTERM)
     _watch_parent(parent)
     gone = False
@@ -119,6 +129,22 @@ def _unpassable(result: PollResult, error: Exception) -> PollResult:
     )
 
 
+def _pipe_fds() -> set[int]:
+    """This process's file descriptors that are pipes (Linux; elsewhere none are found)."""
+    import stat
+
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return set()
+    found = set()
+    for name in names:
+        with contextlib.suppress(OSError):
+            if stat.S_ISFIFO(os.fstat(int(name)).st_mode):
+                found.add(int(name))
+    return found
+
+
 def _stop(processes: list[multiprocessing.process.BaseProcess], wait_for: float) -> None:
     """SIGTERM to every worker still running, ``wait_for`` seconds at most for them to exit, then kill."""
     for process in processes:
@@ -154,19 +180,22 @@ def run_sharded(
     processes: list[multiprocessing.process.BaseProcess] = []
     results: list[PollResult | None] = [None] * len(jobs)
     waiting = {index: (jobs[index].target.site, jobs[index].target.name) for index in range(len(jobs))}
+    parent_ends: set[int] = set()  # the parent's ends of earlier workers' pipes: later workers close them
     done = 0
     finished = False
     try:
         for shard in shards:
             reader, writer = context.Pipe(duplex=False)
-            foreign = [*readers, reader]
+            foreign: list[Connection | int] = [*readers, reader, *parent_ends]
             process = context.Process(
                 target=_send_results,
                 args=([jobs[i] for i in shard], share, timeout, writer, foreign, os.getpid()),
                 daemon=True,
             )
             with signals.blocked():  # the worker starts with them blocked, until it has set its own handling
+                before = _pipe_fds()
                 process.start()
+                parent_ends.update(_pipe_fds() - before or {process.sentinel})  # multiprocessing's own pipes
                 processes.append(process)
                 writer.close()
                 readers[reader] = shard

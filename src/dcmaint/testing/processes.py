@@ -25,7 +25,7 @@ from dcmaint.testing.guards import HANG
 #: Seconds between two looks at what a test waits for.
 POLL = 0.05
 
-__all__ = ["HANG", "DcmaintProcess", "alive", "group_members", "wait_until"]
+__all__ = ["HANG", "DcmaintProcess", "alive", "group_members", "pipes", "wait_until"]
 
 
 def wait_until(predicate: Callable[[], bool], *, what: str, within: float = HANG) -> None:
@@ -51,6 +51,20 @@ def group_members(group: int) -> set[int]:
         if fields[0] != "Z" and int(fields[2]) == group:
             members.add(int(entry.name))
     return members
+
+
+def pipes(pid: int) -> set[str]:
+    """The pipes process ``pid`` holds an end of (``pipe:[inode]``), read from /proc."""
+    held = set()
+    folder = Path(f"/proc/{pid}/fd")
+    for fd in folder.iterdir() if folder.exists() else ():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("pipe:"):
+            held.add(target)
+    return held
 
 
 def alive(pid: int) -> bool:
