@@ -267,8 +267,29 @@ def run(argv: list[str] | None = None) -> int:
     # `dcmaint health` is called by monitoring systems: any error of its own is UNKNOWN (3).
     monitoring = _subcommand(args) == "health"
     nagios = monitoring and (_format_option(args) or "").lower() == "nagios"
+    from dcmaint import signals
+
     with _english() if nagios else nullcontext():
-        return _run(args, _Failure(monitoring, nagios))
+        try:
+            with signals.raising():
+                return _run(args, _Failure(monitoring, nagios))
+        except signals.Stopped as stopped:
+            return _stopped(stopped)
+
+
+def _stopped(stopped: BaseException) -> int:
+    """Ctrl-C or SIGTERM: one line on stderr whatever the format, and the shell's 130 or 143.
+
+    On a terminal the line first clears the progress counter it would otherwise follow.
+    """
+    from dcmaint.signals import Interrupted, Stopped
+
+    if not isinstance(stopped, Stopped):  # KeyboardInterrupt, where our handlers were not installed
+        stopped = Interrupted()
+    clear = "\r\033[K" if sys.stderr.isatty() else ""
+    sys.stderr.write(f"{clear}dcmaint: {stopped.line()}\n")
+    sys.stderr.flush()
+    return stopped.exit_code
 
 
 def _run(args: list[str], fail: _Failure) -> int:
@@ -290,8 +311,8 @@ def _run(args: list[str], fail: _Failure) -> int:
         return fail(message, EXIT_USAGE)
     except typer.Abort:
         return fail(_("aborted"), EXIT_FAILURE)
-    except KeyboardInterrupt:
-        return fail(_("interrupted"), EXIT_INTERRUPTED)
+    except KeyboardInterrupt as interrupt:
+        return _stopped(interrupt)
     except Exception as error:  # noqa: BLE001 - a bug: one line, the traceback only on request
         if os.environ.get("DCMAINT_DEBUG"):
             import traceback

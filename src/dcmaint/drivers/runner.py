@@ -13,6 +13,13 @@ Use :func:`run_jobs` from synchronous code (the CLI); it owns its event loop
 so that it can refuse to wait for stuck tasks and threads at the end, which
 ``asyncio.run`` would do. :func:`poll_all` is the same for callers that
 already run a loop.
+
+Ctrl-C and SIGTERM while :func:`run_jobs` runs cancel every poll in flight;
+the drivers' ``finally`` blocks get :data:`STOP_GRACE` seconds to log out of
+their devices before the loop closes, and then :func:`run_jobs` raises
+:class:`dcmaint.signals.Interrupted` or :class:`~dcmaint.signals.Terminated`
+(:mod:`dcmaint.signals`). Cancellation is the only way the core stops a
+driver: the protocol's clean-up stays in the driver.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from dcmaint import signals
 from dcmaint.config import RunnerSettings
 from dcmaint.drivers.batch import Call, plan_calls, poll_group, refused
 from dcmaint.drivers.job import PollJob, attempt, forget_loop, judge
@@ -34,6 +42,9 @@ log = logging.getLogger("dcmaint.drivers.runner")
 DEFAULT_CONCURRENCY = RunnerSettings.concurrency
 DEFAULT_TIMEOUT = RunnerSettings.timeout
 CLOSE_GRACE = 0.5  # seconds cancelled tasks get to finish when the run closes its loop
+#: Seconds cancelled polls get to log out of their devices after Ctrl-C or SIGTERM (a driver's logout
+#: reserve is at most 3 s, and a login in flight may need as long again before its session can be deleted).
+STOP_GRACE = 6.0
 
 #: Called after each device with (its result, devices done, devices in the run).
 Progress = Callable[[PollResult, int, int], None]
@@ -97,15 +108,29 @@ def run_jobs(
     concurrency: int = DEFAULT_CONCURRENCY,
     timeout: float = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
+    keep: bool = True,
 ) -> list[PollResult]:
-    """Synchronous :func:`poll_all` on a private event loop that never waits for stuck work when it closes."""
+    """Synchronous :func:`poll_all` on a private event loop that never waits for stuck work when it closes.
+
+    Raises :class:`dcmaint.signals.Stopped` after Ctrl-C or SIGTERM, once the cancelled polls have
+    logged out (or :data:`STOP_GRACE` has passed), even when every poll happened to finish meanwhile.
+    """
     loop = asyncio.new_event_loop()
     loop.set_default_executor(DaemonExecutor())
     loop.set_exception_handler(_quiet_handler)
-    try:
-        return loop.run_until_complete(poll_all(jobs, concurrency=concurrency, timeout=timeout, progress=progress))
-    finally:
-        _close(loop)
+    main = loop.create_task(poll_all(jobs, concurrency=concurrency, timeout=timeout, progress=progress, keep=keep))
+    with signals.cancelling(loop, main.cancel) as stop:
+        try:
+            results = loop.run_until_complete(main)
+        except asyncio.CancelledError:
+            if stop.caught is None:
+                raise
+            raise stop.caught from None
+        finally:
+            _close(loop, STOP_GRACE if stop.caught is not None else 0.0)
+        if stop.caught is not None:
+            raise stop.caught
+    return results
 
 
 def _quiet_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
@@ -113,8 +138,17 @@ def _quiet_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> 
     log.debug("event loop: %s", context.get("message"))
 
 
-def _close(loop: asyncio.AbstractEventLoop) -> None:
+def _close(loop: asyncio.AbstractEventLoop, settle: float = 0.0) -> None:
+    """Let what is left finish for ``settle`` seconds, cancel the rest, then close without waiting for it.
+
+    After Ctrl-C or SIGTERM the polls are already cancelled and are logging out: cancelling them
+    again would also cancel the work they shield meanwhile (a login in flight whose session must
+    be learnt to be deleted), so they first get ``settle`` seconds to end on their own.
+    """
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if pending and settle > 0:
+        loop.run_until_complete(asyncio.wait(pending, timeout=settle))
+        pending = [task for task in pending if not task.done()]
     for task in pending:
         task.cancel()
     if pending:
