@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -93,3 +97,35 @@ def run_benchmark(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     assert done.returncode in (0, 3), done.stdout + done.stderr
     assert "FAIL" not in done.stdout
     return done
+
+
+@contextlib.contextmanager
+def keyring_answering(
+    password: str | None, *, after: float = 0.0, held: threading.Event | None = None
+) -> Iterator[None]:
+    """Install a keyring backend that answers ``password`` after ``after`` seconds, or waits while ``held`` is
+    unset (a desktop keyring busy with an unlock prompt nobody sees); the previous backend is put back after."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class Answering(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            if held is not None:
+                held.wait(HANG)
+            time.sleep(after)
+            return password
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise NotImplementedError
+
+        def delete_password(self, service: str, username: str) -> None:
+            raise NotImplementedError
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Answering())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -25,6 +26,7 @@ import pytest
 
 from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint_redfish.sim import running
+from tests.helpers import keyring_answering
 
 PASSWORD = "bmc-password-never-shown"
 
@@ -170,41 +172,15 @@ def test_a_named_pipe_as_credential_does_not_hang_a_real_run(room, db_url, home,
             assert statuses == ["ok", "unknown", "warning"]
 
 
-class _SilentKeyring:
-    """A keyring backend that never answers (a desktop keyring waiting for an unlock prompt nobody sees)."""
-
-    def __init__(self) -> None:
-        from keyring.backend import KeyringBackend
-
-        released = threading.Event()
-
-        class Silent(KeyringBackend):
-            priority = 1  # type: ignore[assignment]
-
-            def get_password(self, service: str, username: str) -> str | None:
-                released.wait(GUARD)
-                return None
-
-            def set_password(self, service: str, username: str, password: str) -> None:
-                raise NotImplementedError
-
-            def delete_password(self, service: str, username: str) -> None:
-                raise NotImplementedError
-
-        self.backend = Silent()
-        self.released = released
-
-
 @pytest.fixture
 def silent_keyring() -> Iterator[None]:
-    import keyring
-
-    silent = _SilentKeyring()
-    previous = keyring.get_keyring()
-    keyring.set_keyring(silent.backend)
-    yield
-    silent.released.set()  # let the abandoned lookup thread end
-    keyring.set_keyring(previous)
+    """A keyring that never answers while the test runs (a desktop keyring waiting for an unlock prompt)."""
+    released = threading.Event()
+    try:
+        with keyring_answering(None, held=released):
+            yield
+    finally:
+        released.set()  # let the abandoned lookup thread end
 
 
 @pytest.mark.usefixtures("silent_keyring")
@@ -238,3 +214,28 @@ def test_devices_sharing_a_bad_reference_are_each_unknown_and_the_rest_polled(ro
         == devices["bmc2"]["error"]
         == f"{reference}: is a directory, not a file holding a credential"
     )
+
+
+def test_a_slow_lookup_takes_its_share_of_the_devices_deadline(room):
+    # bmc2's keyring answers after 1 s and its BMC takes 1.5 s per request: its poll gets what is left of
+    # the 3 s deadline and is cut there, saying so; the others are polled with the whole deadline.
+    with (
+        running(SimulatorOptions(count=1, latency_ms=1500, flavours=("generic",))) as slow,
+        keyring_answering(PASSWORD, after=1.0),
+    ):
+        room.ok(
+            *("device", "edit", "bmc2", "--endpoint", slow.endpoints[0].url),
+            *("--credential", "keyring:dcmaint-bmc/admin"),
+        )
+        data = room("health", "--format", "json", "--timeout", "3")
+    devices = {device["name"]: device for device in data.json()["devices"]}
+    assert data.code == 1, data.err
+    assert [devices[name]["status"] for name in ("bmc1", "bmc2", "bmc3")] == ["ok", "unknown", "warning"]
+    assert devices["bmc2"]["error_kind"] == "timed_out"
+    shares = re.fullmatch(
+        r"no answer within ([\d.]+) s \(the credential lookup took ([\d.]+) s of the 3 s deadline\)",
+        devices["bmc2"]["error"],
+    )
+    assert shares, devices["bmc2"]["error"]
+    left, spent = (float(share) for share in shares.groups())
+    assert spent >= 1 and left + spent == pytest.approx(3, abs=0.02)

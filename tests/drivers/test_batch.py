@@ -198,3 +198,20 @@ def test_worker_processes_keep_each_batch_whole(shelf) -> None:
     for array in "abcd":
         assert len({polled_by[f"{array}-s{m}"] for m in range(3)}) == 1, f"array {array} was split"
     assert len(set(polled_by.values())) == 2  # and the work was shared
+
+
+def test_a_batch_ends_at_the_first_of_its_devices_deadlines(shelf) -> None:
+    class Slow(StorageDriver):
+        name, version = "slow", "1"
+
+        async def poll_batch(self, targets: Sequence[Target]) -> Any:
+            await asyncio.sleep(3600)
+
+    driver = Slow()
+    jobs = [PollJob(shelf("s1"), driver, spent=0.25), PollJob(shelf("s2"), driver)]
+    results = run_jobs(jobs, timeout=1)
+    assert [(r.error, r.message) for r in results] == [
+        (ErrorKind.TIMED_OUT, "no answer within 0.75 s (the credential lookup took 0.25 s of the 1 s deadline)"),
+        (ErrorKind.TIMED_OUT, "no answer within 1 s"),
+    ]
+    assert results[0].duration < 1  # the call was cut at s1's share

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,11 +12,13 @@ from example_drivers import QuietUpsDriver, ReplayServerDriver
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.domain.records import Device
 from dcmaint.drivers import Health, target_from_device
+from dcmaint.drivers import plan as plan_module
 from dcmaint.drivers.errors import ErrorKind
 from dcmaint.drivers.manager import DriverManager
 from dcmaint.drivers.plan import plan_polls
 from dcmaint.drivers.runner import run_jobs
 from dcmaint.errors import SecretError
+from tests.helpers import keyring_answering
 
 FINGERPRINT = ":".join(["AB"] * 32)
 
@@ -102,3 +106,39 @@ def test_unpollable_devices_become_results_and_the_rest_jobs(
         ("srv-2", Health.CRITICAL, "hq"),
         ("ups-1", Health.OK, "hq"),
     ]
+
+
+@pytest.fixture
+def slow_keyring() -> Iterator[None]:
+    with keyring_answering("Bmc-Pa55", after=0.3):
+        yield
+
+
+@pytest.mark.usefixtures("slow_keyring")
+def test_the_credential_lookup_counts_against_the_devices_deadline(driver_manager: DriverManager) -> None:
+    driver_manager.register_driver(ReplayServerDriver)
+    devices = [device("srv-1", credential="keyring:dcmaint-bmc/monitor"), device("srv-2")]
+    looked_up, plain = plan_polls(devices, driver_manager, timeout=7).jobs
+    assert looked_up.spent >= 0.3 and plain.spent == 0
+    assert looked_up.target.timeout == pytest.approx(7 - looked_up.spent)  # the driver's own timeouts fit too
+    assert looked_up.target.credential is not None and looked_up.target.credential.reveal() == "Bmc-Pa55"
+    assert plain.target.timeout == 7
+
+
+@pytest.mark.usefixtures("slow_keyring")
+def test_a_lookup_that_leaves_no_time_to_poll_settles_its_device(
+    driver_manager: DriverManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    driver_manager.register_driver(ReplayServerDriver)
+    monkeypatch.setattr(plan_module, "LEAST_POLL", 1.9)  # a 0.3 s lookup of a 2 s deadline leaves 1.7 s: too little
+    plan = plan_polls(
+        [device("srv-1", credential="keyring:dcmaint-bmc/monitor"), device("srv-2")], driver_manager, timeout=2
+    )
+    assert [job.target.name for job in plan.jobs] == ["srv-2"]
+    [settled] = plan.settled
+    assert settled.error is ErrorKind.TIMED_OUT and settled.status is Health.UNKNOWN
+    assert re.fullmatch(
+        r"keyring:dcmaint-bmc/monitor: the credential lookup took 0\.\d+ s of the 2 s deadline;"
+        r" no time was left to poll",
+        settled.message,
+    ), settled.message

@@ -106,6 +106,28 @@ def test_a_hung_driver_times_out_and_the_run_ends(run_drivers, make_target, driv
     assert [(r.error, r.message) for r in results] == [(ErrorKind.TIMED_OUT, "no answer within 0.2 s")] * 3
 
 
+def test_a_credential_lookup_takes_its_share_of_the_deadline(make_target) -> None:
+    # One deadline covers everything done for a device: a lookup that took 1.5 s of 2 leaves 0.5 s to poll.
+    jobs = [
+        PollJob(make_target("slow-secret"), HangingDriver(), spent=1.5),
+        PollJob(make_target("quick"), HangingDriver()),
+    ]
+    slow, quick = finishes(lambda: run_jobs(jobs, timeout=2), what="a run whose polls hang", within=25)
+    assert (slow.error, slow.message) == (
+        ErrorKind.TIMED_OUT,
+        "no answer within 0.5 s (the credential lookup took 1.5 s of the 2 s deadline)",
+    )
+    assert slow.duration < quick.duration  # cut at its share, not at the full deadline
+    assert (quick.error, quick.message) == (ErrorKind.TIMED_OUT, "no answer within 2 s")
+
+
+def test_a_poll_that_ends_within_its_share_is_unaffected(run_drivers, make_target) -> None:
+    [result] = run_jobs(
+        [PollJob(make_target(endpoint="redfish://10.0.0.5"), ReplayServerDriver(), spent=1.0)], timeout=2
+    )
+    assert result.status is Health.OK and result.error is None
+
+
 def test_the_concurrency_bound_is_respected(make_target) -> None:
     running = peak = 0
 

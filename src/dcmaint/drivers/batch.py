@@ -77,12 +77,15 @@ def plan_calls(jobs: Sequence[PollJob]) -> list[Call]:
 async def poll_group(jobs: Sequence[PollJob], timeout: float) -> list[PollResult]:
     """One ``poll_batch`` call for ``jobs`` (one driver instance, distinct names) within ``timeout``; never raises.
 
-    Results are in the order of ``jobs``; each device is charged the batch's duration.
+    Results are in the order of ``jobs``; each device is charged the batch's duration. The call ends
+    when the first of its devices' deadlines does (they differ when credential lookups took a share).
     """
     driver = jobs[0].driver
     targets = tuple(job.target for job in jobs)
-    tried = await attempt(lambda: driver.poll_batch(targets), timeout)
+    tried = await attempt(lambda: driver.poll_batch(targets), min(job.left(timeout) for job in jobs))
     duration, polled_at = tried.duration, tried.polled_at
+    if tried.kind is ErrorKind.TIMED_OUT:
+        return [job.timed_out(timeout, duration, polled_at) for job in jobs]
     if tried.kind is not None:
         return [job.failed(tried.kind, tried.message, duration, polled_at) for job in jobs]
     answer = tried.value

@@ -7,7 +7,9 @@ distinct reference of a run is resolved once, by
 share one deadline: the per-device ``timeout`` of the run. A lookup that has
 not finished by then is abandoned (its thread dies with the process) and the
 devices that use it are UNKNOWN with one line saying so; the others go on to
-be polled.
+be polled. The seconds a lookup took (from the start of the lookups to its
+outcome, waiting for a free thread included) count against the deadline of
+each device that uses it (:attr:`Lookup.seconds`, ``PollJob.spent``).
 """
 
 from __future__ import annotations
@@ -39,17 +41,20 @@ class Lookup:
     secret: Secret | None = None
     problem: str | None = None
     kind: ErrorKind = ErrorKind.NOT_CONFIGURED
+    #: Seconds from the start of the run's lookups until this outcome was known.
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
-def _resolve(reference: str) -> Lookup:
+def _resolve(reference: str, began: float) -> Lookup:
     try:
-        return Lookup(secret=resolve(reference))
+        secret = resolve(reference)
     except SecretError as error:
-        return Lookup(problem=str(error))
+        return Lookup(problem=str(error), seconds=time.monotonic() - began)
+    return Lookup(secret=secret, seconds=time.monotonic() - began)
 
 
 def look_up(references: Iterable[str], timeout: float) -> Mapping[str, Lookup]:
@@ -69,6 +74,7 @@ def look_up(references: Iterable[str], timeout: float) -> Mapping[str, Lookup]:
             continue
         pending.put(reference)
     finished = threading.Condition()
+    began = time.monotonic()
 
     def work() -> None:
         while True:
@@ -76,14 +82,14 @@ def look_up(references: Iterable[str], timeout: float) -> Mapping[str, Lookup]:
                 reference = pending.get_nowait()
             except queue.Empty:
                 return
-            outcome = _resolve(reference)
+            outcome = _resolve(reference, began)
             with finished:
                 outcomes.setdefault(reference, outcome)
                 finished.notify_all()
 
     for number in range(min(AT_ONCE, pending.qsize())):
         threading.Thread(target=work, name=f"dcmaint-credential-{number}", daemon=True).start()
-    deadline = time.monotonic() + timeout
+    deadline = began + timeout
     with finished:
         while len(outcomes) < len(wanted) and (left := deadline - time.monotonic()) > 0:
             finished.wait(left)
@@ -98,6 +104,7 @@ def look_up(references: Iterable[str], timeout: float) -> Mapping[str, Lookup]:
                         ref=reference, seconds=timeout
                     ),
                     kind=ErrorKind.TIMED_OUT,
+                    seconds=timeout,
                 ),
             )
         return dict(outcomes)

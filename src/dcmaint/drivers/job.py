@@ -28,10 +28,29 @@ _abandoned: set[asyncio.Task[Any]] = set()
 
 @dataclass(frozen=True)
 class PollJob:
-    """One device to poll with one driver instance (instances may be shared between jobs)."""
+    """One device to poll with one driver instance (instances may be shared between jobs).
+
+    ``spent`` is the part of the device's deadline already used before its poll (the lookup of its
+    credential, :mod:`dcmaint.drivers.credentials`): one deadline covers everything done for a device.
+    """
 
     target: Target
     driver: Driver
+    spent: float = 0.0
+
+    def left(self, timeout: float) -> float:
+        """Seconds of a ``timeout``-second deadline this device's poll may still take."""
+        return max(timeout - self.spent, 0.0)
+
+    def timed_out(self, timeout: float, duration: float, polled_at: datetime) -> PollResult:
+        """The result of a poll cut at its deadline, naming the deadline the user set and the lookup's share."""
+        if self.spent > 0:
+            message = _(
+                "no answer within {seconds:g} s (the credential lookup took {spent:g} s of the {timeout:g} s deadline)"
+            ).format(seconds=round(self.left(timeout), 2), spent=round(self.spent, 2), timeout=timeout)
+        else:
+            message = _("no answer within {seconds:g} s").format(seconds=timeout)
+        return self.failed(ErrorKind.TIMED_OUT, message, duration, polled_at)
 
     @property
     def driver_name(self) -> str:

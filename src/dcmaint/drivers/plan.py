@@ -83,6 +83,16 @@ def unpollable(device: Pollable, manager: DriverManager) -> Unpollable | None:
     return None
 
 
+#: Seconds a poll needs at the very least: a lookup that leaves less than this costs its device the poll.
+LEAST_POLL = 0.05
+
+
+def _no_time_left(reference: str, spent: float, timeout: float) -> str:
+    return _(
+        "{ref}: the credential lookup took {spent:g} s of the {timeout:g} s deadline; no time was left to poll"
+    ).format(ref=reference, spent=round(spent, 2), timeout=timeout)
+
+
 def plan_polls(devices: Iterable[Pollable], manager: DriverManager, *, timeout: float = DEFAULT_TIMEOUT) -> Plan:
     """One job per pollable device; one driver instance per driver name, shared by its jobs."""
     instances: dict[str, Driver] = {}
@@ -106,8 +116,12 @@ def plan_polls(devices: Iterable[Pollable], manager: DriverManager, *, timeout: 
         if lookup is not None and lookup.problem is not None:
             refuse(device, lookup.problem, lookup.kind)
             continue
+        spent = lookup.seconds if lookup else 0.0
+        if timeout - spent < LEAST_POLL:
+            refuse(device, _no_time_left(device.credential or "", spent, timeout), ErrorKind.TIMED_OUT)
+            continue
         try:
-            target = _target(device, timeout, lookup.secret if lookup else None)
+            target = _target(device, timeout - spent, lookup.secret if lookup else None)
         except DcmaintError as error:
             refuse(device, str(error))
             continue
@@ -117,5 +131,5 @@ def plan_polls(devices: Iterable[Pollable], manager: DriverManager, *, timeout: 
             except Exception as error:  # noqa: BLE001 - a driver's constructor is plugin code
                 refuse(device, _("driver crashed: {error}").format(error=describe(error)), ErrorKind.CRASHED)
                 continue
-        jobs.append(PollJob(target, instances[info.name]))
+        jobs.append(PollJob(target, instances[info.name], spent))
     return Plan(tuple(jobs), tuple(settled))

@@ -32,6 +32,7 @@ from typing import Any
 from dcmaint import signals
 from dcmaint.config import RunnerSettings
 from dcmaint.drivers.batch import Call, plan_calls, poll_group, refused
+from dcmaint.drivers.errors import ErrorKind
 from dcmaint.drivers.job import PollJob, attempt, forget_loop, judge
 from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.threads import DaemonExecutor
@@ -53,8 +54,10 @@ __all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_TIMEOUT", "PollJob", "Progress", "pol
 
 
 async def poll_one(job: PollJob, timeout: float) -> PollResult:
-    """Poll one device within ``timeout`` seconds; never raises for anything the driver does."""
-    tried = await attempt(lambda: job.driver.poll(job.target), timeout)
+    """Poll one device within what is left of its ``timeout``-second deadline; never raises for what the driver does."""
+    tried = await attempt(lambda: job.driver.poll(job.target), job.left(timeout))
+    if tried.kind is ErrorKind.TIMED_OUT:
+        return job.timed_out(timeout, tried.duration, tried.polled_at)
     if tried.kind is not None:
         return job.failed(tried.kind, tried.message, tried.duration, tried.polled_at)
     return judge(job, tried.value, tried.duration, tried.polled_at)
