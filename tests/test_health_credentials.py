@@ -232,10 +232,16 @@ def test_a_slow_lookup_takes_its_share_of_the_devices_deadline(room):
     assert data.code == 1, data.err
     assert [devices[name]["status"] for name in ("bmc1", "bmc2", "bmc3")] == ["ok", "unknown", "warning"]
     assert devices["bmc2"]["error_kind"] == "timed_out"
+    # Cut by the runner at what the lookup left of the deadline (the message names both shares), or by the
+    # driver itself, which was given that share as its target's timeout: either way, less than 3 s.
+    error = devices["bmc2"]["error"]
     shares = re.fullmatch(
-        r"no answer within ([\d.]+) s \(the credential lookup took ([\d.]+) s of the 3 s deadline\)",
-        devices["bmc2"]["error"],
+        r"no answer within ([\d.]+) s \(the credential lookup took ([\d.]+) s of the 3 s deadline\)", error
     )
-    assert shares, devices["bmc2"]["error"]
-    left, spent = (float(share) for share in shares.groups())
-    assert spent >= 1 and left + spent == pytest.approx(3, abs=0.02)
+    own = re.fullmatch(r"127\.0\.0\.1:\d+: poll not finished within ([\d.]+) s \(waiting for .*\)", error)
+    assert shares or own, error
+    if shares:
+        left, spent = (float(share) for share in shares.groups())
+        assert spent >= 1 and left + spent == pytest.approx(3, abs=0.02)
+    else:
+        assert own is not None and float(own.group(1)) <= 2

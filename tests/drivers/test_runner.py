@@ -18,7 +18,7 @@ from example_drivers import (
     StubbornDriver,
 )
 
-from dcmaint.drivers import DeviceIdentity, DeviceReport, Health, Sensor, ServerDriver, Target
+from dcmaint.drivers import DeviceIdentity, DeviceReport, Health, Sensor, ServerDriver, Target, TimedOut
 from dcmaint.drivers.errors import ErrorKind
 from dcmaint.drivers.runner import PollJob, poll_all, run_jobs
 from dcmaint.secrets import Secret, resolve
@@ -119,6 +119,19 @@ def test_a_credential_lookup_takes_its_share_of_the_deadline(make_target) -> Non
     )
     assert slow.duration < quick.duration  # cut at its share, not at the full deadline
     assert (quick.error, quick.message) == (ErrorKind.TIMED_OUT, "no answer within 2 s")
+
+
+def test_a_drivers_own_timeout_keeps_its_message(make_target) -> None:
+    class OwnDeadline(ServerDriver):
+        name, version = "own-deadline", "1"
+
+        async def poll(self, target: Target) -> DeviceReport:
+            raise TimedOut("10.0.0.5: poll not finished within 2 s (waiting for /redfish/v1/Chassis/1/Thermal)")
+
+    jobs = [PollJob(make_target(), OwnDeadline(), spent=0.5), PollJob(make_target("b"), OwnDeadline())]
+    assert [(r.error, r.message) for r in run_jobs(jobs, timeout=2)] == [
+        (ErrorKind.TIMED_OUT, "10.0.0.5: poll not finished within 2 s (waiting for /redfish/v1/Chassis/1/Thermal)")
+    ] * 2
 
 
 def test_a_poll_that_ends_within_its_share_is_unaffected(run_drivers, make_target) -> None:

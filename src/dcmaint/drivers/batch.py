@@ -84,7 +84,7 @@ async def poll_group(jobs: Sequence[PollJob], timeout: float) -> list[PollResult
     targets = tuple(job.target for job in jobs)
     tried = await attempt(lambda: driver.poll_batch(targets), min(job.left(timeout) for job in jobs))
     duration, polled_at = tried.duration, tried.polled_at
-    if tried.kind is ErrorKind.TIMED_OUT:
+    if tried.cut:
         return [job.timed_out(timeout, duration, polled_at) for job in jobs]
     if tried.kind is not None:
         return [job.failed(tried.kind, tried.message, duration, polled_at) for job in jobs]

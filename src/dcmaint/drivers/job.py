@@ -71,6 +71,8 @@ class Attempt:
     message: str
     started: float
     polled_at: datetime
+    #: True when the deadline cut the call (not when the driver raised ``TimedOut`` itself).
+    cut: bool = False
 
     @property
     def duration(self) -> float:
@@ -114,8 +116,8 @@ async def attempt(call: Callable[[], Awaitable[Any]], timeout: float) -> Attempt
     """Await ``call()`` for at most ``timeout`` seconds; never raises for anything the driver does."""
     started, polled_at = time.monotonic(), datetime.now(UTC)
 
-    def outcome(value: Any = None, kind: ErrorKind | None = None, message: str = "") -> Attempt:
-        return Attempt(value, kind, message, started, polled_at)
+    def outcome(value: Any = None, kind: ErrorKind | None = None, message: str = "", cut: bool = False) -> Attempt:
+        return Attempt(value, kind, message, started, polled_at, cut)
 
     task = asyncio.ensure_future(_guarded(call))
     try:
@@ -125,7 +127,9 @@ async def attempt(call: Callable[[], Awaitable[Any]], timeout: float) -> Attempt
         raise
     if not done:
         abandon(task)
-        return outcome(kind=ErrorKind.TIMED_OUT, message=_("no answer within {seconds:g} s").format(seconds=timeout))
+        return outcome(
+            kind=ErrorKind.TIMED_OUT, message=_("no answer within {seconds:g} s").format(seconds=timeout), cut=True
+        )
     if task.cancelled():
         return outcome(kind=ErrorKind.CRASHED, message=_("driver crashed: its poll was cancelled"))
     try:

@@ -12,6 +12,7 @@ the devices that were never set up to be polled.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -121,7 +122,7 @@ def plan_polls(devices: Iterable[Pollable], manager: DriverManager, *, timeout: 
             refuse(device, _no_time_left(device.credential or "", spent, timeout), ErrorKind.TIMED_OUT)
             continue
         try:
-            target = _target(device, timeout - spent, lookup.secret if lookup else None)
+            target = _target(device, math.floor((timeout - spent) * 100) / 100, lookup.secret if lookup else None)
         except DcmaintError as error:
             refuse(device, str(error))
             continue

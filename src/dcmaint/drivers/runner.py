@@ -32,7 +32,6 @@ from typing import Any
 from dcmaint import signals
 from dcmaint.config import RunnerSettings
 from dcmaint.drivers.batch import Call, plan_calls, poll_group, refused
-from dcmaint.drivers.errors import ErrorKind
 from dcmaint.drivers.job import PollJob, attempt, forget_loop, judge
 from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.threads import DaemonExecutor
@@ -56,7 +55,7 @@ __all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_TIMEOUT", "PollJob", "Progress", "pol
 async def poll_one(job: PollJob, timeout: float) -> PollResult:
     """Poll one device within what is left of its ``timeout``-second deadline; never raises for what the driver does."""
     tried = await attempt(lambda: job.driver.poll(job.target), job.left(timeout))
-    if tried.kind is ErrorKind.TIMED_OUT:
+    if tried.cut:
         return job.timed_out(timeout, tried.duration, tried.polled_at)
     if tried.kind is not None:
         return job.failed(tried.kind, tried.message, tried.duration, tried.polled_at)
