@@ -12,7 +12,6 @@ the devices that were never set up to be polled.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -117,12 +116,13 @@ def plan_polls(devices: Iterable[Pollable], manager: DriverManager, *, timeout: 
         if lookup is not None and lookup.problem is not None:
             refuse(device, lookup.problem, lookup.kind)
             continue
-        spent = lookup.seconds if lookup else 0.0
+        # To the tenth: an instant lookup (env:) leaves the deadline as the user wrote it, not 0.99 s of 1.
+        spent = round(lookup.seconds, 1) if lookup else 0.0
         if timeout - spent < LEAST_POLL:
             refuse(device, _no_time_left(device.credential or "", spent, timeout), ErrorKind.TIMED_OUT)
             continue
         try:
-            target = _target(device, math.floor((timeout - spent) * 100) / 100, lookup.secret if lookup else None)
+            target = _target(device, round(timeout - spent, 3), lookup.secret if lookup else None)
         except DcmaintError as error:
             refuse(device, str(error))
             continue
