@@ -21,7 +21,8 @@ __all__ = ["dcmaint_register_drivers", "dcmaint_register_simulators"]
 
 @hookimpl
 def dcmaint_register_drivers(register: Callable[[type[Any]], None]) -> None:
-    """Hand dcmaint the Redfish driver class."""
-    from dcmaint_redfish.driver import RedfishDriver
+    """Hand dcmaint the Redfish driver classes: servers, and facility equipment (CDUs, PDUs)."""
+    from dcmaint_redfish.driver import RedfishDriver, RedfishFacilityDriver
 
     register(RedfishDriver)
+    register(RedfishFacilityDriver)

@@ -3,8 +3,9 @@
 The walk is targeted, not a generic link crawl: it follows only the links
 the parser reads (Systems and their Memory, Processors, Storage, PCIe
 devices and logs; Chassis power, thermal, adapters, assemblies; Managers;
-the firmware inventory; the service's conditions), then asks the vendor
-profile for its ``extra_paths``. Independent
+the firmware inventory; the service's conditions; facility equipment under
+ThermalEquipment and PowerEquipment, see :mod:`dcmaint_redfish.parse.facility`),
+then asks the vendor profile for its ``extra_paths``. Independent
 GETs run concurrently, capped per BMC by the transport. Collections are read
 with ``$expand=.($levels=1)`` when the service root says the BMC supports it,
 which turns N+1 requests into one; members an expanded answer leaves empty
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dcmaint.drivers import AuthFailed, DriverError, NotSupported, ProtocolError, Unreachable
+from dcmaint_redfish.parse import facility
 from dcmaint_redfish.parse.vendor import Document, VendorProfile
 from dcmaint_redfish.paths import ROOT, has_content, link, links, member_entries, normalise
 from dcmaint_redfish.transport import NOT_OFFERED, Answer, Transport
@@ -137,6 +139,7 @@ class Crawler:
             self._managers(link(root.get("Managers"))),
             self._firmware(update) if update else None,
             self._fetch(link(root.get("ServiceConditions"))),
+            *(self._equipment(path, facility.GROUPS[top]) for top, path in facility.equipment_links(root)),
         )
         for _round in range(MAX_EXTRA_ROUNDS):
             try:
@@ -232,6 +235,21 @@ class Crawler:
             await self._fetch_all(links(value))
         else:
             await self._collection(link(value))
+
+    async def _equipment(self, path: str, groups: tuple[str, ...]) -> None:
+        """ThermalEquipment or PowerEquipment: each collection of units, and in each unit what the parser reads."""
+        holder = await self._fetch(path)
+        if holder is None:
+            return
+        found = await all_of(*(self._collection(link(holder.get(group))) for group in groups))
+        await all_of(*(self._unit(unit) for units in found for unit in units))
+
+    async def _unit(self, unit: Document) -> None:
+        await all_of(
+            *(self._collection(link(unit.get(name))) for name in facility.UNIT_COLLECTIONS),
+            *(self._fetch(link(unit.get(name))) for name in facility.UNIT_RESOURCES if name != "LeakDetection"),
+            self._subsystem(link(unit.get("LeakDetection")), ("LeakDetectors",), ()),
+        )
 
     async def _managers(self, path: str | None) -> None:
         managers = await self._collection(path)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 
+from dcmaint.domain.enums import DeviceKind
 from dcmaint.drivers import DeviceIdentity, DeviceReport, DriverError, ServerDriver, Target, TimedOut
 from dcmaint_redfish import __version__
 from dcmaint_redfish.options import SCHEMES, RedfishOptions, parse_endpoint
@@ -77,7 +78,13 @@ class RedfishDriver(ServerDriver):
             ) from None
         finally:
             await transport.close()
-        return parse_report(crawl.resources, crawl.profile, unread=crawl.unread, log_entries=options.log_entries)
+        return parse_report(
+            crawl.resources,
+            crawl.profile,
+            unread=crawl.unread,
+            log_entries=options.log_entries,
+            filter_wear=options.filter_wear,
+        )
 
     async def probe(self, target: Target) -> DeviceIdentity | None:
         """Ask the service root (no login needed): vendor and product when it is a Redfish service, else None."""
@@ -105,3 +112,18 @@ class RedfishDriver(ServerDriver):
             return None
         firmware = {"Redfish": text(root.get("RedfishVersion")) or ""}
         return DeviceIdentity(vendor=text(root.get("Vendor")), model=text(root.get("Product")), firmware=firmware)
+
+
+class RedfishFacilityDriver(RedfishDriver):
+    """Facility equipment with a Redfish service: coolant distribution units (``cooling``), rack and floor PDUs,
+    power shelves and transfer switches (``ups``: the power chain), polled exactly like a BMC.
+
+    A driver of its own so that the ``redfish`` driver keeps serving one kind: ``dcmaint health --target
+    redfish://...`` needs no ``--kind`` for a server. It declares no URL scheme (those are the ``redfish``
+    driver's); devices name it in the register (``--driver redfish-facility``). ``--target`` polls the same
+    equipment through the ``redfish`` driver, reported as kind ``server``.
+    """
+
+    name = "redfish-facility"
+    kinds = (DeviceKind.COOLING, DeviceKind.UPS)
+    schemes = ()

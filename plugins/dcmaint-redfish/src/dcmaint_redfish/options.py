@@ -14,6 +14,7 @@ which the runner records as ``not_configured`` for that one device.
 | ``log_entries`` | 0-500 | 20 | newest Critical/Warning log entries kept as events |
 | ``vendor`` | a profile name | detected | force a vendor profile (``dmtf`` for none) |
 | ``check_hostname`` | ``true``, ``false`` | ``true`` | match the certificate against the host when verifying with CAs |
+| ``filter_wear`` | 1-1000 (percent), ``off`` | 90 | a CDU filter past this share of its rated hours is due |
 
 ``auth=auto`` opens an X-Auth-Token session, or uses HTTP basic auth when the
 BMC offers no SessionService; ``session`` uses sessions only; ``basic`` sends
@@ -130,6 +131,7 @@ class RedfishOptions:
     log_entries: int = 20
     vendor: str | None = None
     check_hostname: bool = True
+    filter_wear: float | None = 90.0  # percent of RatedServiceHours; None: the device's verdict alone
 
     @classmethod
     def from_target(cls, options: Mapping[str, str], timeout: float) -> RedfishOptions:
@@ -148,4 +150,17 @@ class RedfishOptions:
             log_entries=int(entries) if entries is not None else 20,
             vendor=vendor,
             check_hostname=_flag(options, "check_hostname", True),
+            filter_wear=_wear(options),
         )
+
+
+def _wear(options: Mapping[str, str]) -> float | None:
+    """Option ``filter_wear``: percent of a filter's rated hours from which it is due, or ``off``.
+
+    >>> _wear({}), _wear({"filter_wear": "80"}), _wear({"filter_wear": "off"})
+    (90.0, 80.0, None)
+    """
+    if str(options.get("filter_wear", "")).strip().lower() in _FALSE:
+        return None
+    found = _number(options, "filter_wear", 1, 1000)
+    return 90.0 if found is None else found

@@ -48,12 +48,14 @@ def parse_report(
     *,
     unread: Mapping[str, str] | None = None,
     log_entries: int = 20,
+    filter_wear: float | None = 90.0,
 ) -> DeviceReport:
     """The report for a resource map (path -> JSON document).
 
     ``profile`` defaults to the one detected from the service root;
     ``unread`` lists resources the crawler could not read (path -> reason),
-    reported as ``unknown`` alarms; ``log_entries`` caps the events kept.
+    reported as ``unknown`` alarms; ``log_entries`` caps the events kept; ``filter_wear`` is the share (percent)
+    of a facility filter's rated service hours from which it is due (None: the device's verdict only).
     """
     from dcmaint_redfish.parse.standard import parse_standard
 
@@ -62,7 +64,7 @@ def parse_report(
     if profile is None:
         profile = choose_profile(resources.get(ROOT))
     try:
-        return parse_standard(resources, profile, unread=unread or {}, log_entries=log_entries)
+        return parse_standard(resources, profile, unread=unread or {}, log_entries=log_entries, filter_wear=filter_wear)
     except DriverError:
         raise
     except RecursionError:

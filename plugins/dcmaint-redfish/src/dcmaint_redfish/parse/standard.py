@@ -13,10 +13,11 @@ I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from dcmaint.drivers import DeviceReport, Health, ProtocolError
-from dcmaint_redfish.parse import archive, events, places
+from dcmaint_redfish.parse import archive, events, facility, places
 from dcmaint_redfish.parse import chassis as chassis_parts
 from dcmaint_redfish.parse import system as system_parts
 from dcmaint_redfish.parse.context import Context, Place
@@ -26,7 +27,12 @@ from dcmaint_redfish.paths import ROOT, link
 
 
 def parse_standard(
-    resources: Resources, profile: VendorProfile, *, unread: Mapping[str, str], log_entries: int
+    resources: Resources,
+    profile: VendorProfile,
+    *,
+    unread: Mapping[str, str],
+    log_entries: int,
+    filter_wear: float | None = facility.DEFAULT_FILTER_WEAR,
 ) -> DeviceReport:
     ctx = Context(resources, profile)
     root = ctx.doc(ROOT)
@@ -64,22 +70,30 @@ def parse_standard(
         with ctx.inside(frame.place):
             chassis_parts.assemblies(ctx, frame.document)
     ctx.vendor_components()
+    units = facility.equipment(ctx, root, filter_wear=filter_wear)  # CDUs, PDUs: none on a server
 
     service_conditions = ctx.follow(root.get("ServiceConditions"))
-    events.condition_alarms(ctx, [*systems, *chassis, *managers, *([service_conditions] if service_conditions else [])])
+    events.condition_alarms(
+        ctx, [*systems, *chassis, *managers, *units, *([service_conditions] if service_conditions else [])]
+    )
     for alarm in events.unread_alarms(unread):
         ctx.alarm(alarm)
     components, sensors, alarms = ctx.finish()
     services = [service for owner in (*systems, *managers) for service in ctx.members(owner.get("LogServices"))]
     inventory = archive.firmware_inventory(ctx, ctx.follow(root.get("UpdateService")))
     identity = archive.identity(root, systems, chassis, managers, inventory)
+    if not systems:
+        identity = facility.identity(root, units, identity.firmware) or identity
+    snapshot = archive.snapshot(ctx, components, systems, managers, raid, dict(identity.firmware))
+    if units:
+        snapshot = replace(snapshot, hardware={**snapshot.hardware, "facility": facility.archive_hardware(components)})
     return DeviceReport(
         identity=identity,
         components=components,
         sensors=sensors,
         alarms=alarms,
         events=tuple(events.log_events(ctx, services, log_entries)),
-        archive=archive.snapshot(ctx, components, systems, managers, raid, dict(identity.firmware)),
+        archive=snapshot,
         rollup=_rollup(systems),
     )
 

@@ -1,8 +1,9 @@
 """What each ``--faults`` target means to a simulated Redfish BMC.
 
-Part faults (``psu``, ``disk``, ``dimm``, ``fan``, ``battery``, ``cpu``)
-change the served tree: the part's own fields as a BMC of that generation
-would show them, a ``Status.Conditions`` entry saying what happened, and the
+Part faults (``psu``, ``disk``, ``dimm``, ``fan``, ``battery``, ``cpu``; and on
+the facility flavours ``filter``, ``pump``, ``leak``, ``outlet``, ``breaker``,
+see :mod:`dcmaint_redfish.sim.facility`) change the served tree: the part's
+own fields as a BMC of that generation would show them, a ``Status.Conditions`` entry saying what happened, and the
 health rollups above it (the containing resources, every System and Chassis,
 the System's Memory/Processor summaries, redundancy groups), so a client
 reading only the top-level rollup still sees the problem. Service faults
@@ -19,7 +20,7 @@ from typing import Any
 
 from dcmaint.drivers.simulators import FaultSpec
 from dcmaint.errors import UsageError
-from dcmaint_redfish.sim import locate
+from dcmaint_redfish.sim import facility, locate
 
 Doc = dict[str, Any]
 
@@ -31,6 +32,7 @@ PART_STATES = {
     "fan": ("absent", {"absent", "critical", "failed", "warning", "degraded"}),
     "battery": ("failed", {"failed", "critical", "warning", "degraded", "absent"}),
     "cpu": ("critical", {"critical", "failed", "warning", "degraded"}),
+    **facility.PART_STATES,
 }
 SERVICE = {"http", "hang", "slow", "malformed", "sessions"}
 _HEALTH = {
@@ -72,6 +74,11 @@ def _number(spec: FaultSpec, low: int, high: int, what: str) -> int:
 
 def check(spec: FaultSpec) -> None:
     """UsageError for a target or value a Redfish BMC simulator does not know."""
+    if spec.target in facility.PART_STATES:
+        problem = facility.check_value(spec.target, spec.value)
+        if problem is not None:
+            raise _bad(spec, problem)
+        return
     if spec.target in PART_STATES:
         accepted = PART_STATES[spec.target][1]
         if spec.value is not None and spec.value not in accepted:
@@ -131,8 +138,11 @@ def _condition(part: Doc, fault: PartFault, path: str, health: str) -> Doc:
     }
 
 
-def _break(part: Doc, fault: PartFault, path: str) -> tuple[str, Doc]:
-    """Change one part's object in place; returns the health its parents roll up and the condition they list."""
+def _break(part: Doc, fault: PartFault, path: str) -> tuple[str, Doc] | None:
+    """Change one part's object in place; returns the health its parents roll up and the condition they list
+    (None: nothing to roll up)."""
+    if fault.kind in facility.PART_STATES:
+        return facility.break_part(part, fault.kind, fault.state, path)
     health = _HEALTH[fault.state]
     condition = _condition(part, fault, path, health)
     if "PrimaryStatus" in part and "Status" not in part:  # Dell OEM objects: their own status words
@@ -181,9 +191,13 @@ _AGGREGATE = {
 
 def _aggregate(doc: Doc, kind: str, health: str) -> None:
     for oem in (doc.get("Oem") or {}).values():
-        entry = oem.get("AggregateHealthStatus", {}).get(_AGGREGATE[kind]) if isinstance(oem, dict) else None
+        entry = oem.get("AggregateHealthStatus", {}).get(_AGGREGATE.get(kind)) if isinstance(oem, dict) else None
         if isinstance(entry, dict) and isinstance(entry.get("Status"), dict):
             entry["Status"]["Health"] = _worse(entry["Status"].get("Health"), health)
+
+
+#: The resources that list every part's condition: systems and chassis, and facility units (CDU, PDU).
+_TOP = ("#ComputerSystem.", "#Chassis.", "#CoolingUnit.", "#PowerDistribution.")
 
 
 def _roll_up(resources: dict[str, Doc], touched: set[str], path: str, kind: str, health: str, condition: Doc) -> None:
@@ -194,7 +208,7 @@ def _roll_up(resources: dict[str, Doc], touched: set[str], path: str, kind: str,
     summary = {"dimm": "MemorySummary", "cpu": "ProcessorSummary"}.get(kind)
     for key in list(resources):
         doc = resources[key]
-        top = str(doc.get("@odata.type", "")).startswith(("#ComputerSystem.", "#Chassis."))
+        top = str(doc.get("@odata.type", "")).startswith(_TOP)
         status = doc.get("Status")
         container = path.startswith(key + "/") and isinstance(status, dict) and "HealthRollup" in status
         redundancy = key == path and kind in ("psu", "fan") and bool(doc.get("Redundancy"))
@@ -235,6 +249,7 @@ def apply(base: Mapping[str, Doc], faults: Iterable[PartFault], flavour: str) ->
                 resources[part.path] = copy.deepcopy(resources[part.path])
                 touched.add(part.path)
             where = part.path + ("#/" + "/".join(map(str, part.pointer)) if part.pointer else "")
-            health, condition = _break(part.resolve(resources), fault, where)
-            _roll_up(resources, touched, part.path, fault.kind, health, condition)
+            broken = _break(part.resolve(resources), fault, where)
+            if broken is not None:
+                _roll_up(resources, touched, part.path, fault.kind, *broken)
     return resources

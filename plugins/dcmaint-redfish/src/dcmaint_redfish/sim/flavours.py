@@ -2,7 +2,9 @@
 
 "generic" is built in (``generic.tree``); every recorded vendor tree of
 ``dcmaint_redfish.fixtures`` is a flavour too, under the fixture's name, so a
-new recording is servable the moment it lands. A recording keeps its own
+new recording is servable the moment it lands. Those are the servers, served
+in turn when no flavour is asked for. The facility flavours ("cdu", "pdu",
+``facility``) are served only when asked for by name. A recording keeps its own
 quirks (an iLO 4 root without ExpandQuery means ``$expand`` is ignored, as on
 that firmware); the simulator only adds what sessions need and a real BMC
 always has: ``/redfish``, the root's ``Links.Sessions`` and the
@@ -23,6 +25,11 @@ Doc = dict[str, Any]
 ROOT = "/redfish/v1"
 SESSIONS = f"{ROOT}/SessionService/Sessions"
 GENERIC = "generic"
+#: Facility equipment (``sim.facility``): served only when named, never in the default mix of servers.
+FACILITY = {
+    "cdu": ("cdu_tree", "DMTF ThermalEquipment: a coolant distribution unit"),
+    "pdu": ("pdu_tree", "DMTF PowerEquipment: a 12-outlet rack PDU"),
+}
 
 
 def normalise(path: str) -> str:
@@ -106,9 +113,24 @@ def names() -> tuple[str, ...]:
     return (GENERIC, *sorted(recorded))
 
 
+def known() -> tuple[str, ...]:
+    """Every flavour that can be asked for: the servers of :func:`names`, then the facility equipment."""
+    return (*names(), *FACILITY)
+
+
 @cache
 def load(name: str) -> Flavour:
     """The flavour called ``name``, normalised; UsageError naming the known ones otherwise."""
+    if name in FACILITY:
+        from dcmaint_redfish.sim import facility
+
+        builder, description = FACILITY[name]
+        tree = getattr(facility, builder)()
+        return Flavour(
+            name,
+            _complete({normalise(path): doc for path, doc in tree.items()}),
+            {"vendor": "Simulated", "description": description},
+        )
     if name == GENERIC:
         from dcmaint_redfish.sim.generic import tree
 
@@ -117,10 +139,9 @@ def load(name: str) -> Flavour:
             _complete({normalise(path): doc for path, doc in tree().items()}),
             {"vendor": "Simulated", "description": "plain DMTF Redfish, 2-socket 1U server"},
         )
-    known = names()
     fixtures = _fixtures()
-    if name not in known or fixtures is None:
-        raise UsageError(f"unknown flavour {name!r} (known flavours: {', '.join(known)})")
+    if name not in names() or fixtures is None:
+        raise UsageError(f"unknown flavour {name!r} (known flavours: {', '.join(known())})")
     fixture = fixtures.load(name)
     resources = {normalise(path): dict(doc) for path, doc in fixture.resources.items()}  # a fresh parse: ours
     try:

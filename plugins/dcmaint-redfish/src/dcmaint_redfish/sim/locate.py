@@ -16,6 +16,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dcmaint_redfish.sim import facility
+
 Doc = dict[str, Any]
 
 #: Resource types (``@odata.type`` without the version) and array properties of container types, per kind.
@@ -26,6 +28,7 @@ RESOURCE_TYPES = {
     "dimm": re.compile(r"#(Hpe?)?Memory\."),
     "battery": re.compile(r"#(Hpe?)?Battery\."),
     "cpu": re.compile(r"#(Hpe?)?Processor\."),
+    **{kind: re.compile(pattern) for kind, pattern in facility.RESOURCE_TYPES.items()},
 }
 ARRAYS = {
     "psu": (re.compile(r"#Power\."), "PowerSupplies"),

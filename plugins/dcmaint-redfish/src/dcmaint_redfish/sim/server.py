@@ -53,8 +53,8 @@ def plan(options: SimulatorOptions) -> list[SimulatedBmc]:
     assert not isinstance(options.faults, str)
     for spec in options.faults:
         faults.check(spec)
-    known = flavours.names()
-    chosen = options.flavours or known
+    known = flavours.known()
+    chosen = options.flavours or flavours.names()  # servers; facility flavours only when named
     for name in chosen:
         if name not in known:
             raise UsageError(f"unknown flavour {name!r} (known flavours: {', '.join(known)})")

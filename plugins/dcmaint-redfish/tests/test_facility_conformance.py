@@ -1,0 +1,58 @@
+"""dcmaint's driver conformance kit for ``redfish-facility``: the simulator's CDU and PDU trees on fake BMCs."""
+
+from __future__ import annotations
+
+import atexit
+
+from rf_fakebmc import FakeBmc
+
+from dcmaint.drivers import Health, Target
+from dcmaint.drivers.simulators import SimulatorOptions
+from dcmaint.secrets import Secret
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+from dcmaint_redfish.driver import RedfishFacilityDriver
+from dcmaint_redfish.sim.server import plan
+
+_servers: dict[str, FakeBmc] = {}
+
+
+def _serve(flavour: str, faults: str = "") -> FakeBmc:
+    key = f"{flavour}:{faults}"
+    if key not in _servers:
+        [bmc] = plan(SimulatorOptions(count=1, faults=faults, flavours=(flavour,)))
+        _servers[key] = FakeBmc(dict(bmc.view.resources)).start()
+    return _servers[key]
+
+
+@atexit.register
+def _stop_all() -> None:
+    for server in _servers.values():
+        server.stop()
+    _servers.clear()
+
+
+def case(case_id: str, kind: str, bmc: FakeBmc, expect: Expectation) -> ConformanceCase:
+    target = Target(case_id, kind, bmc.endpoint, username="admin", credential=Secret("secret"), timeout=10.0)
+    return ConformanceCase(case_id, target, expect)
+
+
+class TestFacilityConformance(BaseDriverConformance):
+    driver_class = RedfishFacilityDriver
+
+    def cases(self) -> list[ConformanceCase]:
+        return [
+            case("cdu", "cooling", _serve("cdu"), Expectation(status=Health.OK, faults=(), serial="SIMCDU000001")),
+            case("pdu", "ups", _serve("pdu"), Expectation(status=Health.OK, faults=(), serial="SIMPDU000001")),
+            case(
+                "cdu-worn-filter-and-leak",
+                "cooling",
+                _serve("cdu", "filter:2=91,leak:2"),
+                Expectation(status=Health.CRITICAL, faults=("Filter 2", "Fluid Level Overflow")),
+            ),
+            case(
+                "pdu-tripped",
+                "ups",
+                _serve("pdu", "breaker:1"),
+                Expectation(status=Health.CRITICAL, faults=("Branch Circuit CB1",)),
+            ),
+        ]
