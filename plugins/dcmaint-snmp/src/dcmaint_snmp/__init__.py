@@ -1,0 +1,25 @@
+"""dcmaint driver plugin for machine-room equipment that speaks SNMP: UPSes, precision air conditioners,
+network switches and storage arrays.
+
+Registered through the ``dcmaint.drivers`` entry point. This module stays
+cheap to import (``dcmaint plugin list`` imports every plugin): pysnmp is
+imported only when a poll starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dcmaint.drivers import hookimpl
+
+__version__ = "0.1.0"
+__all__ = ["dcmaint_register_drivers"]
+
+
+@hookimpl
+def dcmaint_register_drivers(register: Callable[[type[Any]], None]) -> None:
+    """Hand dcmaint the SNMP driver class."""
+    from dcmaint_snmp.driver import SnmpDriver
+
+    register(SnmpDriver)
