@@ -77,7 +77,8 @@ class SnmpDriver(Driver):
         snapshot = answer.merged(scalars).merged(walked)
         if not profile.identifies(snapshot):
             raise NotSupported(
-                f"{agent.settings.address}: the agent does not answer as profile {profile.name!r} ({profile.description})"
+                f"{agent.settings.address}: the agent does not answer as profile {profile.name!r}"
+                f" ({profile.description})"
             )
         try:
             report = profile.parse(snapshot, options)

@@ -8,21 +8,14 @@ credential as the authentication passphrase, and the privacy passphrase from
 without it, the same passphrase. A value the driver cannot use raises
 :class:`InvalidOptions`, recorded as ``not_configured`` for that one device.
 
-| option | values | default | meaning |
-|---|---|---|---|
-| ``version`` | ``2c``, ``3`` | ``2c`` | SNMP version (v1 agents are not served: they have no GETBULK) |
-| ``auth`` | ``sha``, ``sha224``, ``sha256``, ``sha384``, ``sha512``, ``md5`` | ``sha`` | v3 authentication protocol |
-| ``privacy`` | ``aes``/``aes128``, ``aes192``, ``aes256``, ``des``, ``none`` | ``aes128`` | v3 privacy protocol (``none``: authNoPriv) |
-| ``privacy_key`` | a credential reference (``env:``, ``file:``, ``keyring:``) | the credential | v3 privacy passphrase |
-| ``context`` | text | empty | v3 context name |
-| ``request_timeout`` | seconds, 0.1-60 | min(2, timeout/4) | wait for one answer |
-| ``retries`` | 0-5 | 1 | resend an unanswered request |
-| ``max_repetitions`` | 1-100 | 25 | rows asked per GETBULK request |
-| ``profile`` | a profile name (``dcmaint plugin list`` / docs) | probed | skip probing and use this profile |
+The options (``version``, ``auth``, ``privacy``, ``privacy_key``, ``context``,
+``request_timeout``, ``retries``, ``max_repetitions``, ``profile``) are
+documented with their values and defaults in docs/drivers/snmp.md.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import math
 from collections.abc import Mapping
@@ -122,10 +115,8 @@ def _endpoint(endpoint: str | None) -> tuple[str, int]:
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
         raise InvalidOptions(f"invalid SNMP endpoint {endpoint!r}: only snmp://HOST[:PORT], no path, user or query")
     host = parts.hostname
-    try:
+    with contextlib.suppress(ValueError):  # a name stays as written; an address is normalised
         host = str(ipaddress.ip_address(host))
-    except ValueError:
-        pass
     return host, port if port is not None else DEFAULT_PORT
 
 
