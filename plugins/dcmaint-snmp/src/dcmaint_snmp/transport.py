@@ -211,7 +211,7 @@ class Agent:
                     ", or the community is wrong" if self.settings.version == "2c" else ""
                 )
                 raise Unreachable(
-                    f"{address}: no SNMP answer within {self.settings.request_timeout:g} s"
+                    f"{address}: no SNMP answer it could read within {self.settings.request_timeout:g} s"
                     f" ({tries} {'try' if tries == 1 else 'tries'}): {hint}"
                 )
             if isinstance(

@@ -55,8 +55,7 @@ class SnapshotAgent(asyncio.DatagramProtocol):
         self.requests = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self.transport = transport
+        self.transport = transport  # type: ignore[assignment]  # a datagram transport (asyncio types it loosely)
 
     def datagram_received(self, data: bytes, address: tuple[str, int]) -> None:
         self.requests += 1

@@ -187,6 +187,4 @@ def decode_message(data: bytes) -> Request:
             raise BerError("bad varbind")
         oids.append(decode_oid(oid))
     bulk = pdu == GETBULK
-    return Request(
-        version, community, pdu, request_id, first if bulk else 0, second if bulk else 0, tuple(oids)
-    )
+    return Request(version, community, pdu, request_id, first if bulk else 0, second if bulk else 0, tuple(oids))

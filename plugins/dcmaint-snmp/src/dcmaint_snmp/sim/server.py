@@ -116,7 +116,9 @@ async def start(options: SimulatorOptions) -> SimulatorHandle:
         for agent in planned:
             sockets.append(_bind(options.host, options.port + agent.number - 1 if options.port else 0))
         for agent, sock in zip(planned, sockets, strict=True):
-            protocol = SnapshotAgent(agent.snapshot, options.password, options.latency_ms / 1000, agent.transport_faults)
+            protocol = SnapshotAgent(
+                agent.snapshot, options.password, options.latency_ms / 1000, agent.transport_faults
+            )
             await loop.create_datagram_endpoint(lambda protocol=protocol: protocol, sock=sock)
             agents.append(protocol)
     except BaseException:
