@@ -155,7 +155,8 @@ def measure(args: Any, endpoints: list[dict], home: Path) -> int:
     print(f"{args.count} simulated {args.flavour} agents, {args.latency} ms added to every answer, {machine()}")
     print(f"dcmaint health (concurrency {args.concurrency}):")
     print(
-        f"  wall {wall:8.2f} s   cpu {cpu:8.2f} s ({cpu / args.count * 1000:.1f} ms per device)   peak memory {peak_mb:7.1f} MB"
+        f"  wall {wall:8.2f} s   cpu {cpu:8.2f} s ({cpu / args.count * 1000:.1f} ms per device)"
+        f"   peak memory {peak_mb:7.1f} MB"
     )
     print(f"  devices by status: {counts}   profiles: {sorted(p for p in profiles if p)}   (exit {done.returncode})")
     print(
