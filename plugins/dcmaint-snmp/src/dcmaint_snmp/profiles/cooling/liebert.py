@@ -159,9 +159,9 @@ def identifies(snapshot: Snapshot) -> bool:
 def parse(snapshot: Snapshot, options: Mapping[str, str]) -> DeviceReport:
     """The unit's report: readings from the environmental tables, parts and alarms from the conditions table."""
     conditions = _conditions(snapshot)
-    indexes = [c.index for c in conditions if c.topic is Topic.FAN and c.index is not None]
+    numbered = [c.index for c in conditions if c.topic is Topic.FAN and c.index is not None]
     fans = (
-        sorted({1, *indexes}) if answers(snapshot, lgpEnvStateFan, lgpEnvStatisticsFanRunHr) else sorted(set(indexes))
+        sorted({1, *numbered}) if answers(snapshot, lgpEnvStateFan, lgpEnvStatisticsFanRunHr) else sorted(set(numbered))
     )
     compressors = [
         n for n, oid in ((1, lgpEnvStatisticsComp1RunHr), (2, lgpEnvStatisticsComp2RunHr)) if answers(snapshot, oid)
