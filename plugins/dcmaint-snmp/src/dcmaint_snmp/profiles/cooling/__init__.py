@@ -9,9 +9,9 @@ they share (readings, classified alarms, the report and its rules) is in
 from __future__ import annotations
 
 from dcmaint_snmp.profiles.base import Profile, Sample
-from dcmaint_snmp.profiles.cooling import inrow, liebert
+from dcmaint_snmp.profiles.cooling import huawei, inrow, liebert
 
-PROFILES: tuple[Profile, ...] = (liebert.PROFILE, inrow.PROFILE)
-SAMPLES: tuple[Sample, ...] = (liebert.SAMPLE, inrow.SAMPLE)
+PROFILES: tuple[Profile, ...] = (liebert.PROFILE, inrow.PROFILE, huawei.PROFILE)
+SAMPLES: tuple[Sample, ...] = (liebert.SAMPLE, inrow.SAMPLE, huawei.SAMPLE)
 
 __all__ = ["PROFILES", "SAMPLES"]
