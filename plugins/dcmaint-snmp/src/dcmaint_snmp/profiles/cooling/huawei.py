@@ -177,7 +177,7 @@ def _alarms(snapshot: Snapshot) -> list[Condition]:
         if level == CLEARED:
             continue
         number, description = row.integer("id"), row.text("description")
-        if number in ALARM_IDS:
+        if number is not None and number in ALARM_IDS:
             topic, index, air, words = ALARM_IDS[number]
             condition = Condition(description or words, DEFAULT_SEVERITY[topic], topic, None, index, air)
         elif description:

@@ -361,7 +361,7 @@ def build_sample(faults: Sequence[FaultSpec]) -> Snapshot:
 
 def _table(entry: str, well_known: str, rows: Mapping[str, tuple[str, int, int, int]]) -> dict[str, Value]:
     """A temperature or humidity table as current cards fill it: whole and tenths columns."""
-    values = {}
+    values: dict[str, Value] = {}
     for index, (arc, value, high, low) in rows.items():
         values |= {
             f"{entry}.2.{index}": oid(f"{well_known}.{arc}"),
