@@ -9,14 +9,13 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 
-from dcmaint_snmp.profiles import by_name
-from dcmaint_snmp.profiles.cooling import liebert
-
 from dcmaint.domain.matching import Fit, SlotIdentity, SlotParts, Spare, fit_of
 from dcmaint.domain.parts import to_part
 from dcmaint.drivers import ComponentKind, Health
 from dcmaint.drivers.simulators import parse_faults
 from dcmaint.services.catalogue import bundled_catalogue
+from dcmaint_snmp.profiles import by_name
+from dcmaint_snmp.profiles.cooling import liebert
 
 
 def facility_parts() -> dict[str, dict]:

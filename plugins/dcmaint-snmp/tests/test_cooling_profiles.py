@@ -9,18 +9,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from dcmaint_snmp.profiles import PROFILES, SAMPLES, by_name, for_kind
-from dcmaint_snmp.profiles.base import CONSUMABLE
-from dcmaint_snmp.profiles.cooling import PROFILES as COOLING
-from dcmaint_snmp.profiles.cooling import huawei, inrow, liebert
-from dcmaint_snmp.profiles.cooling.simulated import TARGETS
-from dcmaint_snmp.snapshot import SYSTEM, Snapshot
 
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.drivers import ComponentKind, DeviceReport, Health
 from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.simulators import parse_faults
 from dcmaint.services.health import faults_of
+from dcmaint_snmp.profiles import PROFILES, SAMPLES, by_name, for_kind
+from dcmaint_snmp.profiles.base import CONSUMABLE
+from dcmaint_snmp.profiles.cooling import PROFILES as COOLING
+from dcmaint_snmp.profiles.cooling import huawei, inrow, liebert
+from dcmaint_snmp.profiles.cooling.simulated import TARGETS
+from dcmaint_snmp.snapshot import SYSTEM, Snapshot
 
 SAMPLE_OF = {sample.profile: sample for sample in SAMPLES if sample.profile.startswith("crac-")}
 NAMES = ("crac-liebert", "crac-apc-inrow", "crac-huawei")

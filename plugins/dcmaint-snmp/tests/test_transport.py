@@ -16,15 +16,15 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from dcmaint_snmp.options import settings
-from dcmaint_snmp.sim.agent import SnapshotAgent
-from dcmaint_snmp.snapshot import Snapshot, Type, Value
-from dcmaint_snmp.transport import Agent
 from sn_peers import SnmpAgent, V3User, free_udp_port, running_agent
 
 from dcmaint.drivers import AuthFailed, Unreachable
 from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint.secrets import Secret
+from dcmaint_snmp.options import settings
+from dcmaint_snmp.sim.agent import SnapshotAgent
+from dcmaint_snmp.snapshot import Snapshot, Type, Value
+from dcmaint_snmp.transport import Agent
 
 IF_ENTRY = "1.3.6.1.2.1.2.2.1"
 
