@@ -154,6 +154,10 @@ class AlarmBook:
     def __contains__(self, key: str) -> bool:
         return key in self._found
 
+    def message(self, key: str) -> str:
+        """The message of active condition ``key``, with the UPS's own words where it gave some."""
+        return self._found[key][1]
+
     @property
     def keys(self) -> frozenset[str]:
         return frozenset(self._found)
@@ -182,7 +186,7 @@ class Battery:
         faults = [key for key in ("NOBATTERY", "BATTERYFAULT", "REPLACEBATTERY") if key in book]
         if faults:
             worst = CONDITIONS[faults[0]]
-            return consumable(ComponentKind.BATTERY, self.location, worst.severity, worst.message, self.part)
+            return consumable(ComponentKind.BATTERY, self.location, worst.severity, book.message(faults[0]), self.part)
         health = Health.OK if self.reported else Health.UNKNOWN
         reason = None if self.reported else "the UPS reports no battery status"
         return consumable(ComponentKind.BATTERY, self.location, health, reason, self.part)
