@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
-from dcmaint.drivers import DeviceReport, Health
-from dcmaint.drivers.result import PollResult
-from dcmaint.services.health import Fault, faults_of
 from dcmaint_snmp.profiles import by_name
 from dcmaint_snmp.profiles.ups import apc, eaton, huawei, rfc1628
 from dcmaint_snmp.snapshot import Snapshot, Type, Value
+
+from dcmaint.drivers import DeviceReport, Health
+from dcmaint.drivers.result import PollResult
+from dcmaint.drivers.simulators import parse_faults
+from dcmaint.services.health import Fault, faults_of
 
 
 def report_of(name: str, snapshot: Snapshot, options: dict[str, str] | None = None) -> DeviceReport:
@@ -94,7 +95,8 @@ def test_three_phase_zero_based_input_table():
 
 
 def test_vendor_alarm_oid_in_the_rfc1628_table_is_one_warning_as_the_ups_says():
-    text = rfc1628.build(()).to_snmprec().replace(f"{rfc1628.upsAlarmsPresent}|66|0", f"{rfc1628.upsAlarmsPresent}|66|1")
+    present = rfc1628.upsAlarmsPresent
+    text = rfc1628.build(()).to_snmprec().replace(f"{present}|66|0", f"{present}|66|1")
     text += f"{rfc1628.upsAlarmEntry}.1.7|2|7\n{rfc1628.upsAlarmEntry}.2.7|6|1.3.6.1.4.1.935.10.1.1.2.12\n"
     report = report_of("ups-rfc1628", Snapshot.from_snmprec(text))
     assert [(f.kind, f.location, f.health.value) for f in faults(report)] == [("alarm", "UPS", "warning")]
@@ -125,7 +127,8 @@ def test_transfer_points_are_the_input_thresholds():
 
 @pytest.mark.parametrize(("replaced", "iso"), [("06/12/22", "2022-06-12"), ("11/03/2021", "2021-11-03")])
 def test_apc_dates_in_both_year_forms(replaced, iso):
-    report = report_of("ups-apc", edited(apc.build(()), {apc.upsBasicBatteryLastReplaceDate: octets(replaced.encode())}))
+    changes = {apc.upsBasicBatteryLastReplaceDate: octets(replaced.encode())}
+    report = report_of("ups-apc", edited(apc.build(()), changes))
     healthy(report)
     (battery,) = report.components
     assert battery.part is not None and battery.part.attributes["replaced"] == iso
@@ -151,7 +154,8 @@ def test_apc_text_padded_with_nuls_and_spaces():
 
 
 def test_apc_card_without_the_state_flags_uses_the_output_and_battery_status():
-    snapshot = edited(apc.build(()), {apc.upsBasicStateOutputState: None, apc.upsBasicOutputStatus: Value(Type.INTEGER, 3)})
+    changes = {apc.upsBasicStateOutputState: None, apc.upsBasicOutputStatus: Value(Type.INTEGER, 3)}
+    snapshot = edited(apc.build(()), changes)
     report = report_of("ups-apc", snapshot)
     assert [(f.kind, f.location, f.health.value) for f in faults(report)] == [("alarm", "Input", "warning")]
     healthy(report_of("ups-apc", edited(apc.build(()), {apc.upsBasicStateOutputState: None})))
@@ -173,7 +177,7 @@ def test_apc_bad_battery_packs_are_a_battery_fault():
 
 
 def test_eaton_card_under_its_older_sysobjectid_and_a_replace_said_three_ways():
-    snapshot = eaton.build(__import__("dcmaint.drivers.simulators", fromlist=["x"]).parse_faults("battery"))
+    snapshot = eaton.build(parse_faults("battery"))
     snapshot = edited(snapshot, {"1.3.6.1.2.1.1.2.0": Value(Type.OID, "1.3.6.1.4.1.534.1")})
     report = report_of("ups-eaton", snapshot)
     assert [(f.kind, f.location) for f in faults(report)] == [("battery", "Battery")]
@@ -203,7 +207,8 @@ def test_eaton_ambient_limits_are_the_ups_own_thresholds():
 
 def test_huawei_gb18030_model_text():
     model = "UPS2000-G-3KRTS 不间断电源"
-    report = report_of("ups-huawei", edited(huawei.build(()), {huawei.hwUpsDeviceType_1: octets(model.encode("gb18030"))}))
+    changes = {huawei.hwUpsDeviceType_1: octets(model.encode("gb18030"))}
+    report = report_of("ups-huawei", edited(huawei.build(()), changes))
     healthy(report)
     assert report.identity.model == model and report.identity.vendor == "Huawei"
     assert report.identity.serial == "2102311DKB10K7000123"
@@ -211,11 +216,17 @@ def test_huawei_gb18030_model_text():
 
 def test_huawei_sparse_device_id_and_three_phases():
     text = huawei.build(()).to_snmprec()
-    for entry in (huawei.hwUpsDeviceIdentEntry, huawei.hwUpsDeviceOperInfoEntry, huawei.hwUpsInputEntry,
-                  huawei.hwUpsOutputEntry, huawei.hwUpsBatteryEntry):
+    for entry in (
+        huawei.hwUpsDeviceIdentEntry,
+        huawei.hwUpsDeviceOperInfoEntry,
+        huawei.hwUpsInputEntry,
+        huawei.hwUpsOutputEntry,
+        huawei.hwUpsBatteryEntry,
+    ):
         text = "\n".join(
             line.replace(f"{line.split('|')[0]}|", f"{line.split('|')[0][:-2]}.3|")
-            if line.startswith(entry + ".") and line.split("|")[0].endswith(".1") else line
+            if line.startswith(entry + ".") and line.split("|")[0].endswith(".1")
+            else line
             for line in text.splitlines()
         )
     text += "\n" + "".join(
