@@ -144,7 +144,7 @@ def test_apc_battery_part_is_the_replacement_cartridge_the_ups_names():
     part = report.faults()[0].part
     assert part is not None and part.attributes["replaced"] == "2022-06-12"
     assert part.attributes["replace_by"] == "2027-06-12"
-    assert report.identity.serial == "AS1935181234" and report.identity.part_number == "SRT3000XLI"
+    assert report.identity.serial == "AS1935181234" and report.identity.part_number == "SRT6KXLI"
 
 
 @pytest.mark.parametrize("name", ["ups-eaton", "ups-huawei", "ups-rfc1628"])

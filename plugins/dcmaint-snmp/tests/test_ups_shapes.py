@@ -143,13 +143,13 @@ def test_apc_date_that_is_not_a_date_is_left_out():
 
 def test_apc_text_padded_with_nuls_and_spaces():
     changes = {
-        apc.upsBasicIdentModel: octets(b"Smart-UPS SRT 3000\x00\x00\x00\x00"),
+        apc.upsBasicIdentModel: octets(b"Smart-UPS SRT 6000\x00\x00\x00\x00"),
         apc.upsAdvIdentSerialNumber: octets(b"AS1935181234        "),
         apc.upsAdvBatteryInternalSKU: octets(b"APCRBC140\x00\x00\x00"),
     }
     report = report_of("ups-apc", edited(apc.build(()), changes))
     healthy(report)
-    assert (report.identity.model, report.identity.serial) == ("Smart-UPS SRT 3000", "AS1935181234")
+    assert (report.identity.model, report.identity.serial) == ("Smart-UPS SRT 6000", "AS1935181234")
     assert report.components[0].part is not None and report.components[0].part.part_number == "APCRBC140"
 
 

@@ -277,16 +277,16 @@ def flag_string(numbers: Sequence[int]) -> str:
 
 
 def build(faults: Sequence[FaultSpec]) -> Snapshot:
-    """A Smart-UPS SRT 3000 behind an NMC: on line, serial link up, on (flags 4, 6, 19), with ``faults``."""
+    """A Smart-UPS SRT 6000 behind an NMC: on line, serial link up, on (flags 4, 6, 19), with ``faults``."""
     asked = wanted(faults)
     flags = [4, 6, 19]
     output_status, battery_status, replace = 2, 2, 1
-    charge, runtime, temperature, input_v, output_v, load = 100, 3_480_000, 27, 231, 230, 41
+    charge, runtime, temperature, input_v, output_v, load = 100, 348_000, 27, 231, 230, 41
     for target, value in asked.items():
         flags += [1, *TARGET_FLAGS[value if target == "battery" and value else target]]
     if "onbattery" in asked:
         flags.remove(4)
-        output_status, input_v, charge, runtime = 3, 0, 96, 3_120_000
+        output_status, input_v, charge, runtime = 3, 0, 96, 312_000
     if "bypass" in asked:
         output_status = 6
     if "overload" in asked:
@@ -303,12 +303,12 @@ def build(faults: Sequence[FaultSpec]) -> Snapshot:
     if asked.get("battery") == "depleted":
         charge, runtime = 0, 0
     values = {
-        upsBasicIdentModel: text("Smart-UPS SRT 3000"),
+        upsBasicIdentModel: text("Smart-UPS SRT 6000"),
         upsBasicIdentName: text("UPS-A1-01"),
         upsAdvIdentFirmwareRevision: text("UPS 16.5 (ID1005)"),
         upsAdvIdentDateOfManufacture: text("08/27/2019"),
         upsAdvIdentSerialNumber: text("AS1935181234"),
-        upsAdvIdentSkuNumber: text("SRT3000XLI"),
+        upsAdvIdentSkuNumber: text("SRT6KXLI"),
         upsBasicBatteryStatus: integer(battery_status),
         upsBasicBatteryTimeOnBattery: ticks(0),
         upsBasicBatteryLastReplaceDate: text("06/12/22"),
@@ -318,7 +318,7 @@ def build(faults: Sequence[FaultSpec]) -> Snapshot:
         upsAdvBatteryReplaceIndicator: integer(replace),
         upsAdvBatteryNumOfBattPacks: integer(0),
         upsAdvBatteryNumOfBadBattPacks: integer(0),
-        upsAdvBatteryActualVoltage: integer(109),
+        upsAdvBatteryActualVoltage: integer(218),
         upsAdvBatteryInternalSKU: text("APCRBC140"),
         upsAdvBatteryExternalSKU: text(""),
         upsAdvBatteryRecommendedReplaceDate: text("06/12/2027"),
