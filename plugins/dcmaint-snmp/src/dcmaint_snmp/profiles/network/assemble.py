@@ -30,6 +30,7 @@ from dcmaint_snmp.profiles.network.entity import (
     Inventory,
     Reading,
     Verdict,
+    entity_alarms,
     entity_states,
     readings,
     sensor_verdict,
@@ -42,9 +43,12 @@ from dcmaint_snmp.snapshot import SYS_DESCR, SYS_NAME, SYS_OBJECT_ID, Snapshot
 @dataclass
 class Overlay:
     """What a vendor MIB adds: verdicts on entities (by entPhysicalIndex), parts the entity table lacks, readings
-    and alarms of its own."""
+    and alarms of its own. ``loose`` holds only the explicit error and alarm columns (never an oper status, which
+    on a port may just mirror its link): they count for entities that are no part, such as a port whose optic
+    the entity table does not list."""
 
     verdicts: dict[str, Verdict] = field(default_factory=dict)
+    loose: dict[str, Verdict] = field(default_factory=dict)
     components: list[Component] = field(default_factory=list)
     sensors: list[Sensor] = field(default_factory=list)
     alarms: list[Alarm] = field(default_factory=list)
@@ -86,7 +90,8 @@ def build_report(
     by_ref = {component.ref: component for component in components}
     sensors = [*_sensors(inventory, found, states), *extra.sensors]
     optic = _optic_finder(snapshot, inventory, by_ref)
-    alarms = [*extra.alarms, *interface_alarms(snapshot, options, optic)]
+    loose = _loose_alarms(inventory, extra, entity_alarms(snapshot), {reading.index for reading in found})
+    alarms = [*extra.alarms, *loose, *interface_alarms(snapshot, options, optic)]
     return DeviceReport(
         identity=_identity(snapshot, inventory, vendor),
         components=components,
@@ -125,6 +130,24 @@ def _components(
             )
         )
     return [*components, *extra.components]
+
+
+def _loose_alarms(
+    inventory: Inventory, extra: Overlay, states: Mapping[str, Verdict], measured: set[str]
+) -> list[Alarm]:
+    """Faults the device reports on entities that are neither parts nor measured sensors (a port, a backplane), as
+    alarms at that entity: nothing the device calls broken is dropped."""
+    alarms = []
+    for index in sorted({*extra.loose, *states}, key=lambda text: [int(part) for part in text.split(".")]):
+        entity = inventory.entities.get(index)
+        verdict = worst([extra.loose.get(index), states.get(index)])
+        if entity is None or entity.kind is not None or index in measured or verdict is None:
+            continue
+        if verdict.health.is_fault and verdict.health is not Health.UNKNOWN:
+            alarms.append(
+                Alarm(f"{entity.label}: {verdict.reason}", verdict.health, code="ENTITY.STATE", source=entity.label)
+            )
+    return alarms
 
 
 def _part(entity: Entity) -> PartIdentity:

@@ -191,6 +191,17 @@ def alarm_bits(data: bytes | None, meaning: Mapping[int, tuple[Health, str]]) ->
     return worst(found) if found else None
 
 
+def entity_alarms(snapshot: Snapshot) -> dict[str, Verdict]:
+    """ENTITY-STATE-MIB alarm bits alone, by entPhysicalIndex: what the device says of an entity that is not a part
+    (a port, a backplane), where entStateOper may only mirror the link."""
+    found = {
+        row.index: alarm_bits(row.octets("alarm"), _STATE_ALARM_BITS)
+        for row in snapshot.rows(mib.ENT_STATE_ENTRY, mib.ENT_STATE)
+        if row.integer("admin") != 2
+    }
+    return {index: verdict for index, verdict in found.items() if verdict is not None}
+
+
 def entity_states(snapshot: Snapshot) -> dict[str, Verdict]:
     """ENTITY-STATE-MIB verdicts by entPhysicalIndex. Disabled is a fault unless an administrator locked the part
     (then it is off on purpose: no verdict); the alarm bits add their severity. Rows saying nothing are left out."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dcmaint.drivers import Alarm, Component, ComponentRef, Health
 from dcmaint_snmp.profiles.network import mib
@@ -80,7 +80,9 @@ def interfaces(snapshot: Snapshot) -> list[Interface]:
             )
         )
         if found[-1].in_packets is None and found[-1].out_packets is None:
-            found[-1] = _with_32bit(found[-1], row.integer("in_ucast"), row.integer("out_ucast"))
+            # No ifXTable counters: ifTable's 32-bit unicast counters (they wrap, so the ratio errs high; RFC 2863
+            # asks for the 64-bit ones on every interface faster than 20 Mbit/s).
+            found[-1] = replace(found[-1], in_packets=row.integer("in_ucast"), out_packets=row.integer("out_ucast"))
     return found
 
 
@@ -89,10 +91,6 @@ def _packets(row: Row, direction: str) -> int | None:
     values = [row.integer(f"hc_{direction}_{cast}") for cast in ("ucast", "mcast", "bcast")]
     present = [value for value in values if value is not None]
     return sum(present) if present else None
-
-
-def _with_32bit(interface: Interface, in_ucast: int | None, out_ucast: int | None) -> Interface:
-    return Interface(**{**interface.__dict__, "in_packets": in_ucast, "out_packets": out_ucast})
 
 
 @dataclass(frozen=True)

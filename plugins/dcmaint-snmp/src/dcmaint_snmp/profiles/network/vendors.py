@@ -50,9 +50,12 @@ def huawei(snapshot: Snapshot, inventory: Inventory) -> Overlay:
     for row in snapshot.rows(mib.HW_ENTITY_STATE_ENTRY, mib.HW_ENTITY_STATE):
         if row.integer("admin") == 2:  # locked by an administrator
             continue
-        verdict = worst([HW_OPER.get(row.integer("oper") or 0), alarm_bits(row.octets("alarm"), HW_ALARM_BITS)])
+        light = alarm_bits(row.octets("alarm"), HW_ALARM_BITS)
+        verdict = worst([HW_OPER.get(row.integer("oper") or 0), light])
         if verdict is not None:
             overlay.verdicts[row.index] = verdict
+        if light is not None:
+            overlay.loose[row.index] = light
         sensor = _temperature(inventory, row, Thresholds(upper_warning=_limit(row.integer("temperature_threshold"))))
         if sensor is not None:
             overlay.sensors.append(sensor)
@@ -108,9 +111,12 @@ def h3c(snapshot: Snapshot, inventory: Inventory) -> Overlay:
     """hh3cEntityExtStateTable verdicts (error status and oper status) and entity temperatures."""
     overlay = Overlay()
     for row in snapshot.rows(mib.HH3C_ENTITY_EXT_STATE_ENTRY, mib.HH3C_ENTITY_EXT_STATE):
-        verdict = worst([H3C_ERROR.get(row.integer("error") or 0), H3C_OPER.get(row.integer("oper") or 0)])
+        error = H3C_ERROR.get(row.integer("error") or 0)
+        verdict = worst([error, H3C_OPER.get(row.integer("oper") or 0)])
         if verdict is not None:
             overlay.verdicts[row.index] = verdict
+        if error is not None:
+            overlay.loose[row.index] = error
         limits = Thresholds(
             upper_warning=_limit(row.integer("temperature_threshold")),
             upper_critical=_limit(row.integer("critical_temperature")),
