@@ -253,3 +253,21 @@ def test_a_nonoperational_sensor_of_a_part_without_state_makes_that_part_one_war
     report = parse("switch-entity", snap(text))
     (fault,) = faults(report)
     assert (fault.kind, fault.location, fault.health) == ("transceiver", "Ethernet0 transceiver", Health.WARNING)
+
+
+@pytest.mark.parametrize(
+    ("cls", "descr", "kind"),
+    [
+        (9, "48-port 10G SFP+ line card", ComponentKind.MODULE),
+        (9, "Assembling Components-48-Port GE RJ45,4-Port 10GE SFP+", ComponentKind.MODULE),
+        (9, "SFP-10GBase-LR", ComponentKind.TRANSCEIVER),
+        (10, "QSFP28 100GBASE-SR4", ComponentKind.TRANSCEIVER),
+        (10, "25G port", None),
+        (1, "10G SFP+ optical transceiver", ComponentKind.TRANSCEIVER),
+    ],
+)
+def test_a_board_with_sfp_cages_is_a_module_and_a_pluggable_optic_a_transceiver(
+    cls: int, descr: str, kind: ComponentKind | None
+) -> None:
+    report = parse("switch-entity", snap(entity(9, cls, "Slot 1", descr=descr)))
+    assert [item.kind for item in report.components] == ([kind] if kind else [])

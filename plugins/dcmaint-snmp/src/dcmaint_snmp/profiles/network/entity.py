@@ -22,6 +22,8 @@ from dcmaint_snmp.snapshot import Snapshot
 #: What makes a module, a port or an "other" entity a transceiver: the words vendors put in its description, name or
 #: model (SFP, SFP+, SFP28, QSFP, XFP, GBIC, CFP, "transceiver", "optical module", 光模块).
 _TRANSCEIVER = re.compile(r"\b(q?sfp\w*|xfp|gbic|cfp\d*|transceiver|optic(al)?\s+module)|光模块", re.IGNORECASE)
+#: ...unless the text describes a board with SFP cages ("48-port 10G SFP+ line card", "4-Port 10GE SFP+").
+_BOARD = re.compile(r"\d+\s*-?\s*ports?\b|line\s*card|\bcard\b|\bboard\b|supervisor|单板|板卡", re.IGNORECASE)
 
 _KINDS = {
     mib.CLASS_CHASSIS: ComponentKind.ENCLOSURE,
@@ -59,9 +61,11 @@ class Entity:
 
     @property
     def looks_optical(self) -> bool:
-        return any(_TRANSCEIVER.search(text) for text in (self.descr, self.model_name) if text) or (
-            self.cls == mib.CLASS_MODULE and bool(self.name and _TRANSCEIVER.search(self.name))
-        )
+        """Whether the entity is a pluggable optic rather than the board or port that takes one."""
+        texts = [text for text in (self.descr, self.model_name) if text]
+        if self.cls == mib.CLASS_MODULE and self.name:
+            texts.append(self.name)
+        return any(_TRANSCEIVER.search(text) for text in texts) and not any(_BOARD.search(text) for text in texts)
 
     @property
     def label(self) -> str:
