@@ -207,9 +207,8 @@ def test_sensor_scale_precision_and_units() -> None:
     cisco = parse("switch-cisco", sample("switch-cisco"))
     dom = {sensor.name: (sensor.value, sensor.unit) for sensor in cisco.sensors}
     assert dom["Te1/1/1 Receive Power Sensor"] == (-2.3, "dBm")
-    assert next(s for s in cisco.sensors if s.name == "Te1/1/1 Receive Power Sensor").component.location == (
-        "Te1/1/1 Module"
-    )
+    power = next(sensor for sensor in cisco.sensors if sensor.name == "Te1/1/1 Receive Power Sensor")
+    assert power.component is not None and power.component.location == "Te1/1/1 Module"
 
 
 @pytest.mark.parametrize(

@@ -94,9 +94,9 @@ def build_report(
     alarms = [*extra.alarms, *loose, *interface_alarms(snapshot, options, optic)]
     return DeviceReport(
         identity=_identity(snapshot, inventory, vendor),
-        components=components,
-        sensors=sensors,
-        alarms=alarms,
+        components=tuple(components),
+        sensors=tuple(sensors),
+        alarms=tuple(alarms),
         archive=_archive(snapshot, inventory, profile),
     )
 

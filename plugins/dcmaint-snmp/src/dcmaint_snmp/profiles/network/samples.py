@@ -355,8 +355,8 @@ def cisco(specs: Sequence[FaultSpec]) -> Snapshot:
     ports = access_and_uplinks(
         8, ["Gi1/0/1", "Gi1/0/2", "Gi1/0/3"], [(f"Te1/1/{n}", None, 1100 + 10 * n) for n in (1, 2)]
     )
-    for port in ports:
-        port.descr = port.name.replace("Gi", "GigabitEthernet").replace("Te", "TenGigabitEthernet")
+    for interface in ports:
+        interface.descr = interface.name.replace("Gi", "GigabitEthernet").replace("Te", "TenGigabitEthernet")
     break_ports(ports, faults)
     agent.interfaces(ports)
     return agent.snapshot()
