@@ -92,9 +92,9 @@ PROFILES: tuple[Profile, ...] = (
         scalars=(),
         walks=(
             *STANDARD_WALKS,
-            *mib.columns(mib.CISCO_ENV_TEMPERATURE_ENTRY, mib.CISCO_ENV_TEMPERATURE),
-            *mib.columns(mib.CISCO_ENV_FAN_ENTRY, mib.CISCO_ENV_FAN),
-            *mib.columns(mib.CISCO_ENV_SUPPLY_ENTRY, mib.CISCO_ENV_SUPPLY),
+            *mib.columns(mib.CISCO_ENV_MON_TEMPERATURE_STATUS_ENTRY, mib.CISCO_ENV_MON_TEMPERATURE_STATUS),
+            *mib.columns(mib.CISCO_ENV_MON_FAN_STATUS_ENTRY, mib.CISCO_ENV_MON_FAN_STATUS),
+            *mib.columns(mib.CISCO_ENV_MON_SUPPLY_STATUS_ENTRY, mib.CISCO_ENV_MON_SUPPLY_STATUS),
             *mib.columns(mib.CISCO_ENT_SENSOR_VALUE_ENTRY, _CISCO_SENSOR_COLUMNS),
         ),
         parse=_parse_cisco,

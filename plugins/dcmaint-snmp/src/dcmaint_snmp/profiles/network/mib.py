@@ -116,19 +116,19 @@ HH3C_ENTITY_EXT_STATE = {
 # --- CISCO-ENVMON-MIB and CISCO-ENTITY-SENSOR-MIB (enterprise 9) -----------------------------------------------------
 CISCO = "1.3.6.1.4.1.9"
 #: ciscoEnvMonTemperatureStatusTable.ciscoEnvMonTemperatureStatusEntry, indexed by ciscoEnvMonTemperatureStatusIndex.
-CISCO_ENV_TEMPERATURE_ENTRY = "1.3.6.1.4.1.9.9.13.1.3.1"
-CISCO_ENV_TEMPERATURE = {
+CISCO_ENV_MON_TEMPERATURE_STATUS_ENTRY = "1.3.6.1.4.1.9.9.13.1.3.1"
+CISCO_ENV_MON_TEMPERATURE_STATUS = {
     "descr": 2,  # ciscoEnvMonTemperatureStatusDescr
     "value": 3,  # ciscoEnvMonTemperatureStatusValue (Cel)
     "threshold": 4,  # ciscoEnvMonTemperatureThreshold (Cel)
     "state": 6,  # ciscoEnvMonTemperatureState (CiscoEnvMonState)
 }
 #: ciscoEnvMonFanStatusTable.ciscoEnvMonFanStatusEntry, indexed by ciscoEnvMonFanStatusIndex.
-CISCO_ENV_FAN_ENTRY = "1.3.6.1.4.1.9.9.13.1.4.1"
-CISCO_ENV_FAN = {"descr": 2, "state": 3}  # ciscoEnvMonFanStatusDescr, ciscoEnvMonFanState
+CISCO_ENV_MON_FAN_STATUS_ENTRY = "1.3.6.1.4.1.9.9.13.1.4.1"
+CISCO_ENV_MON_FAN_STATUS = {"descr": 2, "state": 3}  # ciscoEnvMonFanStatusDescr, ciscoEnvMonFanState
 #: ciscoEnvMonSupplyStatusTable.ciscoEnvMonSupplyStatusEntry, indexed by ciscoEnvMonSupplyStatusIndex.
-CISCO_ENV_SUPPLY_ENTRY = "1.3.6.1.4.1.9.9.13.1.5.1"
-CISCO_ENV_SUPPLY = {"descr": 2, "state": 3}  # ciscoEnvMonSupplyStatusDescr, ciscoEnvMonSupplyState
+CISCO_ENV_MON_SUPPLY_STATUS_ENTRY = "1.3.6.1.4.1.9.9.13.1.5.1"
+CISCO_ENV_MON_SUPPLY_STATUS = {"descr": 2, "state": 3}  # ciscoEnvMonSupplyStatusDescr, ciscoEnvMonSupplyState
 #: entSensorValueTable.entSensorValueEntry (CISCO-ENTITY-SENSOR-MIB), indexed by entPhysicalIndex; the same
 #: type/scale/precision/value/status columns as ENTITY-SENSOR-MIB (transceiver DOM readings live here).
 CISCO_ENT_SENSOR_VALUE_ENTRY = "1.3.6.1.4.1.9.9.91.1.1.1.1"

@@ -363,7 +363,11 @@ def cisco(specs: Sequence[FaultSpec]) -> Snapshot:
 
 
 def _cisco_envmon(agent: Agent, faults: Faults) -> None:
-    supply, fan, temperature = mib.CISCO_ENV_SUPPLY_ENTRY, mib.CISCO_ENV_FAN_ENTRY, mib.CISCO_ENV_TEMPERATURE_ENTRY
+    supply, fan, temperature = (
+        mib.CISCO_ENV_MON_SUPPLY_STATUS_ENTRY,
+        mib.CISCO_ENV_MON_FAN_STATUS_ENTRY,
+        mib.CISCO_ENV_MON_TEMPERATURE_STATUS_ENTRY,
+    )
     rows = [(1, "Sw1, PSA Normal", 1), (2, "Sw1, PSB Normal", 1), (3, "Sw1, RPS NotExist", 5)]
     for index, descr, state in rows:
         failed = index in _chosen(faults, "psu", 2)

@@ -168,11 +168,11 @@ def cisco(snapshot: Snapshot, inventory: Inventory) -> Overlay:
     """CISCO-ENVMON-MIB supply, fan and temperature tables."""
     overlay = Overlay()
     for entry, columns, kind, word in (
-        (mib.CISCO_ENV_SUPPLY_ENTRY, mib.CISCO_ENV_SUPPLY, ComponentKind.PSU, "Power supply"),
-        (mib.CISCO_ENV_FAN_ENTRY, mib.CISCO_ENV_FAN, ComponentKind.FAN, "Fan"),
+        (mib.CISCO_ENV_MON_SUPPLY_STATUS_ENTRY, mib.CISCO_ENV_MON_SUPPLY_STATUS, ComponentKind.PSU, "Power supply"),
+        (mib.CISCO_ENV_MON_FAN_STATUS_ENTRY, mib.CISCO_ENV_MON_FAN_STATUS, ComponentKind.FAN, "Fan"),
     ):
         _cisco_parts(snapshot.rows(entry, columns), inventory, kind, word, overlay)
-    for row in snapshot.rows(mib.CISCO_ENV_TEMPERATURE_ENTRY, mib.CISCO_ENV_TEMPERATURE):
+    for row in snapshot.rows(mib.CISCO_ENV_MON_TEMPERATURE_STATUS_ENTRY, mib.CISCO_ENV_MON_TEMPERATURE_STATUS):
         state = row.integer("state")
         if state == 5:  # notPresent
             continue
