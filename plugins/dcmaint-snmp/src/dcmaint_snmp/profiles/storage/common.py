@@ -75,7 +75,7 @@ def join_high_low(high: int | None, low: int | None) -> int | None:
     """A 64-bit count from NETAPP-MIB's ``...High``/``...Low`` Integer32 halves (the low half may be negative).
 
     >>> join_high_low(2, -1401748464)
-    11483022864
+    11483153424
     >>> join_high_low(None, 158387408), join_high_low(0, None)
     (158387408, None)
     """
