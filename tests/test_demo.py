@@ -20,7 +20,10 @@ def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path):
     assert "Imported  10" in out
     assert "[CRITICAL] hq/hq-web-01: psu PSU 2" in out  # found by the driver in the simulated BMC
     assert "spare 866730-001" in out  # with the spare part number a technician orders
-    assert "recorded 6 devices" in done.stderr
+    assert "recorded 8 devices" in done.stderr  # six servers over Redfish, a UPS and a CRAC over SNMP
+    # The facility equipment beside the servers: the UPS on battery, the CRAC's clogged filter (dcmaint sim snmp).
+    assert "[WARNING] hq/hq-ups-01: alarm Input: On battery" in out
+    assert "[WARNING] hq/hq-crac-01: filter Air filter: Clogged air filter" in out
     # The depot step: the spare is offered first, fitted in the simulated BMC, swapped and verified by a poll.
     assert re.search(r"hq-web-01 +psu:PSU 2 +1 +exact +5WBXK0A9DEMO", out)
     assert "needs customer consent" in out  # the 500 W substitute, offered second
@@ -34,7 +37,7 @@ def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path):
     )
     assert re.search(r"form written to \S*维护单.pdf \(\d+ bytes\)", out)
     assert re.search(r"^problems +0$", out, re.MULTILINE)  # db check found the audit chain sound
-    assert "Not polled (4), the status above leaves them out:" in out  # the equipment without a driver
+    assert "Not polled (2), the status above leaves them out:" in out  # the equipment without a driver
     # It ends with where its files went and what to try next.
     assert re.search(r"^The demo's files were removed with its home \S+dcmaint-demo-\S+\.$", out, re.MULTILINE)
     assert re.search(r"^Try next:\n  dcmaint demo --keep +# ", out, re.MULTILINE)

@@ -6,10 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from dcmaint_snmp.profiles import PROFILES, by_name, for_kind
-from dcmaint_snmp.profiles.base import Profile, Sample
-from dcmaint_snmp.profiles.network import SAMPLES
-from dcmaint_snmp.snapshot import SYSTEM, Snapshot
 
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.drivers import DeviceReport, Health
@@ -17,6 +13,10 @@ from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.simulators import parse_faults
 from dcmaint.services.health import Fault, faults_of
 from dcmaint.testing.checks import report_problems
+from dcmaint_snmp.profiles import PROFILES, by_name, for_kind
+from dcmaint_snmp.profiles.base import Profile, Sample
+from dcmaint_snmp.profiles.network import SAMPLES
+from dcmaint_snmp.snapshot import SYSTEM, Snapshot
 
 SAMPLE_BY_PROFILE = {sample.profile: sample for sample in SAMPLES}
 

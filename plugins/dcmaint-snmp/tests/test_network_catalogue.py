@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from dcmaint_snmp.profiles import by_name
-from dcmaint_snmp.profiles.network import SAMPLES
 
 from dcmaint.drivers.simulators import parse_faults
+from dcmaint_snmp.profiles import by_name
+from dcmaint_snmp.profiles.network import SAMPLES
 
 Run = Callable[..., tuple[int, str]]
 

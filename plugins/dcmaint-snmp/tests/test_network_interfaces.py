@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from dcmaint_snmp.profiles import by_name
-from dcmaint_snmp.profiles.network import SAMPLES
-from dcmaint_snmp.profiles.network.interfaces import DEFAULT_ERROR_MIN, DEFAULT_ERROR_RATIO, Rules
-from dcmaint_snmp.snapshot import Snapshot
 
 from dcmaint.drivers import DeviceReport, Health
 from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.simulators import parse_faults
 from dcmaint.services.health import faults_of
 from dcmaint.testing.checks import report_problems
+from dcmaint_snmp.profiles import by_name
+from dcmaint_snmp.profiles.network import SAMPLES
+from dcmaint_snmp.profiles.network.interfaces import DEFAULT_ERROR_MIN, DEFAULT_ERROR_RATIO, Rules
+from dcmaint_snmp.snapshot import Snapshot
 
 IF = "1.3.6.1.2.1.2.2.1"
 IFX = "1.3.6.1.2.1.31.1.1.1"

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from dcmaint_snmp.profiles import by_name
-from dcmaint_snmp.profiles.network import SAMPLES
-from dcmaint_snmp.profiles.network.entity import scaled
-from dcmaint_snmp.snapshot import Snapshot
 
 from dcmaint.drivers import Component, ComponentKind, DeviceReport, Health
 from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.simulators import FaultSpec, parse_faults
 from dcmaint.services.health import Fault, faults_of
 from dcmaint.testing.checks import report_problems
+from dcmaint_snmp.profiles import by_name
+from dcmaint_snmp.profiles.network import SAMPLES
+from dcmaint_snmp.profiles.network.entity import scaled
+from dcmaint_snmp.snapshot import Snapshot
 
 ENT = "1.3.6.1.2.1.47.1.1.1.1"
 STATE = "1.3.6.1.2.1.131.1.1.1"

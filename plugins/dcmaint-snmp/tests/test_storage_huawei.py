@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from dcmaint_snmp.profiles.base import CONSUMABLE
-from dcmaint_snmp.profiles.storage import huawei, huawei_sample
-from dcmaint_snmp.profiles.storage.common import StorageOptionError
-from dcmaint_snmp.snapshot import Snapshot
 
 from dcmaint.drivers import ComponentKind, DeviceReport, Health
 from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.simulators import parse_faults
 from dcmaint.services.health import Fault, faults_of
+from dcmaint_snmp.profiles.base import CONSUMABLE
+from dcmaint_snmp.profiles.storage import huawei, huawei_sample
+from dcmaint_snmp.profiles.storage.common import StorageOptionError
+from dcmaint_snmp.snapshot import Snapshot
 
 ENTRY = "1.3.6.1.4.1.34774.4.1.23.5"
 POOL = "1.3.6.1.4.1.34774.4.1.23.4.2.1"

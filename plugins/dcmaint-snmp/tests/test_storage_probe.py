@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+
+from dcmaint.domain.enums import DeviceKind
 from dcmaint_snmp.profiles import PROFILES, SAMPLES, by_name, for_kind
 from dcmaint_snmp.profiles.base import Profile, Sample
 from dcmaint_snmp.profiles.storage import PROFILES as STORAGE
 from dcmaint_snmp.profiles.storage import SAMPLES as STORAGE_SAMPLES
 from dcmaint_snmp.snapshot import SYSTEM, Snapshot
-
-from dcmaint.domain.enums import DeviceKind
 
 STORAGE_SAMPLE_NAMES = [sample.profile for sample in STORAGE_SAMPLES]
 

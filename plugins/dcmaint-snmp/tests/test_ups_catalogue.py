@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from dcmaint_snmp.profiles.ups import apc
-from dcmaint_snmp.profiles.ups.common import battery_part
 
 from dcmaint.domain.parts import part_class
+from dcmaint_snmp.profiles.ups import apc
+from dcmaint_snmp.profiles.ups.common import battery_part
 
 KITS = ("APCRBC140", "APCRBC133", "BAT-VRLA-12V9AH")
 

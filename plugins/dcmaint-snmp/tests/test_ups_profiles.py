@@ -12,18 +12,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dcmaint_snmp.profiles import PROFILES, SAMPLES, by_name, for_kind
-from dcmaint_snmp.profiles.base import CONSUMABLE, Sample
-from dcmaint_snmp.profiles.ups import PROFILES as UPS_PROFILES
-from dcmaint_snmp.profiles.ups import SAMPLES as UPS_SAMPLES
-from dcmaint_snmp.profiles.ups.common import TARGETS
-from dcmaint_snmp.snapshot import SYSTEM, Snapshot
 
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.drivers import DeviceReport, Health
 from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.simulators import parse_faults
 from dcmaint.services.health import Fault, faults_of
+from dcmaint_snmp.profiles import PROFILES, SAMPLES, by_name, for_kind
+from dcmaint_snmp.profiles.base import CONSUMABLE, Sample
+from dcmaint_snmp.profiles.ups import PROFILES as UPS_PROFILES
+from dcmaint_snmp.profiles.ups import SAMPLES as UPS_SAMPLES
+from dcmaint_snmp.profiles.ups.common import TARGETS
+from dcmaint_snmp.snapshot import SYSTEM, Snapshot
 
 NAMES = ["ups-apc", "ups-eaton", "ups-huawei", "ups-rfc1628"]
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "drivers" / "snmp-ups.md"

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from dcmaint_snmp.profiles import by_name
-from dcmaint_snmp.profiles.ups import apc, eaton, huawei, rfc1628
-from dcmaint_snmp.snapshot import Snapshot, Type, Value
 
 from dcmaint.drivers import DeviceReport, Health
 from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.simulators import parse_faults
 from dcmaint.services.health import Fault, faults_of
+from dcmaint_snmp.profiles import by_name
+from dcmaint_snmp.profiles.ups import apc, eaton, huawei, rfc1628
+from dcmaint_snmp.snapshot import Snapshot, Type, Value
 
 
 def report_of(name: str, snapshot: Snapshot, options: dict[str, str] | None = None) -> DeviceReport:

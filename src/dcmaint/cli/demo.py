@@ -67,7 +67,10 @@ def _fallback_repair() -> DemoRepair:
 
 
 def _device_list(fleets: list[RunningFleet]) -> str:
-    """The customer's list as Chinese Excel exports it: GBK, Chinese headers, the simulated devices' addresses."""
+    """The customer's list as Chinese Excel exports it: GBK, Chinese headers, the simulated devices' addresses.
+
+    Equipment a simulator serves (a UPS, a CRAC) is listed once, with its address, not also as unpolled.
+    """
     from dcmaint.domain.import_columns import KIND_SYNONYMS
 
     labels = {kind: word for word, kind in reversed(KIND_SYNONYMS.items())}  # the first word of each kind
@@ -80,7 +83,9 @@ def _device_list(fleets: list[RunningFleet]) -> str:
                 f"主机房A,A{n:02d},{10 + 2 * n}-{11 + 2 * n},{endpoint.url},{fleet.fleet.driver},"
                 f"{endpoint.username},env:{PASSWORD_VARIABLE},是"
             )
-    return HEADER + "".join(row + "\n" for row in rows) + OTHER_DEVICES
+    polled = {device.name for fleet in fleets for device, _endpoint in fleet.devices()}
+    unpolled = [line for line in OTHER_DEVICES.splitlines() if line.split(",", 1)[0] not in polled]
+    return HEADER + "".join(row + "\n" for row in [*rows, *unpolled])
 
 
 def _toml(part: DemoPart, substitutes: tuple[DemoPart, ...] = ()) -> str:

@@ -72,9 +72,12 @@ class Settings:
 def settings(endpoint: str | None, options: Mapping[str, str], *, timeout: float) -> Settings:
     """The settings of one target; InvalidOptions names the first value that cannot be used."""
     host, port = _endpoint(endpoint)
-    unknown = sorted(set(options) - KNOWN)
+    from dcmaint_snmp.profiles import OPTIONS as PROFILE_OPTIONS
+
+    unknown = sorted(set(options) - KNOWN - PROFILE_OPTIONS)
     if unknown:
-        raise InvalidOptions(f"unknown SNMP option {unknown[0]!r} (known: {', '.join(sorted(KNOWN))})")
+        known = ", ".join(sorted(KNOWN | PROFILE_OPTIONS))
+        raise InvalidOptions(f"unknown SNMP option {unknown[0]!r} (known: {known})")
     version = options.get("version", "2c").strip().lower()
     if version in ("2", "v2c", "v2"):
         version = "2c"

@@ -2,7 +2,8 @@
 
 Each family module (``ups``, ``cooling``, ``network``, ``storage``) exports
 ``PROFILES`` (vendor-specific MIBs before generic ones: the first that
-identifies a device wins) and ``SAMPLES`` (one simulated agent per profile).
+identifies a device wins) and ``SAMPLES`` (one simulated agent per profile) and ``OPTIONS`` (the driver options
+its profiles read).
 Adding a model is adding a profile to its family module; see
 docs/drivers/snmp.md, "Adding a model".
 """
@@ -15,8 +16,10 @@ from dcmaint_snmp.profiles.base import Profile, Sample
 
 PROFILES: tuple[Profile, ...] = (*ups.PROFILES, *cooling.PROFILES, *network.PROFILES, *storage.PROFILES)
 SAMPLES: tuple[Sample, ...] = (*ups.SAMPLES, *cooling.SAMPLES, *network.SAMPLES, *storage.SAMPLES)
+#: The ``--option`` names the profiles read (besides the driver's own, :mod:`dcmaint_snmp.options`).
+OPTIONS: frozenset[str] = frozenset((*ups.OPTIONS, *cooling.OPTIONS, *network.OPTIONS, *storage.OPTIONS))
 
-__all__ = ["PROFILES", "SAMPLES", "Profile", "Sample", "by_name", "for_kind"]
+__all__ = ["OPTIONS", "PROFILES", "SAMPLES", "Profile", "Sample", "by_name", "for_kind"]
 
 
 def by_name(name: str) -> Profile | None:

@@ -13,5 +13,7 @@ from dcmaint_snmp.profiles.cooling import huawei, inrow, liebert
 
 PROFILES: tuple[Profile, ...] = (liebert.PROFILE, inrow.PROFILE, huawei.PROFILE)
 SAMPLES: tuple[Sample, ...] = (liebert.SAMPLE, inrow.SAMPLE, huawei.SAMPLE)
+#: Driver options this family reads (docs/drivers/snmp-cooling.md).
+OPTIONS: tuple[str, ...] = ("filter_part", "humidifier_part")
 
-__all__ = ["PROFILES", "SAMPLES"]
+__all__ = ["OPTIONS", "PROFILES", "SAMPLES"]

@@ -112,5 +112,7 @@ PROFILES: tuple[Profile, ...] = (
     ),
 )
 SAMPLES: tuple[Sample, ...] = _SAMPLES
+#: Driver options this family reads (docs/drivers/snmp-network.md).
+OPTIONS: tuple[str, ...] = ("uplinks", "error_min", "error_ratio")
 
-__all__ = ["PROFILES", "SAMPLES", "STANDARD_WALKS"]
+__all__ = ["OPTIONS", "PROFILES", "SAMPLES", "STANDARD_WALKS"]

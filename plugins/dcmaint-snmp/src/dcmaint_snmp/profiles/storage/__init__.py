@@ -12,5 +12,7 @@ from dcmaint_snmp.profiles.storage import huawei, huawei_sample, netapp, netapp_
 
 PROFILES: tuple[Profile, ...] = (huawei.PROFILE, netapp.PROFILE)
 SAMPLES: tuple[Sample, ...] = (huawei_sample.SAMPLE, netapp_sample.SAMPLE)
+#: Driver options this family reads (docs/drivers/snmp-storage.md).
+OPTIONS: tuple[str, ...] = ("pool_warning", "pool_critical", "volume_warning", "volume_critical")
 
-__all__ = ["PROFILES", "SAMPLES"]
+__all__ = ["OPTIONS", "PROFILES", "SAMPLES"]

@@ -14,5 +14,7 @@ from dcmaint_snmp.profiles.ups import apc, eaton, huawei, rfc1628
 
 PROFILES: tuple[Profile, ...] = (apc.PROFILE, eaton.PROFILE, huawei.PROFILE, rfc1628.PROFILE)
 SAMPLES: tuple[Sample, ...] = (apc.SAMPLE, eaton.SAMPLE, huawei.SAMPLE, rfc1628.SAMPLE)
+#: Driver options this family reads (docs/drivers/snmp-ups.md).
+OPTIONS: tuple[str, ...] = ("battery_part",)
 
-__all__ = ["PROFILES", "SAMPLES"]
+__all__ = ["OPTIONS", "PROFILES", "SAMPLES"]
