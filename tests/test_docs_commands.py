@@ -228,6 +228,14 @@ PAGES: dict[str, Page] = {
             "dcmaint health --site nowhere": 3,
         },
     ),
+    "docs/drivers/snmp.md": Page(
+        exits={
+            "dcmaint health --site hq": 2,
+            "dcmaint health --site hq --record --format nagios": 2,
+            "dcmaint health --target snmp://127.0.0.1:54350 --kind ups --password-ref env:SNMP_COMMUNITY --format nagios": 1,
+            "dcmaint health ups02 --format nagios": 3,
+        }
+    ),
     "docs/forms.md": Page(
         files={"~/fonts/house.ttc": ROOT / "src" / "dcmaint" / "data" / "fonts" / "wqy-microhei.ttc"}
     ),
