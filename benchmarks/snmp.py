@@ -138,11 +138,6 @@ def measure(args: Any, endpoints: list[dict], home: Path) -> int:
     wall, cpu, peak_mb, done = timed_child(fleet, env)
     report = json.loads(done.stdout)
     counts = report["counts"]
-    profiles = {
-        device.get("report", {}).get("archive", {}).get("system", {}).get("snmp_profile")
-        for device in report["devices"]
-        if device.get("report")
-    }
 
     profile = by_name(args.flavour)
     assert profile is not None, args.flavour
@@ -158,7 +153,7 @@ def measure(args: Any, endpoints: list[dict], home: Path) -> int:
         f"  wall {wall:8.2f} s   cpu {cpu:8.2f} s ({cpu / args.count * 1000:.1f} ms per device)"
         f"   peak memory {peak_mb:7.1f} MB"
     )
-    print(f"  devices by status: {counts}   profiles: {sorted(p for p in profiles if p)}   (exit {done.returncode})")
+    print(f"  devices by status: {counts}   (exit {done.returncode})")
     print(
         f"baseline, an engine per device, one after another: {per_device * 1000:.1f} ms per device "
         f"({sum(values) / len(values):.0f} values), {baseline:8.1f} s for {args.count} (from {len(sample)} timed)"
