@@ -18,6 +18,7 @@ from sn_peers import SnmpAgent, V3User, free_udp_port, running_agent
 
 from dcmaint.drivers import Health, Target
 from dcmaint.drivers.errors import ErrorKind
+from dcmaint.drivers.result import PollResult
 from dcmaint.drivers.runner import PollJob, run_jobs
 from dcmaint.drivers.simulators import SimulatorOptions, parse_faults
 from dcmaint.secrets import Secret
@@ -197,3 +198,43 @@ def test_v3_auth_priv_through_the_driver() -> None:
             )
     assert result.error is None and result.status is Health.OK, result.message
     assert wrong.error is ErrorKind.AUTH_FAILED and "wrong-auth-passphrase" not in wrong.message
+
+
+#: The faults the issue names, each served by snmpsim (an independent agent) from the sample's data.
+SNMPSIM_FAULTS = (
+    ("ups-apc", "onbattery"),
+    ("ups-eaton", "battery=replace"),
+    ("crac-liebert", "filter"),
+    ("crac-apc-inrow", "humidifier"),
+    ("crac-huawei", "leak"),
+    ("switch-huawei", "psu:2"),
+    ("array-netapp", "disk:1=failed"),
+    ("array-huawei", "disk:2=failed"),
+)
+
+
+@pytest.fixture(scope="module")
+def faulty_snmpsim() -> Iterator[SnmpAgent]:
+    data = {}
+    for number, (name, fault) in enumerate(SNMPSIM_FAULTS):
+        sample = next(s for s in SAMPLES if s.profile == name)
+        data[f"fault{number}"] = sample.build(parse_faults(fault)).to_snmprec()
+    with running_agent(data) as agent:
+        yield agent
+
+
+@pytest.mark.parametrize(("number", "name", "fault"), [(n, *case) for n, case in enumerate(SNMPSIM_FAULTS)])
+def test_the_named_faults_served_by_snmpsim_are_reported_once(faulty_snmpsim, number, name, fault) -> None:
+    profile = by_name(name)
+    sample = next(s for s in SAMPLES if s.profile == name)
+    assert profile is not None
+    [result] = poll(target("dev", profile.kind, faulty_snmpsim.endpoint, community=f"fault{number}"))
+    assert result.error is None, result.message
+    expected = profile.parse(sample.build(parse_faults(fault)), {})
+    found = [(f.kind, f.location, f.health) for f in faults_of(result)]
+    assert found == [
+        (f.kind, f.location, f.health)
+        for f in faults_of(PollResult.success("dev", "snmp", expected, 0.0, result.polled_at))
+    ]
+    assert len(found) == 1, found  # one broken part (or one condition) is one fault
+    assert result.report.archive.system["snmp_profile"] == name
