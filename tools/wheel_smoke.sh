@@ -62,6 +62,21 @@ case "$zh" in *未知站点*) say "Chinese messages: $zh" ;; *) fail "DCMAINT_LA
 
 "$DC" plugin list | grep -q '^redfish ' || fail "plugin list shows no redfish driver"
 say "plugin list shows the redfish driver"
+"$DC" plugin list | grep -q '^snmp ' || fail "plugin list shows no snmp driver"
+say "plugin list shows the snmp driver"
+
+# The SNMP driver from its wheel: pysnmp and cryptography came with it; a simulated UPS on battery is a warning.
+"$DC" sim snmp --count 1 --flavour ups-apc --faults onbattery --endpoints-file "$WORK/snmp.json" >/dev/null 2>&1 &
+sim=$!
+for _ in $(seq 100); do [ -s "$WORK/snmp.json" ] && break; sleep 0.1; done
+url=$("$VPY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["endpoints"][0]["url"])' "$WORK/snmp.json")
+set +e
+nagios=$(SNMP_COMMUNITY=smoke "$DC" health --target "$url" --kind ups --password-ref env:SNMP_COMMUNITY --format nagios)
+code=$?
+set -e
+kill "$sim"; wait "$sim" || true
+[ "$code" -eq 1 ] || fail "health over SNMP exited $code: $nagios"
+case "$nagios" in *"On battery"*) say "SNMP poll from the wheel: ${nagios%%|*}" ;; *) fail "SNMP poll said '$nagios'" ;; esac
 
 "$DC" device add srv01 --site old --kind server >/dev/null
 ticket=$("$DC" ticket new --site old --device srv01 --caller 王工 --description "PSU 2 电源告警" | cut -d: -f1)

@@ -238,3 +238,20 @@ def test_the_named_faults_served_by_snmpsim_are_reported_once(faulty_snmpsim, nu
     ]
     assert len(found) == 1, found  # one broken part (or one condition) is one fault
     assert result.report.archive.system["snmp_profile"] == name
+
+
+def test_probe_names_the_device_or_says_it_is_not_one_of_its_kind(own_sim) -> None:
+    import asyncio
+
+    profile = by_name(NAMES[0])
+    assert profile is not None
+    other = next(kind for kind in SnmpDriver.kinds if kind is not profile.kind)
+    url = own_sim.endpoints[0].url
+    found = asyncio.run(SnmpDriver().probe(target("dev", profile.kind, url)))
+    expected = profile.parse(SAMPLES[0].build(()), {}).identity
+    assert found is not None and (found.vendor, found.model, found.serial) == (
+        expected.vendor,
+        expected.model,
+        expected.serial,
+    )
+    assert asyncio.run(SnmpDriver().probe(target("dev", other, url))) is None

@@ -49,7 +49,7 @@ class SnmpDriver(Driver):
         profile = chosen or identify(answer, target.kind)
         if profile is None:
             return None
-        return await self._read(agent, profile, answer, target.options).identity
+        return (await self._read(agent, profile, answer, target.options)).identity
 
     async def poll(self, target: Target) -> DeviceReport:
         agent, chosen = await self._connect(target)

@@ -1,0 +1,85 @@
+"""dcmaint's driver conformance kit, run against the SNMP driver: every profile's simulated agent, healthy and
+with a fault, plus the agents that cannot be polled (a wrong community, a dead port).
+
+The kit builds its cases at collection time, so the simulated agents start when the cases are first asked for
+and stop when the test session ends.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+from typing import Any
+
+from sn_peers import free_udp_port
+
+from dcmaint.drivers import ErrorKind, Health, Target
+from dcmaint.drivers.simulators import SimulatorOptions, parse_faults
+from dcmaint.secrets import Secret
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+from dcmaint_snmp.driver import SnmpDriver
+from dcmaint_snmp.profiles import SAMPLES, by_name
+from dcmaint_snmp.sim.server import running
+
+COMMUNITY = "conformance-ro"
+_fleet = contextlib.ExitStack()
+atexit.register(_fleet.close)
+
+
+def _faulty(sample: Any) -> tuple[str, tuple[str, ...]]:
+    """The sample's first fault target and the locations of the components it breaks."""
+    profile = by_name(sample.profile)
+    assert profile is not None
+    fault = sample.targets[0]
+    report = profile.parse(sample.build(parse_faults(fault)), {})
+    return fault, tuple(component.location for component in report.faults())
+
+
+def _cases() -> list[ConformanceCase]:
+    names = tuple(sample.profile for sample in SAMPLES)
+    healthy = _fleet.enter_context(running(SimulatorOptions(count=len(SAMPLES), flavours=names, password=COMMUNITY)))
+    faults = ",".join(f"{n}:{_faulty(sample)[0]}" for n, sample in enumerate(SAMPLES, 1))
+    faulty = _fleet.enter_context(
+        running(SimulatorOptions(count=len(SAMPLES), flavours=names, faults=faults, password=COMMUNITY))
+    )
+    found = []
+    for sample, good, bad in zip(SAMPLES, healthy.endpoints, faulty.endpoints, strict=True):
+        profile = by_name(sample.profile)
+        assert profile is not None
+        found.append(
+            ConformanceCase(
+                f"{sample.profile}-healthy", _target(profile.kind, good.url), Expectation(Health.OK, faults=())
+            )
+        )
+        fault, locations = _faulty(sample)
+        expect = Expectation(faults=locations) if locations else Expectation()
+        found.append(ConformanceCase(f"{sample.profile}-{fault}", _target(profile.kind, bad.url), expect))
+    first = by_name(SAMPLES[0].profile)
+    assert first is not None
+    found.append(
+        ConformanceCase(
+            "wrong-community",
+            _target(first.kind, healthy.endpoints[0].url, community="not-the-community"),
+            Expectation(error=ErrorKind.UNREACHABLE),
+        )
+    )
+    found.append(
+        ConformanceCase(
+            "dead-agent",
+            _target(first.kind, f"snmp://127.0.0.1:{free_udp_port()}"),
+            Expectation(error=ErrorKind.UNREACHABLE),
+        )
+    )
+    return found
+
+
+def _target(kind: Any, url: str, community: str = COMMUNITY) -> Target:
+    options = {"request_timeout": "0.5", "retries": "0"}
+    return Target(f"{kind}-agent", kind, url, credential=Secret(community), timeout=10.0, options=options)
+
+
+class TestSnmpConformance(BaseDriverConformance):
+    driver_class = SnmpDriver
+
+    def cases(self) -> list[ConformanceCase]:
+        return _cases()
