@@ -31,6 +31,7 @@ MATCH_COLUMNS = [
     ("part_number", _("Part number")),
     ("site", _("Site")),
     ("bin", _("Bin")),
+    ("quantity", _("Quantity")),
     ("explanation", _("Why")),
 ]
 SWAP_COLUMNS = [
