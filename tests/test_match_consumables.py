@@ -224,3 +224,88 @@ def test_match_bad_input_is_unchanged(room, db_url):
         assert result.code == 2, (args, result)
         assert len(result.err.strip().splitlines()) == 1 and named in result.err, (args, result.err)
     assert counts(db_url) == before and len(audit(db_url)) == chain
+
+
+def swap(cli, *args):
+    return cli.ok("spare", "swap", "--by", "张伟", *args, "-f", "json").json()
+
+
+def test_swap_takes_one_filter_from_its_bin_and_verify_asks_the_device(room, db_url):
+    cli, scenario = room
+    cli.ok("spare", "add", "--site", "hq", "--part", FILTER, "--quantity", "6", "--bin", "C-01")
+    done = swap(cli, "--device", "crac01", "--slot", "filter:Air filter", "--consumable", FILTER)
+    assert (done["spare_serial"], done["part_number"], done["fit"], done["from_site"]) == (None, FILTER, "exact", "hq")
+    assert (done["removed_serial"], done["removed_part_number"], done["custody_location"]) == (None, FILTER, "C-01")
+    assert done["fault_id"] is not None and done["verification"] == "not_checked"
+    stock = cli.ok("spare", "list", "--part", FILTER, "-f", "json").json()
+    assert sorted((u["status"], u["quantity"], u["bin"], u["device"], u["slot"]) for u in stock) == [
+        ("in_stock", 5, "C-01", None, None),
+        ("installed", 1, "C-01", "crac01", "Air filter"),
+        ("removed", 1, None, "crac01", "Air filter"),
+    ]
+    actions = [(e.entity, e.action) for e in audit(db_url)[-5:]]
+    assert actions == [
+        ("fault", "close"),
+        ("spare", "take"),
+        ("spare", "install"),
+        ("spare", "remove"),
+        ("swap", "swap"),
+    ]
+    assert cli("db", "check").code == 0  # the swap's audited fields match the store
+    # Swapped and not polled since: no serial to name, so the device is asked first.
+    again = cli("spare", "swap", "--device", "crac01", "--slot", "Air filter", "--consumable", FILTER)
+    assert again.code == 2 and f"spare verify {done['id']}" in again.err
+    scenario("crac01", crac("ok"))
+    verified = cli.ok("spare", "verify", str(done["id"]), "-f", "json").json()
+    assert verified["verification"] == "verified" and "reports ok" in verified["verify_message"]
+    # The next clogged filter: the one fitted before walks on to the customer's custody.
+    scenario("crac01", crac())
+    assert cli("health", "crac01", "--record").code == 1
+    second = swap(cli, "--device", "crac01", "--slot", "Air filter", "--consumable", FILTER, "--bin", "C-01")
+    assert second["from_site"] == "hq"
+    stock = cli.ok("spare", "list", "--part", FILTER, "-f", "json").json()
+    assert sorted((u["status"], u["quantity"], u["bin"] or "") for u in stock) == [
+        ("in_stock", 4, "C-01"),
+        ("installed", 1, "C-01"),
+        ("removed", 1, ""),
+        ("removed", 1, "C-01"),
+    ]
+    custody = cli.ok("spare", "custody", "--site", "hq", "-f", "json").json()
+    assert len(custody) == 2
+    scenario("crac01", crac("warning"))
+    unverified = cli("spare", "verify", str(second["id"]))
+    assert unverified.code == 1 and "still reports warning" in unverified.err
+
+
+def test_swap_consumable_bad_input_is_one_line_and_changes_nothing(room, db_url):
+    cli, _ = room
+    cli.ok("spare", "add", "--site", "hq", "--part", FILTER, "--quantity", "6", "--bin", "C-01")
+    cli.ok("spare", "add", "--site", "hq", "--part", "FLT-F5-595x495x46", "--quantity", "2", "--bin", "C-02")
+    cli.ok("spare", "add", "--site", "hq", "--part", "FLT-SERIAL-1", "--serial", "CASS-1")
+    _empty_bin(db_url, "hq", "C-09")
+    before, chain = counts(db_url), len(audit(db_url))
+    base = ("spare", "swap", "--device", "crac01", "--slot", "Air filter")
+    cases = [
+        ((*base, "--consumable", FILTER, "--bin", "C-09"), "hq bin C-09"),
+        ((*base, "--consumable", FILTER, "--bin", "Z-99"), "Z-99"),
+        ((*base, "--consumable", "NOPE-1"), "'NOPE-1'"),
+        ((*base, "--consumable", "bad number"), "'bad number'"),
+        ((*base, "--consumable", "FLT-SERIAL-1"), "serialised"),
+        ((*base, "--consumable", "FLT-F5-595x495x46"), "consent"),
+        ((*base, "--consumable", FILTER, "--spare", "CASS-1"), "not both"),
+        ((*base,), "--spare"),
+        ((*base, "--spare", "CASS-1", "--bin", "C-01"), "--bin"),
+        ((*base, "--consumable", FILTER, "--by", "nobody"), "'nobody'"),
+        (("spare", "swap", "--device", "crac01", "--slot", "Fan 1", "--consumable", FILTER), "does not fit"),
+    ]
+    for args, named in cases:
+        result = cli(*args)
+        assert result.code == 2, (args, result)
+        assert len(result.err.strip().splitlines()) == 1 and named in result.err, (args, result.err)
+    assert counts(db_url) == before and len(audit(db_url)) == chain
+    # Two bins of the part at the slot's site: the technician names one.
+    cli.ok("spare", "add", "--site", "hq", "--part", FILTER, "--quantity", "1", "--bin", "C-03")
+    before = counts(db_url)
+    two = cli(*base, "--consumable", FILTER)
+    assert two.code == 2 and "hq bin C-01 (6), hq bin C-03 (1)" in two.err and "--bin" in two.err
+    assert counts(db_url) == before
