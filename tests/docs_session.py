@@ -277,9 +277,9 @@ class Session:
         served = json.loads(endpoints.read_text())
         actual = {e["name"]: e["url"] for e in served["endpoints"]}
         for line in command.output:
-            shown = re.match(r"^(\S+)\s+(http://127\.0\.0\.1:\d+)", line)
+            shown = re.match(r"^(\S+)\s+[a-z]+://(127\.0\.0\.1:\d+)", line)  # http:// (Redfish), snmp://
             if shown and shown[1] in actual:
-                self.substitutions[shown[2].removeprefix("http://")] = actual[shown[1]].removeprefix("http://")
+                self.substitutions[shown[2]] = actual[shown[1]].split("://", 1)[1]
         return Ran(command, text, 0, json.dumps(served), "")
 
     def close(self) -> list[int]:
