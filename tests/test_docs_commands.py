@@ -198,6 +198,7 @@ PAGES: dict[str, Page] = {
         addresses={"redfish://10.1.1.5": "{bmc1}"},
         exits={
             "dcmaint health hq-web-01 --record": 2,
+            "dcmaint health hq-crac-01 --record": 1,
             'dcmaint spare swap --device hq-web-01 --slot "PSU 2" --spare 5WBXK0A9 --ticket T-2026-000001 --by 张伟'
             " --verify": 1,
         },

@@ -31,6 +31,7 @@ MATCH_COLUMNS = [
     ("part_number", _("Part number")),
     ("site", _("Site")),
     ("bin", _("Bin")),
+    ("quantity", _("Quantity")),
     ("explanation", _("Why")),
 ]
 SWAP_COLUMNS = [
@@ -108,8 +109,20 @@ def match_command(
 def swap_command(
     ctx: typer.Context,
     spare: Annotated[
-        str, typer.Option("--spare", click_type=Checked(parse.serial, "SERIAL"), help=_("Serial of the spare fitted."))
-    ],
+        str | None,
+        typer.Option("--spare", click_type=Checked(parse.serial, "SERIAL"), help=_("Serial of the spare fitted.")),
+    ] = None,
+    consumable: Annotated[
+        str | None,
+        typer.Option(
+            "--consumable",
+            help=_("A consumable's part number instead of --spare: one unit is taken from its bin."),
+        ),
+    ] = None,
+    bin_: Annotated[
+        str | None,
+        typer.Option("--bin", help=_("The consumable's bin, when the part is in more than one.")),
+    ] = None,
     device: Annotated[
         str | None,
         typer.Option("--device", help=_("Device the part is fitted in (default: the device of the --ticket's fault).")),
@@ -158,7 +171,7 @@ def swap_command(
 ) -> None:
     from dcmaint.services.swap import SwapRequest, swap_spare
 
-    request = SwapRequest(device, site, slot, spare, ticket, removed_serial, keep_at, by)
+    request = SwapRequest(device, site, slot, spare, ticket, removed_serial, keep_at, by, consumable, bin_)
     _render_outcome(swap_spare(service_context(ctx), request, verify=verify, timeout=timeout), fmt, checked=verify)
 
 

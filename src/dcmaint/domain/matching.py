@@ -13,6 +13,11 @@ take. The rules (docs/spares.md, "Matching") put the safest choice first:
 4. ``unchecked``: the slot reports no number at all (some BMCs hide it);
    a spare of the same class may fit, the technician must check the label.
 
+A consumable (CRAC filters, humidifier cylinders) is stocked as a quantity
+per site, part and bin, not by serial; a bin holding at least one is a
+candidate by the same fits and the same order as a serialised spare (it has
+no serial, so among equals it comes first, bins by name).
+
 Within a fit, the device's own site comes before other depots (a transfer
 costs hours of the 12-hour SLA), a spare already reserved for this ticket
 before free ones, new before refurbished, and the oldest received first so
@@ -94,9 +99,10 @@ class SlotParts:
 
 @dataclass(frozen=True)
 class Spare:
-    """A serialised depot unit that could go into the slot."""
+    """A depot unit that could go into the slot: a serialised spare, or a consumable bin (``serial`` None,
+    ``quantity`` how many it holds; None for a serialised spare, so the two cannot be confused)."""
 
-    serial: str
+    serial: str | None
     labelled: str
     part_id: int | None
     catalogue_number: str | None
@@ -107,6 +113,11 @@ class Spare:
     status: str
     reserved_for: str | None
     received_on: date | None
+    quantity: int | None = None
+
+    @property
+    def consumable(self) -> bool:
+        return self.quantity is not None
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,7 @@ class Candidate(Record):
     needs_consent: bool
     consent: str | None
     explanation: str
+    quantity: int | None = None  # how many a consumable bin holds; None for a serialised spare and for ``order``
 
 
 def fit_of(slot: SlotIdentity, known: SlotParts, spare: Spare) -> tuple[Fit, int | None] | None:
@@ -142,6 +154,8 @@ def fit_of(slot: SlotIdentity, known: SlotParts, spare: Spare) -> tuple[Fit, int
 
 
 def _usable(spare: Spare, ticket: str | None) -> bool:
+    if spare.consumable:  # a bin is never reserved; an empty one is nothing to offer
+        return spare.status == "in_stock" and (spare.quantity or 0) >= 1
     if spare.status == "in_stock":
         return True
     return spare.status == "reserved" and ticket is not None and spare.reserved_for == ticket
@@ -167,6 +181,8 @@ def explain(slot: SlotIdentity, known: SlotParts, spare: Spare, fit: Fit, origin
     from dcmaint.drivers.health import ComponentKind
 
     where = _where(spare, slot)
+    if spare.consumable:
+        return _explain_consumable(slot, known, spare, fit, original, where)
     if fit is Fit.EXACT:
         text = _("labelled {number}, the number the slot reports; {where}").format(number=spare.labelled, where=where)
     elif fit is Fit.ALIAS:
@@ -181,11 +197,7 @@ def explain(slot: SlotIdentity, known: SlotParts, spare: Spare, fit: Fit, origin
         text = _("declared substitute {number} for {part}").format(number=spare.catalogue_number, part=part.part_number)
         if note:
             text += _(" ({note})").format(note=note)
-        text += _clauses() + (
-            _("customer consent {reference}").format(reference=consent)
-            if consent
-            else _("needs customer consent: record it with `dcmaint spare consent add`")
-        )
+        text += _clauses() + _consent_clause(consent)
         text += _clauses() + where
     else:
         text = _("same class {kind}, but the slot reports no part number: check the label first; {where}").format(
@@ -196,6 +208,44 @@ def explain(slot: SlotIdentity, known: SlotParts, spare: Spare, fit: Fit, origin
     if spare.condition != "new":
         text += _clauses() + value_label(Condition, spare.condition)
     return text
+
+
+def _consent_clause(consent: str | None) -> str:
+    if consent:
+        return _("customer consent {reference}").format(reference=consent)
+    return _("needs customer consent: record it with `dcmaint spare consent add`")
+
+
+def _explain_consumable(
+    slot: SlotIdentity, known: SlotParts, spare: Spare, fit: Fit, original: int | None, where: str
+) -> str:
+    """The line for a consumable bin: what it is and how many it holds first (no serial to read), then the fit."""
+    from dcmaint.domain.parts import Condition
+    from dcmaint.drivers.health import ComponentKind
+
+    clauses = [_("consumable {number}: {count} in stock").format(number=spare.labelled, count=spare.quantity)]
+    if fit is Fit.ALIAS:
+        clauses.append(
+            _("another number of catalogue part {part} that the slot reports").format(part=spare.catalogue_number)
+        )
+    elif fit is Fit.SUBSTITUTE:
+        assert original is not None
+        text = _("declared substitute {number} for {part}").format(
+            number=spare.catalogue_number, part=known.parts[original].part_number
+        )
+        note = known.substitutes[spare.part_id or 0][1]
+        clauses.append(text + (_(" ({note})").format(note=note) if note else ""))
+        clauses.append(_consent_clause(known.consents.get((original, spare.part_id or 0))))
+    elif fit is Fit.UNCHECKED:
+        clauses.append(
+            _("same class {kind}, but the slot reports no part number: check the label first").format(
+                kind=value_label(ComponentKind, slot.kind)
+            )
+        )
+    clauses.append(where)
+    if spare.condition != "new":
+        clauses.append(value_label(Condition, spare.condition))
+    return _clauses().join(clauses)
 
 
 def rank(
@@ -216,7 +266,8 @@ def rank(
             spare.status != "reserved",
             spare.condition != "new",
             spare.received_on or date.max,
-            spare.serial,
+            spare.serial or "",  # a consumable bin has none: first among equals, then by bin
+            spare.bin or "",
         )
         scored.append((key, spare, fit, original))
     scored.sort(key=lambda item: item[0])
@@ -240,6 +291,7 @@ def rank(
                 fit is Fit.SUBSTITUTE and consent is None,
                 consent,
                 explain(slot, known, spare, fit, original),
+                spare.quantity,
             )
         )
     if not any(c.site == slot.site and c.fit in (Fit.EXACT, Fit.ALIAS) for c in lines):

@@ -21,7 +21,7 @@ class SwapRecord(Record):
     site: str
     device: str
     slot: str
-    spare_serial: str
+    spare_serial: str | None  # None: a consumable, taken from its bin
     part_number: str
     fit: str
     consent: str | None

@@ -4,7 +4,8 @@ transaction.
 The contract makes every removed part, good or faulty, the customer's
 property, so the part that comes out is recorded as a stock unit with
 status ``removed`` and where it is kept until it is handed over
-(``spare handover``). The spare is taken with a conditional UPDATE
+(``spare handover``). A consumable (``--consumable``) is one unit taken
+from its bin (:mod:`dcmaint.services.swap_consumable`). The spare is taken with a conditional UPDATE
 (``WHERE status = <what we read>``) and the slot with another (``WHERE
 serial = <what we read>``): when two technicians swap the same spare, or
 fit two spares into one slot, at the same moment, the database lets exactly
@@ -54,17 +55,19 @@ class SwapRequest:
     device: str | None
     site: str | None
     slot: str | None
-    spare_serial: str
+    spare_serial: str | None  # None with ``consumable``
     ticket: str | None = None
     removed_serial: str | None = None
     keep_at: str | None = None
     technician: str | None = None
+    consumable: str | None = None  # a consumable's part number: one unit from its bin instead of a serialised spare
+    bin: str | None = None  # the consumable's bin, when the part is in more than one
 
 
 def _spare_of(unit: UnitOfWork, row: StockUnitRow) -> Spare:
     part = unit.session.get(PartRow, row.part_id) if row.part_id is not None else None
     site = unit.session.get(SiteRow, row.site_id)
-    assert row.serial is not None and site is not None
+    assert site is not None
     return Spare(
         row.serial,
         row.part_number,
@@ -77,7 +80,13 @@ def _spare_of(unit: UnitOfWork, row: StockUnitRow) -> Spare:
         row.status,
         row.reserved_for,
         row.received_on,
+        row.quantity if row.serial is None else None,
     )
+
+
+def _named(spare: Spare) -> str:
+    """How lines name the part fitted: its serial, or for a consumable its number."""
+    return spare.serial or _("consumable {number}").format(number=spare.labelled)
 
 
 def _check_spare(unit: UnitOfWork, row: StockUnitRow, ticket: str | None) -> None:
@@ -135,6 +144,20 @@ def _refuse_unseen_swap(unit: UnitOfWork, device: DeviceRow, component: Componen
     if last is None:
         return
     fitted = unit.session.get(StockUnitRow, last.installed_unit_id)
+    if fitted is not None and fitted.serial is None:  # a consumable: no serial to name, the device must be asked
+        raise Conflict(
+            _(
+                "{slot} on {device} was swapped at {when} (consumable {number} fitted by {who}) and not polled "
+                "since: `dcmaint spare verify {id}` asks the device first"
+            ).format(
+                slot=slot.slot,
+                device=device.name,
+                when=as_datetime(last.swapped_at).isoformat(timespec="seconds"),
+                number=fitted.part_number,
+                who=last.technician,
+                id=last.id,
+            )
+        )
     raise Conflict(
         _(
             "{slot} on {device} was swapped at {when} ({serial} fitted by {who}) and not polled since: "
@@ -167,6 +190,13 @@ def _check_fit(unit: UnitOfWork, device: DeviceRow, slot: SlotIdentity, spare: S
     found = fit_of(slot, known, spare)
     if found is None:
         reported = ", ".join(slot.numbers) or _("no part number")
+        if spare.serial is None:
+            raise UsageError(
+                _(
+                    "consumable {number} does not fit {slot}, which reports {reported}: "
+                    "`dcmaint spare match` lists what fits"
+                ).format(number=spare.labelled, slot=slot.slot, reported=reported)
+            )
         raise UsageError(
             _(
                 "spare {serial} ({number}) does not fit {slot}, which reports {reported}: "
@@ -178,6 +208,13 @@ def _check_fit(unit: UnitOfWork, device: DeviceRow, slot: SlotIdentity, spare: S
         return fit, None
     assert original is not None and spare.part_id is not None
     consent = _consent(unit, original, spare.part_id, device)
+    if consent is None and spare.serial is None:
+        raise Conflict(
+            _(
+                "consumable {number} is a substitute for {part}: it needs the customer's consent first "
+                "(`dcmaint spare consent add`)"
+            ).format(number=spare.catalogue_number, part=known.parts[original].part_number)
+        )
     if consent is None:
         raise Conflict(
             _(
@@ -196,12 +233,19 @@ def _part_id(unit: UnitOfWork, numbers: tuple[str, ...]) -> int | None:
 
 
 def _removed_unit(
-    unit: UnitOfWork, device: DeviceRow, slot: SlotIdentity, serial: str | None, keep_at: str | None, now: datetime
+    unit: UnitOfWork,
+    device: DeviceRow,
+    slot: SlotIdentity,
+    serial: str | None,
+    keep_at: str | None,
+    now: datetime,
+    earlier: StockUnitRow | None = None,
 ) -> StockUnitRow:
     """The part taken out, as a ``removed`` unit in the customer's custody.
 
-    If it was itself a spare fitted by an earlier swap, that unit walks on to ``removed``; any other
-    record of the serial is a contradiction the technician must resolve (a misread label, usually).
+    If it was itself a spare fitted by an earlier swap (found by its serial, or for a consumable given as
+    ``earlier``), that unit walks on to ``removed``; any other record of the serial is a contradiction the
+    technician must resolve (a misread label, usually).
     """
     condition = "faulty" if slot.health in ("warning", "critical", "unknown") else "used"
     if serial is not None:
@@ -221,6 +265,10 @@ def _removed_unit(
                     "give --removed-serial"
                 ).format(serial=serial, part=known.part_number, status=known.status)
             )
+    elif earlier is not None:
+        earlier.status, earlier.custody_location, earlier.condition = StockStatus.REMOVED.value, keep_at, condition
+        earlier.updated_at = now
+        return earlier
     number = slot.part_number or slot.spare_part_number or "-"
     row = StockUnitRow(
         part_id=_part_id(unit, slot.numbers),
@@ -282,6 +330,8 @@ def _take_slot(
     until the next poll says what the device itself reports.
     """
     same_serial = ComponentRow.serial.is_(None) if slot.serial is None else ComponentRow.serial == slot.serial
+    if spare.serial is None:  # a consumable leaves the serial as it was: the poll time this swap read decides
+        same_serial = and_(same_serial, ComponentRow.last_seen == component.last_seen)
     numbers = {} if fit in (Fit.EXACT, Fit.ALIAS) else {"part_number": spare.labelled, "spare_part_number": None}
     taken = cast(
         "CursorResult[Any]",
@@ -378,11 +428,32 @@ def swap_spare(
     return outcome(context, done)
 
 
+def _check_request(request: SwapRequest) -> None:
+    """What is fitted is named once: a serialised spare, or a consumable (and perhaps its bin)."""
+    if request.spare_serial is not None and request.consumable is not None:
+        raise UsageError(_("give --spare SERIAL or --consumable PART, not both"))
+    if request.spare_serial is None and request.consumable is None:
+        raise UsageError(_("name the part fitted: --spare SERIAL, or --consumable PART for a consumable"))
+    if request.bin is not None and request.consumable is None:
+        raise UsageError(_("--bin names a consumable's bin: give --consumable PART with it"))
+
+
+def _serialised(unit: UnitOfWork, row: StockUnitRow | None, serial: str | None, ticket: str | None) -> StockUnitRow:
+    """The serialised spare ``--spare`` names, free to fit."""
+    if row is None:
+        raise NotFound(_("unknown spare serial {serial!r}").format(serial=serial))
+    if row.serial is None or row.quantity != 1:
+        raise UsageError(_("{serial} is a consumable quantity, not a serialised spare").format(serial=serial))
+    _check_spare(unit, row, ticket)
+    return row
+
+
 def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) -> SwapRecord:
     """The swap inside the caller's transaction (what :func:`swap_spare` commits)."""
-    from dcmaint.services import tickets
+    from dcmaint.services import swap_consumable, tickets
 
     now = now or utcnow()
+    _check_request(request)
     ticket_text = optional_text(request.ticket, _("ticket"), 100)
     ticket_row = tickets.for_action(unit, ticket_text, "swap") if ticket_text else None
     ticket = ticket_row.ref if ticket_row else None
@@ -391,8 +462,12 @@ def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) ->
     technician = request.technician
     if technician is not None:
         technician = staff_register.find(unit, technician).name
-    row = unit.session.scalars(select(StockUnitRow).where(StockUnitRow.serial == request.spare_serial)).first()
-    device, kind, location = _device_slot(unit, request, ticket_row, _class_of(unit, row))
+    part = swap_consumable.consumable_part(unit, request.consumable) if request.consumable is not None else None
+    row = None
+    if part is None:
+        row = unit.session.scalars(select(StockUnitRow).where(StockUnitRow.serial == request.spare_serial)).first()
+    spare_class = part.part_class if part is not None else _class_of(unit, row)
+    device, kind, location = _device_slot(unit, request, ticket_row, spare_class)
     key = device_register.audit_key(device_record(device))
     component = unit.session.scalars(
         select(ComponentRow).where(
@@ -402,13 +477,10 @@ def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) ->
     slot = _slot_identity(unit, device, component)
     if removed_serial is None:
         _refuse_unseen_swap(unit, device, component, slot)
-    if row is None:
-        raise NotFound(_("unknown spare serial {serial!r}").format(serial=request.spare_serial))
-    if row.serial is None or row.quantity != 1:
-        raise UsageError(
-            _("{serial} is a consumable quantity, not a serialised spare").format(serial=request.spare_serial)
-        )
-    _check_spare(unit, row, ticket)
+    if part is not None:
+        row = swap_consumable.choose_bin(unit, part, request.bin, device)
+    else:
+        row = _serialised(unit, row, request.spare_serial, ticket)
     spare = _spare_of(unit, row)
     fit, consent = _check_fit(unit, device, slot, spare)
     out_serial = removed_serial or slot.serial
@@ -416,17 +488,22 @@ def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) ->
         raise UsageError(_("the removed part cannot carry the spare's own serial {serial!r}").format(serial=out_serial))
     from_site = row.site_id
     keep_at = keep_at_given or row.bin
+    earlier = swap_consumable.fitted_before(unit, device, slot.location) if out_serial is None else None
     before_spare = _unit_json(unit, row)
-    _take_spare(unit, row, device, slot, now)
+    if spare.serial is None:
+        fitted = swap_consumable.take_one(unit, row, device, slot.location, now)
+    else:
+        _take_spare(unit, row, device, slot, now)
+        fitted = row
     _take_slot(unit, component, spare, fit, slot, now)
-    removed = _removed_unit(unit, device, slot, out_serial, keep_at, now)
+    removed = _removed_unit(unit, device, slot, out_serial, keep_at, now, earlier)
     unit.session.flush()
     fault_id = _close_fault(unit, device, key, slot, now)
     record = SwapRow(
         device_id=device.id,
         kind=slot.kind,
         location=slot.location,
-        installed_unit_id=row.id,
+        installed_unit_id=fitted.id,
         removed_unit_id=removed.id,
         fit=fit.value,
         consent_id=consent.id if consent else None,
@@ -440,6 +517,7 @@ def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) ->
     unit.session.add(record)
     unit.session.flush()
     unit.session.refresh(row)
+    unit.session.refresh(fitted)
     result = swap_record(unit, record)
     if ticket_row is not None:
         tickets.record_swap(
@@ -447,14 +525,29 @@ def swap(unit: UnitOfWork, request: SwapRequest, now: datetime | None = None) ->
             ticket_row,
             device.id,
             _("{slot} on {device}: fitted {spare}, removed {removed}").format(
-                slot=slot.slot, device=device.name, spare=spare.serial, removed=removed.serial or "-"
+                slot=slot.slot, device=device.name, spare=_named(spare), removed=removed.serial or "-"
             ),
             now,
         )
-    unit.record("spare", spare.serial, "install", before_spare, _unit_json(unit, row))
+    _audit_spares(unit, row, fitted, before_spare, f"{key}:{slot.slot}")
     unit.record("spare", removed.serial or f"{key}:{slot.slot}", "remove", None, _unit_json(unit, removed))
     unit.record(ENTITY, f"{key}:{slot.slot}", "swap", None, result.as_json())
     return result
+
+
+def _audit_spares(
+    unit: UnitOfWork, row: StockUnitRow, fitted: StockUnitRow, before: dict[str, object], slot_key: str
+) -> None:
+    """``spare install`` for the unit fitted; for a consumable also ``spare take``, the bin giving up one."""
+    if fitted.id == row.id:
+        unit.record("spare", fitted.serial or slot_key, "install", before, _unit_json(unit, fitted))
+        return
+    from dcmaint.services.stock import stock_record
+
+    after = stock_record(unit, row)
+    bin_key = "/".join(p for p in (after.site, after.part_number, after.bin) if p)
+    unit.record("spare", bin_key, "take", before, after.as_json())
+    unit.record("spare", slot_key, "install", None, _unit_json(unit, fitted))
 
 
 def _unit_json(unit: UnitOfWork, row: StockUnitRow) -> dict[str, object]:
@@ -469,7 +562,7 @@ def swap_record(unit: UnitOfWork, row: SwapRow) -> SwapRecord:
     removed = unit.session.get(StockUnitRow, row.removed_unit_id) if row.removed_unit_id else None
     consent = unit.session.get(ConsentRow, row.consent_id) if row.consent_id else None
     from_site = unit.session.get(SiteRow, row.from_site_id)
-    assert device is not None and installed is not None and installed.serial is not None and from_site is not None
+    assert device is not None and installed is not None and from_site is not None
     return SwapRecord(
         row.id,
         device.site.name,

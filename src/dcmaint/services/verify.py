@@ -2,7 +2,8 @@
 
 A technician's word that the new part is in is not proof; the BMC's is. So
 after the swap commits, the device is polled through its driver and the
-slot must report the spare's serial with a healthy status. The poll is also
+slot must report the spare's serial with a healthy status (a consumable has
+no serial: its slot must report healthy). The poll is also
 recorded like ``health --record`` (the installed base and faults follow what
 the device says, a still-broken slot reopens its fault), and the swap is
 marked ``verified`` or ``unverified`` with what was seen.
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from dcmaint.domain.swaps import SwapRecord, Verification
+from dcmaint.drivers.model import Component
 from dcmaint.drivers.result import PollResult
 from dcmaint.errors import Conflict
 from dcmaint.i18n import _
@@ -187,6 +189,8 @@ def judge(result: PollResult, swap: SwapRecord) -> tuple[Verification, str]:
     if not found:
         return Verification.UNVERIFIED, _("the device no longer reports {slot}").format(slot=swap.slot)
     component = found[0]
+    if swap.spare_serial is None:
+        return _judge_consumable(swap, component)
     serial = component.part.serial if component.part else None
     if serial != swap.spare_serial:
         return Verification.UNVERIFIED, _("{slot} reports serial {found}, not the spare's {expected}").format(
@@ -199,6 +203,19 @@ def judge(result: PollResult, swap: SwapRecord) -> tuple[Verification, str]:
         )
     return Verification.VERIFIED, _("{slot} reports the spare {serial}, {health}").format(
         slot=swap.slot, serial=serial, health=component.health.value
+    )
+
+
+def _judge_consumable(swap: SwapRecord, component: Component) -> tuple[Verification, str]:
+    """A consumable has no serial to look for: the slot reporting healthy again (the clogged-filter alarm gone)
+    is the device's word that the new one is in."""
+    if component.health.is_fault:
+        reason = f" ({component.reason})" if component.reason else ""
+        return Verification.UNVERIFIED, _("{slot} still reports {health}{reason} after the consumable {number}").format(
+            slot=swap.slot, health=component.health.value, reason=reason, number=swap.part_number
+        )
+    return Verification.VERIFIED, _("{slot} reports {health} with the consumable {number}").format(
+        slot=swap.slot, health=component.health.value, number=swap.part_number
     )
 
 

@@ -210,11 +210,15 @@ def slot_parts(rows: Rows, numbers: Sequence[str], site_id: int, device_id: int 
 
 _SPARE_COLUMNS = (
     "u.serial, u.part_number AS labelled, u.part_id, p.part_number AS catalogue_number, p.part_class, "
-    "s.name AS site, u.bin, u.condition, u.status, u.reserved_for, u.received_on"
+    "s.name AS site, u.bin, u.condition, u.status, u.reserved_for, u.received_on, u.quantity"
 )
+# Serialised spares free or reserved, and consumable bins (no serial, a quantity: ``spare add --quantity``) that
+# hold at least one; a consumable taken out of its bin or removed from a device is a row of its own with
+# another status, never offered.
 _SPARE_FROM = (
     "FROM stock_units u JOIN sites s ON s.id = u.site_id LEFT JOIN parts p ON p.id = u.part_id "
-    "WHERE u.serial IS NOT NULL AND u.status IN ('in_stock', 'reserved')"
+    "WHERE ((u.serial IS NOT NULL AND u.status IN ('in_stock', 'reserved')) "
+    "OR (u.serial IS NULL AND u.status = 'in_stock' AND u.quantity >= 1))"
 )
 
 
@@ -231,6 +235,7 @@ def _spare(row: Row) -> Spare:
         status=row["status"],
         reserved_for=row["reserved_for"],
         received_on=as_date(row["received_on"]),
+        quantity=row["quantity"] if row["serial"] is None else None,
     )
 
 
@@ -242,7 +247,8 @@ def candidate_spares(
     ticket: str | None = None,
     limit: int | None = None,
 ) -> list[Spare]:
-    """Serialised units in any depot, free or reserved, that carry one of the slot's numbers or parts.
+    """Serialised units in any depot, free or reserved, and consumable bins holding at least one, that carry one
+    of the slot's numbers or parts.
 
     With no number to go by, the units of the slot's class are offered (``unchecked``). A class can hold
     tens of thousands of units (every disk of every depot), so then the depots are asked for their best
@@ -262,9 +268,11 @@ def candidate_spares(
     return [_spare(r) for r in rows.rows(f"SELECT {_SPARE_COLUMNS} {_SPARE_FROM} AND ({' OR '.join(clauses)})", params)]
 
 
+# As :func:`dcmaint.domain.matching.rank` orders them: a consumable bin (no serial) first among equals, then by
+# bin; COALESCE because SQLite and PostgreSQL sort NULL at opposite ends.
 _BEST_FIRST = (
     "ORDER BY CASE WHEN u.condition = 'new' THEN 0 ELSE 1 END, "
-    "CASE WHEN u.received_on IS NULL THEN 1 ELSE 0 END, u.received_on, u.serial"
+    "CASE WHEN u.received_on IS NULL THEN 1 ELSE 0 END, u.received_on, COALESCE(u.serial, ''), COALESCE(u.bin, '')"
 )
 
 
