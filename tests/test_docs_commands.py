@@ -233,7 +233,8 @@ PAGES: dict[str, Page] = {
         exits={
             "dcmaint health --site hq": 2,
             "dcmaint health --site hq --record --format nagios": 2,
-            "dcmaint health --target snmp://127.0.0.1:54350 --kind ups --password-ref env:SNMP_COMMUNITY --format nagios": 1,
+            "dcmaint health --target snmp://127.0.0.1:54350 --kind ups --password-ref env:SNMP_COMMUNITY"
+            " --format nagios": 1,
             "dcmaint health ups02 --format nagios": 3,
         }
     ),
