@@ -26,12 +26,18 @@ from dcmaint.drivers import (
 )
 from dcmaint_snmp import __version__
 from dcmaint_snmp.options import SCHEMES, InvalidOptions, Settings, settings
-from dcmaint_snmp.profiles import PROFILES, Profile, by_name, for_kind
+from dcmaint_snmp.profiles import Profile, by_name, for_kind
 from dcmaint_snmp.snapshot import SYS_DESCR, SYS_NAME, SYS_OBJECT_ID, SYSTEM, Snapshot
 from dcmaint_snmp.transport import Agent
 
-#: Every profile's probe OIDs with the system group: the one GET that identifies any agent.
-PROBE_OIDS = tuple(dict.fromkeys((*SYSTEM, *(oid for profile in PROFILES for oid in profile.probe))))
+
+def probe_oids(kind: DeviceKind) -> tuple[str, ...]:
+    """The system group and the probe OIDs of ``kind``'s profiles: the one GET that identifies the agent.
+
+    >>> probe_oids(DeviceKind.UPS)[:2]
+    ('1.3.6.1.2.1.1.1.0', '1.3.6.1.2.1.1.2.0')
+    """
+    return tuple(dict.fromkeys((*SYSTEM, *(oid for profile in for_kind(kind) for oid in profile.probe))))
 
 
 class SnmpDriver(Driver):
@@ -45,7 +51,7 @@ class SnmpDriver(Driver):
     async def probe(self, target: Target) -> DeviceIdentity | None:
         """The agent's identity as its profile reads it, or None when no profile of the target's kind knows it."""
         agent, chosen = await self._connect(target)
-        answer = await agent.get(PROBE_OIDS)
+        answer = await agent.get(probe_oids(target.kind))
         profile = chosen or identify(answer, target.kind)
         if profile is None:
             return None
@@ -57,7 +63,7 @@ class SnmpDriver(Driver):
             answer = await agent.get(SYSTEM)
             profile = chosen
         else:
-            answer = await agent.get(PROBE_OIDS)
+            answer = await agent.get(probe_oids(target.kind))
             found = identify(answer, target.kind)
             if found is None:
                 raise NotSupported(_unrecognised(agent.settings, answer, target.kind))
@@ -72,7 +78,8 @@ class SnmpDriver(Driver):
         return agent, chosen
 
     async def _read(self, agent: Agent, profile: Profile, answer: Snapshot, options: Mapping[str, str]) -> DeviceReport:
-        scalars = await agent.get((*SYSTEM, *profile.scalars))
+        wanted = [oid for oid in (*SYSTEM, *profile.scalars) if oid not in answer]  # the probe asked some already
+        scalars = await agent.get(wanted) if wanted else Snapshot()
         walked = await agent.walk(profile.walks)
         snapshot = answer.merged(scalars).merged(walked)
         if not profile.identifies(snapshot):
