@@ -1,0 +1,195 @@
+"""One PropertyCollector pass over a vCenter (or an ESXi host): every host, datastore and cluster at once.
+
+Asking each host for its properties costs one round trip per host and per
+property; a vCenter with 2,000 hosts would take minutes and load the
+vCenter. Instead one ContainerView over the whole inventory feeds one
+``RetrievePropertiesEx`` with only the property paths dcmaint reads, paged
+(``page_size`` objects per page, ``ContinueRetrievePropertiesEx`` for the
+rest), and a second, small call names the alarms that are triggered. The
+result is plain data (:class:`Inventory`) that :mod:`dcmaint_vsphere.parse`
+reads without any further call. Blocking: runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: What is read of each host: state, health tree, alarms, identity, where it sits, its datastores and VMs.
+HOST_PROPERTIES = (
+    "name",
+    "parent",
+    "overallStatus",
+    "triggeredAlarmState",
+    "runtime.connectionState",
+    "runtime.powerState",
+    "runtime.inMaintenanceMode",
+    "runtime.healthSystemRuntime",
+    "summary.config.product",
+    "summary.hardware",
+    "hardware.systemInfo",
+    "hardware.biosInfo",
+    "datastore",
+    "vm",
+)
+DATASTORE_PROPERTIES = (
+    "name",
+    "overallStatus",
+    "triggeredAlarmState",
+    "summary.capacity",
+    "summary.freeSpace",
+    "summary.accessible",
+    "summary.type",
+    "summary.maintenanceMode",
+    "host",
+)
+CLUSTER_PROPERTIES = ("name", "overallStatus", "triggeredAlarmState", "configurationEx", "summary")
+DATACENTER_PROPERTIES = ("name", "triggeredAlarmState")
+
+
+@dataclass(frozen=True)
+class Managed:
+    """One managed object as read: its type and id (``HostSystem``, ``host-21``) and the properties asked for.
+
+    A property the server did not return (unset, not permitted) is missing from ``props``.
+    """
+
+    type: str
+    id: str
+    props: Mapping[str, Any]
+
+    def get(self, path: str, default: Any = None) -> Any:
+        return self.props.get(path, default)
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """Everything one pass read: the server's about info, its objects by type and id, and the alarms' names."""
+
+    about: Any
+    objects: Mapping[str, Mapping[str, Managed]] = field(default_factory=dict)
+    root_alarms: tuple[Any, ...] = ()
+    alarm_names: Mapping[str, str] = field(default_factory=dict)
+    pages: int = 0
+
+    def of(self, type_name: str) -> Mapping[str, Managed]:
+        return self.objects.get(type_name, {})
+
+    @property
+    def hosts_by_name(self) -> dict[str, Managed]:
+        return {str(host.get("name")): host for host in self.of("HostSystem").values()}
+
+
+def moid(reference: Any) -> str:
+    """A managed object reference's id (``host-21``), or '' for anything else."""
+    return str(getattr(reference, "_moId", "") or "")
+
+
+def type_of(reference: Any) -> str:
+    """The managed object type's short name (``HostSystem``)."""
+    name = str(getattr(reference, "_wsdlName", "") or type(reference).__name__)
+    return name.rsplit(".", 1)[-1]
+
+
+def _pages(collector: Any, specs: list[Any], page_size: int) -> Iterator[Any]:
+    from pyVmomi import vmodl
+
+    options = vmodl.query.PropertyCollector.RetrieveOptions(maxObjects=page_size)
+    result = collector.RetrievePropertiesEx(specs, options)
+    while result is not None:
+        yield result
+        token = getattr(result, "token", None)
+        if not token:
+            return
+        result = collector.ContinueRetrievePropertiesEx(token)
+
+
+def _managed(content: Any) -> Managed:
+    props = {prop.name: prop.val for prop in content.propSet or ()}
+    return Managed(type_of(content.obj), moid(content.obj), props)
+
+
+def _inventory_spec(view: Any, root: Any) -> Any:
+    from pyVmomi import vim, vmodl
+
+    collector = vmodl.query.PropertyCollector
+    traverse = collector.TraversalSpec(name="view", path="view", skip=False, type=vim.view.ContainerView)
+    wanted = (
+        (vim.HostSystem, HOST_PROPERTIES),
+        (vim.Datastore, DATASTORE_PROPERTIES),
+        (vim.ClusterComputeResource, CLUSTER_PROPERTIES),
+        (vim.Datacenter, DATACENTER_PROPERTIES),
+        (vim.Folder, ("triggeredAlarmState",)),
+    )
+    return collector.FilterSpec(
+        objectSet=[
+            collector.ObjectSpec(obj=view, skip=True, selectSet=[traverse]),
+            collector.ObjectSpec(obj=root, skip=False),
+        ],
+        propSet=[collector.PropertySpec(type=kind, pathSet=list(paths)) for kind, paths in wanted],
+    )
+
+
+def _alarm_names(collector: Any, alarms: Iterable[Any], page_size: int) -> dict[str, str]:
+    from pyVmomi import vim, vmodl
+
+    unique = {moid(alarm): alarm for alarm in alarms if moid(alarm)}
+    if not unique:
+        return {}
+    spec = vmodl.query.PropertyCollector.FilterSpec(
+        objectSet=[vmodl.query.PropertyCollector.ObjectSpec(obj=alarm, skip=False) for alarm in unique.values()],
+        propSet=[vmodl.query.PropertyCollector.PropertySpec(type=vim.alarm.Alarm, pathSet=["info.name"])],
+    )
+    names: dict[str, str] = {}
+    for page in _pages(collector, [spec], page_size):
+        for content in page.objects or ():
+            item = _managed(content)
+            if item.get("info.name"):
+                names[item.id] = str(item.get("info.name"))
+    return names
+
+
+def collect(service: Any, page_size: int = 500) -> Inventory:
+    """Read the whole inventory of the server behind ``service`` (a pyVmomi ServiceInstance) in one pass."""
+    content = service.RetrieveContent()
+    collector = content.propertyCollector
+    view = content.viewManager.CreateContainerView(
+        content.rootFolder,
+        [_type("HostSystem"), _type("Datastore"), _type("ClusterComputeResource"), _type("Datacenter")],
+        True,
+    )
+    objects: dict[str, dict[str, Managed]] = {}
+    root_alarms: tuple[Any, ...] = ()
+    pages = 0
+    try:
+        for page in _pages(collector, [_inventory_spec(view, content.rootFolder)], page_size):
+            pages += 1
+            for item in map(_managed, page.objects or ()):
+                if item.id == moid(content.rootFolder):
+                    root_alarms = tuple(item.get("triggeredAlarmState") or ())
+                else:
+                    objects.setdefault(item.type, {})[item.id] = item
+    finally:
+        with contextlib.suppress(Exception):  # the session's logout discards the view anyway
+            view.Destroy()
+    triggered = [
+        state.alarm
+        for group in (*objects.values(), {"": Managed("Folder", "", {"triggeredAlarmState": root_alarms})})
+        for item in group.values()
+        for state in item.get("triggeredAlarmState") or ()
+    ]
+    return Inventory(
+        about=content.about,
+        objects=objects,
+        root_alarms=root_alarms,
+        alarm_names=_alarm_names(collector, triggered, page_size),
+        pages=pages,
+    )
+
+
+def _type(name: str) -> Any:
+    from pyVmomi import vim
+
+    return getattr(vim, name)

@@ -1,0 +1,181 @@
+"""The vSphere driver: every ESXi host of a vCenter, and the vCenter itself, from one conversation.
+
+``poll_batch`` is login, one PropertyCollector pass, logout: the runner
+groups a vCenter's devices by their endpoint's address (each host is
+``vsphere://VC/host/NAME``, :mod:`dcmaint_vsphere.endpoints`) and hands the
+whole group to one call, so 2,000 hosts cost one session and a handful of
+paged calls instead of 2,000 logins. The blocking pyVmomi calls run in
+worker threads; the session is logged out in ``finally`` after a good pass,
+an error, the deadline or a cancellation (:mod:`dcmaint_vsphere.session`).
+
+A host the vCenter no longer knows costs only its own device
+(``not_supported`` naming it); a wrong password, an unreachable vCenter or an
+endpoint that is no vSphere API fails the devices of that vCenter only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from dcmaint.domain.enums import DeviceKind
+from dcmaint.drivers import (
+    BatchAnswer,
+    DeviceIdentity,
+    DeviceReport,
+    DriverError,
+    HypervisorDriver,
+    NotSupported,
+    Target,
+    TimedOut,
+)
+from dcmaint_vsphere import __version__
+from dcmaint_vsphere.endpoints import SCHEMES, Endpoint, host_endpoint, parse_endpoint
+from dcmaint_vsphere.options import VsphereOptions
+
+if TYPE_CHECKING:
+    from dcmaint.drivers.discovery import FoundDevice
+    from dcmaint_vsphere.collect import Inventory
+
+PROBE_TIMEOUT = 10.0
+
+
+class VsphereDriver(HypervisorDriver):
+    """VMware vCenter Server and ESXi hosts through the vSphere API (read-only)."""
+
+    name = "vsphere"
+    version = __version__
+    #: ``vsphere://`` is HTTPS; ``vsphere+http://`` plain HTTP (simulators).
+    schemes = tuple(SCHEMES)
+
+    async def poll(self, target: Target) -> DeviceReport:
+        answer = (await self.poll_batch([target]))[target.name]
+        if isinstance(answer, DriverError):
+            raise answer
+        return answer
+
+    async def poll_batch(self, targets: Sequence[Target]) -> BatchAnswer:
+        from dcmaint_vsphere.parse import center_report, host_report, is_center
+
+        answers: dict[str, DeviceReport | DriverError] = {}
+        wanted: dict[str, tuple[Target, Endpoint, VsphereOptions]] = {}
+        for target in targets:
+            try:
+                wanted[target.name] = (
+                    target,
+                    parse_endpoint(target.endpoint),
+                    VsphereOptions.from_target(target.options),
+                )
+            except DriverError as error:
+                answers[target.name] = error
+        if not wanted:
+            return answers
+        first, endpoint, options = next(iter(wanted.values()))
+        inventory = await self._read(first, endpoint, options)
+        hosts = inventory.hosts_by_name
+        center = is_center(inventory)
+        for name, (_target, where, device_options) in wanted.items():
+            if where.inventory_host is not None:
+                host = hosts.get(where.inventory_host)
+                answers[name] = (
+                    host_report(host, inventory, device_options)
+                    if host is not None
+                    else NotSupported(
+                        f"{where.display}: no host named {where.inventory_host!r} in this "
+                        f"{'vCenter' if center else 'ESXi host'} (removed or renamed?)"
+                    )
+                )
+            elif center:
+                answers[name] = center_report(inventory, device_options, where.display)
+            elif len(hosts) == 1:
+                answers[name] = host_report(next(iter(hosts.values())), inventory, device_options, all_datastores=True)
+            else:
+                answers[name] = NotSupported(f"{where.display}: the ESXi host serves {len(hosts)} hosts")
+        return answers
+
+    async def _read(self, target: Target, endpoint: Endpoint, options: VsphereOptions) -> Inventory:
+        from dcmaint_vsphere.collect import collect
+        from dcmaint_vsphere.session import Login, Session, logout_reserve
+
+        reserve = logout_reserve(target.timeout)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + target.timeout - reserve
+        session = Session(Login.of(endpoint, target, options.check_hostname), logout_budget=reserve)
+        try:
+            async with asyncio.timeout_at(deadline):
+                service = await session.open()
+                return await session.call(collect, service, options.page_size)
+        except TimeoutError:
+            raise TimedOut(f"{endpoint.display}: vSphere pass not finished within {target.timeout:g} s") from None
+        finally:
+            await session.close()
+
+    async def probe(self, target: Target) -> DeviceIdentity | None:
+        """Log in and read the server's ``about``: what it is and its version; None when it is no vSphere API."""
+        from dcmaint_vsphere.session import Login, Session, logout_reserve
+
+        endpoint = parse_endpoint(target.endpoint)
+        timeout = min(target.timeout, PROBE_TIMEOUT)
+        session = Session(Login.of(endpoint, target), logout_budget=logout_reserve(timeout))
+        try:
+            async with asyncio.timeout(timeout):
+                service = await session.open()
+                about: Any = await session.call(lambda: service.content.about)
+        except TimeoutError:
+            raise TimedOut(f"{endpoint.display}: no answer within {timeout:g} s") from None
+        except DriverError as error:
+            if error.kind.value == "protocol_error":
+                return None
+            raise
+        finally:
+            await session.close()
+        return DeviceIdentity(
+            vendor=about.vendor,
+            model=about.name,
+            serial=getattr(about, "instanceUuid", None),
+            firmware={str(about.name): f"{about.version} build {about.build}"},
+        )
+
+    async def discover(self, target: Target) -> Sequence[FoundDevice]:
+        """The vCenter (or standalone ESXi host) at ``target.endpoint`` and every host it manages."""
+        from dcmaint.drivers.discovery import FoundDevice
+        from dcmaint_vsphere.collect import moid
+        from dcmaint_vsphere.parse import host_identity, is_center
+
+        endpoint = parse_endpoint(target.endpoint)
+        inventory = await self._read(target, endpoint, VsphereOptions.from_target(target.options))
+        hosts = sorted(inventory.hosts_by_name.items())
+        about = inventory.about
+        if not is_center(inventory):
+            identity = host_identity(hosts[0][1]) if hosts else DeviceIdentity()
+            return [
+                FoundDevice(endpoint.host, DeviceKind.HYPERVISOR, endpoint.base, identity, note="standalone ESXi host")
+            ]
+        found = [
+            FoundDevice(
+                endpoint.host,
+                DeviceKind.HYPERVISOR,
+                endpoint.base,
+                DeviceIdentity(
+                    vendor=about.vendor,
+                    model=about.name,
+                    serial=getattr(about, "instanceUuid", None),
+                    firmware={str(about.name): f"{about.version} build {about.build}"},
+                ),
+                note="the vCenter itself",
+            )
+        ]
+        clusters = inventory.of("ClusterComputeResource")
+        for name, host in hosts:
+            cluster = clusters.get(moid(host.get("parent")))
+            found.append(
+                FoundDevice(
+                    name,
+                    DeviceKind.HYPERVISOR,
+                    host_endpoint(endpoint.base, name),
+                    host_identity(host),
+                    note=f"in cluster {cluster.get('name')}" if cluster else "standalone host",
+                )
+            )
+        return found
