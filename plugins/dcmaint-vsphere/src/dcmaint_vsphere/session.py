@@ -16,6 +16,7 @@ flight when the poll is cancelled logs itself out as soon as it completes.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import http.client
 import logging
 import socket
@@ -28,7 +29,6 @@ from typing import Any
 from dcmaint.drivers import (
     AuthFailed,
     DriverError,
-    NotSupported,
     ProtocolError,
     Target,
     TimedOut,
@@ -73,6 +73,40 @@ class Login:
         return cls(endpoint, target.username, target, timeout, check_hostname)
 
 
+class FingerprintMismatch(ssl.SSLError):
+    """The server's certificate is not the one pinned for it."""
+
+
+class _PinnedContext(ssl.SSLContext):
+    """A TLS context that trusts exactly one certificate, by its SHA-256, on every connection it makes.
+
+    The pin replaces CA checks (self-signed vCenter and ESXi certificates). pyVmomi's own ``thumbprint``
+    is checked only when CA verification fails, and only on the first connection of its pool; this
+    context checks each handshake of every pooled connection.
+    """
+
+    pin: bytes
+
+    @classmethod
+    def pinned(cls, digest: bytes) -> _PinnedContext:
+        context = cls(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        context.pin = digest
+        return context
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:  # type: ignore[override]
+        wrapped = super().wrap_socket(*args, **kwargs)
+        certificate = wrapped.getpeercert(binary_form=True) or b""
+        if hashlib.sha256(certificate).digest() != self.pin:
+            wrapped.close()
+            got = hashlib.sha256(certificate).hexdigest().upper()
+            raise FingerprintMismatch(
+                f"the server presents SHA-256 {':'.join(got[i : i + 2] for i in range(0, 64, 2))}"
+            )
+        return wrapped
+
+
 def _ssl_arguments(tls: TlsSettings, check_hostname: bool) -> dict[str, Any]:
     """``SmartConnect`` keywords for these settings: a pinned SHA-256, a CA file, the system CAs, or no checks."""
     if tls.fingerprint:
@@ -83,11 +117,7 @@ def _ssl_arguments(tls: TlsSettings, check_hostname: bool) -> dict[str, Any]:
             raise InvalidEndpoint("the TLS fingerprint must be a SHA-256 in hex (AB:CD:...)") from None
         if len(raw) != 32:
             raise InvalidEndpoint(f"the TLS fingerprint has {len(raw)} bytes; a SHA-256 has 32")
-        # The pin replaces CA checks (self-signed vCenter certificates): pyVmomi compares it after the handshake.
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        return {"sslContext": context, "thumbprint": raw.hex()}
+        return {"sslContext": _PinnedContext.pinned(raw)}
     if not tls.verify:
         return {"disableSslCertValidation": True}
     ca_file = None
@@ -123,8 +153,8 @@ def translate(error: BaseException, where: str, username: str | None = None) -> 
         return Unreachable(
             f"{where}: TLS certificate not trusted ({error.verify_message}); give a CA file or a fingerprint"
         )
-    if "Thumbprint" in type(error).__name__:
-        return Unreachable(f"{where}: TLS certificate fingerprint mismatch")
+    if isinstance(error, FingerprintMismatch):
+        return Unreachable(f"{where}: TLS certificate fingerprint mismatch ({error})")
     if isinstance(error, ssl.SSLError):
         return Unreachable(f"{where}: TLS handshake failed ({error.reason or error})")
     if isinstance(error, (TimeoutError, socket.timeout)):
@@ -238,6 +268,3 @@ class Session:
                     task.uncancel()
         if cancelled:
             raise asyncio.CancelledError
-
-
-__all__ = ["Login", "NotSupported", "Session", "logout_reserve", "translate"]
