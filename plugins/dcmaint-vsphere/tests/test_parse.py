@@ -1,0 +1,102 @@
+"""The parser on an ESXi 8.0U1 answer as the wire carries it: the SOAP XML is read by pyVmomi's own
+deserializer, so the fixture is checked against the API's types (``HostNumericSensorInfo.fru`` is new in
+8.0U1 and absent from the simulator's older API)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from dcmaint.drivers import ComponentKind, Health
+from dcmaint_vsphere.collect import Inventory, Managed, _managed
+from dcmaint_vsphere.options import VsphereOptions
+from dcmaint_vsphere.parse import host_report
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _objects(name: str) -> list[Managed]:
+    from pyVmomi import SoapAdapter, vmodl
+
+    stub = SoapAdapter.SoapStubAdapter(host="localhost", version="vim.version.v8_0_1_0")
+    with (FIXTURES / name).open("rb") as answer:
+        result = SoapAdapter.SoapResponseDeserializer(stub).Deserialize(
+            answer, vmodl.query.PropertyCollector.RetrieveResult
+        )
+    return [_managed(content) for content in result.objects]
+
+
+def _mount(host: str) -> Any:
+    return SimpleNamespace(key=SimpleNamespace(_moId=host))
+
+
+@pytest.fixture
+def r750() -> Any:
+    (host,) = _objects("esxi80u1-dell-r750-psu-failed.xml")
+    local = Managed(
+        "Datastore",
+        "datastore-1051",
+        {
+            "name": "r750-07-local",
+            "summary.capacity": 960 * 10**9,
+            "summary.freeSpace": 700 * 10**9,
+            "summary.accessible": True,
+            "host": [_mount("host-1042")],
+        },
+    )
+    inventory = Inventory(
+        about=SimpleNamespace(apiType="VirtualCenter"),
+        objects={"HostSystem": {host.id: host}, "Datastore": {local.id: local}},
+        alarm_names={"alarm-9": "Host hardware power status"},
+    )
+    return host_report(host, inventory, VsphereOptions())
+
+
+def test_the_failed_psu_is_the_one_fault_with_its_fru_identity(r750: Any) -> None:
+    (fault,) = r750.faults()
+    assert (fault.kind, fault.location, fault.health) == (ComponentKind.PSU, "PSU 2", Health.CRITICAL)
+    assert fault.reason == "Power Supply AC lost - Assert"
+    assert fault.part is not None
+    assert (fault.part.manufacturer, fault.part.part_number, fault.part.serial, fault.part.model) == (
+        "DELL",
+        "01CW2XA04",
+        "CNLOD0019B0123",
+        "PWR SPLY,1400W,RDNT,LTON",
+    )
+    (alarm,) = r750.alarms
+    assert alarm.message == "Host hardware power status" and alarm.component == fault.ref
+    assert r750.status is Health.CRITICAL
+
+
+def test_identity_and_firmware(r750: Any) -> None:
+    identity = r750.identity
+    assert (identity.vendor, identity.model, identity.serial) == ("Dell Inc.", "PowerEdge R750", "7HH0W23")
+    assert dict(identity.firmware) == {"ESXi": "8.0.1 build 21495797", "BIOS": "1.10.2"}
+    assert r750.archive.system["vms"] == 2 and r750.archive.system["datastores"] == ["r750-07-local"]
+
+
+def test_unknown_health_is_listed_not_a_fault_and_software_is_not_hardware(r750: Any) -> None:
+    parts = {(c.kind, c.location): c for c in r750.components}
+    controller = parts[(ComponentKind.CONTROLLER, "Controller 0 (PERC H755 Front)")]
+    assert controller.health is Health.UNKNOWN and not controller.is_fault
+    disk = parts[(ComponentKind.DISK, "Slot 0")]
+    assert disk.part is not None and disk.part.serial == "S5G2NE0R401234"
+    assert (ComponentKind.PSU, "PSU 1") in parts and parts[(ComponentKind.PSU, "PSU 1")].health is Health.OK
+    assert {c.location for c in r750.components if c.kind is ComponentKind.CPU} == {"CPU 1"}
+    names = {sensor.name for sensor in r750.sensors}
+    assert not any("esx-base" in name or "Rollup" in name for name in names | set(parts))
+    assert {"Pwr Consumption", "Inlet Temp", "Fan1A", "CPU1 VCORE PG"} <= names
+    power = next(sensor for sensor in r750.sensors if sensor.name == "Pwr Consumption")
+    assert (power.value, power.unit, power.health) == (378.0, "W", Health.OK)
+    voltage = next(sensor for sensor in r750.sensors if sensor.name == "CPU1 VCORE PG")
+    assert voltage.health is Health.UNKNOWN
+
+
+def test_a_local_datastore_is_its_hosts(r750: Any) -> None:
+    store = next(c for c in r750.components if c.location == "Datastore r750-07-local")
+    assert store.health is Health.OK
+    used = next(sensor for sensor in r750.sensors if sensor.name == "r750-07-local used")
+    assert used.value == pytest.approx(27.1)
