@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dcmaint.domain.enums import DeviceKind
@@ -41,6 +42,15 @@ if TYPE_CHECKING:
 PROBE_TIMEOUT = 10.0
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """One device of a batch: its target, where it is, and its options."""
+
+    target: Target
+    endpoint: Endpoint
+    options: VsphereOptions
+
+
 class VsphereDriver(HypervisorDriver):
     """VMware vCenter Server and ESXi hosts through the vSphere API (read-only)."""
 
@@ -56,30 +66,44 @@ class VsphereDriver(HypervisorDriver):
         return answer
 
     async def poll_batch(self, targets: Sequence[Target]) -> BatchAnswer:
-        from dcmaint_vsphere.parse import center_report, host_report, is_center
+        """One pass per distinct login among ``targets`` (normally one: every device of a vCenter shares it).
 
+        Devices registered with another account are read in a session of their own, so that a wrong
+        password costs only the devices that carry it.
+        """
         answers: dict[str, DeviceReport | DriverError] = {}
-        wanted: dict[str, tuple[Target, Endpoint, VsphereOptions]] = {}
+        logins: dict[tuple[str | None, str | None], list[Wanted]] = {}
         for target in targets:
             try:
-                wanted[target.name] = (
-                    target,
-                    parse_endpoint(target.endpoint),
-                    VsphereOptions.from_target(target.options),
-                )
+                wanted = Wanted(target, parse_endpoint(target.endpoint), VsphereOptions.from_target(target.options))
             except DriverError as error:
                 answers[target.name] = error
-        if not wanted:
-            return answers
-        first, endpoint, options = next(iter(wanted.values()))
-        inventory = await self._read(first, endpoint, options)
+                continue
+            secret = target.credential.reveal() if target.credential is not None else None
+            logins.setdefault((target.username, secret), []).append(wanted)
+        passes = await asyncio.gather(*(self._answer(group) for group in logins.values()))
+        for answered in passes:
+            answers.update(answered)
+        return answers
+
+    async def _answer(self, group: list[Wanted]) -> dict[str, DeviceReport | DriverError]:
+        """The reports of one login's devices from one pass; a failed pass is every one's error."""
+        from dcmaint_vsphere.parse import center_report, host_report, is_center
+
+        first = group[0]
+        try:
+            inventory = await self._read(first.target, first.endpoint, first.options)
+        except DriverError as error:
+            return {wanted.target.name: error for wanted in group}
         hosts = inventory.hosts_by_name
         center = is_center(inventory)
-        for name, (_target, where, device_options) in wanted.items():
+        answers: dict[str, DeviceReport | DriverError] = {}
+        for wanted in group:
+            where, options, name = wanted.endpoint, wanted.options, wanted.target.name
             if where.inventory_host is not None:
                 host = hosts.get(where.inventory_host)
                 answers[name] = (
-                    host_report(host, inventory, device_options)
+                    host_report(host, inventory, options)
                     if host is not None
                     else NotSupported(
                         f"{where.display}: no host named {where.inventory_host!r} in this "
@@ -87,9 +111,9 @@ class VsphereDriver(HypervisorDriver):
                     )
                 )
             elif center:
-                answers[name] = center_report(inventory, device_options, where.display)
+                answers[name] = center_report(inventory, options, where.display)
             elif len(hosts) == 1:
-                answers[name] = host_report(next(iter(hosts.values())), inventory, device_options, all_datastores=True)
+                answers[name] = host_report(next(iter(hosts.values())), inventory, options, all_datastores=True)
             else:
                 answers[name] = NotSupported(f"{where.display}: the ESXi host serves {len(hosts)} hosts")
         return answers

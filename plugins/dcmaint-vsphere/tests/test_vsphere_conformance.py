@@ -1,0 +1,64 @@
+"""dcmaint's driver conformance kit, run against the vSphere driver: hosts of a simulated vCenter, healthy and
+with a failed part, the vCenter itself, and the endpoints that cannot be polled (a wrong password, a host the
+vCenter does not know, a dead port).
+
+The kit builds its cases at collection time, so the simulated vCenters start when the cases are first asked
+for and stop when the test session ends.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import socket
+
+from vs_peers import harness, target
+
+from dcmaint.drivers import ErrorKind, Health, Target
+from dcmaint.secrets import Secret
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+from dcmaint_vsphere.driver import VsphereDriver
+from dcmaint_vsphere.sim.vcsim import Inventory, serving
+
+_fleet = contextlib.ExitStack()
+atexit.register(_fleet.close)
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _cases() -> list[ConformanceCase]:
+    from vs_peers import PASSWORD, USER
+
+    binary = harness()
+    login = {"username": USER, "password": PASSWORD}
+    healthy = _fleet.enter_context(serving(Inventory(**login), binary))
+    faulty = _fleet.enter_context(serving(Inventory(**login, faults=("dimm=0", "psu=1")), binary))
+    first, second = faulty.hosts[0], faulty.hosts[1]
+    return [
+        ConformanceCase("host-healthy", target(healthy, healthy.hosts[0]), Expectation(Health.OK, faults=())),
+        ConformanceCase("vcenter-healthy", target(healthy), Expectation(Health.OK, faults=())),
+        ConformanceCase("host-dimm", target(faulty, first), Expectation(Health.CRITICAL, faults=("DIMM A3",))),
+        ConformanceCase("host-psu", target(faulty, second), Expectation(Health.CRITICAL, faults=("PSU 2",))),
+        ConformanceCase(
+            "wrong-password",
+            target(healthy, healthy.hosts[0], password="wrong"),
+            Expectation(error=ErrorKind.AUTH_FAILED),
+        ),
+        ConformanceCase("unknown-host", target(healthy, "esx-nowhere"), Expectation(error=ErrorKind.NOT_SUPPORTED)),
+        ConformanceCase(
+            "dead-port",
+            Target("dead", "hypervisor", f"vsphere+http://127.0.0.1:{_closed_port()}/", "u", Secret("p"), timeout=10),
+            Expectation(error=ErrorKind.UNREACHABLE),
+        ),
+    ]
+
+
+class TestVsphereConformance(BaseDriverConformance):
+    driver_class = VsphereDriver
+
+    def cases(self) -> list[ConformanceCase]:
+        return _cases()
