@@ -100,3 +100,34 @@ def test_a_local_datastore_is_its_hosts(r750: Any) -> None:
     assert store.health is Health.OK
     used = next(sensor for sensor in r750.sensors if sensor.name == "r750-07-local used")
     assert used.value == pytest.approx(27.1)
+
+
+@pytest.fixture
+def odd() -> dict[str, Any]:
+    hosts = _objects("esxi70-hpe-odd-shapes.xml")
+    inventory = Inventory(
+        about=SimpleNamespace(apiType="VirtualCenter"), objects={"HostSystem": {host.id: host for host in hosts}}
+    )
+    return {str(host.get("name")): host_report(host, inventory, VsphereOptions()) for host in hosts}
+
+
+def test_a_serial_only_in_the_identifying_info_and_a_red_dimm(odd: dict[str, Any]) -> None:
+    report = odd["10.20.30.41"]
+    assert (report.identity.vendor, report.identity.serial) == ("HPE", "CZ29200LN4")
+    assert [(c.kind, c.location, c.health) for c in report.faults()] == [
+        (ComponentKind.DIMM, "PROC 1 DIMM 12", Health.CRITICAL)
+    ]
+    assert report.faults()[0].reason == "Physical element has failed"
+    fan = next(c for c in report.components if c.kind is ComponentKind.FAN)
+    assert (fan.location, fan.health, fan.is_fault) == ("Fan 3", Health.UNKNOWN, False)
+    psu = next(c for c in report.components if c.kind is ComponentKind.PSU)
+    assert (psu.location, psu.health) == ("PSU 1", Health.OK)
+    assert report.status is Health.CRITICAL
+
+
+def test_a_host_without_a_health_tree_is_no_alarm(odd: dict[str, Any]) -> None:
+    report = odd["10.20.30.42"]
+    assert report.components == () and report.alarms == () and report.sensors == ()
+    assert report.status is Health.OK and report.rollup is None  # gray: vCenter gives no verdict
+    assert report.archive is not None and report.archive.system["maintenance_mode"] is True
+    assert report.identity.model == "ProLiant DL360 Gen10" and report.identity.serial is None

@@ -79,7 +79,7 @@ class Inventory:
 
     @property
     def hosts_by_name(self) -> dict[str, Managed]:
-        return {str(host.get("name")): host for host in self.of("HostSystem").values()}
+        return {str(host.get("name")): host for host in self.of("HostSystem").values() if host.get("name")}
 
 
 def moid(reference: Any) -> str:

@@ -31,6 +31,7 @@ from dcmaint.drivers import (
     Target,
     TimedOut,
 )
+from dcmaint.drivers.threads import run_in_daemon_thread
 from dcmaint_vsphere import __version__
 from dcmaint_vsphere.endpoints import SCHEMES, Endpoint, host_endpoint, parse_endpoint
 from dcmaint_vsphere.options import VsphereOptions
@@ -49,6 +50,34 @@ class Wanted:
     target: Target
     endpoint: Endpoint
     options: VsphereOptions
+
+
+def answers(inventory: Inventory, group: Sequence[Wanted]) -> dict[str, DeviceReport | DriverError]:
+    """Each device's report from one pass (pure): a host, the vCenter, or a standalone ESXi host."""
+    from dcmaint_vsphere.parse import center_report, host_report, is_center
+
+    hosts = inventory.hosts_by_name
+    center = is_center(inventory)
+    found: dict[str, DeviceReport | DriverError] = {}
+    for wanted in group:
+        where, options, name = wanted.endpoint, wanted.options, wanted.target.name
+        if where.inventory_host is not None:
+            host = hosts.get(where.inventory_host)
+            found[name] = (
+                host_report(host, inventory, options)
+                if host is not None
+                else NotSupported(
+                    f"{where.display}: no host named {where.inventory_host!r} in this "
+                    f"{'vCenter' if center else 'ESXi host'} (removed or renamed?)"
+                )
+            )
+        elif center:
+            found[name] = center_report(inventory, options, where.display)
+        elif len(hosts) == 1:
+            found[name] = host_report(next(iter(hosts.values())), inventory, options, all_datastores=True)
+        else:
+            found[name] = NotSupported(f"{where.display}: the ESXi host serves {len(hosts)} hosts")
+    return found
 
 
 class VsphereDriver(HypervisorDriver):
@@ -88,35 +117,13 @@ class VsphereDriver(HypervisorDriver):
 
     async def _answer(self, group: list[Wanted]) -> dict[str, DeviceReport | DriverError]:
         """The reports of one login's devices from one pass; a failed pass is every one's error."""
-        from dcmaint_vsphere.parse import center_report, host_report, is_center
-
         first = group[0]
         try:
             inventory = await self._read(first.target, first.endpoint, first.options)
         except DriverError as error:
             return {wanted.target.name: error for wanted in group}
-        hosts = inventory.hosts_by_name
-        center = is_center(inventory)
-        answers: dict[str, DeviceReport | DriverError] = {}
-        for wanted in group:
-            where, options, name = wanted.endpoint, wanted.options, wanted.target.name
-            if where.inventory_host is not None:
-                host = hosts.get(where.inventory_host)
-                answers[name] = (
-                    host_report(host, inventory, options)
-                    if host is not None
-                    else NotSupported(
-                        f"{where.display}: no host named {where.inventory_host!r} in this "
-                        f"{'vCenter' if center else 'ESXi host'} (removed or renamed?)"
-                    )
-                )
-            elif center:
-                answers[name] = center_report(inventory, options, where.display)
-            elif len(hosts) == 1:
-                answers[name] = host_report(next(iter(hosts.values())), inventory, options, all_datastores=True)
-            else:
-                answers[name] = NotSupported(f"{where.display}: the ESXi host serves {len(hosts)} hosts")
-        return answers
+        # Parsing 2,000 hosts takes a while: in a worker thread, so that the loop keeps polling the rest.
+        return await run_in_daemon_thread(answers, inventory, group, name="dcmaint-vsphere-parse")
 
     async def _read(self, target: Target, endpoint: Endpoint, options: VsphereOptions) -> Inventory:
         from dcmaint_vsphere.collect import collect

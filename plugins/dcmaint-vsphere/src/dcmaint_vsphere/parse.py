@@ -134,16 +134,21 @@ def _operational(element: Any) -> PartIdentity | None:
     return part if any((part.manufacturer, part.model, part.serial)) else None
 
 
+def _named(items: Any) -> list[Any]:
+    """The elements or sensors of a list that carry a name (an unnamed one cannot be placed or reported)."""
+    return [item for item in items or () if _text(getattr(item, "name", None))]
+
+
 def _elements(parts: _Parts, hardware: Any) -> None:
-    for element in getattr(hardware, "memoryStatusInfo", None) or ():
+    for element in _named(getattr(hardware, "memoryStatusInfo", None)):
         name = str(element.name)
         health = health_of(element.status)
         parts.add(Component(ComponentKind.DIMM, dimm_slot(name), health, _reason(health, element.status, name), name))
-    for element in getattr(hardware, "cpuStatusInfo", None) or ():
+    for element in _named(getattr(hardware, "cpuStatusInfo", None)):
         name = str(element.name)
         health = health_of(element.status)
         parts.add(Component(ComponentKind.CPU, cpu_slot(name), health, _reason(health, element.status, name), name))
-    for element in getattr(hardware, "storageStatusInfo", None) or ():
+    for element in _named(getattr(hardware, "storageStatusInfo", None)):
         name = str(element.name)
         health = health_of(element.status)
         kind = (
@@ -167,13 +172,13 @@ def _reading(sensor: Any) -> float | None:
 
 def _sensors(parts: _Parts, numeric: Sequence[Any]) -> list[Sensor]:
     sensors: list[Sensor] = []
-    for item in numeric:
+    for item in _named(numeric):
         kind = str(getattr(item, "sensorType", "") or "").strip().lower()
         name = str(item.name)
         if kind in _SKIPPED_TYPES:
             continue
-        health = health_of(item.healthState)
-        reason = _reason(health, item.healthState, name)
+        health = health_of(getattr(item, "healthState", None))
+        reason = _reason(health, getattr(item, "healthState", None), name)
         label = sensor_label(name)
         psu = psu_slot(name)
         unit = _SENSOR_UNITS.get(str(getattr(item, "baseUnits", "") or "").strip().lower(), "")
