@@ -17,7 +17,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -57,6 +57,7 @@ class Inventory:
     delay_ms: int = 0
     listen: str = "127.0.0.1:0"
     faults: Sequence[str] = field(default=())
+    slow_methods: Mapping[str, int] = field(default_factory=dict)  # SOAP method -> extra milliseconds per call
 
     def argv(self) -> list[str]:
         argv = [
@@ -73,6 +74,7 @@ class Inventory:
         ]
         argv += ["-esx"] if self.esx else []
         argv += ["-tls"] if self.tls else []
+        argv += [f"-slow-method={method}={ms}" for method, ms in self.slow_methods.items()]
         return argv + [f"-fault={fault}" for fault in self.faults]
 
 

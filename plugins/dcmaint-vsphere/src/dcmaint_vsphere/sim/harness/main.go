@@ -293,8 +293,9 @@ func main() {
 	pass := flag.String("password", "pass", "its password")
 	useTLS := flag.Bool("tls", false, "serve HTTPS with a self-signed certificate")
 	delay := flag.Int("delay", 0, "milliseconds added to every SOAP call (network latency)")
-	var faults faultList
+	var faults, slow faultList
 	flag.Var(&faults, "fault", faultHelp)
+	flag.Var(&slow, "slow-method", "METHOD=MS: milliseconds added to every call of one SOAP method (repeatable)")
 	flag.Parse()
 
 	model := simulator.VPX()
@@ -309,6 +310,16 @@ func main() {
 	model.Datastore = *datastores
 	model.Machine = *vms
 	model.DelayConfig.Delay = *delay
+	model.DelayConfig.MethodDelay = map[string]int{}
+	for _, item := range slow {
+		method, ms, ok := strings.Cut(item, "=")
+		milliseconds, err := strconv.Atoi(ms)
+		if !ok || err != nil {
+			fmt.Fprintf(os.Stderr, "vcsim-dcmaint: -slow-method %q is not METHOD=MS\n", item)
+			os.Exit(2)
+		}
+		model.DelayConfig.MethodDelay[method] = milliseconds
+	}
 	if err := model.Create(); err != nil {
 		fmt.Fprintln(os.Stderr, "vcsim-dcmaint: cannot build the inventory:", err)
 		os.Exit(1)
