@@ -310,3 +310,17 @@ def test_a_device_with_another_login_gets_a_session_of_its_own() -> None:
         assert sessions(served) == []
     assert isinstance(answers["DC0_H0"], AuthFailed)
     assert all(answers[host].status is Health.OK for host in served.hosts if host != "DC0_H0")
+
+
+def test_a_standalone_esxi_host_is_polled_at_its_own_endpoint() -> None:
+    with vcenter(esx=True, faults=("psu=0", "full=0")) as served:
+        assert served.kind == "esx" and len(served.hosts) == 1
+        report = poll([target(served, name="esxi01")])["esxi01"]
+    assert report.identity.serial and set(report.identity.firmware) == {"ESXi", "BIOS"}
+    assert sorted(c.location for c in report.faults()) == ["Datastore LocalDS_0", "PSU 2"]
+
+
+def test_a_healthy_standalone_esxi_host_is_ok() -> None:
+    with vcenter(esx=True) as served:
+        report = poll([target(served, name="esxi01")])["esxi01"]
+    assert report.status is Health.OK and report.faults() == () and report.alarms == ()
