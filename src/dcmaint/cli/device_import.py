@@ -94,15 +94,9 @@ def _meter(file: Path, forced: bool, fmt: OutputFormat) -> Progress | None:
     return None
 
 
-def _given(ctx: typer.Context, names: tuple[str, ...]) -> list[str]:
-    """The options among ``names`` the user typed, as typed (``--skip-bad``)."""
-    from click.core import ParameterSource
-
-    return [
-        "--" + name.replace("_", "-")
-        for name in names
-        if ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)
-    ]
+def _given(values: dict[str, object]) -> list[str]:
+    """The options among ``values`` (name -> value, None or False when not given) the user gave, as typed."""
+    return ["--" + name.replace("_", "-") for name, value in values.items() if value not in (None, False)]
 
 
 def import_command(
@@ -190,8 +184,25 @@ def import_command(
     from dcmaint.cli.output import as_json, render_list, render_one
     from dcmaint.services import device_import
 
-    given = _given(ctx, ("mapping", "sheet", "skip_bad", "ignore_unknown_columns", "progress"))
-    given_from = _given(ctx, ("username", "credential", "insecure", "ca_file", "fingerprint", "timeout"))
+    given = _given(
+        {
+            "mapping": mapping,
+            "sheet": sheet,
+            "skip_bad": skip_bad,
+            "ignore_unknown_columns": ignore_unknown_columns,
+            "progress": progress,
+        }
+    )
+    given_from = _given(
+        {
+            "username": username,
+            "credential": credential,
+            "insecure": insecure,
+            "ca_file": ca_file,
+            "fingerprint": fingerprint,
+            "timeout": timeout,
+        }
+    )
     if (file is None) == (source is None):
         raise UsageError(_("give either a FILE or --from URL (exactly one)"))
     if source is not None:
