@@ -69,7 +69,13 @@ def dcmaint_register_drivers(register):
 """
 
 SECRET = "vc-S3cret-pw"
-VC = {"name": "vc01", "endpoint": "fakevc://vc01.example/", "vendor": "VMware", "model": "vCenter 8", "note": "the manager"}
+VC = {
+    "name": "vc01",
+    "endpoint": "fakevc://vc01.example/",
+    "vendor": "VMware",
+    "model": "vCenter 8",
+    "note": "the manager",
+}
 
 
 def host(number: int, cluster: str = "C0", **extra: Any) -> dict[str, Any]:
@@ -146,9 +152,17 @@ def test_the_first_import_adds_the_manager_and_every_host(hq, fakevc, db_url, tm
     assert data["added_devices"][2]["note"] == "in cluster C1"
     stored = {d["name"]: d for d in devices(hq)}
     esx = stored["esx02"]
-    assert (esx["driver"], esx["kind"], esx["endpoint"]) == ("fakevc", "hypervisor", "fakevc://vc01.example/?host=host-2")
+    assert (esx["driver"], esx["kind"], esx["endpoint"]) == (
+        "fakevc",
+        "hypervisor",
+        "fakevc://vc01.example/?host=host-2",
+    )
     assert (esx["vendor"], esx["model"], esx["serial"]) == ("Dell Inc.", "PowerEdge R650", "SN0002")
-    assert (esx["username"], esx["credential"], esx["tls_verify"]) == ("monitor@vsphere.local", "env:VC_PASSWORD", False)
+    assert (esx["username"], esx["credential"], esx["tls_verify"]) == (
+        "monitor@vsphere.local",
+        "env:VC_PASSWORD",
+        False,
+    )
     assert esx["options"] == {"host": "host-2"}
     asked = json.loads((tmp_path / "fakevc-answers" / "asked.json").read_text())
     assert asked["secret"] == SECRET and asked["username"] == "monitor@vsphere.local" and asked["site"] == "hq"
@@ -225,7 +239,10 @@ def test_bad_input_is_one_line_naming_it_and_writes_nothing(hq, fakevc, db_url, 
 @pytest.mark.parametrize(
     ("answer", "named"),
     [
-        ({"error": "auth_failed", "message": "login refused for SECRET"}, ("login refused for ********", "auth_failed")),
+        (
+            {"error": "auth_failed", "message": "login refused for SECRET"},
+            ("login refused for ********", "auth_failed"),
+        ),
         ({"error": "unreachable", "message": "vc01.example:443: connection refused"}, ("connection refused",)),
         ({"garbage": True}, ("driver returned str instead of a list of FoundDevice", "invalid_report")),
     ],
