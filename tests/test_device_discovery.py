@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import audit, counts
+from tests.scenario import install_plugin
 
 PLUGIN = """
 import json, os
@@ -93,17 +94,10 @@ def host(number: int, cluster: str = "C0", **extra: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def fakevc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Any], None]]:
-    site_dir = tmp_path / "fakevc-site"
-    dist = site_dir / "dcmaint_fakevc-1.0.dist-info"
-    dist.mkdir(parents=True)
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: dcmaint-fakevc\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[dcmaint.drivers]\nfakevc = dcmaint_fakevc\n")
-    (site_dir / "dcmaint_fakevc.py").write_text(PLUGIN)
+    install_plugin(tmp_path / "fakevc-site", monkeypatch, "fakevc", PLUGIN)
     answers = tmp_path / "fakevc-answers"
     answers.mkdir()
-    monkeypatch.syspath_prepend(str(site_dir))
     monkeypatch.setenv("FAKEVC_DIR", str(answers))
-    monkeypatch.setenv("DCMAINT_LOAD_PLUGINS", "fakevc")
     monkeypatch.setenv("VC_PASSWORD", SECRET)
     yield lambda answer: (answers / "answer.json").write_text(json.dumps(answer))
     sys.modules.pop("dcmaint_fakevc", None)
