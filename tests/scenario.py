@@ -83,18 +83,23 @@ def report(*components, sensors=()):
     }
 
 
+def install_plugin(site_dir: Path, monkeypatch: pytest.MonkeyPatch, plugin: str, source: str) -> None:
+    """Install ``source`` as the module ``dcmaint_PLUGIN`` of a distribution ``dcmaint-PLUGIN`` on sys.path, with
+    its entry point, and load only that plugin (drop the module from ``sys.modules`` when done)."""
+    dist = site_dir / f"dcmaint_{plugin}-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: dcmaint-{plugin}\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(f"[dcmaint.drivers]\n{plugin} = dcmaint_{plugin}\n")
+    (site_dir / f"dcmaint_{plugin}.py").write_text(source)
+    monkeypatch.syspath_prepend(str(site_dir))
+    monkeypatch.setenv("DCMAINT_LOAD_PLUGINS", plugin)
+
+
 def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, Any], Any]]:
     """Install the scenario driver as a distribution on sys.path; return a function that sets answers."""
-    site_dir = tmp_path / "site-packages"
-    dist = site_dir / "dcmaint_scenario-1.0.dist-info"
-    dist.mkdir(parents=True)
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: dcmaint-scenario\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[dcmaint.drivers]\nscenario = dcmaint_scenario\n")
-    (site_dir / "dcmaint_scenario.py").write_text(DRIVER_MODULE)
+    install_plugin(tmp_path / "site-packages", monkeypatch, "scenario", DRIVER_MODULE)
     answers = tmp_path / "answers"
     answers.mkdir()
-    monkeypatch.syspath_prepend(str(site_dir))
     monkeypatch.setenv("SCENARIO_DIR", str(answers))
-    monkeypatch.setenv("DCMAINT_LOAD_PLUGINS", "scenario")
     yield lambda device, answer: (answers / f"{device}.json").write_text(json.dumps(answer))
     sys.modules.pop("dcmaint_scenario", None)

@@ -157,9 +157,13 @@ def add(
     say_driver(registered.driver)
 
 
-app.command("import", help=_("Import devices from a customer's CSV or XLSX list (Chinese headers understood)."))(
-    import_command
-)
+app.command(
+    "import",
+    help=_(
+        "Import devices from a customer's CSV or XLSX list (Chinese headers understood), "
+        "or from a manager endpoint such as a vCenter (--from URL)."
+    ),
+)(import_command)
 
 
 @app.command("list", help=_("List devices, optionally filtered."))

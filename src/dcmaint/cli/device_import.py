@@ -1,6 +1,7 @@
 """``dcmaint device import FILE``: a customer's device list (CSV or XLSX) into the register.
 
-Registered by cli/device.py. Bad rows go to stderr one per line, each with the
+``dcmaint device import --from URL`` asks a manager endpoint instead
+(cli/device_discover.py). Registered by cli/device.py. Bad rows go to stderr one per line, each with the
 row number the user sees in the spreadsheet; stdout carries only the summary
 (and, for a dry run, the devices that would be added).
 """
@@ -13,8 +14,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.cli.device_discover import discover_command
+from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
+from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
@@ -41,7 +46,7 @@ SUMMARY_LABELS = {
 }
 
 
-def _say(level: str, line: str) -> None:
+def say(level: str, line: str) -> None:
     from dcmaint.secrets import redact
 
     typer.echo(f"dcmaint: {level}: {redact(line)}", err=True)
@@ -52,7 +57,7 @@ def say_driver(choice: DriverChoice | None) -> None:
     if choice is None:
         return
     if choice.driver is None:
-        _say(_("warning"), choice.note)
+        say(_("warning"), choice.note)
     else:
         typer.echo(choice.note, err=True)
 
@@ -89,13 +94,37 @@ def _meter(file: Path, forced: bool, fmt: OutputFormat) -> Progress | None:
     return None
 
 
+def _given(values: dict[str, object]) -> list[str]:
+    """The options among ``values`` (name -> value, None or False when not given) the user gave, as typed."""
+    return ["--" + name.replace("_", "-") for name, value in values.items() if value not in (None, False)]
+
+
 def import_command(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help=_("The device list: .csv (UTF-8 or GBK) or .xlsx."), show_default=False)],
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="FILE",
+            help=_("The device list: .csv (UTF-8 or GBK) or .xlsx (or give --from)."),
+            show_default=False,
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="URL",
+            help=_("Instead of a FILE: register every device this manager endpoint knows, e.g. vsphere://vc01/."),
+        ),
+    ] = None,
     site: Annotated[
         str | None,
         typer.Option(
-            "--site", help=_("Site of every row whose site cell is empty (or of all rows without a site column).")
+            "--site",
+            help=_(
+                "Site of every row whose site cell is empty (or of all rows without a site column); "
+                "with --from, the site of every device."
+            ),
         ),
     ] = None,
     mapping: Annotated[
@@ -120,10 +149,71 @@ def import_command(
             "--progress", help=_("Show progress on stderr even when it is not a terminal (or the output is JSON).")
         ),
     ] = False,
+    username: Annotated[
+        str | None, typer.Option("--username", help=_("With --from: login name on the manager endpoint."))
+    ] = None,
+    credential: Annotated[
+        str | None,
+        typer.Option(
+            "--credential",
+            help=_("With --from: reference to the password (env:NAME, file:PATH or keyring:SERVICE/USER)."),
+        ),
+    ] = None,
+    insecure: Annotated[
+        bool, typer.Option("--insecure", help=_("With --from: do not verify the manager's TLS certificate."))
+    ] = False,
+    ca_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca-file", help=_("With --from: CA bundle that signs the manager's certificate."), dir_okay=False
+        ),
+    ] = None,
+    fingerprint: Annotated[
+        str | None, typer.Option("--fingerprint", help=_("With --from: SHA-256 fingerprint of its certificate."))
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            click_type=Checked(parse.timeout, "SECONDS"),
+            help=_("With --from: seconds the manager may take to answer (default: runner.timeout)."),
+        ),
+    ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import as_json, render_list, render_one
     from dcmaint.services import device_import
+
+    given = _given(
+        {
+            "mapping": mapping,
+            "sheet": sheet,
+            "skip_bad": skip_bad,
+            "ignore_unknown_columns": ignore_unknown_columns,
+            "progress": progress,
+        }
+    )
+    given_from = _given(
+        {
+            "username": username,
+            "credential": credential,
+            "insecure": insecure,
+            "ca_file": ca_file,
+            "fingerprint": fingerprint,
+            "timeout": timeout,
+        }
+    )
+    if (file is None) == (source is None):
+        raise UsageError(_("give either a FILE or --from URL (exactly one)"))
+    if source is not None:
+        if given:
+            raise UsageError(_("{option} applies to a FILE, not to --from").format(option=given[0]))
+        login, tls = (username, credential), (insecure, ca_file, fingerprint)
+        discover_command(ctx, source, site, login, tls, timeout, dry_run, fmt)
+        return
+    if given_from:
+        raise UsageError(_("{option} applies to --from, not to a FILE").format(option=given_from[0]))
+    assert file is not None
 
     shown = fmt is OutputFormat.JSON or (fmt is OutputFormat.TABLE and dry_run)  # the devices, not only a count
     request = device_import.ImportRequest(
@@ -133,11 +223,11 @@ def import_command(
         report = device_import.import_devices(service_context(ctx), request, progress=_meter(file, progress, fmt))
     except device_import.ImportRejected as rejected:
         for problem in rejected.problems:
-            _say(_("error"), device_import.describe(rejected.source, problem))
+            say(_("error"), device_import.describe(rejected.source, problem))
         raise
     source = report.sheet.source
     for problem in report.problems:
-        _say(_("warning"), _("{problem} (skipped)").format(problem=device_import.describe(source, problem)))
+        say(_("warning"), _("{problem} (skipped)").format(problem=device_import.describe(source, problem)))
     for choice in report.drivers:
         say_driver(choice)
     summary = report.summary()

@@ -6,6 +6,7 @@ What a vendor needs to write a driver is importable from here::
         hookimpl, ServerDriver, Target, DeviceReport, DeviceIdentity, Component,
         ComponentKind, Health, PartIdentity, Sensor, Unreachable, AuthFailed,
         BatchAnswer,  # what poll_batch returns
+        FoundDevice,  # what discover returns, one per device behind a manager
     )
 
 The core's side (discovery, polling) lives in :mod:`dcmaint.drivers.manager`,
@@ -30,6 +31,7 @@ from dcmaint.drivers.base import (
     SyncDriver,
     UpsDriver,
 )
+from dcmaint.drivers.discovery import FoundDevice
 from dcmaint.drivers.errors import (
     AuthFailed,
     DriverError,
@@ -49,6 +51,7 @@ _LAZY = {
     "DriverManager": "dcmaint.drivers.manager",
     "PollJob": "dcmaint.drivers.runner",
     "poll_all": "dcmaint.drivers.runner",
+    "run_discovery": "dcmaint.drivers.runner",
     "run_jobs": "dcmaint.drivers.runner",
     "PollResult": "dcmaint.drivers.result",
     "plan_polls": "dcmaint.drivers.plan",
@@ -80,6 +83,7 @@ __all__ = [
     "DriverError",
     "DriverManager",
     "ErrorKind",
+    "FoundDevice",
     "Health",
     "HypervisorDriver",
     "LogEvent",
@@ -102,6 +106,7 @@ __all__ = [
     "hookimpl",
     "plan_polls",
     "poll_all",
+    "run_discovery",
     "run_jobs",
     "target_from_device",
 ]

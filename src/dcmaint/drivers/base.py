@@ -5,7 +5,8 @@ A driver is a class with a ``name``, the device ``kinds`` it serves, the URL
 :meth:`Driver.probe` (is this endpoint one of mine, and what is it?),
 :meth:`Driver.poll` (a full :class:`~dcmaint.drivers.report.DeviceReport`)
 and, for devices that share one endpoint (the hosts of a vCenter, the shelves
-of an array), :meth:`Driver.poll_batch` (many reports from one conversation).
+of an array), :meth:`Driver.poll_batch` (many reports from one conversation)
+and :meth:`Driver.discover` (which devices are behind it).
 What a driver does not support raises ``NotImplementedError``, as in NAPALM:
 the capability matrix in the docs is read from which methods a driver
 overrides.
@@ -26,12 +27,13 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from dcmaint.domain.enums import DeviceKind
+from dcmaint.drivers.discovery import FoundDevice
 from dcmaint.drivers.errors import DriverError
 from dcmaint.drivers.report import DeviceIdentity, DeviceReport
 from dcmaint.drivers.target import Target, endpoint_key
 from dcmaint.drivers.threads import run_in_daemon_thread
 
-CAPABILITIES = ("probe", "poll", "poll_batch")
+CAPABILITIES = ("probe", "poll", "poll_batch", "discover")
 
 #: What :meth:`Driver.poll_batch` returns: for each target's ``name``, its report or the contract error it got.
 BatchAnswer = Mapping[str, DeviceReport | DriverError]
@@ -103,6 +105,31 @@ class Driver:
         """
         raise NotImplementedError
 
+    async def discover(self, target: Target) -> Sequence[FoundDevice]:
+        """List every device the manager at ``target.endpoint`` knows about (optional).
+
+        Implement it when one endpoint manages many devices (a vCenter its
+        ESXi hosts, an array controller its shelves): ``dcmaint device import
+        --from URL`` registers each device returned that is not registered
+        yet, with this driver, the login and TLS settings of ``target``, and
+        the found device's endpoint, identity and options. Return the manager
+        itself too when it can be polled. ``target.name`` is the source's host
+        name, ``target.kind`` the driver's first kind; the call must finish
+        within ``target.timeout`` seconds (the core cancels it after that).
+        Raise the contract's errors (``Unreachable``, ``AuthFailed``,
+        ``TimedOut``, ``ProtocolError``, ``NotSupported``) when the manager
+        cannot be asked: nothing is registered then.
+
+        Example::
+
+            async def discover(self, target):
+                hosts = await self.read_all_hosts(target)
+                return [FoundDevice(h.name, DeviceKind.HYPERVISOR, f"vsphere://{vc}/?host={h.moid}",
+                                    DeviceIdentity(vendor=h.vendor, model=h.model, serial=h.serial),
+                                    options={"host": h.moid}, note=f"in cluster {h.cluster}") for h in hosts]
+        """
+        raise NotImplementedError
+
     def batch_key(self, target: Target) -> str:
         """Which batch ``target`` belongs to: targets with equal keys are polled in one :meth:`poll_batch` call.
 
@@ -117,7 +144,7 @@ class Driver:
 
     @classmethod
     def capabilities(cls) -> tuple[str, ...]:
-        """The methods of the contract this driver implements, e.g. ``("poll",)`` or ``("poll", "poll_batch")``."""
+        """The methods of the contract this driver implements, e.g. ``("poll",)`` or ``("poll", "discover")``."""
         return tuple(method for method in CAPABILITIES if cls._implements(method))
 
     @classmethod
@@ -128,8 +155,8 @@ class Driver:
 class SyncDriver(Driver):
     """Base for drivers built on blocking libraries (pyVmomi, vendor SDKs, subprocess CLIs).
 
-    Implement :meth:`poll_sync` (and optionally :meth:`probe_sync` and
-    :meth:`poll_batch_sync`); each call
+    Implement :meth:`poll_sync` (and optionally :meth:`probe_sync`,
+    :meth:`poll_batch_sync` and :meth:`discover_sync`); each call
     runs in its own worker thread. A thread that never returns is abandoned
     when the deadline passes: it cannot hold up the run, but it keeps its
     socket until the process ends, so set the library's own timeouts from
@@ -148,6 +175,10 @@ class SyncDriver(Driver):
         """Blocking form of :meth:`Driver.poll_batch`: one worker thread per batch."""
         raise NotImplementedError
 
+    def discover_sync(self, target: Target) -> Sequence[FoundDevice]:
+        """Blocking form of :meth:`Driver.discover`."""
+        raise NotImplementedError
+
     async def probe(self, target: Target) -> DeviceIdentity | None:
         return await run_in_daemon_thread(self.probe_sync, target, name=f"dcmaint-{self.name}-probe")
 
@@ -156,6 +187,9 @@ class SyncDriver(Driver):
 
     async def poll_batch(self, targets: Sequence[Target]) -> BatchAnswer:
         return await run_in_daemon_thread(self.poll_batch_sync, targets, name=f"dcmaint-{self.name}-batch")
+
+    async def discover(self, target: Target) -> Sequence[FoundDevice]:
+        return await run_in_daemon_thread(self.discover_sync, target, name=f"dcmaint-{self.name}-discover")
 
     @classmethod
     def _implements(cls, method: str) -> bool:

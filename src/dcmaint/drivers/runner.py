@@ -9,6 +9,9 @@ each device still gets its own result. A call that overruns its deadline is
 cancelled and abandoned, never awaited: the run ends on time even when a
 worker thread is stuck in a blocking call.
 
+:func:`run_discovery` asks one driver for the devices behind a manager
+endpoint (``Driver.discover``) with the same deadline and isolation.
+
 Use :func:`run_jobs` from synchronous code (the CLI); it owns its event loop
 so that it can refuse to wait for stuck tasks and threads at the end, which
 ``asyncio.run`` would do. :func:`poll_all` is the same for callers that
@@ -26,17 +29,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from dcmaint import signals
 from dcmaint.config import RunnerSettings
+from dcmaint.drivers.base import Driver
 from dcmaint.drivers.batch import Call, plan_calls, poll_group, refused
+from dcmaint.drivers.discovery import Discovery, judge_found
 from dcmaint.drivers.job import PollJob, attempt, forget_loop, judge
 from dcmaint.drivers.result import PollResult
+from dcmaint.drivers.target import Target
 from dcmaint.drivers.threads import DaemonExecutor
 
 log = logging.getLogger("dcmaint.drivers.runner")
+T = TypeVar("T")
 
 # The configuration's defaults; callers pass ``config.runner.concurrency`` and ``config.runner.timeout``.
 DEFAULT_CONCURRENCY = RunnerSettings.concurrency
@@ -49,7 +56,17 @@ STOP_GRACE = 6.0
 #: Called after each device with (its result, devices done, devices in the run).
 Progress = Callable[[PollResult, int, int], None]
 
-__all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_TIMEOUT", "PollJob", "Progress", "poll_all", "poll_one", "run_jobs"]
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_TIMEOUT",
+    "PollJob",
+    "Progress",
+    "discover_one",
+    "poll_all",
+    "poll_one",
+    "run_discovery",
+    "run_jobs",
+]
 
 
 async def poll_one(job: PollJob, timeout: float) -> PollResult:
@@ -117,10 +134,32 @@ def run_jobs(
     Raises :class:`dcmaint.signals.Stopped` after Ctrl-C or SIGTERM, once the cancelled polls have
     logged out (or :data:`STOP_GRACE` has passed), even when every poll happened to finish meanwhile.
     """
+    return run_private(poll_all(jobs, concurrency=concurrency, timeout=timeout, progress=progress, keep=keep))
+
+
+async def discover_one(driver: Driver, target: Target, timeout: float, spent: float = 0.0) -> Discovery:
+    """Ask ``driver`` for the devices behind ``target`` within what is left of ``timeout`` seconds (``spent``
+    went on the credential lookup); never raises for what the driver does."""
+    left = max(timeout - spent, 0.0)
+    tried = await attempt(lambda: driver.discover(target), left)
+    if tried.kind is not None:
+        return Discovery(kind=tried.kind, message=tried.message, duration=tried.duration)
+    return judge_found(tried.value, tried.duration)
+
+
+def run_discovery(driver: Driver, target: Target, *, timeout: float = DEFAULT_TIMEOUT, spent: float = 0.0) -> Discovery:
+    """Synchronous :func:`discover_one` on a private event loop, isolated like a run's polls (:func:`run_jobs`)."""
+    if timeout <= 0:
+        raise ValueError("timeout must be above 0")
+    return run_private(discover_one(driver, target, timeout, spent))
+
+
+def run_private(work: Coroutine[Any, Any, T]) -> T:
+    """Run ``work`` on its own event loop whose default executor never waits, cancelled by Ctrl-C or SIGTERM."""
     loop = asyncio.new_event_loop()
     loop.set_default_executor(DaemonExecutor())
     loop.set_exception_handler(_quiet_handler)
-    main = loop.create_task(poll_all(jobs, concurrency=concurrency, timeout=timeout, progress=progress, keep=keep))
+    main = loop.create_task(work)
     with signals.cancelling(loop, main.cancel) as stop:
         try:
             results = loop.run_until_complete(main)

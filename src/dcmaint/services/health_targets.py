@@ -49,11 +49,12 @@ def _text(value: str | None) -> str | None:
     return value.strip() or None if value is not None else None
 
 
-def _driver(text: str, manager: DriverManager) -> tuple[DriverInfo, str]:
-    """The driver serving ``text``'s scheme and the target's name (host, with ``_PORT``); UsageError naming it."""
+def driver_for_url(text: str, manager: DriverManager, option: str = "--target") -> tuple[DriverInfo, str]:
+    """The driver serving ``text``'s scheme and a device name for it (host, with ``_PORT``); UsageError naming
+    ``option`` and the URL (a password in it first, before anything else could repeat it)."""
     from dcmaint.drivers.errors import UnknownScheme
 
-    refuse_password_in_url(text, "--target")
+    refuse_password_in_url(text, option)
     parts = urlsplit(text)
     try:
         port = parts.port
@@ -61,16 +62,16 @@ def _driver(text: str, manager: DriverManager) -> tuple[DriverInfo, str]:
         port = -1
     if not parts.scheme or not parts.hostname or port == -1 or any(ch.isspace() for ch in text):
         raise UsageError(
-            _("invalid --target {value!r}: expected SCHEME://HOST[:PORT] (known schemes: {known})").format(
-                value=text, known=manager.schemes_text()
+            _("invalid {option} {value!r}: expected SCHEME://HOST[:PORT] (known schemes: {known})").format(
+                option=option, value=text, known=manager.schemes_text()
             )
         )
     try:
         info = manager.for_scheme(parts.scheme)
     except UnknownScheme:
         raise UsageError(
-            _("invalid --target {value!r}: no installed driver serves {scheme!r} (known schemes: {known})").format(
-                value=text, scheme=parts.scheme.lower(), known=manager.schemes_text()
+            _("invalid {option} {value!r}: no installed driver serves {scheme!r} (known schemes: {known})").format(
+                option=option, value=text, scheme=parts.scheme.lower(), known=manager.schemes_text()
             )
         ) from None
     name = parts.hostname if port is None else f"{parts.hostname}_{port}"
@@ -116,7 +117,7 @@ def adhoc_targets(
     options = parse_options(login.options)
     targets = []
     for text in (value.strip() for value in texts):
-        info, name = _driver(text, manager)
+        info, name = driver_for_url(text, manager)
         targets.append(
             AdhocTarget(name, _kind(text, info, kind), info.name, text, _text(login.username), credential, tls, options)
         )
