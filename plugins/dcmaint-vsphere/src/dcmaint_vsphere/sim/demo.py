@@ -16,7 +16,7 @@ from dcmaint.drivers.simulators import SimulatorOptions
 
 #: (device name, vendor, model), in the order the simulator serves them: the vCenter, then its hosts.
 DEVICES = (
-    ("hq-vc-01", "VMware, Inc.", "VMware vCenter Server"),
+    ("hq-vc-01", "VMware", "vCenter Server"),
     ("hq-esx-01", "Dell Inc.", "PowerEdge R750"),
     ("hq-esx-02", "HPE", "ProLiant DL380 Gen10"),
     ("hq-esx-03", "Lenovo", "ThinkSystem SR650"),
