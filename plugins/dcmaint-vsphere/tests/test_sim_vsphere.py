@@ -109,8 +109,10 @@ def test_without_go_one_line_says_what_to_install(tmp_path: Path) -> None:
     done = _run(tmp_path, "--hosts", "2", PATH=str(empty))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "dcmaint: error: the vSphere simulator needs Go: install Go and govmomi's sources "
-        "(Debian: apt-get install golang-go golang-github-vmware-govmomi-dev)"
+        (
+            "dcmaint: error: the vSphere simulator needs Go: install Go and govmomi's sources "
+            "(Debian: apt-get install golang-go golang-github-vmware-govmomi-dev)"
+        )
     ]
 
 
@@ -132,7 +134,8 @@ def test_faults_become_the_harness_items_hosts_and_datastores_counted_from_0() -
     )
     assert inventory.delay_ms == 3 and inventory.any_password and inventory.listen == "127.0.0.1:0"
     fixed = plan.inventory(SimulatorOptions(count=2, password="s3cret", username="ops", port=8989))
-    assert (fixed.username, fixed.password, fixed.any_password, fixed.listen) == ("ops", "s3cret", False, "127.0.0.1:8989")
+    login = ("ops", "s3cret", False, "127.0.0.1:8989")
+    assert (fixed.username, fixed.password, fixed.any_password, fixed.listen) == login
 
 
 def test_it_serves_one_endpoint_more_than_hosts_and_offers_the_demo_a_fleet_that_fits() -> None:

@@ -125,7 +125,8 @@ def endpoints(options: SimulatorOptions, served: Served) -> list[SimulatedEndpoi
     """The vCenter first, then every host in the order selectors count them."""
     hint = options.password or ANY_PASSWORD
     datastore_faults = tuple(spec.fault for spec in _faults(options) if spec.target in DATASTORE_FAULTS)
-    found = [SimulatedEndpoint(CENTER_NAME, served.endpoint(), CENTER_FLAVOUR, options.username, hint, datastore_faults)]
+    center = SimulatedEndpoint(CENTER_NAME, served.endpoint(), CENTER_FLAVOUR, options.username, hint, datastore_faults)
+    found = [center]
     for number, host in enumerate(served.hosts, 1):
         faults = tuple(spec.fault for spec in options.faults_for(number) if spec.target in HOST_FAULTS)
         flavour = FLAVOURS[(number - 1) % len(FLAVOURS)]
