@@ -279,7 +279,7 @@ class Session:
         for line in command.output:
             shown = re.match(r"^(\S+)\s+(?:[a-z+]*http|snmp)://(127\.0\.0\.1:\d+)", line)  # vsphere+http too
             if shown and shown[1] in actual:
-                self.substitutions[shown[2]] = actual[shown[1]].split("://", 1)[1]
+                self.substitutions[shown[2]] = actual[shown[1]].split("://", 1)[1].split("/", 1)[0]  # the address
         return Ran(command, text, 0, json.dumps(served), "")
 
     def close(self) -> list[int]:
