@@ -277,9 +277,9 @@ class Session:
         served = json.loads(endpoints.read_text())
         actual = {e["name"]: e["url"] for e in served["endpoints"]}
         for line in command.output:
-            shown = re.match(r"^(\S+)\s+(?:http|snmp)://(127\.0\.0\.1:\d+)", line)
+            shown = re.match(r"^(\S+)\s+(?:[a-z+]*http|snmp)://(127\.0\.0\.1:\d+)", line)  # vsphere+http too
             if shown and shown[1] in actual:
-                self.substitutions[shown[2]] = actual[shown[1]].split("://", 1)[1]
+                self.substitutions[shown[2]] = actual[shown[1]].split("://", 1)[1].split("/", 1)[0]  # the address
         return Ran(command, text, 0, json.dumps(served), "")
 
     def close(self) -> list[int]:

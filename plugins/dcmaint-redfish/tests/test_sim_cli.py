@@ -133,7 +133,7 @@ def test_table_output_and_ctrl_c(tmp_path: Path) -> None:
         (["sim", "redfish", "--faults", "psu:x"], "bad fault 'psu:x': 'x' is not a part number"),
         (["sim", "redfish", "--faults", "psu:1=melted", "--flavour", "generic"], "psu can be absent"),
         (["sim", "redfish", "--flavour", "ilo9"], "unknown flavour 'ilo9'"),
-        (["sim", "modbus"], "unknown simulator 'modbus' (known simulators: redfish, snmp)"),
+        (["sim", "modbus"], "unknown simulator 'modbus' (known simulators: redfish, snmp, vsphere)"),
         (["sim", "redfish", "--count", "0"], "must be 1 or more"),
     ],
 )

@@ -57,7 +57,7 @@ def _offer(
     try:
         simulator = simulator_class()
         fleet = simulator.demo()
-        problem = None if fleet is None else fleet_problem(fleet)
+        problem = None if fleet is None else fleet_problem(fleet, simulator)
     except Exception as error:  # noqa: BLE001 - plugin code; costs its fleet only
         return describe(error)
     if fleet is None or problem is not None:

@@ -117,7 +117,18 @@ async def _serve(
 def sim(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help=_("The simulator, e.g. redfish."))],
-    count: Annotated[int, typer.Option("--count", "-n", help=_("How many devices to serve."))] = 1,
+    count: Annotated[
+        int,
+        typer.Option(
+            "--count",
+            "--hosts",
+            "-n",
+            help=_(
+                "How many devices to serve; for a manager simulator such as vsphere, the number of hosts "
+                "(served beside their vCenter)."
+            ),
+        ),
+    ] = 1,
     latency: Annotated[
         float | None,
         typer.Option(

@@ -12,11 +12,15 @@ swapped and verified by a poll.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.domain.parse import NAME_PATTERN
 from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.drivers.simulators import Simulator
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,8 @@ class DemoFleet:
 
     ``options`` gives the count, latency, faults, flavours and seed to serve with (the demo logs in
     as the default user with a password of its own, so leave ``username`` and ``password`` alone);
-    ``devices`` names the simulated devices in the simulator's order, one per device.
+    ``devices`` names the simulated devices in the simulator's order, one per endpoint it serves
+    (:meth:`~dcmaint.drivers.simulators.Simulator.endpoint_count`: a vCenter is one beside its hosts).
     """
 
     driver: str
@@ -97,14 +102,13 @@ class DemoFleet:
     repair: DemoRepair | None = None
 
 
-def fleet_problem(fleet: object) -> str | None:
-    """Why ``fleet`` cannot be walked through, or None."""
+def fleet_problem(fleet: object, simulator: Simulator) -> str | None:
+    """Why ``fleet``, offered by ``simulator``, cannot be walked through, or None."""
     if not isinstance(fleet, DemoFleet):
         return _("offered {value!r}, which is not a DemoFleet").format(value=fleet)
-    if len(fleet.devices) != fleet.options.count:
-        return _("it names {names} devices but serves {count}").format(
-            names=len(fleet.devices), count=fleet.options.count
-        )
+    served = simulator.endpoint_count(fleet.options)
+    if len(fleet.devices) != served:
+        return _("it names {names} devices but serves {count}").format(names=len(fleet.devices), count=served)
     names = [device.name for device in fleet.devices]
     bad = next((name for name in names if not NAME_PATTERN.match(name) or names.count(name) > 1), None)
     if bad is not None:

@@ -216,6 +216,11 @@ class Simulator:
         """The device flavours this simulator can serve (e.g. vendor firmware trees)."""
         return ()
 
+    def endpoint_count(self, options: SimulatorOptions) -> int:
+        """How many endpoints ``serve`` reports for ``options``: one per device (``count``) unless the
+        simulator serves a manager beside its devices (a vCenter and its ``count`` hosts: ``count + 1``)."""
+        return options.count
+
     def check(self, options: SimulatorOptions) -> None:
         """Raise UsageError for options this simulator cannot honour, before anything is started."""
 

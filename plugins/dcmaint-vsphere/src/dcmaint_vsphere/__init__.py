@@ -2,7 +2,9 @@
 
 Registered through the ``dcmaint.drivers`` entry point. This module stays
 cheap to import (``dcmaint plugin list`` imports every plugin): pyVmomi is
-imported only when a poll starts.
+imported only when a poll starts. The simulator's hook (``dcmaint sim vsphere``)
+lives in :mod:`dcmaint_vsphere.sim.plugin_hook` and is re-exported here so
+that pluggy finds both hooks on the plugin module.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from dcmaint.drivers import hookimpl
+from dcmaint_vsphere.sim.plugin_hook import dcmaint_register_simulators
 
 __version__ = "0.1.0"
-__all__ = ["dcmaint_register_drivers"]
+__all__ = ["dcmaint_register_drivers", "dcmaint_register_simulators"]
 
 
 @hookimpl

@@ -53,6 +53,7 @@ class Inventory:
     vms: int = 2
     username: str = "user"
     password: str = "pass"
+    any_password: bool = False  # accept any user name with any non-empty password
     tls: bool = False
     delay_ms: int = 0
     listen: str = "127.0.0.1:0"
@@ -74,7 +75,11 @@ class Inventory:
         ]
         argv += ["-esx"] if self.esx else []
         argv += ["-tls"] if self.tls else []
+<<<<<<< HEAD
         argv += [f"-slow-method={method}={ms}" for method, ms in self.slow_methods.items()]
+=======
+        argv += ["-any-password"] if self.any_password else []
+>>>>>>> vsphere-sim
         return argv + [f"-fault={fault}" for fault in self.faults]
 
 
@@ -118,13 +123,19 @@ def _source() -> bytes:
     return resources.files("dcmaint_vsphere.sim").joinpath("harness", "main.go").read_bytes()
 
 
-def build(cache: Path | None = None) -> Path:
-    """The compiled harness, built on first use (about 20 s) into ``cache`` (default: the user's cache)."""
+def requirements() -> tuple[str, Path]:
+    """Go and the GOPATH holding govmomi's sources; SimulatorUnavailable says which is missing. Cheap."""
     go = shutil.which("go")
     gopath = _gopath()
     if go is None or gopath is None:
         missing = "Go" if go is None else "govmomi's sources"
         raise SimulatorUnavailable(f"the vSphere simulator needs {missing}: {INSTALL_HINT}")
+    return go, gopath
+
+
+def build(cache: Path | None = None) -> Path:
+    """The compiled harness, built on first use (about 30 s) into ``cache`` (default: the user's cache)."""
+    go, gopath = requirements()
     source = _source()
     version = subprocess.run([go, "version"], capture_output=True, text=True, check=False).stdout.strip()
     digest = hashlib.sha256(source + version.encode() + str(gopath).encode()).hexdigest()[:16]

@@ -291,6 +291,7 @@ func main() {
 	vms := flag.Int("vms", 2, "virtual machines per resource pool")
 	user := flag.String("username", "user", "the one account that may log in")
 	pass := flag.String("password", "pass", "its password")
+	anyPassword := flag.Bool("any-password", false, "accept any user name with any non-empty password (-username and -password unused)")
 	useTLS := flag.Bool("tls", false, "serve HTTPS with a self-signed certificate")
 	delay := flag.Int("delay", 0, "milliseconds added to every SOAP call (network latency)")
 	var faults, slow faultList
@@ -369,6 +370,11 @@ func main() {
 	}
 
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*user, *pass)}
+	if *anyPassword {
+		// govmomi's SessionManager.validLogin accepts any non-empty user name and password when the
+		// service's Listen.User is nil; it cannot check the name alone.
+		model.Service.Listen.User = nil
+	}
 	if *useTLS {
 		cert, err := selfSigned()
 		if err != nil {
