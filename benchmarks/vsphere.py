@@ -157,8 +157,9 @@ def measured_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, 
 
 def per_host(address: str, ids: list[str]) -> dict[str, float]:
     """Host after host: log in, read its properties with one PropertyCollector call, log out (in this process)."""
-    from dcmaint_vsphere.collect import HOST_PROPERTIES
     from pyVmomi import vim, vmodl
+
+    from dcmaint_vsphere.collect import HOST_PROPERTIES
 
     collector_type = vmodl.query.PropertyCollector
     values = 0
