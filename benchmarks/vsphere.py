@@ -38,10 +38,24 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness import arguments, check_line, clean_env, dcmaint, exit_status, machine, parsed, scratch_home, times
+from harness import (
+    arguments,
+    busy_share,
+    check_line,
+    clean_env,
+    cpu_ticks,
+    dcmaint,
+    exit_status,
+    load_before,
+    machine,
+    parsed,
+    scratch_home,
+    times,
+)
 from health_fleet import PASSWORD as BMC_PASSWORD
 from health_fleet import register as register_bmcs
 from health_fleet import start_simulator as start_bmcs
@@ -113,6 +127,15 @@ def register_vsphere(served: Any, home: Path, env: dict[str, str]) -> int:
 
 
 # -- a child process, measured --------------------------------------------------
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far, from /proc; 0 where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measured_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, float, str, int]:
@@ -207,16 +230,20 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=60.0)
     args = parsed(parser, hosts=20, delay=1, sample=3, bmcs=20, latency=5)
 
-    from dcmaint_vsphere.sim.vcsim import Inventory, build, serving
+    from dcmaint_vsphere.sim.vcsim import Inventory, build, start
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 8192)), hard))
+    load = load_before()
     inventory = Inventory(**layout(args.hosts), delay_ms=args.delay, username=USERNAME, password=PASSWORD)
-    with scratch_home("vsphere") as workdir, serving(inventory, build()) as served:
+    with scratch_home("vsphere") as workdir:
+        vcenter = start(inventory, build())
         bmcs = start_bmcs(args.bmcs, args.latency, workdir) if args.bmcs else None
         try:
-            return measure(args, served, bmcs[1] if bmcs else [], workdir / "home")
+            simulators = [vcenter.process.pid] + ([bmcs[0].pid] if bmcs else [])
+            return measure(args, vcenter.served, simulators, bmcs[1] if bmcs else [], workdir / "home", load)
         finally:
+            vcenter.stop()
             if bmcs:
                 bmcs[0].send_signal(signal.SIGTERM)
                 try:
@@ -225,7 +252,34 @@ def main() -> int:
                     bmcs[0].kill()
 
 
-def measure(args: Any, served: Any, bmc_endpoints: list[dict], home: Path) -> int:
+@dataclass(frozen=True)
+class Run:
+    """One measured `dcmaint health` run: the child's figures, the machine's and the simulators' share."""
+
+    wall: float
+    cpu: float
+    maxrss: float
+    pss: float
+    counts: dict[str, int]
+    slowest: dict[str, float]  # driver -> the longest device duration the report shows
+    busy: float | None  # the machine's CPU in use during the run (every process, not only ours)
+    simulators_cpu: float
+
+    def lines(self, title: str) -> list[str]:
+        busy = "unknown" if self.busy is None else f"{self.busy:.0%}"
+        slowest = ", ".join(f"{driver} {seconds:.2f} s" for driver, seconds in sorted(self.slowest.items()))
+        return [
+            f"dcmaint health, {title}:",
+            (
+                f"  wall {self.wall:8.2f} s   cpu {self.cpu:8.2f} s   ru_maxrss {self.maxrss:7.1f} MB"
+                f"   peak PSS {self.pss:7.1f} MB"
+            ),
+            f"  devices by status: {self.counts}   longest device duration: {slowest}",
+            f"  simulators' CPU {self.simulators_cpu:.2f} s, machine {busy} busy during the run",
+        ]
+
+
+def measure(args: Any, served: Any, simulators: list[int], bmc_endpoints: list[dict], home: Path, load: str) -> int:
     env = clean_env(home, VCENTER_PASSWORD=PASSWORD, BMC_PASSWORD=BMC_PASSWORD)
     if len(served.hosts) != args.hosts:
         raise SystemExit(f"the simulator serves {len(served.hosts)} hosts, not {args.hosts}")
@@ -236,12 +290,18 @@ def measure(args: Any, served: Any, bmc_endpoints: list[dict], home: Path) -> in
     health += ["--timeout", str(args.timeout)]
 
     checks: list[tuple[bool, str]] = []
-    runs: dict[str, tuple[float, float, float, float, dict]] = {}
+    runs: dict[str, Run] = {}
 
     def run(label: str, *selection: str) -> None:
+        ticks, simulated = cpu_ticks(), sum(map(process_cpu, simulators))
         wall, cpu, maxrss, pss, out, _status = measured_child([*health, *selection], env)
-        counts = json.loads(out)["counts"]
-        runs[label] = (wall, cpu, maxrss, pss, counts)
+        busy, simulated = busy_share(ticks, cpu_ticks()), sum(map(process_cpu, simulators)) - simulated
+        report = json.loads(out)
+        counts, slowest = report["counts"], {}
+        for device in report["devices"]:
+            driver = str(device.get("driver"))
+            slowest[driver] = max(slowest.get(driver, 0.0), float(device.get("duration") or 0.0))
+        runs[label] = Run(wall, cpu, maxrss, pss, counts, slowest, busy, simulated)
         left = sessions_left(served.address)
         answered = sum(counts.values()) - counts["unknown"]
         checks.append((counts["unknown"] == 0, f"{label}: every device answered: {answered} of {sum(counts.values())}"))
@@ -259,31 +319,25 @@ def measure(args: Any, served: Any, bmc_endpoints: list[dict], home: Path) -> in
 
     scale = args.hosts / len(sample)
     base_wall, base_cpu = baseline["seconds"] * scale, baseline["cpu"] * scale
-    wall, cpu, maxrss, pss, counts = runs["vsphere"]
+    alone = runs["vsphere"]
     print(
         f"{args.hosts} simulated ESXi hosts behind one vCenter ({layout(args.hosts)}), {args.delay} ms added "
-        f"to every SOAP call, {machine()}"
+        f"to every SOAP call; {machine()} ({load} before the start: others' work skews the figures)"
     )
-    print(f"dcmaint health over {devices} vSphere devices (the hosts and the vCenter), one pass:")
-    print(f"  wall {wall:8.2f} s   cpu {cpu:8.2f} s   ru_maxrss {maxrss:7.1f} MB   peak PSS {pss:7.1f} MB")
-    print(f"  devices by status: {counts}")
+    print("\n".join(alone.lines(f"{devices} vSphere devices (the hosts and the vCenter), one pass")))
     print(
         f"baseline, login + one PropertyCollector call + logout per host, one after another: "
         f"{baseline['seconds'] / len(sample) * 1000:.1f} ms and {baseline['cpu'] / len(sample) * 1000:.1f} ms CPU "
-        f"per host ({baseline['properties']:.0f} properties), {base_wall:8.1f} s wall and {base_cpu:.1f} s CPU "
+        f"per host ({baseline['properties']:.0f} properties), {base_wall:.1f} s wall and {base_cpu:.1f} s CPU "
         f"for {args.hosts} (from {len(sample)} timed), ru_maxrss {baseline_rss:.1f} MB"
     )
-    speedup = base_wall / wall
-    print(f"speed-up over the baseline: {times(base_wall, wall)}   (CPU: {times(base_cpu, cpu)})")
+    speedup = base_wall / alone.wall
+    print(f"speed-up over the baseline: {times(base_wall, alone.wall)} wall, {times(base_cpu, alone.cpu)} CPU")
     targets = [(speedup >= TARGET_SPEEDUP, f"one pass >= {TARGET_SPEEDUP:.0f}x the baseline")]
     if bmc_endpoints:
-        for label, title in (("bmcs", f"{args.bmcs} BMCs ({args.latency} ms) alone"), ("mixed", "mixed fleet")):
-            m_wall, m_cpu, m_rss, m_pss, m_counts = runs[label]
-            print(f"dcmaint health, {title}:")
-            print(f"  wall {m_wall:8.2f} s   cpu {m_cpu:8.2f} s   ru_maxrss {m_rss:7.1f} MB   peak PSS {m_pss:7.1f} MB")
-            print(f"  devices by status: {m_counts}")
-        slower = max(runs["bmcs"][0], wall)
-        mixed = runs["mixed"][0]
+        print("\n".join(runs["bmcs"].lines(f"{args.bmcs} BMCs ({args.latency} ms) alone")))
+        print("\n".join(runs["mixed"].lines(f"mixed fleet, {args.bmcs} BMCs and {devices} vSphere devices")))
+        slower, mixed = max(runs["bmcs"].wall, alone.wall), runs["mixed"].wall
         print(
             f"mixed fleet: {mixed:.2f} s against {slower:.2f} s for the slower alone "
             f"({mixed / slower - 1:+.0%}; the target allows {TARGET_MIXED - 1:+.0%})"
