@@ -75,11 +75,8 @@ class Inventory:
         ]
         argv += ["-esx"] if self.esx else []
         argv += ["-tls"] if self.tls else []
-<<<<<<< HEAD
         argv += [f"-slow-method={method}={ms}" for method, ms in self.slow_methods.items()]
-=======
         argv += ["-any-password"] if self.any_password else []
->>>>>>> vsphere-sim
         return argv + [f"-fault={fault}" for fault in self.faults]
 
 
