@@ -261,6 +261,10 @@ PAGES: dict[str, Page] = {
         },
         prepare=vsphere_harness,
     ),
+    "docs/drivers/vsphere.md": Page(
+        exits={"dcmaint health --site hq --format nagios": 2},
+        prepare=vsphere_harness,
+    ),
     "docs/forms.md": Page(
         files={"~/fonts/house.ttc": ROOT / "src" / "dcmaint" / "data" / "fonts" / "wqy-microhei.ttc"}
     ),

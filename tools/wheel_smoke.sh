@@ -64,6 +64,10 @@ case "$zh" in *未知站点*) say "Chinese messages: $zh" ;; *) fail "DCMAINT_LA
 say "plugin list shows the redfish driver"
 "$DC" plugin list | grep -q '^snmp ' || fail "plugin list shows no snmp driver"
 say "plugin list shows the snmp driver"
+"$DC" plugin list | grep -q '^vsphere ' || fail "plugin list shows no vsphere driver"
+"$VPY" -c 'from importlib import resources; assert resources.files("dcmaint_vsphere.sim").joinpath("harness", "main.go").is_file()' \
+  || fail "the vsphere wheel ships no simulator harness"
+say "plugin list shows the vsphere driver; its wheel ships the simulator's harness"
 
 # The SNMP driver from its wheel: pysnmp and cryptography came with it; a simulated UPS on battery is a warning.
 "$DC" sim snmp --count 1 --flavour ups-apc --faults onbattery --endpoints-file "$WORK/snmp.json" >/dev/null 2>&1 &
