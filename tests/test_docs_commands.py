@@ -144,7 +144,7 @@ def vsphere_harness() -> dict[str, str]:
         build()
     except SimulatorUnavailable as missing:
         if IN_CI:
-            raise
+            pytest.fail(f"CI=true and the vCenter simulator is not available: {missing}")
         pytest.skip(str(missing))
     return {"XDG_CACHE_HOME": os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")}
 

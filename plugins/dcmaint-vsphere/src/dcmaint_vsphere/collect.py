@@ -13,6 +13,7 @@ reads without any further call. Blocking: runs in a worker thread.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,10 +73,22 @@ class Inventory:
     objects: Mapping[str, Mapping[str, Managed]] = field(default_factory=dict)
     root_alarms: tuple[Any, ...] = ()
     alarm_names: Mapping[str, str] = field(default_factory=dict)
-    pages: int = 0
 
     def of(self, type_name: str) -> Mapping[str, Managed]:
         return self.objects.get(type_name, {})
+
+    @functools.cached_property
+    def datastore_owners(self) -> dict[str, frozenset[str]]:
+        """For each datastore id, the ids of the hosts that mount it: its host mounts and the hosts that list it
+        (either may be short). Worked out once per pass, not once per host: 2,000 hosts would make it quadratic."""
+        owners: dict[str, set[str]] = {store_id: set() for store_id in self.of("Datastore")}
+        for store in self.of("Datastore").values():
+            owners[store.id].update(moid(getattr(mount, "key", None)) for mount in store.get("host") or ())
+        for host in self.of("HostSystem").values():
+            for reference in host.get("datastore") or ():
+                if moid(reference) in owners:
+                    owners[moid(reference)].add(host.id)
+        return {store_id: frozenset(hosts - {""}) for store_id, hosts in owners.items()}
 
     @property
     def hosts_by_name(self) -> dict[str, Managed]:
@@ -162,10 +175,8 @@ def collect(service: Any, page_size: int = 500) -> Inventory:
     )
     objects: dict[str, dict[str, Managed]] = {}
     root_alarms: tuple[Any, ...] = ()
-    pages = 0
     try:
         for page in _pages(collector, [_inventory_spec(view, content.rootFolder)], page_size):
-            pages += 1
             for item in map(_managed, page.objects or ()):
                 if item.id == moid(content.rootFolder):
                     root_alarms = tuple(item.get("triggeredAlarmState") or ())
@@ -185,7 +196,6 @@ def collect(service: Any, page_size: int = 500) -> Inventory:
         objects=objects,
         root_alarms=root_alarms,
         alarm_names=_alarm_names(collector, triggered, page_size),
-        pages=pages,
     )
 
 

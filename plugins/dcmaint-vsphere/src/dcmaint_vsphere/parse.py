@@ -16,7 +16,7 @@ shared datastore is one fault, not one per host).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,9 +36,8 @@ from dcmaint_vsphere.collect import Inventory, Managed, moid
 from dcmaint_vsphere.options import VsphereOptions
 from dcmaint_vsphere.slots import cpu_slot, dimm_slot, is_disk, psu_slot, sensor_label, storage_slot
 
+#: A health key of ESXi (any case) or a vCenter entity status; gray (unknown) and anything else give no verdict.
 _HEALTH = {"green": Health.OK, "yellow": Health.WARNING, "red": Health.CRITICAL}
-#: vCenter's overallStatus of an entity; gray (unknown) gives no verdict.
-_STATUS = {"green": Health.OK, "yellow": Health.WARNING, "red": Health.CRITICAL}
 #: numericSensorInfo.sensorType -> the component the sensor is (None: a measurement only).
 _SENSOR_UNITS = {"degrees c": "Cel", "volts": "V", "amps": "A", "watts": "W", "rpm": "RPM", "percent": "%"}
 #: Sensor types that repeat what hardwareStatusInfo says (CPU caches, DIMMs) or are software, not hardware.
@@ -213,7 +212,7 @@ def _alarms(states: Iterable[Any], entity: str, inventory: Inventory, parts: _Pa
     for state in states:
         if moid(getattr(state, "entity", None)) != entity:
             continue  # an alarm of a descendant: reported by that object's device
-        severity = _STATUS.get(str(getattr(state, "overallStatus", "")).lower())
+        severity = _HEALTH.get(str(getattr(state, "overallStatus", "")).lower())
         if severity is None or severity is Health.OK:
             continue
         alarm_id = moid(state.alarm)
@@ -261,14 +260,8 @@ def _datastore(
 
 
 def _datastore_owner(store: Managed, inventory: Inventory) -> frozenset[str]:
-    """The ids of the hosts that mount ``store``: its host mounts and the hosts that list it (either may be short)."""
-    mounted = {moid(getattr(mount, "key", None)) for mount in store.get("host") or ()}
-    listing = {
-        host.id
-        for host in inventory.of("HostSystem").values()
-        if store.id in {moid(r) for r in host.get("datastore") or ()}
-    }
-    return frozenset((mounted | listing) - {""})
+    """The ids of the hosts that mount ``store``."""
+    return inventory.datastore_owners.get(store.id, frozenset())
 
 
 def _serial(host: Managed) -> str | None:
@@ -384,7 +377,7 @@ def host_report(
         sensors=tuple(sensors),
         alarms=tuple(alarms),
         archive=archive,
-        rollup=_STATUS.get(str(host.get("overallStatus") or "").lower()),
+        rollup=_HEALTH.get(str(host.get("overallStatus") or "").lower()),
     )
 
 
@@ -452,11 +445,3 @@ def _root_id(inventory: Inventory) -> str:
 def is_center(inventory: Inventory) -> bool:
     """Whether the server is a vCenter (else a standalone ESXi host, ``HostAgent``)."""
     return str(getattr(inventory.about, "apiType", "")) == "VirtualCenter"
-
-
-def reports_by_host(
-    inventory: Inventory, names: Iterable[str], options: Mapping[str, VsphereOptions]
-) -> dict[str, DeviceReport | None]:
-    """Reports for the named inventory hosts (None: no such host); ``options`` per host name."""
-    hosts = inventory.hosts_by_name
-    return {name: host_report(hosts[name], inventory, options[name]) if name in hosts else None for name in names}

@@ -145,7 +145,7 @@ def translate(error: BaseException, where: str, username: str | None = None) -> 
     if isinstance(error, DriverError):
         return error
     name = _fault_name(error)
-    if name in ("InvalidLogin", "InvalidLocale", "NoPermission", "NotAuthenticated"):
+    if name in ("InvalidLogin", "NoPermission", "NotAuthenticated"):
         who = f" for user {username!r}" if username else ""
         verb = "login refused" if name == "InvalidLogin" else f"not permitted ({name})"
         return AuthFailed(f"{where}: {verb}{who}")
