@@ -255,27 +255,27 @@ def test_paging_reads_every_host_of_a_large_inventory() -> None:
 
 
 def test_pages_are_followed_until_the_server_gives_no_token() -> None:
-    """govmomi's simulator answers in one page whatever maxObjects says: a collector that pages stands in."""
-    from types import SimpleNamespace
-
+    """govmomi's simulator answers in one page whatever maxObjects says: a server that pages stands in."""
     from dcmaint_vsphere.collect import _pages
+    from dcmaint_vsphere.wire import Page, Ref
 
-    class PagingCollector:
-        def __init__(self) -> None:
-            self.calls: list[tuple[str, Any]] = []
+    calls: list[tuple[str, Any]] = []
+    answers = {"t1": Page([(Ref("HostSystem", "host-3"), {})], "t2"), "t2": Page([(Ref("HostSystem", "host-4"), {})])}
 
-        def RetrievePropertiesEx(self, specs: Any, options: Any) -> Any:
-            self.calls.append(("first", options.maxObjects))
-            return SimpleNamespace(objects=[1, 2], token="t1")
+    def send(collector: Any, method: str, arguments: list[Any], drop: Any) -> Page:
+        if method == "RetrievePropertiesEx":
+            calls.append(("first", arguments[1].maxObjects))
+            return Page([(Ref("HostSystem", "host-1"), {}), (Ref("HostSystem", "host-2"), {})], "t1")
+        calls.append(("continue", arguments[0]))
+        return answers[arguments[0]]
 
-        def ContinueRetrievePropertiesEx(self, token: str) -> Any:
-            self.calls.append(("continue", token))
-            return SimpleNamespace(objects=[3, 4], token="t2") if token == "t1" else SimpleNamespace(objects=[5])
-
-    collector = PagingCollector()
-    pages = list(_pages(collector, [], 2))
-    assert [page.objects for page in pages] == [[1, 2], [3, 4], [5]]
-    assert collector.calls == [("first", 2), ("continue", "t1"), ("continue", "t2")]
+    pages = list(_pages(object(), [], 2, send))
+    assert [[reference.id for reference, _props in page.objects] for page in pages] == [
+        ["host-1", "host-2"],
+        ["host-3"],
+        ["host-4"],
+    ]
+    assert calls == [("first", 2), ("continue", "t1"), ("continue", "t2")]
 
 
 @pytest.mark.parametrize("how", ["system CAs", "wrong fingerprint"])
@@ -324,3 +324,32 @@ def test_a_healthy_standalone_esxi_host_is_ok() -> None:
     with vcenter(esx=True) as served:
         report = poll([target(served, name="esxi01")])["esxi01"]
     assert report.status is Health.OK and report.faults() == () and report.alarms == ()
+
+
+def test_a_fault_in_answer_to_the_pass_is_raised_as_the_fault_it_is() -> None:
+    """The pass's own answer is decoded by the driver; a SOAP fault in its place is still pyVmomi's fault."""
+    from pyVim.connect import SmartConnect
+    from pyVmomi import vim, vmodl
+    from vs_peers import USER
+
+    from dcmaint_vsphere.session import translate
+    from dcmaint_vsphere.wire import call
+
+    with vcenter(**HEALTHY) as served:
+        protocol, address = served.url.split("://", 1)
+        host, port = address.split("/", 1)[0].rsplit(":", 1)
+        service = SmartConnect(protocol=protocol, host=host, port=int(port), user=USER, pwd=PASSWORD)
+        collector = service.content.propertyCollector
+        spec = vmodl.query.PropertyCollector.FilterSpec(
+            objectSet=[vmodl.query.PropertyCollector.ObjectSpec(obj=service.content.rootFolder)],
+            propSet=[vmodl.query.PropertyCollector.PropertySpec(type=vim.Folder, pathSet=["name"])],
+        )
+        page = call(collector, "RetrievePropertiesEx", [[spec], vmodl.query.PropertyCollector.RetrieveOptions()])
+        assert page is not None and [props for _ref, props in page.objects] == [{"name": "Datacenters"}]
+        try:  # the simulator never pages, so it has no ContinueRetrievePropertiesEx: a fault of its own
+            with pytest.raises(vmodl.fault.MethodNotFound) as raised:
+                call(collector, "ContinueRetrievePropertiesEx", ["no-such-token"])
+        finally:
+            service.content.sessionManager.Logout()
+        assert sessions(served) == []
+    assert str(translate(raised.value, "vc")).startswith("vc: not a vSphere API answer (MethodNotFound: ")

@@ -1,6 +1,7 @@
-"""The parser on an ESXi 8.0U1 answer as the wire carries it: the SOAP XML is read by pyVmomi's own
-deserializer, so the fixture is checked against the API's types (``HostNumericSensorInfo.fru`` is new in
-8.0U1 and absent from the simulator's older API)."""
+"""The parser on ESXi answers as the wire carries them, read by the driver's own decoder
+(:mod:`dcmaint_vsphere.wire`); the same bytes read by pyVmomi's deserializer give the same reports, which
+checks the fixtures against the API's types (``HostNumericSensorInfo.fru`` is new in 8.0U1 and absent from
+the simulator's older API) and the decoder against pyVmomi."""
 
 from __future__ import annotations
 
@@ -11,14 +12,24 @@ from typing import Any
 import pytest
 
 from dcmaint.drivers import ComponentKind, Health
-from dcmaint_vsphere.collect import Inventory, Managed, _managed
+from dcmaint_vsphere.collect import Inventory, Managed, _skipped_sensor, managed, moid
 from dcmaint_vsphere.options import VsphereOptions
 from dcmaint_vsphere.parse import host_report
+from dcmaint_vsphere.wire import decode
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _objects(name: str) -> list[Managed]:
+    """The fixture's objects as the driver decodes them, in chunks as a socket would hand them over."""
+    data = (FIXTURES / name).read_bytes()
+    page = decode((data[i : i + 997] for i in range(0, len(data), 997)), _skipped_sensor)
+    assert page is not None and page.token is None
+    return [managed(*content) for content in page.objects]
+
+
+def _pyvmomi_objects(name: str) -> list[Managed]:
+    """The same fixture read by pyVmomi's own deserializer, checked against the 8.0U1 API's types."""
     from pyVmomi import SoapAdapter, vmodl
 
     stub = SoapAdapter.SoapStubAdapter(host="localhost", version="vim.version.v8_0_1_0")
@@ -26,7 +37,10 @@ def _objects(name: str) -> list[Managed]:
         result = SoapAdapter.SoapResponseDeserializer(stub).Deserialize(
             answer, vmodl.query.PropertyCollector.RetrieveResult
         )
-    return [_managed(content) for content in result.objects]
+    return [
+        Managed(content.obj._wsdlName, moid(content.obj), {prop.name: prop.val for prop in content.propSet or ()})
+        for content in result.objects
+    ]
 
 
 def _mount(host: str) -> Any:
@@ -131,3 +145,13 @@ def test_a_host_without_a_health_tree_is_no_alarm(odd: dict[str, Any]) -> None:
     assert report.status is Health.OK and report.rollup is None  # gray: vCenter gives no verdict
     assert report.archive is not None and report.archive.system["maintenance_mode"] is True
     assert report.identity.model == "ProLiant DL360 Gen10" and report.identity.serial is None
+
+
+@pytest.mark.parametrize("fixture", ["esxi80u1-dell-r750-psu-failed.xml", "esxi70-hpe-odd-shapes.xml"])
+def test_the_decoder_gives_the_reports_pyvmomi_gives(fixture: str) -> None:
+    ours, theirs = _objects(fixture), _pyvmomi_objects(fixture)
+    assert [(item.type, item.id) for item in ours] == [(item.type, item.id) for item in theirs]
+    for mine, reference in zip(ours, theirs, strict=True):
+        assert set(mine.props) == set(reference.props)
+        inventory = Inventory(about=SimpleNamespace(apiType="VirtualCenter"), alarm_names={"alarm-9": "x"})
+        assert host_report(mine, inventory, VsphereOptions()) == host_report(reference, inventory, VsphereOptions())

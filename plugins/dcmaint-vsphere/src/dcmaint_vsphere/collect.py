@@ -6,17 +6,23 @@ vCenter. Instead one ContainerView over the whole inventory feeds one
 ``RetrievePropertiesEx`` with only the property paths dcmaint reads, paged
 (``page_size`` objects per page, ``ContinueRetrievePropertiesEx`` for the
 rest), and a second, small call names the alarms that are triggered. The
-result is plain data (:class:`Inventory`) that :mod:`dcmaint_vsphere.parse`
-reads without any further call. Blocking: runs in a worker thread.
+answers are decoded by :mod:`dcmaint_vsphere.wire`, which drops the sensors
+dcmaint never reads (installed software, above all) before they cost any
+object. The result is plain data (:class:`Inventory`) that
+:mod:`dcmaint_vsphere.parse` reads without any further call. Blocking: runs
+in a worker thread.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import Element
+
+from dcmaint_vsphere.wire import VIM, Page, Ref, call
 
 #: What is read of each host: state, health tree, alarms, identity, where it sits, its datastores and VMs.
 HOST_PROPERTIES = (
@@ -48,6 +54,9 @@ DATASTORE_PROPERTIES = (
 )
 CLUSTER_PROPERTIES = ("name", "overallStatus", "triggeredAlarmState", "configurationEx", "summary")
 DATACENTER_PROPERTIES = ("name", "triggeredAlarmState")
+#: Numeric sensor types that are no hardware part of their own: installed software (most of an ESXi health
+#: tree), the system rollup, and the CPU, memory and storage sensors that restate ``hardwareStatusInfo``.
+SKIPPED_SENSOR_TYPES = frozenset({"processors", "memory", "storage", "software components", "system"})
 
 
 @dataclass(frozen=True)
@@ -96,32 +105,35 @@ class Inventory:
 
 
 def moid(reference: Any) -> str:
-    """A managed object reference's id (``host-21``), or '' for anything else."""
+    """A managed object reference's id (``host-21``), decoded or pyVmomi's, or '' for anything else."""
+    if isinstance(reference, Ref):
+        return reference.id
     return str(getattr(reference, "_moId", "") or "")
 
 
-def type_of(reference: Any) -> str:
-    """The managed object type's short name (``HostSystem``)."""
-    name = str(getattr(reference, "_wsdlName", "") or type(reference).__name__)
-    return name.rsplit(".", 1)[-1]
+def _skipped_sensor(owner: str, name: str, element: Element) -> bool:
+    """The decoder's drop rule: a numeric sensor of a type dcmaint never reads is not decoded at all."""
+    if name != "numericSensorInfo":
+        return False
+    kind = element.findtext(VIM + "sensorType") or ""
+    return kind.strip().lower() in SKIPPED_SENSOR_TYPES
 
 
-def _pages(collector: Any, specs: list[Any], page_size: int) -> Iterator[Any]:
+def _pages(collector: Any, specs: list[Any], page_size: int, send: Callable[..., Page | None] = call) -> Iterator[Page]:
+    """Every page of the answer: the first, then one ``ContinueRetrievePropertiesEx`` per token."""
     from pyVmomi import vmodl
 
     options = vmodl.query.PropertyCollector.RetrieveOptions(maxObjects=page_size)
-    result = collector.RetrievePropertiesEx(specs, options)
-    while result is not None:
-        yield result
-        token = getattr(result, "token", None)
-        if not token:
+    page = send(collector, "RetrievePropertiesEx", [specs, options], _skipped_sensor)
+    while page is not None:
+        yield page
+        if not page.token:
             return
-        result = collector.ContinueRetrievePropertiesEx(token)
+        page = send(collector, "ContinueRetrievePropertiesEx", [page.token], _skipped_sensor)
 
 
-def _managed(content: Any) -> Managed:
-    props = {prop.name: prop.val for prop in content.propSet or ()}
-    return Managed(type_of(content.obj), moid(content.obj), props)
+def managed(reference: Ref, props: Mapping[str, Any]) -> Managed:
+    return Managed(reference.type, reference.id, props)
 
 
 def _inventory_spec(view: Any, root: Any) -> Any:
@@ -148,17 +160,19 @@ def _inventory_spec(view: Any, root: Any) -> Any:
 def _alarm_names(collector: Any, alarms: Iterable[Any], page_size: int) -> dict[str, str]:
     from pyVmomi import vim, vmodl
 
-    unique = {moid(alarm): alarm for alarm in alarms if moid(alarm)}
+    unique = sorted({moid(alarm) for alarm in alarms} - {""})
     if not unique:
         return {}
+    stub = collector._stub
     spec = vmodl.query.PropertyCollector.FilterSpec(
-        objectSet=[vmodl.query.PropertyCollector.ObjectSpec(obj=alarm, skip=False) for alarm in unique.values()],
+        objectSet=[
+            vmodl.query.PropertyCollector.ObjectSpec(obj=vim.alarm.Alarm(alarm, stub), skip=False) for alarm in unique
+        ],
         propSet=[vmodl.query.PropertyCollector.PropertySpec(type=vim.alarm.Alarm, pathSet=["info.name"])],
     )
     names: dict[str, str] = {}
     for page in _pages(collector, [spec], page_size):
-        for content in page.objects or ():
-            item = _managed(content)
+        for item in (managed(*content) for content in page.objects):
             if item.get("info.name"):
                 names[item.id] = str(item.get("info.name"))
     return names
@@ -177,7 +191,7 @@ def collect(service: Any, page_size: int = 500) -> Inventory:
     root_alarms: tuple[Any, ...] = ()
     try:
         for page in _pages(collector, [_inventory_spec(view, content.rootFolder)], page_size):
-            for item in map(_managed, page.objects or ()):
+            for item in (managed(*content) for content in page.objects):
                 if item.id == moid(content.rootFolder):
                     root_alarms = tuple(item.get("triggeredAlarmState") or ())
                 else:

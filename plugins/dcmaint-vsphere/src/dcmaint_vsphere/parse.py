@@ -32,7 +32,7 @@ from dcmaint.drivers import (
     Sensor,
     Thresholds,
 )
-from dcmaint_vsphere.collect import Inventory, Managed, moid
+from dcmaint_vsphere.collect import SKIPPED_SENSOR_TYPES, Inventory, Managed, moid
 from dcmaint_vsphere.options import VsphereOptions
 from dcmaint_vsphere.slots import cpu_slot, dimm_slot, is_disk, psu_slot, sensor_label, storage_slot
 
@@ -40,8 +40,6 @@ from dcmaint_vsphere.slots import cpu_slot, dimm_slot, is_disk, psu_slot, sensor
 _HEALTH = {"green": Health.OK, "yellow": Health.WARNING, "red": Health.CRITICAL}
 #: numericSensorInfo.sensorType -> the component the sensor is (None: a measurement only).
 _SENSOR_UNITS = {"degrees c": "Cel", "volts": "V", "amps": "A", "watts": "W", "rpm": "RPM", "percent": "%"}
-#: Sensor types that repeat what hardwareStatusInfo says (CPU caches, DIMMs) or are software, not hardware.
-_SKIPPED_TYPES = frozenset({"processors", "memory", "storage", "software components", "system"})
 #: The part kind a default vCenter hardware alarm is about, by words of its name.
 _ALARM_KINDS = (
     ("power", ComponentKind.PSU),
@@ -174,7 +172,7 @@ def _sensors(parts: _Parts, numeric: Sequence[Any]) -> list[Sensor]:
     for item in _named(numeric):
         kind = str(getattr(item, "sensorType", "") or "").strip().lower()
         name = str(item.name)
-        if kind in _SKIPPED_TYPES:
+        if kind in SKIPPED_SENSOR_TYPES:  # dropped by the decoder already; kept for answers decoded elsewhere
             continue
         health = health_of(getattr(item, "healthState", None))
         reason = _reason(health, getattr(item, "healthState", None), name)
