@@ -256,34 +256,28 @@ class Decoder:
 def decode(chunks: Iterable[bytes], drop: Drop | None = None) -> Page | None:
     """The page an answer's bytes hold, decoded while they arrive; None when the answer has no ``returnval``.
 
+    Only end events are read (start events would double the work of a 20 MB answer): an ``ObjectContent``
+    is known by its tag and its ``obj`` child, which no data object of the properties dcmaint reads has.
     Raises :class:`xml.etree.ElementTree.ParseError` on bytes that are not well-formed XML.
     """
     decoder = Decoder(drop)
-    parser = XMLPullParser(events=("start", "end"))
-    page: Page | None = None
-    depth = 0
-    result_depth = -1  # the ``returnval`` element's depth, once seen
+    parser = XMLPullParser(events=("end",))
+    objects: list[tuple[Ref, dict[str, Any]]] = []
+    root: Element | None = None
+    content, reference = VIM + "objects", VIM + "obj"
     for chunk in chunks:
         parser.feed(chunk)
-        for event, element in parser.read_events():
-            if event == "start":
-                depth += 1
-                if element.tag == VIM + "returnval" and result_depth < 0:
-                    result_depth = depth
-                    page = Page()
-                continue
-            depth -= 1
-            if page is None or depth != result_depth:
-                continue
+        for _event, element in parser.read_events():
             assert isinstance(element, Element)
-            tag = element.tag
-            if tag == VIM + "objects":
-                page.objects.append(decoder.object_content(element))
+            root = element
+            if element.tag == content and element.find(reference) is not None:
+                objects.append(decoder.object_content(element))
                 element.clear()  # done with it: 500 hosts' trees need not be held at once
-            elif tag == VIM + "token":
-                page.token = (element.text or "").strip() or None
     parser.close()
-    return page
+    result = root.find(f".//{VIM}returnval") if root is not None else None
+    if result is None:
+        return None
+    return Page(objects, (result.findtext(VIM + "token") or "").strip() or None)
 
 
 def _body(response: http.client.HTTPResponse) -> Iterator[bytes]:
