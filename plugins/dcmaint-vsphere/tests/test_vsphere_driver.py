@@ -241,15 +241,18 @@ def test_a_cancelled_poll_logs_out() -> None:
 def test_paging_reads_every_host_of_a_large_inventory() -> None:
     from dcmaint_vsphere.collect import collect
     from dcmaint_vsphere.endpoints import parse_endpoint
-    from dcmaint_vsphere.session import Login, _connect, _logout
+    from dcmaint_vsphere.session import Login, Session
+
+    async def read(login: Login) -> Any:
+        session = Session(login, logout_budget=3.0)
+        try:
+            return await collect(session, await session.open(), page_size=10)
+        finally:
+            await session.close()
 
     with vcenter(clusters=3, cluster_hosts=10, standalone=5) as served:
-        login = Login.of(parse_endpoint(served.endpoint()), target(served))
-        service = _connect(login)
-        try:
-            inventory = collect(service, page_size=10)
-        finally:
-            _logout(service, "test")
+        inventory = asyncio.run(read(Login.of(parse_endpoint(served.endpoint()), target(served))))
+        assert sessions(served) == []
     assert len(inventory.hosts_by_name) == 35
     assert len(inventory.of("Datastore")) == 1 and len(inventory.of("ClusterComputeResource")) == 3
 
@@ -262,14 +265,17 @@ def test_pages_are_followed_until_the_server_gives_no_token() -> None:
     calls: list[tuple[str, Any]] = []
     answers = {"t1": Page([(Ref("HostSystem", "host-3"), {})], "t2"), "t2": Page([(Ref("HostSystem", "host-4"), {})])}
 
-    def send(collector: Any, method: str, arguments: list[Any], drop: Any) -> Page:
+    async def fetch(collector: Any, method: str, arguments: list[Any]) -> Page:
         if method == "RetrievePropertiesEx":
             calls.append(("first", arguments[1].maxObjects))
             return Page([(Ref("HostSystem", "host-1"), {}), (Ref("HostSystem", "host-2"), {})], "t1")
         calls.append(("continue", arguments[0]))
         return answers[arguments[0]]
 
-    pages = list(_pages(object(), [], 2, send))
+    async def read() -> list[Page]:
+        return [page async for page in _pages(fetch, object(), [], 2)]
+
+    pages = asyncio.run(read())
     assert [[reference.id for reference, _props in page.objects] for page in pages] == [
         ["host-1", "host-2"],
         ["host-3"],

@@ -36,6 +36,26 @@ class TlsSettings:
     ca_file: Path | None = None
     fingerprint: str | None = None
 
+    def pinned_digest(self) -> bytes | None:
+        """The pinned SHA-256 as the 32 bytes a handshake's certificate is hashed to; None when nothing is pinned.
+
+        Accepts ``AB:CD:...`` or plain hex. The register stores only valid fingerprints, but a Target built
+        by other code may carry anything, so a bad one raises ValueError with a line a driver can report.
+
+        >>> len(TlsSettings(fingerprint="00" * 32).pinned_digest())
+        32
+        """
+        if not self.fingerprint:
+            return None
+        cleaned = self.fingerprint.replace(":", "").replace(" ", "").strip()
+        try:
+            digest = bytes.fromhex(cleaned)
+        except ValueError:
+            raise ValueError("the TLS fingerprint must be a SHA-256 in hex (AB:CD:...)") from None
+        if len(digest) != 32:
+            raise ValueError(f"the TLS fingerprint has {len(digest)} bytes; a SHA-256 has 32")
+        return digest
+
 
 @dataclass(frozen=True)
 class Target:

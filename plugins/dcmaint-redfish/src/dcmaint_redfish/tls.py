@@ -29,28 +29,16 @@ def _context(ca_file: str | None, stamp: float, check_hostname: bool) -> ssl.SSL
     return context
 
 
-def fingerprint_bytes(text: str) -> bytes:
-    """``AB:CD:...`` or plain hex, SHA-256 (32 bytes) only.
-
-    >>> len(fingerprint_bytes("00" * 32))
-    32
-    """
-    cleaned = text.replace(":", "").replace(" ", "").strip()
-    try:
-        digest = bytes.fromhex(cleaned)
-    except ValueError:
-        raise InvalidOptions("the TLS fingerprint must be a SHA-256 in hex (AB:CD:...)") from None
-    if len(digest) != 32:
-        raise InvalidOptions(f"the TLS fingerprint has {len(digest)} bytes; a SHA-256 has 32")
-    return digest
-
-
 def ssl_argument(tls: TlsSettings, check_hostname: bool = True) -> Any:
     """What aiohttp's ``ssl=`` takes for these settings: a context, a Fingerprint, or False."""
-    if tls.fingerprint:
+    try:
+        digest = tls.pinned_digest()
+    except ValueError as error:
+        raise InvalidOptions(str(error)) from None
+    if digest is not None:
         import aiohttp
 
-        return aiohttp.Fingerprint(fingerprint_bytes(tls.fingerprint))
+        return aiohttp.Fingerprint(digest)
     if not tls.verify:
         return False
     ca_file = None

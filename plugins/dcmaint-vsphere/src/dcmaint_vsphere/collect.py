@@ -9,20 +9,23 @@ rest), and a second, small call names the alarms that are triggered. The
 answers are decoded by :mod:`dcmaint_vsphere.wire`, which drops the sensors
 dcmaint never reads (installed software, above all) before they cost any
 object. The result is plain data (:class:`Inventory`) that
-:mod:`dcmaint_vsphere.parse` reads without any further call. Blocking: runs
-in a worker thread.
+:mod:`dcmaint_vsphere.parse` reads without any further call. pyVmomi's calls
+run in worker threads; the answers are decoded on the event loop, a chunk at
+a time (:func:`fetch` says why).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, ParseError
 
-from dcmaint_vsphere.wire import VIM, Page, Ref, call
+from dcmaint.drivers import DriverError
+from dcmaint_vsphere.session import Session, translate
+from dcmaint_vsphere.wire import VIM, Page, Ref, Stream, send
 
 #: What is read of each host: state, health tree, alarms, identity, where it sits, its datastores and VMs.
 HOST_PROPERTIES = (
@@ -99,7 +102,7 @@ class Inventory:
                     owners[moid(reference)].add(host.id)
         return {store_id: frozenset(hosts - {""}) for store_id, hosts in owners.items()}
 
-    @property
+    @functools.cached_property
     def hosts_by_name(self) -> dict[str, Managed]:
         return {str(host.get("name")): host for host in self.of("HostSystem").values() if host.get("name")}
 
@@ -119,17 +122,43 @@ def _skipped_sensor(owner: str, name: str, element: Element) -> bool:
     return kind.strip().lower() in SKIPPED_SENSOR_TYPES
 
 
-def _pages(collector: Any, specs: list[Any], page_size: int, send: Callable[..., Page | None] = call) -> Iterator[Page]:
+#: What fetches one page: (collector, method, arguments) -> the decoded page.
+Fetch = Callable[[Any, str, list[Any]], Awaitable[Page | None]]
+
+
+async def fetch(session: Session, managed: Any, method: str, arguments: list[Any]) -> Page | None:
+    """One PropertyCollector call: sent and read in worker threads, decoded on the event loop a chunk at a time.
+
+    Decoding in a worker thread would hold the process's GIL for a second or more per 500 hosts, and the
+    event loop polling the rest of the fleet in this process would wait for it at every turn (each wait up
+    to the interpreter's switch interval). On the loop the same work comes in slices of a few milliseconds.
+    """
+    answer = await session.call(send, managed, method, arguments)
+    stream = Stream(_skipped_sensor)
+    whole = False
+    try:
+        while chunk := await session.call(answer.read):
+            stream.feed(chunk)
+        page = stream.close()
+        whole = True
+    except ParseError as error:
+        raise translate(error, session.where) from None
+    finally:
+        answer.release(whole)
+    return page
+
+
+async def _pages(fetch_page: Fetch, collector: Any, specs: list[Any], page_size: int) -> AsyncIterator[Page]:
     """Every page of the answer: the first, then one ``ContinueRetrievePropertiesEx`` per token."""
     from pyVmomi import vmodl
 
     options = vmodl.query.PropertyCollector.RetrieveOptions(maxObjects=page_size)
-    page = send(collector, "RetrievePropertiesEx", [specs, options], _skipped_sensor)
+    page = await fetch_page(collector, "RetrievePropertiesEx", [specs, options])
     while page is not None:
         yield page
         if not page.token:
             return
-        page = send(collector, "ContinueRetrievePropertiesEx", [page.token], _skipped_sensor)
+        page = await fetch_page(collector, "ContinueRetrievePropertiesEx", [page.token])
 
 
 def managed(reference: Ref, props: Mapping[str, Any]) -> Managed:
@@ -157,7 +186,7 @@ def _inventory_spec(view: Any, root: Any) -> Any:
     )
 
 
-def _alarm_names(collector: Any, alarms: Iterable[Any], page_size: int) -> dict[str, str]:
+async def _alarm_names(fetch_page: Fetch, collector: Any, alarms: Iterable[Any], page_size: int) -> dict[str, str]:
     from pyVmomi import vim, vmodl
 
     unique = sorted({moid(alarm) for alarm in alarms} - {""})
@@ -171,34 +200,36 @@ def _alarm_names(collector: Any, alarms: Iterable[Any], page_size: int) -> dict[
         propSet=[vmodl.query.PropertyCollector.PropertySpec(type=vim.alarm.Alarm, pathSet=["info.name"])],
     )
     names: dict[str, str] = {}
-    for page in _pages(collector, [spec], page_size):
-        for item in (managed(*content) for content in page.objects):
+    async for page in _pages(fetch_page, collector, [spec], page_size):
+        for item in (managed(*found) for found in page.objects):
             if item.get("info.name"):
                 names[item.id] = str(item.get("info.name"))
     return names
 
 
-def collect(service: Any, page_size: int = 500) -> Inventory:
-    """Read the whole inventory of the server behind ``service`` (a pyVmomi ServiceInstance) in one pass."""
-    content = service.RetrieveContent()
+async def collect(session: Session, service: Any, page_size: int = 500) -> Inventory:
+    """Read the whole inventory of the server behind ``service`` (the session's pyVmomi ServiceInstance) in one
+    pass. pyVmomi's own calls run in worker threads (:meth:`Session.call`); the answers are decoded on the loop."""
+    fetch_page = functools.partial(fetch, session)
+    content = await session.call(service.RetrieveContent)
     collector = content.propertyCollector
-    view = content.viewManager.CreateContainerView(
+    view = await session.call(
+        content.viewManager.CreateContainerView,
         content.rootFolder,
         [_type("HostSystem"), _type("Datastore"), _type("ClusterComputeResource"), _type("Datacenter")],
         True,
     )
     objects: dict[str, dict[str, Managed]] = {}
     root_alarms: tuple[Any, ...] = ()
-    try:
-        for page in _pages(collector, [_inventory_spec(view, content.rootFolder)], page_size):
-            for item in (managed(*content) for content in page.objects):
-                if item.id == moid(content.rootFolder):
-                    root_alarms = tuple(item.get("triggeredAlarmState") or ())
-                else:
-                    objects.setdefault(item.type, {})[item.id] = item
-    finally:
-        with contextlib.suppress(Exception):  # the session's logout discards the view anyway
-            view.Destroy()
+    root = moid(content.rootFolder)
+    async for page in _pages(fetch_page, collector, [_inventory_spec(view, content.rootFolder)], page_size):
+        for item in (managed(*found) for found in page.objects):
+            if item.id == root:
+                root_alarms = tuple(item.get("triggeredAlarmState") or ())
+            else:
+                objects.setdefault(item.type, {})[item.id] = item
+    with contextlib.suppress(DriverError):  # after an error or a cancellation the session's logout discards it
+        await session.call(view.Destroy)
     triggered = [
         state.alarm
         for group in (*objects.values(), {"": Managed("Folder", "", {"triggeredAlarmState": root_alarms})})
@@ -209,7 +240,7 @@ def collect(service: Any, page_size: int = 500) -> Inventory:
         about=content.about,
         objects=objects,
         root_alarms=root_alarms,
-        alarm_names=_alarm_names(collector, triggered, page_size),
+        alarm_names=await _alarm_names(fetch_page, collector, triggered, page_size),
     )
 
 

@@ -5,8 +5,9 @@ groups a vCenter's devices by their endpoint's address (each host is
 ``vsphere://VC/host/NAME``, :mod:`dcmaint_vsphere.endpoints`) and hands the
 whole group to one call, so 2,000 hosts cost one session and a handful of
 paged calls instead of 2,000 logins. The blocking pyVmomi calls run in
-worker threads; the session is logged out in ``finally`` after a good pass,
-an error, the deadline or a cancellation (:mod:`dcmaint_vsphere.session`).
+worker threads, decoding and parsing run on the event loop in slices; the
+session is logged out in ``finally`` after a good pass, an error, the
+deadline or a cancellation (:mod:`dcmaint_vsphere.session`).
 
 A host the vCenter no longer knows costs only its own device
 (``not_supported`` naming it); a wrong password, an unreachable vCenter or an
@@ -31,7 +32,6 @@ from dcmaint.drivers import (
     Target,
     TimedOut,
 )
-from dcmaint.drivers.threads import run_in_daemon_thread
 from dcmaint_vsphere import __version__
 from dcmaint_vsphere.endpoints import SCHEMES, Endpoint, host_endpoint, parse_endpoint
 from dcmaint_vsphere.options import VsphereOptions
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from dcmaint_vsphere.collect import Inventory
 
 PROBE_TIMEOUT = 10.0
+PARSE_SLICE = 25  # devices parsed between two turns of the event loop (about 15 ms)
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,13 @@ class VsphereDriver(HypervisorDriver):
             inventory = await self._read(first.target, first.endpoint, first.options)
         except DriverError as error:
             return {wanted.target.name: error for wanted in group}
-        # Parsing 2,000 hosts takes a while: in a worker thread, so that the loop keeps polling the rest.
-        return await run_in_daemon_thread(answers, inventory, group, name="dcmaint-vsphere-parse")
+        # Parsing 2,000 hosts takes a while: in slices between which the loop polls the rest of the fleet
+        # (in a worker thread it would hold the GIL the loop waits for, as decoding would: collect.fetch).
+        found: dict[str, DeviceReport | DriverError] = {}
+        for start in range(0, len(group), PARSE_SLICE):
+            found.update(answers(inventory, group[start : start + PARSE_SLICE]))
+            await asyncio.sleep(0)
+        return found
 
     async def _read(self, target: Target, endpoint: Endpoint, options: VsphereOptions) -> Inventory:
         from dcmaint_vsphere.collect import collect
@@ -136,7 +142,7 @@ class VsphereDriver(HypervisorDriver):
         try:
             async with asyncio.timeout_at(deadline):
                 service = await session.open()
-                return await session.call(collect, service, options.page_size)
+                return await collect(session, service, options.page_size)
         except TimeoutError:
             raise TimedOut(f"{endpoint.display}: vSphere pass not finished within {target.timeout:g} s") from None
         finally:

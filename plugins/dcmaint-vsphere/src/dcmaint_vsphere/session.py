@@ -109,15 +109,12 @@ class _PinnedContext(ssl.SSLContext):
 
 def _ssl_arguments(tls: TlsSettings, check_hostname: bool) -> dict[str, Any]:
     """``SmartConnect`` keywords for these settings: a pinned SHA-256, a CA file, the system CAs, or no checks."""
-    if tls.fingerprint:
-        digest = tls.fingerprint.replace(":", "").replace(" ", "").strip()
-        try:
-            raw = bytes.fromhex(digest)
-        except ValueError:
-            raise InvalidEndpoint("the TLS fingerprint must be a SHA-256 in hex (AB:CD:...)") from None
-        if len(raw) != 32:
-            raise InvalidEndpoint(f"the TLS fingerprint has {len(raw)} bytes; a SHA-256 has 32")
-        return {"sslContext": _PinnedContext.pinned(raw)}
+    try:
+        digest = tls.pinned_digest()
+    except ValueError as error:
+        raise InvalidEndpoint(str(error)) from None
+    if digest is not None:
+        return {"sslContext": _PinnedContext.pinned(digest)}
     if not tls.verify:
         return {"disableSslCertValidation": True}
     ca_file = None

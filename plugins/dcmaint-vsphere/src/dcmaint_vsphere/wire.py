@@ -253,44 +253,82 @@ class Decoder:
         return reference, props
 
 
-def decode(chunks: Iterable[bytes], drop: Drop | None = None) -> Page | None:
-    """The page an answer's bytes hold, decoded while they arrive; None when the answer has no ``returnval``.
+class Stream:
+    """An answer decoded a chunk at a time, as its bytes arrive; :meth:`close` gives the page.
 
     Only end events are read (start events would double the work of a 20 MB answer): an ``ObjectContent``
     is known by its tag and its ``obj`` child, which no data object of the properties dcmaint reads has.
-    Raises :class:`xml.etree.ElementTree.ParseError` on bytes that are not well-formed XML.
     """
-    decoder = Decoder(drop)
-    parser = XMLPullParser(events=("end",))
-    objects: list[tuple[Ref, dict[str, Any]]] = []
-    root: Element | None = None
-    content, reference = VIM + "objects", VIM + "obj"
-    for chunk in chunks:
-        parser.feed(chunk)
-        for _event, element in parser.read_events():
+
+    def __init__(self, drop: Drop | None = None) -> None:
+        self._decoder = Decoder(drop)
+        self._parser = XMLPullParser(events=("end",))
+        self._objects: list[tuple[Ref, dict[str, Any]]] = []
+        self._root: Element | None = None
+
+    def feed(self, chunk: bytes) -> None:
+        """Parse ``chunk`` and decode the objects it completes. Raises ParseError on malformed XML."""
+        content, reference = VIM + "objects", VIM + "obj"
+        self._parser.feed(chunk)
+        for _event, element in self._parser.read_events():
             assert isinstance(element, Element)
-            root = element
+            self._root = element
             if element.tag == content and element.find(reference) is not None:
-                objects.append(decoder.object_content(element))
+                self._objects.append(self._decoder.object_content(element))
                 element.clear()  # done with it: 500 hosts' trees need not be held at once
-    parser.close()
-    result = root.find(f".//{VIM}returnval") if root is not None else None
-    if result is None:
-        return None
-    return Page(objects, (result.findtext(VIM + "token") or "").strip() or None)
+
+    def close(self) -> Page | None:
+        """The page, or None when the answer has no ``returnval``. Raises ParseError on a truncated answer."""
+        self._parser.close()
+        result = self._root.find(f".//{VIM}returnval") if self._root is not None else None
+        if result is None:
+            return None
+        return Page(self._objects, (result.findtext(VIM + "token") or "").strip() or None)
 
 
-def _body(response: http.client.HTTPResponse) -> Iterator[bytes]:
-    encoding = (response.getheader("Content-Encoding") or "identity").lower()
-    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS)
-    while chunk := response.read(CHUNK):
-        yield inflate.decompress(chunk) if encoding in ("gzip", "deflate") else chunk
-    if encoding in ("gzip", "deflate"):
-        yield inflate.flush()
+def decode(chunks: Iterable[bytes], drop: Drop | None = None) -> Page | None:
+    """The page an answer's bytes hold (:class:`Stream` over ``chunks``)."""
+    stream = Stream(drop)
+    for chunk in chunks:
+        stream.feed(chunk)
+    return stream.close()
 
 
-def call(managed: Any, method: str, arguments: list[Any], drop: Drop | None = None) -> Page | None:
-    """Call ``method`` of a PropertyCollector (a pyVmomi managed object) and decode its answer here.
+class Answer:
+    """An answer on its way in: read its body with :meth:`read` (blocking), then :meth:`release` it."""
+
+    def __init__(self, stub: Any, connection: http.client.HTTPConnection, response: http.client.HTTPResponse):
+        self._stub = stub
+        self._connection = connection
+        self._response = response
+        encoding = (response.getheader("Content-Encoding") or "identity").lower()
+        self._inflate = (
+            zlib.decompressobj(16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS)
+            if encoding in ("gzip", "deflate")
+            else None
+        )
+
+    def read(self) -> bytes:
+        """The next chunk of the body, decompressed; b'' at its end. Blocks: call it from a worker thread."""
+        chunk = self._response.read(CHUNK)
+        if self._inflate is None:
+            return chunk
+        return self._inflate.decompress(chunk) if chunk else self._inflate.flush()
+
+    def body(self) -> Iterator[bytes]:
+        while chunk := self.read():
+            yield chunk
+
+    def release(self, reusable: bool) -> None:
+        """Hand the connection back to the session's pool when the answer was read whole, else close it."""
+        if reusable:
+            self._stub.ReturnConnection(self._connection)
+        else:
+            self._connection.close()
+
+
+def send(managed: Any, method: str, arguments: list[Any]) -> Answer:
+    """Call ``method`` of a managed object (pyVmomi's) and return its answer unread. Blocking.
 
     The request goes out on the session's own stub: its pooled connections, cookie and TLS settings. A SOAP
     fault (HTTP 500) is read by pyVmomi and raised as the fault it is, like any other call's.
@@ -302,17 +340,28 @@ def call(managed: Any, method: str, arguments: list[Any], drop: Drop | None = No
     connection = stub.GetConnection()
     try:
         connection.request("POST", stub.path, request, headers)
-        response = connection.getresponse()
-        if response.status == 500:
+        answer = Answer(stub, connection, connection.getresponse())
+        status = answer._response.status
+        if status == 500:
             from pyVmomi.SoapAdapter import SoapResponseDeserializer
 
-            fault = SoapResponseDeserializer(stub).Deserialize(io.BytesIO(b"".join(_body(response))), info.result)
+            fault = SoapResponseDeserializer(stub).Deserialize(io.BytesIO(b"".join(answer.body())), info.result)
             raise fault if isinstance(fault, BaseException) else http.client.HTTPException("HTTP 500")
-        if response.status != 200:
-            raise http.client.HTTPException(f"HTTP {response.status} {response.reason}")
-        page = decode(_body(response), drop)
+        if status != 200:
+            raise http.client.HTTPException(f"HTTP {status} {answer._response.reason}")
     except BaseException:
         connection.close()
         raise
-    stub.ReturnConnection(connection)
+    return answer
+
+
+def call(managed: Any, method: str, arguments: list[Any], drop: Drop | None = None) -> Page | None:
+    """:func:`send`, then the whole answer decoded in this thread. Blocking."""
+    answer = send(managed, method, arguments)
+    try:
+        page = decode(answer.body(), drop)
+    except BaseException:
+        answer.release(False)
+        raise
+    answer.release(True)
     return page
