@@ -15,6 +15,8 @@ outside its home is touched.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,18 +76,32 @@ def _device_list(fleets: list[RunningFleet]) -> str:
     from dcmaint.domain.import_columns import KIND_SYNONYMS
 
     labels = {kind: word for word, kind in reversed(KIND_SYNONYMS.items())}  # the first word of each kind
-    rows: list[str] = []
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")  # quotes a field with a comma (a vendor "Dell, Inc.")
+    n = 0
     for fleet in fleets:
         for device, endpoint in fleet.devices():
-            n = len(rows) + 1
-            rows.append(
-                f"{device.name},{labels.get(device.kind, device.kind.value)},{device.vendor},{device.model},,"
-                f"主机房A,A{n:02d},{10 + 2 * n}-{11 + 2 * n},{endpoint.url},{fleet.fleet.driver},"
-                f"{endpoint.username},env:{PASSWORD_VARIABLE},是"
+            n += 1
+            writer.writerow(
+                [
+                    device.name,
+                    labels.get(device.kind, device.kind.value),
+                    device.vendor,
+                    device.model,
+                    "",
+                    "主机房A",
+                    f"A{n:02d}",
+                    f"{10 + 2 * n}-{11 + 2 * n}",
+                    endpoint.url,
+                    fleet.fleet.driver,
+                    endpoint.username,
+                    f"env:{PASSWORD_VARIABLE}",
+                    "是",
+                ]
             )
     polled = {device.name for fleet in fleets for device, _endpoint in fleet.devices()}
     unpolled = [line for line in OTHER_DEVICES.splitlines() if line.split(",", 1)[0] not in polled]
-    return HEADER + "".join(row + "\n" for row in [*rows, *unpolled])
+    return HEADER + out.getvalue() + "".join(line + "\n" for line in unpolled)
 
 
 def _toml(part: DemoPart, substitutes: tuple[DemoPart, ...] = ()) -> str:
