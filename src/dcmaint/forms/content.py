@@ -61,7 +61,48 @@ class Signature:
     mime: str | None
 
 
-Block = Fields | Table | Text | Signature
+CHART_KINDS = ("bar", "line")
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Numbers a reader would rather look at than read: health by system, findings by class, a trend.
+
+    ``kind`` "bar" sets the series side by side per category; "line" draws a trend over the categories in
+    their order (inspections, months). Every format shows the data as :meth:`as_table` too, so a chart
+    never hides a figure (Markdown has only the table).
+    """
+
+    title: str
+    kind: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]  # (name, one value per category)
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in CHART_KINDS:
+            raise ValueError(f"chart kind must be one of {CHART_KINDS}, not {self.kind!r}")
+        for name, values in self.series:
+            if len(values) != len(self.categories):
+                raise ValueError(f"series {name!r} has {len(values)} values for {len(self.categories)} categories")
+
+    def as_table(self, category_label: str = "") -> Table:
+        """The chart's data: a row per category, a column per series (values as shown: 85, 92.5)."""
+        names = tuple(f"{name} ({self.unit})" if self.unit else name for name, _values in self.series)
+        columns = len(names) + 1
+        first = 100 - (100 // columns) * (columns - 1)
+        return Table(
+            (category_label, *names),
+            tuple(
+                (category, *(f"{values[i]:g}" for _name, values in self.series))
+                for i, category in enumerate(self.categories)
+            )
+            or ((BLANK,) * columns,),
+            (first, *([100 // columns] * (columns - 1))),
+        )
+
+
+Block = Fields | Table | Text | Signature | Chart
 
 
 @dataclass(frozen=True)
@@ -72,10 +113,16 @@ class Section:
 
 @dataclass(frozen=True)
 class Sheet:
+    """A whole document: a maintenance form, an inspection report, a device file, a monthly report.
+
+    ``reference`` is what the document is about and ``reference_label`` its label (工单号 T-2026-000042,
+    巡检 R-12, 设备 db01, 月份 2026-11): shown in the heading and in every page's footer.
+    """
+
     lang: str
     title: str
-    ticket: str
-    ticket_label: str
+    reference: str
+    reference_label: str
     timezone_note: str  # "时区：Asia/Shanghai"
     page_label: str  # with {page} and {pages}
     sections: tuple[Section, ...]
@@ -103,8 +150,8 @@ def build(form: FormData, lang: str) -> Sheet:
     return Sheet(
         lang=lang,
         title=t("title"),
-        ticket=form.ticket,
-        ticket_label=t("ticket"),
+        reference=form.ticket,
+        reference_label=t("ticket"),
         timezone_note=f"{t('timezone')}{separator}{form.timezone}",
         page_label=t("page"),
         sections=(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from base64 import b64encode
 from html import escape
 
-from dcmaint.forms.content import BLANK, Field, Fields, Section, Sheet, Signature, Table, Text
+from dcmaint.forms.content import BLANK, Chart, Field, Fields, Section, Sheet, Signature, Table, Text
 
 CSS = """
 @page { size: A4; margin: 15mm; }
@@ -48,14 +48,14 @@ def to_html(sheet: Sheet) -> bytes:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(sheet.title)} {escape(sheet.ticket)}</title>
+<title>{escape(sheet.title)} {escape(sheet.reference)}</title>
 <style>{CSS}</style>
 </head>
 <body>
 <main>
 <h1>{escape(sheet.title)}</h1>
 <div class="meta"><span class="zone">{escape(sheet.timezone_note)}</span>\
-<span class="ticket">{escape(sheet.ticket_label)}{separator}{escape(sheet.ticket)}</span></div>
+<span class="ticket">{escape(sheet.reference_label)}{separator}{escape(sheet.reference)}</span></div>
 {body}
 </main>
 </body>
@@ -74,6 +74,8 @@ def _section(section: Section) -> str:
         elif isinstance(part, Text):
             css = "text blank" if part.body == BLANK else "text"
             parts.append(f'<div class="{css}">{escape(part.body)}</div>')
+        elif isinstance(part, Chart):
+            parts.append(f"<h3>{escape(part.title)}</h3>\n" + _table(part.as_table()))
         elif isinstance(part, Signature):
             parts.append(_signature(part))
     return f"<section>\n<h2>{escape(section.title)}</h2>\n" + "\n".join(parts) + "\n</section>"

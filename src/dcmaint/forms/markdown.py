@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from base64 import b64encode
 
-from dcmaint.forms.content import BLANK, Fields, Section, Sheet, Signature, Table, Text
+from dcmaint.forms.content import BLANK, Chart, Fields, Section, Sheet, Signature, Table, Text
 
 LINE = r"\_" * 12  # a blank, drawn as ____________
 CELL_LINE = r"\_" * 4  # a blank table cell
@@ -33,9 +33,9 @@ def _cell(text: str) -> str:
 def to_markdown(sheet: Sheet) -> bytes:
     sep = "：" if sheet.lang == "zh" else ": "
     lines = [
-        f"# {escape(sheet.title)} {escape(sheet.ticket)}",
+        f"# {escape(sheet.title)} {escape(sheet.reference)}",
         "",
-        f"**{escape(sheet.ticket_label)}**{sep}{escape(sheet.ticket)} · {escape(sheet.timezone_note)}",
+        f"**{escape(sheet.reference_label)}**{sep}{escape(sheet.reference)} · {escape(sheet.timezone_note)}",
     ]
     for section in sheet.sections:
         lines += ["", *_section(section, sep)]
@@ -52,6 +52,9 @@ def _section(section: Section, sep: str) -> list[str]:
             lines += _table(part.header, part.rows)
         elif isinstance(part, Text):
             lines += _paragraphs(part.body)
+        elif isinstance(part, Chart):
+            table = part.as_table()
+            lines += [f"**{escape(part.title)}**", "", *_table(table.header, table.rows)]
         elif isinstance(part, Signature):
             mark = LINE
             if part.image is not None and part.mime is not None:

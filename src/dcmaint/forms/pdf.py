@@ -19,7 +19,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dcmaint.forms.content import BLANK, Block, Field, Fields, Sheet, Table, Text
+from dcmaint.forms.content import BLANK, Block, Chart, Field, Fields, Sheet, Table, Text
 from dcmaint.forms.fonts import cjk_font
 from dcmaint.forms.wrap import wrap
 
@@ -95,7 +95,7 @@ def to_pdf(sheet: Sheet, font_file: Path | None = None) -> bytes:
             self.set_y(-10)
             self.set_font(FAMILY, size=7.5)
             self.set_text_color(120)
-            self.cell(WIDTH / 2, 4, f"{sheet.title} {sheet.ticket}", align="L")
+            self.cell(WIDTH / 2, 4, f"{sheet.title} {sheet.reference}", align="L")
             self.cell(WIDTH / 2, 4, sheet.page_label.format(page=self.page_no(), pages="{nb}"), align="R")
 
     cjk = cjk_font(font_file)
@@ -103,7 +103,7 @@ def to_pdf(sheet: Sheet, font_file: Path | None = None) -> bytes:
     pdf.set_margins(MARGIN, TOP, MARGIN)
     pdf.set_auto_page_break(True, margin=BOTTOM)
     pdf.add_font(FAMILY, "", str(cjk.path), collection_font_number=cjk.index)
-    pdf.set_title(f"{sheet.title} {sheet.ticket}")
+    pdf.set_title(f"{sheet.title} {sheet.reference}")
     pdf.set_lang("zh-CN" if sheet.lang == "zh" else "en")
     pdf.set_creator("dcmaint")
     pdf.add_page()
@@ -130,7 +130,8 @@ def _heading(pdf: FPDF, sheet: Sheet) -> None:
     pdf.set_font(FAMILY, size=11)
     pdf.set_text_color(0)
     separator = "：" if sheet.lang == "zh" else ": "
-    pdf.cell(WIDTH / 2, 6, f"{sheet.ticket_label}{separator}{sheet.ticket}", align="R", new_x="LMARGIN", new_y="NEXT")
+    reference = f"{sheet.reference_label}{separator}{sheet.reference}"
+    pdf.cell(WIDTH / 2, 6, reference, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
 
 
@@ -173,6 +174,8 @@ def _row(cells: Sequence[Cell], minimum: float = ROW) -> Row:
 def _layout(part: Block, face: Typeface) -> Grid:
     if isinstance(part, Fields):
         return _fields(part.fields, face)
+    if isinstance(part, Chart):
+        part = part.as_table(part.title)
     if isinstance(part, Table):
         widths = _mm(part.widths)
         rows = [_row([Cell(_fit(h, w, face), label=True) for h, w in zip(part.header, widths, strict=True)])]
