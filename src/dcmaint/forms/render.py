@@ -1,4 +1,5 @@
-"""One entry point for every format: ``render(form, "pdf", "zh") -> bytes``.
+"""One entry point for every format: ``render(form, "pdf", "zh") -> bytes``, and for any document,
+``render_sheet(sheet, "pdf") -> bytes``.
 
 The CLI (``dcmaint ticket form T --format pdf|html|md --lang zh|en``) passes
 the user's words straight through, so the format and language are checked
@@ -10,23 +11,21 @@ no other command should pay for.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dcmaint.errors import UsageError
 from dcmaint.forms.labels import LANGUAGES
 from dcmaint.forms.model import FormData
 from dcmaint.i18n import _
 
+if TYPE_CHECKING:
+    from dcmaint.forms.content import Sheet
+
 FORMATS = ("pdf", "html", "md")
 
 
-def render(form: FormData, fmt: str, lang: str, cjk_font: Path | None = None) -> bytes:
-    """The form as a file's bytes: PDF, UTF-8 HTML or UTF-8 Markdown, labelled in ``lang``.
-
-    ``cjk_font`` is the configured font file for PDFs (``forms.cjk_font``), None for the one shipped.
-    """
-    from dcmaint.domain.parse import time_zone
-    from dcmaint.forms.content import build
-
+def checked_choices(fmt: str, lang: str) -> tuple[str, str]:
+    """``--format`` and ``--lang`` as given by the user, normalised; a wrong one is a UsageError naming it."""
     fmt_key, lang_key = fmt.strip().lower(), lang.strip().lower()
     if fmt_key not in FORMATS:
         raise UsageError(
@@ -40,16 +39,32 @@ def render(form: FormData, fmt: str, lang: str, cjk_font: Path | None = None) ->
                 what="--lang", value=lang, choices=", ".join(LANGUAGES)
             )
         )
-    time_zone(form.timezone)
-    sheet = build(form, lang_key)
-    if fmt_key == "pdf":
+    return fmt_key, lang_key
+
+
+def render_sheet(sheet: Sheet, fmt: str, cjk_font: Path | None = None) -> bytes:
+    """Any document (a form, a report, a device file) as a file's bytes; ``fmt`` already checked."""
+    if fmt == "pdf":
         from dcmaint.forms.pdf import to_pdf
 
         return to_pdf(sheet, cjk_font)
-    if fmt_key == "html":
+    if fmt == "html":
         from dcmaint.forms.html import to_html
 
         return to_html(sheet)
     from dcmaint.forms.markdown import to_markdown
 
     return to_markdown(sheet)
+
+
+def render(form: FormData, fmt: str, lang: str, cjk_font: Path | None = None) -> bytes:
+    """The form as a file's bytes: PDF, UTF-8 HTML or UTF-8 Markdown, labelled in ``lang``.
+
+    ``cjk_font`` is the configured font file for PDFs (``forms.cjk_font``), None for the one shipped.
+    """
+    from dcmaint.domain.parse import time_zone
+    from dcmaint.forms.content import build
+
+    fmt_key, lang_key = checked_choices(fmt, lang)
+    time_zone(form.timezone)
+    return render_sheet(build(form, lang_key), fmt_key, cjk_font)
