@@ -214,7 +214,10 @@ def test_an_unreachable_vcenter_and_a_non_vsphere_endpoint_are_errors_of_their_o
 
 
 def test_one_session_per_vcenter_per_run_logged_out_after_a_timeout() -> None:
-    with vcenter(**HEALTHY, delay_ms=1500) as served:
+    # Each call takes 1 s: the login (two calls) outlasts the poll's 2 s budget less its 0.5 s logout reserve,
+    # and still completes within the socket timeout (1.5 s per read), so it logs itself out. With a delay
+    # equal to the socket timeout the server would open a session whose answer the client no longer reads.
+    with vcenter(**HEALTHY, delay_ms=1000) as served:
         started = time.monotonic()
         answers = poll([target(served, host, timeout=2.0) for host in served.hosts])
         assert {type(answer).__name__ for answer in answers.values()} == {"TimedOut"}
