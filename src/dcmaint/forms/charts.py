@@ -12,6 +12,9 @@ browser needs no Chinese font, and the figures stay readable to screen
 readers and search in the data table that always follows the chart. The
 output is deterministic (no date in the metadata, ids from a fixed salt),
 so the same report renders to the same bytes and tests can compare them.
+The title is not drawn into the chart: every format prints it as text above
+(HTML's ``<figcaption>``, a row of the PDF's grid), where it can be searched
+and read aloud.
 """
 
 from __future__ import annotations
@@ -44,7 +47,6 @@ def _figure(chart: Chart, font: CjkFont) -> Figure:
     from matplotlib.ticker import MaxNLocator
 
     face = FontProperties(fname=str(font.path), size=8)
-    title = FontProperties(fname=str(font.path), size=10)
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
     axes = figure.add_subplot()
     positions = list(range(len(chart.categories)))
@@ -73,7 +75,6 @@ def _figure(chart: Chart, font: CjkFont) -> Figure:
     axes.set_xticks(positions, [_plain(c) for c in chart.categories])
     for tick in (*axes.get_xticklabels(), *axes.get_yticklabels()):
         tick.set_fontproperties(face)
-    axes.set_title(_plain(chart.title), fontproperties=title, color=INK)
     if chart.unit:
         axes.set_ylabel(_plain(chart.unit), fontproperties=face, color=INK)
     axes.spines[["top", "right"]].set_visible(False)

@@ -50,6 +50,7 @@ WORDS: dict[str, dict[str, str]] = {
         "severity": "紧急程度",
         "sec_sla": "恢复时限（SLA）",
         "chart_sla": "时限达成与超时",
+        "sla_result": "时限结果",
         "met": "达成",
         "breached": "超时",
         "breaches": "超时明细",
@@ -145,6 +146,7 @@ WORDS: dict[str, dict[str, str]] = {
         "severity": "Severity",
         "sec_sla": "Restoration SLA",
         "chart_sla": "SLA met and breached",
+        "sla_result": "SLA",
         "met": "met",
         "breached": "breached",
         "breaches": "Breaches",
@@ -303,6 +305,7 @@ def _tickets(report: Monthly, lang: str) -> Section:
                 "bar",
                 tuple(name for name, _count in classes),
                 ((words["tickets"], tuple(float(count) for _name, count in classes)),),
+                axis=words["class"],
             )
         )
     blocks += [
@@ -328,6 +331,7 @@ def _sla(report: Monthly, lang: str, when: When, span: Span) -> Section:
                 "bar",
                 (words["met"], words["breached"]),
                 ((words["tickets"], (float(report.met), float(report.breached))),),
+                axis=words["sla_result"],
             )
         )
     blocks.append(
@@ -516,6 +520,7 @@ def _trend(report: Monthly, lang: str) -> Section:
                     (words["trend_restored"], tuple(float(p.restored) for p in report.trend)),
                     (words["trend_breached"], tuple(float(p.breached) for p in report.trend)),
                 ),
+                axis=words["trend_month"],
             ),
         ),
     )

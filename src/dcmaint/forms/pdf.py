@@ -10,11 +10,11 @@ height is known before it is drawn: a section that fits on a page is never
 split (the customer signs under the fields they sign for). A blank is an
 empty cell of writing height: the printed form is filled in by hand.
 
-A ``Chart`` (a monthly report's, an inspection report's) is drawn by
-``dcmaint.forms.charts`` as a PNG in the same font, embedded in a framed row
-the width of the page, and followed by its data table with the chart's
-title over the category column: on paper the figures are read, not guessed
-from the height of a bar, and a text extractor finds them.
+A ``Chart`` (a monthly report's, an inspection report's) is its title as
+text, the drawing (``dcmaint.forms.charts``, a PNG in the same font) in a
+framed row the width of the page, and its data table: on paper the figures
+are read, not guessed from the height of a bar, and a text extractor finds
+the title and every figure.
 """
 
 from __future__ import annotations
@@ -181,18 +181,19 @@ def _row(cells: Sequence[Cell], minimum: float = ROW) -> Row:
 def _layout(part: Block, face: Typeface, font: CjkFont) -> list[Grid]:
     """The grids a block is drawn as: one for most, the drawing and then its data table for a chart."""
     if isinstance(part, Chart):
-        return [_chart(part, font), _table(part.as_table(part.title), face)]
+        return [_chart(part, face, font), _table(part.as_table(part.axis or part.title), face)]
     if isinstance(part, Table):
         return [_table(part, face)]
     return [_block(part, face)]
 
 
-def _chart(part: Chart, font: CjkFont) -> Grid:
-    """The chart drawn as a PNG into one framed row the width of the page; its figures follow as a table."""
+def _chart(part: Chart, face: Typeface, font: CjkFont) -> Grid:
+    """The chart's title as text, then the chart drawn as a PNG into a framed row the width of the page."""
     from dcmaint.forms.charts import png, size_mm
 
     _width, height = size_mm(WIDTH - 2 * PAD)
-    return Grid((WIDTH,), (Row((Cell(BLANK),), height + 2 * PAD),), image=png(part, font), image_column=0)
+    rows = (_row([Cell(_fit(part.title, WIDTH, face), label=True)]), Row((Cell(BLANK),), height + 2 * PAD))
+    return Grid((WIDTH,), rows, image=png(part, font), image_column=0)
 
 
 def _table(part: Table, face: Typeface) -> Grid:
