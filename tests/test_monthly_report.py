@@ -17,6 +17,7 @@ minutes before the month ended in Beijing time, E 30 minutes after.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -242,3 +243,28 @@ def test_the_current_month_lists_swaps_handovers_and_parts_in_custody(cli, scena
     assert r"某银行 &lt;b&gt;\|A\*B\|&lt;/b&gt;" in md  # the customer's name stays text in Markdown
     page = report(cli, "--month", f"{now:%Y-%m}", "--format", "html")
     assert "某银行 &lt;b&gt;|A*B|&lt;/b&gt;" in page and "<b>|" not in page
+
+
+def test_a_clock_is_read_as_it_stood_at_an_instant():
+    """What happened after the instant is not known yet: a later start, restoration or end of a pause."""
+    from datetime import UTC, timedelta
+
+    from dcmaint.domain.monthly import TicketFacts, at_instant
+    from dcmaint.domain.sla import SlaState
+
+    t0 = datetime(2026, 10, 31, 10, 0, tzinfo=UTC)
+    end = t0 + timedelta(hours=6)
+    ticket = TicketFacts(
+        "T-1", "phone", "high", "restored", ("server",), ("srv01",), t0, t0, t0 + timedelta(hours=20), None, 4, None,
+        ((t0 + timedelta(hours=1), t0 + timedelta(hours=10)),),
+    )  # fmt: skip
+    then = at_instant(ticket, end)  # paused from the first hour on, and still paused at the instant
+    assert (then.state, then.elapsed, then.paused) == (SlaState.PAUSED, timedelta(hours=1), timedelta(hours=5))
+    final = at_instant(ticket, ticket.restored_at)
+    assert (final.state, final.elapsed, final.breached_by) == (
+        SlaState.BREACHED,
+        timedelta(hours=11),
+        timedelta(hours=7),
+    )
+    later = dataclasses.replace(ticket, started_at=end + timedelta(minutes=1))
+    assert at_instant(later, end).state is SlaState.NOT_STARTED
