@@ -268,3 +268,12 @@ def test_a_clock_is_read_as_it_stood_at_an_instant():
     )
     later = dataclasses.replace(ticket, started_at=end + timedelta(minutes=1))
     assert at_instant(later, end).state is SlaState.NOT_STARTED
+
+
+def test_the_report_speaks_both_languages_alike():
+    from dcmaint.domain.sla import SlaState
+    from dcmaint.forms.monthly import WORDS
+
+    assert set(WORDS["zh"]) == set(WORDS["en"])
+    assert all(WORDS["zh"][key] and WORDS["en"][key] for key in WORDS["zh"])
+    assert {f"sla_{state.value}" for state in SlaState} <= set(WORDS["zh"])  # every clock state has its words

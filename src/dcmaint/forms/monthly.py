@@ -44,8 +44,7 @@ WORDS: dict[str, dict[str, str]] = {
         "class": "设备类别",
         "no_device": "未关联设备",
         "tickets": "工单数",
-        "by_source": "按报修方式",
-        "by_severity": "按紧急程度",
+        "no_tickets": "本月没有报修的工单。",
         "source": "报修方式",
         "severity": "紧急程度",
         "sec_sla": "恢复时限（SLA）",
@@ -140,8 +139,7 @@ WORDS: dict[str, dict[str, str]] = {
         "class": "Device class",
         "no_device": "no device",
         "tickets": "Tickets",
-        "by_source": "By source",
-        "by_severity": "By severity",
+        "no_tickets": "No ticket was reported this month.",
         "source": "Source",
         "severity": "Severity",
         "sec_sla": "Restoration SLA",
@@ -287,8 +285,8 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[i
     return Table(header, tuple(rows), widths) if rows else Text(none)
 
 
-def _counts(header: tuple[str, str], pairs: tuple[tuple[str, int], ...]) -> Table:
-    return Table(header, tuple((name, str(count)) for name, count in pairs) or ((BLANK, BLANK),), (60, 40))
+def _counts(header: tuple[str, str], pairs: tuple[tuple[str, int], ...], none: str) -> Block:
+    return _table(header, [(name, str(count)) for name, count in pairs], (60, 40), none)
 
 
 def _tickets(report: Monthly, lang: str) -> Section:
@@ -312,10 +310,12 @@ def _tickets(report: Monthly, lang: str) -> Section:
         _counts(
             (words["source"], words["tickets"]),
             tuple((code(lang, "source", s), n) for s, n in report.by_source),
+            words["no_tickets"],
         ),
         _counts(
             (words["severity"], words["tickets"]),
             tuple((code(lang, "severity", s), n) for s, n in report.by_severity),
+            words["no_tickets"],
         ),
     ]
     return Section(words["sec_tickets"], tuple(blocks))
