@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 WIDTH_IN = 6.7  # 170 mm: the PDF's text width less a margin
-HEIGHT_IN = 2.6
+HEIGHT_IN = 2.3
 PNG_DPI = 200  # sharp when printed, small enough to keep a report's PDF light
 COLOURS = ("#3b6ea5", "#e08a2c", "#5a9e4b", "#b8474a", "#7d68a8", "#8c8c8c")
 HASH_SALT = "dcmaint"  # fixed: the ids in the SVG do not change between runs
@@ -51,11 +51,12 @@ def _figure(chart: Chart, font: CjkFont) -> Figure:
     axes = figure.add_subplot()
     positions = list(range(len(chart.categories)))
     count = max(len(chart.series), 1)
-    width = 0.8 / count
+    group = 0.8 if len(chart.categories) > 3 else 0.5  # a few categories: bars, not slabs
+    width = group / count
     for index, (name, values) in enumerate(chart.series):
         colour = COLOURS[index % len(COLOURS)]
         if chart.kind == "bar":
-            offsets = [p - 0.4 + width * (index + 0.5) for p in positions]
+            offsets = [p - group / 2 + width * (index + 0.5) for p in positions]
             bars = axes.bar(offsets, values, width, label=_plain(name), color=colour)
             labels = axes.bar_label(bars, fmt="%g", padding=1, color=INK)
             for label in labels:
