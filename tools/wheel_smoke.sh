@@ -94,6 +94,16 @@ elif [ "${CI:-}" = true ]; then
 fi
 say "Chinese PDF form written ($(stat -c %s 维护单.pdf) bytes)"
 
+# The monthly report: its Jinja2 templates are package data, its charts need matplotlib (runtime dependencies).
+last_month=$(date -u -d "$(date -u +%Y-%m-01) -1 day" +%Y-%m)
+"$DC" report monthly --site old --month "$last_month" --format html --output 月报.html >/dev/null
+grep -q '<svg' 月报.html || fail "the monthly report's HTML has no chart"
+"$DC" report monthly --site old --month "$last_month" --format pdf --output 月报.pdf >/dev/null
+if command -v pdftotext >/dev/null; then
+  pdftotext 月报.pdf - | grep -q 月度服务报告 || fail "the monthly report's Chinese text does not extract"
+fi
+say "monthly report written from the wheel (HTML $(stat -c %s 月报.html) bytes, PDF $(stat -c %s 月报.pdf) bytes)"
+
 # SQLite needs no database driver; PostgreSQL without the extra is one line naming it.
 if pg=$(DCMAINT_DB_URL=postgresql://dcmaint@127.0.0.1:1/none "$DC" site list 2>&1); then fail "PostgreSQL without psycopg"; fi
 case "$pg" in *"dcmaint[postgresql]"*) say "PostgreSQL without the extra: $pg" ;; *) fail "PostgreSQL error was '$pg'" ;; esac

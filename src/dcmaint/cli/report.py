@@ -1,20 +1,26 @@
-"""``dcmaint report``: figures the office files, read from the store (docs/reports.md).
+"""``dcmaint report``: figures the office files and the customer reads, from the store (docs/reports.md).
 
 ``report kpi`` is the last step of the contract's work order: signed,
 scored and verified tickets tallied per engineer for the admin office,
 which enters them into staff KPIs. Only verified (or closed) tickets count,
 in the month of their verification in the office's time zone.
+
+``report monthly`` is the customer's monthly service report of one site, a
+document (PDF, HTML or Markdown, Chinese or English) drawn by the same
+pipeline as the maintenance form (dcmaint.forms).
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dcmaint.cli.checked import Checked
-from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.cli.context import FormatOption, service_context, state
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
@@ -114,3 +120,60 @@ def _table(found: KpiReport) -> None:
         rows += [SEPARATING_LINE, _cells(_("total"), found.total)]
     headers = [_("Engineer"), _("Tickets"), _("Average score"), _("SLA met"), _("Mean time to restore")]
     typer.echo(table(rows, headers, disable_numparse=True))
+
+
+@app.command(
+    "monthly",
+    help=_(
+        "The monthly service report of a site (PDF, HTML or Markdown; Chinese or English): tickets, SLA and "
+        "breaches, time to restore, scores, parts, depot, open items."
+    ),
+)
+def monthly(
+    ctx: typer.Context,
+    site: Annotated[str, typer.Option("--site", help=_("The site the report is about."), show_default=False)],
+    month: Annotated[
+        date,
+        typer.Option(
+            "--month",
+            click_type=Checked(_month, "YYYY-MM"),
+            help=_("The month, YYYY-MM, in the site's time zone (the current month reports up to now)."),
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
+    lang: Annotated[str, typer.Option("--lang", help=_("Language of the report: zh or en."))] = "zh",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=_("File to write, - for standard output (default: SITE-YYYY-MM.FORMAT in the current directory)."),
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    from dcmaint.forms.render import checked_choices, render_sheet
+    from dcmaint.services.monthly_report import monthly_report
+
+    fmt_key, lang_key = checked_choices(fmt, lang)
+    target = state(ctx).output(output, "--output") if output is not None else None  # checked before any work
+    context = service_context(ctx)
+    sheet = monthly_report(context, site, month, lang_key)
+    content = render_sheet(sheet, fmt_key, context.config.forms.cjk_font)
+    if output is not None and target is None:  # --output -: the report itself on stdout, nothing else
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    target = target or Path(f"{site}-{month:%Y-%m}.{fmt_key}")
+    try:
+        target.write_bytes(content)
+    except OSError as error:
+        from dcmaint.errors import UsageError
+
+        raise UsageError(_("cannot write {file}: {reason}").format(file=target, reason=error.strerror)) from None
+    typer.echo(
+        _("{site} {month}: monthly report written to {file} ({size} bytes)").format(
+            site=site, month=f"{month:%Y-%m}", file=target, size=len(content)
+        )
+    )

@@ -78,6 +78,7 @@ class Chart:
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[float, ...]], ...]  # (name, one value per category)
     unit: str = ""
+    axis: str = ""  # what the categories are ("设备类别", "月份"): the data table's first heading
 
     def __post_init__(self) -> None:
         if self.kind not in CHART_KINDS:
@@ -86,8 +87,12 @@ class Chart:
             if len(values) != len(self.categories):
                 raise ValueError(f"series {name!r} has {len(values)} values for {len(self.categories)} categories")
 
-    def as_table(self, category_label: str = "") -> Table:
-        """The chart's data: a row per category, a column per series (values as shown: 85, 92.5)."""
+    def as_table(self, category_label: str | None = None) -> Table:
+        """The chart's data: a row per category, a column per series (values as shown: 85, 92.5).
+
+        The first heading is ``category_label``, else the chart's ``axis``.
+        """
+        category_label = self.axis if category_label is None else category_label
         names = tuple(f"{name} ({self.unit})" if self.unit else name for name, _values in self.series)
         columns = len(names) + 1
         first = 100 - (100 // columns) * (columns - 1)

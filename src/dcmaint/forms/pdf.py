@@ -1,4 +1,4 @@
-"""The form as an A4 PDF: a ruled grid like the paper 维护单 the customer signs.
+"""Any document as an A4 PDF: a ruled grid like the paper 维护单 the customer signs.
 
 fpdf2 (pure Python, LGPL-3.0) draws it; it and Pillow are imported here,
 inside ``to_pdf``, never at CLI start-up. Every text uses the embedded CJK
@@ -9,6 +9,12 @@ so Chinese wraps between characters and serials stay whole, and every row's
 height is known before it is drawn: a section that fits on a page is never
 split (the customer signs under the fields they sign for). A blank is an
 empty cell of writing height: the printed form is filled in by hand.
+
+A ``Chart`` (a monthly report's, an inspection report's) is its title as
+text, the drawing (``dcmaint.forms.charts``, a PNG in the same font) in a
+framed row the width of the page, and its data table: on paper the figures
+are read, not guessed from the height of a bar, and a text extractor finds
+the title and every figure.
 """
 
 from __future__ import annotations
@@ -19,8 +25,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dcmaint.forms.content import BLANK, Block, Chart, Field, Fields, Sheet, Table, Text
-from dcmaint.forms.fonts import cjk_font
+from dcmaint.forms.content import BLANK, Block, Chart, Field, Fields, Sheet, Signature, Table, Text
+from dcmaint.forms.fonts import CjkFont, cjk_font
 from dcmaint.forms.wrap import wrap
 
 if TYPE_CHECKING:
@@ -68,7 +74,8 @@ class Grid:
     rows: tuple[Row, ...]
     headings: bool = False  # the first row is a header, repeated after a page break
     ruled: bool = True  # False: one box, no lines between rows (a text cut into rows only to flow)
-    image: bytes | None = None  # drawn into the last row's value cell (the signature)
+    image: bytes | None = None  # drawn into the last row's value cell (the signature, a chart)
+    image_column: int = 1  # the column the image is drawn in: 1 beside the signature's label, 0 a chart's row
 
     @property
     def height(self) -> float:
@@ -115,7 +122,7 @@ def to_pdf(sheet: Sheet, font_file: Path | None = None) -> bytes:
         if index:
             pdf.ln(GAP)
         pdf.set_font(FAMILY, size=FONT_SIZE)
-        grids = [_layout(part, face) for part in section.blocks]
+        grids = [grid for part in section.blocks for grid in _layout(part, face, cjk)]
         _section(pdf, section.title, grids, keep_whole=not any(isinstance(p, Text) for p in section.blocks))
     return bytes(pdf.output())
 
@@ -171,16 +178,34 @@ def _row(cells: Sequence[Cell], minimum: float = ROW) -> Row:
     )
 
 
-def _layout(part: Block, face: Typeface) -> Grid:
+def _layout(part: Block, face: Typeface, font: CjkFont) -> list[Grid]:
+    """The grids a block is drawn as: one for most, the drawing and then its data table for a chart."""
+    if isinstance(part, Chart):
+        return [_chart(part, face, font), _table(part.as_table(part.axis or part.title), face)]
+    if isinstance(part, Table):
+        return [_table(part, face)]
+    return [_block(part, face)]
+
+
+def _chart(part: Chart, face: Typeface, font: CjkFont) -> Grid:
+    """The chart's title as text, then the chart drawn as a PNG into a framed row the width of the page."""
+    from dcmaint.forms.charts import png, size_mm
+
+    _width, height = size_mm(WIDTH - 2 * PAD)
+    rows = (_row([Cell(_fit(part.title, WIDTH, face), label=True)]), Row((Cell(BLANK),), height + 2 * PAD))
+    return Grid((WIDTH,), rows, image=png(part, font), image_column=0)
+
+
+def _table(part: Table, face: Typeface) -> Grid:
+    widths = _mm(part.widths)
+    rows = [_row([Cell(_fit(h, w, face), label=True) for h, w in zip(part.header, widths, strict=True)])]
+    rows += [_row([Cell(_fit(v, w, face)) for v, w in zip(values, widths, strict=True)]) for values in part.rows]
+    return Grid(widths, tuple(rows), headings=True)
+
+
+def _block(part: Fields | Text | Signature, face: Typeface) -> Grid:
     if isinstance(part, Fields):
         return _fields(part.fields, face)
-    if isinstance(part, Chart):
-        part = part.as_table(part.title)
-    if isinstance(part, Table):
-        widths = _mm(part.widths)
-        rows = [_row([Cell(_fit(h, w, face), label=True) for h, w in zip(part.header, widths, strict=True)])]
-        rows += [_row([Cell(_fit(v, w, face)) for v, w in zip(values, widths, strict=True)]) for values in part.rows]
-        return Grid(widths, tuple(rows), headings=True)
     if isinstance(part, Text):
         if part.body == BLANK:
             return Grid((WIDTH,), (_row([Cell(BLANK)], WRITING_SPACE),))
@@ -254,6 +279,7 @@ def _draw(pdf: FPDF, grid: Grid) -> None:
                 drawn.cell(cell.text, colspan=cell.colspan, style=label if cell.label else None, padding=cell.padding)
     if grid.image is not None:
         top = pdf.get_y() - grid.rows[-1].height  # the row just drawn, on whichever page it landed
-        left = MARGIN + grid.widths[0]
-        box_w, box_h = WIDTH - grid.widths[0] - 2 * PAD, grid.rows[-1].height - 2 * PAD
+        beside = sum(grid.widths[: grid.image_column])
+        left = MARGIN + beside
+        box_w, box_h = WIDTH - beside - 2 * PAD, grid.rows[-1].height - 2 * PAD
         pdf.image(BytesIO(grid.image), x=left + PAD, y=top + PAD, w=box_w, h=box_h, keep_aspect_ratio=True)

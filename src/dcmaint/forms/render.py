@@ -51,7 +51,7 @@ def render_sheet(sheet: Sheet, fmt: str, cjk_font: Path | None = None) -> bytes:
     if fmt == "html":
         from dcmaint.forms.html import to_html
 
-        return to_html(sheet)
+        return to_html(sheet, cjk_font)
     from dcmaint.forms.markdown import to_markdown
 
     return to_markdown(sheet)
