@@ -102,8 +102,9 @@ def interval(text: str, what: str) -> Interval:
     value = Interval(int(found.group(1)), Unit(found.group(2).lower())) if found else None
     if value is None or value.count < 1 or value.days_at_most > LONGEST_DAYS:
         raise UsageError(
-            _("invalid {what} {value!r}: expected a number and d, w, mo or y (e.g. 90d, 3mo, 1y), at most 10 years")
-            .format(what=what, value=text)
+            _(
+                "invalid {what} {value!r}: expected a number and d, w, mo or y (e.g. 90d, 3mo, 1y), at most 10 years"
+            ).format(what=what, value=text)
         )
     return value
 
@@ -237,7 +238,7 @@ def _task(entry: Mapping[str, Any], where: str) -> TaskType:
             )
         )
     if SITE_SCOPE in kinds and len(kinds) > 1:
-        raise UsageError(_("{where}: applies_to \"site\" cannot be mixed with device kinds").format(where=where))
+        raise UsageError(_('{where}: applies_to "site" cannot be mixed with device kinds').format(where=where))
     return TaskType(
         id_,
         _text(entry, "name_en", where),
