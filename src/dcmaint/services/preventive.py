@@ -175,10 +175,10 @@ def _set_interval(unit: UnitOfWork, site_name: str, task_type: str, every: str |
     return value
 
 
-def fault_opened(unit: UnitOfWork, device: DeviceRow, fault: FaultRow, key: str) -> None:
-    """A fault just opened on ``device``: when it says a consumable is worn (:mod:`dcmaint.domain.wear`), the
-    matching task is due from when the fault was first seen. Called by ``health --record`` for each fault it
-    opens; a fault that wears nothing out costs one string match and no query."""
+def fault_seen(unit: UnitOfWork, device: DeviceRow, fault: FaultRow, key: str, when: datetime) -> None:
+    """A fault just opened on ``device``, or an open one changed its words (``when``): if it says a consumable is
+    worn (:mod:`dcmaint.domain.wear`), the matching task is due from then. Called by ``health --record`` for
+    those faults only; a fault that wears nothing out costs one string match and no query."""
     task_type = worn_task(device.kind, fault.kind, fault.reason)
     if task_type is None or not device.covered:
         return
@@ -188,7 +188,7 @@ def fault_opened(unit: UnitOfWork, device: DeviceRow, fault: FaultRow, key: str)
     site = unit.session.get(SiteRow, device.site_id)
     assert site is not None
     row = _task_row(unit, site, device, task)
-    seen = as_datetime(fault.first_seen)
+    seen = as_datetime(when)
     if row.forward_at is not None and as_datetime(row.forward_at) <= seen:
         return  # already brought forward, earlier
     ref = TaskRef(site.name, device.name, task.id)

@@ -6,7 +6,7 @@ auth) proves nothing about the parts, so it leaves faults and the installed
 base as they were. A swap not verified yet is marked verified when a poll
 shows its spare healthy in the slot (:func:`dcmaint.services.verify.confirm`).
 A fault that says a consumable is worn (a clogged CRAC filter) brings its
-preventive task forward (:func:`dcmaint.services.preventive.fault_opened`).
+preventive task forward (:func:`dcmaint.services.preventive.fault_seen`).
 Opening and closing a fault, a part changing its serial in a slot, and a swap
 verified this way are audited; refreshing ``last_seen`` is not (it would
 flood the log with one row per part per poll).
@@ -154,6 +154,7 @@ def _store_faults(
             continue  # two readings of one slot in a report: the first (worst) wins
         seen.add(slot)
         row = open_rows.get(slot)
+        reworded = row is not None and row.reason != fault.reason
         if row is None:
             row = FaultRow(device_id=device.id, kind=fault.kind, location=fault.location, first_seen=when)
             opened += 1
@@ -164,7 +165,8 @@ def _store_faults(
         if slot not in open_rows:
             unit.session.flush()
             unit.record("fault", f"{key}:{fault.kind}:{fault.location}", "open", None, fault_json(key, row))
-            preventive.fault_opened(unit, device, row, key)  # a worn consumable brings its task forward
+        if slot not in open_rows or reworded:  # a worn consumable brings its preventive task forward
+            preventive.fault_seen(unit, device, row, key, when)
     for slot, row in open_rows.items():
         if slot not in seen:
             before = fault_json(key, row)
