@@ -89,9 +89,8 @@ def test_a_device_option_names_its_own_consumable() -> None:
 
 def test_the_shipped_task_types() -> None:
     by_id = {task.id: task for task in pm_catalogue.shipped()}
-    assert {"dust-removal", "crac-filter", "humidifier-cylinder", "ups-battery-check", "ups-battery-replacement"} <= set(
-        by_id
-    )
+    shipped = {"dust-removal", "crac-filter", "humidifier-cylinder", "ups-battery-check", "ups-battery-replacement"}
+    assert shipped <= set(by_id)
     assert by_id["crac-filter"].applies("cooling") and not by_id["crac-filter"].applies("server")
     assert by_id["crac-filter"].consumables[0].part_number == "FLT-G4-595x495x46"
     assert by_id["room-cleaning"].site_level

@@ -154,8 +154,13 @@ def _crac_run(reason: str, kind: str = "filter", at: datetime | None = None) -> 
     report = DeviceReport(
         DeviceIdentity(vendor="Vertiv", model="Liebert PEX", serial="CR1"),
         components=[
-            Component(kind, "Air filter" if kind == "filter" else "Humidifier", Health.WARNING, reason=reason,
-                      part=PartIdentity(part_number=FILTER if kind == "filter" else None)),  # fmt: skip
+            Component(
+                kind,
+                "Air filter" if kind == "filter" else "Humidifier",
+                Health.WARNING,
+                reason=reason,
+                part=PartIdentity(part_number=FILTER if kind == "filter" else None),
+            ),
             Component("fan", "Fan 1", Health.OK),
         ],
     )
