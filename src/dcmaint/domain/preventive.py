@@ -35,7 +35,7 @@ from typing import Any
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.domain.records import Record
 from dcmaint.errors import UsageError
-from dcmaint.i18n import _
+from dcmaint.i18n import Untranslated, _
 
 SITE_SCOPE = "site"  # ``applies_to`` of work on the room itself rather than on a device
 TYPE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
@@ -45,7 +45,9 @@ LONGEST_DAYS = 3660  # ten years: an interval beyond that is a typo, not a maint
 MAX_QUANTITY = 1000
 
 
-class Unit(StrEnum):
+class Unit(Untranslated):
+    """The unit of an interval as typed (``3mo``): a word of the command line."""
+
     DAYS = "d"
     WEEKS = "w"
     MONTHS = "mo"
