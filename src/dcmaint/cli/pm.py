@@ -121,15 +121,16 @@ def done(
     from dcmaint.services.preventive import Done
     from dcmaint.services.preventive import done as record_done
 
-    completion = record_done(service_context(ctx), Done(task, by, at, note))
+    recorded = record_done(service_context(ctx), Done(task, by, at, note))
+    completion = recorded.items
     if fmt is not OutputFormat.TABLE:
         render_one(completion, fmt)
         return
-    typer.echo(
-        _("{task}: done by {engineer}, next due {due}").format(
-            task=completion.task, engineer=completion.engineer, due=completion.next_due.date().isoformat()
-        )
-    )
+    from dcmaint.cli.output import table_time
+
+    due = table_time(completion.next_due, recorded.zones.get(completion.site))
+    typer.echo(_("{task}: done by {engineer}, next due {due}").format(
+        task=completion.task, engineer=completion.engineer, due=due))  # fmt: skip
     if completion.consumed:
         typer.echo(_("taken from the depot: {parts}").format(parts=", ".join(completion.consumed)))
 

@@ -312,6 +312,7 @@ class Completion(Record):
     """What ``pm done`` recorded."""
 
     task: str
+    site: str
     done_at: datetime
     engineer: str
     next_due: datetime

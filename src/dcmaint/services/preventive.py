@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from dcmaint.domain import preventive
+from dcmaint.domain.enums import AuditEntity
 from dcmaint.domain.parse import GivenTime
 from dcmaint.domain.preventive import Completion, TaskRef, TaskType, consumable_text
 from dcmaint.domain.text import optional_free_text
@@ -27,14 +28,15 @@ from dcmaint.i18n import _
 from dcmaint.services import devices as device_register
 from dcmaint.services import pm_catalogue, pm_consume, sites, staff
 from dcmaint.services.context import Context
+from dcmaint.services.zones import Zoned
 from dcmaint.store.models.health import FaultRow
 from dcmaint.store.models.preventive import PmCompletionRow, PmIntervalRow, PmTaskRow
 from dcmaint.store.models.registers import DeviceRow, SiteRow, options_from_text
 from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
 
-ENTITY = "pm-task"
-INTERVAL_ENTITY = "pm-interval"
+ENTITY = AuditEntity.PM_TASK.value
+INTERVAL_ENTITY = AuditEntity.PM_INTERVAL.value
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,13 @@ def _subject(unit: UnitOfWork, ref: TaskRef) -> tuple[SiteRow, DeviceRow | None,
     return site, device, task
 
 
-def done(context: Context, given: Done) -> Completion:
-    """Record a task done, move its due time on and take its consumables from the depot (entry point)."""
+def done(context: Context, given: Done) -> Zoned[Completion]:
+    """Record a task done, move its due time on and take its consumables from the depot (entry point); with
+    the site's time zone, for a table."""
     with context.write() as unit:
-        return _done(unit, given, datetime.now(UTC))
+        completion = _done(unit, given, datetime.now(UTC))
+        zone = sites.find(unit, completion.site).timezone
+    return Zoned(completion, {completion.site: zone})
 
 
 def _done(unit: UnitOfWork, given: Done, now: datetime) -> Completion:
@@ -134,6 +139,7 @@ def _done(unit: UnitOfWork, given: Done, now: datetime) -> Completion:
     unit.record(ENTITY, str(ref), "done", before, {**after, "engineer": engineer.name, "consumed": consumed})
     return Completion(
         str(ref),
+        site.name,
         at,
         engineer.name,
         preventive.next_due(at, every),
