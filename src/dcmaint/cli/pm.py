@@ -44,6 +44,12 @@ def _within(text: str, what: str) -> timedelta:
     return parse.duration(text, what, MOST_WITHIN)
 
 
+def _every(text: str, what: str) -> str:
+    from dcmaint.domain.preventive import interval
+
+    return str(interval(text, what))
+
+
 SiteOpt = Annotated[str | None, typer.Option("--site", help=_("Only this site."))]
 
 
@@ -161,7 +167,12 @@ def task_interval(
     task_type: Annotated[str, typer.Argument(help=_("The task type, e.g. crac-filter (see pm task list)."))],
     site: Annotated[str, typer.Option("--site", help=_("The site that agreed the interval with its customer."))],
     every: Annotated[
-        str | None, typer.Option("--every", help=_("The interval: a number and d, w, mo or y, e.g. 2mo."))
+        str | None,
+        typer.Option(
+            "--every",
+            click_type=Checked(_every, "INTERVAL"),
+            help=_("The interval: a number and d, w, mo or y, e.g. 2mo."),
+        ),
     ] = None,
     default: Annotated[bool, typer.Option("--default", help=_("Go back to the task type's own interval."))] = False,
 ) -> None:
