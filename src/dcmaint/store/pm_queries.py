@@ -1,15 +1,16 @@
 """Read queries of preventive maintenance: what tasks apply to, the tasks with a history, the sites' intervals.
 
 Four queries whatever the size of the fleet; the service applies the task
-types to what they return (:mod:`dcmaint.services.pm_views`).
+types to what they return (:mod:`dcmaint.services.pm_views`). Plain DB-API
+like every read path: a list never pays for SQLAlchemy's import.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from dcmaint.store.models.registers import options_from_text
 from dcmaint.store.reader import Reader, as_bool, as_datetime
 
 
@@ -69,7 +70,7 @@ def devices(reader: Reader, site_id: int | None = None, name: str | None = None)
             r["kind"],
             as_bool(r["covered"]),
             as_datetime(r["created_at"]),
-            options_from_text(r["options"]),
+            json.loads(r["options"]) if r["options"] else {},
         )
         for r in rows
     ]
