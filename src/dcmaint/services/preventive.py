@@ -63,7 +63,7 @@ def _task_row(unit: UnitOfWork, site: SiteRow, device: DeviceRow | None, task: T
     """The task's row, created the first time something happens to it."""
     query = select(PmTaskRow).where(PmTaskRow.site_id == site.id, PmTaskRow.task_type == task.id)
     query = query.where(PmTaskRow.device_id == device.id if device else PmTaskRow.device_id.is_(None))
-    row = unit.session.scalars(query).one_or_none()
+    row = unit.session.scalars(query.with_for_update()).one_or_none()  # two engineers: one after the other
     if row is None:
         row = PmTaskRow(site_id=site.id, device_id=device.id if device else None, task_type=task.id)
         unit.session.add(row)
