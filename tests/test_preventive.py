@@ -101,6 +101,15 @@ def test_done_moves_the_due_date_and_takes_the_consumables_from_the_site_s_depot
     assert audit(db_url)[-3].before["quantity"] == 3 and audit(db_url)[-3].after["quantity"] == 0
     later = room.ok("pm", "done", "hq/srv01/dust-removal", "--by", "张伟", "-f", "json").json()
     assert later["consumed"] == [] and later["engineer"] == "张伟"
+    assert room.ok("db", "check", "-f", "json").json()["ok"] is True  # the audit chain holds
+
+
+def test_an_engineer_who_left_cannot_record_work(room, db_url):
+    room.ok("staff", "edit", "张伟", "--inactive")
+    before = counts(db_url)
+    result = room("pm", "done", CRAC, "--by", "张伟")
+    assert result.code == 2 and result.err.strip() == "dcmaint: error: staff member '张伟' is no longer active"
+    assert counts(db_url) == before
 
 
 def test_not_enough_stock_records_nothing(room, db_url):
