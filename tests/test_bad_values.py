@@ -88,6 +88,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("report", "kpi"): ["--month", "2026-10"],
     ("pm", "due"): [],
     ("pm", "list"): [],
+    ("pm", "history"): [],
     ("pm", "done"): ["hq/srv01/dust-removal", "--by", "张伟"],
     ("pm", "task", "list"): [],
     ("pm", "task", "interval"): ["dust-removal", "--site", "hq", "--every", "2mo"],

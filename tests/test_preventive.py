@@ -235,6 +235,9 @@ def test_a_fault_that_wears_nothing_out_brings_nothing_forward(room, db_url):
         (("pm", "task", "interval", "filters", "--site", "hq", "--every", "2mo"), "unknown task type 'filters'"),
         (("pm", "task", "interval", "crac-filter", "--site", "nowhere", "--every", "2mo"), "unknown site"),
         (("pm", "task", "list", "--site", "nowhere"), "unknown site 'nowhere'"),
+        (("pm", "history", "--site", "nowhere"), "unknown site 'nowhere'"),
+        (("pm", "history", "--device", "crac99"), "unknown device 'crac99'"),
+        (("pm", "history", "--from", "last week"), "invalid --from 'last week'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(room, db_url, args, words):
@@ -251,3 +254,21 @@ def test_done_before_the_previous_completion_is_refused(room, db_url):
     result = room("pm", "done", CRAC, "--by", "张伟", "--at", "2026-10-01")
     assert result.code == 2 and "before the task's previous completion (2026-11-01T00:00+08:00)" in result.err
     assert counts(db_url) == before and _filters(db_url) == 1
+
+
+def test_history_says_who_did_what_when_and_whether_on_time(room):
+    room.ok("pm", "done", "hq/srv01/dust-removal", "--by", "张伟", "--at", "2025-01-10")  # never done: on time
+    room.ok("pm", "done", "hq/srv01/dust-removal", "--by", "张伟", "--at", "2025-09-01", "--note", "晚了")  # due 07-10
+    room.ok("pm", "done", CRAC, "--by", "张伟", "--at", "2025-09-02")
+    lines = room.ok("pm", "history", "--site", "hq", "-f", "json").json()
+    assert [(line["task"], line["on_time"], line["consumed"]) for line in lines] == [
+        ("hq/srv01/dust-removal", True, []),
+        ("hq/srv01/dust-removal", False, []),
+        (CRAC, True, ["4 x FLT-G4-595x495x46"]),
+    ]
+    assert lines[1]["due_at"] == "2025-07-09T16:00:00+00:00" and lines[1]["note"] == "晚了"
+    window = ("--from", "2025-09-01", "--to", "2025-10-01")
+    september = room.ok("pm", "history", *window, "--device", "crac01", "-f", "csv")
+    assert september.out.splitlines()[1].startswith(f"{CRAC},hq,crac01,crac-filter,2025-09-01T16:00:00+00:00,张伟,")
+    assert room.ok("pm", "history", "--site", "dr", "-f", "json").json() == []
+    assert "hq/srv01/dust-removal" in room.ok("pm", "history").out

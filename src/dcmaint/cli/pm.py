@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -29,6 +29,15 @@ TASK_COLUMNS = [
     ("state", _("State")),
     ("forward_reason", _("Brought forward")),
     ("consumables", _("Consumables")),
+]
+HISTORY_COLUMNS = [
+    ("task", _("Task")),
+    ("done_at", _("Done")),
+    ("engineer", _("Engineer")),
+    ("due_at", _("Was due")),
+    ("on_time", _("On time")),
+    ("consumed", _("Consumables")),
+    ("note", _("Note")),
 ]
 TYPE_COLUMNS = [
     ("task_type", _("Task type")),
@@ -139,6 +148,31 @@ def done(
         task=completion.task, engineer=completion.engineer, due=due))  # fmt: skip
     if completion.consumed:
         typer.echo(_("taken from the depot: {parts}").format(parts=", ".join(completion.consumed)))
+
+
+@app.command("history", help=_("Recorded completions: who did which task when, on time or late, what it took."))
+def history(
+    ctx: typer.Context,
+    site: SiteOpt = None,
+    device: Annotated[str | None, typer.Option("--device", help=_("Only this device's tasks."))] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--from", click_type=Checked(parse.iso_datetime, "TIME"), help=_("Done at or after (UTC date or time).")
+        ),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option("--to", click_type=Checked(parse.iso_datetime, "TIME"), help=_("Done before (UTC date or time).")),
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.services.pm_views import HistoryFilter
+    from dcmaint.services.pm_views import history as read_history
+
+    found = read_history(service_context(ctx), HistoryFilter(site, device, since, until))
+    render_list(found.items, fmt, HISTORY_COLUMNS, zones=found.zones)
 
 
 @task_app.command("list", help=_("Task types, with the interval in force at a site when --site is given."))

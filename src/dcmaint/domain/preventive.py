@@ -320,6 +320,23 @@ class Completion(Record):
     note: str | None
 
 
+@dataclass(frozen=True)
+class CompletionLine(Record):
+    """A completion as ``pm history`` shows it; ``on_time`` is whether it was done by its due time."""
+
+    task: str
+    site: str
+    device: str | None
+    task_type: str
+    done_at: datetime
+    engineer: str
+    due_at: datetime
+    on_time: bool
+    every: str
+    consumed: tuple[str, ...]
+    note: str | None
+
+
 def consumable_text(quantity: int, part_number: str) -> str:
     return f"{quantity} x {part_number}"
 

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from dcmaint.domain import preventive
-from dcmaint.domain.preventive import TaskLine, TaskState, TaskType, TaskTypeLine, consumable_text
+from dcmaint.domain.preventive import (
+    CompletionLine,
+    TaskLine,
+    TaskState,
+    TaskType,
+    TaskTypeLine,
+    consumable_text,
+)
 from dcmaint.errors import NotFound
 from dcmaint.i18n import _, language
 from dcmaint.services import pm_catalogue
@@ -127,3 +134,41 @@ def task_types(context: Context, site: str | None = None) -> list[TaskTypeLine]:
             )
         )
     return lines
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    site: str | None = None
+    device: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def history_lines(reader: Reader, where: HistoryFilter) -> list[CompletionLine]:
+    """The completions ``where`` selects, oldest first (what a monthly report counts as done, on time or late)."""
+    if where.site and not pm_queries.sites(reader, where.site):
+        raise NotFound(_("unknown site {name!r}").format(name=where.site))
+    if where.device and not pm_queries.devices(reader, name=where.device):
+        raise NotFound(_("unknown device {name!r}").format(name=where.device))
+    return [
+        CompletionLine(
+            str(preventive.TaskRef(row.site, row.device, row.task_type)),
+            row.site,
+            row.device,
+            row.task_type,
+            row.done_at,
+            row.engineer,
+            row.due_at,
+            row.done_at <= row.due_at,
+            row.every,
+            tuple(consumable_text(int(str(c["quantity"])), str(c["part_number"])) for c in row.consumed),
+            row.note,
+        )
+        for row in pm_queries.completions(reader, where.site, where.device, where.since, where.until)
+    ]
+
+
+def history(context: Context, where: HistoryFilter) -> Zoned[list[CompletionLine]]:
+    """Recorded completions, with the sites' time zones (entry point)."""
+    with context.read() as reader:
+        return Zoned(history_lines(reader, where), site_zones(reader))

@@ -106,3 +106,55 @@ def intervals(reader: Reader, site_id: int | None = None) -> dict[tuple[int, str
     where, params = ("WHERE site_id = :site", {"site": site_id}) if site_id is not None else ("", {})
     rows = reader.rows(f"SELECT site_id, task_type, every FROM pm_intervals {where}", params)
     return {(r["site_id"], r["task_type"]): r["every"] for r in rows}
+
+
+@dataclass(frozen=True)
+class CompletionRow:
+    site: str
+    device: str | None
+    task_type: str
+    done_at: datetime
+    engineer: str
+    due_at: datetime
+    every: str
+    consumed: list[dict[str, object]]
+    note: str | None
+
+
+def completions(
+    reader: Reader, site: str | None, device: str | None, since: datetime | None, until: datetime | None
+) -> list[CompletionRow]:
+    """Recorded completions, oldest first, only of ``site`` and ``device`` and in [since, until) when given."""
+    clauses: list[str] = []
+    params: dict[str, object] = {}
+    for clause, key, value in (
+        ("s.name = :site", "site", site),
+        ("d.name = :device", "device", device),
+        ("c.done_at >= :since", "since", reader.timestamp(since) if since else None),
+        ("c.done_at < :until", "until", reader.timestamp(until) if until else None),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params[key] = value
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = reader.rows(
+        "SELECT s.name AS site, d.name AS device, t.task_type, c.done_at, st.name AS engineer, c.due_at, c.every, "
+        "c.consumed, c.note FROM pm_completions c JOIN pm_tasks t ON t.id = c.task_id "
+        "JOIN sites s ON s.id = t.site_id LEFT JOIN devices d ON d.id = t.device_id "
+        f"JOIN staff st ON st.id = c.engineer_id {where} ORDER BY c.done_at, c.id",
+        params,
+    )
+    return [
+        CompletionRow(
+            r["site"],
+            r["device"],
+            r["task_type"],
+            as_datetime(r["done_at"]),
+            r["engineer"],
+            as_datetime(r["due_at"]),
+            r["every"],
+            json.loads(r["consumed"]) if r["consumed"] else [],
+            r["note"],
+        )
+        for r in rows
+    ]
