@@ -115,8 +115,7 @@ def _done(unit: UnitOfWork, given: Done, now: datetime) -> Completion:
     at = given.at.checked(site.timezone, now, previous, _("the task's previous completion")) if given.at else now
     every = pm_catalogue.interval_at(task, site.id, _overrides(unit, site.id))
     base = previous or as_datetime(device.created_at if device else site.created_at)
-    forward = as_datetime(row.forward_at) if row.forward_at else None
-    was_due = preventive.next_due(base, every, forward)
+    was_due = preventive.next_due(base, every)  # by the schedule: work a fault called for early is not late
     options = options_from_text(device.options) if device else {}
     wanted = [(c.for_device(options), c.quantity) for c in task.consumables]
     taken = pm_consume.take(unit, site, wanted, str(ref), at) if wanted else []
