@@ -272,3 +272,11 @@ def test_history_says_who_did_what_when_and_whether_on_time(room):
     assert september.out.splitlines()[1].startswith(f"{CRAC},hq,crac01,crac-filter,2025-09-01T16:00:00+00:00,张伟,")
     assert room.ok("pm", "history", "--site", "dr", "-f", "json").json() == []
     assert "hq/srv01/dust-removal" in room.ok("pm", "history").out
+
+
+def test_a_worn_part_seen_before_the_work_recorded_since_brings_nothing_forward(room, db_url):
+    context = Context(parse(db_url), "collector", "health")
+    room.ok("pm", "done", CRAC, "--by", "张伟")
+    seen = datetime.now(UTC) - timedelta(hours=1)  # a collector's poll from before the filter was changed
+    record_run(context, _crac_run("Air Filter Clogged", at=seen), open_tickets=False)
+    assert room("pm", "due").code == 0 and _tasks(room)[CRAC]["forward_fault"] is None

@@ -113,6 +113,9 @@ def _done(unit: UnitOfWork, given: Done, now: datetime) -> Completion:
     row = _task_row(unit, site, device, task)
     previous = as_datetime(row.last_done_at) if row.last_done_at else None
     at = given.at.checked(site.timezone, now, previous, _("the task's previous completion")) if given.at else now
+    if previous is not None and at < previous:  # the last completion was recorded a few minutes ahead (clock drift)
+        when = previous.isoformat(timespec="minutes")
+        raise UsageError(_("{task} was last done at {when}, later than now").format(task=ref, when=when))
     every = pm_catalogue.interval_at(task, site.id, _overrides(unit, site.id))
     base = previous or as_datetime(device.created_at if device else site.created_at)
     was_due = preventive.next_due(base, every)  # by the schedule: work a fault called for early is not late
@@ -175,8 +178,8 @@ def _set_interval(unit: UnitOfWork, site_name: str, task_type: str, every: str |
         unit.session.add(row)
     row.every = value
     unit.session.flush()
-    unit.record(INTERVAL_ENTITY, f"{site.name}/{task.id}", "set", before, {**(before or {}), "site": site.name,
-                "task_type": task.id, "every": value})  # fmt: skip
+    after = {"site": site.name, "task_type": task.id, "every": value}
+    unit.record(INTERVAL_ENTITY, f"{site.name}/{task.id}", "set", before, after)
     return value
 
 
@@ -196,6 +199,8 @@ def fault_seen(unit: UnitOfWork, device: DeviceRow, fault: FaultRow, key: str, w
     seen = as_datetime(when)
     if row.forward_at is not None and as_datetime(row.forward_at) <= seen:
         return  # already brought forward, earlier
+    if row.last_done_at is not None and as_datetime(row.last_done_at) >= seen:
+        return  # a poll older than the work recorded since: the part was changed after it was seen worn
     ref = TaskRef(site.name, device.name, task.id)
     before = _task_json(ref, row)
     row.forward_at, row.forward_fault_id, row.forward_reason = seen, fault.id, fault.reason
