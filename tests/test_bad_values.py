@@ -18,7 +18,7 @@ import pytest
 import typer
 from typer._click.types import FloatParamType, IntParamType
 
-from dcmaint.cli import report, spare_levels, ticket
+from dcmaint.cli import pm, report, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
 from dcmaint.domain import parse, text
@@ -42,6 +42,8 @@ BAD: dict[Any, list[str]] = {
     ticket._score: ["0", "6", "five", "", HUGE, "-1"],
     report._month: ["2026-13", "soon", "", "99999-01"],
     spare_levels._fill_rate: ["0", "1", "1.5", "nan", "lots", "", "1e309", "-0.5"],
+    pm._within: ["0d", "400d", "soon", "", HUGE + "d", "-1h"],
+    pm._every: ["0d", "3m", "11y", "soon", "", HUGE + "d", "-1mo"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -84,6 +86,12 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("ticket", "followup"): [T1, "--note", "回访"],
     ("ticket", "note"): [T1, "备注"],
     ("report", "kpi"): ["--month", "2026-10"],
+    ("pm", "due"): [],
+    ("pm", "list"): [],
+    ("pm", "history"): [],
+    ("pm", "done"): ["hq/srv01/dust-removal", "--by", "张伟"],
+    ("pm", "task", "list"): [],
+    ("pm", "task", "interval"): ["dust-removal", "--site", "hq", "--every", "2mo"],
     ("audit", "list"): [],
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],

@@ -92,6 +92,9 @@ def test_check_on_a_clean_store(cli, db_url):
         "ticket_devices": 0,
         "ticket_events": 0,
         "ticket_pauses": 0,
+        "pm_tasks": 0,
+        "pm_completions": 0,
+        "pm_intervals": 0,
         "audit_log": 4,
     }
     assert report["audit_head_hash"] == audit(db_url)[-1].hash

@@ -269,6 +269,13 @@ PAGES: dict[str, Page] = {
         files={"~/fonts/house.ttc": ROOT / "src" / "dcmaint" / "data" / "fonts" / "wqy-microhei.ttc"}
     ),
     "docs/database.md": Page(exits={"dcmaint db check > /dev/null": 1}),
+    "docs/maintenance.md": Page(
+        exits={
+            "dcmaint health hq-crac-01 --record": 1,
+            "dcmaint pm due --site hq": 1,
+            "dcmaint pm due --site hq --format json": 1,
+        }
+    ),
     "docs/cli.md": Page(
         files={"客户设备清单.xlsx": DEVICE_LIST, "客户备件目录.xlsx": PARTS_LIST},
         env={"ILO_PASSWORD": "the-BMC-password", "BMC_PASSWORD": "monitor-password"},

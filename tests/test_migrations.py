@@ -528,7 +528,7 @@ def test_stores_built_from_edited_migrations_are_repaired(db_url: str, tmp_path:
     _build_with(url, texts, tmp_path / "scripts")
     columns = {(t, c.name) for t, shape in live_shape_of(url).items() for c in shape.columns}
     rows = _seed(engine_for(url), "0005", columns)
-    assert _differences(url) == expected
+    assert _differences_in(url, set(live_shape_of(url))) == expected
 
     cli.ok("db", "upgrade")
     assert _differences(url) == []
@@ -536,6 +536,12 @@ def test_stores_built_from_edited_migrations_are_repaired(db_url: str, tmp_path:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     _assert_survived(engine_for(url), rows)
     assert cli.ok("db", "check", "--format", "json").json()["ok"]
+
+
+def _differences_in(url: DatabaseUrl, tables: set[str]) -> list[str]:
+    """:func:`_differences` about ``tables`` only: the tables later migrations add are not the repair's business."""
+    later = {f"table {name}: in the models, not in the database" for name in set(model_shape(url.backend)) - tables}
+    return [line for line in _differences(url) if line not in later]
 
 
 def live_shape_of(url: DatabaseUrl):
@@ -546,16 +552,21 @@ def live_shape_of(url: DatabaseUrl):
         connection.close()
 
 
+def _tables_of(shape: dict[str, Any], tables: dict[str, Any]) -> dict[str, Any]:
+    """``shape`` of the tables ``tables`` has (later migrations add tables of their own)."""
+    return {name: table for name, table in shape.items() if name in tables}
+
+
 def test_the_repair_changes_nothing_on_a_sound_store(db_url: str, cli) -> None:
     url = parse(db_url)
     schema.upgrade(url, "0005")
     written = _seed(engine_for(url), "0005")
     before = live_shape_of(url)
     schema.upgrade(url)
-    assert live_shape_of(url) == before and _differences(url) == []
+    assert _tables_of(live_shape_of(url), before) == before and _differences(url) == []
     command.downgrade(schema.alembic_config(url), "0005")  # and again: a second run changes nothing either
     schema.upgrade(url)
-    assert live_shape_of(url) == before
+    assert _tables_of(live_shape_of(url), before) == before
     _assert_survived(engine_for(url), written)
 
 

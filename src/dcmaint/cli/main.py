@@ -68,6 +68,7 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         _("Tickets: from the hotline call to the signed, verified maintenance form."),
     ),
     "staff": ("dcmaint.cli.staff", "app", _("Staff: project manager, engineers, desk, centre, admin office.")),
+    "pm": ("dcmaint.cli.pm", "app", _("Preventive maintenance: tasks due, tasks done, and each site's intervals.")),
     "report": (
         "dcmaint.cli.report",
         "app",

@@ -61,3 +61,5 @@ class AuditEntity(Untranslated):
     CONSENT = "consent"
     FAULT = "fault"
     COMPONENT = "component"
+    PM_TASK = "pm-task"  # a preventive task done or brought forward by a fault
+    PM_INTERVAL = "pm-interval"  # a site's own interval for a task type

@@ -5,6 +5,8 @@ when a successful poll no longer shows it. A poll that failed (unreachable,
 auth) proves nothing about the parts, so it leaves faults and the installed
 base as they were. A swap not verified yet is marked verified when a poll
 shows its spare healthy in the slot (:func:`dcmaint.services.verify.confirm`).
+A fault that says a consumable is worn (a clogged CRAC filter) brings its
+preventive task forward (:func:`dcmaint.services.preventive.fault_seen`).
 Opening and closing a fault, a part changing its serial in a slot, and a swap
 verified this way are audited; refreshing ``last_seen`` is not (it would
 flood the log with one row per part per poll).
@@ -28,6 +30,7 @@ from sqlalchemy import func, select
 
 from dcmaint.drivers.result import PollResult
 from dcmaint.services import devices as device_register
+from dcmaint.services import preventive
 from dcmaint.services.health import Fault, HealthRun, faults_of
 from dcmaint.store.models.health import ComponentRow, DevicePollRow, FaultRow
 from dcmaint.store.models.registers import DeviceRow, device_record
@@ -151,6 +154,7 @@ def _store_faults(
             continue  # two readings of one slot in a report: the first (worst) wins
         seen.add(slot)
         row = open_rows.get(slot)
+        reworded = row is not None and row.reason != fault.reason
         if row is None:
             row = FaultRow(device_id=device.id, kind=fault.kind, location=fault.location, first_seen=when)
             opened += 1
@@ -161,6 +165,8 @@ def _store_faults(
         if slot not in open_rows:
             unit.session.flush()
             unit.record("fault", f"{key}:{fault.kind}:{fault.location}", "open", None, fault_json(key, row))
+        if slot not in open_rows or reworded:  # a worn consumable brings its preventive task forward
+            preventive.fault_seen(unit, device, row, key, when)
     for slot, row in open_rows.items():
         if slot not in seen:
             before = fault_json(key, row)

@@ -141,7 +141,8 @@ def stock_record(unit: UnitOfWork, row: StockUnitRow) -> StockUnit:
     )
 
 
-def _audit_key(record: StockUnit) -> str:
+def audit_key(record: StockUnit) -> str:
+    """How the audit log names a stock row: its serial, or site/part/bin for a consumable's quantity."""
     return record.serial or "/".join(p for p in (record.site, record.part_number, record.bin) if p)
 
 
@@ -202,7 +203,7 @@ def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
             row.proof_ref, row.proof_file = proof_ref or row.proof_ref, proof_file or row.proof_file
             unit.session.flush()
             after = stock_record(unit, row)
-            unit.record(ENTITY, _audit_key(after), "add", before.as_json(), after.as_json())
+            unit.record(ENTITY, audit_key(after), "add", before.as_json(), after.as_json())
             return after
         row = StockUnitRow(serial=None, quantity=quantity, status=StockStatus.IN_STOCK.value, **values)
     else:
@@ -222,7 +223,7 @@ def add(unit: UnitOfWork, entry: StockEntry) -> StockUnit:
     unit.session.add(row)
     unit.session.flush()
     record = stock_record(unit, row)
-    unit.record(ENTITY, _audit_key(record), "add", None, record.as_json())
+    unit.record(ENTITY, audit_key(record), "add", None, record.as_json())
     return record
 
 

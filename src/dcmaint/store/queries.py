@@ -229,6 +229,9 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "ticket_devices",
             "ticket_events",
             "ticket_pauses",
+            "pm_tasks",
+            "pm_completions",
+            "pm_intervals",
             "audit_log",
         )
     }
