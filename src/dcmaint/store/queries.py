@@ -229,6 +229,10 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "ticket_devices",
             "ticket_events",
             "ticket_pauses",
+            "inspection_plans",
+            "inspection_runs",
+            "inspection_results",
+            "inspection_findings",
             "audit_log",
         )
     }
