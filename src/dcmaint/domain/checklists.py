@@ -117,7 +117,7 @@ def _item(raw: Any, checklist: str, source: str, index: int) -> ChecklistItem:
         raise _broken(source, ident, "key", extra[0])
     kind_text = raw.get("answer")
     try:
-        kind = AnswerKind(kind_text)
+        kind = AnswerKind(str(kind_text))
     except ValueError:
         raise _broken(source, ident, "answer", kind_text) from None
     low, high = _bound(raw, "min", source, ident), _bound(raw, "max", source, ident)
@@ -168,9 +168,7 @@ def parse_checklist(document: Mapping[str, Any], source: str) -> Checklist:
         if item.id in seen:
             raise _broken(source, item.id, "id", item.id)
         seen.add(item.id)
-    return Checklist(
-        name, _text(head, "zh", source, "-"), _text(head, "en", source, "-"), tuple(kinds), items, source
-    )
+    return Checklist(name, _text(head, "zh", source, "-"), _text(head, "en", source, "-"), tuple(kinds), items, source)
 
 
 @dataclass(frozen=True)
@@ -203,7 +201,7 @@ class Checklists:
 def check_answer(item: ChecklistItem, text: str) -> Answer | None:
     """``text`` as an answer to ``item``, or None when it is no valid answer (not a number, not ok/not ok).
 
-    >>> item = ChecklistItem("room.temperature", "机房温度", "Room temperature", AnswerKind.NUMBER, "room", "°C", 18, 27)
+    >>> item = ChecklistItem("room.temperature", "机房温度", "Room", AnswerKind.NUMBER, "room", "°C", 18, 27)
     >>> check_answer(item, "29.5"), check_answer(item, "warm")
     (Answer(text='29.5', ok=False, value=29.5), None)
     >>> check_answer(ChecklistItem("room.fire", "消防", "Fire", AnswerKind.CHECK, "room"), "异常").ok

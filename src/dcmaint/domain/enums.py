@@ -61,3 +61,5 @@ class AuditEntity(Untranslated):
     CONSENT = "consent"
     FAULT = "fault"
     COMPONENT = "component"
+    INSPECTION = "inspection"
+    INSPECTION_PLAN = "inspection_plan"

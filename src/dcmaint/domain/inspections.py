@@ -32,9 +32,9 @@ def parse_frequency(text: str, what: str = "--every") -> str:
 
     >>> parse_frequency("quarterly"), parse_frequency("every 10 days"), parse_frequency("every 2w")
     ('quarterly', 'days:10', 'weeks:2')
-    >>> parse_frequency("sometimes")
+    >>> parse_frequency("every 0 days")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    dcmaint.errors.UsageError: invalid --every 'sometimes': monthly, quarterly, half-yearly, yearly, or every N days/weeks
+    dcmaint.errors.UsageError: invalid --every 'every 0 days': monthly, quarterly, ...
     """
     cleaned = " ".join(text.strip().lower().split())
     if cleaned in MONTHS:
@@ -43,7 +43,7 @@ def parse_frequency(text: str, what: str = "--every") -> str:
     if match:
         count = int(match.group(1))
         unit = "weeks" if match.group(2).startswith("w") else "days"
-        if 0 < count and count * (7 if unit == "weeks" else 1) <= MOST_DAYS:
+        if count > 0 and count * (7 if unit == "weeks" else 1) <= MOST_DAYS:
             return f"{unit}:{count}"
     raise UsageError(
         _("invalid {what} {value!r}: monthly, quarterly, half-yearly, yearly, or every N days/weeks").format(
