@@ -148,7 +148,7 @@ def _ask_answer(item: ChecklistItem, lang: str) -> RawAnswer | None:
 
     hint = item.range_text() or ("ok / not-ok" if item.answer.value == "check" else _("text"))
     while True:
-        text = typer.prompt(f"  {item.id} {item.wording(lang)} [{hint}]", default="", show_default=False)
+        text = typer.prompt(f"  {item.id} {item.wording(lang)} [{hint}]", default="", show_default=False, err=True)
         if not text.strip():
             return None
         answer = check_answer(item, text)
@@ -156,7 +156,9 @@ def _ask_answer(item: ChecklistItem, lang: str) -> RawAnswer | None:
             break
         typer.echo(_("  invalid answer {value!r}: {hint}").format(value=text, hint=hint), err=True)
     action = _ask_action(allow_open=True) if not answer.ok else ""
-    note = typer.prompt("  " + _("note (Enter: none)"), default="", show_default=False) if not answer.ok else ""
+    note = (
+        typer.prompt("  " + _("note (Enter: none)"), default="", show_default=False, err=True) if not answer.ok else ""
+    )
     return RawAnswer("prompt", "", item.id, text, note, action)
 
 
@@ -165,7 +167,10 @@ def _ask_action(*, allow_open: bool) -> str:
 
     while True:
         text: str = typer.prompt(
-            "  " + _("outcome: fixed / downtime YYYY-MM-DD / factory (Enter: open)"), default="", show_default=False
+            "  " + _("outcome: fixed / downtime YYYY-MM-DD / factory (Enter: open)"),
+            default="",
+            show_default=False,
+            err=True,
         )
         if not text.strip() and allow_open:
             return ""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dcmaint.domain.checklists import ROOM, Answer, Checklists, check_answer
-from dcmaint.domain.import_columns import header_keys, key
+from dcmaint.domain.import_columns import IGNORED_HEADERS, header_keys, key
 from dcmaint.domain.inspections import Action, parse_action
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
@@ -33,6 +33,7 @@ ROOM_WORDS = ("", "room", "机房", "机房环境", "-")
 FAULT_PREFIX = "fault:"
 _SYNONYM_KEYS = {key(word): column for column, words in COLUMN_SYNONYMS.items() for word in (column, *words)}
 _ROOM_KEYS = frozenset(key(word) for word in ROOM_WORDS)
+_IGNORED_KEYS = frozenset(key(word) for word in IGNORED_HEADERS)  # a running number (序号): not an answer
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def _sheet_rows(path: Path) -> list[RawAnswer]:
     sheet = read_sheet(path)
     columns: dict[str, int] = {}
     for index, header in enumerate(sheet.header.cells):
-        if header is None:
+        if header is None or key(header) in _IGNORED_KEYS:
             continue
         column = next((_SYNONYM_KEYS[k] for k in header_keys(header) if k in _SYNONYM_KEYS), None)
         if column is None:

@@ -66,11 +66,7 @@ def add(context: Context, draft: PlanDraft) -> Plan:
 
         site = sites.find(unit, draft.site)
         today = _today(site.timezone)
-        first = draft.first or next_date(frequency, today)
-        if first < today:
-            raise UsageError(
-                _("--first {value} is in the past (today is {today} at the site)").format(value=first, today=today)
-            )
+        first = draft.first or next_date(frequency, today)  # a past date: a plan already overdue when entered
         row = InspectionPlanRow(
             site_id=site.id,
             frequency=frequency,
