@@ -129,8 +129,9 @@ def _item(raw: Any, checklist: str, source: str, index: int) -> ChecklistItem:
             raise _broken(source, ident, "min", None)
         if low is not None and high is not None and low > high:
             raise _broken(source, ident, "max", raw.get("max"))
-    elif low is not None or high is not None or unit:
-        raise _broken(source, ident, "min" if low is not None else "max" if high is not None else "unit", kind.value)
+    elif low is not None or high is not None or unit:  # a range or unit on a check or text item
+        name = "min" if low is not None else "max" if high is not None else "unit"
+        raise _broken(source, ident, name, raw.get(name))
     return ChecklistItem(
         ident, _text(raw, "zh", source, ident), _text(raw, "en", source, ident), kind, checklist, unit, low, high
     )
