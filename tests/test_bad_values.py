@@ -18,7 +18,7 @@ import pytest
 import typer
 from typer._click.types import FloatParamType, IntParamType
 
-from dcmaint.cli import report, spare_levels, ticket
+from dcmaint.cli import inspect, report, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
 from dcmaint.domain import parse, text
@@ -42,6 +42,8 @@ BAD: dict[Any, list[str]] = {
     ticket._score: ["0", "6", "five", "", HUGE, "-1"],
     report._month: ["2026-13", "soon", "", "99999-01"],
     spare_levels._fill_rate: ["0", "1", "1.5", "nan", "lots", "", "1e309", "-0.5"],
+    inspect._within: ["0m", "400d", "soon", "", HUGE + "d", "-1h"],
+    inspect._frequency: ["sometimes", "every 0 days", "every 60 weeks", "", "daily"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -84,6 +86,14 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("ticket", "followup"): [T1, "--note", "回访"],
     ("ticket", "note"): [T1, "备注"],
     ("report", "kpi"): ["--month", "2026-10"],
+    ("inspect", "plan", "add"): ["--site", "hq", "--every", "monthly"],
+    ("inspect", "plan", "list"): [],
+    ("inspect", "plan", "show"): [],
+    ("inspect", "due"): [],
+    ("inspect", "run"): ["--site", "hq"],
+    ("inspect", "list"): [],
+    ("inspect", "show"): [],
+    ("inspect", "report"): ["--output", "-"],
     ("audit", "list"): [],
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],

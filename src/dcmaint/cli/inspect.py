@@ -98,7 +98,7 @@ def plan_add(
     from dcmaint.services.inspection_plans import PlanDraft, add
 
     plan = add(service_context(ctx), PlanDraft(site, every, first, tuple(scope or ()), agreed_with))
-    render_one(plan, fmt)
+    render_one(plan, fmt, dict(PLAN_COLUMNS))
 
 
 @plan_app.command("list", help=_("Inspection plans, soonest first."))
@@ -118,7 +118,7 @@ def plan_show(ctx: typer.Context, plan_id: NumberArg, fmt: FormatOption = Output
     from dcmaint.cli.output import render_one
     from dcmaint.services.inspection_plans import plan
 
-    render_one(plan(service_context(ctx), plan_id), fmt)
+    render_one(plan(service_context(ctx), plan_id), fmt, dict(PLAN_COLUMNS))
 
 
 @app.command("due", help=_("Inspections overdue or due soon; exit 1 when one is overdue (for cron)."))

@@ -121,7 +121,11 @@ def _results(found: RunDetail, lang: str) -> Table:
 
 
 def _item(f: Finding, checklists: Checklists, lang: str) -> str:
-    item = checklists.item(f.item) if f.source != "fault" else None
+    """A checklist item in the report's language; a fault as its part and kind: ``PSU 2 (psu)``."""
+    if f.source == "fault":
+        kind, _sep, location = f.item.partition(":")
+        return f"{location} ({kind})" if location else f.item
+    item = checklists.item(f.item)
     return item.wording(lang) if item is not None else f.item
 
 
@@ -130,7 +134,7 @@ def _found(f: Finding, checklists: Checklists, lang: str) -> str:
     if item is not None:
         return f.description + label(lang, "range").format(range=item.range_text())
     if f.source == "checklist":
-        return code(lang, "source", f.source)
+        return label(lang, "not_ok")
     return f.description
 
 
