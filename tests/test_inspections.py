@@ -122,7 +122,9 @@ def test_a_checklist_finding_that_needs_downtime_opens_one_ticket(healthy, tmp_p
     answers = _write(
         tmp_path,
         "answers.csv",
-        f"device,item,answer,note,action\n,room.humidity,75,加湿器故障,downtime {later}\nbmc1,server.fans,异常,,fixed\n",
+        "device,item,answer,note,action\n"
+        f",room.humidity,75,加湿器故障,downtime {later}\n"
+        "bmc1,server.fans,异常,,fixed\n",
     )
     first = healthy.ok("inspect", "run", "--site", "lab", "--answers", answers, "-f", "json").json()
     second = healthy.ok("inspect", "run", "--site", "lab", "--answers", answers, "-f", "json").json()
