@@ -65,6 +65,20 @@ def _differences(url: DatabaseUrl) -> list[str]:
         connection.close()
 
 
+#: Tables that migrations after 0007 add: a store built at an older revision lacks them until it is upgraded.
+LATER_TABLES = frozenset({"inspection_plans", "inspection_runs", "inspection_results", "inspection_findings"})
+
+
+def _old_store_differences(url: DatabaseUrl) -> list[str]:
+    """:func:`_differences` of a store built at an old revision, less the tables later revisions add."""
+    later = {f"table {table}: in the models, not in the database" for table in LATER_TABLES}
+    return [line for line in _differences(url) if line not in later]
+
+
+def _without_later_tables(shape):
+    return {table: found for table, found in shape.items() if table not in LATER_TABLES}
+
+
 def test_migrations_match_the_models(db_url: str) -> None:
     url = parse(db_url)
     schema.upgrade(url)
@@ -528,7 +542,7 @@ def test_stores_built_from_edited_migrations_are_repaired(db_url: str, tmp_path:
     _build_with(url, texts, tmp_path / "scripts")
     columns = {(t, c.name) for t, shape in live_shape_of(url).items() for c in shape.columns}
     rows = _seed(engine_for(url), "0005", columns)
-    assert _differences(url) == expected
+    assert _old_store_differences(url) == expected
 
     cli.ok("db", "upgrade")
     assert _differences(url) == []
@@ -552,10 +566,10 @@ def test_the_repair_changes_nothing_on_a_sound_store(db_url: str, cli) -> None:
     written = _seed(engine_for(url), "0005")
     before = live_shape_of(url)
     schema.upgrade(url)
-    assert live_shape_of(url) == before and _differences(url) == []
+    assert _without_later_tables(live_shape_of(url)) == before and _differences(url) == []
     command.downgrade(schema.alembic_config(url), "0005")  # and again: a second run changes nothing either
     schema.upgrade(url)
-    assert live_shape_of(url) == before
+    assert _without_later_tables(live_shape_of(url)) == before
     _assert_survived(engine_for(url), written)
 
 
