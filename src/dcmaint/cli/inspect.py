@@ -266,13 +266,9 @@ def list_runs(
 ) -> None:
     from dcmaint.cli.output import render_list
     from dcmaint.services.inspection_views import runs
-    from dcmaint.services.zones import site_zones
 
-    context = service_context(ctx)
-    found = runs(context, site)
-    with context.read() as reader:
-        zones = site_zones(reader)
-    render_list(found, fmt, RUN_COLUMNS, zones=zones)
+    found = runs(service_context(ctx), site)
+    render_list(found.items, fmt, RUN_COLUMNS, zones=found.zones)
 
 
 @app.command("show", help=_("One inspection: results by device, findings and what was done."))

@@ -15,6 +15,7 @@ from dcmaint.domain.inspection_records import Answer, DeviceResult, Finding, Run
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 from dcmaint.services.context import Context
+from dcmaint.services.zones import Zoned, site_zones
 from dcmaint.store.reader import Reader, Row, as_date, as_datetime
 
 HISTORY = 12  # inspections shown in the trend chart
@@ -50,8 +51,8 @@ def _listing(reader: Reader, row: Row) -> RunListing:
     )
 
 
-def runs(context: Context, site: str | None = None) -> list[RunListing]:
-    """Every inspection (of ``site``), newest first (entry point)."""
+def runs(context: Context, site: str | None = None) -> Zoned[list[RunListing]]:
+    """Every inspection (of ``site``), newest first, with the sites' time zones (entry point)."""
     from dcmaint.store import queries
 
     with context.read() as reader:
@@ -60,7 +61,7 @@ def runs(context: Context, site: str | None = None) -> list[RunListing]:
             rows = reader.rows(f"{_RUNS} WHERE s.name = :site ORDER BY r.started_at DESC, r.id DESC", {"site": site})
         else:
             rows = reader.rows(f"{_RUNS} ORDER BY r.started_at DESC, r.id DESC")
-        return [_listing(reader, row) for row in rows]
+        return Zoned([_listing(reader, row) for row in rows], site_zones(reader))
 
 
 def _run_row(reader: Reader, run_id: int) -> Row:
