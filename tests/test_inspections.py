@@ -44,6 +44,7 @@ def _sim(faults: str, count: int):
 def _room(cli, monkeypatch, endpoints) -> None:
     monkeypatch.setenv("BMC_PW", "any-password")
     cli.ok("site", "add", "lab", "--customer", "某市商业银行")
+    cli.ok("staff", "add", "张伟", "--role", "engineer")
     for n, endpoint in enumerate(endpoints, 1):
         cli.ok(
             "device", "add", f"bmc{n}", "--site", "lab", "--kind", "server", "--driver", "redfish",
@@ -159,6 +160,13 @@ def test_a_bad_answers_file_changes_nothing(healthy, db_url, tmp_path, text, nam
     result = healthy("inspect", "run", "--site", "lab", "--answers", answers)
     lines = result.err.strip().splitlines()
     assert result.code == 2 and len(lines) == 1 and named in lines[0], result
+    assert counts(db_url) == before and audit(db_url) == chain
+
+
+def test_an_engineer_not_on_the_staff_register_changes_nothing(healthy, db_url):
+    before, chain = counts(db_url), audit(db_url)
+    result = healthy("inspect", "run", "--site", "lab", "--by", "李四")
+    assert result.code == 2 and "'李四'" in result.err and len(result.err.strip().splitlines()) == 1, result
     assert counts(db_url) == before and audit(db_url) == chain
 
 

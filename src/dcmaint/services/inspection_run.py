@@ -99,11 +99,13 @@ class _Scope:
     frequency: str | None
 
 
-def _scope(context: Context, site: str) -> _Scope:
+def _scope(context: Context, site: str, engineer: str | None) -> _Scope:
     from dcmaint.store import queries
 
     with context.read() as reader:
         record = queries.site(reader, site)
+        if engineer is not None:
+            queries.staff_member(reader, engineer)  # the engineer is on the staff register, as a swap's is
         plans = reader.rows(
             "SELECT p.id, p.frequency, p.scope FROM inspection_plans p JOIN sites s ON s.id = p.site_id "
             "WHERE s.name = :site ORDER BY p.next_on, p.id",
@@ -171,7 +173,7 @@ def run_inspection(
     from dcmaint.services.health import run_health
     from dcmaint.services.health_check import _partition
 
-    scope = _scope(context, request.site)
+    scope = _scope(context, request.site, request.engineer)
     now = datetime.now(UTC)
     started = request.at.checked(scope.zone, now) if request.at is not None else now
     checklists = checklist_files.load(scope.site, request.config_file)
