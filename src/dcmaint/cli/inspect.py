@@ -264,11 +264,13 @@ def list_runs(
     site: Annotated[str | None, typer.Option("--site", help=_("Only this site's inspections."))] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_list
+    from dcmaint.domain.health_score import Trend
     from dcmaint.services.inspection_views import runs
 
     found = runs(service_context(ctx), site)
-    render_list(found.items, fmt, RUN_COLUMNS, zones=found.zones)
+    render_list([shown(fmt, run_, {"trend": Trend}) for run_ in found.items], fmt, RUN_COLUMNS, zones=found.zones)
 
 
 @app.command("show", help=_("One inspection: results by device, findings and what was done."))
@@ -296,8 +298,19 @@ def show(ctx: typer.Context, run_id: NumberArg, fmt: FormatOption = OutputFormat
             trend=_trend(run_.trend),
         )
     )
+    from dcmaint.cli.labels import label
+    from dcmaint.domain.enums import DeviceKind
+    from dcmaint.domain.inspections import Outcome, ResultStatus, System
+    from dcmaint.drivers.health import Health
+
+    systems, statuses = (DeviceKind, System), (Health, ResultStatus)
     rows = [
-        [r.device or _("machine room"), r.system, r.status, r.checks, r.failed, r.score, _trend(r.trend)]
+        [
+            r.device or _("machine room"),
+            label(systems, r.system),
+            label(statuses, r.status),
+            *(r.checks, r.failed, r.score, _trend(r.trend)),
+        ]
         for r in found.results
     ]
     headers = [_("Device"), _("System"), _("Status"), _("Checked"), _("Not ok"), _("Score"), _("Trend")]
@@ -305,7 +318,10 @@ def show(ctx: typer.Context, run_id: NumberArg, fmt: FormatOption = OutputFormat
     if found.findings:
         typer.echo("")
         rows = [
-            [f.device or _("machine room"), f.item, f.description, f.outcome, f.downtime_on or "", f.ticket or ""]
+            [
+                f.device or _("machine room"),
+                *(f.item, f.description, label(Outcome, f.outcome), f.downtime_on or "", f.ticket or ""),
+            ]
             for f in found.findings
         ]
         headers = [_("Device"), _("Item"), _("Found"), _("Outcome"), _("Date"), _("Ticket")]

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 FULL = 100
 PART_FAULT = {"critical": 25, "warning": 10, "unknown": 5}
@@ -41,6 +42,13 @@ SENSOR = {"critical": 15, "warning": 10, "unknown": 10}
 CHECK_FAILED = 10
 POLL_FAILED = 20
 STEADY = 2  # a move of this many points or less is "same"
+
+
+class Trend(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    SAME = "same"
+    NEW = "new"  # nothing to compare with: the site's first inspection, or a device new to it
 
 
 @dataclass(frozen=True)
@@ -75,9 +83,9 @@ def system_score(scores: Sequence[int]) -> int | None:
 def trend(now: int | None, before: int | None) -> str:
     """``up``, ``down``, ``same`` (moved by ``STEADY`` points or less) or ``new`` (nothing to compare)."""
     if now is None or before is None:
-        return "new"
+        return Trend.NEW.value
     if now > before + STEADY:
-        return "up"
+        return Trend.UP.value
     if now < before - STEADY:
-        return "down"
-    return "same"
+        return Trend.DOWN.value
+    return Trend.SAME.value

@@ -88,6 +88,20 @@ class Outcome(StrEnum):
     OPEN = "open"  # a fault the poll found, not decided yet: its ticket carries it
 
 
+class ResultStatus(StrEnum):
+    """A device result's status beside a poll's health: the device was not polled (no driver), or it is the
+    machine room, which is checked, never polled."""
+
+    NOT_POLLED = "not_polled"
+    CHECKED = "checked"
+
+
+class System(StrEnum):
+    """A system beside the device kinds: the machine room, scored as one device."""
+
+    ROOM = "room"
+
+
 class FindingSource(StrEnum):
     CHECKLIST = "checklist"  # a check answered "not ok"
     READING = "reading"  # a reading outside its range

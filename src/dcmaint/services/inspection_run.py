@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from dcmaint.domain import health_score
 from dcmaint.domain.checklists import ROOM, ChecklistItem, Checklists
-from dcmaint.domain.inspections import FindingSource, Outcome, next_date
+from dcmaint.domain.inspections import FindingSource, Outcome, ResultStatus, next_date
 from dcmaint.domain.parse import GivenTime
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _, language
@@ -349,7 +349,10 @@ def _write(
         )
         scores[who] = health_score.device_score(deductions)
         device = rows[who] if who is not None else None
-        status = result.status.value if result is not None else ("checked" if who is None else "not_polled")
+        if result is not None:
+            status = result.status.value
+        else:
+            status = (ResultStatus.CHECKED if who is None else ResultStatus.NOT_POLLED).value
         unit.session.add(
             InspectionResultRow(
                 run_id=run_row.id,
