@@ -17,6 +17,7 @@ import pytest
 
 from dcmaint.drivers.simulators import SimulatorOptions
 from tests.helpers import audit, counts
+from tests.test_forms_render import pdf_text, squeeze
 
 ALL_OK = """\
 [[answer]]
@@ -268,8 +269,10 @@ def test_the_report_has_every_section_and_chart(broken, tmp_path):
     for text in ("Inspection Report", "Pending items", "Replace the failed power supply", "return to factory"):
         assert text in en, text
     pdf = tmp_path / "r.pdf"
-    broken.ok("inspect", "report", str(run["run"]), "--format", "pdf", "--output", pdf)
-    assert pdf.read_bytes().startswith(b"%PDF")
+    broken.ok("inspect", "report", str(run["run"]), "--format", "pdf", "--lang", "zh", "--output", pdf)
+    text, _reader = pdf_text(pdf.read_bytes())
+    for words in ("巡检报告", "某市商业银行", "待处理事项", "机房相对湿度", "返厂维修", "客户签字"):
+        assert words in squeeze(text), words
     bad = broken("inspect", "report", str(run["run"]), "--format", "docx")
     assert bad.code == 2 and "'docx'" in bad.err
 
