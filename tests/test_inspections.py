@@ -97,8 +97,10 @@ def test_a_healthy_site_gives_no_finding(healthy, tmp_path):
     assert [r["id"] for r in listed] == [again["run"], summary["run"]]
 
 
-def test_a_fault_found_twice_opens_one_ticket(broken, tmp_path):
+def test_a_fault_found_twice_opens_one_ticket(broken, db_url):
     first = broken.ok("inspect", "run", "--site", "lab", "-f", "json").json()
+    recorded = counts(db_url)  # each device's health recorded as `health --record` records it
+    assert (recorded["device_polls"], recorded["faults"]) == (2, 1)
     second = broken.ok("inspect", "run", "--site", "lab", "-f", "json").json()
     tickets = broken.ok("ticket", "list", "--format", "json").json()
     assert len(tickets) == 1 and tickets[0]["source"] == "monitoring", tickets
@@ -151,6 +153,8 @@ def test_a_checklist_finding_that_needs_downtime_opens_one_ticket(healthy, tmp_p
         ("device,item,answer,action\nbmc1,server.leds,异常,later\n", "answers.csv:2: invalid action 'later'"),
         ("device,item,answer\nbmc1,room.fire,ok\n", "answers.csv:2: item room.fire does not apply to bmc1"),
         ("设备,项目,结果\nbmc1,fault:psu:PSU 9,\n", "answers.csv:2: invalid fault row"),
+        ("device,item,answer\nbmc1,server.leds,ok\nbmc1,server.leds,ok\n", "answers.csv:3: server.leds answered twice"),
+        ("device,item,answer,note\nbmc1,server.leds,异常," + "x" * 20001 + "\n", "answers.csv:2: note is longer than"),
     ],
 )
 def test_a_bad_answers_file_changes_nothing(healthy, db_url, tmp_path, text, named):
@@ -218,6 +222,13 @@ def test_prompts_take_the_answers_on_a_terminal(healthy, monkeypatch):
     assert [(f["item"], f["outcome"], f["note"]) for f in shown["findings"]] == [
         ("room.cabling", "fixed", "线缆已整理")
     ]
+
+
+def test_a_site_without_devices_is_inspected_by_its_room_checks(cli, tmp_path):
+    cli.ok("site", "add", "empty", "--customer", "Empty")
+    answers = _write(tmp_path, "a.csv", "device,item,answer\n,room.temperature,30\n")
+    run = cli.ok("inspect", "run", "--site", "empty", "--answers", answers, "-f", "json").json()
+    assert (run["devices"], run["findings"], run["score"]) == (0, 1, 90)
 
 
 def test_without_a_terminal_or_a_file_only_the_poll_counts(healthy):

@@ -135,6 +135,16 @@ def _sheet_rows(path: Path) -> list[RawAnswer]:
     ]
 
 
+def _free(where: str, text: str, what: str) -> str | None:
+    """A note or a text answer as kept: None when blank, control characters escaped, not too long."""
+    from dcmaint.domain.text import optional_free_text
+
+    try:
+        return optional_free_text(text, what)
+    except UsageError as error:
+        raise _error(where, str(error)) from None
+
+
 def read_rows(path: Path) -> list[RawAnswer]:
     """The rows of an answers file, TOML by its suffix, else CSV or XLSX."""
     if path.suffix.lower() == ".toml":
@@ -169,7 +179,7 @@ def check_rows(rows: Sequence[RawAnswer], site: str, kinds: Mapping[str, str], c
                     row.where,
                     _("invalid action {value!r}: fixed, downtime YYYY-MM-DD or factory").format(value=row.action),
                 )
-        note = row.note.strip() or None
+        note = _free(row.where, row.note, "note")
         if row.item.strip().startswith(FAULT_PREFIX):
             kind, _sep, location = row.item.strip().removeprefix(FAULT_PREFIX).partition(":")
             if device is None or not kind or not location or action is None:
@@ -192,7 +202,7 @@ def check_rows(rows: Sequence[RawAnswer], site: str, kinds: Mapping[str, str], c
                     item=item.id, device=device if device is not None else _("the machine room")
                 ),
             )
-        answer = check_answer(item, row.answer)
+        answer = check_answer(item, _free(row.where, row.answer, "answer") or "")
         if answer is None:
             hint = item.range_text() or ("ok / not-ok" if item.answer.value == "check" else item.answer.value)
             raise _error(
