@@ -95,3 +95,15 @@ def test_actions(text, outcome, on):
 @pytest.mark.parametrize("text", ["downtime", "fixed 2026-12-20", "停机 2026-02-30", "later"])
 def test_an_action_that_is_none_of_them(text):
     assert parse_action(text) is None
+
+
+def test_the_report_is_worded_in_both_languages_alike(home):
+    from dcmaint.forms.inspection_labels import CODES, LABELS
+
+    assert set(LABELS["zh"]) == set(LABELS["en"])
+    assert {group: set(words) for group, words in CODES["zh"].items()} == {
+        group: set(words) for group, words in CODES["en"].items()
+    }
+    shipped = checklists.load()
+    for name in {item.checklist for item in shipped.all_items()}:
+        assert f"list_{name}" in LABELS["en"], name  # every checklist has its recommendation
