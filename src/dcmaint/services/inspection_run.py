@@ -268,7 +268,7 @@ def _write(
     record(unit, run)
     polled = {r.device: r for r in run.results}
     tickets = open_for_faults(unit, [rows[name].id for name in polled])
-    previous = _previous_scores(unit, site.id)
+    previous = _previous_score(unit, site.id, started)
     run_row = InspectionRunRow(
         site_id=site.id,
         plan_id=scope.plan_id,
@@ -390,12 +390,13 @@ def _write(
     return summary
 
 
-def _previous_scores(unit: UnitOfWork, site_id: int) -> int | None:
+def _previous_score(unit: UnitOfWork, site_id: int, started: datetime) -> int | None:
+    """The site's score at its inspection before ``started`` (an inspection entered late has its own place)."""
     from dcmaint.store.models.inspections import InspectionRunRow
 
     return unit.session.scalars(
         select(InspectionRunRow.score)
-        .where(InspectionRunRow.site_id == site_id)
+        .where(InspectionRunRow.site_id == site_id, InspectionRunRow.started_at <= started)
         .order_by(InspectionRunRow.started_at.desc(), InspectionRunRow.id.desc())
     ).first()
 
