@@ -315,3 +315,24 @@ def test_a_site_s_own_checklist_replaces_the_shipped_one(healthy, home, tmp_path
     shipped = _write(tmp_path, "b.csv", "device,item,answer\nbmc1,server.leds,ok\n")
     result = healthy("inspect", "run", "--site", "lab", "--answers", shipped)
     assert result.code == 2 and "unknown item 'server.leds'" in result.err
+
+
+def test_the_trend_compares_each_score_with_the_previous_inspection(healthy, tmp_path):
+    healthy.ok("inspect", "run", "--site", "lab")
+    worse = _write(
+        tmp_path, "a.csv", "device,item,answer,action\nbmc1,server.fans,异常,fixed\nbmc1,server.leds,异常,fixed\n"
+    )
+    run = healthy.ok("inspect", "run", "--site", "lab", "--answers", worse, "-f", "json").json()
+    shown = healthy.ok("inspect", "show", str(run["run"]), "-f", "json").json()
+    assert (run["score"], run["trend"]) == (90, "down")  # (100 + 80) / 2
+    assert {(r["device"], r["score"], r["trend"]) for r in shown["results"]} == {
+        ("", 100, "same"),
+        ("bmc1", 80, "down"),
+    }
+    assert shown["systems"] == [
+        {"system": "room", "score": 100, "trend": "same"},
+        {"system": "server", "score": 80, "trend": "down"},
+    ]
+    assert [h["score"] for h in shown["history"]] == [100, 90]
+    better = healthy.ok("inspect", "run", "--site", "lab", "-f", "json").json()
+    assert (better["score"], better["trend"]) == (100, "up")
