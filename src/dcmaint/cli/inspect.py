@@ -62,7 +62,18 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-NumberArg = Annotated[int, typer.Argument(click_type=Checked(parse.count, "N"), show_default=False)]
+PlanArg = Annotated[
+    int,
+    typer.Argument(
+        click_type=Checked(parse.count, "PLAN"), help=_("The plan's number (inspect plan list)."), show_default=False
+    ),
+]
+RunArg = Annotated[
+    int,
+    typer.Argument(
+        click_type=Checked(parse.count, "RUN"), help=_("The inspection's number (inspect list)."), show_default=False
+    ),
+]
 
 
 @plan_app.command("add", help=_("Record how often a site is inspected, as agreed with the customer."))
@@ -114,7 +125,7 @@ def plan_list(
 
 
 @plan_app.command("show", help=_("One inspection plan."))
-def plan_show(ctx: typer.Context, plan_id: NumberArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
+def plan_show(ctx: typer.Context, plan_id: PlanArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
     from dcmaint.cli.output import render_one
     from dcmaint.services.inspection_plans import plan
 
@@ -274,7 +285,7 @@ def list_runs(
 
 
 @app.command("show", help=_("One inspection: results by device, findings and what was done."))
-def show(ctx: typer.Context, run_id: NumberArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
+def show(ctx: typer.Context, run_id: RunArg, fmt: FormatOption = OutputFormat.TABLE) -> None:
     from dcmaint.cli.output import as_json, table, table_time
     from dcmaint.services.inspection_views import detail
 
@@ -331,7 +342,7 @@ def show(ctx: typer.Context, run_id: NumberArg, fmt: FormatOption = OutputFormat
 @app.command("report", help=_("The inspection report (巡检报告) for the customer, as PDF, HTML or Markdown."))
 def report(
     ctx: typer.Context,
-    run_id: NumberArg,
+    run_id: RunArg,
     fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
     lang: Annotated[str, typer.Option("--lang", help=_("Language of the report: zh or en."))] = "zh",
     output: Annotated[
