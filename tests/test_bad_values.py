@@ -18,7 +18,7 @@ import pytest
 import typer
 from typer._click.types import FloatParamType, IntParamType
 
-from dcmaint.cli import pm, report, spare_levels, ticket
+from dcmaint.cli import inspect, pm, report, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
 from dcmaint.domain import parse, text
@@ -44,6 +44,8 @@ BAD: dict[Any, list[str]] = {
     spare_levels._fill_rate: ["0", "1", "1.5", "nan", "lots", "", "1e309", "-0.5"],
     pm._within: ["0d", "400d", "soon", "", HUGE + "d", "-1h"],
     pm._every: ["0d", "3m", "11y", "soon", "", HUGE + "d", "-1mo"],
+    inspect._within: ["0m", "400d", "soon", "", HUGE + "d", "-1h"],
+    inspect._frequency: ["sometimes", "every 0 days", "every 60 weeks", "", "daily"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -92,6 +94,14 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("pm", "done"): ["hq/srv01/dust-removal", "--by", "张伟"],
     ("pm", "task", "list"): [],
     ("pm", "task", "interval"): ["dust-removal", "--site", "hq", "--every", "2mo"],
+    ("inspect", "plan", "add"): ["--site", "hq", "--every", "monthly"],
+    ("inspect", "plan", "list"): [],
+    ("inspect", "plan", "show"): [],
+    ("inspect", "due"): [],
+    ("inspect", "run"): ["--site", "hq"],
+    ("inspect", "list"): [],
+    ("inspect", "show"): [],
+    ("inspect", "report"): ["--output", "-"],
     ("audit", "list"): [],
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],

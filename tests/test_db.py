@@ -95,6 +95,10 @@ def test_check_on_a_clean_store(cli, db_url):
         "pm_tasks": 0,
         "pm_completions": 0,
         "pm_intervals": 0,
+        "inspection_plans": 0,
+        "inspection_runs": 0,
+        "inspection_results": 0,
+        "inspection_findings": 0,
         "audit_log": 4,
     }
     assert report["audit_head_hash"] == audit(db_url)[-1].hash

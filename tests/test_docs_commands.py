@@ -276,6 +276,16 @@ PAGES: dict[str, Page] = {
             "dcmaint pm due --site hq --format json": 1,
         }
     ),
+    "docs/inspections.md": Page(
+        env={"PW": "the-BMC-password"},
+        bmcs=(("hpe-ilo5", "psu:2=critical"), ("hpe-ilo5", "")),
+        setup=(
+            'dcmaint site add hq --customer "某市商业银行" --contract WB-2026-017',
+            "dcmaint device add srv01 --site hq --kind server --endpoint {bmc1} --username admin --credential env:PW",
+            "dcmaint device add srv02 --site hq --kind server --endpoint {bmc2} --username admin --credential env:PW",
+        ),
+        exits={"dcmaint inspect due --within 14d": 1},
+    ),
     "docs/cli.md": Page(
         files={"客户设备清单.xlsx": DEVICE_LIST, "客户备件目录.xlsx": PARTS_LIST},
         env={"ILO_PASSWORD": "the-BMC-password", "BMC_PASSWORD": "monitor-password"},

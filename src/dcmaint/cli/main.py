@@ -68,6 +68,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         _("Tickets: from the hotline call to the signed, verified maintenance form."),
     ),
     "staff": ("dcmaint.cli.staff", "app", _("Staff: project manager, engineers, desk, centre, admin office.")),
+    "inspect": (
+        "dcmaint.cli.inspect",
+        "app",
+        _("Inspections (巡检): plans, runs with findings and tickets, health scores, the customer's report."),
+    ),
     "pm": ("dcmaint.cli.pm", "app", _("Preventive maintenance: tasks due, tasks done, and each site's intervals.")),
     "report": (
         "dcmaint.cli.report",

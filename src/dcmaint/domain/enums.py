@@ -63,3 +63,5 @@ class AuditEntity(Untranslated):
     COMPONENT = "component"
     PM_TASK = "pm-task"  # a preventive task done or brought forward by a fault
     PM_INTERVAL = "pm-interval"  # a site's own interval for a task type
+    INSPECTION = "inspection"
+    INSPECTION_PLAN = "inspection_plan"

@@ -232,6 +232,10 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "pm_tasks",
             "pm_completions",
             "pm_intervals",
+            "inspection_plans",
+            "inspection_runs",
+            "inspection_results",
+            "inspection_findings",
             "audit_log",
         )
     }

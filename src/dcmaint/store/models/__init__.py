@@ -6,6 +6,7 @@
 - ``depot``: the parts catalogue, stock units, swaps, consents, handovers;
 - ``tickets``: tickets with their devices, pauses and events;
 - ``preventive``: preventive maintenance tasks, their completions and the sites' own intervals;
+- ``inspections``: inspection plans, runs, each device's result and the findings;
 - ``audit``: the hash-chained audit log and its head.
 
 Each name has one home (``dcmaint.store.models.registers.SiteRow``, ``dcmaint.store.models.base.Base``).
@@ -14,6 +15,6 @@ holds the whole schema: what Alembic compares, ``db check`` checks and the forei
 aggregates resolve against.
 """
 
-from dcmaint.store.models import audit, base, depot, health, preventive, registers, tickets
+from dcmaint.store.models import audit, base, depot, health, inspections, preventive, registers, tickets
 
-__all__ = ["audit", "base", "depot", "health", "preventive", "registers", "tickets"]
+__all__ = ["audit", "base", "depot", "health", "inspections", "preventive", "registers", "tickets"]
