@@ -88,6 +88,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("ticket", "followup"): [T1, "--note", "回访"],
     ("ticket", "note"): [T1, "备注"],
     ("report", "kpi"): ["--month", "2026-10"],
+    ("report", "monthly"): ["--site", "hq", "--month", "2026-10", "--format", "md", "--output", "-"],
     ("pm", "due"): [],
     ("pm", "list"): [],
     ("pm", "history"): [],
