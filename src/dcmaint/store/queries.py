@@ -229,6 +229,7 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "ticket_devices",
             "ticket_events",
             "ticket_pauses",
+            "archive_versions",
             "audit_log",
         )
     }
