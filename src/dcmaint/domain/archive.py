@@ -40,6 +40,14 @@ class Source(StrEnum):
     MANUAL = "manual"
 
 
+class SnapshotOutcome(StrEnum):
+    """What a snapshot did for one device."""
+
+    STORED = "stored"  # its content changed (or it had no version): a new version
+    UNCHANGED = "unchanged"  # the same content as its latest version: no version added
+    FAILED = "failed"  # it did not answer: nothing stored
+
+
 class ChangeKind(StrEnum):
     """What kind of change between two versions, in the order a reader wants them."""
 

@@ -25,7 +25,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from dcmaint.domain.archive import ArchiveContent, ManualFields, Source, canonical, check_dates, from_report
+from dcmaint.domain.archive import (
+    ArchiveContent,
+    ManualFields,
+    SnapshotOutcome,
+    Source,
+    canonical,
+    check_dates,
+    from_report,
+)
 from dcmaint.domain.parse import latest_today
 from dcmaint.domain.text import identifier
 from dcmaint.errors import UsageError
@@ -112,7 +120,7 @@ class SnapshotLine:
 
     site: str
     device: str
-    outcome: str
+    outcome: SnapshotOutcome
     version: int | None
     message: str | None = None
 
@@ -121,24 +129,24 @@ class SnapshotLine:
         return {
             "site": self.site,
             "device": self.device,
-            "outcome": self.outcome,
+            "outcome": self.outcome.value,
             "version": self.version,
             "message": self.message,
         }
 
 
 @dataclass(frozen=True)
-class SnapshotOutcome:
+class SnapshotResult:
     lines: tuple[SnapshotLine, ...]
     skipped: tuple[SkippedDevice, ...] = ()
 
     @property
     def exit_code(self) -> int:
         """0 when every device answered; 1 when one did not (the command ran and found a problem)."""
-        return 1 if any(line.outcome == "failed" for line in self.lines) else 0
+        return 1 if any(line.outcome is SnapshotOutcome.FAILED for line in self.lines) else 0
 
 
-def snapshot(context: Context, request: SnapshotRequest, *, progress: Progress | None = None) -> SnapshotOutcome:
+def snapshot(context: Context, request: SnapshotRequest, *, progress: Progress | None = None) -> SnapshotResult:
     """Poll the devices and store a version for each whose content changed, in one transaction (entry point).
 
     Choosing and polling are the health workflow's (:func:`dcmaint.services.health_check.check_health`): an
@@ -172,12 +180,12 @@ def snapshot(context: Context, request: SnapshotRequest, *, progress: Progress |
     for result in results:
         key = (result.site or "", result.device)
         if result.report is None:
-            lines.append(SnapshotLine(key[0], key[1], "failed", latest.get(key), result.message))
+            lines.append(SnapshotLine(key[0], key[1], SnapshotOutcome.FAILED, latest.get(key), result.message))
         elif key in added:
-            lines.append(SnapshotLine(key[0], key[1], "stored", added[key]))
+            lines.append(SnapshotLine(key[0], key[1], SnapshotOutcome.STORED, added[key]))
         else:
-            lines.append(SnapshotLine(key[0], key[1], "unchanged", latest.get(key)))
-    return SnapshotOutcome(tuple(lines), polled.skipped)
+            lines.append(SnapshotLine(key[0], key[1], SnapshotOutcome.UNCHANGED, latest.get(key)))
+    return SnapshotResult(tuple(lines), polled.skipped)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from dcmaint.domain.archive_file import DeviceTicket
 from dcmaint.domain.records import Device
 from dcmaint.errors import NotFound
 from dcmaint.i18n import _
@@ -40,16 +41,6 @@ class LatestVersion:
     version: int
     polled_hash: str
     manual: str
-
-
-@dataclass(frozen=True)
-class DeviceTicket:
-    ref: str
-    state: str
-    severity: str
-    reported_at: datetime
-    restored_at: datetime | None
-    description: str
 
 
 def _stored(row: Row) -> StoredVersion:
