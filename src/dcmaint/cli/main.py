@@ -68,6 +68,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         _("Tickets: from the hotline call to the signed, verified maintenance form."),
     ),
     "staff": ("dcmaint.cli.staff", "app", _("Staff: project manager, engineers, desk, centre, admin office.")),
+    "archive": (
+        "dcmaint.cli.archive",
+        "app",
+        _("Device archive (设备档案): versioned device files, diffs, documents."),
+    ),
     "report": ("dcmaint.cli.report", "app", _("Reports: staff KPIs from verified tickets, for the admin office.")),
     "plugin": ("dcmaint.cli.plugin", "app", _("Driver plugins: what is installed and what it serves.")),
     "sim": ("dcmaint.cli.sim", "app", _("Simulated devices from driver plugins, for demos, tests and benchmarks.")),

@@ -190,17 +190,31 @@ def snapshot(context: Context, request: SnapshotRequest, *, progress: Progress |
 
 @dataclass(frozen=True)
 class ManualChanges:
-    """Manual fields to set; None leaves a field as it is, an empty text clears it. ``contacts`` replaces the
-    list (an empty tuple clears it)."""
+    """Manual fields to set; None leaves a field as it is. ``contacts`` replaces the list. ``cleared`` names
+    fields to empty (:data:`CLEARABLE`)."""
 
     purchased: date | None = None
     warranty_until: date | None = None
     backup_software: str | None = None
     contacts: tuple[str, ...] | None = None
     position: str | None = None
+    cleared: tuple[str, ...] = ()
 
     def given(self) -> bool:
-        return any(value is not None for value in vars(self).values())
+        return bool(self.cleared) or any(
+            value is not None
+            for value in (self.purchased, self.warranty_until, self.backup_software, self.contacts, self.position)
+        )
+
+
+#: What ``--clear`` may empty, as typed -> the manual field.
+CLEARABLE = {
+    "purchased": "purchased",
+    "warranty-until": "warranty_until",
+    "backup-software": "backup_software",
+    "contacts": "contacts",
+    "position": "position",
+}
 
 
 @dataclass(frozen=True)
@@ -212,12 +226,25 @@ class SetOutcome:
 
 
 def _text(value: str | None, current: str | None, what: str) -> str | None:
-    if value is None:
-        return current
-    return identifier(value, what) if value.strip() else None
+    return current if value is None else identifier(value, what)
+
+
+def _cleared(manual: ManualFields, names: tuple[str, ...]) -> ManualFields:
+    emptied: dict[str, object] = {}
+    for name in names:
+        key = CLEARABLE.get(name.strip().lower())
+        if key is None:
+            raise UsageError(
+                _("invalid {what} {value!r}: choose one of {choices}").format(
+                    what="--clear", value=name, choices=", ".join(CLEARABLE)
+                )
+            )
+        emptied[key] = () if key == "contacts" else None
+    return replace(manual, **emptied)  # type: ignore[arg-type]
 
 
 def _applied(manual: ManualFields, changes: ManualChanges) -> ManualFields:
+    manual = _cleared(manual, changes.cleared)
     return replace(
         manual,
         purchased=changes.purchased if changes.purchased is not None else manual.purchased,
@@ -226,7 +253,7 @@ def _applied(manual: ManualFields, changes: ManualChanges) -> ManualFields:
         position=_text(changes.position, manual.position, "--position"),
         contacts=manual.contacts
         if changes.contacts is None
-        else tuple(identifier(contact, "--contact") for contact in changes.contacts if contact.strip()),
+        else tuple(identifier(contact, "--contact") for contact in changes.contacts),
     )
 
 
@@ -254,7 +281,7 @@ def set_fields(context: Context, name: str, site: str | None, changes: ManualCha
     (entry point). Bad dates, control characters or an unknown device are a UsageError; nothing is written."""
     if not changes.given():
         raise UsageError(
-            _("nothing to set: give --purchased, --warranty-until, --backup-software, --contact or --position")
+            _("nothing to set: give --purchased, --warranty-until, --backup-software, --contact, --position or --clear")
         )
     with context.write() as unit:
         device = device_register.find(unit, name, site)
