@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -72,6 +73,11 @@ def canonical(data: Any) -> str:
 def digest(data: Any) -> str:
     """SHA-256 of the canonical JSON of ``data`` (hex)."""
     return hashlib.sha256(canonical(data).encode("utf-8")).hexdigest()
+
+
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A slot label as people order it: "Bay 2" before "Bay 10"."""
+    return tuple((0, int(piece)) if piece.isdigit() else (1, piece) for piece in re.split(r"(\d+)", text) if piece)
 
 
 def _present(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -166,9 +172,9 @@ class ManualFields:
 class ArchiveContent:
     """One version's document. ``settings`` maps a section (``raid``, ``system``, ``backup``) to its nested data.
 
-    >>> content = ArchiveContent(parts=(ArchivedPart("psu", "PSU 2"), ArchivedPart("psu", "PSU 1")))
+    >>> content = ArchiveContent(parts=(ArchivedPart("disk", "Bay 10"), ArchivedPart("disk", "Bay 2")))
     >>> [p.location for p in content.parts]
-    ['PSU 1', 'PSU 2']
+    ['Bay 2', 'Bay 10']
     >>> ArchiveContent.from_json(content.as_json()) == content
     True
     """
@@ -180,7 +186,7 @@ class ArchiveContent:
     manual: ManualFields = field(default_factory=ManualFields)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "parts", tuple(sorted(self.parts, key=lambda part: part.slot)))
+        object.__setattr__(self, "parts", tuple(sorted(self.parts, key=lambda p: (p.kind, _natural(p.location)))))
         object.__setattr__(self, "identity", _present(self.identity))
         object.__setattr__(self, "firmware", dict(sorted(_present(self.firmware).items())))
         object.__setattr__(self, "settings", _present(self.settings))
@@ -324,7 +330,7 @@ def _parts(old: ArchiveContent, new: ArchiveContent) -> list[Change]:
     before = {part.slot: part for part in old.parts}
     after = {part.slot: part for part in new.parts}
     changes: list[Change] = []
-    for slot in sorted(before.keys() | after.keys()):
+    for slot in sorted(before.keys() | after.keys(), key=lambda slot: (slot[0], _natural(slot[1]))):
         was, now = before.get(slot), after.get(slot)
         if was is None and now is not None:
             changes.append(Change(ChangeKind.ADDED, _slot(now), None, _described(now), "part"))
