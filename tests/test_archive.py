@@ -273,3 +273,12 @@ def test_show_lists_the_swaps_on_the_device(room, db_url, tmp_path):
     page = cli.ok("archive", "show", "srv01", "--format", "md", "--lang", "en", "--output", "-").out
     swaps = page.split("## Part swaps")[1].split("## Tickets")[0]
     assert "psu:PSU 2" in swaps and "NEW-PSU-1" in swaps and "5WB2" in swaps
+
+
+def test_a_device_with_a_file_stays_in_the_register(room, db_url):
+    cli, _ = room
+    cli.ok("archive", "snapshot", "srv01")
+    before = counts(db_url)
+    result = cli("device", "remove", "srv01")
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1
+    assert counts(db_url) == before
