@@ -85,6 +85,11 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("ticket", "note"): [T1, "备注"],
     ("report", "kpi"): ["--month", "2026-10"],
     ("audit", "list"): [],
+    ("archive", "set"): ["srv01"],
+    ("archive", "diff"): ["srv01"],
+    ("archive", "show"): ["srv01", "--output", "-"],
+    ("archive", "snapshot"): ["srv01"],
+    ("archive", "list"): ["srv01"],
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],
     ("db", "upgrade"): [],

@@ -137,7 +137,7 @@ def set_(
     ] = None,
     backup_software: Annotated[
         str | None,
-        typer.Option("--backup-software", help=_("Backup software and version (empty clears it).")),
+        typer.Option("--backup-software", help=_("Backup software and version.")),
     ] = None,
     contact: Annotated[
         list[str] | None,
@@ -197,7 +197,7 @@ def summary(changes: dict[ChangeKind, int], version: int) -> str:
 @app.command("list", help=_("List the versions of a device's file, with what each changed."))
 def list_(ctx: typer.Context, device: DeviceArg, site: SiteOpt = None, fmt: FormatOpt = OutputFormat.TABLE) -> None:
     from dcmaint.cli.output import table_time
-    from dcmaint.domain.archive import Source
+    from dcmaint.domain.archive import VersionSource
     from dcmaint.i18n import value_label
     from dcmaint.services.archive_views import listing
 
@@ -211,7 +211,7 @@ def list_(ctx: typer.Context, device: DeviceArg, site: SiteOpt = None, fmt: Form
             [
                 str(line.version),
                 table_time(line.taken_at, found.timezone),
-                value_label(Source, line.source),
+                value_label(VersionSource, line.source),
                 line.actor,
                 summary(line.changes, line.version),
             ]

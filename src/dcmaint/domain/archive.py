@@ -34,7 +34,7 @@ SETTING_SECTIONS = ("raid", "system", "backup")
 PART_ATTRIBUTES = ("name", "manufacturer", "model", "part_number", "capacity_bytes")
 
 
-class Source(StrEnum):
+class VersionSource(StrEnum):
     """Where a version came from: a poll of the device, or a person's ``archive set``."""
 
     POLL = "poll"

@@ -29,7 +29,7 @@ from dcmaint.domain.archive import (
     ArchiveContent,
     ManualFields,
     SnapshotOutcome,
-    Source,
+    VersionSource,
     canonical,
     check_dates,
     from_report,
@@ -57,7 +57,7 @@ def _register_location(device: DeviceRow, manual: ManualFields) -> ManualFields:
     return replace(manual, room=device.room, rack=device.rack, rack_unit=device.rack_unit)
 
 
-def _append(unit: UnitOfWork, device: DeviceRow, content: ArchiveContent, source: Source, number: int) -> int:
+def _append(unit: UnitOfWork, device: DeviceRow, content: ArchiveContent, source: VersionSource, number: int) -> int:
     """Add version ``number`` of the device's file (the only way a version is written), audited."""
     row = ArchiveVersionRow(
         device_id=device.id,
@@ -97,7 +97,7 @@ def archive_polls(unit: UnitOfWork, polled: Sequence[tuple[DeviceRow, PollResult
             and canonical(content.manual.as_json()) == last.manual
         ):
             continue
-        added[device.id] = _append(unit, device, content, Source.POLL, last.version + 1 if last else 1)
+        added[device.id] = _append(unit, device, content, VersionSource.POLL, last.version + 1 if last else 1)
     return added
 
 
@@ -293,5 +293,5 @@ def set_fields(context: Context, name: str, site: str | None, changes: ManualCha
         updated = content.with_manual(manual)
         if last is not None and updated.content_hash == last.content_hash:
             return SetOutcome(device.site.name, device.name, last.version, False)
-        number = _append(unit, device, updated, Source.MANUAL, last.version + 1 if last is not None else 1)
+        number = _append(unit, device, updated, VersionSource.MANUAL, last.version + 1 if last is not None else 1)
         return SetOutcome(device.site.name, device.name, number, True)
