@@ -27,10 +27,6 @@ FormatOpt = Annotated[
 ]
 
 
-def _version(text: str, what: str) -> int:
-    return parse.whole_number(text, what, 1, 1_000_000)
-
-
 def _echo_table(rows: list[list[str]], headers: list[str]) -> None:
     from dcmaint.cli.output import table
 
@@ -229,12 +225,12 @@ def diff(
     old: Annotated[
         int | None,
         typer.Option(
-            "--from", click_type=Checked(_version, "N"), help=_("The older version (default: the one before --to).")
+            "--from", click_type=Checked(parse.count, "N"), help=_("The older version (default: the one before --to).")
         ),
     ] = None,
     new: Annotated[
         int | None,
-        typer.Option("--to", click_type=Checked(_version, "N"), help=_("The newer version (default: the latest).")),
+        typer.Option("--to", click_type=Checked(parse.count, "N"), help=_("The newer version (default: the latest).")),
     ] = None,
     fmt: FormatOpt = OutputFormat.TABLE,
 ) -> None:
@@ -271,7 +267,7 @@ def show(
     site: SiteOpt = None,
     version: Annotated[
         int | None,
-        typer.Option("--version", click_type=Checked(_version, "N"), help=_("This version (default: the latest).")),
+        typer.Option("--version", click_type=Checked(parse.count, "N"), help=_("This version (default: the latest).")),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
     lang: Annotated[str, typer.Option("--lang", help=_("Language of the file: zh or en."))] = "zh",
