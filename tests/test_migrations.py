@@ -488,6 +488,16 @@ def _build_with(url: DatabaseUrl, texts: list[Path], scripts: Path, target: str 
     command.upgrade(config, target)
 
 
+def _repairs(found: list[str]) -> list[str]:
+    """The differences a repair is about: tables added by migrations after 0005 (the device archive...) are
+    missing from a store at 0005 by design, not by an edit."""
+    return [d for d in found if not (d.startswith("table ") and d.endswith(": in the models, not in the database"))]
+
+
+def _tables_of(shape, names):
+    return {table: found for table, found in shape.items() if table in names}
+
+
 # Texts of 0002, 0004 and 0005 as stores ran them before the in-place edits, by the commit that wrote each.
 OLD_0002 = EDITED / "9ff5ff5" / "0002_polls_installed_base_and_faults.py.txt"  # no devices.options
 OLD_0004 = EDITED / "9503217" / "0004_swaps_consents_and_handovers.py.txt"  # no swaps.fault_id, no ix_stock_site
@@ -528,7 +538,7 @@ def test_stores_built_from_edited_migrations_are_repaired(db_url: str, tmp_path:
     _build_with(url, texts, tmp_path / "scripts")
     columns = {(t, c.name) for t, shape in live_shape_of(url).items() for c in shape.columns}
     rows = _seed(engine_for(url), "0005", columns)
-    assert _differences(url) == expected
+    assert _repairs(_differences(url)) == expected
 
     cli.ok("db", "upgrade")
     assert _differences(url) == []
@@ -552,10 +562,10 @@ def test_the_repair_changes_nothing_on_a_sound_store(db_url: str, cli) -> None:
     written = _seed(engine_for(url), "0005")
     before = live_shape_of(url)
     schema.upgrade(url)
-    assert live_shape_of(url) == before and _differences(url) == []
+    assert _tables_of(live_shape_of(url), before) == before and _differences(url) == []
     command.downgrade(schema.alembic_config(url), "0005")  # and again: a second run changes nothing either
     schema.upgrade(url)
-    assert live_shape_of(url) == before
+    assert _tables_of(live_shape_of(url), before) == before
     _assert_survived(engine_for(url), written)
 
 
