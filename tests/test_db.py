@@ -92,6 +92,7 @@ def test_check_on_a_clean_store(cli, db_url):
         "ticket_devices": 0,
         "ticket_events": 0,
         "ticket_pauses": 0,
+        "archive_versions": 0,
         "audit_log": 4,
     }
     assert report["audit_head_hash"] == audit(db_url)[-1].hash
