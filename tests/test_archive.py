@@ -282,3 +282,45 @@ def test_a_device_with_a_file_stays_in_the_register(room, db_url):
     result = cli("device", "remove", "srv01")
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1
     assert counts(db_url) == before
+
+
+def test_health_record_reads_the_archive_once_per_run(room):
+    """Telling changed devices from unchanged ones is one query for the whole run, however many devices."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    cli, _ = room
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "archive_versions" in statement and statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        cli("health", "--record")
+        first = len(seen)
+        cli("health", "--record")
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert first == 1 and len(seen) == 2, seen
+
+
+def test_the_versions_list_speaks_chinese(room):
+    """Sources and kinds of change are words of the user's language, like every stored value."""
+    import os
+    import subprocess
+    import sys
+
+    cli, _ = room
+    cli.ok("archive", "snapshot", "srv01")
+    cli.ok("archive", "set", "srv01", "--position", "第3排")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DCMAINT_", "LC_", "LANG"))}
+    env.update(
+        DCMAINT_LANG="zh_CN.UTF-8", DCMAINT_HOME=os.environ["DCMAINT_HOME"], DCMAINT_DB_URL=os.environ["DCMAINT_DB_URL"]
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "dcmaint", "archive", "list", "srv01"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert "首次建档" in done.stdout and "采集" in done.stdout and "人工信息 1" in done.stdout
