@@ -13,6 +13,7 @@ import pytest
 
 from dcmaint.domain.parse import latest_today
 from tests.helpers import audit, counts
+from tests.test_forms_render import pdf_text, squeeze
 from tests.scenario import part, report
 
 
@@ -256,7 +257,8 @@ def test_show_writes_the_device_file_with_swaps_and_tickets(room, db_url, tmp_pa
     assert "device file written to" in done.out and "ZA1NEW3" in html.read_text(encoding="utf-8")
     pdf = tmp_path / "srv01.pdf"
     cli.ok("archive", "show", "srv01", "--output", str(pdf))
-    assert pdf.read_bytes().startswith(b"%PDF")
+    text, _reader = pdf_text(pdf.read_bytes())
+    assert all(word in squeeze(text) for word in ("设备档案", "硬件配置", "ZA1NEW3", "张工13800000000", "工单记录"))
 
 
 def test_show_lists_the_swaps_on_the_device(room, db_url, tmp_path):

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from dcmaint.errors import StoreError
 from dcmaint.store.models.base import Base
 
 
@@ -44,8 +45,9 @@ class ArchiveVersionRow(Base):
     manual: Mapped[str] = mapped_column(Text)  # canonical JSON of the manual fields
 
 
-class AppendOnly(Exception):
-    """Raised by the session when code tries to change or delete an archive version."""
+class AppendOnly(StoreError):
+    """Raised by the session when code tries to change or delete an archive version (a bug, reported in one
+    line like any store error, and the transaction rolled back)."""
 
 
 @event.listens_for(Session, "before_flush")
