@@ -245,3 +245,12 @@ def test_content_survives_its_json():
 )
 def test_dates_of_a_file(purchased, warranty, problem):
     assert check_dates(purchased, warranty, date(2026, 12, 5)) == problem
+
+
+def test_the_device_file_has_the_same_words_in_both_languages():
+    from dcmaint.forms.device_file import CODES, LABELS
+
+    assert set(LABELS["zh"]) == set(LABELS["en"])
+    assert set(CODES["zh"]) == set(CODES["en"])
+    assert set(CODES["zh"]["change"]) == {kind.value for kind in ChangeKind} == set(CODES["en"]["change"])
+    assert set(CODES["zh"]["part"]) == {kind.value for kind in ComponentKind}
