@@ -13,8 +13,8 @@ import pytest
 
 from dcmaint.domain.parse import latest_today
 from tests.helpers import audit, counts
-from tests.test_forms_render import pdf_text, squeeze
 from tests.scenario import part, report
+from tests.test_forms_render import pdf_text, squeeze
 
 
 def server(disk3: str = "W3C03", bios: str = "U30 v2.80", psu2: str = "ok") -> dict:
@@ -189,6 +189,7 @@ def _bad_cases() -> list[tuple[tuple[str, ...], str]]:
         (("archive", "diff", "nosuch"), "'nosuch'"),
         (("archive", "diff", "srv01", "--from", "7"), "7"),
         (("archive", "diff", "srv01", "--to", "0"), "'0'"),
+        (("archive", "diff", "srv01", "--to", "1"), "'1'"),
         (("archive", "diff", "srv02"), "'srv02' has no archive version"),
         (("archive", "list", "nosuch"), "'nosuch'"),
         (("archive", "show", "srv01", "--version", "9", "--output", "-"), "9"),

@@ -105,6 +105,12 @@ def compare(
                     device=device.name
                 )
             )
+        if old < 1:
+            raise UsageError(
+                _("invalid {what} {value!r}: version 1 is the first, nothing comes before it").format(
+                    what="--to", value=str(new)
+                )
+            )
         before = archive_queries.version(reader, device_id, old, device.name)
         after = archive_queries.version(reader, device_id, new, device.name)
         return DeviceDiff(device, old, new, diff(_content(before), _content(after)))
