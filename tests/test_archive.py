@@ -327,3 +327,28 @@ def test_the_versions_list_speaks_chinese(room):
     )
     assert done.returncode == 0, done.stderr
     assert "首次建档" in done.stdout and "采集" in done.stdout and "人工信息 1" in done.stdout
+
+
+def test_the_service_checks_what_a_caller_other_than_the_cli_gives(room, db_url):
+    """A collector or a web page calls set_fields directly: the dates and texts are checked there too."""
+    from datetime import date
+
+    from dcmaint.errors import UsageError
+    from dcmaint.services.archive import ManualChanges, set_fields
+    from dcmaint.services.context import Context
+    from dcmaint.store.urls import parse
+
+    context = Context(parse(db_url), actor="web", command="archive set")
+    before = counts(db_url)
+    future = latest_today() + timedelta(days=30)
+    for changes, named in (
+        (ManualChanges(purchased=future), future.isoformat()),
+        (ManualChanges(purchased=date(2024, 5, 1), warranty_until=date(2024, 4, 30)), "2024-04-30"),
+        (ManualChanges(backup_software="NetBackup\x1b]0;x\x07"), "--backup-software"),
+        (ManualChanges(contacts=("",)), "--contact"),
+    ):
+        with pytest.raises(UsageError, match=named):
+            set_fields(context, "srv01", "hq", changes)
+    assert counts(db_url) == before
+    done = set_fields(context, "srv01", "hq", ManualChanges(purchased=date(2024, 5, 1)))
+    assert (done.version, done.changed) == (1, True)

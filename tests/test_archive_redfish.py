@@ -65,3 +65,15 @@ def test_a_bmc_that_does_not_answer_is_reported_and_skipped(lab, bmcs, db_url):
     lines = {d["device"]: d for d in result.json()}
     assert lines["bmc1"]["outcome"] == "stored" and lines["bmc2"]["outcome"] == "failed"
     assert lines["bmc2"]["message"] and counts(db_url)["archive_versions"] == 1
+
+
+def test_concurrent_snapshots_store_each_change_once(lab, db_url, home):
+    """Two collectors snapshotting the same BMCs at once: one version per device, both runs end well."""
+    from tests.helpers import race_outputs
+
+    argv = ["archive", "snapshot", "--site", "lab", "--timeout", "30", "--format", "json"]
+    results = race_outputs(db_url, home, [argv] * 3)
+    assert [code for code, _out, _err in results] == [0, 0, 0], [err for _c, _o, err in results]
+    assert counts(db_url)["archive_versions"] == 2
+    lines = lab.ok("archive", "list", "bmc1", "-f", "json").json()
+    assert [line["version"] for line in lines] == [1]
