@@ -352,3 +352,28 @@ def test_the_service_checks_what_a_caller_other_than_the_cli_gives(room, db_url)
     assert counts(db_url) == before
     done = set_fields(context, "srv01", "hq", ManualChanges(purchased=date(2024, 5, 1)))
     assert (done.version, done.changed) == (1, True)
+
+
+def test_db_check_names_a_version_edited_or_deleted_in_sql(room, db_url):
+    """The store refuses to change a version; one changed behind dcmaint's back is found by `db check`."""
+    from sqlalchemy import text
+
+    from dcmaint.store.engine import engine_for
+    from dcmaint.store.urls import parse
+
+    cli, scenario = room
+    cli.ok("archive", "snapshot", "srv01", "srv02")
+    scenario("srv01", server(disk3="ZA1NEW3"))
+    cli.ok("archive", "snapshot", "srv01")
+    report = cli.ok("db", "check", "--format", "json").json()
+    assert report["ok"] and report["records"]["checked"]["archive"] == 3
+    with engine_for(parse(db_url)).begin() as connection:
+        connection.execute(text("UPDATE archive_versions SET content = replace(content, 'ZA1NEW3', 'W3C03')"))
+        connection.execute(
+            text("DELETE FROM archive_versions WHERE version = 1 AND device_id = (SELECT min(id) FROM devices)")
+        )
+    result = cli("db", "check", "--format", "json")
+    assert result.code == 1
+    messages = [p["message"] for p in result.json()["problems"]]
+    assert any("archive hq/srv01#2: content is sha256" in m for m in messages), messages
+    assert any("archive hq/srv01#1: in the audit log, not in the store" in m for m in messages), messages
