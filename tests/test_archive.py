@@ -61,6 +61,8 @@ def test_snapshot_stores_a_version_per_device_and_nothing_when_unchanged(room, d
         ("hq/srv01", "version", 1),
         ("hq/srv02", "version", 1),
     ]
+    listed = cli.ok("audit", "list", "--entity", "archive", "--format", "json").json()
+    assert [entry["entity_key"] for entry in listed] == ["hq/srv01", "hq/srv02"]
 
 
 def test_a_disk_swap_is_a_new_version_and_the_diff_names_slot_and_serials(room, db_url):
@@ -196,7 +198,7 @@ def _bad_cases() -> list[tuple[tuple[str, ...], str]]:
         (("archive", "show", "srv01", "--format", "docx"), "'docx'"),
         (("archive", "show", "srv01", "--lang", "fr"), "'fr'"),
         (("archive", "show", "tape01", "--output", "-"), "'tape01' has no archive version"),
-        (("archive", "diff", "srv01", "-f", "csv"), "'csv'"),
+        (("archive", "diff", "srv01", "-f", "csv"), "csv"),
     ]
 
 

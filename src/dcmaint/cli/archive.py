@@ -12,18 +12,25 @@ import typer
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import service_context, state
 from dcmaint.domain import parse
-from dcmaint.domain.enums import OutputFormat
-from dcmaint.i18n import _
+from dcmaint.i18n import Untranslated, _
 
 if TYPE_CHECKING:
     from dcmaint.domain.archive import ChangeKind
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
+
+class ArchiveFormat(Untranslated):
+    """What the archive's listings print: a table for people, JSON for scripts."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
 DeviceArg = Annotated[str, typer.Argument(help=_("Device, as NAME (add --site when two sites use it)."))]
 SiteOpt = Annotated[str | None, typer.Option("--site", help=_("Site of the device."))]
 FormatOpt = Annotated[
-    OutputFormat, typer.Option("--format", "-f", case_sensitive=False, help=_("Output: table or json."))
+    ArchiveFormat, typer.Option("--format", "-f", case_sensitive=False, help=_("Output: table or json."))
 ]
 
 
@@ -42,17 +49,6 @@ def _echo_json(data: object) -> None:
     typer.echo(as_json(data))
 
 
-def _only_table_or_json(fmt: OutputFormat) -> None:
-    if fmt is OutputFormat.CSV:
-        from dcmaint.errors import UsageError
-
-        raise UsageError(
-            _("invalid {what} {value!r}: choose one of {choices}").format(
-                what="--format", value=fmt.value, choices="table, json"
-            )
-        )
-
-
 @app.command("snapshot", help=_("Poll devices and store a new version of each file whose content changed."))
 def snapshot(
     ctx: typer.Context,
@@ -69,7 +65,7 @@ def snapshot(
             help=_("Deadline per device in seconds (default: runner.timeout)."),
         ),
     ] = None,
-    fmt: FormatOpt = OutputFormat.TABLE,
+    fmt: FormatOpt = ArchiveFormat.TABLE,
 ) -> None:
     from dcmaint.cli.health import _progress
     from dcmaint.domain.archive import SnapshotOutcome
@@ -77,7 +73,6 @@ def snapshot(
     from dcmaint.services.archive import SnapshotRequest
     from dcmaint.services.archive import snapshot as take
 
-    _only_table_or_json(fmt)
     done = take(
         service_context(ctx), SnapshotRequest(tuple(devices or ()), site, timeout=timeout), progress=_progress()
     )
@@ -86,7 +81,7 @@ def snapshot(
             _("skipped {device}: {reason}").format(device=f"{skipped.site}/{skipped.name}", reason=skipped.message),
             err=True,
         )
-    if fmt is OutputFormat.JSON:
+    if fmt is ArchiveFormat.JSON:
         _echo_json([line.as_json() for line in done.lines])
     else:
         _echo_table(
@@ -150,11 +145,10 @@ def set_(
             help=_("Empty a field: purchased, warranty-until, backup-software, contacts or position (repeatable)."),
         ),
     ] = None,
-    fmt: FormatOpt = OutputFormat.TABLE,
+    fmt: FormatOpt = ArchiveFormat.TABLE,
 ) -> None:
     from dcmaint.services.archive import ManualChanges, set_fields
 
-    _only_table_or_json(fmt)
     changes = ManualChanges(
         purchased,
         warranty_until,
@@ -164,7 +158,7 @@ def set_(
         tuple(clear or ()),
     )
     done = set_fields(service_context(ctx), device, site, changes)
-    if fmt is OutputFormat.JSON:
+    if fmt is ArchiveFormat.JSON:
         _echo_json({"site": done.site, "device": done.device, "version": done.version, "changed": done.changed})
     elif done.changed:
         typer.echo(
@@ -191,15 +185,14 @@ def summary(changes: dict[ChangeKind, int], version: int) -> str:
 
 
 @app.command("list", help=_("List the versions of a device's file, with what each changed."))
-def list_(ctx: typer.Context, device: DeviceArg, site: SiteOpt = None, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+def list_(ctx: typer.Context, device: DeviceArg, site: SiteOpt = None, fmt: FormatOpt = ArchiveFormat.TABLE) -> None:
     from dcmaint.cli.output import table_time
     from dcmaint.domain.archive import VersionSource
     from dcmaint.i18n import value_label
     from dcmaint.services.archive_views import listing
 
-    _only_table_or_json(fmt)
     found = listing(service_context(ctx), device, site)
-    if fmt is OutputFormat.JSON:
+    if fmt is ArchiveFormat.JSON:
         _echo_json([line.as_json() for line in found.versions])
         return
     _echo_table(
@@ -232,15 +225,14 @@ def diff(
         int | None,
         typer.Option("--to", click_type=Checked(parse.count, "N"), help=_("The newer version (default: the latest).")),
     ] = None,
-    fmt: FormatOpt = OutputFormat.TABLE,
+    fmt: FormatOpt = ArchiveFormat.TABLE,
 ) -> None:
     from dcmaint.domain.archive import ChangeKind
     from dcmaint.i18n import value_label
     from dcmaint.services.archive_views import compare
 
-    _only_table_or_json(fmt)
     found = compare(service_context(ctx), device, site, old, new)
-    if fmt is OutputFormat.JSON:
+    if fmt is ArchiveFormat.JSON:
         _echo_json(found.as_json())
         return
     typer.echo(

@@ -61,3 +61,4 @@ class AuditEntity(Untranslated):
     CONSENT = "consent"
     FAULT = "fault"
     COMPONENT = "component"
+    ARCHIVE = "archive"  # a version of a device file
