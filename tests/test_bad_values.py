@@ -42,6 +42,8 @@ BAD: dict[Any, list[str]] = {
     ticket._score: ["0", "6", "five", "", HUGE, "-1"],
     report._month: ["2026-13", "soon", "", "99999-01"],
     spare_levels._fill_rate: ["0", "1", "1.5", "nan", "lots", "", "1e309", "-0.5"],
+    parse.concurrency: ["0", "1025", "-1", "", HUGE],
+    parse.workers: ["257", "-1", "", "2.5", HUGE],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).

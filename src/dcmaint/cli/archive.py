@@ -65,6 +65,22 @@ def snapshot(
             help=_("Deadline per device in seconds (default: runner.timeout)."),
         ),
     ] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency",
+            click_type=Checked(parse.concurrency, "N"),
+            help=_("Devices polled at once (default: runner.concurrency)."),
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            click_type=Checked(parse.workers, "N"),
+            help=_("Processes sharing the run (default: runner.workers; 0 = one per core for 64+ devices)."),
+        ),
+    ] = None,
     fmt: FormatOpt = ArchiveFormat.TABLE,
 ) -> None:
     from dcmaint.cli.health import _progress
@@ -74,7 +90,9 @@ def snapshot(
     from dcmaint.services.archive import snapshot as take
 
     done = take(
-        service_context(ctx), SnapshotRequest(tuple(devices or ()), site, timeout=timeout), progress=_progress()
+        service_context(ctx),
+        SnapshotRequest(tuple(devices or ()), site, concurrency, timeout, workers),
+        progress=_progress(),
     )
     for skipped in done.skipped:
         typer.echo(
