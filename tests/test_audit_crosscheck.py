@@ -63,7 +63,7 @@ def judged(room, tmp_path):  # noqa: F811
     cli.ok("ticket", "verify", ref, "--by", "王芳")
     report = cli.ok("db", "check", "--format", "json").json()
     assert report["ok"] and report["problems"] == []
-    assert report["records"]["checked"] == {"ticket": 1, "swap": 1, "consent": 1}
+    assert report["records"]["checked"] == {"ticket": 1, "swap": 1, "consent": 1, "archive": 2}  # a file per server
     return cli, ref, swap["id"], consent["id"]
 
 
@@ -204,7 +204,7 @@ def test_a_deleted_consent_is_named(judged, db_url):
 def test_the_human_report_counts_what_was_compared(judged):
     cli, *_ = judged
     out = cli.ok("db", "check").out
-    assert "records checked against the audit log" in out and "3 (0 without audit entries)" in out
+    assert "records checked against the audit log" in out and "5 (0 without audit entries)" in out
     assert cli.ok("db", "check", "--format", "csv").out.startswith("ok,")
 
 

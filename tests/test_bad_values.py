@@ -46,6 +46,8 @@ BAD: dict[Any, list[str]] = {
     pm._every: ["0d", "3m", "11y", "soon", "", HUGE + "d", "-1mo"],
     inspect._within: ["0m", "400d", "soon", "", HUGE + "d", "-1h"],
     inspect._frequency: ["sometimes", "every 0 days", "every 60 weeks", "", "daily"],
+    parse.concurrency: ["0", "1025", "-1", "", HUGE],
+    parse.workers: ["257", "-1", "", "2.5", HUGE],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -104,6 +106,11 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("inspect", "show"): [],
     ("inspect", "report"): ["--output", "-"],
     ("audit", "list"): [],
+    ("archive", "set"): ["srv01"],
+    ("archive", "diff"): ["srv01"],
+    ("archive", "show"): ["srv01", "--output", "-"],
+    ("archive", "snapshot"): ["srv01"],
+    ("archive", "list"): ["srv01"],
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],
     ("db", "upgrade"): [],

@@ -286,6 +286,12 @@ PAGES: dict[str, Page] = {
         ),
         exits={"dcmaint inspect due --within 14d": 1},
     ),
+    "docs/archive.md": Page(
+        env={"ILO_PASSWORD": "the-BMC-password"},
+        bmcs=(("dell-idrac9", ""),),
+        addresses={"redfish://10.1.1.7": "{bmc1}"},
+        hands={"dcmaint archive snapshot hq-db-01 --timeout 30": fit(1, "disk:2", "S4X1NEW0002")},
+    ),
     "docs/cli.md": Page(
         files={"客户设备清单.xlsx": DEVICE_LIST, "客户备件目录.xlsx": PARTS_LIST},
         env={"ILO_PASSWORD": "the-BMC-password", "BMC_PASSWORD": "monitor-password"},

@@ -68,6 +68,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         _("Tickets: from the hotline call to the signed, verified maintenance form."),
     ),
     "staff": ("dcmaint.cli.staff", "app", _("Staff: project manager, engineers, desk, centre, admin office.")),
+    "archive": (
+        "dcmaint.cli.archive",
+        "app",
+        _("Device archive (设备档案): versioned device files, diffs, documents."),
+    ),
     "inspect": (
         "dcmaint.cli.inspect",
         "app",

@@ -65,3 +65,4 @@ class AuditEntity(Untranslated):
     PM_INTERVAL = "pm-interval"  # a site's own interval for a task type
     INSPECTION = "inspection"
     INSPECTION_PLAN = "inspection_plan"
+    ARCHIVE = "archive"  # a version of a device file

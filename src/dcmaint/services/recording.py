@@ -48,6 +48,7 @@ class RecordSummary:
     closed: int
     still_open: int
     swaps_verified: int = 0  # pending swaps this run's polls showed done
+    archived: int = 0  # devices whose configuration changed: a new version of their archive file
 
 
 def fault_json(device: str, row: FaultRow) -> dict[str, object]:
@@ -177,11 +178,17 @@ def _store_faults(
 
 
 def record(unit: UnitOfWork, run: HealthRun) -> RecordSummary:
-    """Store one health run; registered devices only (ad-hoc targets have nowhere to go)."""
+    """Store one health run; registered devices only (ad-hoc targets have nowhere to go).
+
+    A device whose configuration changed gets a new version of its archive file
+    (:func:`dcmaint.services.archive.archive_polls`: one query for the whole run).
+    """
+    from dcmaint.services.archive import archive_polls
     from dcmaint.services.verify import confirm, pending_swaps
 
     opened = closed = still_open = stored = verified = 0
     pending = pending_swaps(unit)
+    answered: list[tuple[DeviceRow, PollResult]] = []
     for result in run.results:
         if result.site is None:  # an ad-hoc --target endpoint: not in the register
             continue
@@ -195,11 +202,13 @@ def record(unit: UnitOfWork, run: HealthRun) -> RecordSummary:
         if result.report is None:
             continue
         _store_components(unit, device, key, result)
+        answered.append((device, result))
         o, c, n = _store_faults(unit, device, key, faults_of(result), result.polled_at)
         opened, closed, still_open = opened + o, closed + c, still_open + n
         if device.id in pending:
             verified += confirm(unit, pending[device.id], result, result.polled_at)
-    return RecordSummary(stored, opened, closed, still_open, verified)
+    archived = len(archive_polls(unit, answered))
+    return RecordSummary(stored, opened, closed, still_open, verified, archived)
 
 
 def record_run(context: Context, run: HealthRun, *, open_tickets: bool) -> tuple[RecordSummary, tuple[str, ...] | None]:

@@ -12,7 +12,10 @@ audited change, and compares that with the row:
 - a swap: the serial of the spare fitted and of the part removed, and its
   verification;
 - a consent: who agreed, on which day, the document, the part and its
-  substitute.
+  substitute;
+- a version of a device file (the archive): its content, by SHA-256 against
+  the hash audited when the version was added, so a version edited or
+  deleted in SQL is named (versions are never changed by dcmaint).
 
 What the log does not say is not judged. A record with no audit entry at all
 (rows written with SQL, as migration fixtures and other tools do) has nothing
@@ -108,7 +111,7 @@ def _shown(field_name: str, value: str | None) -> str:
     """A value as a line may show it: a signature only by its digest's first characters."""
     if value is None:
         return _("(none)")
-    if field_name == "signature":
+    if field_name in ("signature", "content"):
         return _("sha256 {digest}...").format(digest=value[:16])
     return repr(value)
 
@@ -154,6 +157,16 @@ def _swap_fold(action: str, after: dict[str, Any]) -> dict[str, str | None] | No
         "removed_serial": _text(after.get("removed_serial")),
         "verification": _text(after.get("verification")),
     }
+
+
+def _archive_key(entity_key: str, after: dict[str, Any]) -> str | None:
+    version = after.get("version")
+    return f"{entity_key}#{version}" if version is not None else None
+
+
+def _archive_fold(action: str, after: dict[str, Any]) -> dict[str, str | None] | None:
+    """A version's entry holds the hash of its content (the SHA-256 of the canonical JSON stored)."""
+    return {"content": _text(after.get("hash"))}
 
 
 def _consent_fold(action: str, after: dict[str, Any]) -> dict[str, str | None] | None:
@@ -204,6 +217,15 @@ JUDGED: tuple[Judged, ...] = (
         "SELECT CAST(c.id AS VARCHAR(20)) AS record_key, c.agreed_by, c.agreed_on, c.document_ref, p.part_number, "
         "s.part_number AS substitute FROM consents c JOIN parts p ON p.id = c.part_id "
         "JOIN parts s ON s.id = c.substitute_id",
+    ),
+    Judged(
+        "archive",
+        {"content": signature_digest},
+        _archive_key,
+        _archive_fold,
+        "SELECT s.name || '/' || d.name || '#' || CAST(v.version AS VARCHAR(20)) AS record_key, v.content "
+        "FROM archive_versions v JOIN devices d ON d.id = v.device_id JOIN sites s ON s.id = d.site_id",
+        ("version",),
     ),
 )
 

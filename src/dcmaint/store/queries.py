@@ -236,6 +236,7 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "inspection_runs",
             "inspection_results",
             "inspection_findings",
+            "archive_versions",
             "audit_log",
         )
     }

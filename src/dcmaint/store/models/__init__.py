@@ -7,6 +7,7 @@
 - ``tickets``: tickets with their devices, pauses and events;
 - ``preventive``: preventive maintenance tasks, their completions and the sites' own intervals;
 - ``inspections``: inspection plans, runs, each device's result and the findings;
+- ``archive``: the device archive, one append-only row per version of a device's file;
 - ``audit``: the hash-chained audit log and its head.
 
 Each name has one home (``dcmaint.store.models.registers.SiteRow``, ``dcmaint.store.models.base.Base``).
@@ -15,6 +16,16 @@ holds the whole schema: what Alembic compares, ``db check`` checks and the forei
 aggregates resolve against.
 """
 
-from dcmaint.store.models import audit, base, depot, health, inspections, preventive, registers, tickets
+from dcmaint.store.models import archive, audit, base, depot, health, inspections, preventive, registers, tickets
 
-__all__ = ["audit", "base", "depot", "health", "inspections", "preventive", "registers", "tickets"]
+__all__ = [
+    "archive",
+    "audit",
+    "base",
+    "depot",
+    "health",
+    "inspections",
+    "preventive",
+    "registers",
+    "tickets",
+]
