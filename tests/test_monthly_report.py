@@ -277,3 +277,22 @@ def test_the_report_speaks_both_languages_alike():
     assert set(WORDS["zh"]) == set(WORDS["en"])
     assert all(WORDS["zh"][key] and WORDS["en"][key] for key in WORDS["zh"])
     assert {f"sla_{state.value}" for state in SlaState} <= set(WORDS["zh"])  # every clock state has its words
+
+
+def test_the_months_inspections_and_preventive_maintenance(month):
+    cli, _refs = month
+    cli.ok("inspect", "plan", "add", "--site", "hq", "--every", "monthly", "--first", "2026-10-05")
+    cli.ok("inspect", "run", "--site", "hq", "--at", "2026-10-16T10:00", "--by", "li.na")
+    cli.ok("pm", "done", "hq/srv01/dust-removal", "--by", "li.na", "--at", "2026-10-15T10:00")
+    md = report(cli, "--month", "2026-10", "--format", "md", "--lang", "en")
+    assert "- **Inspections**: 1" in md and "- **Preventive tasks done**: 1" in md
+    inspections = md.split("## Inspections")[1].split("## Preventive maintenance")[0]
+    assert "| 2026-10-16 10:00 | li.na | 2 | 0 | 0 | 100 |" in inspections  # srv01 and ups01, nothing found
+    assert "| #1 | monthly | 2026-11-16 |" in inspections.replace("\\#", "#")  # the next one, not done since
+    maintenance = md.split("## Preventive maintenance")[1]
+    assert "| hq/srv01/dust-removal | Dust removal | 2026-10-15 10:00 | li.na | yes |" in maintenance
+    zh = report(cli, "--month", "2026-10", "--format", "md", "--lang", "zh")
+    assert "| hq/srv01/dust-removal | 设备除尘 | 2026-10-15 10:00 | li.na | 是 |" in zh and "| 每月 |" in zh
+    september = report(cli, "--month", "2026-09", "--format", "md", "--lang", "en")
+    assert "No inspection was done in the month." in september
+    assert "No preventive task was done in the month." in september

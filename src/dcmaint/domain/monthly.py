@@ -106,6 +106,71 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class InspectionFact:
+    """An inspection done in the month: its devices, findings, and the findings still pending afterwards."""
+
+    run: int
+    done_at: datetime  # when the engineer did it (``inspect run --at``), not when it was entered
+    engineer: str | None
+    score: int | None  # the site's health score (domain.health_score)
+    devices: int
+    findings: int
+    pending: int  # findings not fixed on site: downtime to schedule, return to factory, undecided
+
+
+@dataclass(frozen=True)
+class PlanOverdue:
+    """An inspection plan whose next date has passed when the report is made."""
+
+    plan: int
+    frequency: str
+    next_on: date
+
+
+@dataclass(frozen=True)
+class MaintenanceDone:
+    """A preventive task done in the month, and whether by its due time."""
+
+    task: str
+    names: tuple[str, str]  # the task type's name in Chinese and in English: the report is in the customer's
+    done_at: datetime
+    engineer: str
+    on_time: bool
+
+
+@dataclass(frozen=True)
+class MaintenanceOverdue:
+    """A preventive task past its due time when the report is made (brought forward by a fault or not)."""
+
+    task: str
+    names: tuple[str, str]  # the task type's name in Chinese and in English
+    due_at: datetime
+    reason: str | None  # the worn-part fault that brought it forward
+
+
+@dataclass(frozen=True)
+class Proactive:
+    """The proactive half of the month: inspections and preventive maintenance.
+
+    What was done is the month's; what is overdue is read when the report is made (a plan's or a task's
+    due date moves on when it is done, so the store keeps no earlier state of it), and the report says so.
+    """
+
+    inspections: tuple[InspectionFact, ...] = ()
+    plans_overdue: tuple[PlanOverdue, ...] = ()
+    maintenance_done: tuple[MaintenanceDone, ...] = ()
+    maintenance_overdue: tuple[MaintenanceOverdue, ...] = ()
+
+    @property
+    def findings(self) -> int:
+        return sum(run.findings for run in self.inspections)
+
+    @property
+    def done_on_time(self) -> int:
+        return sum(1 for task in self.maintenance_done if task.on_time)
+
+
+@dataclass(frozen=True)
 class Monthly:
     """Everything the monthly report shows, before it is worded in a language."""
 
@@ -131,6 +196,7 @@ class Monthly:
     levels: tuple[LevelLine, ...]  # the depot against recommended levels, as it stands when the report is made
     open_tickets: tuple[OpenTicket, ...]
     trend: tuple[TrendPoint, ...]  # the last TREND_MONTHS months, oldest first, this one last
+    proactive: Proactive = Proactive()
 
     @property
     def breached(self) -> int:
@@ -153,7 +219,14 @@ class Monthly:
     def empty(self) -> bool:
         """Nothing happened at the site in the month and nothing was left open: the report says so."""
         return not (
-            self.reported or self.restored or self.signed or self.swaps or self.handed_over or self.open_tickets
+            self.reported
+            or self.restored
+            or self.signed
+            or self.swaps
+            or self.handed_over
+            or self.open_tickets
+            or self.proactive.inspections
+            or self.proactive.maintenance_done
         )
 
 
@@ -192,6 +265,7 @@ def monthly(
     swaps: Sequence[SwapFact],
     removed: Sequence[RemovedPart],
     levels: Sequence[LevelLine],
+    proactive: Proactive = Proactive(),
 ) -> Monthly:
     """The report's figures; ``periods`` are the trend's months (first day, [start, end) in UTC), the report's last.
 
@@ -262,4 +336,5 @@ def monthly(
             )
             for first_day, first, last in periods
         ),
+        proactive=proactive,
     )

@@ -23,6 +23,41 @@ from dcmaint.forms.labels import label as form_label
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "月度服务报告",
+        "sec_inspections": "巡检",
+        "inspections": "本月巡检",
+        "maintenance_done": "完成的预防性维护",
+        "no_inspection": "本月没有巡检。",
+        "run": "巡检编号",
+        "finished_at": "巡检时间",
+        "engineer": "工程师",
+        "inspected": "巡检设备",
+        "findings": "发现问题",
+        "pending": "待处理",
+        "health_score": "健康分",
+        "plans_overdue": "逾期的巡检计划（截至 {date}）",
+        "no_plan_overdue": "没有逾期的巡检计划。",
+        "plan": "计划",
+        "frequency": "频次",
+        "next_on": "应巡检日期",
+        "freq_monthly": "每月",
+        "freq_quarterly": "每季度",
+        "freq_half-yearly": "每半年",
+        "freq_yearly": "每年",
+        "freq_days": "每 {n} 天",
+        "freq_weeks": "每 {n} 周",
+        "sec_maintenance": "预防性维护",
+        "done_in_month": "本月完成的任务",
+        "no_maintenance_done": "本月没有完成的预防性维护任务。",
+        "task": "任务",
+        "work": "内容",
+        "done_at": "完成时间",
+        "on_time": "按期",
+        "yes": "是",
+        "no": "否",
+        "maintenance_overdue": "逾期的维护任务（截至 {date}）",
+        "no_maintenance_overdue": "没有逾期的维护任务。",
+        "due_at": "应完成时间",
+        "brought_forward": "提前原因",
         "reference": "站点/月份",
         "month": "月份",
         "sec_overview": "概况",
@@ -117,6 +152,41 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Monthly Service Report",
+        "sec_inspections": "Inspections",
+        "inspections": "Inspections",
+        "maintenance_done": "Preventive tasks done",
+        "no_inspection": "No inspection was done in the month.",
+        "run": "Inspection",
+        "finished_at": "Inspected",
+        "engineer": "Engineer",
+        "inspected": "Devices",
+        "findings": "Findings",
+        "pending": "Pending",
+        "health_score": "Health score",
+        "plans_overdue": "Inspection plans overdue on {date}",
+        "no_plan_overdue": "No inspection plan is overdue.",
+        "plan": "Plan",
+        "frequency": "Frequency",
+        "next_on": "Due on",
+        "freq_monthly": "monthly",
+        "freq_quarterly": "quarterly",
+        "freq_half-yearly": "half-yearly",
+        "freq_yearly": "yearly",
+        "freq_days": "every {n} days",
+        "freq_weeks": "every {n} weeks",
+        "sec_maintenance": "Preventive maintenance",
+        "done_in_month": "Tasks done in the month",
+        "no_maintenance_done": "No preventive task was done in the month.",
+        "task": "Task",
+        "work": "Work",
+        "done_at": "Done",
+        "on_time": "On time",
+        "yes": "yes",
+        "no": "no",
+        "maintenance_overdue": "Preventive tasks overdue on {date}",
+        "no_maintenance_overdue": "No preventive task is overdue.",
+        "due_at": "Due",
+        "brought_forward": "Brought forward by",
         "reference": "Site / month",
         "month": "Month",
         "sec_overview": "Overview",
@@ -252,6 +322,8 @@ def build(report: Monthly, lang: str, made: datetime) -> Sheet:
             Field(words["swapped"], str(len(report.swaps))),
             Field(words["handed"], str(len(report.handed_over))),
             Field(words["open"], str(len(report.open_tickets))),
+            Field(words["inspections"], str(len(report.proactive.inspections))),
+            Field(words["maintenance_done"], str(len(report.proactive.maintenance_done))),
         )
     )
     sections = [Section(words["sec_overview"], (overview, *((Text(words["empty"]),) if report.empty else ())))]
@@ -262,7 +334,9 @@ def build(report: Monthly, lang: str, made: datetime) -> Sheet:
             _scores(report, lang),
             _parts(report, lang, when),
         ]
-    sections.append(_depot(report, lang, made.astimezone(zone).strftime("%Y-%m-%d")))
+    today = made.astimezone(zone).strftime("%Y-%m-%d")
+    sections += [_inspections(report, lang, when, today), _maintenance(report, lang, when, today)]
+    sections.append(_depot(report, lang, today))
     if not report.empty:
         sections.append(_open(report, lang, when))
     sections.append(_trend(report, lang))
@@ -433,6 +507,90 @@ def _handed(part: RemovedPart, when: When) -> tuple[str, ...]:
         when(part.handed_at),
         part.received_by or BLANK,
         part.receipt or BLANK,
+    )
+
+
+def frequency(stored: str, lang: str) -> str:
+    """An inspection plan's stored frequency (``quarterly``, ``days:10``) in words.
+
+    >>> frequency("quarterly", "zh"), frequency("weeks:2", "en")
+    ('每季度', 'every 2 weeks')
+    """
+    words = WORDS[lang]
+    unit, _sep, count = stored.partition(":")
+    if count:
+        return words.get(f"freq_{unit}", stored).format(n=count)
+    return words.get(f"freq_{stored}", stored)
+
+
+def _inspections(report: Monthly, lang: str, when: When, today: str) -> Section:
+    words = WORDS[lang]
+    runs = [
+        (
+            f"R-{run.run}",
+            when(run.done_at),
+            run.engineer or BLANK,
+            str(run.devices),
+            str(run.findings),
+            str(run.pending),
+            str(run.score) if run.score is not None else BLANK,
+        )
+        for run in report.proactive.inspections
+    ]
+    header = (
+        words["run"],
+        words["finished_at"],
+        words["engineer"],
+        words["inspected"],
+        words["findings"],
+        words["pending"],
+        words["health_score"],
+    )
+    plans = [
+        (f"#{plan.plan}", frequency(plan.frequency, lang), plan.next_on.isoformat())
+        for plan in report.proactive.plans_overdue
+    ]
+    return Section(
+        words["sec_inspections"],
+        (
+            _table(header, runs, (12, 20, 16, 12, 13, 13, 14), words["no_inspection"]),
+            Text(words["plans_overdue"].format(date=today) + ("：" if lang == "zh" else ":")),
+            _table(
+                (words["plan"], words["frequency"], words["next_on"]), plans, (20, 40, 40), words["no_plan_overdue"]
+            ),
+        ),
+    )
+
+
+def _maintenance(report: Monthly, lang: str, when: When, today: str) -> Section:
+    words = WORDS[lang]
+    index = 0 if lang == "zh" else 1
+    done = [
+        (task.task, task.names[index], when(task.done_at), task.engineer, words["yes" if task.on_time else "no"])
+        for task in report.proactive.maintenance_done
+    ]
+    overdue = [
+        (task.task, task.names[index], when(task.due_at), task.reason or BLANK)
+        for task in report.proactive.maintenance_overdue
+    ]
+    return Section(
+        words["sec_maintenance"],
+        (
+            Text(words["done_in_month"] + ("：" if lang == "zh" else ":")),
+            _table(
+                (words["task"], words["work"], words["done_at"], words["engineer"], words["on_time"]),
+                done,
+                (30, 22, 20, 16, 12),
+                words["no_maintenance_done"],
+            ),
+            Text(words["maintenance_overdue"].format(date=today) + ("：" if lang == "zh" else ":")),
+            _table(
+                (words["task"], words["work"], words["due_at"], words["brought_forward"]),
+                overdue,
+                (30, 22, 20, 28),
+                words["no_maintenance_overdue"],
+            ),
+        ),
     )
 
 

@@ -16,11 +16,11 @@ the database.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from dcmaint.domain.monthly import RemovedPart, SwapFact, TicketFacts
-from dcmaint.store.reader import Reader, as_datetime
+from dcmaint.domain.monthly import InspectionFact, PlanOverdue, RemovedPart, SwapFact, TicketFacts
+from dcmaint.store.reader import Reader, as_date, as_datetime
 
 _RELEVANT = """
 t.site_id = :site_id AND t.reported_at < :end
@@ -137,3 +137,47 @@ def removed_parts(reader: Reader, site_id: int, start: datetime, end: datetime) 
         for r in reader.rows(_REMOVED, params)
     ]
     return sorted(found, key=lambda p: (p.handed_at or end, p.removed_at or start, p.serial or ""))
+
+
+_INSPECTIONS = """
+SELECT r.id, r.started_at, r.engineer, r.score,
+       (SELECT COUNT(*) FROM inspection_results x WHERE x.run_id = r.id AND x.device_id IS NOT NULL) AS devices,
+       (SELECT COUNT(*) FROM inspection_findings f WHERE f.run_id = r.id) AS findings,
+       (SELECT COUNT(*) FROM inspection_findings f WHERE f.run_id = r.id AND f.outcome <> 'fixed') AS pending
+FROM inspection_runs r
+WHERE r.site_id = :site_id AND r.started_at >= :start AND r.started_at < :end
+ORDER BY r.started_at, r.id
+"""
+
+
+def inspections(reader: Reader, site_id: int, start: datetime, end: datetime) -> list[InspectionFact]:
+    """The site's inspections done in [start, end) (when the engineer did it, ``inspect run --at``), with their
+    counts (one statement)."""
+    params = {"site_id": site_id, "start": reader.timestamp(start), "end": reader.timestamp(end)}
+    return [
+        InspectionFact(
+            int(r["id"]),
+            as_datetime(r["started_at"]),
+            r["engineer"],
+            None if r["score"] is None else int(r["score"]),
+            int(r["devices"]),
+            int(r["findings"]),
+            int(r["pending"]),
+        )
+        for r in reader.rows(_INSPECTIONS, params)
+    ]
+
+
+def plans_overdue(reader: Reader, site_id: int, today: date) -> list[PlanOverdue]:
+    """The site's inspection plans whose next date is before ``today`` (the site's own date)."""
+    rows = reader.rows(
+        "SELECT id, frequency, next_on FROM inspection_plans WHERE site_id = :site_id AND next_on < :today "
+        "ORDER BY next_on, id",
+        {"site_id": site_id, "today": today.isoformat()},  # ISO dates compare as text in SQLite
+    )
+    found = []
+    for r in rows:
+        next_on = as_date(r["next_on"])
+        assert next_on is not None  # a plan always has its next date
+        found.append(PlanOverdue(int(r["id"]), str(r["frequency"]), next_on))
+    return found
