@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -11,6 +10,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import service_context, state
+from dcmaint.cli.documents import write_document
 from dcmaint.domain import parse
 from dcmaint.i18n import Untranslated, _
 
@@ -300,17 +300,10 @@ def show(
     context = service_context(ctx)
     data = device_file(context, device, site, version)
     content = render_sheet(build(data, lang_key), fmt_key, context.config.forms.cjk_font)
-    if output is not None and target is None:  # --output -: the file itself on stdout, nothing else
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
+    written = write_document(content, output, target, Path(f"{data.device.name}-archive-v{data.version}.{fmt_key}"))
+    if written is None:
         return
-    target = target or Path(f"{data.device.name}-archive-v{data.version}.{fmt_key}")
-    try:
-        target.write_bytes(content)
-    except OSError as error:
-        from dcmaint.errors import UsageError
-
-        raise UsageError(_("cannot write {file}: {reason}").format(file=target, reason=error.strerror)) from None
+    target = written
     typer.echo(
         _("{device}: device file written to {file} ({size} bytes)").format(
             device=data.device.name, file=target, size=len(content)

@@ -12,6 +12,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context, state
+from dcmaint.cli.documents import write_document
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
@@ -364,17 +365,10 @@ def report(
     content = render_sheet(
         report_sheet(context, run_id, lang_key, state(ctx).config_path), fmt_key, context.config.forms.cjk_font
     )
-    if output is not None and target is None:
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
+    written = write_document(content, output, target, Path(f"inspection-{run_id}.{fmt_key}"))
+    if written is None:
         return
-    target = target or Path(f"inspection-{run_id}.{fmt_key}")
-    try:
-        target.write_bytes(content)
-    except OSError as error:
-        from dcmaint.errors import UsageError
-
-        raise UsageError(_("cannot write {file}: {reason}").format(file=target, reason=error.strerror)) from None
+    target = written
     typer.echo(
         _("inspection {run}: report written to {file} ({size} bytes)").format(
             run=run_id, file=target, size=len(content)

@@ -21,6 +21,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context, state
+from dcmaint.cli.documents import write_document
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
@@ -81,7 +82,6 @@ def kpi(
 
 def _csv(found: KpiReport) -> None:
     import csv
-    import sys
 
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(CSV_KEYS)
@@ -161,17 +161,10 @@ def monthly(
     context = service_context(ctx)
     sheet = monthly_report(context, site, month, lang_key)
     content = render_sheet(sheet, fmt_key, context.config.forms.cjk_font)
-    if output is not None and target is None:  # --output -: the report itself on stdout, nothing else
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
+    written = write_document(content, output, target, Path(f"{site}-{month:%Y-%m}.{fmt_key}"))
+    if written is None:
         return
-    target = target or Path(f"{site}-{month:%Y-%m}.{fmt_key}")
-    try:
-        target.write_bytes(content)
-    except OSError as error:
-        from dcmaint.errors import UsageError
-
-        raise UsageError(_("cannot write {file}: {reason}").format(file=target, reason=error.strerror)) from None
+    target = written
     typer.echo(
         _("{site} {month}: monthly report written to {file} ({size} bytes)").format(
             site=site, month=f"{month:%Y-%m}", file=target, size=len(content)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -11,6 +10,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context, state
+from dcmaint.cli.documents import write_document
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _, pgettext
@@ -380,17 +380,10 @@ def form(
     context = service_context(ctx)
     data = form_data(context, ref)
     content = render(data, fmt, lang, context.config.forms.cjk_font)
-    if output is not None and target is None:  # --output -: the form itself on stdout, nothing else
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
+    written = write_document(content, output, target, Path(f"{data.ticket}.{fmt}"))
+    if written is None:
         return
-    target = target or Path(f"{data.ticket}.{fmt}")
-    try:
-        target.write_bytes(content)
-    except OSError as error:
-        from dcmaint.errors import UsageError
-
-        raise UsageError(_("cannot write {file}: {reason}").format(file=target, reason=error.strerror)) from None
+    target = written
     typer.echo(
         _("{ticket}: form written to {file} ({size} bytes)").format(ticket=data.ticket, file=target, size=len(content))
     )
