@@ -11,6 +11,7 @@ import typer
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import service_context, state
 from dcmaint.cli.documents import write_document
+from dcmaint.cli.polling import ConcurrencyOpt, TimeoutOpt, WorkersOpt, progress
 from dcmaint.domain import parse
 from dcmaint.i18n import Untranslated, _
 
@@ -57,33 +58,11 @@ def snapshot(
         typer.Argument(help=_("Devices, as NAME or SITE/NAME (default: every device of --site with a driver).")),
     ] = None,
     site: Annotated[str | None, typer.Option("--site", help=_("Every device of this site with a driver."))] = None,
-    timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--timeout",
-            click_type=Checked(parse.timeout, "SECONDS"),
-            help=_("Deadline per device in seconds (default: runner.timeout)."),
-        ),
-    ] = None,
-    concurrency: Annotated[
-        int | None,
-        typer.Option(
-            "--concurrency",
-            click_type=Checked(parse.concurrency, "N"),
-            help=_("Devices polled at once (default: runner.concurrency)."),
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            click_type=Checked(parse.workers, "N"),
-            help=_("Processes sharing the run (default: runner.workers; 0 = one per core for 64+ devices)."),
-        ),
-    ] = None,
+    timeout: TimeoutOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    workers: WorkersOpt = None,
     fmt: FormatOpt = ArchiveFormat.TABLE,
 ) -> None:
-    from dcmaint.cli.health import _progress
     from dcmaint.domain.archive import SnapshotOutcome
     from dcmaint.i18n import value_label
     from dcmaint.services.archive import SnapshotRequest
@@ -92,7 +71,7 @@ def snapshot(
     done = take(
         service_context(ctx),
         SnapshotRequest(tuple(devices or ()), site, concurrency, timeout, workers),
-        progress=_progress(),
+        progress=progress(),
     )
     for skipped in done.skipped:
         typer.echo(

@@ -17,32 +17,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import service_context, state
-from dcmaint.domain import parse
+from dcmaint.cli.polling import ConcurrencyOpt, TimeoutOpt, WorkersOpt, progress
 from dcmaint.domain.enums import DeviceKind, HealthFormat
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
-    from dcmaint.drivers.result import PollResult
-    from dcmaint.services.health_check import Progress
+    pass
 
 #: Exit code for health's own usage and configuration errors (monitoring-plugin UNKNOWN).
 EXIT_UNKNOWN = 3  # also dcmaint.cli.main.MONITORING_UNKNOWN, for errors before this module loads
-
-
-def _progress() -> Progress | None:
-    """A one-line counter on stderr, only when a person is watching."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(result: PollResult, done: int, total: int) -> None:
-        sys.stderr.write("\r" + _("polled {done}/{total}").format(done=done, total=total))
-        if done == total:
-            sys.stderr.write("\r\033[K")
-        sys.stderr.flush()
-
-    return show
 
 
 def health(
@@ -72,30 +56,9 @@ def health(
     open_tickets: Annotated[
         bool, typer.Option("--open-tickets", help=_("With --record: open a ticket for each open fault that has none."))
     ] = False,
-    concurrency: Annotated[
-        int | None,
-        typer.Option(
-            "--concurrency",
-            click_type=Checked(parse.concurrency, "N"),
-            help=_("Devices polled at once (default: runner.concurrency)."),
-        ),
-    ] = None,
-    timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--timeout",
-            click_type=Checked(parse.timeout, "SECONDS"),
-            help=_("Deadline per device in seconds (default: runner.timeout)."),
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            click_type=Checked(parse.workers, "N"),
-            help=_("Processes sharing the run (default: runner.workers; 0 = one per core for 64+ devices)."),
-        ),
-    ] = None,
+    concurrency: ConcurrencyOpt = None,
+    timeout: TimeoutOpt = None,
+    workers: WorkersOpt = None,
     targets: Annotated[
         list[str] | None,
         typer.Option(
@@ -158,7 +121,7 @@ def health(
         timeout=timeout,
         workers=workers,
     )
-    outcome = check_health(service_context(ctx), request, progress=_progress())
+    outcome = check_health(service_context(ctx), request, progress=progress())
     if outcome.recorded is not None:
         summary = outcome.recorded
         typer.echo(

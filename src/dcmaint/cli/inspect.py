@@ -13,6 +13,7 @@ import typer
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context, state
 from dcmaint.cli.documents import write_document
+from dcmaint.cli.polling import progress
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
@@ -241,13 +242,12 @@ def run(
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    from dcmaint.cli.health import _progress
     from dcmaint.cli.output import render_mapping
     from dcmaint.services.inspection_run import Prompts, RunRequest, run_inspection
 
     prompts = Prompts(_ask_checks, _ask_faults) if answers is None and _interactive() else None
     request = RunRequest(site, answers, by, at, state(ctx).config_path)
-    summary = run_inspection(service_context(ctx), request, prompts=prompts, progress=_progress())
+    summary = run_inspection(service_context(ctx), request, prompts=prompts, progress=progress())
     if fmt is OutputFormat.TABLE:
         typer.echo(
             _("inspection {run} of {site}: {devices} devices, {findings} findings, score {score} ({trend})").format(
