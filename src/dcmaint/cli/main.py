@@ -68,6 +68,7 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         _("Tickets: from the hotline call to the signed, verified maintenance form."),
     ),
     "staff": ("dcmaint.cli.staff", "app", _("Staff: project manager, engineers, desk, centre, admin office.")),
+    "roster": ("dcmaint.cli.roster", "app", _("Duty rosters: rotations, who is on duty, coverage, holidays.")),
     "report": (
         "dcmaint.cli.report",
         "app",

@@ -266,13 +266,24 @@ def roster_shifts(
 
 
 def on_duty(site: str, rotations: Iterable[Rotation], overrides: Iterable[Override], at: datetime) -> Duty:
-    """Primary and secondary at ``site`` at the instant ``at`` (either None when nobody is)."""
-    shifts = roster_shifts(
-        [r for r in rotations if r.site == site],
-        [o for o in overrides if o.site == site],
-        at,
-        at + timedelta(seconds=1),
-    )
+    """Primary and secondary at ``site`` at the instant ``at`` (either None when nobody is).
+
+    Each shift found runs to its real end (the next hand-over, or the start
+    or end of an override within the turn), so "until" can be shown.
+    """
+    base: list[Shift] = []
+    for rotation in rotations:
+        k = rotation.turn_at(at) if rotation.site == site else None
+        if k is None:
+            continue
+        begins, ends = rotation.turn_start(k), rotation.turn_start(k + 1)
+        if rotation.finishes is not None:
+            ends = min(ends, rotation.finishes)
+        for role in Role:
+            who = rotation.engineer(k, role)
+            if who is not None:
+                base.append(Shift(rotation.site, rotation.name, role, who, begins, ends))
+    shifts = [s for s in apply_overrides(base, [o for o in overrides if o.site == site]) if s.start <= at < s.end]
     primary = next((s for s in shifts if s.role is Role.PRIMARY), None)
     secondary = next((s for s in shifts if s.role is Role.SECONDARY), None)
     return Duty(site, at, primary, secondary)

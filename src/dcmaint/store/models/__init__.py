@@ -5,6 +5,7 @@
 - ``health``: the latest poll of each device, the installed base of parts, faults;
 - ``depot``: the parts catalogue, stock units, swaps, consents, handovers;
 - ``tickets``: tickets with their devices, pauses and events;
+- ``rosters``: duty rotations, overrides, leave and holiday duty rosters;
 - ``audit``: the hash-chained audit log and its head.
 
 Each name has one home (``dcmaint.store.models.registers.SiteRow``, ``dcmaint.store.models.base.Base``).
@@ -13,6 +14,6 @@ holds the whole schema: what Alembic compares, ``db check`` checks and the forei
 aggregates resolve against.
 """
 
-from dcmaint.store.models import audit, base, depot, health, registers, tickets
+from dcmaint.store.models import audit, base, depot, health, registers, rosters, tickets
 
-__all__ = ["audit", "base", "depot", "health", "registers", "tickets"]
+__all__ = ["audit", "base", "depot", "health", "registers", "rosters", "tickets"]

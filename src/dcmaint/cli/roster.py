@@ -1,0 +1,215 @@
+"""``dcmaint roster``: duty rotations, who is on duty, coverage checks, the holiday duty roster (docs/rosters.md)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from dcmaint.cli.checked import Checked
+from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.domain import parse
+from dcmaint.domain.enums import OutputFormat
+from dcmaint.i18n import _
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+
+MOST_STRETCH = timedelta(days=31)
+
+
+def _stretch(text: str, what: str) -> timedelta:
+    return parse.duration(text, what, MOST_STRETCH)
+
+
+SiteOpt = Annotated[str, typer.Option("--site", help=_("Site (its time zone reads the times given)."))]
+NoteOpt = Annotated[str | None, typer.Option("--note", help=_("Free text kept with the entry."))]
+FromOpt = Annotated[str, typer.Option("--from", help=_("Start, YYYY-MM-DD[THH:MM] in the site's time."))]
+ToOpt = Annotated[str, typer.Option("--to", help=_("End (exclusive), YYYY-MM-DD[THH:MM] in the site's time."))]
+
+ROTATION_COLUMNS = [
+    ("name", _("Rotation")),
+    ("site", _("Site")),
+    ("period", _("Hand-over")),
+    ("handover", _("At")),
+    ("engineers", _("Engineers")),
+    ("starts_on", _("From")),
+    ("ends_on", _("To")),
+]
+SHIFT_COLUMNS = [
+    ("start", _("From")),
+    ("end", _("To")),
+    ("role", _("Role")),
+    ("engineer", _("Engineer")),
+    ("covering", _("Covering")),
+]
+WHO_COLUMNS = [
+    ("site", _("Site")),
+    ("primary", _("Primary")),
+    ("primary_phone", _("Phone")),
+    ("secondary", _("Secondary")),
+    ("secondary_phone", _("Phone")),
+    ("until", _("Until")),
+]
+PROBLEM_COLUMNS = [
+    ("kind", _("Problem")),
+    ("site", _("Site")),
+    ("start", _("From")),
+    ("end", _("To")),
+    ("engineer", _("Engineer")),
+    ("detail", _("Detail")),
+]
+
+
+@app.command("add", help=_("Add a rotation: engineers taking turns at a site, handing over daily or weekly."))
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help=_("Rotation name."), show_default=False)],
+    site: SiteOpt,
+    engineers: Annotated[str, typer.Option("--engineers", help=_("Engineers in turn order, comma-separated."))],
+    starts: Annotated[str, typer.Option("--from", help=_("First day of the rotation, YYYY-MM-DD."))],
+    period: Annotated[str, typer.Option("--period", help=_("daily or weekly."))] = "daily",
+    handover: Annotated[str, typer.Option("--handover", help=_("Local hand-over time, HH:MM."))] = "09:00",
+    ends: Annotated[str | None, typer.Option("--to", help=_("Day the rotation ends, YYYY-MM-DD."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_one
+    from dcmaint.services.roster_views import rotation_line
+    from dcmaint.services.rosters import RotationDraft, add_rotation
+
+    draft = RotationDraft(name, site, period, handover, engineers.split(","), starts, ends)
+    render_one(rotation_line(add_rotation(service_context(ctx), draft)), fmt)
+
+
+@app.command("list", help=_("List rotations."))
+def list_(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.services.roster_views import rotations
+
+    render_list(rotations(service_context(ctx), site), fmt, ROTATION_COLUMNS)
+
+
+@app.command("show", help=_("Show a rotation and its shifts over the coming days, overrides applied."))
+def show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help=_("Rotation name."), show_default=False)],
+    days: Annotated[
+        int, typer.Option("--days", click_type=Checked(lambda t, w: parse.whole_number(t, w, 1, 366), "DAYS"))
+    ] = 7,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list, render_one
+    from dcmaint.services.roster_views import rotation
+
+    line, shifts = rotation(service_context(ctx), name, days)
+    if fmt is OutputFormat.JSON:
+        from dcmaint.cli.output import as_json
+
+        typer.echo(as_json({**line.as_json(), "shifts": [s.as_json() for s in shifts]}))
+        return
+    render_one(line, fmt)
+    typer.echo("")
+    render_list(shifts, fmt, SHIFT_COLUMNS)
+
+
+@app.command("override", help=_("One engineer covers another for a range; with --swap-from/--swap-to, a swap."))
+def override(
+    ctx: typer.Context,
+    site: SiteOpt,
+    by: Annotated[str, typer.Option("--by", help=_("Engineer who covers."))],
+    for_: Annotated[str, typer.Option("--for", help=_("Engineer who is covered."))],
+    start: FromOpt,
+    end: ToOpt,
+    swap_from: Annotated[
+        str | None, typer.Option("--swap-from", help=_("Start of the shift given back in a swap."))
+    ] = None,
+    swap_to: Annotated[str | None, typer.Option("--swap-to", help=_("End of the shift given back in a swap."))] = None,
+    note: NoteOpt = None,
+) -> None:
+    from dcmaint.errors import UsageError
+    from dcmaint.services.rosters import add_override
+
+    if (swap_from is None) != (swap_to is None):
+        raise UsageError(_("a swap needs both --swap-from and --swap-to"))
+    back = (swap_from, swap_to) if swap_from is not None and swap_to is not None else None
+    made = add_override(service_context(ctx), site, by, for_, start, end, note, back)
+    for item in made:
+        typer.echo(
+            _("{by} covers {covered} at {site} from {start} to {end}").format(
+                by=item.engineer, covered=item.covers, site=item.site, start=start, end=end
+            )
+            if item is made[0]
+            else _("{by} covers {covered} at {site} from {start} to {end}").format(
+                by=item.engineer, covered=item.covers, site=item.site, start=swap_from, end=swap_to
+            )
+        )
+
+
+@app.command("leave", help=_("Record an engineer's leave (days, inclusive)."))
+def leave(
+    ctx: typer.Context,
+    engineer: Annotated[str, typer.Argument(help=_("Engineer (a staff name)."), show_default=False)],
+    first: Annotated[str, typer.Option("--from", help=_("First day away, YYYY-MM-DD."))],
+    last: Annotated[str, typer.Option("--to", help=_("Last day away, YYYY-MM-DD."))],
+    note: NoteOpt = None,
+) -> None:
+    from dcmaint.services.rosters import add_leave
+
+    item = add_leave(service_context(ctx), engineer, first, last, note)
+    typer.echo(
+        _("{name} on leave from {first} to {last}").format(
+            name=item.engineer, first=item.first.isoformat(), last=item.last.isoformat()
+        )
+    )
+
+
+@app.command("who", help=_("Who is on duty (primary and secondary, with phones); exit 1 when nobody is."))
+def who(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help=_("When, YYYY-MM-DD[THH:MM] in the site's time (default now)."))
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.services.roster_views import who as on_duty
+
+    found = on_duty(service_context(ctx), site, at)
+    render_list(found, fmt, WHO_COLUMNS)
+    gaps = [line.site for line in found if line.primary is None]
+    if gaps or not found:
+        typer.echo(_("nobody is on duty at {sites}").format(sites=", ".join(gaps) or site or "-"), err=True)
+        raise typer.Exit(1)
+
+
+@app.command("check", help=_("Gaps, overlaps, double duty, over-long stretches, leave collisions; exit 1 when any."))
+def check(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
+    start: Annotated[str | None, typer.Option("--from", help=_("Start (default now)."))] = None,
+    end: Annotated[str | None, typer.Option("--to", help=_("End (default four weeks on)."))] = None,
+    most: Annotated[
+        timedelta,
+        typer.Option(
+            "--max-stretch",
+            click_type=Checked(_stretch, "DURATION"),
+            help=_("Longest allowed stretch of primary duty without a break."),
+        ),
+    ] = timedelta(hours=24),
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.output import render_list
+    from dcmaint.services.roster_views import problems
+
+    found = problems(service_context(ctx), site, start, end, most)
+    if not found and fmt is OutputFormat.TABLE:
+        typer.echo(_("no problem: 7x24 coverage is complete"))
+        return
+    render_list(found, fmt, PROBLEM_COLUMNS)
+    if found:
+        raise typer.Exit(1)

@@ -1,0 +1,244 @@
+"""`dcmaint roster`: rotations, overrides, leave, who is on duty, checks; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from dcmaint.store.reader import open_reader
+from dcmaint.store.urls import parse
+from tests.helpers import counts
+
+ROSTER_TABLES = (
+    "roster_rotations",
+    "roster_members",
+    "roster_overrides",
+    "staff_leave",
+    "holiday_rosters",
+    "holiday_duties",
+)
+
+
+def all_counts(db_url: str) -> dict[str, int]:
+    found = counts(db_url)
+    with open_reader(parse(db_url)) as reader:
+        for table in ROSTER_TABLES:
+            found[table] = reader.one(f"SELECT count(*) AS n FROM {table}")["n"]
+    return found
+
+
+@pytest.fixture
+def team(cli):
+    cli.ok("site", "add", "bj", "--customer", "某市商业银行", "--timezone", "Asia/Shanghai")
+    cli.ok("site", "add", "fra", "--customer", "Bank Frankfurt", "--timezone", "Europe/Berlin")
+    for name, phone in (("li.na", "13800000001"), ("wang.wu", "13800000002"), ("zhang.san", "13800000003")):
+        cli.ok("staff", "add", name, "--role", "engineer", "--phone", phone)
+    cli.ok("staff", "add", "zhao.liu", "--role", "engineer")
+    cli.ok("staff", "add", "old.hand", "--role", "engineer")
+    cli.ok("staff", "edit", "old.hand", "--inactive")
+    cli.ok("roster", "add", "bj-7x24", "--site", "bj", "--engineers", "li.na,wang.wu,zhang.san", "--from", "2026-03-01")
+    return cli
+
+
+def test_who_is_on_duty_with_phones(team):
+    data = team.ok("roster", "who", "--site", "bj", "--at", "2026-03-01T10:00", "-f", "json").json()
+    assert data == [
+        {
+            "site": "bj",
+            "at": "2026-03-01T10:00+08:00",
+            "primary": "li.na",
+            "primary_phone": "13800000001",
+            "secondary": "wang.wu",
+            "secondary_phone": "13800000002",
+            "until": "2026-03-02T09:00+08:00",
+            "covering": None,
+        }
+    ]
+    table = team.ok("roster", "who", "--site", "bj", "--at", "2026-03-02T09:00").out
+    assert "wang.wu" in table and "13800000002" in table
+
+
+def test_who_exits_1_when_nobody_is_on_duty(team):
+    result = team("roster", "who", "--site", "bj", "--at", "2026-02-28T10:00")
+    assert result.code == 1
+    assert "nobody is on duty at bj" in result.err
+    assert team("roster", "who", "--site", "fra").code == 1  # a site without any rotation
+
+
+def test_override_swap_and_leave_change_who_and_check(team, db_url):
+    team.ok(
+        "roster", "override", "--site", "bj", "--by", "zhao.liu", "--for", "li.na",
+        "--from", "2026-03-01T12:00", "--to", "2026-03-01T18:00", "--note", "李娜去医院",
+    )  # fmt: skip
+    assert team.ok("roster", "who", "--site", "bj", "--at", "2026-03-01T13:00", "-f", "json").json()[0]["primary"] == (
+        "zhao.liu"
+    )
+    team.ok(
+        "roster", "override", "--site", "bj", "--by", "zhang.san", "--for", "wang.wu",
+        "--from", "2026-03-02T09:00", "--to", "2026-03-03T09:00",
+        "--swap-from", "2026-03-03T09:00", "--swap-to", "2026-03-04T09:00",
+    )  # fmt: skip
+    assert team.ok("roster", "who", "--site", "bj", "--at", "2026-03-02T10:00", "-f", "json").json()[0]["primary"] == (
+        "zhang.san"
+    )
+    assert team.ok("roster", "who", "--site", "bj", "--at", "2026-03-03T10:00", "-f", "json").json()[0]["primary"] == (
+        "wang.wu"
+    )
+    shown = team.ok("roster", "show", "bj-7x24", "-f", "json").json()
+    assert shown["engineers"] == ["li.na", "wang.wu", "zhang.san"]
+    # The swap puts zhang.san on duty twice on the 2nd (primary for wang.wu, and their own secondary turn).
+    result = team(
+        "roster", "check", "--site", "bj", "--from", "2026-03-01T09:00", "--to", "2026-03-05T09:00", "-f", "json"
+    )
+    assert result.code == 1
+    assert {p["kind"] for p in result.json()} >= {"double"}
+    team.ok("roster", "leave", "li.na", "--from", "2026-03-04", "--to", "2026-03-04", "--note", "年假")
+    result = team(
+        "roster", "check", "--site", "bj", "--from", "2026-03-04T09:00", "--to", "2026-03-05T09:00", "-f", "json"
+    )
+    assert [(p["kind"], p["engineer"]) for p in result.json()] == [("leave", "li.na")]
+
+
+def test_a_full_roster_checks_clean_and_a_gap_is_found(team):
+    ok = team.ok("roster", "check", "--site", "bj", "--from", "2026-03-01T09:00", "--to", "2026-03-29T09:00")
+    assert "no problem" in ok.out
+    result = team(
+        "roster", "check", "--site", "bj", "--from", "2026-02-28T09:00", "--to", "2026-03-02T09:00", "-f", "json"
+    )
+    assert result.code == 1
+    assert result.json() == [
+        {
+            "kind": "gap",
+            "site": "bj",
+            "start": "2026-02-28T09:00+08:00",
+            "end": "2026-03-01T09:00+08:00",
+            "engineer": None,
+            "detail": "",
+        }
+    ]
+
+
+def test_stretch_over_the_configured_maximum(team):
+    team.ok(
+        "roster", "override", "--site", "bj", "--by", "li.na", "--for", "wang.wu",
+        "--from", "2026-03-02T09:00", "--to", "2026-03-03T09:00",
+    )  # fmt: skip
+    result = team(
+        "roster", "check", "--site", "bj", "--from", "2026-03-01T09:00", "--to", "2026-03-04T09:00", "-f", "json"
+    )
+    assert ("stretch", "li.na") in {(p["kind"], p["engineer"]) for p in result.json()}
+    relaxed = team(
+        "roster", "check", "--site", "bj", "--from", "2026-03-01T09:00", "--to", "2026-03-04T09:00",
+        "--max-stretch", "48h", "-f", "json",
+    )  # fmt: skip
+    assert "stretch" not in {p["kind"] for p in relaxed.json()}
+
+
+def test_list_and_audit(team):
+    rows = team.ok("roster", "list", "-f", "json").json()
+    assert [(r["name"], r["site"], r["period"], r["handover"]) for r in rows] == [("bj-7x24", "bj", "daily", "09:00")]
+    assert "rotation" in team.ok("audit", "list", "-f", "json").out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("roster", "add", "x", "--site", "bj", "--engineers", "li.na,nobody", "--from", "2026-03-01"), "nobody"),
+        (("roster", "add", "x", "--site", "bj", "--engineers", "old.hand", "--from", "2026-03-01"), "inactive"),
+        (("roster", "add", "x", "--site", "nowhere", "--engineers", "li.na", "--from", "2026-03-01"), "nowhere"),
+        (
+            (
+                "roster",
+                "add",
+                "x",
+                "--site",
+                "bj",
+                "--engineers",
+                "li.na",
+                "--from",
+                "2026-03-01",
+                "--to",
+                "2026-02-01",
+            ),
+            "before it starts",
+        ),
+        (
+            (
+                "roster",
+                "add",
+                "x",
+                "--site",
+                "bj",
+                "--engineers",
+                "li.na",
+                "--from",
+                "2026-03-01",
+                "--handover",
+                "25:00",
+            ),
+            "25:00",
+        ),
+        (
+            (
+                "roster",
+                "add",
+                "x",
+                "--site",
+                "bj",
+                "--engineers",
+                "li.na",
+                "--from",
+                "2026-03-01",
+                "--period",
+                "monthly",
+            ),
+            "monthly",
+        ),
+        (("roster", "add", "bj-7x24", "--site", "bj", "--engineers", "li.na", "--from", "2026-03-01"), "already"),
+        (
+            (
+                "roster",
+                "override",
+                "--site",
+                "bj",
+                "--by",
+                "ghost",
+                "--for",
+                "li.na",
+                "--from",
+                "2026-03-01",
+                "--to",
+                "2026-03-02",
+            ),
+            "ghost",
+        ),
+        (
+            (
+                "roster",
+                "override",
+                "--site",
+                "bj",
+                "--by",
+                "zhao.liu",
+                "--for",
+                "li.na",
+                "--from",
+                "2026-03-02",
+                "--to",
+                "2026-03-01",
+            ),
+            "before it starts",
+        ),
+        (("roster", "leave", "ghost", "--from", "2026-03-01", "--to", "2026-03-02"), "ghost"),
+        (("roster", "leave", "li.na", "--from", "2026-03-05", "--to", "2026-03-01"), "before it starts"),
+        (("roster", "check", "--site", "bj", "--from", "2026-03-05", "--to", "2026-03-01"), "before it starts"),
+        (("roster", "who", "--site", "bj", "--at", "yesterday"), "yesterday"),
+        (("roster", "check", "--max-stretch", "forever"), "forever"),
+    ],
+)
+def test_bad_input_exit_2_one_line_nothing_changed(team, db_url, args, message):
+    before = all_counts(db_url)
+    result = team(*args)
+    assert result.code == 2, result.err
+    assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert all_counts(db_url) == before
