@@ -242,3 +242,37 @@ def test_bad_input_exit_2_one_line_nothing_changed(team, db_url, args, message):
     assert message in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert all_counts(db_url) == before
+
+
+def test_ticket_assign_without_to_takes_the_primary_on_duty(team, db_url):
+    team.ok("device", "add", "srv01", "--site", "bj", "--kind", "server")
+    out = team.ok(
+        "ticket",
+        "new",
+        "--site",
+        "bj",
+        "--description",
+        "PSU 故障",
+        "--device",
+        "srv01",
+        "--reported",
+        "2026-03-02T08:00",
+    ).out
+    ref = out.split(":")[0]
+    assert "on duty at bj" in out  # now: the rotation is open-ended, so somebody is
+    result = team.ok("ticket", "assign", ref, "--at", "2026-03-02T08:30")
+    assert "assigned to li.na, the primary on duty" in result.out  # 08:30 is still the 1st's turn (09:00 hand-over)
+    assert team.ok("ticket", "show", ref, "-f", "json").json()["assignee"] == "li.na"
+    team.ok("ticket", "assign", ref, "--at", "2026-03-02T09:30")
+    assert team.ok("ticket", "show", ref, "-f", "json").json()["assignee"] == "wang.wu"
+
+
+def test_ticket_assign_with_nobody_on_duty_changes_nothing(team, db_url):
+    team.ok("device", "add", "fw01", "--site", "fra", "--kind", "network")
+    ref = team.ok("ticket", "new", "--site", "fra", "--description", "fan", "--device", "fw01").out.split(":")[0]
+    before = all_counts(db_url)
+    result = team("ticket", "assign", ref)
+    assert result.code == 1
+    assert "nobody is on duty at fra" in result.err and len(result.err.strip().splitlines()) == 1
+    assert all_counts(db_url) == before
+    assert team.ok("ticket", "show", ref, "-f", "json").json()["assignee"] is None
