@@ -276,3 +276,123 @@ def test_ticket_assign_with_nobody_on_duty_changes_nothing(team, db_url):
     assert "nobody is on duty at fra" in result.err and len(result.err.strip().splitlines()) == 1
     assert all_counts(db_url) == before
     assert team.ok("ticket", "show", ref, "-f", "json").json()["assignee"] is None
+
+
+@pytest.fixture
+def six(cli):
+    cli.ok("site", "add", "bj", "--customer", "某市商业银行", "--timezone", "Asia/Shanghai")
+    names = ("li.na", "wang.wu", "zhang.san", "zhao.liu", "qian.qi", "sun.ba")
+    for i, name in enumerate(names):
+        cli.ok("staff", "add", name, "--role", "engineer", "--phone", f"1390000000{i}")
+    cli.ok("roster", "add", "bj-7x24", "--site", "bj", "--engineers", ",".join(names), "--from", "2026-01-01")
+    return cli
+
+
+def test_national_day_2026_roster_with_its_makeup_workdays(six):
+    data = six.ok("roster", "holiday", "--site", "bj", "--holiday", "国庆节", "--year", "2026", "-f", "json").json()
+    assert data["holiday"] == "national-day"
+    assert [d["day"] for d in data["duties"]] == [f"2026-10-0{i}" for i in range(1, 8)]
+    assert data["makeup_days"] == ["2026-09-20", "2026-10-10"]
+    assert data["publish_by"] == "2026-09-24T00:00+08:00"
+    counts = {}
+    for duty in data["duties"]:
+        assert duty["primary"] != duty["secondary"] and duty["primary_phone"].startswith("139")
+        for name in (duty["primary"], duty["secondary"]):
+            counts[name] = counts.get(name, 0) + 1
+    assert sorted(counts.values()) == [2, 2, 2, 2, 3, 3]
+    table = six.ok("roster", "holiday", "--site", "bj", "--holiday", "National Day", "--year", "2026").out
+    assert "make-up workday" in table and "2026-09-20" in table and "2026-10-10" in table
+
+
+def test_spring_festival_2026_and_fairness_across_holidays(six, db_url):
+    spring = six.ok("roster", "holiday", "--site", "bj", "--holiday", "Spring Festival", "--year", "2026", "-f", "json")
+    data = spring.json()
+    assert [d["day"] for d in data["duties"]][0] == "2026-02-15" and len(data["duties"]) == 9
+    assert data["makeup_days"] == ["2026-02-14", "2026-02-28"]
+    labour = six.ok("roster", "holiday", "--site", "bj", "--holiday", "劳动节", "--year", "2026", "-f", "json").json()
+    national = six.ok("roster", "holiday", "--site", "bj", "--holiday", "national-day", "--year", "2026", "-f", "json")
+    counts: dict[str, int] = {}
+    for roster in (data, labour, national.json()):
+        for duty in roster["duties"]:
+            for name in (duty["primary"], duty["secondary"]):
+                counts[name] = counts.get(name, 0) + 1
+    assert sum(counts.values()) == 2 * (9 + 5 + 7)
+    assert max(counts.values()) - min(counts.values()) <= 1
+
+
+def test_leave_is_respected_and_nobody_runs_too_long(six):
+    six.ok("roster", "leave", "li.na", "--from", "2026-09-30", "--to", "2026-10-08")
+    data = six.ok(
+        "roster", "holiday", "--site", "bj", "--holiday", "National Day", "--year", "2026", "--most-running", "1",
+        "-f", "json",
+    ).json()  # fmt: skip
+    days = {}
+    for duty in data["duties"]:
+        assert "li.na" not in (duty["primary"], duty["secondary"])
+        for name in (duty["primary"], duty["secondary"]):
+            days.setdefault(name, []).append(duty["day"])
+    for dates in days.values():
+        numbers = [int(d[-2:]) for d in dates]
+        assert all(b - a > 1 for a, b in zip(numbers, numbers[1:]))
+
+
+def test_publish_seven_days_before_is_on_time_six_days_23_hours_is_not(six, db_url):
+    six.ok("roster", "holiday", "--site", "bj", "--holiday", "National Day", "--year", "2026")
+    before = all_counts(db_url)
+    late = six(
+        "roster", "publish", "--site", "bj", "--holiday", "National Day", "--year", "2026", "--at", "2026-09-24T01:00"
+    )
+    assert late.code == 1
+    assert "too late" in late.err and len(late.err.strip().splitlines()) == 1
+    assert all_counts(db_url) == before
+    ok = six.ok(
+        "roster", "publish", "--site", "bj", "--holiday", "National Day", "--year", "2026", "--at", "2026-09-24T00:00"
+    )
+    assert "published 2026-09-24T00:00+08:00" in ok.out
+    # Once published, it stays as the customer has it.
+    again = six("roster", "holiday", "--site", "bj", "--holiday", "National Day", "--year", "2026")
+    assert again.code == 2 and "published already" in again.err
+
+
+def test_a_late_roster_needs_a_recorded_reason(six, db_url):
+    six.ok("roster", "holiday", "--site", "bj", "--holiday", "Mid-Autumn", "--year", "2026")
+    result = six.ok(
+        "roster", "publish", "--site", "bj", "--holiday", "中秋", "--year", "2026", "--at", "2026-09-20T10:00",
+        "--late-reason", "客户调整了值班联系人",
+    )  # fmt: skip
+    assert "late: 客户调整了值班联系人" in result.out
+    assert "客户调整了值班联系人" in six.ok("audit", "list", "-f", "json").out
+
+
+def test_a_range_of_days_instead_of_a_holiday(six):
+    data = six.ok(
+        "roster", "holiday", "--site", "bj", "--from", "2026-10-01", "--to", "2026-10-10", "-f", "json"
+    ).json()
+    assert [d["day"] for d in data["duties"]] == [f"2026-10-0{i}" for i in range(1, 8)]
+    assert data["makeup_days"] == ["2026-10-10"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--holiday", "Christmas", "--year", "2026"), "Christmas"),
+        (("--holiday", "National Day", "--year", "2027"), "2027"),
+        (("--holiday", "National Day"), "--year"),
+        (("--from", "2026-10-07", "--to", "2026-10-01"), "before it starts"),
+        (("--holiday", "National Day", "--year", "2026", "--team", "li.na,ghost"), "ghost"),
+        (("--holiday", "National Day", "--year", "2026", "--most-running", "0"), "--most-running"),
+    ],
+)
+def test_holiday_bad_input_exit_2_nothing_changed(six, db_url, args, message):
+    before = all_counts(db_url)
+    result = six("roster", "holiday", "--site", "bj", *args)
+    assert result.code == 2, result.err
+    assert message in result.err and len(result.err.strip().splitlines()) == 1
+    assert all_counts(db_url) == before
+
+
+def test_publishing_a_roster_never_made_is_bad_input(six, db_url):
+    before = all_counts(db_url)
+    result = six("roster", "publish", "--site", "bj", "--holiday", "Qingming", "--year", "2026", "--at", "2026-03-01")
+    assert result.code == 2 and "roster holiday" in result.err
+    assert all_counts(db_url) == before

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,7 +12,11 @@ from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
+from dcmaint.domain.records import Record
 from dcmaint.i18n import _
+
+if TYPE_CHECKING:
+    from dcmaint.services.holiday_rosters import HolidayRoster
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -213,3 +218,165 @@ def check(
     render_list(found, fmt, PROBLEM_COLUMNS)
     if found:
         raise typer.Exit(1)
+
+
+HolidayOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--holiday",
+        help=_(
+            "Spring Festival, Qingming, Labour Day, Dragon Boat, Mid-Autumn, National Day, New Year "
+            "(or 春节, 国庆节...)."
+        ),
+    ),
+]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        click_type=Checked(lambda t, w: parse.whole_number(t, w, 2000, 2100), "YEAR"),
+        help=_("Year of the holiday."),
+    ),
+]
+FirstDayOpt = Annotated[
+    str | None, typer.Option("--from", help=_("First day of a range, YYYY-MM-DD (instead of --holiday)."))
+]
+LastDayOpt = Annotated[str | None, typer.Option("--to", help=_("Last day of the range, YYYY-MM-DD."))]
+WEEKDAYS = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
+
+
+def _show_holiday(found: HolidayRoster, fmt: OutputFormat) -> None:
+    from dcmaint.cli.output import as_json, render_list, table
+
+    if fmt is OutputFormat.JSON:
+        typer.echo(as_json(found.as_json()))
+        return
+    if fmt is OutputFormat.CSV:
+        render_list([_CsvDuty(**line) for line in found.as_json()["duties"]], fmt, [])
+        return
+    lines = []
+    for duty in sorted(
+        [("duty", d.day, d.primary, d.secondary) for d in found.duties]
+        + [("makeup", d, None, None) for d in found.makeup_days],
+        key=lambda item: item[1],
+    ):
+        kind, day, primary, secondary = duty
+        if kind == "makeup":
+            lines.append([day.isoformat(), WEEKDAYS[day.weekday()], _("make-up workday"), "", "", ""])
+        else:
+            lines.append(
+                [
+                    day.isoformat(),
+                    WEEKDAYS[day.weekday()],
+                    primary,
+                    found.phones.get(primary or "") or "",
+                    secondary or "",
+                    found.phones.get(secondary or "") or "" if secondary else "",
+                ]
+            )
+    typer.echo(
+        _("{site}: {holiday} {year}, {first} to {last}").format(
+            site=found.site,
+            holiday=holiday_label(found.holiday),
+            year=found.year,
+            first=found.first_day.isoformat(),
+            last=found.last_day.isoformat(),
+        )
+    )
+    typer.echo(
+        table(lines, [_("Date"), _("Day"), _("Primary"), _("Phone"), _("Secondary"), _("Phone")], disable_numparse=True)
+    )
+    publish_by = found.as_json()["publish_by"]
+    if found.published_at is None:
+        typer.echo(_("to the customer by {time}").format(time=publish_by))
+    else:
+        typer.echo(_("published {time}").format(time=found.as_json()["published_at"]))
+
+
+@dataclass(frozen=True)
+class _CsvDuty(Record):
+    day: str
+    primary: str
+    primary_phone: str | None
+    secondary: str | None
+    secondary_phone: str | None
+
+
+def holiday_label(key: str) -> str:
+    """A holiday's name in the UI's language (a --from/--to range keeps its key)."""
+    names = {
+        "new-year": _("New Year"),
+        "spring-festival": _("Spring Festival"),
+        "qingming": _("Qingming"),
+        "labour-day": _("Labour Day"),
+        "dragon-boat": _("Dragon Boat"),
+        "mid-autumn": _("Mid-Autumn"),
+        "national-day": _("National Day"),
+    }
+    return names.get(key, key)
+
+
+@app.command(
+    "holiday", help=_("Make the holiday duty roster of a site: fair, leave respected, make-up workdays shown.")
+)
+def holiday(
+    ctx: typer.Context,
+    site: SiteOpt,
+    name: HolidayOpt = None,
+    year: YearOpt = None,
+    first: FirstDayOpt = None,
+    last: LastDayOpt = None,
+    team: Annotated[
+        str | None, typer.Option("--team", help=_("Engineers, comma-separated (default: the site's rotations)."))
+    ] = None,
+    most_running: Annotated[
+        int,
+        typer.Option(
+            "--most-running",
+            click_type=Checked(lambda t, w: parse.whole_number(t, w, 1, 31), "DAYS"),
+            help=_("Most days on duty running."),
+        ),
+    ] = 3,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.services.holiday_rosters import HolidayChoice, make
+
+    found = make(
+        service_context(ctx),
+        site,
+        HolidayChoice(name, year, first, last),
+        team.split(",") if team else None,
+        most_running,
+    )
+    _show_holiday(found, fmt)
+
+
+@app.command("publish", help=_("Record when the holiday roster went to the customer (at least 7 days before)."))
+def publish(
+    ctx: typer.Context,
+    site: SiteOpt,
+    name: HolidayOpt = None,
+    year: YearOpt = None,
+    first: FirstDayOpt = None,
+    at: Annotated[
+        parse.GivenTime | None,
+        typer.Option(
+            "--at",
+            click_type=Checked(parse.given_time, "TIME"),
+            help=_("When it was sent, in the site's time (default now)."),
+        ),
+    ] = None,
+    late_reason: Annotated[
+        str | None, typer.Option("--late-reason", help=_("Why it goes to the customer less than 7 days before."))
+    ] = None,
+) -> None:
+    from dcmaint.services.holiday_rosters import HolidayChoice
+    from dcmaint.services.holiday_rosters import publish as publish_roster
+
+    found = publish_roster(service_context(ctx), site, HolidayChoice(name, year, first, None), at, late_reason)
+    line = _("{site}: {holiday} {year} roster published {time}").format(
+        site=found.site, holiday=holiday_label(found.holiday), year=found.year, time=found.as_json()["published_at"]
+    )
+    if found.late_reason:
+        line += " " + _("(late: {reason})").format(reason=found.late_reason)
+    typer.echo(line)

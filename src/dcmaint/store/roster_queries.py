@@ -16,7 +16,8 @@ from dcmaint.domain.rosters import Leave, Override, Period, Rotation
 from dcmaint.store.reader import Rows, as_date, as_datetime
 
 
-def _date(value: object) -> date:
+def day(value: object) -> date:
+    """A stored date, whatever form the backend hands it back in."""
     found = as_date(value)
     assert found is not None
     return found
@@ -66,7 +67,7 @@ def rotations(rows: Rows, site: str | None = None, name: str | None = None) -> l
             Period(row["period"]),
             time.fromisoformat(row["handover"]),
             tuple(members[row["id"]]),
-            _date(row["starts_on"]),
+            day(row["starts_on"]),
             as_date(row["ends_on"]),
         )
         for row in found
@@ -95,7 +96,7 @@ def leave(rows: Rows, first: date, last: date, engineer: str | None = None) -> l
     found = rows.rows(sql + (" WHERE st.name = :name" if engineer else ""), {"name": engineer} if engineer else {})
     out = []
     for row in found:
-        item = Leave(row["name"], _date(row["first_day"]), _date(row["last_day"]), row["note"])
+        item = Leave(row["name"], day(row["first_day"]), day(row["last_day"]), row["note"])
         if item.first <= last and first <= item.last:
             out.append(item)
     return sorted(out, key=lambda item: (item.engineer, item.first))
@@ -129,6 +130,6 @@ def holiday_duties(rows: Rows, roster_id: int) -> list[HolidayDuty]:
         "WHERE d.roster_id = :id ORDER BY d.day"
     )
     return [
-        HolidayDuty(_date(row["day"]), row["primary_name"], row["secondary_name"])
+        HolidayDuty(day(row["day"]), row["primary_name"], row["secondary_name"])
         for row in rows.rows(sql, {"id": roster_id})
     ]
