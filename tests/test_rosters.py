@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from dcmaint.store.reader import open_reader
@@ -307,7 +309,7 @@ def test_national_day_2026_roster_with_its_makeup_workdays(six):
 def test_spring_festival_2026_and_fairness_across_holidays(six, db_url):
     spring = six.ok("roster", "holiday", "--site", "bj", "--holiday", "Spring Festival", "--year", "2026", "-f", "json")
     data = spring.json()
-    assert [d["day"] for d in data["duties"]][0] == "2026-02-15" and len(data["duties"]) == 9
+    assert data["duties"][0]["day"] == "2026-02-15" and len(data["duties"]) == 9
     assert data["makeup_days"] == ["2026-02-14", "2026-02-28"]
     labour = six.ok("roster", "holiday", "--site", "bj", "--holiday", "劳动节", "--year", "2026", "-f", "json").json()
     national = six.ok("roster", "holiday", "--site", "bj", "--holiday", "national-day", "--year", "2026", "-f", "json")
@@ -333,7 +335,7 @@ def test_leave_is_respected_and_nobody_runs_too_long(six):
             days.setdefault(name, []).append(duty["day"])
     for dates in days.values():
         numbers = [int(d[-2:]) for d in dates]
-        assert all(b - a > 1 for a, b in zip(numbers, numbers[1:]))
+        assert all(b - a > 1 for a, b in itertools.pairwise(numbers))
 
 
 def test_publish_seven_days_before_is_on_time_six_days_23_hours_is_not(six, db_url):
