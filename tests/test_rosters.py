@@ -398,3 +398,88 @@ def test_publishing_a_roster_never_made_is_bad_input(six, db_url):
     result = six("roster", "publish", "--site", "bj", "--holiday", "Qingming", "--year", "2026", "--at", "2026-03-01")
     assert result.code == 2 and "roster holiday" in result.err
     assert all_counts(db_url) == before
+
+
+def test_ical_per_engineer_and_per_site_parses_back(team, tmp_path):
+    from icalendar import Calendar
+
+    team.ok(
+        "roster", "override", "--site", "bj", "--by", "zhao.liu", "--for", "li.na",
+        "--from", "2026-03-01T12:00", "--to", "2026-03-01T18:00",
+    )  # fmt: skip
+    site_file = tmp_path / "bj.ics"
+    team.ok(
+        "roster", "export", "--site", "bj", "--from", "2026-03-01T09:00", "--to", "2026-03-04T09:00", "-o", site_file
+    )
+    events = [e for e in Calendar.from_ical(site_file.read_bytes()).walk("VEVENT")]
+    primaries = sorted(
+        (e.decoded("dtstart"), str(e["summary"])) for e in events if str(e["summary"]).startswith("primary")
+    )
+    assert len(primaries) == 5  # li.na split by zhao.liu's override, then wang.wu and zhang.san
+    assert [s.split(": ")[1] for _t, s in primaries] == ["li.na", "zhao.liu", "li.na", "wang.wu", "zhang.san"]
+    first = min(events, key=lambda e: e.decoded("dtstart"))
+    assert first.decoded("dtstart").isoformat() == "2026-03-01T01:00:00+00:00"  # 09:00 in Beijing
+    assert "13800000001" in str(first["description"])
+    assert len({str(e["uid"]) for e in events}) == len(events)
+
+    out = team.ok(
+        "roster", "export", "--engineer", "zhao.liu", "--from", "2026-03-01", "--to", "2026-03-02", "-o", "-"
+    ).out
+    mine = list(Calendar.from_ical(out).walk("VEVENT"))
+    assert len(mine) == 1
+    assert "covering li.na" in str(mine[0]["description"])
+    assert (mine[0].decoded("dtend") - mine[0].decoded("dtstart")).total_seconds() == 6 * 3600
+
+
+def test_holiday_days_are_all_day_events_in_the_engineer_calendar(six):
+    from icalendar import Calendar
+
+    data = six.ok(
+        "roster", "holiday", "--site", "bj", "--holiday", "Dragon Boat", "--year", "2026", "-f", "json"
+    ).json()
+    who = data["duties"][0]["primary"]
+    out = six.ok("roster", "export", "--engineer", who, "--from", "2026-06-19", "--to", "2026-06-20", "-o", "-").out
+    days = [e for e in Calendar.from_ical(out).walk("VEVENT") if "Holiday duty" in str(e["summary"])]
+    assert [str(e.decoded("dtstart")) for e in days] == ["2026-06-19"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_customer_document_in_both_languages(six, tmp_path, lang):
+    six.ok("roster", "holiday", "--site", "bj", "--holiday", "National Day", "--year", "2026")
+    six.ok(
+        "roster", "publish", "--site", "bj", "--holiday", "National Day", "--year", "2026", "--at", "2026-09-28T10:00",
+        "--late-reason", "客户要求更换联系人",
+    )  # fmt: skip
+    md = six.ok("roster", "sheet", "--site", "bj", "--holiday", "National Day", "--year", "2026", "-f", "md",
+                "--lang", lang, "-o", "-").out  # fmt: skip
+    assert ("节假日值班表" if lang == "zh" else "Holiday duty roster") in md
+    assert "2026-09-20" in md and "2026-10-10" in md and "13900000000" in md
+    assert "客户要求更换联系人" in md
+    html = tmp_path / "roster.html"
+    six.ok("roster", "sheet", "--site", "bj", "--holiday", "国庆节", "--year", "2026", "-f", "html", "--lang", lang,
+           "-o", html)  # fmt: skip
+    assert "2026-10-07" in html.read_text(encoding="utf-8")
+    pdf = tmp_path / "roster.pdf"
+    six.ok("roster", "sheet", "--site", "bj", "--holiday", "国庆节", "--year", "2026", "--lang", lang, "-o", pdf)
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "2026-10-01" in text
+
+
+def test_document_words_have_the_same_keys_in_both_languages():
+    from dcmaint.forms.holiday_roster import WORDS
+
+    assert set(WORDS["zh"]) == set(WORDS["en"])
+
+
+def test_export_bad_input(team, db_url):
+    before = all_counts(db_url)
+    for args, message in (
+        (("--site", "bj", "--from", "2026-03-05", "--to", "2026-03-01"), "before it starts"),
+        (("--engineer", "ghost", "--from", "2026-03-01", "--to", "2026-03-05"), "ghost"),
+        (("--from", "2026-03-01", "--to", "2026-03-05"), "--site or --engineer"),
+    ):
+        result = team("roster", "export", *args, "-o", "-")
+        assert result.code == 2 and message in result.err, result.err
+    assert all_counts(db_url) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -380,3 +381,79 @@ def publish(
     if found.late_reason:
         line += " " + _("(late: {reason})").format(reason=found.late_reason)
     typer.echo(line)
+
+
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help=_("File to write, - for standard output."), dir_okay=False),
+]
+
+
+def _write(ctx: typer.Context, output: Path | None, default: Path, content: bytes) -> None:
+    """Write ``content`` to ``output`` (checked before any work), stdout for ``-``, else ``default``."""
+    import sys
+
+    from dcmaint.cli.context import state
+
+    target = state(ctx).output(output, "--output") if output is not None else default
+    if target is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    try:
+        target.write_bytes(content)
+    except OSError as error:
+        from dcmaint.errors import UsageError
+
+        raise UsageError(_("cannot write {file}: {reason}").format(file=target, reason=error.strerror)) from None
+    typer.echo(_("written to {file} ({size} bytes)").format(file=target, size=len(content)))
+
+
+@app.command(
+    "export", help=_("The duty of a site or an engineer as an iCalendar file (.ics) for phones and calendars.")
+)
+def export(
+    ctx: typer.Context,
+    start: FromOpt,
+    end: ToOpt,
+    site: Annotated[str | None, typer.Option("--site", help=_("Every shift at this site."))] = None,
+    engineer: Annotated[str | None, typer.Option("--engineer", help=_("Every shift of this engineer."))] = None,
+    output: OutputOpt = None,
+) -> None:
+    from dcmaint.services.roster_exports import ical
+
+    if output is not None:
+        from dcmaint.cli.context import state
+
+        state(ctx).output(output, "--output")
+    content = ical(service_context(ctx), site, engineer, start, end)
+    _write(ctx, output, Path(f"roster-{site or engineer}.ics"), content)
+
+
+@app.command("sheet", help=_("The holiday duty roster for the customer: pdf, html or md, in Chinese or English."))
+def sheet(
+    ctx: typer.Context,
+    site: SiteOpt,
+    name: HolidayOpt = None,
+    year: YearOpt = None,
+    first: FirstDayOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
+    lang: Annotated[str, typer.Option("--lang", help=_("Language of the document: zh or en."))] = "zh",
+    output: OutputOpt = None,
+) -> None:
+    from dcmaint.forms.render import checked_choices, render_sheet
+    from dcmaint.services.holiday_rosters import HolidayChoice
+    from dcmaint.services.roster_exports import holiday_sheet
+
+    fmt_key, lang_key = checked_choices(fmt, lang)
+    if output is not None:
+        from dcmaint.cli.context import state
+
+        state(ctx).output(output, "--output")
+    context = service_context(ctx)
+    document = holiday_sheet(context, site, HolidayChoice(name, year, first, None), lang_key)
+    content = render_sheet(document, fmt_key, context.config.forms.cjk_font)
+    key = name or first or "holiday"
+    _write(
+        ctx, output, Path(f"{site}-{key}-{year or ''}-roster.{fmt_key}".replace(" ", "-").replace("--", "-")), content
+    )
