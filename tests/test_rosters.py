@@ -411,7 +411,7 @@ def test_ical_per_engineer_and_per_site_parses_back(team, tmp_path):
     team.ok(
         "roster", "export", "--site", "bj", "--from", "2026-03-01T09:00", "--to", "2026-03-04T09:00", "-o", site_file
     )
-    events = [e for e in Calendar.from_ical(site_file.read_bytes()).walk("VEVENT")]
+    events = list(Calendar.from_ical(site_file.read_bytes()).walk("VEVENT"))
     primaries = sorted(
         (e.decoded("dtstart"), str(e["summary"])) for e in events if str(e["summary"]).startswith("primary")
     )
