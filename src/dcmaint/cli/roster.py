@@ -17,6 +17,7 @@ from dcmaint.domain.records import Record
 from dcmaint.i18n import _
 
 if TYPE_CHECKING:
+    from dcmaint.cli.labels import Vocabularies
     from dcmaint.services.holiday_rosters import HolidayRoster
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -32,6 +33,32 @@ SiteOpt = Annotated[str, typer.Option("--site", help=_("Site (its time zone read
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("Free text kept with the entry."))]
 FromOpt = Annotated[str, typer.Option("--from", help=_("Start, YYYY-MM-DD[THH:MM] in the site's time."))]
 ToOpt = Annotated[str, typer.Option("--to", help=_("End (exclusive), YYYY-MM-DD[THH:MM] in the site's time."))]
+
+
+def _values(name: str) -> dict[str, Vocabularies]:
+    """Which fields of a record are values of a vocabulary, shown in the reader's language in tables."""
+    from dcmaint.domain.rosters import Period, ProblemKind, Role
+
+    vocabularies: dict[str, dict[str, Vocabularies]] = {
+        "rotation": {"period": Period},
+        "shift": {"role": Role},
+        "problem": {"kind": ProblemKind},
+    }
+    return vocabularies[name]
+
+
+def _rotation_labels() -> dict[str, str]:
+    from dcmaint.cli.labels import field_labels
+
+    return {
+        **field_labels(),
+        "period": _("Hand-over"),
+        "handover": _("At"),
+        "engineers": _("Engineers"),
+        "starts_on": _("From"),
+        "ends_on": _("To"),
+    }
+
 
 ROTATION_COLUMNS = [
     ("name", _("Rotation")),
@@ -79,12 +106,17 @@ def add(
     ends: Annotated[str | None, typer.Option("--to", help=_("Day the rotation ends, YYYY-MM-DD."))] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_one
     from dcmaint.services.roster_views import rotation_line
     from dcmaint.services.rosters import RotationDraft, add_rotation
 
     draft = RotationDraft(name, site, period, handover, engineers.split(","), starts, ends)
-    render_one(rotation_line(add_rotation(service_context(ctx), draft)), fmt)
+    render_one(
+        shown(fmt, rotation_line(add_rotation(service_context(ctx), draft)), _values("rotation")),
+        fmt,
+        _rotation_labels(),
+    )
 
 
 @app.command("list", help=_("List rotations."))
@@ -93,10 +125,12 @@ def list_(
     site: Annotated[str | None, typer.Option("--site", help=_("Only this site."))] = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_list
     from dcmaint.services.roster_views import rotations
 
-    render_list(rotations(service_context(ctx), site), fmt, ROTATION_COLUMNS)
+    found = rotations(service_context(ctx), site)
+    render_list([shown(fmt, line, _values("rotation")) for line in found], fmt, ROTATION_COLUMNS)
 
 
 @app.command("show", help=_("Show a rotation and its shifts over the coming days, overrides applied."))
@@ -117,9 +151,11 @@ def show(
 
         typer.echo(as_json({**line.as_json(), "shifts": [s.as_json() for s in shifts]}))
         return
-    render_one(line, fmt)
+    from dcmaint.cli.labels import shown
+
+    render_one(shown(fmt, line, _values("rotation")), fmt, _rotation_labels())
     typer.echo("")
-    render_list(shifts, fmt, SHIFT_COLUMNS)
+    render_list([shown(fmt, s, _values("shift")) for s in shifts], fmt, SHIFT_COLUMNS)
 
 
 @app.command("override", help=_("One engineer covers another for a range; with --swap-from/--swap-to, a swap."))
@@ -216,7 +252,9 @@ def check(
     if not found and fmt is OutputFormat.TABLE:
         typer.echo(_("no problem: 7x24 coverage is complete"))
         return
-    render_list(found, fmt, PROBLEM_COLUMNS)
+    from dcmaint.cli.labels import shown
+
+    render_list([shown(fmt, p, _values("problem")) for p in found], fmt, PROBLEM_COLUMNS)
     if found:
         raise typer.Exit(1)
 
@@ -269,7 +307,7 @@ def _show_holiday(found: HolidayRoster, fmt: OutputFormat) -> None:
                 [
                     day.isoformat(),
                     WEEKDAYS[day.weekday()],
-                    primary,
+                    primary or "",
                     found.phones.get(primary or "") or "",
                     secondary or "",
                     found.phones.get(secondary or "") or "" if secondary else "",

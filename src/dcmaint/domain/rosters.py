@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dcmaint.domain.sla import format_duration
 from dcmaint.errors import UsageError
-from dcmaint.i18n import _
+from dcmaint.i18n import _, value_label
 
 
 class Period(enum.StrEnum):
@@ -335,7 +336,10 @@ def _doubles(shifts: Sequence[Shift]) -> list[Problem]:
                         min(shift.end, latest.end),
                         engineer,
                         _("{first} at {site1} and {second} at {site2}").format(
-                            first=latest.role.value, site1=latest.site, second=shift.role.value, site2=shift.site
+                            first=value_label(Role, latest.role),
+                            site1=latest.site,
+                            second=value_label(Role, shift.role),
+                            site2=shift.site,
                         ),
                     )
                 )
@@ -362,7 +366,9 @@ def _stretches(shifts: Sequence[Shift], most: timedelta) -> list[Problem]:
                 continue
             if begin is not None and end is not None and end - begin.start > most:
                 problems.append(
-                    Problem(ProblemKind.STRETCH, begin.site, begin.start, end, engineer, str(end - begin.start))
+                    Problem(
+                        ProblemKind.STRETCH, begin.site, begin.start, end, engineer, format_duration(end - begin.start)
+                    )
                 )
             if item is not None:
                 begin, end = item, item.end
