@@ -18,7 +18,7 @@ import pytest
 import typer
 from typer._click.types import FloatParamType, IntParamType
 
-from dcmaint.cli import report, spare_levels, ticket
+from dcmaint.cli import report, roster, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
 from dcmaint.domain import parse, text
@@ -42,6 +42,10 @@ BAD: dict[Any, list[str]] = {
     ticket._score: ["0", "6", "five", "", HUGE, "-1"],
     report._month: ["2026-13", "soon", "", "99999-01"],
     spare_levels._fill_rate: ["0", "1", "1.5", "nan", "lots", "", "1e309", "-0.5"],
+    roster._stretch: ["0h", "32d", "-1h", "forever", "", HUGE + "h"],
+    roster._days: ["0", "367", "week", "", HUGE, "-1"],
+    roster._year: ["1999", "2101", "next", "", HUGE, "-2026"],
+    roster._running: ["0", "32", "three", "", HUGE, "-1"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -84,6 +88,19 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("ticket", "followup"): [T1, "--note", "回访"],
     ("ticket", "note"): [T1, "备注"],
     ("report", "kpi"): ["--month", "2026-10"],
+    ("roster", "add"): ["r1", "--site", "hq", "--engineers", "张伟", "--from", "2026-03-01"],
+    ("roster", "check"): ["--site", "hq"],
+    ("roster", "export"): ["--site", "hq", "--from", "2026-03-01", "--to", "2026-03-02", "--output", "-"],
+    ("roster", "holiday"): ["--site", "hq", "--holiday", "国庆节", "--year", "2026"],
+    ("roster", "leave"): ["张伟", "--from", "2026-03-01", "--to", "2026-03-02"],
+    ("roster", "list"): [],
+    ("roster", "override"): [
+        *("--site", "hq", "--by", "张伟", "--for", "张伟", "--from", "2026-03-01", "--to", "2026-03-02")
+    ],
+    ("roster", "publish"): ["--site", "hq", "--holiday", "国庆节", "--year", "2026"],
+    ("roster", "sheet"): ["--site", "hq", "--holiday", "国庆节", "--year", "2026", "--output", "-"],
+    ("roster", "show"): ["r1"],
+    ("roster", "who"): [],
     ("audit", "list"): [],
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],

@@ -29,6 +29,18 @@ def _stretch(text: str, what: str) -> timedelta:
     return parse.duration(text, what, MOST_STRETCH)
 
 
+def _days(text: str, what: str) -> int:
+    return parse.whole_number(text, what, 1, 366)
+
+
+def _year(text: str, what: str) -> int:
+    return parse.whole_number(text, what, 2000, 2100)
+
+
+def _running(text: str, what: str) -> int:
+    return parse.whole_number(text, what, 1, 31)
+
+
 SiteOpt = Annotated[str, typer.Option("--site", help=_("Site (its time zone reads the times given)."))]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("Free text kept with the entry."))]
 FromOpt = Annotated[str, typer.Option("--from", help=_("Start, YYYY-MM-DD[THH:MM] in the site's time."))]
@@ -137,9 +149,7 @@ def list_(
 def show(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help=_("Rotation name."), show_default=False)],
-    days: Annotated[
-        int, typer.Option("--days", click_type=Checked(lambda t, w: parse.whole_number(t, w, 1, 366), "DAYS"))
-    ] = 7,
+    days: Annotated[int, typer.Option("--days", click_type=Checked(_days, "DAYS"))] = 7,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list, render_one
@@ -273,7 +283,7 @@ YearOpt = Annotated[
     int | None,
     typer.Option(
         "--year",
-        click_type=Checked(lambda t, w: parse.whole_number(t, w, 2000, 2100), "YEAR"),
+        click_type=Checked(_year, "YEAR"),
         help=_("Year of the holiday."),
     ),
 ]
@@ -372,7 +382,7 @@ def holiday(
         int,
         typer.Option(
             "--most-running",
-            click_type=Checked(lambda t, w: parse.whole_number(t, w, 1, 31), "DAYS"),
+            click_type=Checked(_running, "DAYS"),
             help=_("Most days on duty running."),
         ),
     ] = 3,
