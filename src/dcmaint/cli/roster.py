@@ -149,7 +149,9 @@ def list_(
 def show(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help=_("Rotation name."), show_default=False)],
-    days: Annotated[int, typer.Option("--days", click_type=Checked(_days, "DAYS"))] = 7,
+    days: Annotated[
+        int, typer.Option("--days", click_type=Checked(_days, "DAYS"), help=_("How many days of shifts to show."))
+    ] = 7,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list, render_one
