@@ -528,7 +528,7 @@ def test_stores_built_from_edited_migrations_are_repaired(db_url: str, tmp_path:
     _build_with(url, texts, tmp_path / "scripts")
     columns = {(t, c.name) for t, shape in live_shape_of(url).items() for c in shape.columns}
     rows = _seed(engine_for(url), "0005", columns)
-    assert _differences(url) == expected
+    assert _within_0005(_differences(url)) == expected
 
     cli.ok("db", "upgrade")
     assert _differences(url) == []
@@ -536,6 +536,18 @@ def test_stores_built_from_edited_migrations_are_repaired(db_url: str, tmp_path:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     _assert_survived(engine_for(url), rows)
     assert cli.ok("db", "check", "--format", "json").json()["ok"]
+
+
+def _within_0005(differences: list[str]) -> list[str]:
+    """What differs in the tables a 0005 store has: whole tables that later migrations add are left out."""
+    return [
+        d for d in differences if not (d.startswith("table ") and d.endswith(": in the models, not in the database"))
+    ]
+
+
+def _tables_of(shape, reference):
+    """The shape of the tables ``reference`` has (later migrations add tables the repair does not touch)."""
+    return {table: found for table, found in shape.items() if table in reference}
 
 
 def live_shape_of(url: DatabaseUrl):
@@ -552,10 +564,10 @@ def test_the_repair_changes_nothing_on_a_sound_store(db_url: str, cli) -> None:
     written = _seed(engine_for(url), "0005")
     before = live_shape_of(url)
     schema.upgrade(url)
-    assert live_shape_of(url) == before and _differences(url) == []
+    assert _tables_of(live_shape_of(url), before) == before and _differences(url) == []
     command.downgrade(schema.alembic_config(url), "0005")  # and again: a second run changes nothing either
     schema.upgrade(url)
-    assert live_shape_of(url) == before
+    assert _tables_of(live_shape_of(url), before) == before
     _assert_survived(engine_for(url), written)
 
 
