@@ -253,3 +253,28 @@ def test_seven_days_notice_at_the_boundary():
 
 def test_holiday_duty_is_a_plain_record():
     assert HolidayDuty(date(2026, 10, 1), "li", None).secondary is None
+
+
+def test_a_holiday_roster_takes_its_days_from_the_rotation():
+    from dcmaint.domain.rosters import holiday_shifts
+
+    fixed = holiday_shifts("bj", "Asia/Shanghai", "national-day", date(2026, 3, 2), "zhao", "qian")
+    assert [(s.start, s.end) for s in fixed] == [(local(2, 0), local(3, 0))] * 2
+    rotation = daily()
+    duty = on_duty("bj", [rotation], [], local(2, 12), fixed)
+    assert (duty.primary.engineer, duty.secondary.engineer) == ("zhao", "qian")
+    assert on_duty("bj", [rotation], [], local(3, 0), fixed).primary.engineer == "wang"  # wang's turn resumes
+    # li covers zhao for two hours of the holiday day: overrides apply to holiday duty too.
+    cover = Override("bj", "li", "zhao", local(2, 10), local(2, 12))
+    assert on_duty("bj", [rotation], [cover], local(2, 11), fixed).primary.engineer == "li"
+    primaries = [
+        (s.engineer, s.start, s.end)
+        for s in roster_shifts([rotation], [], local(1, 9), local(3, 9), fixed)
+        if s.role is Role.PRIMARY
+    ]
+    assert primaries == [
+        ("li", local(1, 9), local(2, 0)),
+        ("zhao", local(2, 0), local(3, 0)),
+        ("wang", local(3, 0), local(3, 9)),
+    ]
+    assert check({"bj": "Asia/Shanghai"}, [rotation], [], [], local(1, 9), local(4, 9), 24 * H, fixed) == []

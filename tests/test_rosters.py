@@ -483,3 +483,16 @@ def test_export_bad_input(team, db_url):
         result = team("roster", "export", *args, "-o", "-")
         assert result.code == 2 and message in result.err, result.err
     assert all_counts(db_url) == before
+
+
+def test_who_on_a_holiday_is_the_holiday_roster(six):
+    data = six.ok("roster", "holiday", "--site", "bj", "--holiday", "国庆节", "--year", "2026", "-f", "json").json()
+    third = next(d for d in data["duties"] if d["day"] == "2026-10-03")
+    who = six.ok("roster", "who", "--site", "bj", "--at", "2026-10-03T15:00", "-f", "json").json()[0]
+    assert (who["primary"], who["secondary"]) == (third["primary"], third["secondary"])
+    assert who["until"] == "2026-10-04T00:00+08:00"
+    problems = six(
+        "roster", "check", "--site", "bj", "--from", "2026-09-30T09:00", "--to", "2026-10-09T09:00",
+        "--max-stretch", "3d", "-f", "json",
+    )  # fmt: skip
+    assert [p for p in problems.json() if p["kind"] in ("gap", "overlap")] == []

@@ -256,17 +256,72 @@ def apply_overrides(shifts: Iterable[Shift], overrides: Iterable[Override]) -> l
     return sorted(out, key=lambda s: (s.start, s.role, s.site))
 
 
+def holiday_shifts(site: str, zone: str, key: str, day: date, primary: str, secondary: str | None) -> list[Shift]:
+    """One day of a holiday duty roster as shifts: the site's local day, midnight to midnight."""
+    tz = ZoneInfo(zone)
+    start = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    out = [Shift(site, f"{HOLIDAY_PREFIX}{key}", Role.PRIMARY, primary, start, end)]
+    if secondary is not None:
+        out.append(Shift(site, f"{HOLIDAY_PREFIX}{key}", Role.SECONDARY, secondary, start, end))
+    return out
+
+
+HOLIDAY_PREFIX = "holiday:"
+
+
+def with_holidays(shifts: Iterable[Shift], fixed: Iterable[Shift]) -> list[Shift]:
+    """Rotation shifts with the days of a holiday roster (``fixed``) taken by that roster's engineers.
+
+    A holiday duty roster, once made, says who is on duty on those days: the
+    rotation's turns give way for the span of each holiday day at its site.
+    """
+    fixed = list(fixed)
+    spans: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for item in fixed:
+        spans[item.site].append((item.start, item.end))
+    out: list[Shift] = []
+    for shift in shifts:
+        pieces = [shift]
+        for lo, hi in spans.get(shift.site, ()):
+            cut: list[Shift] = []
+            for piece in pieces:
+                if hi <= piece.start or lo >= piece.end:
+                    cut.append(piece)
+                    continue
+                if piece.start < lo:
+                    cut.append(replace(piece, end=lo))
+                if hi < piece.end:
+                    cut.append(replace(piece, start=hi))
+            pieces = cut
+        out.extend(pieces)
+    return out + fixed
+
+
 def roster_shifts(
-    rotations: Iterable[Rotation], overrides: Iterable[Override], start: datetime, end: datetime
+    rotations: Iterable[Rotation],
+    overrides: Iterable[Override],
+    start: datetime,
+    end: datetime,
+    holidays: Iterable[Shift] = (),
 ) -> list[Shift]:
-    """Every shift of the rotations over ``[start, end)``, overrides applied."""
+    """Every shift of the rotations over ``[start, end)``, holiday duty days and then overrides applied."""
     check_range(start, end)
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     base = [shift for rotation in rotations for shift in base_shifts(rotation, start, end)]
-    return apply_overrides(base, overrides)
+    fixed = [
+        replace(s, start=max(s.start, start), end=min(s.end, end)) for s in holidays if s.start < end and start < s.end
+    ]
+    return apply_overrides(with_holidays(base, fixed), overrides)
 
 
-def on_duty(site: str, rotations: Iterable[Rotation], overrides: Iterable[Override], at: datetime) -> Duty:
+def on_duty(
+    site: str,
+    rotations: Iterable[Rotation],
+    overrides: Iterable[Override],
+    at: datetime,
+    holidays: Iterable[Shift] = (),
+) -> Duty:
     """Primary and secondary at ``site`` at the instant ``at`` (either None when nobody is).
 
     Each shift found runs to its real end (the next hand-over, or the start
@@ -284,7 +339,12 @@ def on_duty(site: str, rotations: Iterable[Rotation], overrides: Iterable[Overri
             who = rotation.engineer(k, role)
             if who is not None:
                 base.append(Shift(rotation.site, rotation.name, role, who, begins, ends))
-    shifts = [s for s in apply_overrides(base, [o for o in overrides if o.site == site]) if s.start <= at < s.end]
+    fixed = [s for s in holidays if s.site == site and s.start <= at < s.end]
+    shifts = [
+        s
+        for s in apply_overrides(with_holidays(base, fixed), [o for o in overrides if o.site == site])
+        if s.start <= at < s.end
+    ]
     primary = next((s for s in shifts if s.role is Role.PRIMARY), None)
     secondary = next((s for s in shifts if s.role is Role.SECONDARY), None)
     return Duty(site, at, primary, secondary)
@@ -407,6 +467,7 @@ def check(
     start: datetime,
     end: datetime,
     most: timedelta,
+    holidays: Iterable[Shift] = (),
 ) -> list[Problem]:
     """Everything wrong with the duty at ``sites`` (name -> zone) over ``[start, end)``, in time order.
 
@@ -418,7 +479,9 @@ def check(
     """
     check_range(start, end)
     rotations = [r for r in rotations if r.site in sites]
-    shifts = roster_shifts(rotations, [o for o in overrides if o.site in sites], start, end)
+    shifts = roster_shifts(
+        rotations, [o for o in overrides if o.site in sites], start, end, [h for h in holidays if h.site in sites]
+    )
     problems: list[Problem] = []
     for site in sites:
         problems += _gaps_and_overlaps(

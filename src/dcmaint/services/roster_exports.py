@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from dcmaint.domain import parse
 from dcmaint.domain.holiday_roster import HolidayDuty
-from dcmaint.domain.rosters import Shift, roster_shifts
+from dcmaint.domain.rosters import HOLIDAY_PREFIX, Shift, roster_shifts
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.forms.content import Sheet
 from dcmaint.i18n import _
@@ -72,7 +72,11 @@ def ical(
             raise UsageError(_("the range ends ({end}) before it starts ({start})").format(end=end, start=start))
         if hi - lo > MOST_EXPORT:
             raise UsageError(_("the range is longer than {days} days").format(days=MOST_EXPORT.days))
-        shifts = roster_shifts(q.rotations(reader, site), q.overrides(reader, site, lo, hi), lo, hi)
+        shifts = roster_shifts(
+            q.rotations(reader, site), q.overrides(reader, site, lo, hi), lo, hi, q.holiday_shifts(reader, site, lo, hi)
+        )
+        # Holiday duty days are all-day events of their own (below), whoever covers part of one.
+        shifts = [s for s in shifts if not s.rotation.startswith(HOLIDAY_PREFIX) or s.covering is not None]
         days = _holiday_days(reader, site, lo.date(), (hi - timedelta(seconds=1)).date())
     if engineer is not None:
         shifts = [s for s in shifts if s.engineer == engineer]

@@ -115,7 +115,13 @@ def duty_at(rows: Rows, site: str, zone: str, at: datetime) -> Duty:
     """The domain's answer for one site at one instant, from the store (also used inside a write)."""
     # An override starting or ending within the current turn decides when the duty changes hands.
     around = timedelta(days=8)
-    return on_duty(site, q.rotations(rows, site), q.overrides(rows, site, at - around, at + around), at)
+    return on_duty(
+        site,
+        q.rotations(rows, site),
+        q.overrides(rows, site, at - around, at + around),
+        at,
+        q.holiday_shifts(rows, site, at, at + timedelta(seconds=1)),
+    )
 
 
 def who(context: Context, site: str | None = None, at: str | None = None, now: datetime | None = None) -> list[OnDuty]:
@@ -188,6 +194,7 @@ def problems(
             lo,
             hi,
             most,
+            q.holiday_shifts(reader, site, lo, hi),
         )
     return [
         ProblemLine(

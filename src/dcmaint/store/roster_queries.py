@@ -9,10 +9,11 @@ a backend stores timestamps; a site's overrides and leave are hundreds of rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from dcmaint.domain.holiday_roster import HolidayDuty
-from dcmaint.domain.rosters import Leave, Override, Period, Rotation
+from dcmaint.domain.rosters import Leave, Override, Period, Rotation, Shift
+from dcmaint.domain.rosters import holiday_shifts as domain_holiday_shifts
 from dcmaint.store.reader import Rows, as_date, as_datetime
 
 
@@ -133,3 +134,23 @@ def holiday_duties(rows: Rows, roster_id: int) -> list[HolidayDuty]:
         HolidayDuty(day(row["day"]), row["primary_name"], row["secondary_name"])
         for row in rows.rows(sql, {"id": roster_id})
     ]
+
+
+def holiday_shifts(rows: Rows, site: str | None, start: datetime, end: datetime) -> list[Shift]:
+    """The days of stored holiday duty rosters (of one site or all) overlapping ``[start, end)``, as shifts."""
+    sql = (
+        "SELECT s.name AS site, s.timezone, h.holiday, d.day, p.name AS primary_name, q.name AS secondary_name "
+        "FROM holiday_duties d JOIN holiday_rosters h ON h.id = d.roster_id JOIN sites s ON s.id = h.site_id "
+        "JOIN staff p ON p.id = d.primary_id LEFT JOIN staff q ON q.id = d.secondary_id"
+        + (" WHERE s.name = :site" if site is not None else "")
+    )
+    first, last = (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
+    out: list[Shift] = []
+    for row in rows.rows(sql, {"site": site} if site is not None else {}):
+        when = day(row["day"])
+        if first <= when <= last:
+            found = domain_holiday_shifts(
+                row["site"], row["timezone"], row["holiday"], when, row["primary_name"], row["secondary_name"]
+            )
+            out += [s for s in found if s.start < end and start < s.end]
+    return out
