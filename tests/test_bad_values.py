@@ -90,6 +90,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("report", "kpi"): ["--month", "2026-10"],
     ("roster", "add"): ["r1", "--site", "hq", "--engineers", "张伟", "--from", "2026-03-01"],
     ("roster", "check"): ["--site", "hq"],
+    ("roster", "end"): ["r1", "--on", "2026-04-01"],
     ("roster", "export"): ["--site", "hq", "--from", "2026-03-01", "--to", "2026-03-02", "--output", "-"],
     ("roster", "holiday"): ["--site", "hq", "--holiday", "国庆节", "--year", "2026"],
     ("roster", "leave"): ["张伟", "--from", "2026-03-01", "--to", "2026-03-02"],

@@ -496,3 +496,24 @@ def test_who_on_a_holiday_is_the_holiday_roster(six):
         "--max-stretch", "3d", "-f", "json",
     )  # fmt: skip
     assert [p for p in problems.json() if p["kind"] in ("gap", "overlap")] == []
+
+
+def test_end_a_rotation_for_a_team_change(team, db_url):
+    team.ok("roster", "add", "bj-new", "--site", "bj", "--engineers", "zhao.liu,li.na", "--from", "2026-04-01")
+    overlap = team("roster", "check", "--site", "bj", "--from", "2026-04-01T09:00", "--to", "2026-04-02T09:00")
+    assert overlap.code == 1 and "overlap" in overlap.out
+    ended = team.ok("roster", "end", "bj-7x24", "--on", "2026-04-01", "-f", "json").json()
+    assert ended["ends_on"] == "2026-04-01"
+    team.ok("roster", "check", "--site", "bj", "--from", "2026-03-25T09:00", "--to", "2026-04-05T09:00")
+    assert team.ok("roster", "who", "--site", "bj", "--at", "2026-04-01T10:00", "-f", "json").json()[0]["primary"] == (
+        "zhao.liu"
+    )
+    before = all_counts(db_url)
+    for args, message in (
+        (("nothing", "--on", "2026-05-01"), "nothing"),
+        (("bj-new", "--on", "2026-03-01"), "before it starts"),
+        (("bj-new", "--on", "someday"), "someday"),
+    ):
+        result = team("roster", "end", *args)
+        assert result.code == 2 and message in result.err and len(result.err.strip().splitlines()) == 1
+    assert all_counts(db_url) == before

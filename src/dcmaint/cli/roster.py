@@ -170,6 +170,22 @@ def show(
     render_list([shown(fmt, s, _values("shift")) for s in shifts], fmt, SHIFT_COLUMNS)
 
 
+@app.command("end", help=_("End a rotation (a team change: end it the day the new rotation starts)."))
+def end(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help=_("Rotation name."), show_default=False)],
+    on: Annotated[str, typer.Option("--on", help=_("Day of the last hand-over, YYYY-MM-DD."))],
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.cli.labels import shown
+    from dcmaint.cli.output import render_one
+    from dcmaint.services.roster_views import rotation_line
+    from dcmaint.services.rosters import end_rotation
+
+    line = rotation_line(end_rotation(service_context(ctx), name, on))
+    render_one(shown(fmt, line, _values("rotation")), fmt, _rotation_labels())
+
+
 @app.command("override", help=_("One engineer covers another for a range; with --swap-from/--swap-to, a swap."))
 def override(
     ctx: typer.Context,

@@ -128,15 +128,21 @@ def _first_instant(first_day: date, zone: str) -> datetime:
     return datetime.combine(first_day, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def _team(rows: Rows, site: str, given: Sequence[str] | None) -> tuple[str, ...]:
+def _team(rows: Rows, site: str, given: Sequence[str] | None, first_day: date) -> tuple[str, ...]:
+    """The engineers given, or those of the site's rotations running on the holiday's first day."""
     if given:
         return tuple(dict.fromkeys(name.strip() for name in given if name.strip()))
     names: list[str] = []
     for rotation in q.rotations(rows, site):
-        names += rotation.engineers
+        if rotation.starts_on <= first_day and (rotation.ends_on is None or first_day < rotation.ends_on):
+            names += rotation.engineers
     team = tuple(dict.fromkeys(names))
     if not team:
-        raise UsageError(_("site {site} has no rotation: give the team with --team").format(site=site))
+        raise UsageError(
+            _("site {site} has no rotation running on {date}: give the team with --team").format(
+                site=site, date=first_day.isoformat()
+            )
+        )
     return team
 
 
@@ -157,7 +163,7 @@ def make(
     with context.write() as unit:
         row = sites.find(unit, site.strip())
         period = _period(row.calendar, choice)
-        people = _team(unit, row.name, team)
+        people = _team(unit, row.name, team, period.first_day)
         for name in people:
             person = staff_register.find(unit, name)
             if not person.active:

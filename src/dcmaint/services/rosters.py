@@ -16,7 +16,7 @@ from sqlalchemy import select
 from dcmaint.domain import parse
 from dcmaint.domain.rosters import Leave, Override, Period, Rotation, swap
 from dcmaint.domain.text import optional_free_text
-from dcmaint.errors import Conflict, UsageError
+from dcmaint.errors import Conflict, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import sites
 from dcmaint.services import staff as staff_register
@@ -178,3 +178,28 @@ def add_leave(context: Context, engineer: str, first: str, last: str, note: str 
             {"engineer": item.engineer, "from": lo.isoformat(), "to": hi.isoformat()},
         )
         return item
+
+
+def end_rotation(context: Context, name: str, on: str) -> Rotation:
+    """End a rotation: its last turn ends at the hand-over on ``on`` (entry point).
+
+    How a team change is made: end the old rotation on the day the new one starts.
+    """
+    day = parse.iso_date(on, "--on")
+    with context.write() as unit:
+        row = unit.session.scalars(select(RotationRow).where(RotationRow.name == name.strip())).one_or_none()
+        if row is None:
+            raise NotFound(_("unknown rotation {name!r}").format(name=name))
+        if day <= row.starts_on:
+            raise UsageError(
+                _("rotation {name!r} ends on {end} before it starts on {start}").format(
+                    name=row.name, end=day.isoformat(), start=row.starts_on.isoformat()
+                )
+            )
+        before = {"ends_on": row.ends_on.isoformat() if row.ends_on else None}
+        row.ends_on = day
+        unit.record(ENTITY, row.name, "edit", before, {"ends_on": day.isoformat()})
+        unit.session.flush()
+        from dcmaint.store import roster_queries
+
+        return roster_queries.rotations(unit, name=row.name)[0]
