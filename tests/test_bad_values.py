@@ -18,7 +18,7 @@ import pytest
 import typer
 from typer._click.types import FloatParamType, IntParamType
 
-from dcmaint.cli import inspect, pm, report, spare_levels, ticket
+from dcmaint.cli import inspect, pm, report, roster, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
 from dcmaint.domain import parse, text
@@ -48,6 +48,10 @@ BAD: dict[Any, list[str]] = {
     inspect._frequency: ["sometimes", "every 0 days", "every 60 weeks", "", "daily"],
     parse.concurrency: ["0", "1025", "-1", "", HUGE],
     parse.workers: ["257", "-1", "", "2.5", HUGE],
+    roster._stretch: ["0h", "32d", "-1h", "forever", "", HUGE + "h"],
+    roster._days: ["0", "367", "week", "", HUGE, "-1"],
+    roster._year: ["1999", "2101", "next", "", HUGE, "-2026"],
+    roster._running: ["0", "32", "three", "", HUGE, "-1"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -105,6 +109,20 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("inspect", "list"): [],
     ("inspect", "show"): [],
     ("inspect", "report"): ["--output", "-"],
+    ("roster", "add"): ["r1", "--site", "hq", "--engineers", "张伟", "--from", "2026-03-01"],
+    ("roster", "check"): ["--site", "hq"],
+    ("roster", "end"): ["r1", "--on", "2026-04-01"],
+    ("roster", "export"): ["--site", "hq", "--from", "2026-03-01", "--to", "2026-03-02", "--output", "-"],
+    ("roster", "holiday"): ["--site", "hq", "--holiday", "国庆节", "--year", "2026"],
+    ("roster", "leave"): ["张伟", "--from", "2026-03-01", "--to", "2026-03-02"],
+    ("roster", "list"): [],
+    ("roster", "override"): [
+        *("--site", "hq", "--by", "张伟", "--for", "张伟", "--from", "2026-03-01", "--to", "2026-03-02")
+    ],
+    ("roster", "publish"): ["--site", "hq", "--holiday", "国庆节", "--year", "2026"],
+    ("roster", "sheet"): ["--site", "hq", "--holiday", "国庆节", "--year", "2026", "--output", "-"],
+    ("roster", "show"): ["r1"],
+    ("roster", "who"): [],
     ("audit", "list"): [],
     ("archive", "set"): ["srv01"],
     ("archive", "diff"): ["srv01"],

@@ -292,6 +292,13 @@ PAGES: dict[str, Page] = {
         addresses={"redfish://10.1.1.7": "{bmc1}"},
         hands={"dcmaint archive snapshot hq-db-01 --timeout 30": fit(1, "disk:2", "S4X1NEW0002")},
     ),
+    "docs/rosters.md": Page(
+        exits={
+            "dcmaint roster who --site bj --at 2026-02-28T10:00": 1,
+            "dcmaint roster check --site bj --from 2026-03-01T09:00 --to 2026-03-15T09:00": 1,
+            "dcmaint roster publish --site bj --holiday 国庆节 --year 2026 --at 2026-09-24T08:00": 1,
+        }
+    ),
     "docs/cli.md": Page(
         files={"客户设备清单.xlsx": DEVICE_LIST, "客户备件目录.xlsx": PARTS_LIST},
         env={"ILO_PASSWORD": "the-BMC-password", "BMC_PASSWORD": "monitor-password"},

@@ -16,6 +16,7 @@ from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _, pgettext
 
 if TYPE_CHECKING:
+    from dcmaint.services.roster_views import OnDuty
     from dcmaint.services.tickets import Progress
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -116,14 +117,27 @@ def new(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_one
-    from dcmaint.services.ticket_intake import FaultReport, log
+    from dcmaint.services.ticket_intake import FaultReport, log_and_who
 
     report = FaultReport(site, description, source, severity, device or (), caller, contact, reported, from_eml)
-    shown = log(service_context(ctx), report)
+    shown, duty = log_and_who(service_context(ctx), report)
     if fmt is OutputFormat.TABLE:
         _said(shown)
+        typer.echo(_duty_line(duty))
     else:
         render_one(shown, fmt)
+
+
+def _duty_line(duty: OnDuty) -> str:
+    """Who the desk calls next, in one line."""
+    if duty.primary is None:
+        return _("nobody is on duty at {site}: see `dcmaint roster check`").format(site=duty.site)
+    line = _("on duty at {site}: {name} {phone}").format(
+        site=duty.site, name=duty.primary, phone=duty.primary_phone or ""
+    )
+    if duty.secondary is not None:
+        line += "; " + _("secondary {name} {phone}").format(name=duty.secondary, phone=duty.secondary_phone or "")
+    return line
 
 
 @app.command("list", help=_("List tickets (all but closed ones unless --state or --all)."))
@@ -205,13 +219,20 @@ def show(ctx: typer.Context, ref: RefArg, fmt: FormatOption = OutputFormat.TABLE
 def assign(
     ctx: typer.Context,
     ref: RefArg,
-    to: Annotated[str, typer.Option("--to", help=_("Engineer (a staff name)."))],
+    to: Annotated[
+        str | None, typer.Option("--to", help=_("Engineer (a staff name); default the primary on duty."))
+    ] = None,
     at: AtOpt = None,
     note: NoteOpt = None,
 ) -> None:
     from dcmaint.services import tickets
 
-    _said(tickets.assign(service_context(ctx), ref, to, at, note))
+    if to is not None:
+        _said(tickets.assign(service_context(ctx), ref, to, at, note))
+        return
+    assigned = tickets.assign_on_duty(service_context(ctx), ref, at, note)
+    typer.echo(_("assigned to {name}, the primary on duty").format(name=assigned.engineer))
+    _said(assigned)
 
 
 @app.command("start", help=_("Start handling, remotely or on site: the SLA clock starts."))

@@ -21,6 +21,7 @@ from dcmaint.i18n import _
 if TYPE_CHECKING:
     from dcmaint.domain.tickets import TicketDetail
     from dcmaint.services.context import Context
+    from dcmaint.services.roster_views import OnDuty
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,14 @@ def log(context: Context, report: FaultReport) -> TicketDetail:
             ),
         )
     return detail(context, ref)
+
+
+def log_and_who(context: Context, report: FaultReport) -> tuple[TicketDetail, OnDuty]:
+    """Log the ticket, and say who is on duty at its site now: the desk calls them next (entry point)."""
+    from dcmaint.services.roster_views import who
+
+    shown = log(context, report)
+    return shown, who(context, shown.site)[0]
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from dcmaint.domain.parts import optional_text
 from dcmaint.domain.sla import Clock, SlaState, measure, ticket_clock
 from dcmaint.domain.text import optional_free_text
 from dcmaint.domain.tickets import FollowupKind, Handling, PauseReason, Severity, Source, TicketState, TicketStep
-from dcmaint.errors import NotFound, UsageError
+from dcmaint.errors import DcmaintError, NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import devices as device_register
 from dcmaint.services import sites
@@ -82,6 +82,13 @@ class Progress:
     state: str
 
 
+@dataclass(frozen=True)
+class Assigned(Progress):
+    """A ticket given to the engineer on duty: who that was."""
+
+    engineer: str
+
+
 def _advance(
     context: Context, ref: str, at: GivenTime | None, note: str | None, action: Callable[[UnitOfWork, Step], None]
 ) -> Progress:
@@ -95,6 +102,30 @@ def _advance(
 def assign(context: Context, ref: str, engineer: str, at: GivenTime | None = None, note: str | None = None) -> Progress:
     """Give the ticket to an engineer, again to hand it over (entry point)."""
     return _advance(context, ref, at, note, lambda unit, step: _assign(unit, step, engineer))
+
+
+def assign_on_duty(context: Context, ref: str, at: GivenTime | None = None, note: str | None = None) -> Assigned:
+    """Give the ticket to the primary on duty at its site at the time of the step (entry point).
+
+    Nobody on duty (a gap in the roster) is a failure, not bad input: nothing is changed and the desk
+    names the engineer with ``--to``.
+    """
+    from dcmaint.services.roster_views import duty_at
+
+    with context.write() as unit:
+        row = find(unit, ref.strip().upper())
+        site = unit.session.get(SiteRow, row.site_id)
+        assert site is not None
+        when = _when(unit, row, at)
+        duty = duty_at(unit, site.name, site.timezone, when)
+        if duty.primary is None:
+            raise DcmaintError(
+                _("nobody is on duty at {site} at {time}: give the engineer with --to").format(
+                    site=site.name, time=when.astimezone(ZoneInfo(site.timezone)).isoformat(timespec="minutes")
+                )
+            )
+        _assign(unit, Step(row.ref, at, note), duty.primary.engineer)
+        return Assigned(row.ref, row.state, duty.primary.engineer)
 
 
 def start(context: Context, ref: str, handling: str, at: GivenTime | None = None, note: str | None = None) -> Progress:

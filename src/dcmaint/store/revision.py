@@ -11,7 +11,7 @@ from dcmaint.i18n import _
 if TYPE_CHECKING:
     from dcmaint.store.urls import DatabaseUrl
 
-HEAD = "0011"
+HEAD = "0012"
 
 
 def known() -> frozenset[str]:

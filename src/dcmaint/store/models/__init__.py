@@ -8,6 +8,7 @@
 - ``preventive``: preventive maintenance tasks, their completions and the sites' own intervals;
 - ``inspections``: inspection plans, runs, each device's result and the findings;
 - ``archive``: the device archive, one append-only row per version of a device's file;
+- ``rosters``: duty rotations, overrides, leave and holiday duty rosters;
 - ``audit``: the hash-chained audit log and its head.
 
 Each name has one home (``dcmaint.store.models.registers.SiteRow``, ``dcmaint.store.models.base.Base``).
@@ -16,7 +17,18 @@ holds the whole schema: what Alembic compares, ``db check`` checks and the forei
 aggregates resolve against.
 """
 
-from dcmaint.store.models import archive, audit, base, depot, health, inspections, preventive, registers, tickets
+from dcmaint.store.models import (
+    archive,
+    audit,
+    base,
+    depot,
+    health,
+    inspections,
+    preventive,
+    registers,
+    rosters,
+    tickets,
+)
 
 __all__ = [
     "archive",
@@ -27,5 +39,6 @@ __all__ = [
     "inspections",
     "preventive",
     "registers",
+    "rosters",
     "tickets",
 ]
