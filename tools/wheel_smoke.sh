@@ -83,7 +83,7 @@ kill "$sim"; wait "$sim" || true
 case "$nagios" in *"On battery"*) say "SNMP poll from the wheel: ${nagios%%|*}" ;; *) fail "SNMP poll said '$nagios'" ;; esac
 
 "$DC" device add srv01 --site old --kind server >/dev/null
-ticket=$("$DC" ticket new --site old --device srv01 --caller 王工 --description "PSU 2 电源告警" | cut -d: -f1)
+ticket=$("$DC" ticket new --site old --device srv01 --caller 王工 --description "PSU 2 电源告警" | head -n 1 | cut -d: -f1)  # its first line; the second says who is on duty
 "$DC" ticket form "$ticket" --format pdf --lang zh --output 维护单.pdf >/dev/null
 head -c 5 维护单.pdf | grep -q '%PDF-' || fail "ticket form wrote no PDF"
 grep -aq WenQuanYi 维护单.pdf || fail "the PDF form embeds no CJK font"
