@@ -178,6 +178,14 @@ def check_line(ok: bool, label: str) -> str:
     return f"{'PASS' if ok else 'FAIL'} {label}"
 
 
+def print_checks(outcomes: Sequence[Any]) -> None:
+    """Every backend's checks (``outcome.backend``, ``outcome.checks`` as (ok, label) pairs), under one heading."""
+    print("\nchecks:")
+    for outcome in outcomes:
+        for ok, label in outcome.checks:
+            print(f"  {check_line(ok, f'{outcome.backend}: {label}')}")
+
+
 def exit_status(checks_ok: bool, targets_met: bool) -> int:
     """1 when a check failed, 3 when only a target was missed, 0 otherwise."""
     return CHECK_FAILED if not checks_ok else TARGET_MISSED if not targets_met else 0

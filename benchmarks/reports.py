@@ -38,12 +38,12 @@ from typing import Any
 from harness import (
     arguments,
     backends,
-    check_line,
     clean_env,
     dcmaint,
     exit_status,
     machine,
     parsed,
+    print_checks,
     repeated,
     scratch_home,
     scratch_store,
@@ -158,10 +158,7 @@ def main() -> int:
     args = parse_args()
     print(f"{args.devices:,} devices, {args.per_day:g} tickets a day for a year, {machine()}")
     outcomes = [measure(backend, args) for backend in backends(args.backend)]
-    print("\nchecks:")
-    for outcome in outcomes:
-        for ok, label in outcome.checks:
-            print(f"  {check_line(ok, f'{outcome.backend}: {label}')}")
+    print_checks(outcomes)
     print("targets (end to end, each format):")
     met = []
     for outcome in outcomes:

@@ -39,12 +39,12 @@ from zoneinfo import ZoneInfo
 from harness import (
     arguments,
     backends,
-    check_line,
     clean_env,
     dcmaint,
     exit_status,
     machine,
     parsed,
+    print_checks,
     repeated,
     run_timed,
     scratch_home,
@@ -235,10 +235,7 @@ def main() -> int:
     args = parse_args()
     print(f"a year of rotations at one site, {args.overrides} overrides, {machine()}")
     outcomes = [measure(backend, args) for backend in backends(args.backend)]
-    print("\nchecks:")
-    for outcome in outcomes:
-        for ok, label in outcome.checks:
-            print(f"  {check_line(ok, f'{outcome.backend}: {label}')}")
+    print_checks(outcomes)
     print("targets (median in the process):")
     met = []
     for outcome in outcomes:

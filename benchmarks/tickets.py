@@ -49,12 +49,12 @@ from typing import Any
 from harness import (
     arguments,
     backends,
-    check_line,
     clean_env,
     dcmaint,
     exit_status,
     machine,
     parsed,
+    print_checks,
     repeated,
     run_timed,
     scratch_home,
@@ -231,10 +231,7 @@ def main() -> int:
     args = parse_args()
     print(f"{args.tickets:,} tickets, {SITES} sites, {ENGINEERS} engineers, {machine()}")
     outcomes = [measure(backend, args) for backend in backends(args.backend)]
-    print("\nchecks:")
-    for outcome in outcomes:
-        for ok, label in outcome.checks:
-            print(f"  {check_line(ok, f'{outcome.backend}: {label}')}")
+    print_checks(outcomes)
     print("targets (PostgreSQL, median in the process):")
     met = []
     for outcome in outcomes:
