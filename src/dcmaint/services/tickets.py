@@ -492,6 +492,10 @@ def _return_to_factory(unit: UnitOfWork, step: Step) -> None:
     _event(unit, row, TicketStep.RETURN_TO_FACTORY, when, row.state, note=reason)
 
 
+#: The step inside another command's transaction (``ticket return-to-factory`` opens the RMA with it).
+return_to_factory_step = _return_to_factory
+
+
 def _restore(unit: UnitOfWork, step: Step) -> None:
     """Service is back: the clock stops (an open pause ends here too)."""
     row = find(unit, step.ref)
