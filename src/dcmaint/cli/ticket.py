@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dcmaint.cli import ticket_rma
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context, state
 from dcmaint.cli.documents import write_document
@@ -280,18 +281,6 @@ def resume(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = No
     _said(tickets.resume(service_context(ctx), ref, at, note))
 
 
-@app.command("return-to-factory", help=_("Record a unit sent to the vendor for repair (a loaner may stand in)."))
-def return_to_factory(
-    ctx: typer.Context,
-    ref: RefArg,
-    reason: Annotated[str, typer.Option("--reason", help=_("What goes back and why."))],
-    at: AtOpt = None,
-) -> None:
-    from dcmaint.services import tickets
-
-    _said(tickets.return_to_factory(service_context(ctx), ref, reason, at))
-
-
 @app.command("restore", help=_("Service is restored: the SLA clock stops."))
 def restore(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = None) -> None:
     from dcmaint.services import tickets
@@ -408,3 +397,8 @@ def form(
     typer.echo(
         _("{ticket}: form written to {file} ({size} bytes)").format(ticket=data.ticket, file=target, size=len(content))
     )
+
+
+app.command(
+    "return-to-factory", help=_("Send the ticket's unit to its vendor's factory: an RMA (a loaner may stand in).")
+)(ticket_rma.return_to_factory_command)

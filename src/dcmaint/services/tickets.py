@@ -148,11 +148,6 @@ def resume(context: Context, ref: str, at: GivenTime | None = None, note: str | 
     return _advance(context, ref, at, note, _resume)
 
 
-def return_to_factory(context: Context, ref: str, reason: str, at: GivenTime | None = None) -> Progress:
-    """Record a unit sent to the vendor for repair (entry point)."""
-    return _advance(context, ref, at, reason, _return_to_factory)
-
-
 def restore(context: Context, ref: str, at: GivenTime | None = None, note: str | None = None) -> Progress:
     """Service is restored: the SLA clock stops (entry point)."""
     return _advance(context, ref, at, note, _restore)
