@@ -81,12 +81,12 @@ MOVES: dict[RmaStep, tuple[frozenset[RmaState], RmaState | None]] = {
 }
 
 
-def _possible(step: RmaStep, state: RmaState, loaner_installed: bool) -> bool:
+def _possible(step: RmaStep, state: RmaState, loaner_installed: bool, part: bool) -> bool:
     sources, _target = MOVES[step]
     if state not in sources:
         return False
     if step is RmaStep.LOANER:
-        return not loaner_installed
+        return not loaner_installed and not part  # a loaner stands in for a device
     if step is RmaStep.SWAP_BACK:
         return loaner_installed
     if step is RmaStep.CLOSE:
@@ -94,15 +94,21 @@ def _possible(step: RmaStep, state: RmaState, loaner_installed: bool) -> bool:
     return True
 
 
-def allowed(state: RmaState, *, loaner_installed: bool) -> list[str]:
-    """The moves an RMA in ``state`` accepts, in the order of the flow."""
-    return [str(step) for step in MOVES if _possible(step, state, loaner_installed)]
+def allowed(state: RmaState, *, loaner_installed: bool, part: bool = False) -> list[str]:
+    """The moves an RMA in ``state`` accepts, in the order of the flow (``part``: the unit is a removed part)."""
+    return [str(step) for step in MOVES if _possible(step, state, loaner_installed, part)]
 
 
-def move(ref: str, state: RmaState, step: RmaStep, *, loaner_installed: bool) -> RmaState:
+def move(ref: str, state: RmaState, step: RmaStep, *, loaner_installed: bool, part: bool = False) -> RmaState:
     """The state after ``step``; an illegal move is refused with the ones the RMA allows."""
-    if not _possible(step, state, loaner_installed):
-        allowed_now = ", ".join(allowed(state, loaner_installed=loaner_installed)) or _("none")
+    if not _possible(step, state, loaner_installed, part):
+        allowed_now = ", ".join(allowed(state, loaner_installed=loaner_installed, part=part)) or _("none")
+        if part and step is RmaStep.LOANER:
+            raise UsageError(
+                _("RMA {rma} is for a part: a loaner stands in for a device (allowed: {allowed})").format(
+                    rma=ref, allowed=allowed_now
+                )
+            )
         if state in MOVES[step][0] and step is RmaStep.CLOSE:
             raise UsageError(
                 _("RMA {rma} still has its loaner installed: swap it back first (allowed: {allowed})").format(

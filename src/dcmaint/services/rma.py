@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from dcmaint.domain import parse
 from dcmaint.domain.enums import AuditEntity
@@ -40,6 +40,7 @@ from dcmaint.services.rma_views import detail_of, find_id
 from dcmaint.services.tickets import Step
 from dcmaint.store.models.archive import ArchiveVersionRow
 from dcmaint.store.models.depot import ConsentRow, StockUnitRow, SwapRow
+from dcmaint.store.models.health import ComponentRow, DevicePollRow
 from dcmaint.store.models.preventive import PmTaskRow
 from dcmaint.store.models.registers import DeviceRow, SiteRow, device_record
 from dcmaint.store.models.rma import RmaLoanerRow, RmaRow
@@ -134,7 +135,8 @@ def _site(unit: UnitOfWork, row: RmaRow) -> SiteRow:
 
 def _step(unit: UnitOfWork, row: RmaRow, step: RmaStep) -> RmaState:
     loaner = _live_loaner(unit, row) is not None
-    return move(row.ref, RmaState(row.state), step, loaner_installed=loaner)
+    part = row.unit_kind == RmaUnitKind.PART.value
+    return move(row.ref, RmaState(row.state), step, loaner_installed=loaner, part=part)
 
 
 def _when(row: RmaRow, site: SiteRow, at: GivenTime | None, after: datetime, previous: str) -> datetime:
@@ -408,8 +410,6 @@ def loaner(context: Context, text: str, lent: LoanerUnit, at: GivenTime | None =
 
 def _install_loaner(unit: UnitOfWork, row: RmaRow, lent: LoanerUnit, at: GivenTime | None) -> None:
     _step(unit, row, RmaStep.LOANER)
-    if row.device_id is None:
-        raise UsageError(_("RMA {rma} is for a part: a loaner stands in for a device").format(rma=row.ref))
     site = _site(unit, row)
     original = unit.session.get(DeviceRow, row.device_id)
     assert original is not None
@@ -418,7 +418,7 @@ def _install_loaner(unit: UnitOfWork, row: RmaRow, lent: LoanerUnit, at: GivenTi
     if model is None:
         raise UsageError(_("give the loaner's model with --model"))
     vendor = optional_text(lent.vendor, "--vendor", 100) or row.vendor
-    name = parse.name(lent.name, "--name") if lent.name else f"{original.name}-loaner"
+    name = parse.name(lent.name, "--name") if lent.name else _free_name(unit, original)
     if len(name) > 64:
         raise UsageError(_("the loaner's name {name!r} is too long: give one with --name").format(name=name))
     when = _when(row, site, at, row.opened_at, _("the RMA's opening"))
@@ -469,6 +469,12 @@ def _install_loaner(unit: UnitOfWork, row: RmaRow, lent: LoanerUnit, at: GivenTi
                                                  "vendor": vendor, "installed_at": when.isoformat()})  # fmt: skip
 
 
+def _free_name(unit: UnitOfWork, original: DeviceRow) -> str:
+    """``DEVICE-loaner``, or ``DEVICE-loaner2``... when an earlier loaner kept the name for its history."""
+    taken = set(unit.session.scalars(select(DeviceRow.name).where(DeviceRow.site_id == original.site_id)))
+    return next(n for n in (f"{original.name}-loaner{i if i > 1 else ''}" for i in range(1, 1000)) if n not in taken)
+
+
 def swap_back(context: Context, text: str, at: GivenTime | None = None) -> RmaDetail:
     """The original goes back in, the loaner leaves the register (entry point)."""
     with context.write() as unit:
@@ -496,28 +502,45 @@ def _swap_back(unit: UnitOfWork, row: RmaRow, site: SiteRow, at: GivenTime | Non
     original = unit.session.get(DeviceRow, row.device_id)
     assert original is not None
     loaner_row = unit.session.get(DeviceRow, lent.device_id) if lent.device_id is not None else None
-    if loaner_row is not None:
-        for column, what in _REFERENCES:
-            used = unit.session.scalar(select(func.count()).where(column == loaner_row.id))
-            if used:
-                raise Conflict(
-                    _("loaner {device} has {what} recorded against it: move them to {original} first").format(
-                        device=loaner_row.name, what=what, original=original.name
-                    )
-                )
     moved = json.loads(lent.moved) if lent.moved else {}
     before = device_record(original)
-    if loaner_row is not None:
-        loaner_record = device_record(loaner_row)
-        unit.session.delete(loaner_row)
-        unit.session.flush()  # the loaner's endpoint is free before the original takes it back
-        unit.record(AuditEntity.DEVICE.value, device_register.audit_key(loaner_record), "remove",
-                    loaner_record.as_json(), None)  # fmt: skip
+    kept = _leave_register(unit, loaner_row, row, when) if loaner_row is not None else ()
     for key in MANAGEMENT:
         if key in moved:
             setattr(original, key, moved[key])
     unit.session.flush()
     after = device_record(original)
     unit.record(AuditEntity.DEVICE.value, device_register.audit_key(after), "back", before.as_json(), after.as_json())
-    lent.device_id, lent.removed_at = None, when
-    unit.record(ENTITY, row.ref, "swap-back", {"loaner": lent.name}, {"loaner": None, "removed_at": when.isoformat()})
+    lent.removed_at = when
+    if not kept:
+        lent.device_id = None
+    unit.record(ENTITY, row.ref, "swap-back", {"loaner": lent.name},
+                {"loaner": None, "removed_at": when.isoformat(), "kept_for": list(kept)})  # fmt: skip
+
+
+def _leave_register(unit: UnitOfWork, loaner: DeviceRow, row: RmaRow, when: datetime) -> tuple[str, ...]:
+    """The loaner leaves the register; one with history of its own there (its archive file, tickets, swaps) stays
+    for that history only: retired, not polled, not covered, out of the rack. What kept it (empty: removed)."""
+    kept = tuple(
+        what for column, what in _REFERENCES if unit.session.scalar(select(func.count()).where(column == loaner.id))
+    )
+    record = device_record(loaner)
+    if not kept:
+        unit.session.delete(loaner)
+        unit.session.flush()  # the loaner's endpoint is free before the original takes it back
+        unit.record(AuditEntity.DEVICE.value, device_register.audit_key(record), "remove", record.as_json(), None)
+        return kept
+    for key, value in CLEARED.items():
+        setattr(loaner, key, value)
+    parts = unit.session.scalar(select(func.count()).where(ComponentRow.device_id == loaner.id))
+    unit.session.execute(delete(ComponentRow).where(ComponentRow.device_id == loaner.id))
+    unit.session.execute(delete(DevicePollRow).where(DevicePollRow.device_id == loaner.id))
+    loaner.covered = False
+    loaner.notes = _("loaner returned to {vendor} on {date} (RMA {rma}); kept for its history").format(
+        vendor=row.vendor, date=when.date().isoformat(), rma=row.ref
+    )
+    unit.session.flush()
+    after = device_record(loaner)
+    unit.record(AuditEntity.DEVICE.value, device_register.audit_key(after), "retire", record.as_json(),
+                {**after.as_json(), "installed_base_removed": parts})  # fmt: skip
+    return kept

@@ -120,7 +120,13 @@ def detail_of(rows: Rows, rma_id: int, now: datetime) -> RmaDetail:
         data.target_date,
         data.custody if data.unit_kind == RmaUnitKind.PART.value else None,
         _flags(data, now),
-        tuple(allowed(RmaState(data.state), loaner_installed=data.loaner is not None)),
+        tuple(
+            allowed(
+                RmaState(data.state),
+                loaner_installed=data.loaner is not None,
+                part=data.unit_kind == RmaUnitKind.PART.value,
+            )
+        ),
         loaners,
     )
 
