@@ -81,7 +81,7 @@ def test_a_removed_part_stays_the_customers_through_its_rma(hq, db_url):
     assert closed["state"] == "closed" and closed["unit"] == "5WB2-R (865414-B21)"
     actions = [(e.entity, e.action) for e in audit(db_url) if e.entity in ("rma", "spare")]
     assert [a for a in actions if a[0] == "rma"] == [("rma", a) for a in ("open", "ship", "receive", "close")]
-    assert ("spare", "custody") in actions and ("spare", "replaced-by-vendor") in actions
+    assert ("spare", "custody") in actions and ("spare", "vendor-replaced") in actions
 
 
 def test_a_loaner_stands_in_and_is_swapped_back_with_the_register_and_installed_base(hq, db_url):

@@ -376,7 +376,7 @@ def _new_serial(unit: UnitOfWork, row: RmaRow, serial: str) -> None:
         raise Conflict(_("serial {serial} is already in the depot's records").format(serial=serial))
     part = unit.session.get(StockUnitRow, row.stock_unit_id)
     assert part is not None
-    unit.record(SPARE_ENTITY, part.serial or str(part.id), "replaced-by-vendor", {"serial": part.serial},
+    unit.record(SPARE_ENTITY, part.serial or str(part.id), "vendor-replaced", {"serial": part.serial},
                 {"serial": serial, "rma": row.ref})  # fmt: skip
     part.serial = serial
 

@@ -294,6 +294,10 @@ def _when(unit: UnitOfWork, row: TicketRow, at: GivenTime | None) -> datetime:
     return at.checked(site.timezone, now, _last_event_at(unit, row), _("the ticket's last step"))
 
 
+#: An audit action is at most 16 characters (``audit_log.action``): the steps whose own word is longer.
+AUDIT_ACTIONS = {TicketStep.RETURN_TO_FACTORY: "to-factory"}
+
+
 def _event(
     unit: UnitOfWork,
     row: TicketRow,
@@ -321,7 +325,7 @@ def _event(
     unit.record(
         ENTITY,
         row.ref,
-        kind.value,
+        AUDIT_ACTIONS.get(kind, kind.value),
         {"state": before},
         {
             "state": row.state,
