@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dcmaint.cli.checked import Checked
-from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.cli.context import AtOpt, FormatOption, service_context
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
@@ -33,14 +33,6 @@ def _state(text: str, what: str) -> str:
 
 RmaArg = Annotated[
     str, typer.Argument(help=_("Our RMA reference (R-2026-000001) or the vendor's RMA number."), show_default=False)
-]
-AtOpt = Annotated[
-    parse.GivenTime | None,
-    typer.Option(
-        "--at",
-        click_type=Checked(parse.given_time, "TIME"),
-        help=_("When it happened, YYYY-MM-DD[THH:MM] in the site's time (default now)."),
-    ),
 ]
 NumberOpt = Annotated[
     str | None,

@@ -10,7 +10,7 @@ import typer
 
 from dcmaint.cli import ticket_rma
 from dcmaint.cli.checked import Checked
-from dcmaint.cli.context import FormatOption, service_context, state
+from dcmaint.cli.context import AtOpt, FormatOption, service_context, state
 from dcmaint.cli.documents import write_document
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
@@ -49,14 +49,6 @@ def _read(path: Path) -> bytes:
 
 
 RefArg = Annotated[str, typer.Argument(help=_("Ticket reference, e.g. T-2026-000042."), show_default=False)]
-AtOpt = Annotated[
-    parse.GivenTime | None,
-    typer.Option(
-        "--at",
-        click_type=Checked(parse.given_time, "TIME"),
-        help=_("When it happened, YYYY-MM-DD[THH:MM] in the site's time (default now)."),
-    ),
-]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("Free text kept with the event."))]
 
 LIST_COLUMNS = [

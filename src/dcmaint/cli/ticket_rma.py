@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from dcmaint.cli.context import service_context
-from dcmaint.cli.rma import AtOpt, NumberOpt, PartOpt, TargetOpt, VendorOpt, said
+from dcmaint.cli.context import AtOpt, service_context
+from dcmaint.cli.rma import NumberOpt, PartOpt, TargetOpt, VendorOpt, said
 from dcmaint.i18n import _
 
 
