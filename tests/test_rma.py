@@ -251,3 +251,50 @@ def test_every_bad_input_is_one_line_exit_2_and_writes_nothing(hq, db_url):
     assert taken.code == 2 and "NEW-2 is already in the depot's records" in taken.err
     assert counts(db_url) == before and audit(db_url) == chain
     assert cli.ok("rma", "show", part_ref, "-f", "json").json()["state"] == "shipped"
+
+
+@pytest.fixture
+def bmc(cli, monkeypatch):
+    """One server behind a simulated iLO 5 (the Redfish simulator, polled by the in-tree driver)."""
+    from dcmaint.drivers.simulators import SimulatorOptions
+    from dcmaint_redfish.sim import running
+
+    monkeypatch.setenv("BMC_PW", "any-password")
+    monkeypatch.setenv("DCMAINT_LOAD_PLUGINS", "redfish")
+    with running(SimulatorOptions(count=1, flavours=("hpe-ilo5",))) as sim:
+        cli.ok("site", "add", "lab", "--customer", "Lab")
+        cli.ok(
+            "device", "add", "web01", "--site", "lab", "--kind", "server", "--driver", "redfish", "--rack", "B2",
+            "--endpoint", sim.endpoints[0].url, "--username", "admin", "--credential", "env:BMC_PW",
+        )  # fmt: skip
+        yield cli, sim.endpoints[0].url
+
+
+def test_a_loaner_behind_the_originals_bmc_is_polled_through_the_redfish_driver(bmc, db_url):
+    cli, url = bmc
+    cli.ok("health", "--record", "--timeout", "30")
+    parts = _components_at(db_url, "web01")
+    assert parts  # the installed base the BMC reported
+    ref = cli.ok("rma", "open", "--vendor", "HPE", "--device", "web01").out.split(":")[0]
+    cli.ok("rma", "loaner", ref, "--serial", "LN-42", "--model", "DL380 Gen10")
+    polled = cli.ok("health", "--record", "--timeout", "30", "-f", "json").json()
+    assert [(d["name"], d["driver"], d["status"]) for d in polled["devices"]] == [("web01-loaner", "redfish", "ok")]
+    assert [d["name"] for d in polled["skipped"]] == ["web01"]  # away: nothing to poll
+    assert _components_at(db_url, "web01-loaner") == parts  # the BMC now answers for the loaner
+    cli.ok("rma", "ship", ref)
+    cli.ok("rma", "receive", ref, "--swap-back")
+    devices = {d["name"]: d for d in cli.ok("device", "list", "--site", "lab", "-f", "json").json()}
+    assert (devices["web01"]["endpoint"], devices["web01"]["rack"]) == (url, "B2")
+    assert devices["web01-loaner"]["endpoint"] is None and not devices["web01-loaner"]["covered"]
+    assert _components_at(db_url, "web01-loaner") == set()  # out of the installed base
+    polled = cli.ok("health", "--record", "--timeout", "30", "-f", "json").json()
+    assert [(d["name"], d["status"]) for d in polled["devices"]] == [("web01", "ok")]
+
+
+def _components_at(db_url: str, device: str) -> set[tuple[str, str]]:
+    with open_reader(parse(db_url)) as reader:
+        rows = reader.rows(
+            "SELECT c.kind, c.location FROM components c JOIN devices d ON d.id = c.device_id WHERE d.name = :name",
+            {"name": device},
+        )
+    return {(row["kind"], row["location"]) for row in rows}
