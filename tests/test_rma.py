@@ -98,6 +98,8 @@ def test_a_loaner_stands_in_and_is_swapped_back_with_the_register_and_installed_
     assert (loaner["endpoint"], loaner["driver"], loaner["serial"]) == ("scenario://srv02", "scenario", "LN-7")
     assert loaner["vendor"] == "HPE" and loaner["kind"] == "server" and ref in loaner["notes"]
     assert original["endpoint"] is None and original["driver"] is None
+    lent = cli("rma", "open", "--vendor", "HPE", "--device", "srv02-loaner")  # not the customer's to send
+    assert lent.code == 2 and f"srv02-loaner is the loaner of RMA {ref}, not the customer's unit" in lent.err
 
     # the loaner is polled like any device, with the original's endpoint: the installed base is its own
     scenario("srv02", report(part("psu", "PSU 1", serial="LNP1"), part("psu", "PSU 2", serial="LNP2")))
