@@ -18,7 +18,7 @@ import pytest
 import typer
 from typer._click.types import FloatParamType, IntParamType
 
-from dcmaint.cli import inspect, pm, report, roster, spare_levels, ticket
+from dcmaint.cli import inspect, pm, report, rma, roster, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
 from dcmaint.domain import parse, text
@@ -26,6 +26,7 @@ from tests.helpers import audit, counts
 from tests.test_spares_swap import room  # noqa: F401  (the fixture: two servers whose PSU 2 failed)
 
 T1 = "T-2026-000001"
+R1 = "R-2026-000001"
 HUGE = "99999999999999999999"  # more than a 64-bit integer (PostgreSQL's BIGINT) holds
 
 #: Bad values per parser: every kind of value a command reads.
@@ -52,6 +53,8 @@ BAD: dict[Any, list[str]] = {
     roster._days: ["0", "367", "week", "", HUGE, "-1"],
     roster._year: ["1999", "2101", "next", "", HUGE, "-2026"],
     roster._running: ["0", "32", "three", "", HUGE, "-1"],
+    rma._number: ["no way!", "", "x" * 65, "RMA\x1b[31m", "#12"],
+    rma._state: ["lost", "", "OPEN!", "closed,open"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -85,7 +88,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("ticket", "escalate"): [T1, "--reason", "需现场"],
     ("ticket", "pause"): [T1, "--reason", "downtime-window"],
     ("ticket", "resume"): [T1],
-    ("ticket", "return-to-factory"): [T1, "--reason", "返厂"],
+    ("ticket", "return-to-factory"): [T1, "--vendor", "HPE", "--reason", "返厂"],
     ("ticket", "restore"): [T1],
     ("ticket", "fill"): [T1, "--actions", "更换电源"],
     ("ticket", "sign"): [T1, "--by", "王工", "--score", "4"],
@@ -98,6 +101,14 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("pm", "due"): [],
     ("pm", "list"): [],
     ("pm", "history"): [],
+    ("rma", "open"): ["--vendor", "HPE", "--device", "srv01"],
+    ("rma", "ship"): [R1],
+    ("rma", "receive"): [R1],
+    ("rma", "loaner"): [R1, "--serial", "LN-1", "--model", "DL380"],
+    ("rma", "swap-back"): [R1],
+    ("rma", "close"): [R1],
+    ("rma", "list"): [],
+    ("rma", "show"): [R1],
     ("pm", "done"): ["hq/srv01/dust-removal", "--by", "张伟"],
     ("pm", "task", "list"): [],
     ("pm", "task", "interval"): ["dust-removal", "--site", "hq", "--every", "2mo"],

@@ -269,6 +269,14 @@ PAGES: dict[str, Page] = {
         files={"~/fonts/house.ttc": ROOT / "src" / "dcmaint" / "data" / "fonts" / "wqy-microhei.ttc"}
     ),
     "docs/database.md": Page(exits={"dcmaint db check > /dev/null": 1}),
+    "docs/rma.md": Page(
+        exits={
+            "dcmaint health hq-web-01 --record": 2,
+            "dcmaint health --site hq --record": 2,
+            "dcmaint rma list --overdue": 1,
+            "dcmaint rma list --format json": 1,
+        }
+    ),
     "docs/maintenance.md": Page(
         exits={
             "dcmaint health hq-crac-01 --record": 1,

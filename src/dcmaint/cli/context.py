@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dcmaint.cli.checked import Checked
 from dcmaint.config import Config
+from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
 
@@ -91,4 +93,15 @@ def service_context(ctx: typer.Context) -> Context:
 FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help=_("Output format: table for people, json or csv for scripts.")),
+]
+
+#: ``--at`` of a step that happened at a site: when, in the site's time (checked by the service against the
+#: previous step with :meth:`dcmaint.domain.parse.GivenTime.checked`).
+AtOpt = Annotated[
+    parse.GivenTime | None,
+    typer.Option(
+        "--at",
+        click_type=Checked(parse.given_time, "TIME"),
+        help=_("When it happened, YYYY-MM-DD[THH:MM] in the site's time (default now)."),
+    ),
 ]

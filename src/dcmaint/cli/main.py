@@ -79,6 +79,7 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         _("Inspections (巡检): plans, runs with findings and tickets, health scores, the customer's report."),
     ),
     "pm": ("dcmaint.cli.pm", "app", _("Preventive maintenance: tasks due, tasks done, and each site's intervals.")),
+    "rma": ("dcmaint.cli.rma", "app", _("Return to factory (返厂): RMAs, the units' custody, loaners standing in.")),
     "roster": ("dcmaint.cli.roster", "app", _("Duty rosters: rotations, who is on duty, coverage, holidays.")),
     "report": (
         "dcmaint.cli.report",

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dcmaint.cli import ticket_rma
 from dcmaint.cli.checked import Checked
-from dcmaint.cli.context import FormatOption, service_context, state
+from dcmaint.cli.context import AtOpt, FormatOption, service_context, state
 from dcmaint.cli.documents import write_document
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
@@ -48,14 +49,6 @@ def _read(path: Path) -> bytes:
 
 
 RefArg = Annotated[str, typer.Argument(help=_("Ticket reference, e.g. T-2026-000042."), show_default=False)]
-AtOpt = Annotated[
-    parse.GivenTime | None,
-    typer.Option(
-        "--at",
-        click_type=Checked(parse.given_time, "TIME"),
-        help=_("When it happened, YYYY-MM-DD[THH:MM] in the site's time (default now)."),
-    ),
-]
 NoteOpt = Annotated[str | None, typer.Option("--note", help=_("Free text kept with the event."))]
 
 LIST_COLUMNS = [
@@ -280,18 +273,6 @@ def resume(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = No
     _said(tickets.resume(service_context(ctx), ref, at, note))
 
 
-@app.command("return-to-factory", help=_("Record a unit sent to the vendor for repair (a loaner may stand in)."))
-def return_to_factory(
-    ctx: typer.Context,
-    ref: RefArg,
-    reason: Annotated[str, typer.Option("--reason", help=_("What goes back and why."))],
-    at: AtOpt = None,
-) -> None:
-    from dcmaint.services import tickets
-
-    _said(tickets.return_to_factory(service_context(ctx), ref, reason, at))
-
-
 @app.command("restore", help=_("Service is restored: the SLA clock stops."))
 def restore(ctx: typer.Context, ref: RefArg, at: AtOpt = None, note: NoteOpt = None) -> None:
     from dcmaint.services import tickets
@@ -408,3 +389,8 @@ def form(
     typer.echo(
         _("{ticket}: form written to {file} ({size} bytes)").format(ticket=data.ticket, file=target, size=len(content))
     )
+
+
+app.command(
+    "return-to-factory", help=_("Send the ticket's unit to its vendor's factory: an RMA (a loaner may stand in).")
+)(ticket_rma.return_to_factory_command)

@@ -154,6 +154,7 @@ def summary(ticket: TicketDetail) -> str:
         (_("Score"), str(ticket.score) if ticket.score is not None else ""),
         (_("Comment"), ticket.comment or ""),
         (_("Verified by"), " ".join(p for p in (ticket.verified_by, _local(ticket.verified_at, zone)) if p)),
+        (_("RMAs"), ", ".join(ticket.rmas)),
         (_("Times in"), ticket.timezone),
     ]
     return table(rows, tablefmt="plain")

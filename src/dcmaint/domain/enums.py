@@ -66,3 +66,4 @@ class AuditEntity(Untranslated):
     INSPECTION = "inspection"
     INSPECTION_PLAN = "inspection_plan"
     ARCHIVE = "archive"  # a version of a device file
+    RMA = "rma"  # a return to factory and its loaner

@@ -230,6 +230,7 @@ class TicketDetail(Record):
     allowed: tuple[str, ...]
     pauses: tuple[Pause, ...]
     events: tuple[TicketEvent, ...]
+    rmas: tuple[str, ...] = ()  # its returns to factory (``rma show``)
 
     def as_json(self) -> dict[str, object]:
         data = super().as_json()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from dcmaint.domain.tickets import TicketDetail, TicketLine, TicketState, allowed
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
+from dcmaint.services import rma_views
 from dcmaint.services.context import Context
 from dcmaint.services.zones import site_zones
 from dcmaint.store import ticket_queries
@@ -86,4 +87,5 @@ def _detail(reader: Reader, ref: str, now: datetime | None) -> TicketDetail:
         tuple(allowed(TicketState(row.state))),
         tuple(ticket_queries.pauses(reader, row.id)),
         tuple(ticket_queries.events(reader, row.id)),
+        rma_views.of_ticket(reader, row.ref),
     )

@@ -148,11 +148,6 @@ def resume(context: Context, ref: str, at: GivenTime | None = None, note: str | 
     return _advance(context, ref, at, note, _resume)
 
 
-def return_to_factory(context: Context, ref: str, reason: str, at: GivenTime | None = None) -> Progress:
-    """Record a unit sent to the vendor for repair (entry point)."""
-    return _advance(context, ref, at, reason, _return_to_factory)
-
-
 def restore(context: Context, ref: str, at: GivenTime | None = None, note: str | None = None) -> Progress:
     """Service is restored: the SLA clock stops (entry point)."""
     return _advance(context, ref, at, note, _restore)
@@ -299,6 +294,10 @@ def _when(unit: UnitOfWork, row: TicketRow, at: GivenTime | None) -> datetime:
     return at.checked(site.timezone, now, _last_event_at(unit, row), _("the ticket's last step"))
 
 
+#: An audit action is at most 16 characters (``audit_log.action``): the steps whose own word is longer.
+AUDIT_ACTIONS = {TicketStep.RETURN_TO_FACTORY: "to-factory"}
+
+
 def _event(
     unit: UnitOfWork,
     row: TicketRow,
@@ -326,7 +325,7 @@ def _event(
     unit.record(
         ENTITY,
         row.ref,
-        kind.value,
+        AUDIT_ACTIONS.get(kind, kind.value),
         {"state": before},
         {
             "state": row.state,
@@ -490,6 +489,10 @@ def _return_to_factory(unit: UnitOfWork, step: Step) -> None:
         raise UsageError(_("say what goes back and why with --reason"))
     when = _when(unit, row, step.at)
     _event(unit, row, TicketStep.RETURN_TO_FACTORY, when, row.state, note=reason)
+
+
+#: The step inside another command's transaction (``ticket return-to-factory`` opens the RMA with it).
+return_to_factory_step = _return_to_factory
 
 
 def _restore(unit: UnitOfWork, step: Step) -> None:

@@ -237,6 +237,8 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "inspection_results",
             "inspection_findings",
             "archive_versions",
+            "rmas",
+            "rma_loaners",
             "audit_log",
         )
     }

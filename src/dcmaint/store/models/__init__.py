@@ -9,6 +9,7 @@
 - ``inspections``: inspection plans, runs, each device's result and the findings;
 - ``archive``: the device archive, one append-only row per version of a device's file;
 - ``rosters``: duty rotations, overrides, leave and holiday duty rosters;
+- ``rma``: returns to factory and the loaners that stood in;
 - ``audit``: the hash-chained audit log and its head.
 
 Each name has one home (``dcmaint.store.models.registers.SiteRow``, ``dcmaint.store.models.base.Base``).
@@ -26,6 +27,7 @@ from dcmaint.store.models import (
     inspections,
     preventive,
     registers,
+    rma,
     rosters,
     tickets,
 )
@@ -39,6 +41,7 @@ __all__ = [
     "inspections",
     "preventive",
     "registers",
+    "rma",
     "rosters",
     "tickets",
 ]
