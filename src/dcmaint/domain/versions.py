@@ -34,10 +34,10 @@ from enum import StrEnum
 
 _NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 _TAIL = re.compile(r"^(?P<family>.*?)(?P<numbers>\d+(?:[.\-]\d+)*)$")
-_FAMILY_END = re.compile(r"[\s\-_:]*v?$", re.IGNORECASE)
+_FAMILY_END = re.compile(r"(?:^|[\s\-_:]*)v?$", re.IGNORECASE)
 _MOST_PARTS = 12
 #: The family ends in a separator, or in a lone "v" (``v2.1``, ``U30 v2.80``), before the numbers.
-_SEPARATED = re.compile(r"(?:[^0-9A-Za-z]|(?:^|[^0-9A-Za-z])[vV])$")
+_SEPARATED = re.compile(r"(?:[\s\-_:]|(?:^|[\s\-_:])[vV])$")
 
 
 class Order(StrEnum):
@@ -78,7 +78,7 @@ def parse(text: str) -> Version | None:
         return None
     raw = found.group("family")
     if raw and not _SEPARATED.search(raw):
-        return None  # "1.2b3", "00.1B.53": letters inside the numbers
+        return None  # "1.2b3", "00.1B.53", "2.0+1": not one run of numbers
     family = _FAMILY_END.sub("", raw).strip()
     return Version(" ".join(family.lower().split()), numbers)
 

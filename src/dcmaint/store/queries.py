@@ -237,6 +237,10 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "inspection_results",
             "inspection_findings",
             "archive_versions",
+            "releases",
+            "signature_ages",
+            "changes",
+            "change_devices",
             "audit_log",
         )
     }
