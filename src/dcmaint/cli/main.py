@@ -79,6 +79,16 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         _("Inspections (巡检): plans, runs with findings and tickets, health scores, the customer's report."),
     ),
     "pm": ("dcmaint.cli.pm", "app", _("Preventive maintenance: tasks due, tasks done, and each site's intervals.")),
+    "advisory": (
+        "dcmaint.cli.advisory",
+        "app",
+        _("Advisories: vendor releases against the versions devices run, and stale antivirus signatures."),
+    ),
+    "change": (
+        "dcmaint.cli.change",
+        "app",
+        _("Change requests: evaluated, approved by the customer, implemented, confirmed by the device."),
+    ),
     "roster": ("dcmaint.cli.roster", "app", _("Duty rosters: rotations, who is on duty, coverage, holidays.")),
     "report": (
         "dcmaint.cli.report",

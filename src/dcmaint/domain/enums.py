@@ -66,3 +66,6 @@ class AuditEntity(Untranslated):
     INSPECTION = "inspection"
     INSPECTION_PLAN = "inspection_plan"
     ARCHIVE = "archive"  # a version of a device file
+    RELEASE = "release"  # a vendor release imported from a catalogue
+    SIGNATURE_AGE = "signature-age"  # a site's own maximum antivirus signature age
+    CHANGE = "change"  # a change request: requested, approved, implemented...

@@ -99,7 +99,7 @@ class Release(Record):
 
     def as_json(self) -> dict[str, Any]:
         data = super().as_json()
-        data["fixes"] = [{"id": f.id, "summary": f.summary} for f in self.fixes]
+        data["fixes"] = [{"id": f.id, "summary": f.summary} if isinstance(f, Fix) else f for f in self.fixes]
         return data
 
 
