@@ -68,7 +68,9 @@ def import_(
         for problem in rejected.problems:
             typer.echo(f"dcmaint: {_('error')}: {redact(problem.line())}", err=True)
         raise
-    render_one(summary, fmt)
+    from dcmaint.cli.labels import field_labels
+
+    render_one(summary, fmt, {**field_labels(), "releases": _("Releases")})
 
 
 @app.command(

@@ -28,6 +28,24 @@ LIST_COLUMNS = [
     ("approved_by", _("Approved by")),
 ]
 
+SHOW_LABELS = {
+    "advisory": _("Advisory"),
+    "evaluation": _("Evaluation"),
+    "rollback_plan": _("Rollback plan"),
+    "requested_by": _("Requested by"),
+    "requested_at": _("Requested"),
+    "approval_reference": _("Customer's reference"),
+    "approved_at": _("Approved"),
+    "rejected_by": _("Refused by"),
+    "reject_reason": _("Refusal reason"),
+    "implemented_by": _("Implemented by"),
+    "implemented_at": _("Implemented"),
+    "confirmed_at": _("Confirmed"),
+    "rollback_reason": _("Rollback reason"),
+    "rolled_back_at": _("Rolled back"),
+    "seen": _("Versions seen"),
+}
+
 ChangeArg = Annotated[str, typer.Argument(help=_("The change, CR-NUMBER (see change list)."))]
 AtOpt = Annotated[
     parse.GivenTime | None,
@@ -67,7 +85,10 @@ def _shown(record, fmt: OutputFormat, zones) -> None:  # type: ignore[no-untyped
         record = replace(
             record, state=value_label(ChangeState, record.state), risk=value_label(Risk, record.risk), seen=seen
         )
-    render_one(record, fmt, zones=zones)
+    from dcmaint.cli.labels import field_labels
+
+    labels = {**field_labels(), **{key: header for key, header in LIST_COLUMNS}, **SHOW_LABELS}
+    render_one(record, fmt, labels, zones=zones)
 
 
 @app.command("request", help=_("Request a change: devices, component and version, evaluation, risk, window, rollback."))
