@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from dcmaint.domain.records import Record
 from dcmaint.errors import UsageError
@@ -175,3 +176,8 @@ class ChangeRecord(Record):
     rollback_reason: str | None
     rolled_back_at: datetime | None
     seen: tuple[ChangeDevice, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        data = super().as_json()
+        data["seen"] = [d.as_json() if isinstance(d, ChangeDevice) else d for d in self.seen]
+        return data
