@@ -169,7 +169,12 @@ def test_stale_signatures_are_advisories_with_a_site_s_own_maximum_age(cli, scen
     result = cli("advisory", "list", "-f", "json")
     assert result.code == 1
     [line] = result.json()
-    assert (line["kind"], line["component"], line["age_days"], line["severity"]) == ("signature", "antivirus", 3, "high")
+    assert (line["kind"], line["component"], line["age_days"], line["severity"]) == (
+        "signature",
+        "antivirus",
+        3,
+        "high",
+    )
     assert line["installed"] == "20261201.01"
     cli.ok("advisory", "signature-age", "--site", "hq", "--default")
     assert cli("advisory", "list").code == 0

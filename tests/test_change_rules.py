@@ -119,8 +119,8 @@ def test_signatures_by_age():
 
 
 def test_a_catalogue_with_problems_gives_no_release():
-    data = {"vendor": "HPE", "release": [{"models": ["x"], "component": "iLO 5", "version": "1", "released": "2024-01-01",
-                                          "severity": "high"}, {"severity": "urgent"}]}  # fmt: skip
+    good = {"models": ["x"], "component": "iLO 5", "version": "1", "released": "2024-01-01", "severity": "high"}
+    data = {"vendor": "HPE", "release": [good, {"severity": "urgent"}]}
     found, problems = releases(data, "hpe.toml", date(2026, 1, 1))
     assert found == [] and any("severity 'urgent'" in p.line() for p in problems)
     assert all(p.line().startswith("hpe.toml, release 2: ") for p in problems)

@@ -88,9 +88,7 @@ def test_a_rejected_change_cannot_be_implemented(desk, db_url):
 def test_approved_implemented_and_confirmed_by_the_next_poll(desk, db_url):
     cli, scenario = desk
     _request(cli)
-    approved = cli.ok(
-        "change", "approve", "CR-1", "--by", "王工", "--reference", "BG-2026-118", "-f", "json"
-    ).json()
+    approved = cli.ok("change", "approve", "CR-1", "--by", "王工", "--reference", "BG-2026-118", "-f", "json").json()
     assert approved["state"] == "approved" and approved["approval_reference"] == "BG-2026-118"
     assert cli.ok("change", "implement", "CR-1", "--by", "张伟").out.strip() == "CR-1: implemented"
     scenario("srv01", _ilo("3.08"))  # srv02 not upgraded yet

@@ -87,7 +87,7 @@ def _shown(record, fmt: OutputFormat, zones) -> None:  # type: ignore[no-untyped
         )
     from dcmaint.cli.labels import field_labels
 
-    labels = {**field_labels(), **{key: header for key, header in LIST_COLUMNS}, **SHOW_LABELS}
+    labels = {**field_labels(), **dict(LIST_COLUMNS), **SHOW_LABELS}
     render_one(record, fmt, labels, zones=zones)
 
 
@@ -128,9 +128,13 @@ def request(
     if fmt is not OutputFormat.TABLE:
         _shown(made, fmt, None)
         return
-    typer.echo(_("{change}: {component} {version} on {devices}, requested; next: the customer's approval, "
-                 "`dcmaint change approve {change} --by NAME --reference REF`").format(
-        change=made.change, component=made.component, version=made.target_version, devices=", ".join(made.devices)))  # fmt: skip
+    line = _(
+        "{change}: {component} {version} on {devices}, requested; next: the customer's approval, "
+        "`dcmaint change approve {change} --by NAME --reference REF`"
+    )
+    devices_text = ", ".join(made.devices)
+    typer.echo(line.format(change=made.change, component=made.component, version=made.target_version,
+                           devices=devices_text))  # fmt: skip
 
 
 def _done(record, fmt: OutputFormat, line: str) -> None:  # type: ignore[no-untyped-def]
@@ -201,8 +205,9 @@ def implement(
     typer.echo(_("{change}: {state}").format(change=done.change, state=value_label(ChangeState, done.state)))
     if verify:
         for device in done.seen:
-            typer.echo(_("{device}: {component} {seen}").format(
-                device=device.device, component=done.component, seen=device.version_seen or _("not reported")))  # fmt: skip
+            seen = device.version_seen or _("not reported")
+            typer.echo(_("{device}: {component} {seen}").format(device=device.device, component=done.component,
+                                                                seen=seen))  # fmt: skip
 
 
 @app.command("rollback", help=_("Record a rollback of an implemented change and its reason."))
@@ -239,9 +244,7 @@ def list_(
     found = change_list(service_context(ctx), ChangeFilter(site, ChangeState(state) if state else None, device))
     lines = found.items
     if fmt is OutputFormat.TABLE:
-        lines = [
-            replace(c, state=value_label(ChangeState, c.state), risk=value_label(Risk, c.risk)) for c in lines
-        ]
+        lines = [replace(c, state=value_label(ChangeState, c.state), risk=value_label(Risk, c.risk)) for c in lines]
     render_list(lines, fmt, LIST_COLUMNS, zones=found.zones)
 
 

@@ -195,7 +195,7 @@ def _models(c: _Collector, value: object) -> tuple[str, ...]:
         or not value
         or not all(isinstance(m, str) and m.strip() and not has_control(m) and len(m) <= MAX_TEXT for m in value)
     ):
-        c.bad(_("models {value!r}: a list of model patterns such as \"PowerEdge R740*\"").format(value=value))
+        c.bad(_('models {value!r}: a list of model patterns such as "PowerEdge R740*"').format(value=value))
         return ()
     return tuple(sorted({m.strip() for m in value}))
 

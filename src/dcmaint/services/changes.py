@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from dcmaint.domain import changes
-from dcmaint.domain.changes import ChangeAction, ChangeDevice, ChangeRecord, ChangeState, Risk
+from dcmaint.domain.changes import ChangeAction, ChangeRecord, ChangeState, Risk
 from dcmaint.domain.enums import AuditEntity
 from dcmaint.domain.parse import GivenTime
 from dcmaint.domain.text import free_text
@@ -73,7 +73,9 @@ def _row(unit: UnitOfWork, text: str) -> ChangeRow:
     number = changes.number(text)
     row = unit.session.scalars(select(ChangeRow).where(ChangeRow.id == number).with_for_update()).one_or_none()
     if row is None:
-        raise NotFound(_("unknown change {ref}: `dcmaint change list` lists them").format(ref=changes.reference(number)))
+        raise NotFound(
+            _("unknown change {ref}: `dcmaint change list` lists them").format(ref=changes.reference(number))
+        )
     return row
 
 
@@ -141,7 +143,7 @@ def _request(unit: UnitOfWork, given: Request) -> ChangeRecord:
         raise UsageError(_("staff member {name!r} is no longer active").format(name=requester.name))
     start, end = changes.window(_local(given.window_start, site.timezone), _local(given.window_end, site.timezone))
     version, release = _target(unit, given, site, found)
-    installed = {i.device: i for i in advisory_queries.installed(unit, site.name)}  # type: ignore[arg-type]
+    installed = {i.device: i for i in advisory_queries.installed(unit, site.name)}
     row = ChangeRow(
         site_id=site.id,
         state=ChangeState.REQUESTED.value,
@@ -346,5 +348,7 @@ def show(context: Context, ref: str) -> Zoned[ChangeRecord]:
     with context.read() as reader:
         found = change_queries.changes(reader, number=number)
         if not found:
-            raise NotFound(_("unknown change {ref}: `dcmaint change list` lists them").format(ref=changes.reference(number)))
+            raise NotFound(
+                _("unknown change {ref}: `dcmaint change list` lists them").format(ref=changes.reference(number))
+            )
         return Zoned(found[0], site_zones(reader))

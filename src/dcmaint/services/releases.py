@@ -85,7 +85,7 @@ def _parsed(path: Path) -> dict[str, Any]:
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(_("{file}: not valid {kind}: {error}").format(
-            file=path, kind=path.suffix[1:].upper(), error=str(exc).splitlines()[0]))  # fmt: skip
+            file=path, kind=path.suffix[1:].upper(), error=str(exc).splitlines()[0])) from None  # fmt: skip
     if not isinstance(data, dict):
         raise UsageError(_("{file}: expected a table with vendor and [[release]] entries").format(file=path))
     return data
@@ -174,4 +174,4 @@ def _store(unit: UnitOfWork, every: list[tuple[Release, str]], count: int) -> Im
 
 
 def _row_mapping(row: ReleaseRow) -> Any:
-    return {column: getattr(row, column) for column in ReleaseRow.__table__.columns.keys()}
+    return {column.key: getattr(row, column.key) for column in ReleaseRow.__table__.columns}
