@@ -175,7 +175,7 @@ def reject(
     _done(record_rejection(service_context(ctx), change, by, reason), fmt, _("{change}: {state}"))
 
 
-@app.command("implement", help=_("Record the change done (refused before the customer's approval); --verify polls."))
+@app.command("implement", help=_("Record the change done (refused before the customer's approval); --verify polls (exit 1: not seen)."))
 def implement(
     ctx: typer.Context,
     change: ChangeArg,
@@ -196,11 +196,15 @@ def implement(
     done = changes.implement(context, change, by, at)
     if verify:
         done = changes.verify(context, change, timeout)
-    if fmt is not OutputFormat.TABLE:
-        _shown(done, fmt, None)
-        return
     from dcmaint.domain.changes import ChangeState
     from dcmaint.i18n import value_label
+
+    unconfirmed = verify and done.state != ChangeState.CONFIRMED.value  # exit 1: the devices do not show it yet
+    if fmt is not OutputFormat.TABLE:
+        _shown(done, fmt, None)
+        if unconfirmed:
+            raise typer.Exit(1)
+        return
 
     typer.echo(_("{change}: {state}").format(change=done.change, state=value_label(ChangeState, done.state)))
     if verify:
@@ -208,6 +212,8 @@ def implement(
             seen = device.version_seen or _("not reported")
             typer.echo(_("{device}: {component} {seen}").format(device=device.device, component=done.component,
                                                                 seen=seen))  # fmt: skip
+    if unconfirmed:
+        raise typer.Exit(1)
 
 
 @app.command("rollback", help=_("Record a rollback of an implemented change and its reason."))
