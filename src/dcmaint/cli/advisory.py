@@ -21,7 +21,7 @@ LIST_COLUMNS = [
     ("device", _("Device")),
     ("kind", _("Kind")),
     ("component", _("Component")),
-    ("installed", _("Installed")),
+    ("installed", _("Installed version")),
     ("release", _("Release")),
     ("released", _("Released")),
     ("severity", _("Severity")),
@@ -40,9 +40,9 @@ RELEASE_COLUMNS = [
 
 
 def _severity(text: str, what: str) -> object:
-    from dcmaint.domain.releases import Severity
+    from dcmaint.domain.releases import ReleaseSeverity
 
-    return parse.enum_value(Severity, text, what)
+    return parse.enum_value(ReleaseSeverity, text, what)
 
 
 def _max_age(text: str, what: str) -> int:
@@ -95,18 +95,20 @@ def list_(
 
     from dcmaint.cli.output import render_list
     from dcmaint.domain.advisories import AdvisoryKind, AdvisoryState, any_behind
-    from dcmaint.domain.releases import Severity
+    from dcmaint.domain.releases import ReleaseSeverity
     from dcmaint.i18n import value_label
     from dcmaint.services.advisories import AdvisoryFilter, advisory_list
 
-    found = advisory_list(service_context(ctx), AdvisoryFilter(site, device, Severity(severity) if severity else None))
+    found = advisory_list(
+        service_context(ctx), AdvisoryFilter(site, device, ReleaseSeverity(severity) if severity else None)
+    )
     lines = found.items
     if fmt is OutputFormat.TABLE:
         lines = [
             replace(
                 line,
                 kind=value_label(AdvisoryKind, line.kind),
-                severity=value_label(Severity, line.severity),
+                severity=value_label(ReleaseSeverity, line.severity),
                 state=value_label(AdvisoryState, line.state),
                 fixes=line.fixes or ((_("{days} days old").format(days=line.age_days),) if line.age_days else ()),
             )
@@ -126,14 +128,14 @@ def releases_(
     from dataclasses import replace
 
     from dcmaint.cli.output import render_list
-    from dcmaint.domain.releases import Severity
+    from dcmaint.domain.releases import ReleaseSeverity
     from dcmaint.i18n import value_label
     from dcmaint.services.advisories import release_list
 
     found = release_list(service_context(ctx), vendor)
     if fmt is OutputFormat.TABLE:
         shown = [
-            replace(r, severity=value_label(Severity, r.severity), fixes=tuple(f.id for f in r.fixes))  # type: ignore[arg-type]
+            replace(r, severity=value_label(ReleaseSeverity, r.severity), fixes=tuple(f.id for f in r.fixes))  # type: ignore[arg-type]
             for r in found
         ]
         render_list(shown, fmt, RELEASE_COLUMNS)

@@ -175,7 +175,10 @@ def reject(
     _done(record_rejection(service_context(ctx), change, by, reason), fmt, _("{change}: {state}"))
 
 
-@app.command("implement", help=_("Record the change done (refused before the customer's approval); --verify polls (exit 1: not seen)."))
+@app.command(
+    "implement",
+    help=_("Record the change done (refused before the customer's approval); --verify polls (exit 1: not seen)."),
+)
 def implement(
     ctx: typer.Context,
     change: ChangeArg,

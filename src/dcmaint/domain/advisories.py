@@ -30,12 +30,12 @@ from enum import StrEnum
 from typing import Any
 
 from dcmaint.domain.records import Record
-from dcmaint.domain.releases import Release, Severity
+from dcmaint.domain.releases import Release, ReleaseSeverity
 from dcmaint.domain.versions import Order, compare, sort_key
 
 SIGNATURES_KEY = "signatures"  # archive snapshot: system.signatures.NAME.updated (ISO 8601)
 DEFAULT_SIGNATURE_AGE = timedelta(days=7)
-STALE_SEVERITY = Severity.HIGH
+STALE_SEVERITY = ReleaseSeverity.HIGH
 
 
 class AdvisoryKind(StrEnum):
@@ -100,7 +100,7 @@ def firmware_lines(device: Installed, releases: Iterable[Release]) -> list[Advis
         unknown = [r for r in found if compare(installed, r.version) is Order.UNKNOWN]
         if behind:
             target = _newest(behind)
-            worst = max((Severity(r.severity) for r in behind), key=lambda s: s.rank)
+            worst = max((ReleaseSeverity(r.severity) for r in behind), key=lambda s: s.rank)
             fixes = tuple(dict.fromkeys(str(f) for r in sorted(behind, key=lambda r: r.released) for f in r.fixes))
             lines.append(_line(device, name, installed, target, worst.value, AdvisoryState.BEHIND, fixes))
         elif unknown:
@@ -177,11 +177,11 @@ def signature_lines(device: Installed, now: datetime, max_age: timedelta) -> lis
     return lines
 
 
-def at_least(lines: Iterable[AdvisoryLine], severity: Severity | None) -> list[AdvisoryLine]:
+def at_least(lines: Iterable[AdvisoryLine], severity: ReleaseSeverity | None) -> list[AdvisoryLine]:
     """The lines of ``severity`` or worse (all, unknown ones included, when None)."""
     if severity is None:
         return list(lines)
-    return [line for line in lines if line.severity and Severity(line.severity).rank >= severity.rank]
+    return [line for line in lines if line.severity and ReleaseSeverity(line.severity).rank >= severity.rank]
 
 
 def any_behind(lines: Iterable[AdvisoryLine]) -> bool:

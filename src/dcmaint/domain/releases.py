@@ -40,7 +40,7 @@ ISSUE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-/]{0,63}$")
 URL = re.compile(r"^https?://[^\s]{3,1000}$")
 
 
-class Severity(StrEnum):
+class ReleaseSeverity(StrEnum):
     """How urgent a release is, as its vendor rates it (``advisory list --severity`` is "at least")."""
 
     CRITICAL = "critical"
@@ -206,9 +206,9 @@ def _release(c: _Collector, vendor: str, entry: Mapping[str, Any], today: date) 
     version = c.text(entry, "version", 100)
     released = _released(c, entry, today)
     severity = entry.get("severity")
-    if not isinstance(severity, str) or severity.strip().lower() not in Severity._value2member_map_:
+    if not isinstance(severity, str) or severity.strip().lower() not in ReleaseSeverity._value2member_map_:
         c.bad(_("severity {value!r}: choose one of {choices}").format(
-            value=severity, choices=", ".join(s.value for s in Severity)))  # fmt: skip
+            value=severity, choices=", ".join(s.value for s in ReleaseSeverity)))  # fmt: skip
         severity = None
     url = c.text(entry, "url", 1000, required=False)
     if url is not None and not URL.match(url):

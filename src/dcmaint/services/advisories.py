@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from dcmaint.domain import advisories
 from dcmaint.domain.advisories import DEFAULT_SIGNATURE_AGE, AdvisoryLine
 from dcmaint.domain.enums import AuditEntity
-from dcmaint.domain.releases import Release, Severity
+from dcmaint.domain.releases import Release, ReleaseSeverity
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services import sites
@@ -29,7 +29,7 @@ MAX_AGE_DAYS = 366
 class AdvisoryFilter:
     site: str | None = None
     device: str | None = None
-    severity: Severity | None = None  # at least
+    severity: ReleaseSeverity | None = None  # at least
 
 
 def _check(reader: Reader, where: AdvisoryFilter) -> None:
@@ -51,7 +51,7 @@ def advisory_lines(reader: Reader, where: AdvisoryFilter, now: datetime) -> list
         days = ages.get(site_of[(device.site, device.device)])
         max_age = timedelta(days=days) if days else DEFAULT_SIGNATURE_AGE
         lines += advisories.signature_lines(device, now, max_age)
-    rank = {s.value: s.rank for s in Severity}
+    rank = {s.value: s.rank for s in ReleaseSeverity}
     found = advisories.at_least(lines, where.severity)
     return sorted(found, key=lambda line: (-rank.get(line.severity or "", 0), line.site, line.device, line.component))
 
