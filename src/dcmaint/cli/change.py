@@ -9,6 +9,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.cli.polling import TimeoutOpt
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
@@ -187,10 +188,7 @@ def implement(
     verify: Annotated[
         bool, typer.Option("--verify", help=_("Poll the devices now: confirmed when they report the target version."))
     ] = False,
-    timeout: Annotated[
-        float | None,
-        typer.Option("--timeout", click_type=Checked(parse.timeout, "SECONDS"), help=_("Seconds per device poll.")),
-    ] = None,
+    timeout: TimeoutOpt = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.services import changes

@@ -49,12 +49,25 @@ def _signatures(system: object) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def _scope(site: str | None, device: str | None) -> tuple[str, dict[str, Any]]:
+    """SQL that keeps only the devices asked for (documents of the others are not read at all)."""
+    if site is None and device is None:
+        return "", {}
+    sql, params = " AND {column} IN (SELECT d.id FROM devices d JOIN sites s ON s.id = d.site_id WHERE 1 = 1", {}
+    if site is not None:
+        sql, params["site"] = sql + " AND s.name = :site", site
+    if device is not None:
+        sql, params["device"] = sql + " AND d.name = :device", device
+    return sql + ")", params
+
+
 def installed(reader: Rows, site: str | None = None, device: str | None = None) -> list[Installed]:
     """What each device runs: its latest archive version, else its latest poll (devices with neither are left
     out: nothing is known of them)."""
     register = {r["id"]: r for r in reader.rows(_DEVICES)}
-    archived = {r["device_id"]: r for r in reader.rows(_ARCHIVE)}
-    polled = {r["device_id"]: r for r in reader.rows(_POLLS)}
+    scope, params = _scope(site, device)
+    archived = {r["device_id"]: r for r in reader.rows(_ARCHIVE + scope.format(column="a.device_id"), params)}
+    polled = {r["device_id"]: r for r in reader.rows(_POLLS + scope.format(column="device_id"), params)}
     found = []
     for subject in devices(reader, site, device):
         row = register[subject.id]
