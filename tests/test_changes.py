@@ -169,3 +169,23 @@ def test_an_approval_dated_in_the_future_or_an_unknown_change_is_refused(desk, d
     bad = cli("change", "show", "change-one")
     assert bad.code == 2 and "'change-one'" in bad.err
     assert counts(db_url) == before and audit(db_url) == chain
+
+
+def test_the_release_linked_is_for_the_devices_vendor(cli, scenario, tmp_path):
+    other = CATALOGUE.replace('vendor = "HPE"', 'vendor = "Inspur"').replace("ProLiant DL380 Gen10", "NF5280M6")
+    (tmp_path / "inspur.toml").write_text(other, encoding="utf-8")
+    (tmp_path / "hpe.toml").write_text(CATALOGUE, encoding="utf-8")
+    cli.ok("advisory", "import", str(tmp_path / "inspur.toml"))  # the same component name and version, first
+    cli.ok("advisory", "import", str(tmp_path / "hpe.toml"))
+    cli.ok("site", "add", "hq", "--customer", "某银行")
+    cli.ok("staff", "add", "张伟", "--role", "engineer")
+    cli.ok("device", "add", "srv01", "--site", "hq", "--kind", "server", "--endpoint", "scenario://srv01")
+    scenario("srv01", _ilo("2.72"))
+    cli.ok("health", "--record")
+    listed = cli("advisory", "list", "--format", "json")
+    assert listed.code == 1 and [line["release"] for line in listed.json()] == ["3.08"]
+    change = cli.ok(
+        "change", "request", "--device", "srv01", "--component", "ilo 5", "--evaluation", "ok", "--risk", "low",
+        *WINDOW, "--rollback-plan", "回退", "--by", "张伟", "-f", "json",
+    ).json()  # fmt: skip
+    assert change["advisory"] == "HPE iLO 5 3.08" and change["target_version"] == "3.08"

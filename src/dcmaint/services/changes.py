@@ -34,7 +34,7 @@ from dcmaint.services import staff
 from dcmaint.services.context import Context
 from dcmaint.services.zones import Zoned, site_zones
 from dcmaint.store import advisory_queries
-from dcmaint.store.models.advisories import ChangeDeviceRow, ChangeRow, ReleaseRow
+from dcmaint.store.models.advisories import ChangeDeviceRow, ChangeRow
 from dcmaint.store.models.registers import DeviceRow, SiteRow
 from dcmaint.store.reader import as_datetime
 from dcmaint.store.unit import UnitOfWork
@@ -119,10 +119,25 @@ def _target(unit: UnitOfWork, given: Request, site: SiteRow, found: list[DeviceR
                 )
             )
         version = next(iter(targets.values()))
-    release = unit.session.scalars(
-        select(ReleaseRow.id).where(ReleaseRow.component_key == wanted, ReleaseRow.version == version)
-    ).first()
-    return version, release
+    return version, _release_for(unit, site, found, wanted, version)
+
+
+def _release_for(unit: UnitOfWork, site: SiteRow, found: list[DeviceRow], component: str, version: str) -> int | None:
+    """The imported release of ``component`` ``version`` that is for these devices' vendor and model (another
+    vendor may name a component alike), or None."""
+    from dcmaint.store.advisory_queries import release as read_release
+
+    names = {d.name for d in found}
+    devices = [i for i in advisory_queries.installed(unit, site.name) if i.device in names]
+    rows = unit.rows(
+        "SELECT * FROM releases WHERE component_key = :component AND version = :version ORDER BY id",
+        {"component": component, "version": version},
+    )
+    for row in rows:
+        candidate = read_release(row)
+        if any(candidate.fits(d.vendor, d.model, candidate.component) for d in devices):
+            return int(row["id"])
+    return None
 
 
 def request(context: Context, given: Request) -> ChangeRecord:
