@@ -18,7 +18,7 @@ import pytest
 import typer
 from typer._click.types import FloatParamType, IntParamType
 
-from dcmaint.cli import inspect, pm, report, rma, roster, spare_levels, ticket
+from dcmaint.cli import advisory, change, inspect, pm, report, rma, roster, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
 from dcmaint.domain import parse, text
@@ -55,6 +55,10 @@ BAD: dict[Any, list[str]] = {
     roster._running: ["0", "32", "three", "", HUGE, "-1"],
     rma._number: ["no way!", "", "x" * 65, "RMA\x1b[31m", "#12"],
     rma._state: ["lost", "", "OPEN!", "closed,open"],
+    advisory._severity: ["urgent", "", "CRIT", "0"],
+    advisory._max_age: ["0d", "367d", "1mo", "soon", "", HUGE + "d", "-1d"],
+    change._risk: ["none", "", "extreme", "3"],
+    change._state: ["done", "", "approve", "open"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -140,6 +144,21 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("archive", "show"): ["srv01", "--output", "-"],
     ("archive", "snapshot"): ["srv01"],
     ("archive", "list"): ["srv01"],
+    ("advisory", "import"): ["releases.toml"],
+    ("advisory", "list"): [],
+    ("advisory", "releases"): [],
+    ("advisory", "signature-age"): ["--site", "hq", "--max", "3d"],
+    ("change", "request"): [
+        *("--device", "srv01", "--component", "iLO 5", "--version", "3.08", "--evaluation", "已评估", "--risk", "low"),
+        *("--window-start", "2026-12-20T22:00", "--window-end", "2026-12-21T02:00", "--rollback-plan", "回退"),
+        *("--by", "张伟"),
+    ],
+    ("change", "approve"): ["CR-1", "--by", "王工", "--reference", "BG-1"],
+    ("change", "reject"): ["CR-1", "--by", "王工", "--reason", "封网"],
+    ("change", "implement"): ["CR-1", "--by", "张伟"],
+    ("change", "rollback"): ["CR-1", "--reason", "异常"],
+    ("change", "list"): [],
+    ("change", "show"): ["CR-1"],
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],
     ("db", "upgrade"): [],

@@ -102,6 +102,10 @@ def test_check_on_a_clean_store(cli, db_url):
         "archive_versions": 0,
         "rmas": 0,
         "rma_loaners": 0,
+        "releases": 0,
+        "signature_ages": 0,
+        "changes": 0,
+        "change_devices": 0,
         "audit_log": 4,
     }
     assert report["audit_head_hash"] == audit(db_url)[-1].hash

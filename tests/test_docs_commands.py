@@ -300,6 +300,16 @@ PAGES: dict[str, Page] = {
         addresses={"redfish://10.1.1.7": "{bmc1}"},
         hands={"dcmaint archive snapshot hq-db-01 --timeout 30": fit(1, "disk:2", "S4X1NEW0002")},
     ),
+    "docs/changes.md": Page(
+        env={"ILO_PASSWORD": "the-BMC-password"},
+        bmcs=(("dell-idrac9", ""),),
+        addresses={"redfish://10.1.1.7": "{bmc1}"},
+        exits={
+            "dcmaint advisory list": 1,
+            "dcmaint advisory list --site hq --severity critical --format json": 1,
+            "dcmaint change implement CR-1 --by 张伟 --verify --timeout 30": 1,
+        },
+    ),
     "docs/rosters.md": Page(
         exits={
             "dcmaint roster who --site bj --at 2026-02-28T10:00": 1,

@@ -80,6 +80,16 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     ),
     "pm": ("dcmaint.cli.pm", "app", _("Preventive maintenance: tasks due, tasks done, and each site's intervals.")),
     "rma": ("dcmaint.cli.rma", "app", _("Return to factory (返厂): RMAs, the units' custody, loaners standing in.")),
+    "advisory": (
+        "dcmaint.cli.advisory",
+        "app",
+        _("Advisories: vendor releases against the versions devices run, and stale antivirus signatures."),
+    ),
+    "change": (
+        "dcmaint.cli.change",
+        "app",
+        _("Change requests: evaluated, approved by the customer, implemented, confirmed by the device."),
+    ),
     "roster": ("dcmaint.cli.roster", "app", _("Duty rosters: rotations, who is on duty, coverage, holidays.")),
     "report": (
         "dcmaint.cli.report",

@@ -67,3 +67,6 @@ class AuditEntity(Untranslated):
     INSPECTION_PLAN = "inspection_plan"
     ARCHIVE = "archive"  # a version of a device file
     RMA = "rma"  # a return to factory and its loaner
+    RELEASE = "release"  # a vendor release imported from a catalogue
+    SIGNATURE_AGE = "signature-age"  # a site's own maximum antivirus signature age
+    CHANGE = "change"  # a change request: requested, approved, implemented...

@@ -80,10 +80,14 @@ def archive_polls(unit: UnitOfWork, polled: Sequence[tuple[DeviceRow, PollResult
     """Store a version for each polled device whose content changed; device id -> the version added.
 
     Devices whose poll failed (no report) are left alone: a poll that failed says nothing about the machine.
+    The versions the polls report also confirm implemented changes (:func:`dcmaint.services.changes.confirm_polled`).
     """
+    from dcmaint.services.changes import confirm_polled
+
     answered = [(device, result) for device, result in polled if result.report is not None]
     if not answered:
         return {}
+    confirm_polled(unit, answered)
     latest = archive_queries.latest(unit, [device.id for device, _result in answered])
     added: dict[int, int] = {}
     for device, result in answered:

@@ -239,6 +239,10 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "archive_versions",
             "rmas",
             "rma_loaners",
+            "releases",
+            "signature_ages",
+            "changes",
+            "change_devices",
             "audit_log",
         )
     }

@@ -7,6 +7,7 @@
 - ``tickets``: tickets with their devices, pauses and events;
 - ``preventive``: preventive maintenance tasks, their completions and the sites' own intervals;
 - ``inspections``: inspection plans, runs, each device's result and the findings;
+- ``advisories``: vendor releases as imported, sites' signature ages, change requests and their devices;
 - ``archive``: the device archive, one append-only row per version of a device's file;
 - ``rosters``: duty rotations, overrides, leave and holiday duty rosters;
 - ``rma``: returns to factory and the loaners that stood in;
@@ -19,6 +20,7 @@ aggregates resolve against.
 """
 
 from dcmaint.store.models import (
+    advisories,
     archive,
     audit,
     base,
@@ -33,6 +35,7 @@ from dcmaint.store.models import (
 )
 
 __all__ = [
+    "advisories",
     "archive",
     "audit",
     "base",
