@@ -66,3 +66,7 @@ class AuditEntity(Untranslated):
     INSPECTION = "inspection"
     INSPECTION_PLAN = "inspection_plan"
     ARCHIVE = "archive"  # a version of a device file
+    BACKUP_POLICY = "backup-policy"  # a backup policy registered, edited, retired, or a restore test recorded
+    DRILL_PLAN = "drill-plan"  # a drill plan
+    DRILL = "drill"  # a drill held, with its follow-up actions
+    DRILL_ACTION = "drill-action"  # a follow-up action done

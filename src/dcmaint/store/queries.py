@@ -237,6 +237,12 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "inspection_results",
             "inspection_findings",
             "archive_versions",
+            "backup_policies",
+            "backup_policy_devices",
+            "backup_restores",
+            "backup_drill_plans",
+            "backup_drills",
+            "backup_drill_actions",
             "audit_log",
         )
     }

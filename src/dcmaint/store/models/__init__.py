@@ -9,6 +9,7 @@
 - ``inspections``: inspection plans, runs, each device's result and the findings;
 - ``archive``: the device archive, one append-only row per version of a device's file;
 - ``rosters``: duty rotations, overrides, leave and holiday duty rosters;
+- ``backups``: backup policies, restore tests, drill plans, drills and their follow-up actions;
 - ``audit``: the hash-chained audit log and its head.
 
 Each name has one home (``dcmaint.store.models.registers.SiteRow``, ``dcmaint.store.models.base.Base``).
@@ -20,6 +21,7 @@ aggregates resolve against.
 from dcmaint.store.models import (
     archive,
     audit,
+    backups,
     base,
     depot,
     health,
@@ -33,6 +35,7 @@ from dcmaint.store.models import (
 __all__ = [
     "archive",
     "audit",
+    "backups",
     "base",
     "depot",
     "health",
