@@ -37,7 +37,8 @@ class Checked(ParamType):
 #: Options and arguments that take free text (kept, control characters escaped); every other plain text value
 #: is an identifier (refused with a control character). docs/cli.md, "Hostile text and numbers".
 FREE_TEXT = frozenset(
-    {"--description", "--note", "--notes", "--reason", "--late-reason", "--actions", "--comment", "--address", "text"}
+    {"--description", "--note", "--notes", "--reason", "--late-reason", "--actions", "--comment", "--address"}
+    | {"--scenario", "--restored", "text"}
 )
 #: Command groups whose text is not checked so: `sim` serves simulated devices and stores nothing.
 UNGUARDED = frozenset({"sim"})

@@ -215,7 +215,9 @@ def follow_up(text: str, what: str) -> FollowUpGiven:
                 what=what, value=text
             )
         )
-    return FollowUpGiven(parts[0], due, parts[2])
+    from dcmaint.domain.text import free_text, identifier
+
+    return FollowUpGiven(identifier(parts[0], what), due, free_text(parts[2], what))
 
 
 # -------------------------------------------------------------------------------------------------- rules
