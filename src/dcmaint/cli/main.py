@@ -80,6 +80,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     ),
     "pm": ("dcmaint.cli.pm", "app", _("Preventive maintenance: tasks due, tasks done, and each site's intervals.")),
     "roster": ("dcmaint.cli.roster", "app", _("Duty rosters: rotations, who is on duty, coverage, holidays.")),
+    "backup": (
+        "dcmaint.cli.backup",
+        "app",
+        _("Backups and drills: backup policies, restore tests, drills with RTO/RPO, what is due."),
+    ),
     "report": (
         "dcmaint.cli.report",
         "app",

@@ -140,9 +140,9 @@ def retention(text: str, what: str) -> str:
         except UsageError:
             pass
     raise UsageError(
-        _("invalid {what} {value!r}: expected an interval (30d, 12w, 6mo, 7y) or a number of copies (14 copies)").format(
-            what=what, value=text
-        )
+        _(
+            "invalid {what} {value!r}: expected an interval (30d, 12w, 6mo, 7y) or a number of copies (14 copies)"
+        ).format(what=what, value=text)
     )
 
 
@@ -226,8 +226,10 @@ def follow_up(text: str, what: str) -> FollowUpGiven:
 def objective(target: timedelta, achieved_value: timedelta) -> ObjectiveOutcome:
     """Met when what was achieved is at most the target.
 
-    >>> objective(timedelta(minutes=30), timedelta(minutes=31)).value, objective(timedelta(hours=1), timedelta(hours=1)).value
-    ('missed', 'met')
+    >>> objective(timedelta(minutes=30), timedelta(minutes=31)).value
+    'missed'
+    >>> objective(timedelta(hours=1), timedelta(hours=1)).value
+    'met'
     """
     return ObjectiveOutcome.MET if achieved_value <= target else ObjectiveOutcome.MISSED
 
@@ -250,7 +252,9 @@ def verification_due(
     return every_.after(last_ok or registered)
 
 
-def drill_due(planned: datetime, every_: Interval | None, next_on: datetime | None, last: datetime | None) -> datetime | None:
+def drill_due(
+    planned: datetime, every_: Interval | None, next_on: datetime | None, last: datetime | None
+) -> datetime | None:
     """When a planned drill is due: its next date while no drill was held on or after it, else ``every_``
     after the last drill (or the planning); None for a one-off plan already drilled.
 
@@ -375,12 +379,18 @@ class DrillLine(Record):
     rpo: str
     result: str
     note: str | None
-    actions: tuple[ActionLine, ...] = ()
+    open_actions: int  # follow-up actions not done yet
+
+
+@dataclass(frozen=True)
+class DrillDetail:
+    """A drill with its follow-up actions (``backup drill show``, ``log``): the drill's keys plus ``actions``."""
+
+    drill: DrillLine
+    actions: tuple[ActionLine, ...]
 
     def as_json(self) -> dict[str, object]:
-        data = super().as_json()
-        data["actions"] = [a.as_json() for a in self.actions]
-        return data
+        return {**self.drill.as_json(), "actions": [a.as_json() for a in self.actions]}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from dcmaint.domain.backups import DrillLine
+from dcmaint.domain.backups import DrillDetail
 from dcmaint.forms.content import BLANK, Field, Fields, Section, Sheet, Signature, Table, Text
 from dcmaint.forms.labels import label as form_label
 
@@ -103,9 +103,10 @@ def _span(minutes: int, lang: str) -> str:
     return WORDS[lang]["minutes"].format(h=hours, m=rest)
 
 
-def build(*, lang: str, drill: DrillLine, customer: str, contract: str | None, timezone: str) -> Sheet:
+def build(*, lang: str, detail: DrillDetail, customer: str, contract: str | None, timezone: str) -> Sheet:
     """The drill record worded in ``lang``; times in the site's zone."""
     words = WORDS[lang]
+    drill = detail.drill
     zone = ZoneInfo(timezone)
 
     def when(value: object) -> str:
@@ -128,19 +129,32 @@ def build(*, lang: str, drill: DrillLine, customer: str, contract: str | None, t
     objectives = Table(
         (words["objective"], words["target"], words["achieved"], words["outcome"]),
         (
-            (words["rto"], _span(drill.rto_target_minutes, lang), _span(drill.rto_achieved_minutes, lang), words[drill.rto]),
-            (words["rpo"], _span(drill.rpo_target_minutes, lang), _span(drill.rpo_achieved_minutes, lang), words[drill.rpo]),
+            (
+                words["rto"],
+                _span(drill.rto_target_minutes, lang),
+                _span(drill.rto_achieved_minutes, lang),
+                words[drill.rto],
+            ),
+            (
+                words["rpo"],
+                _span(drill.rpo_target_minutes, lang),
+                _span(drill.rpo_achieved_minutes, lang),
+                words[drill.rpo],
+            ),
         ),
         (34, 22, 22, 22),
     )
-    result = Fields((Field(words["result"], words.get(drill.result, drill.result)), Field(words["note"], drill.note or BLANK, wide=True)))
-    if drill.actions:
+    result = Fields(
+        (
+            Field(words["result"], words.get(drill.result, drill.result)),
+            Field(words["note"], drill.note or BLANK, wide=True),
+        )
+    )
+    if detail.actions:
         actions: tuple[Table | Text, ...] = (
             Table(
                 (words["number"], words["action"], words["owner"], words["due"], words["done"]),
-                tuple(
-                    (str(a.action), a.text, a.owner, a.due_on.isoformat(), when(a.done_at)) for a in drill.actions
-                ),
+                tuple((str(a.action), a.text, a.owner, a.due_on.isoformat(), when(a.done_at)) for a in detail.actions),
                 (8, 44, 16, 16, 16),
             ),
         )

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from dcmaint.domain import backups
 from dcmaint.domain.backups import (
     ActionLine,
+    DrillDetail,
     DrillLine,
     DueKind,
     DueLine,
@@ -132,7 +133,9 @@ def local_midnight(day: date, zone: str) -> datetime:
     return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
 
 
-def plan_lines(rows: Rows, site: str | None = None, plan_id: int | None = None, now: datetime | None = None) -> list[PlanLine]:
+def plan_lines(
+    rows: Rows, site: str | None = None, plan_id: int | None = None, now: datetime | None = None
+) -> list[PlanLine]:
     _site_known(rows, site)
     found = q.plans(rows, site, plan_id)
     if plan_id is not None and not found:
@@ -166,11 +169,20 @@ def plan_lines(rows: Rows, site: str | None = None, plan_id: int | None = None, 
 
 def _action_line(action: q.ActionRow) -> ActionLine:
     return ActionLine(
-        action.id, action.drill_id, action.site, action.owner, action.due_on, action.text, action.done_at, action.done_note
+        action.id,
+        action.drill_id,
+        action.site,
+        action.owner,
+        action.due_on,
+        action.text,
+        action.done_at,
+        action.done_note,
     )
 
 
-def drill_lines(rows: Rows, site: str | None = None, drill_id: int | None = None, plan_id: int | None = None) -> list[DrillLine]:
+def drill_lines(
+    rows: Rows, site: str | None = None, drill_id: int | None = None, plan_id: int | None = None
+) -> list[DrillLine]:
     """Drills held, oldest first, each with its objectives met or missed and its follow-up actions."""
     _site_known(rows, site)
     found = q.drills(rows, site, plan_id, drill_id)
@@ -199,10 +211,16 @@ def drill_lines(rows: Rows, site: str | None = None, drill_id: int | None = None
                 rpo.value,
                 drill.result,
                 drill.note,
-                tuple(_action_line(a) for a in actions if a.drill_id == drill.id),
+                sum(1 for a in actions if a.drill_id == drill.id and a.done_at is None),
             )
         )
     return lines
+
+
+def drill_detail(rows: Rows, number: int) -> DrillDetail:
+    """One drill with its follow-up actions."""
+    line = drill_lines(rows, drill_id=number)[0]
+    return DrillDetail(line, tuple(_action_line(a) for a in q.actions(rows, drill_id=number)))
 
 
 @dataclass(frozen=True)
@@ -218,10 +236,10 @@ def drills(context: Context, site: str | None = None, plan: int | None = None) -
         return Zoned(DrillsFound(plans, drill_lines(reader, site, plan_id=plan)), q.zones(reader))
 
 
-def drill(context: Context, number: int) -> Zoned[DrillLine]:
+def drill(context: Context, number: int) -> Zoned[DrillDetail]:
     """One drill with its actions (entry point)."""
     with context.read() as reader:
-        return Zoned(drill_lines(reader, drill_id=number)[0], q.zones(reader))
+        return Zoned(drill_detail(reader, number), q.zones(reader))
 
 
 def due_lines(rows: Rows, site: str | None, within: timedelta, now: datetime) -> list[DueLine]:
@@ -230,8 +248,13 @@ def due_lines(rows: Rows, site: str | None, within: timedelta, now: datetime) ->
     for policy in policy_lines(rows, site, now=now):
         if policy.next_verification is not None:
             what = _("restore test of {system}").format(system=policy.system)
-            if policy.last_result not in (None, RestoreResult.OK.value) and policy.last_verified == policy.next_verification:
-                what = _("restore test of {system} (last one {result})").format(system=policy.system, result=policy.last_result)
+            if (
+                policy.last_result not in (None, RestoreResult.OK.value)
+                and policy.last_verified == policy.next_verification
+            ):
+                what = _("restore test of {system} (last one {result})").format(
+                    system=policy.system, result=policy.last_result
+                )
             lines.append(
                 DueLine(DueKind.VERIFICATION.value, policy.site, policy.policy, what, policy.owner,
                         policy.next_verification, backups.due_state(policy.next_verification, now, within).value)

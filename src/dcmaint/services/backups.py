@@ -175,7 +175,9 @@ def edit(context: Context, name: str, changes: PolicyChanges) -> Zoned[PolicyLin
             site = unit.session.get(SiteRow, row.site_id)
             assert site is not None
             wanted = _devices(unit, site, changes.devices)
-            for link in unit.session.scalars(select(BackupPolicyDeviceRow).where(BackupPolicyDeviceRow.policy_id == row.id)):
+            for link in unit.session.scalars(
+                select(BackupPolicyDeviceRow).where(BackupPolicyDeviceRow.policy_id == row.id)
+            ):
                 unit.session.delete(link)
             unit.session.flush()
             unit.session.add_all(BackupPolicyDeviceRow(policy_id=row.id, device_id=d) for d in wanted)
@@ -210,7 +212,9 @@ def verify(context: Context, given: Verified) -> Zoned[RestoreLine]:
         assert site is not None
         engineer = active_staff(unit, given.engineer)
         now = datetime.now(UTC)
-        previous = unit.session.scalar(select(func.max(BackupRestoreRow.tested_at)).where(BackupRestoreRow.policy_id == row.id))
+        previous = unit.session.scalar(
+            select(func.max(BackupRestoreRow.tested_at)).where(BackupRestoreRow.policy_id == row.id)
+        )
         after = as_datetime(previous) if previous is not None else None
         at = given.at.checked(site.timezone, now, after, _("the policy's previous restore test")) if given.at else now
         test = BackupRestoreRow(
@@ -227,4 +231,3 @@ def verify(context: Context, given: Verified) -> Zoned[RestoreLine]:
         recorded = backup_views.restore_lines(unit, row.name)[-1]
         unit.record(ENTITY, row.name, "verify", None, {**recorded.as_json(), "id": test.id})
         return Zoned(recorded, {site.name: site.timezone})
-

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
-from dcmaint.domain.backups import DrillLine, FollowUpGiven, PlanLine, RestoreResult
+from dcmaint.domain.backups import DrillDetail, FollowUpGiven, PlanLine, RestoreResult
 from dcmaint.domain.enums import AuditEntity
 from dcmaint.domain.parse import GivenTime
 from dcmaint.domain.text import optional_free_text
@@ -114,7 +112,7 @@ def plan(context: Context, given: PlanGiven) -> Zoned[PlanLine]:
         return Zoned(backup_views.plan_lines(unit, plan_id=row.id)[0], {site.name: site.timezone})
 
 
-def log(context: Context, given: DrillGiven) -> Zoned[DrillLine]:
+def log(context: Context, given: DrillGiven) -> Zoned[DrillDetail]:
     """Record a drill held, with its follow-up actions (entry point)."""
     with context.write() as unit:
         plan_row = None
@@ -176,9 +174,9 @@ def log(context: Context, given: DrillGiven) -> Zoned[DrillLine]:
             for member, action in owners
         )
         unit.session.flush()
-        line = backup_views.drill_lines(unit, drill_id=row.id)[0]
-        unit.record(AuditEntity.DRILL.value, str(row.id), "log", None, line.as_json())
-        return Zoned(line, {site.name: site.timezone})
+        detail = backup_views.drill_detail(unit, row.id)
+        unit.record(AuditEntity.DRILL.value, str(row.id), "log", None, detail.as_json())
+        return Zoned(detail, {site.name: site.timezone})
 
 
 def _zone(name: str) -> Any:
@@ -187,7 +185,9 @@ def _zone(name: str) -> Any:
     return ZoneInfo(name)
 
 
-def action_done(context: Context, number: int, at: GivenTime | None = None, note: str | None = None) -> Zoned[DrillLine]:
+def action_done(
+    context: Context, number: int, at: GivenTime | None = None, note: str | None = None
+) -> Zoned[DrillDetail]:
     """Mark a follow-up action done (entry point); the drill it belongs to, as ``drill show`` gives it."""
     with context.write() as unit:
         row = unit.session.get(DrillActionRow, number)
@@ -211,14 +211,14 @@ def action_done(context: Context, number: int, at: GivenTime | None = None, note
             {"drill": drill.id, "text": row.text, "done_at": None},
             {"drill": drill.id, "text": row.text, "done_at": when.isoformat(), "note": row.done_note},
         )
-        return Zoned(backup_views.drill_lines(unit, drill_id=drill.id)[0], backup_queries.zones(unit))
+        return Zoned(backup_views.drill_detail(unit, drill.id), backup_queries.zones(unit))
 
 
 @dataclass(frozen=True)
 class DrillRecord:
     """What the printable drill record shows: the drill, its site's customer and zone."""
 
-    drill: DrillLine
+    drill: DrillDetail
     customer: str
     contract: str | None
     timezone: str
@@ -227,11 +227,8 @@ class DrillRecord:
 def record(context: Context, number: int) -> DrillRecord:
     """The drill and its site's customer, for the printable record (entry point)."""
     with context.read() as reader:
-        line = backup_views.drill_lines(reader, drill_id=number)[0]
+        detail = backup_views.drill_detail(reader, number)
         site = reader.rows(
-            "SELECT customer, contract_no, timezone FROM sites WHERE name = :name", {"name": line.site}
+            "SELECT customer, contract_no, timezone FROM sites WHERE name = :name", {"name": detail.drill.site}
         )[0]
-        return DrillRecord(line, site["customer"], site["contract_no"], site["timezone"])
-
-
-
+        return DrillRecord(detail, site["customer"], site["contract_no"], site["timezone"])

@@ -229,9 +229,15 @@ class ActionRow:
     done_note: str | None
 
 
-def actions(rows: Rows, site: str | None = None, drill_id: int | None = None, action_id: int | None = None) -> list[ActionRow]:
+def actions(
+    rows: Rows, site: str | None = None, drill_id: int | None = None, action_id: int | None = None
+) -> list[ActionRow]:
     where, params = _where(
-        [("s.name = :site", "site", site), ("a.drill_id = :drill", "drill", drill_id), ("a.id = :action", "action", action_id)]
+        [
+            ("s.name = :site", "site", site),
+            ("a.drill_id = :drill", "drill", drill_id),
+            ("a.id = :action", "action", action_id),
+        ]
     )
     found = rows.rows(
         "SELECT a.id, a.drill_id, s.name AS site, st.name AS owner, a.due_on, a.text, a.done_at, a.done_note "

@@ -37,7 +37,10 @@ class BackupPolicyDeviceRow(Base):
     """A device of the register whose data a policy backs up."""
 
     __tablename__ = "backup_policy_devices"
-    __table_args__ = (PrimaryKeyConstraint("policy_id", "device_id"), Index("ix_backup_policy_devices_device", "device_id"))
+    __table_args__ = (
+        PrimaryKeyConstraint("policy_id", "device_id"),
+        Index("ix_backup_policy_devices_device", "device_id"),
+    )
 
     policy_id: Mapped[int] = mapped_column(ForeignKey("backup_policies.id", ondelete="CASCADE"))
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="RESTRICT"))
@@ -81,7 +84,10 @@ class DrillRow(Base):
     """A drill held: the targets in force, what was achieved, the result."""
 
     __tablename__ = "backup_drills"
-    __table_args__ = (Index("ix_backup_drills_plan", "plan_id", "drilled_at"), Index("ix_backup_drills_site", "site_id"))
+    __table_args__ = (
+        Index("ix_backup_drills_plan", "plan_id", "drilled_at"),
+        Index("ix_backup_drills_site", "site_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("backup_drill_plans.id", ondelete="RESTRICT"))
