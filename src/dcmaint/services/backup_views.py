@@ -26,7 +26,7 @@ from dcmaint.domain.backups import (
 )
 from dcmaint.domain.preventive import TaskState, interval
 from dcmaint.errors import NotFound
-from dcmaint.i18n import _
+from dcmaint.i18n import _, value_label
 from dcmaint.services.context import Context
 from dcmaint.services.zones import Zoned
 from dcmaint.store import backup_queries as q
@@ -253,7 +253,7 @@ def due_lines(rows: Rows, site: str | None, within: timedelta, now: datetime) ->
                 and policy.last_verified == policy.next_verification
             ):
                 what = _("restore test of {system} (last one {result})").format(
-                    system=policy.system, result=policy.last_result
+                    system=policy.system, result=value_label(RestoreResult, policy.last_result)
                 )
             lines.append(
                 DueLine(DueKind.VERIFICATION.value, policy.site, policy.policy, what, policy.owner,
