@@ -153,9 +153,7 @@ def every(text: str, what: str) -> Interval:
 
 def objective_target(text: str, what: str) -> timedelta:
     """An RTO or RPO target: ``4h``, ``30m``; more than nothing, at most 30 days."""
-    from dcmaint.domain.parse import duration
-
-    return duration(text, what, LONGEST_OBJECTIVE)
+    return _span(text, what, LONGEST_OBJECTIVE)
 
 
 def achieved(text: str, what: str) -> timedelta:
@@ -182,9 +180,22 @@ def achieved(text: str, what: str) -> timedelta:
 
 def restore_duration(text: str, what: str) -> timedelta:
     """How long a restore test took: ``45m``, ``2h``; more than nothing, at most a week."""
-    from dcmaint.domain.parse import duration
+    return _span(text, what, LONGEST_RESTORE)
 
-    return duration(text, what, LONGEST_RESTORE)
+
+def _span(text: str, what: str, longest: timedelta) -> timedelta:
+    """:func:`dcmaint.domain.parse.duration`, whose every refusal names the option."""
+    from dcmaint.domain.parse import duration
+    from dcmaint.domain.sla import format_duration
+
+    try:
+        return duration(text, what, longest)
+    except UsageError:
+        raise UsageError(
+            _("invalid {what} {value!r}: more than nothing, at most {most}").format(
+                what=what, value=text, most=format_duration(longest)
+            )
+        ) from None
 
 
 @dataclass(frozen=True)
