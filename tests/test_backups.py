@@ -58,7 +58,9 @@ def test_edit_replaces_the_devices_and_retire_stops_the_tests_falling_due(room, 
     assert policy["devices"] == ["db01", "db02"] and policy["schedule"] == "@daily"
     entry = audit(db_url)[-1]
     assert entry.action == "edit" and entry.before["devices"] == ["db01"] and entry.after["schedule"] == "@daily"
-    room.ok("backup", "verify", "erp-db", "--by", "张伟", "--result", "failed", "--restored", "ERP", "--at", "2026-11-02")
+    room.ok(
+        "backup", "verify", "erp-db", "--by", "张伟", "--result", "failed", "--restored", "ERP", "--at", "2026-11-02"
+    )
     assert ("verification", "erp-db") in _due(room)[1]
     room.ok("backup", "policy", "retire", "erp-db", "--reason", "系统下线")
     assert room.ok("backup", "policy", "list", "-f", "json").json() == []
@@ -93,7 +95,9 @@ def test_a_restore_test_is_recorded_and_the_next_falls_due_from_the_last_good_on
         }
     ]
     assert audit(db_url)[-1].action == "verify" and audit(db_url)[-1].after["result"] == "ok"
-    room.ok("backup", "verify", "erp-db", "--by", "李娜", "--result", "partial", "--restored", "ERP", "--at", "2026-11-25")
+    room.ok(
+        "backup", "verify", "erp-db", "--by", "李娜", "--result", "partial", "--restored", "ERP", "--at", "2026-11-25"
+    )
     policy = _policy(room)
     assert policy["last_result"] == "partial" and policy["last_ok"] == "2026-11-20T02:00:00+00:00"
     assert policy["state"] == "overdue" and policy["next_verification"] == "2026-11-24T16:00:00+00:00"
@@ -154,7 +158,9 @@ def _plan(cli, *args):
 
 
 def test_a_drill_against_its_plan_is_met_or_missed_and_its_actions_fall_due(room, db_url):
-    plan = _plan(room, "--policy", "erp-db", "--scenario", "数据库服务器损坏", "--every", "6mo", "--rto", "4h", "--rpo", "30m")
+    plan = _plan(
+        room, "--policy", "erp-db", "--scenario", "数据库服务器损坏", "--every", "6mo", "--rto", "4h", "--rpo", "30m"
+    )
     assert plan["system"] == "ERP database" and plan["policy"] == "erp-db" and plan["state"] == "scheduled"
     assert plan["rto_target_minutes"] == 240 and plan["rpo_target_minutes"] == 30 and plan["last_drill"] is None
     held = room.ok(
@@ -209,7 +215,10 @@ def test_a_one_off_drill_without_a_plan_and_its_refusals(room, db_url):
           "--action", "王五,2027-11-01,x"], "unknown staff member '王五'"),
     ):  # fmt: skip
         result = room(*base, *extra)
-        assert result.code == 2 and len(result.err.strip().splitlines()) == 1 and says in result.err, (extra, result.err)
+        assert result.code == 2 and len(result.err.strip().splitlines()) == 1 and says in result.err, (
+            extra,
+            result.err,
+        )
     for extra, says in (
         (["--scenario", "x", "--rto", "1h", "--rpo", "1h", "--every", "1y"], "give --system or --policy"),
         (["--system", "OA", "--scenario", "x", "--rto", "1h", "--rpo", "1h"], "give --every, --next or both"),
@@ -221,7 +230,9 @@ def test_a_one_off_drill_without_a_plan_and_its_refusals(room, db_url):
     room.ok(*base, "--site", "hq", "--system", "OA", "--scenario", "OA 虚拟机误删", "--rto", "30m", "--rpo", "1h")
     drill = room.ok("backup", "drill", "show", "1", "-f", "json").json()
     assert drill["plan"] is None and drill["rto"] == "missed" and drill["rpo"] == "met"
-    planned = _plan(room, "--system", "OA", "--scenario", "机房断电", "--next", "2099-03-01", "--rto", "2h", "--rpo", "1h")
+    planned = _plan(
+        room, "--system", "OA", "--scenario", "机房断电", "--next", "2099-03-01", "--rto", "2h", "--rpo", "1h"
+    )
     assert planned["every"] is None and planned["next_due"].startswith("2099-02-28T16:00")  # the site's midnight
 
 
@@ -232,7 +243,15 @@ def test_the_drill_record_for_the_customer_in_chinese_and_english(room, tmp_path
         *("--rpo-achieved", "45m", "--result", "partial", "--action", "李娜,2026-12-20,更新恢复手册"),
     )
     zh = room.ok("backup", "drill", "record", "1", "--format", "md", "--output", "-").out
-    for text in ("应急演练记录", "某市商业银行", "WB-2026-017", "2026-11-28 14:00", "数据库服务器损坏", "达标", "未达标"):
+    for text in (
+        "应急演练记录",
+        "某市商业银行",
+        "WB-2026-017",
+        "2026-11-28 14:00",
+        "数据库服务器损坏",
+        "达标",
+        "未达标",
+    ):
         assert text in zh, text
     assert "| RPO（恢复点目标） | 0 小时 30 分钟 | 0 小时 45 分钟 | 未达标 |" in zh
     assert "| 1 | 更新恢复手册 | 李娜 | 2026-12-20 |" in zh and "客户签字" in zh and "部分成功" in zh
@@ -253,7 +272,9 @@ def test_the_record_words_have_the_same_keys_in_both_languages():
 
 
 def test_tables_show_values_in_the_reader_s_language(room, monkeypatch):
-    room.ok("backup", "verify", "erp-db", "--by", "张伟", "--result", "failed", "--restored", "ERP", "--at", "2026-11-02")
+    room.ok(
+        "backup", "verify", "erp-db", "--by", "张伟", "--result", "failed", "--restored", "ERP", "--at", "2026-11-02"
+    )
     monkeypatch.setenv("DCMAINT_LANG", "zh_CN")
     from dcmaint import i18n
 
