@@ -292,6 +292,13 @@ PAGES: dict[str, Page] = {
         addresses={"redfish://10.1.1.7": "{bmc1}"},
         hands={"dcmaint archive snapshot hq-db-01 --timeout 30": fit(1, "disk:2", "S4X1NEW0002")},
     ),
+    "docs/backups.md": Page(
+        exits={
+            "dcmaint backup due": 1,
+            "dcmaint backup due --format json": 1,
+            "dcmaint backup due --site hq --within 30d": 1,
+        }
+    ),
     "docs/rosters.md": Page(
         exits={
             "dcmaint roster who --site bj --at 2026-02-28T10:00": 1,
