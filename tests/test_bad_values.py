@@ -52,8 +52,6 @@ BAD: dict[Any, list[str]] = {
     roster._days: ["0", "367", "week", "", HUGE, "-1"],
     roster._year: ["1999", "2101", "next", "", HUGE, "-2026"],
     roster._running: ["0", "32", "three", "", HUGE, "-1"],
-    backup._within: ["0m", "400d", "soon", "", HUGE + "d", "-1h"],
-    backup._every: ["0d", "3m", "11y", "soon", "", HUGE + "d", "-1mo"],
     backup._result: ["fine", "", "0", "okay"],
     backups.schedule: ["nightly", "61 * * * *", "0 0 * * 8", "*/0 * * * *", "", "0h", HUGE + "d", "0 0 * *"],
     backups.retention: ["forever", "0 copies", "11y", "", HUGE + "d", "-3d", "30"],

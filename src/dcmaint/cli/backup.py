@@ -1,5 +1,7 @@
 """``dcmaint backup``: the register of backup policies, restore tests, drills and what falls due
-(docs/backups.md). ``dcmaint db backup`` is dcmaint's own data; this is the customer's."""
+(docs/backups.md). ``dcmaint db backup`` is dcmaint's own data; this is the customer's.
+
+``--within``, the intervals and ``--site`` read as ``pm``'s do (one parser each for the bad-value walk)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.cli.pm import SiteOpt, _every, _within
 from dcmaint.domain import backups, parse
 from dcmaint.domain.backups import RestoreResult
 from dcmaint.domain.enums import OutputFormat
@@ -19,8 +22,6 @@ from dcmaint.i18n import _
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 policy_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(policy_app, name="policy", help=_("The register of backup policies: what is backed up, how, by whom."))
-
-MOST_WITHIN = timedelta(days=366)
 
 POLICY_COLUMNS = [
     ("policy", _("Policy")),
@@ -55,19 +56,10 @@ DUE_COLUMNS = [
 ]
 
 
-def _within(text: str, what: str) -> timedelta:
-    return parse.duration(text, what, MOST_WITHIN)
-
-
-def _every(text: str, what: str) -> str:
-    return str(backups.every(text, what))
-
-
 def _result(text: str, what: str) -> RestoreResult:
     return parse.enum_value(RestoreResult, text, what)
 
 
-SiteOpt = Annotated[str | None, typer.Option("--site", help=_("Only this site."))]
 ResultOpt = Annotated[
     RestoreResult,
     typer.Option("--result", click_type=Checked(_result, "RESULT"), help=_("ok, partial or failed.")),

@@ -146,11 +146,6 @@ def retention(text: str, what: str) -> str:
     )
 
 
-def every(text: str, what: str) -> Interval:
-    """How often a restore is proven or a drill held: an interval (``1mo``, ``6mo``, ``1y``)."""
-    return interval(text, what)
-
-
 def objective_target(text: str, what: str) -> timedelta:
     """An RTO or RPO target: ``4h``, ``30m``; more than nothing, at most 30 days."""
     return _span(text, what, LONGEST_OBJECTIVE)

@@ -81,7 +81,10 @@ class Verified:
 
 
 def find(unit: UnitOfWork, name: str) -> BackupPolicyRow:
-    row = unit.session.scalars(select(BackupPolicyRow).where(BackupPolicyRow.name == name)).one_or_none()
+    """The policy named, locked until the transaction ends: two engineers recording tests take turns, so the
+    second one's time is checked against the first one's."""
+    query = select(BackupPolicyRow).where(BackupPolicyRow.name == name).with_for_update()
+    row = unit.session.scalars(query).one_or_none()
     if row is None:
         raise NotFound(_("unknown backup policy {name!r}").format(name=name))
     return row
