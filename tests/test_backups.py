@@ -286,3 +286,33 @@ def test_tables_show_values_in_the_reader_s_language(room, monkeypatch):
         monkeypatch.delenv("DCMAINT_LANG")
         i18n.reset()
     assert "已逾期" in table and "失败" in listed
+
+
+def test_a_plan_is_rescheduled_or_retired_and_its_drills_keep_their_targets(room, db_url):
+    _plan(room, "--system", "OA", "--scenario", "机房断电", "--every", "1y", "--rto", "2h", "--rpo", "1h")
+    room.ok(
+        *("backup", "drill", "log", "--plan", "1", "--by", "张伟", "--at", "2026-02-01", "--rto-achieved", "90m"),
+        *("--rpo-achieved", "0m", "--result", "ok"),
+    )
+    edited = room.ok("backup", "drill", "edit", "1", "--rto", "1h", "--next", "2099-05-01", "-f", "json").json()
+    assert edited["rto_target_minutes"] == 60 and edited["next_due"].startswith("2099-04-30T16:00")
+    entry = audit(db_url)[-1]
+    assert (entry.entity, entry.action, entry.before["rto_s"], entry.after["rto_s"]) == (
+        "drill-plan",
+        "edit",
+        7200,
+        3600,
+    )
+    drill = room.ok("backup", "drill", "show", "1", "-f", "json").json()
+    assert drill["rto_target_minutes"] == 120 and drill["rto"] == "met"  # held against the target then in force
+    room.ok("backup", "drill", "retire", "1", "--reason", "OA 已迁移")
+    plan = room.ok("backup", "drill", "list", "--plans", "-f", "json").json()[0]
+    assert plan["retired_reason"] == "OA 已迁移" and plan["next_due"] is None and plan["state"] is None
+    before = counts(db_url)
+    for argv in (["edit", "1", "--every", "2y"], ["retire", "1", "--reason", "x"]):
+        result = room("backup", "drill", *argv)
+        assert result.code == 2 and result.err.strip() == "dcmaint: error: drill plan 1 is retired"
+    log = ["log", "--plan", "1", "--by", "张伟", "--rto-achieved", "1h", "--rpo-achieved", "0m", "--result", "ok"]
+    assert room("backup", "drill", *log).err.strip() == "dcmaint: error: drill plan 1 is retired"
+    assert room("backup", "drill", "edit", "2", "--every", "2y").err.strip() == "dcmaint: error: unknown drill plan 2"
+    assert counts(db_url) == before

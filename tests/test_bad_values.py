@@ -146,6 +146,8 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("backup", "drill", "log"): [
         *("--plan", "1", "--by", "张伟", "--rto-achieved", "1h", "--rpo-achieved", "0m", "--result", "ok")
     ],
+    ("backup", "drill", "edit"): ["1"],
+    ("backup", "drill", "retire"): ["1", "--reason", "下线"],
     ("backup", "drill", "list"): [],
     ("backup", "drill", "show"): ["1"],
     ("backup", "drill", "done"): ["1"],

@@ -106,6 +106,43 @@ def plan(
     show_line(found.items, fmt, found.zones, ())
 
 
+@drill_app.command("edit", help=_("Reschedule a drill plan or change its scenario or targets."))
+def edit(
+    ctx: typer.Context,
+    number: NumberArg,
+    scenario: Annotated[str | None, typer.Option("--scenario", help=_("The disaster rehearsed."))] = None,
+    every: Annotated[
+        str | None,
+        typer.Option("--every", click_type=Checked(_every, "INTERVAL"), help=_("How often: 6mo, 1y.")),
+    ] = None,
+    next_on: Annotated[
+        date | None,
+        typer.Option(
+            "--next", click_type=Checked(parse.iso_date, "DATE"), help=_("The next drill's date, YYYY-MM-DD.")
+        ),
+    ] = None,
+    rto: Annotated[timedelta | None, _target("--rto")] = None,
+    rpo: Annotated[timedelta | None, _target("--rpo")] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from dcmaint.services.drills import PlanChanges, edit_plan
+
+    found = edit_plan(service_context(ctx), number, PlanChanges(scenario, every, next_on, rto, rpo))
+    show_line(found.items, fmt, found.zones, ("state",))
+
+
+@drill_app.command("retire", help=_("Retire a drill plan: it no longer falls due; its drills stay."))
+def retire(
+    ctx: typer.Context,
+    number: NumberArg,
+    reason: Annotated[str, typer.Option("--reason", help=_("Why: the system is gone, another plan replaces it."))],
+) -> None:
+    from dcmaint.services.drills import retire_plan
+
+    retire_plan(service_context(ctx), number, reason)
+    typer.echo(_("drill plan {number} retired").format(number=number))
+
+
 @drill_app.command("log", help=_("Record a drill held: RTO and RPO achieved, the result and follow-up actions."))
 def log(
     ctx: typer.Context,

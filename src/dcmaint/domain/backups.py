@@ -347,8 +347,10 @@ class PlanLine(Record):
     rto_target_minutes: int
     rpo_target_minutes: int
     last_drill: datetime | None
-    next_due: datetime | None
+    next_due: datetime | None  # None for a one-off plan drilled, or a retired plan
     state: str | None
+    retired: datetime | None
+    retired_reason: str | None
 
 
 @dataclass(frozen=True)

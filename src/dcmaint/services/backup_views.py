@@ -147,7 +147,7 @@ def plan_lines(
         last = max((d.drilled_at for d in held if d.plan_id == plan.id), default=None)
         next_on = local_midnight(plan.next_on, plan.timezone) if plan.next_on else None
         every = interval(plan.every, "every") if plan.every else None
-        due = backups.drill_due(plan.planned, every, next_on, last)
+        due = None if plan.retired_at else backups.drill_due(plan.planned, every, next_on, last)
         lines.append(
             PlanLine(
                 plan.id,
@@ -162,6 +162,8 @@ def plan_lines(
                 last,
                 due,
                 backups.due_state(due, now, timedelta(0)).value if due else None,
+                plan.retired_at,
+                plan.retired_reason,
             )
         )
     return lines

@@ -112,14 +112,70 @@ def plan(context: Context, given: PlanGiven) -> Zoned[PlanLine]:
         return Zoned(backup_views.plan_lines(unit, plan_id=row.id)[0], {site.name: site.timezone})
 
 
+@dataclass(frozen=True)
+class PlanChanges:
+    """What ``backup drill edit`` changes; None leaves a value as it is."""
+
+    scenario: str | None = None
+    every: str | None = None
+    next_on: date | None = None
+    rto: timedelta | None = None
+    rpo: timedelta | None = None
+
+
+def _plan_row(unit: UnitOfWork, number: int) -> DrillPlanRow:
+    row = unit.session.get(DrillPlanRow, number, with_for_update=True)
+    if row is None:
+        raise NotFound(_("unknown drill plan {number}").format(number=number))
+    if row.retired_at is not None:
+        raise UsageError(_("drill plan {number} is retired").format(number=number))
+    return row
+
+
+def _plan_line(unit: UnitOfWork, row: DrillPlanRow) -> Zoned[PlanLine]:
+    unit.session.flush()
+    return Zoned(backup_views.plan_lines(unit, plan_id=row.id)[0], backup_queries.zones(unit))
+
+
+def edit_plan(context: Context, number: int, changes: PlanChanges) -> Zoned[PlanLine]:
+    """Reschedule a drill plan, or change its scenario or targets (entry point); drills held keep theirs."""
+    with context.write() as unit:
+        row = _plan_row(unit, number)
+        if changes.next_on is not None and changes.next_on < datetime.now(UTC).date() - timedelta(days=1):
+            raise UsageError(_("--next {value!r} is in the past").format(value=changes.next_on.isoformat()))
+        before = _plan_json(row)
+        if changes.scenario is not None:
+            row.scenario = changes.scenario
+        if changes.every is not None:
+            row.every = changes.every
+        if changes.next_on is not None:
+            row.next_on = changes.next_on
+        if changes.rto is not None:
+            row.rto_s = int(changes.rto.total_seconds())
+        if changes.rpo is not None:
+            row.rpo_s = int(changes.rpo.total_seconds())
+        after = _plan_json(row)
+        if after != before:
+            unit.record(AuditEntity.DRILL_PLAN.value, str(row.id), "edit", before, after)
+        return _plan_line(unit, row)
+
+
+def retire_plan(context: Context, number: int, reason: str) -> Zoned[PlanLine]:
+    """Retire a drill plan: it no longer falls due; its drills stay (entry point)."""
+    with context.write() as unit:
+        row = _plan_row(unit, number)
+        before = _plan_json(row)
+        row.retired_at, row.retired_reason = datetime.now(UTC), reason
+        unit.record(AuditEntity.DRILL_PLAN.value, str(row.id), "retire", before, {**before, "retired_reason": reason})
+        return _plan_line(unit, row)
+
+
 def log(context: Context, given: DrillGiven) -> Zoned[DrillDetail]:
     """Record a drill held, with its follow-up actions (entry point)."""
     with context.write() as unit:
         plan_row = None
         if given.plan is not None:
-            plan_row = unit.session.get(DrillPlanRow, given.plan)
-            if plan_row is None:
-                raise NotFound(_("unknown drill plan {number}").format(number=given.plan))
+            plan_row = _plan_row(unit, given.plan)
             site = unit.session.get(SiteRow, plan_row.site_id)
             assert site is not None
             if given.site is not None and given.site != site.name:

@@ -136,13 +136,16 @@ class PlanRow:
     rto_s: int
     rpo_s: int
     planned: datetime
+    retired_at: datetime | None
+    retired_reason: str | None
 
 
 def plans(rows: Rows, site: str | None = None, plan_id: int | None = None) -> list[PlanRow]:
     where, params = _where([("s.name = :site", "site", site), ("dp.id = :plan", "plan", plan_id)])
     found = rows.rows(
         "SELECT dp.id, s.name AS site, s.timezone, dp.system, p.name AS policy, dp.scenario, dp.every, dp.next_on, "
-        "dp.rto_s, dp.rpo_s, dp.created_at FROM backup_drill_plans dp JOIN sites s ON s.id = dp.site_id "
+        "dp.rto_s, dp.rpo_s, dp.created_at, dp.retired_at, dp.retired_reason "
+        "FROM backup_drill_plans dp JOIN sites s ON s.id = dp.site_id "
         f"LEFT JOIN backup_policies p ON p.id = dp.policy_id {where} ORDER BY dp.id",
         params,
     )
@@ -159,6 +162,8 @@ def plans(rows: Rows, site: str | None = None, plan_id: int | None = None) -> li
             r["rto_s"],
             r["rpo_s"],
             as_datetime(r["created_at"]),
+            _when(r["retired_at"]),
+            r["retired_reason"],
         )
         for r in found
     ]

@@ -78,6 +78,8 @@ class DrillPlanRow(Timestamped, Base):
     next_on: Mapped[date | None] = mapped_column(Date)  # the site's local date of the next drill
     rto_s: Mapped[int] = mapped_column(Integer)
     rpo_s: Mapped[int] = mapped_column(Integer)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class DrillRow(Base):

@@ -51,6 +51,8 @@ def upgrade() -> None:
     sa.Column('next_on', sa.Date(), nullable=True),
     sa.Column('rto_s', sa.Integer(), nullable=False),
     sa.Column('rpo_s', sa.Integer(), nullable=False),
+    sa.Column('retired_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('retired_reason', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['policy_id'], ['backup_policies.id'], ondelete='RESTRICT'),
