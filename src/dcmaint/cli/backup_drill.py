@@ -52,6 +52,13 @@ ACTION_COLUMNS = [
     ("done_at", _("Done")),
 ]
 
+EveryOpt = Annotated[
+    str | None, typer.Option("--every", click_type=Checked(_every, "INTERVAL"), help=_("How often: 6mo, 1y."))
+]
+NextOpt = Annotated[
+    date | None,
+    typer.Option("--next", click_type=Checked(parse.iso_date, "DATE"), help=_("The next drill's date, YYYY-MM-DD.")),
+]
 NumberArg = Annotated[int, typer.Argument(click_type=Checked(parse.count, "NUMBER"), help=_("Its number."))]
 
 
@@ -80,16 +87,8 @@ def plan(
     policy: Annotated[
         str | None, typer.Option("--policy", help=_("The backup policy whose copies are restored."))
     ] = None,
-    every: Annotated[
-        str | None,
-        typer.Option("--every", click_type=Checked(_every, "INTERVAL"), help=_("How often: 6mo, 1y.")),
-    ] = None,
-    next_on: Annotated[
-        date | None,
-        typer.Option(
-            "--next", click_type=Checked(parse.iso_date, "DATE"), help=_("The next drill's date, YYYY-MM-DD.")
-        ),
-    ] = None,
+    every: EveryOpt = None,
+    next_on: NextOpt = None,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.services.drills import PlanGiven
@@ -111,16 +110,8 @@ def edit(
     ctx: typer.Context,
     number: NumberArg,
     scenario: Annotated[str | None, typer.Option("--scenario", help=_("The disaster rehearsed."))] = None,
-    every: Annotated[
-        str | None,
-        typer.Option("--every", click_type=Checked(_every, "INTERVAL"), help=_("How often: 6mo, 1y.")),
-    ] = None,
-    next_on: Annotated[
-        date | None,
-        typer.Option(
-            "--next", click_type=Checked(parse.iso_date, "DATE"), help=_("The next drill's date, YYYY-MM-DD.")
-        ),
-    ] = None,
+    every: EveryOpt = None,
+    next_on: NextOpt = None,
     rto: Annotated[timedelta | None, _target("--rto")] = None,
     rpo: Annotated[timedelta | None, _target("--rpo")] = None,
     fmt: FormatOption = OutputFormat.TABLE,
