@@ -18,10 +18,10 @@ import pytest
 import typer
 from typer._click.types import FloatParamType, IntParamType
 
-from dcmaint.cli import advisory, change, inspect, pm, report, rma, roster, spare_levels, ticket
+from dcmaint.cli import advisory, backup, change, inspect, pm, report, rma, roster, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
-from dcmaint.domain import parse, text
+from dcmaint.domain import backups, parse, text
 from tests.helpers import audit, counts
 from tests.test_spares_swap import room  # noqa: F401  (the fixture: two servers whose PSU 2 failed)
 
@@ -59,6 +59,13 @@ BAD: dict[Any, list[str]] = {
     advisory._max_age: ["0d", "367d", "1mo", "soon", "", HUGE + "d", "-1d"],
     change._risk: ["none", "", "extreme", "3"],
     change._state: ["done", "", "approve", "open"],
+    backup._result: ["fine", "", "0", "okay"],
+    backups.schedule: ["nightly", "61 * * * *", "0 0 * * 8", "*/0 * * * *", "", "0h", HUGE + "d", "0 0 * *"],
+    backups.retention: ["forever", "0 copies", "11y", "", HUGE + "d", "-3d", "30"],
+    backups.restore_duration: ["0m", "8d", "-1h", "", HUGE + "h", "soon"],
+    backups.objective_target: ["0m", "31d", "-4h", "", HUGE + "h", "four hours"],
+    backups.achieved: ["-1h", "-0m", "31d", "soon", "", HUGE + "h"],
+    backups.follow_up: ["张伟", "张伟,2027-02-30,x", "", ",2027-01-15,x", "张伟,2027-01-15,"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -138,6 +145,28 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("roster", "sheet"): ["--site", "hq", "--holiday", "国庆节", "--year", "2026", "--output", "-"],
     ("roster", "show"): ["r1"],
     ("roster", "who"): [],
+    ("backup", "policy", "add"): [
+        *("erp-db", "--site", "hq", "--system", "ERP", "--tool", "Veeam", "--schedule", "@daily"),
+        *("--retention", "30d", "--target", "NAS", "--owner", "张伟", "--verify-every", "3mo"),
+    ],
+    ("backup", "policy", "list"): [],
+    ("backup", "policy", "show"): ["erp-db"],
+    ("backup", "policy", "edit"): ["erp-db"],
+    ("backup", "policy", "retire"): ["erp-db", "--reason", "下线"],
+    ("backup", "verify"): ["erp-db", "--by", "张伟", "--result", "ok", "--restored", "ERP"],
+    ("backup", "due"): [],
+    ("backup", "drill", "plan"): [
+        *("--site", "hq", "--system", "OA", "--scenario", "断电", "--rto", "1h", "--rpo", "1h", "--every", "1y")
+    ],
+    ("backup", "drill", "log"): [
+        *("--plan", "1", "--by", "张伟", "--rto-achieved", "1h", "--rpo-achieved", "0m", "--result", "ok")
+    ],
+    ("backup", "drill", "edit"): ["1"],
+    ("backup", "drill", "retire"): ["1", "--reason", "下线"],
+    ("backup", "drill", "list"): [],
+    ("backup", "drill", "show"): ["1"],
+    ("backup", "drill", "done"): ["1"],
+    ("backup", "drill", "record"): ["1", "--output", "-"],
     ("audit", "list"): [],
     ("archive", "set"): ["srv01"],
     ("archive", "diff"): ["srv01"],

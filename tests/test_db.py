@@ -106,6 +106,12 @@ def test_check_on_a_clean_store(cli, db_url):
         "signature_ages": 0,
         "changes": 0,
         "change_devices": 0,
+        "backup_policies": 0,
+        "backup_policy_devices": 0,
+        "backup_restores": 0,
+        "backup_drill_plans": 0,
+        "backup_drills": 0,
+        "backup_drill_actions": 0,
         "audit_log": 4,
     }
     assert report["audit_head_hash"] == audit(db_url)[-1].hash

@@ -310,6 +310,13 @@ PAGES: dict[str, Page] = {
             "dcmaint change implement CR-1 --by 张伟 --verify --timeout 30": 1,
         },
     ),
+    "docs/backups.md": Page(
+        exits={
+            "dcmaint backup due": 1,
+            "dcmaint backup due --format json": 1,
+            "dcmaint backup due --site hq --within 30d": 1,
+        }
+    ),
     "docs/rosters.md": Page(
         exits={
             "dcmaint roster who --site bj --at 2026-02-28T10:00": 1,

@@ -91,6 +91,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         _("Change requests: evaluated, approved by the customer, implemented, confirmed by the device."),
     ),
     "roster": ("dcmaint.cli.roster", "app", _("Duty rosters: rotations, who is on duty, coverage, holidays.")),
+    "backup": (
+        "dcmaint.cli.backup",
+        "app",
+        _("Backups and drills: backup policies, restore tests, drills with RTO/RPO, what is due."),
+    ),
     "report": (
         "dcmaint.cli.report",
         "app",

@@ -70,3 +70,7 @@ class AuditEntity(Untranslated):
     RELEASE = "release"  # a vendor release imported from a catalogue
     SIGNATURE_AGE = "signature-age"  # a site's own maximum antivirus signature age
     CHANGE = "change"  # a change request: requested, approved, implemented...
+    BACKUP_POLICY = "backup-policy"  # a backup policy registered, edited, retired, or a restore test recorded
+    DRILL_PLAN = "drill-plan"  # a drill plan
+    DRILL = "drill"  # a drill held, with its follow-up actions
+    DRILL_ACTION = "drill-action"  # a follow-up action done

@@ -243,6 +243,12 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "signature_ages",
             "changes",
             "change_devices",
+            "backup_policies",
+            "backup_policy_devices",
+            "backup_restores",
+            "backup_drill_plans",
+            "backup_drills",
+            "backup_drill_actions",
             "audit_log",
         )
     }

@@ -11,6 +11,7 @@
 - ``archive``: the device archive, one append-only row per version of a device's file;
 - ``rosters``: duty rotations, overrides, leave and holiday duty rosters;
 - ``rma``: returns to factory and the loaners that stood in;
+- ``backups``: backup policies, restore tests, drill plans, drills and their follow-up actions;
 - ``audit``: the hash-chained audit log and its head.
 
 Each name has one home (``dcmaint.store.models.registers.SiteRow``, ``dcmaint.store.models.base.Base``).
@@ -23,6 +24,7 @@ from dcmaint.store.models import (
     advisories,
     archive,
     audit,
+    backups,
     base,
     depot,
     health,
@@ -38,6 +40,7 @@ __all__ = [
     "advisories",
     "archive",
     "audit",
+    "backups",
     "base",
     "depot",
     "health",
