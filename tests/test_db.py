@@ -100,6 +100,9 @@ def test_check_on_a_clean_store(cli, db_url):
         "inspection_results": 0,
         "inspection_findings": 0,
         "archive_versions": 0,
+        "emergency_plans": 0,
+        "emergency_plan_versions": 0,
+        "emergency_drills": 0,
         "audit_log": 4,
     }
     assert report["audit_head_hash"] == audit(db_url)[-1].hash

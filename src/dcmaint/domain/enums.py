@@ -66,3 +66,5 @@ class AuditEntity(Untranslated):
     INSPECTION = "inspection"
     INSPECTION_PLAN = "inspection_plan"
     ARCHIVE = "archive"  # a version of a device file
+    EMERGENCY_PLAN = "emergency-plan"  # an emergency plan added, replaced or retired
+    EMERGENCY_DRILL = "emergency-drill"  # a drill of an emergency plan

@@ -237,6 +237,9 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "inspection_results",
             "inspection_findings",
             "archive_versions",
+            "emergency_plans",
+            "emergency_plan_versions",
+            "emergency_drills",
             "audit_log",
         )
     }

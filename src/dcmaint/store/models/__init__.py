@@ -7,6 +7,7 @@
 - ``tickets``: tickets with their devices, pauses and events;
 - ``preventive``: preventive maintenance tasks, their completions and the sites' own intervals;
 - ``inspections``: inspection plans, runs, each device's result and the findings;
+- ``emergency``: emergency plans per site and system, their versions and drills;
 - ``archive``: the device archive, one append-only row per version of a device's file;
 - ``rosters``: duty rotations, overrides, leave and holiday duty rosters;
 - ``audit``: the hash-chained audit log and its head.
@@ -22,6 +23,7 @@ from dcmaint.store.models import (
     audit,
     base,
     depot,
+    emergency,
     health,
     inspections,
     preventive,
@@ -35,6 +37,7 @@ __all__ = [
     "audit",
     "base",
     "depot",
+    "emergency",
     "health",
     "inspections",
     "preventive",
