@@ -79,6 +79,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         _("Inspections (巡检): plans, runs with findings and tickets, health scores, the customer's report."),
     ),
     "pm": ("dcmaint.cli.pm", "app", _("Preventive maintenance: tasks due, tasks done, and each site's intervals.")),
+    "emergency": (
+        "dcmaint.cli.emergency",
+        "app",
+        _("Emergency plans (应急方案): per site and system, drills, the printed plan."),
+    ),
     "roster": ("dcmaint.cli.roster", "app", _("Duty rosters: rotations, who is on duty, coverage, holidays.")),
     "report": (
         "dcmaint.cli.report",

@@ -468,3 +468,14 @@ class TicketPlan(Record):
 def lines_overdue(lines: Sequence[PlanLine]) -> bool:
     """Whether any of ``lines`` is overdue: ``emergency due`` exits 1, for cron."""
     return any(line.drill_state == DrillState.OVERDUE.value for line in lines)
+
+
+@dataclass(frozen=True)
+class TemplateLine(Record):
+    """A shipped example plan (``emergency templates``)."""
+
+    template: str
+    system: str
+    title: str
+    steps: int
+    drill_every: str
