@@ -262,7 +262,10 @@ def print_(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", dir_okay=False, help=_("File to write, - for standard output (default: SITE-NAME.FORMAT).")
+            "--output",
+            "-o",
+            dir_okay=False,
+            help=_("File to write, - for standard output (default: SITE-NAME.FORMAT)."),
         ),
     ] = None,
     version: VersionOpt = None,
@@ -277,9 +280,7 @@ def print_(
     content = render_sheet(sheet(context, plan, lang_key, version), fmt_key, context.config.forms.cjk_font)
     written = write_document(content, output, target, Path(f"{plan.replace('/', '-')}.{fmt_key}"))
     if written is not None:
-        typer.echo(
-            _("{plan}: written to {file} ({size} bytes)").format(plan=plan, file=written, size=len(content))
-        )
+        typer.echo(_("{plan}: written to {file} ({size} bytes)").format(plan=plan, file=written, size=len(content)))
 
 
 @app.command("templates", help=_("The example plans dcmaint ships, for emergency add --template."))

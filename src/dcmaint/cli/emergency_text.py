@@ -54,14 +54,20 @@ def plan_text(plan: PlanDetail) -> str:
     parts = [table(head, tablefmt="plain"), ""]
     parts.append(
         table(
-            [[str(n), said(s["action"]), said(s["who"]), s.get("within") or ""] for n, s in enumerate(content["steps"], 1)],
+            [
+                [str(n), said(s["action"]), said(s["who"]), s.get("within") or ""]
+                for n, s in enumerate(content["steps"], 1)
+            ],
             [_("Step"), _("Action"), _("Who acts"), _("Time limit")],
         )
     )
     parts += [
         "",
         table(
-            [[value_label(ContactParty, c["party"]), c["name"], said(c["role"]), c["phone"]] for c in content["contacts"]],
+            [
+                [value_label(ContactParty, c["party"]), c["name"], said(c["role"]), c["phone"]]
+                for c in content["contacts"]
+            ],
             [_("Party"), _("Name"), _("Role"), _("Phone")],
         ),
     ]

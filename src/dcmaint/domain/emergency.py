@@ -175,9 +175,7 @@ class Plan:
             "title": self.title.as_json(),
             "scenario": self.scenario.as_json(),
             "trigger": self.trigger.as_json(),
-            "steps": [
-                {"action": s.action.as_json(), "who": s.who.as_json(), "within": s.within} for s in self.steps
-            ],
+            "steps": [{"action": s.action.as_json(), "who": s.who.as_json(), "within": s.within} for s in self.steps],
             "contacts": [
                 {"name": c.name, "role": c.role.as_json(), "phone": c.phone, "party": c.party} for c in self.contacts
             ],
@@ -228,7 +226,9 @@ def _words(entry: Mapping[str, Any], field: str, where: str, limit: int = TEXT_L
     value = entry.get(field)
     if isinstance(value, Mapping):
         _known(value, frozenset(LANGUAGES), f"{where}: {field}")
-        given = {lang: _line(value[lang], f"{field}.{lang}", where, limit, multiline) for lang in LANGUAGES if lang in value}
+        given = {
+            lang: _line(value[lang], f"{field}.{lang}", where, limit, multiline) for lang in LANGUAGES if lang in value
+        }
         if not given:
             raise _refuse(where, _("{field} must give en or zh").format(field=field))
         return Words(given.get("en", ""), given.get("zh", ""))

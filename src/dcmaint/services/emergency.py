@@ -154,7 +154,7 @@ def _add(
     if system is None:
         raise UsageError(_("give --system (a device kind or room): {file} does not say").format(file=shown))
     if name is None:
-        raise UsageError(_("give the plan a name: --name, or name = \"...\" in {file}").format(file=shown))
+        raise UsageError(_('give the plan a name: --name, or name = "..." in {file}').format(file=shown))
     if not emergency.NAME_PATTERN.match(name):
         raise UsageError(
             _("invalid --name {value!r}: lower-case letters, digits and '-', at most 48").format(value=name)

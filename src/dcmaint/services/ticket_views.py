@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from dcmaint.domain.tickets import TicketDetail, TicketLine, TicketState, allowed
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
+from dcmaint.services import emergency_views
 from dcmaint.services.context import Context
 from dcmaint.services.zones import site_zones
 from dcmaint.store import ticket_queries
@@ -48,7 +49,8 @@ def _detail(reader: Reader, ref: str, now: datetime | None) -> TicketDetail:
     now = now or datetime.now(UTC)
     row = ticket_queries.ticket_row(reader, ref)
     reading = ticket_queries.reading(reader, row, now)
-    devices = tuple(d.name for d in ticket_queries.ticket_devices(reader, row.id))
+    found = ticket_queries.ticket_devices(reader, row.id)
+    devices = tuple(d.name for d in found)
     return TicketDetail(
         row.ref,
         row.site,
@@ -86,4 +88,5 @@ def _detail(reader: Reader, ref: str, now: datetime | None) -> TicketDetail:
         tuple(allowed(TicketState(row.state))),
         tuple(ticket_queries.pauses(reader, row.id)),
         tuple(ticket_queries.events(reader, row.id)),
+        emergency_views.for_ticket(reader, row.site, tuple(d.kind for d in found)),
     )

@@ -120,9 +120,7 @@ def drills(reader: Reader, plan_id: int) -> list[DrillRow]:
         {"plan": plan_id},
     )
     return [
-        DrillRow(
-            r["site"], r["name"], r["version"], as_datetime(r["drilled_at"]), r["result"], r["by_name"], r["note"]
-        )
+        DrillRow(r["site"], r["name"], r["version"], as_datetime(r["drilled_at"]), r["result"], r["by_name"], r["note"])
         for r in rows
     ]
 
