@@ -237,12 +237,20 @@ def _words(entry: Mapping[str, Any], field: str, where: str, limit: int = TEXT_L
 
 
 def _within(value: object, field: str, where: str) -> str:
-    if not isinstance(value, str):
-        raise _refuse(where, _("{field} must be a string such as 15m or 2h").format(field=field))
+    from dcmaint.domain.sla import parse_duration
+
     try:
-        parse.duration(value, field, LONGEST_STEP)
-    except UsageError as error:
-        raise _refuse(where, str(error)) from None
+        span = parse_duration(value) if isinstance(value, str) else None
+    except (UsageError, OverflowError):
+        span = None
+    if span is None or not timedelta(0) < span <= LONGEST_STEP:
+        raise _refuse(
+            where,
+            _("invalid {field} {value!r}: a time such as 15m, 2h or 1h30m, at most 7 days").format(
+                field=field, value=value
+            ),
+        )
+    assert isinstance(value, str)
     return value.strip().lower().replace(" ", "")
 
 
