@@ -81,7 +81,8 @@ def test_a_bad_plan_file_is_one_line_naming_the_file_and_field_and_adds_nothing(
     (tmp_path / "bad.toml").write_text(PLAN.replace('within = "10m"', 'within = "ten minutes"'), encoding="utf-8")
     line = _refused(room, db_url, "emergency", "add", "--site", "hq", "--file", "bad.toml")
     assert line == (
-        "dcmaint: error: bad.toml: step 1: invalid within 'ten minutes': a time such as 15m, 2h or 1h30m, at most 7 days"
+        "dcmaint: error: bad.toml: step 1: invalid within 'ten minutes': "
+        "a time such as 15m, 2h or 1h30m, at most 7 days"
     )
     (tmp_path / "typo.toml").write_text(PLAN.replace("trigger =", "triger ="), encoding="utf-8")
     assert "typo.toml: unknown field 'triger'" in _refused(

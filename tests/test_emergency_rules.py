@@ -42,7 +42,7 @@ def test_a_good_plan_reads_both_languages_and_survives_storing():
     assert plan.title.said("zh") == "UPS 电池供电" and plan.title.said("en") == "UPS on battery"
     assert plan.trigger.said("en") == "UPS 告警"  # only Chinese given: it stands in for English
     assert [s.within for s in plan.steps] == ["15m", None] and str(plan.drill_every) == "6mo"
-    assert stored_plan(plan.as_json()) == plan_file({k: v for k, v in GOOD.items()}, "x")
+    assert stored_plan(plan.as_json()) == plan_file(GOOD, "x")
     assert plan.escalation[0].after == "30m" and plan.contacts[0].party == "customer"
 
 
