@@ -18,7 +18,7 @@ import pytest
 import typer
 from typer._click.types import FloatParamType, IntParamType
 
-from dcmaint.cli import inspect, pm, report, roster, spare_levels, ticket
+from dcmaint.cli import emergency, inspect, pm, report, roster, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
 from dcmaint.domain import parse, text
@@ -52,6 +52,10 @@ BAD: dict[Any, list[str]] = {
     roster._days: ["0", "367", "week", "", HUGE, "-1"],
     roster._year: ["1999", "2101", "next", "", HUGE, "-2026"],
     roster._running: ["0", "32", "three", "", HUGE, "-1"],
+    emergency._within: ["0d", "400d", "soon", "", HUGE + "d", "-1h"],
+    emergency._system: ["kitchen", "", "servers", "ROOM1"],
+    emergency._result: ["fine", "", "passed", "0"],
+    emergency._version: ["0", "-1", "two", "", HUGE, "1.5"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -123,6 +127,14 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("roster", "sheet"): ["--site", "hq", "--holiday", "国庆节", "--year", "2026", "--output", "-"],
     ("roster", "show"): ["r1"],
     ("roster", "who"): [],
+    ("emergency", "add"): ["--site", "hq", "--template", "ups-on-battery"],
+    ("emergency", "list"): [],
+    ("emergency", "due"): [],
+    ("emergency", "show"): ["hq/ups-on-battery"],
+    ("emergency", "edit"): ["hq/ups-on-battery", "--template", "ups-on-battery"],
+    ("emergency", "retire"): ["hq/ups-on-battery", "--reason", "UPS 更换"],
+    ("emergency", "drill"): ["hq/ups-on-battery", "--result", "ok"],
+    ("emergency", "print"): ["hq/ups-on-battery", "--format", "md", "--output", "-"],
     ("audit", "list"): [],
     ("archive", "set"): ["srv01"],
     ("archive", "diff"): ["srv01"],
