@@ -13,7 +13,7 @@ from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context, state
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
-from dcmaint.i18n import _
+from dcmaint.i18n import _, pgettext
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
@@ -21,7 +21,7 @@ MOST_WITHIN = timedelta(days=366)
 MOST_VERSIONS = 100_000
 
 PLAN_COLUMNS = [
-    ("plan", _("Plan")),
+    ("plan", pgettext("emergency", "Plan")),
     ("system", _("System")),
     ("title", _("Title")),
     ("version", _("Version")),

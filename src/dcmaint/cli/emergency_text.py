@@ -15,7 +15,7 @@ from dcmaint.domain.emergency import (
     PlanState,
     words_from,
 )
-from dcmaint.i18n import _, language, value_label
+from dcmaint.i18n import _, language, pgettext, value_label
 
 
 def plan_text(plan: PlanDetail) -> str:
@@ -32,7 +32,7 @@ def plan_text(plan: PlanDetail) -> str:
 
     last = plan.drills[0] if plan.drills else None
     head = [
-        (_("Plan"), plan.plan),
+        (pgettext("emergency", "Plan"), plan.plan),
         (_("Title"), said(content["title"])),
         (_("System"), value_label(EmergencySystem, plan.system)),
         (_("State"), value_label(PlanState, plan.state)),
