@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -49,7 +50,7 @@ def _within(text: str, what: str) -> timedelta:
 def _system(text: str, what: str) -> str:
     from dcmaint.domain.emergency import system
 
-    return system(text, what).value
+    return system(text, what)
 
 
 def _result(text: str, what: str) -> object:
@@ -85,18 +86,19 @@ VersionOpt = Annotated[
 
 
 def _said(written: object) -> None:
+    from dcmaint.cli.labels import label
+    from dcmaint.domain.emergency import PlanState
     from dcmaint.i18n import value_label
     from dcmaint.services.emergency import Written
 
     assert isinstance(written, Written)
-    from dcmaint.domain.emergency import EmergencySystem, PlanState
 
     typer.echo(
         _("{plan}: version {version}, {state}, for {system}: {title}").format(
             plan=written.plan,
             version=written.version,
             state=value_label(PlanState, written.state),
-            system=value_label(EmergencySystem, written.system),
+            system=label(_systems(), written.system),
             title=written.title,
         )
     )
@@ -119,31 +121,24 @@ def add(
     _said(add_plan(service_context(ctx), site, system, name, PlanSource(file, template)))
 
 
+def _systems() -> tuple[type[Enum], ...]:
+    from dcmaint.domain.enums import DeviceKind
+    from dcmaint.domain.inspections import System
+
+    return (DeviceKind, System)
+
+
 def _render(ctx: typer.Context, fmt: OutputFormat, where: object) -> bool:
     """Print the plans; whether a drill is overdue."""
-    from dataclasses import replace
-
+    from dcmaint.cli.labels import shown
     from dcmaint.cli.output import render_list
-    from dcmaint.domain.emergency import DrillResult, DrillState, EmergencySystem, PlanState, lines_overdue
-    from dcmaint.i18n import value_label
+    from dcmaint.domain.emergency import DrillResult, DrillState, PlanState, lines_overdue
     from dcmaint.services.emergency_views import PlanFilter, listing
 
     assert isinstance(where, PlanFilter)
     found = listing(service_context(ctx), where)
-    if fmt is not OutputFormat.TABLE:
-        render_list(found.items, fmt, PLAN_COLUMNS)
-        return lines_overdue(found.items)
-    shown = [
-        replace(
-            line,
-            system=value_label(EmergencySystem, line.system),
-            state=value_label(PlanState, line.state),
-            last_result=value_label(DrillResult, line.last_result),
-            drill_state=value_label(DrillState, line.drill_state),
-        )
-        for line in found.items
-    ]
-    render_list(shown, fmt, PLAN_COLUMNS, zones=found.zones)
+    vocabularies = {"system": _systems(), "state": PlanState, "last_result": DrillResult, "drill_state": DrillState}
+    render_list([shown(fmt, line, vocabularies) for line in found.items], fmt, PLAN_COLUMNS, zones=found.zones)
     return lines_overdue(found.items)
 
 

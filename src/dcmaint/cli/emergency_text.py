@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from dcmaint.cli.labels import label
 from dcmaint.domain.emergency import (
     ContactParty,
     DrillResult,
     DrillState,
-    EmergencySystem,
     PlanDetail,
     PlanState,
     words_from,
 )
+from dcmaint.domain.enums import DeviceKind
+from dcmaint.domain.inspections import System
 from dcmaint.i18n import _, language, pgettext, value_label
 
 
@@ -34,7 +36,7 @@ def plan_text(plan: PlanDetail) -> str:
     head = [
         (pgettext("emergency", "Plan"), plan.plan),
         (_("Title"), said(content["title"])),
-        (_("System"), value_label(EmergencySystem, plan.system)),
+        (_("System"), label((DeviceKind, System), plan.system)),
         (_("State"), value_label(PlanState, plan.state)),
         (_("Version"), _("{version} of {versions}").format(version=plan.version, versions=plan.versions)),
         (_("Adopted"), when(plan.adopted_at)),

@@ -30,7 +30,8 @@ from typing import Any
 
 from dcmaint.domain import parse
 from dcmaint.domain.enums import DeviceKind
-from dcmaint.domain.preventive import Interval, interval
+from dcmaint.domain.inspections import System
+from dcmaint.domain.preventive import Interval, TaskState, interval
 from dcmaint.domain.records import Record
 from dcmaint.domain.text import escape, has_control
 from dcmaint.errors import UsageError
@@ -47,22 +48,8 @@ DEFAULT_DRILL_EVERY = "1y"
 LANGUAGES = ("en", "zh")
 
 
-class EmergencySystem(StrEnum):
-    """What a plan is for: a device kind of the register, or the machine room itself."""
-
-    SERVER = "server"
-    HYPERVISOR = "hypervisor"
-    STORAGE = "storage"
-    UPS = "ups"
-    COOLING = "cooling"
-    NETWORK = "network"
-    SECURITY = "security"
-    BACKUP = "backup"
-    OTHER = "other"
-    ROOM = "room"
-
-
-assert {k.value for k in DeviceKind} <= {s.value for s in EmergencySystem}  # every device kind can have a plan
+#: What a plan can be for: a device kind of the register, or the machine room itself (as inspections say it).
+SYSTEMS = (*(k.value for k in DeviceKind), System.ROOM.value)
 
 
 class DrillResult(StrEnum):
@@ -78,12 +65,7 @@ class PlanState(StrEnum):
     RETIRED = "retired"
 
 
-class DrillState(StrEnum):
-    """Where a plan stands against its drill interval (``emergency due``, ``emergency list``)."""
-
-    OVERDUE = "overdue"
-    DUE = "due"
-    SCHEDULED = "scheduled"
+DrillState = TaskState  # where a plan stands against its drill interval: overdue, due, scheduled, as a pm task
 
 
 class ContactParty(StrEnum):
@@ -94,9 +76,20 @@ class ContactParty(StrEnum):
     VENDOR = "vendor"
 
 
-def system(text: str, what: str) -> EmergencySystem:
-    """``--system``: a device kind or ``room``."""
-    return parse.enum_value(EmergencySystem, text, what)
+def system(text: str, what: str) -> str:
+    """``--system``: a device kind or ``room``.
+
+    >>> system("ROOM", "--system")
+    'room'
+    """
+    value = text.strip().lower()
+    if value not in SYSTEMS:
+        raise UsageError(
+            _("invalid {what} {value!r}: choose one of {choices}").format(
+                what=what, value=text, choices=", ".join(SYSTEMS)
+            )
+        )
+    return value
 
 
 def drill_result(text: str, what: str) -> DrillResult:
@@ -311,7 +304,7 @@ def plan_file(data: Mapping[str, Any], source: str) -> Plan:
     kind = data.get("system")
     if kind is not None:
         try:
-            kind = system(kind if isinstance(kind, str) else repr(kind), "system").value
+            kind = system(kind if isinstance(kind, str) else repr(kind), "system")
         except UsageError as error:
             raise _refuse(source, str(error)) from None
     every = data.get("drill_every", DEFAULT_DRILL_EVERY)
@@ -393,13 +386,6 @@ def drill_due(adopted: datetime, last_drill: datetime | None, every: Interval) -
     2027
     """
     return every.after(last_drill or adopted)
-
-
-def drill_state(due: datetime, now: datetime, within: timedelta) -> DrillState:
-    """Overdue once ``due`` has passed; due when it falls within ``within`` from ``now``."""
-    if due < now:
-        return DrillState.OVERDUE
-    return DrillState.DUE if due <= now + within else DrillState.SCHEDULED
 
 
 # ---------------------------------------------------------------------------------------------- records

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from dcmaint.domain import emergency
 from dcmaint.domain.emergency import DrillLine, DrillState, PlanDetail, PlanLine, PlanState, TicketPlan
-from dcmaint.domain.preventive import interval
+from dcmaint.domain.inspections import System
+from dcmaint.domain.preventive import interval, state
 from dcmaint.errors import NotFound
 from dcmaint.i18n import _, language
 from dcmaint.services.context import Context
@@ -25,7 +26,7 @@ from dcmaint.store.reader import Reader
 if TYPE_CHECKING:
     from dcmaint.forms.content import Sheet
 
-ROOM = emergency.EmergencySystem.ROOM.value
+ROOM = System.ROOM.value
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def _due(row: PlanRow, now: datetime, within: timedelta) -> tuple[datetime | Non
     if row.state != PlanState.ACTIVE.value:
         return None, None
     due = emergency.drill_due(row.created_at, row.last_drill, interval(row.drill_every, "drill_every"))
-    return due, emergency.drill_state(due, now, within).value
+    return due, state(due, now, within).value
 
 
 def _line(row: PlanRow, now: datetime, within: timedelta) -> PlanLine:
