@@ -132,3 +132,10 @@ def test_the_printed_plan_has_the_same_words_in_both_languages():
     assert set(WORDS["zh"]) == set(WORDS["en"])
     assert set(emergency.SYSTEMS) <= set(WORDS["en"])
     assert {r.value for r in emergency.DrillResult} <= set(WORDS["en"])
+
+
+def test_time_limits_are_printed_in_the_reader_s_words():
+    from dcmaint.forms.emergency_plan import limit_text
+
+    assert limit_text("1h30m", "zh") == "1 小时 30 分钟" and limit_text("90m", "en") == "1 h 30 min"
+    assert limit_text("1d", "zh") == "1 天"

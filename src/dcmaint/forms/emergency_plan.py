@@ -149,6 +149,18 @@ def every_text(stored: str, lang: str) -> str:
     return WORDS[lang][f"every_{every.unit.value}"].format(n=every.count)
 
 
+def limit_text(stored: str, lang: str) -> str:
+    """A time limit as the plan file gives it (``1h30m``) in the reader's words: "1 h 30 min", "1 小时 30 分钟"."""
+    from dcmaint.domain.sla import parse_duration
+
+    minutes = int(parse_duration(stored).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    units = ("天", "小时", "分钟") if lang == "zh" else ("d", "h", "min")
+    parts = [f"{n} {unit}" for n, unit in zip((days, hours, minutes), units, strict=True) if n]
+    return " ".join(parts) or f"0 {units[2]}"
+
+
 def _party(lang: str, party: str) -> str:
     return WORDS[lang].get("customer_party" if party == "customer" else party, party)
 
@@ -181,7 +193,12 @@ def build(plan: PlanDetail, lang: str) -> Sheet:
     steps = Table(
         (words["number"], words["action"], words["who"], words["within"]),
         tuple(
-            (str(n), said(step["action"]), said(step["who"]), step.get("within") or BLANK)
+            (
+                str(n),
+                said(step["action"]),
+                said(step["who"]),
+                limit_text(step["within"], lang) if step.get("within") else BLANK,
+            )
             for n, step in enumerate(content["steps"], 1)
         ),
         (8, 56, 22, 14),
@@ -193,7 +210,13 @@ def build(plan: PlanDetail, lang: str) -> Sheet:
     )
     levels = content.get("escalation") or []
     escalation = (
-        (Table((words["after"], words["to"]), tuple((e["after"], said(e["to"])) for e in levels), (25, 75)),)
+        (
+            Table(
+                (words["after"], words["to"]),
+                tuple((limit_text(e["after"], lang), said(e["to"])) for e in levels),
+                (25, 75),
+            ),
+        )
         if levels
         else (Text(words["no_escalation"]),)
     )
