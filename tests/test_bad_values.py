@@ -18,7 +18,7 @@ import pytest
 import typer
 from typer._click.types import FloatParamType, IntParamType
 
-from dcmaint.cli import advisory, backup, change, inspect, pm, report, rma, roster, spare_levels, ticket
+from dcmaint.cli import advisory, backup, change, emergency, inspect, pm, report, rma, roster, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
 from dcmaint.domain import backups, parse, text
@@ -66,6 +66,10 @@ BAD: dict[Any, list[str]] = {
     backups.objective_target: ["0m", "31d", "-4h", "", HUGE + "h", "four hours"],
     backups.achieved: ["-1h", "-0m", "31d", "soon", "", HUGE + "h"],
     backups.follow_up: ["张伟", "张伟,2027-02-30,x", "", ",2027-01-15,x", "张伟,2027-01-15,"],
+    emergency._within: ["0d", "400d", "soon", "", HUGE + "d", "-1h"],
+    emergency._system: ["kitchen", "", "servers", "ROOM1"],
+    emergency._result: ["fine", "", "passed", "0"],
+    emergency._version: ["0", "-1", "two", "", HUGE, "1.5"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -167,6 +171,14 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("backup", "drill", "show"): ["1"],
     ("backup", "drill", "done"): ["1"],
     ("backup", "drill", "record"): ["1", "--output", "-"],
+    ("emergency", "add"): ["--site", "hq", "--template", "ups-on-battery"],
+    ("emergency", "list"): [],
+    ("emergency", "due"): [],
+    ("emergency", "show"): ["hq/ups-on-battery"],
+    ("emergency", "edit"): ["hq/ups-on-battery", "--template", "ups-on-battery"],
+    ("emergency", "retire"): ["hq/ups-on-battery", "--reason", "UPS 更换"],
+    ("emergency", "drill"): ["hq/ups-on-battery", "--result", "ok"],
+    ("emergency", "print"): ["hq/ups-on-battery", "--format", "md", "--output", "-"],
     ("audit", "list"): [],
     ("archive", "set"): ["srv01"],
     ("archive", "diff"): ["srv01"],

@@ -112,6 +112,9 @@ def test_check_on_a_clean_store(cli, db_url):
         "backup_drill_plans": 0,
         "backup_drills": 0,
         "backup_drill_actions": 0,
+        "emergency_plans": 0,
+        "emergency_plan_versions": 0,
+        "emergency_drills": 0,
         "audit_log": 4,
     }
     assert report["audit_head_hash"] == audit(db_url)[-1].hash

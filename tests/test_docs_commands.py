@@ -284,6 +284,7 @@ PAGES: dict[str, Page] = {
             "dcmaint pm due --site hq --format json": 1,
         }
     ),
+    "docs/emergency.md": Page(exits={"dcmaint emergency due --site hq": 1}),
     "docs/inspections.md": Page(
         env={"PW": "the-BMC-password"},
         bmcs=(("hpe-ilo5", "psu:2=critical"), ("hpe-ilo5", "")),

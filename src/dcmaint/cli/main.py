@@ -90,6 +90,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         "app",
         _("Change requests: evaluated, approved by the customer, implemented, confirmed by the device."),
     ),
+    "emergency": (
+        "dcmaint.cli.emergency",
+        "app",
+        _("Emergency plans (应急方案): per site and system, drills, the printed plan."),
+    ),
     "roster": ("dcmaint.cli.roster", "app", _("Duty rosters: rotations, who is on duty, coverage, holidays.")),
     "backup": (
         "dcmaint.cli.backup",

@@ -123,6 +123,24 @@ def _local(value: datetime | None, zone: ZoneInfo) -> str:
     return table_time(value, zone.key) if value is not None else ""
 
 
+def plans_line(ticket: TicketDetail) -> str:
+    """The emergency plans of the ticket's systems: "hq/ups-on-battery (UPS on battery; last drill 2026-05-01 ok)"."""
+    from dcmaint.domain.emergency import DrillResult
+
+    zone = ZoneInfo(ticket.timezone)
+    said = []
+    for plan in ticket.emergency_plans:
+        drill = (
+            _("last drill {when} {result}").format(
+                when=_local(plan.last_drill, zone), result=value_label(DrillResult, plan.last_result)
+            )
+            if plan.last_drill is not None
+            else _("not drilled yet")
+        )
+        said.append(f"{plan.plan} ({plan.title}; {drill})")
+    return "\n".join(said)
+
+
 def summary(ticket: TicketDetail) -> str:
     from dcmaint.cli.output import table
 
@@ -155,6 +173,7 @@ def summary(ticket: TicketDetail) -> str:
         (_("Comment"), ticket.comment or ""),
         (_("Verified by"), " ".join(p for p in (ticket.verified_by, _local(ticket.verified_at, zone)) if p)),
         (_("RMAs"), ", ".join(ticket.rmas)),
+        (_("Emergency plans"), plans_line(ticket)),
         (_("Times in"), ticket.timezone),
     ]
     return table(rows, tablefmt="plain")

@@ -74,3 +74,5 @@ class AuditEntity(Untranslated):
     DRILL_PLAN = "drill-plan"  # a drill plan
     DRILL = "drill"  # a drill held, with its follow-up actions
     DRILL_ACTION = "drill-action"  # a follow-up action done
+    EMERGENCY_PLAN = "emergency-plan"  # an emergency plan added, replaced or retired
+    EMERGENCY_DRILL = "emergency-drill"  # a drill of an emergency plan

@@ -18,10 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from dcmaint.domain.records import Record
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _, value_label
+
+if TYPE_CHECKING:
+    from dcmaint.domain.emergency import TicketPlan
 
 
 class TicketState(StrEnum):
@@ -231,6 +235,7 @@ class TicketDetail(Record):
     pauses: tuple[Pause, ...]
     events: tuple[TicketEvent, ...]
     rmas: tuple[str, ...] = ()  # its returns to factory (``rma show``)
+    emergency_plans: tuple[TicketPlan, ...] = ()  # the plans of its devices' systems at its site
 
     def as_json(self) -> dict[str, object]:
         data = super().as_json()
@@ -239,4 +244,5 @@ class TicketDetail(Record):
             data[key] = int(value.total_seconds()) if value is not None else None
         data["pauses"] = [p.as_json() for p in self.pauses]
         data["events"] = [e.as_json() for e in self.events]
+        data["emergency_plans"] = [p.as_json() for p in self.emergency_plans]
         return data

@@ -10,6 +10,7 @@ from dcmaint.domain.tickets import TicketDetail, TicketLine, TicketState, allowe
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 from dcmaint.services import rma_views
+from dcmaint.services import emergency_views
 from dcmaint.services.context import Context
 from dcmaint.services.zones import site_zones
 from dcmaint.store import ticket_queries
@@ -49,7 +50,8 @@ def _detail(reader: Reader, ref: str, now: datetime | None) -> TicketDetail:
     now = now or datetime.now(UTC)
     row = ticket_queries.ticket_row(reader, ref)
     reading = ticket_queries.reading(reader, row, now)
-    devices = tuple(d.name for d in ticket_queries.ticket_devices(reader, row.id))
+    found = ticket_queries.ticket_devices(reader, row.id)
+    devices = tuple(d.name for d in found)
     return TicketDetail(
         row.ref,
         row.site,
@@ -88,4 +90,5 @@ def _detail(reader: Reader, ref: str, now: datetime | None) -> TicketDetail:
         tuple(ticket_queries.pauses(reader, row.id)),
         tuple(ticket_queries.events(reader, row.id)),
         rma_views.of_ticket(reader, row.ref),
+        emergency_views.for_ticket(reader, row.site, tuple(d.kind for d in found)),
     )

@@ -249,6 +249,9 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "backup_drill_plans",
             "backup_drills",
             "backup_drill_actions",
+            "emergency_plans",
+            "emergency_plan_versions",
+            "emergency_drills",
             "audit_log",
         )
     }

@@ -8,6 +8,7 @@
 - ``preventive``: preventive maintenance tasks, their completions and the sites' own intervals;
 - ``inspections``: inspection plans, runs, each device's result and the findings;
 - ``advisories``: vendor releases as imported, sites' signature ages, change requests and their devices;
+- ``emergency``: emergency plans per site and system, their versions and drills;
 - ``archive``: the device archive, one append-only row per version of a device's file;
 - ``rosters``: duty rotations, overrides, leave and holiday duty rosters;
 - ``rma``: returns to factory and the loaners that stood in;
@@ -27,6 +28,7 @@ from dcmaint.store.models import (
     backups,
     base,
     depot,
+    emergency,
     health,
     inspections,
     preventive,
@@ -43,6 +45,7 @@ __all__ = [
     "backups",
     "base",
     "depot",
+    "emergency",
     "health",
     "inspections",
     "preventive",
