@@ -66,3 +66,8 @@ class AuditEntity(Untranslated):
     INSPECTION = "inspection"
     INSPECTION_PLAN = "inspection_plan"
     ARCHIVE = "archive"  # a version of a device file
+    CUSTOMER = "customer"  # a site's customer preferences
+    CONTACT = "contact"  # a person at the customer
+    VISIT_PLAN = "visit-plan"  # a site's periodic visits
+    VISIT = "visit"  # a visit or call of the desk
+    COMPLAINT = "complaint"  # a complaint a visit recorded, and its resolution

@@ -11,7 +11,7 @@ from dcmaint.i18n import _
 if TYPE_CHECKING:
     from dcmaint.store.urls import DatabaseUrl
 
-HEAD = "0012"
+HEAD = "0017"
 
 
 def known() -> frozenset[str]:

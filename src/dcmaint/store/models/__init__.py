@@ -9,6 +9,7 @@
 - ``inspections``: inspection plans, runs, each device's result and the findings;
 - ``archive``: the device archive, one append-only row per version of a device's file;
 - ``rosters``: duty rotations, overrides, leave and holiday duty rosters;
+- ``customers``: the customer record of a site (preferences, contacts) and the desk's visits and complaints;
 - ``audit``: the hash-chained audit log and its head.
 
 Each name has one home (``dcmaint.store.models.registers.SiteRow``, ``dcmaint.store.models.base.Base``).
@@ -21,6 +22,7 @@ from dcmaint.store.models import (
     archive,
     audit,
     base,
+    customers,
     depot,
     health,
     inspections,
@@ -34,6 +36,7 @@ __all__ = [
     "archive",
     "audit",
     "base",
+    "customers",
     "depot",
     "health",
     "inspections",
