@@ -38,6 +38,7 @@ class Checked(ParamType):
 #: is an identifier (refused with a control character). docs/cli.md, "Hostile text and numbers".
 FREE_TEXT = frozenset(
     {"--description", "--note", "--notes", "--reason", "--late-reason", "--actions", "--comment", "--address", "text"}
+    | {"--complaint", "--resolution"}
 )
 #: Command groups whose text is not checked so: `sim` serves simulated devices and stores nothing.
 UNGUARDED = frozenset({"sim"})

@@ -80,6 +80,16 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     ),
     "pm": ("dcmaint.cli.pm", "app", _("Preventive maintenance: tasks due, tasks done, and each site's intervals.")),
     "roster": ("dcmaint.cli.roster", "app", _("Duty rosters: rotations, who is on duty, coverage, holidays.")),
+    "customer": (
+        "dcmaint.cli.customer",
+        "app",
+        _("The customer record of a site: contacts, preferences, scores and complaints."),
+    ),
+    "visit": (
+        "dcmaint.cli.visit",
+        "app",
+        _("The desk's visits (定期回访): periodic calls, ticket follow-ups, scores, complaints."),
+    ),
     "report": (
         "dcmaint.cli.report",
         "app",

@@ -99,6 +99,26 @@ def channel(text: str, what: str) -> str:
     return parse.enum_value(Channel, text, what).value
 
 
+def language(text: str, what: str) -> str:
+    """The language of the customer's reports: zh or en."""
+    return parse.enum_value(ReportLanguage, text, what).value
+
+
+def report_format(text: str, what: str) -> str:
+    """The format of the customer's reports: pdf, html or md."""
+    return parse.enum_value(ReportFormat, text, what).value
+
+
+def phone(text: str, what: str) -> str:
+    """A contact's phone number: no control character, digits with spaces, dashes, brackets and a leading +."""
+    return parse.phone(identifier(text, what))
+
+
+def email(text: str, what: str) -> str:
+    """A contact's e-mail address: no control character, one @ and a dotted domain."""
+    return parse.email(identifier(text, what))
+
+
 def hours(text: str, what: str) -> str:
     """When a contact can be reached: ``7x24``, or ``[mon-fri|mon-sat|daily] HH:MM-HH:MM`` (start before end).
 
@@ -149,9 +169,7 @@ def every(text: str, what: str) -> str:
     value = interval(text, what)
     if value.days_at_most > 366:
         raise UsageError(
-            _("invalid {what} {value!r}: the desk visits a customer at least once a year").format(
-                what=what, value=text
-            )
+            _("invalid {what} {value!r}: the desk visits a customer at least once a year").format(what=what, value=text)
         )
     return str(value)
 
@@ -173,18 +191,18 @@ def contact(given: Contact) -> Contact:
     """A contact as given, checked: a name, and a phone or an e-mail of a plausible shape; a preferred channel
     needs its address (phone or wechat: a phone number; email: an e-mail address)."""
     name = identifier(given.name, _("contact"))
-    phone = parse.phone(given.phone) if given.phone is not None else None
-    email = parse.email(given.email) if given.email is not None else None
+    number = phone(given.phone, "--phone") if given.phone is not None else None
+    address = email(given.email, "--email") if given.email is not None else None
     role = identifier(given.role, "--role") if given.role is not None else None
-    if phone is None and email is None:
+    if number is None and address is None:
         raise UsageError(_("contact {name!r} needs a --phone or an --email").format(name=name))
     chosen = channel(given.channel, "--channel") if given.channel is not None else None
-    if chosen == Channel.EMAIL.value and email is None:
+    if chosen == Channel.EMAIL.value and address is None:
         raise UsageError(_("contact {name!r} prefers e-mail: give their --email").format(name=name))
-    if chosen in (Channel.PHONE.value, Channel.WECHAT.value) and phone is None:
+    if chosen in (Channel.PHONE.value, Channel.WECHAT.value) and number is None:
         raise UsageError(_("contact {name!r} prefers {channel}: give their --phone").format(name=name, channel=chosen))
     reach = hours(given.hours, "--hours") if given.hours is not None else None
-    return Contact(given.site, name, role, phone, email, chosen, reach)
+    return Contact(given.site, name, role, number, address, chosen, reach)
 
 
 # -------------------------------------------------------------------------------------------------- rules

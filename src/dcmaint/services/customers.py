@@ -101,7 +101,9 @@ def add_contact(context: Context, given: Contact) -> Contact:
             CustomerContactRow.site_id == site.id, CustomerContactRow.name == contact.name
         )
         if unit.session.scalars(taken).first() is not None:
-            raise Conflict(_("contact {name!r} of site {site} already exists").format(name=contact.name, site=site.name))
+            raise Conflict(
+                _("contact {name!r} of site {site} already exists").format(name=contact.name, site=site.name)
+            )
         row = CustomerContactRow(
             site_id=site.id,
             name=contact.name,
@@ -135,6 +137,8 @@ def contact_names(unit: UnitOfWork, site_id: int) -> list[str]:
     """The names of a site's contacts (what ``visit log --contact`` must name)."""
     return list(
         unit.session.scalars(
-            select(CustomerContactRow.name).where(CustomerContactRow.site_id == site_id).order_by(CustomerContactRow.name)
+            select(CustomerContactRow.name)
+            .where(CustomerContactRow.site_id == site_id)
+            .order_by(CustomerContactRow.name)
         )
     )

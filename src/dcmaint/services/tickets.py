@@ -586,7 +586,9 @@ def _followup(unit: UnitOfWork, step: Step, kind: str) -> None:
     followup_in(unit, step.ref, kind, step.note, step.at)
 
 
-def followup_in(unit: UnitOfWork, ref: str, kind: str, note: str | None, at: GivenTime | None) -> tuple[TicketRow, datetime]:
+def followup_in(
+    unit: UnitOfWork, ref: str, kind: str, note: str | None, at: GivenTime | None
+) -> tuple[TicketRow, datetime]:
     """The desk's follow-up inside the caller's transaction (``ticket followup``, and ``visit log --ticket`` with
     its visit): the ticket's event; the ticket and the follow-up's time."""
     row = find(unit, ref)

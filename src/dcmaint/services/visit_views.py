@@ -219,7 +219,14 @@ def record(context: Context, site_name: str, since: datetime | None, until: date
         plan = None
         if plans:
             p = plans[0]
-            plan = Plan(site.name, p.every, p.channel, p.since, p.last_visit, rules.next_periodic(p.since, p.last_visit, p.every))
+            plan = Plan(
+                site.name,
+                p.every,
+                p.channel,
+                p.since,
+                p.last_visit,
+                rules.next_periodic(p.since, p.last_visit, p.every),
+            )
         all_visits = [_visit(r) for r in q.visits(reader, q.VisitFilter(site.id))]
         scored = [
             ScoreLine(v.site, v.at, v.score, v.ticket, v.by, v.channel) for v in all_visits if v.score is not None

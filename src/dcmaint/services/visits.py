@@ -257,4 +257,3 @@ def resolve(context: Context, number: int, by: str, resolution: str, at: GivenTi
         unit.session.flush()
         unit.record(COMPLAINT_ENTITY, str(row.id), "resolve", before, _complaint_json(row, site.name, person.name))
         return when
-

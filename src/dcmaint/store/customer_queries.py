@@ -61,7 +61,9 @@ def profiles(reader: Reader) -> dict[int, Profile]:
         "SELECT site_id, language, report_format, followup_within, complaint_within, notes FROM customer_profiles"
     )
     return {
-        r["site_id"]: Profile(r["language"], r["report_format"], r["followup_within"], r["complaint_within"], r["notes"])
+        r["site_id"]: Profile(
+            r["language"], r["report_format"], r["followup_within"], r["complaint_within"], r["notes"]
+        )
         for r in rows
     }
 
