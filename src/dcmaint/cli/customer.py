@@ -95,14 +95,9 @@ def show(
             due=table_time(found.plan.next_due, zone),
         )
     average = f"{scores.average:.2f}" if scores.average is not None else "-"
-    rows = [
-        [_("Site"), prefs.site],
-        [_("Customer"), prefs.customer],
-        [_("Report language"), prefs.language or ""],
-        [_("Report format"), prefs.report_format or ""],
-        [_("Follow-up within"), prefs.followup_within],
-        [_("Complaint within"), prefs.complaint_within],
-        [_("Notes"), prefs.notes or ""],
+    labels = preference_labels()
+    rows = [[labels[key], value or ""] for key, value in prefs.as_json().items()]
+    rows += [
         [_("Visit plan"), plan],
         [
             _("Score"),
@@ -171,12 +166,28 @@ def set_(
     ),
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    from dcmaint.cli.output import render_mapping
+    from dcmaint.cli.output import render_mapping, table
     from dcmaint.services.customers import PreferenceChanges, set_preferences
 
     changes = PreferenceChanges(language, report_format, followup_within, complaint_within, notes)
-    stored = set_preferences(service_context(ctx), site, changes)
-    render_mapping({"site": site, **stored}, fmt)
+    stored = {"site": site, **set_preferences(service_context(ctx), site, changes)}
+    if fmt is not OutputFormat.TABLE:
+        render_mapping(stored, fmt)
+        return
+    labels = preference_labels()
+    typer.echo(table([[labels[key], value or ""] for key, value in stored.items()], tablefmt="plain"))
+
+
+def preference_labels() -> dict[str, str]:
+    return {
+        "site": _("Site"),
+        "customer": _("Customer"),
+        "language": _("Report language"),
+        "report_format": _("Report format"),
+        "followup_within": _("Follow-up within"),
+        "complaint_within": _("Complaint within"),
+        "notes": _("Notes"),
+    }
 
 
 @contact_app.command("add", help=_("Add a person at the customer: role, phone, e-mail, preferred channel, hours."))
