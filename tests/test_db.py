@@ -100,6 +100,11 @@ def test_check_on_a_clean_store(cli, db_url):
         "inspection_results": 0,
         "inspection_findings": 0,
         "archive_versions": 0,
+        "customer_profiles": 0,
+        "customer_contacts": 0,
+        "visit_plans": 0,
+        "visits": 0,
+        "complaints": 0,
         "audit_log": 4,
     }
     assert report["audit_head_hash"] == audit(db_url)[-1].hash

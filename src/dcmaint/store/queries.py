@@ -237,6 +237,11 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "inspection_results",
             "inspection_findings",
             "archive_versions",
+            "customer_profiles",
+            "customer_contacts",
+            "visit_plans",
+            "visits",
+            "complaints",
             "audit_log",
         )
     }
