@@ -175,7 +175,9 @@ def set_(
         render_mapping(stored, fmt)
         return
     labels = preference_labels()
-    typer.echo(table([[labels[key], value or ""] for key, value in stored.items()], tablefmt="plain"))
+    defaults = {"followup_within": rules.DEFAULT_FOLLOWUP_WITHIN, "complaint_within": rules.DEFAULT_COMPLAINT_WITHIN}
+    rows = [[labels[key], value or defaults.get(key, "")] for key, value in stored.items()]
+    typer.echo(table(rows, tablefmt="plain"))
 
 
 def preference_labels() -> dict[str, str]:
