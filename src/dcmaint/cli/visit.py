@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -75,6 +75,14 @@ def plan(
         ),
     ] = None,
     channel: ChannelOpt = None,
+    since: Annotated[
+        date | None,
+        typer.Option(
+            "--since",
+            click_type=Checked(parse.past_date, "DATE"),
+            help=_("The plan runs from this day, e.g. the last call before dcmaint (default now)."),
+        ),
+    ] = None,
     stop: Annotated[bool, typer.Option("--stop", help=_("End the site's periodic visits."))] = False,
 ) -> None:
     from dcmaint.domain.customers import Channel
@@ -82,7 +90,7 @@ def plan(
     from dcmaint.services.visits import PlanOrder
     from dcmaint.services.visits import plan as set_plan
 
-    stored = set_plan(service_context(ctx), PlanOrder(site, every, channel, stop))
+    stored = set_plan(service_context(ctx), PlanOrder(site, every, channel, stop, since))
     if stored is None:
         typer.echo(_("{site}: periodic visits stopped").format(site=site))
         return

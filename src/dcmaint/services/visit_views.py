@@ -25,8 +25,8 @@ from dcmaint.domain.customers import (
     DueLine,
     Plan,
     Preferences,
-    Scores,
     ScoreLine,
+    Scores,
     VisitLine,
 )
 from dcmaint.errors import NotFound
@@ -212,7 +212,7 @@ def record(context: Context, site_name: str, since: datetime | None, until: date
         profile = q.profiles(reader).get(site.id)
         preferences = _preferences(site, profile)
         contacts = [
-            rules.Contact(site.name, str(c["name"]), *(c[k] for k in ("role", "phone", "email", "channel", "hours")))  # type: ignore[arg-type]
+            rules.Contact(site.name, c["name"], c["role"], c["phone"], c["email"], c["channel"], c["hours"])
             for c in q.contacts(reader, site.id)
         ]
         plans = q.plans(reader, site.id)

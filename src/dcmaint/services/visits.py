@@ -12,7 +12,7 @@ worked a ticket does not survey the customer about it. Reads are in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -48,6 +48,7 @@ class PlanOrder:
     every: str | None = None
     channel: str | None = None
     stop: bool = False
+    since: date | None = None  # the plan runs from this day (the site's midnight), default now
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,8 @@ def plan(context: Context, order: PlanOrder) -> dict[str, Any] | None:
     """Set a site's periodic visits, or end them with ``stop`` (entry point); the plan now in force."""
     if order.stop == (order.every is not None):
         raise UsageError(_("give either --every or --stop"))
-    if order.stop and order.channel is not None:
-        raise UsageError(_("--channel goes with --every, not with --stop"))
+    if order.stop and (order.channel is not None or order.since is not None):
+        raise UsageError(_("--channel and --since go with --every, not with --stop"))
     with context.write() as unit:
         site = sites.find(unit, order.site)
         row = unit.session.get(VisitPlanRow, site.id)
@@ -100,15 +101,24 @@ def plan(context: Context, order: PlanOrder) -> dict[str, Any] | None:
         assert order.every is not None
         every = rules.every(order.every, "--every")
         channel = rules.channel(order.channel, "--channel") if order.channel is not None else None
+        since = _midnight(order.since, site.timezone) if order.since is not None else None
         if row is None:
-            row = VisitPlanRow(site_id=site.id, since=utcnow(), channel=channel or Channel.PHONE.value)
+            row = VisitPlanRow(site_id=site.id, since=since or utcnow(), channel=channel or Channel.PHONE.value)
             unit.session.add(row)
+        elif since is not None:
+            row.since = since
         row.every = every
         row.channel = channel or row.channel
         unit.session.flush()
         after = _plan_json(row, site.name)
         unit.record(PLAN_ENTITY, site.name, "set" if before is None else "change", before, after)
         return after
+
+
+def _midnight(day: date, zone: str) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
 
 
 def _visitor(unit: UnitOfWork, name: str) -> StaffRow:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from dcmaint.store.reader import Reader, as_datetime
 
@@ -68,7 +69,7 @@ def profiles(reader: Reader) -> dict[int, Profile]:
     }
 
 
-def contacts(reader: Reader, site_id: int) -> list[dict[str, object]]:
+def contacts(reader: Reader, site_id: int) -> list[dict[str, Any]]:
     rows = reader.rows(
         "SELECT name, role, phone, email, channel, hours FROM customer_contacts WHERE site_id = :site ORDER BY name",
         {"site": site_id},
@@ -98,7 +99,7 @@ class VisitFilter:
     until: datetime | None = None
 
 
-def visits(reader: Reader, where: VisitFilter) -> list[dict[str, object]]:
+def visits(reader: Reader, where: VisitFilter) -> list[dict[str, Any]]:
     """Visits, oldest first, with the desk member's name, the ticket's reference and the complaint's number."""
     clauses: list[str] = []
     params: dict[str, object] = {}
@@ -122,10 +123,10 @@ def visits(reader: Reader, where: VisitFilter) -> list[dict[str, object]]:
     if clauses:
         sql += f" WHERE {' AND '.join(clauses)}"
     rows = reader.rows(sql + " ORDER BY v.at, v.id", params)
-    return [{**{k: r[k] for k in r.keys()}, "at": as_datetime(r["at"])} for r in rows]
+    return [{**dict(zip(r.keys(), r, strict=True)), "at": as_datetime(r["at"])} for r in rows]
 
 
-def complaints(reader: Reader, site_id: int | None = None, open_only: bool = False) -> list[dict[str, object]]:
+def complaints(reader: Reader, site_id: int | None = None, open_only: bool = False) -> list[dict[str, Any]]:
     """Complaints, oldest first, with who resolved them."""
     clauses, params = [], {}
     if site_id is not None:
@@ -142,7 +143,7 @@ def complaints(reader: Reader, site_id: int | None = None, open_only: bool = Fal
     )
     return [
         {
-            **{k: r[k] for k in r.keys()},
+            **dict(zip(r.keys(), r, strict=True)),
             "raised_at": as_datetime(r["raised_at"]),
             "resolved_at": _when(r["resolved_at"]),
         }
