@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated
 
 import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
-from dcmaint.cli.pm import _within
+from dcmaint.cli.pm import DEFAULT_WITHIN, WithinOpt
 from dcmaint.cli.ticket import _score
 from dcmaint.domain import customers as rules
 from dcmaint.domain import parse
@@ -194,12 +194,7 @@ def list_(
 def due(
     ctx: typer.Context,
     site: SiteOpt = None,
-    within: Annotated[
-        timedelta,
-        typer.Option(
-            "--within", click_type=Checked(_within, "DURATION"), help=_("Due within this time, e.g. 14d (default).")
-        ),
-    ] = timedelta(days=14),
+    within: WithinOpt = DEFAULT_WITHIN,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.labels import shown
