@@ -21,7 +21,7 @@ from typer._click.types import FloatParamType, IntParamType
 from dcmaint.cli import advisory, backup, change, emergency, inspect, pm, report, rma, roster, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
-from dcmaint.domain import backups, parse, text
+from dcmaint.domain import backups, customers, parse, text
 from tests.helpers import audit, counts
 from tests.test_spares_swap import room  # noqa: F401  (the fixture: two servers whose PSU 2 failed)
 
@@ -70,6 +70,14 @@ BAD: dict[Any, list[str]] = {
     emergency._system: ["kitchen", "", "servers", "ROOM1"],
     emergency._result: ["fine", "", "passed", "0"],
     emergency._version: ["0", "-1", "two", "", HUGE, "1.5"],
+    customers.channel: ["fax", "", "phone\x1b", "pigeon"],
+    customers.language: ["fr", "", "chinese"],
+    customers.report_format: ["docx", "", "pdf\x00"],
+    customers.target: ["0d", "61d", "soon", "", HUGE + "d", "-1d"],
+    customers.every: ["0d", "2y", "13mo", "monthly", "", HUGE + "d"],
+    customers.hours: ["18:00-09:00", "25:00-26:00", "9-5", "", "09:00-17:00\x1b"],
+    customers.phone: ["call me", "138\x0700", "", "+", "1" * 40],
+    customers.email: ["li.x.cn", "li\x1b@x.cn", "", "a@b", "@x.cn"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -200,6 +208,16 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("change", "rollback"): ["CR-1", "--reason", "异常"],
     ("change", "list"): [],
     ("change", "show"): ["CR-1"],
+    ("customer", "show"): ["hq"],
+    ("customer", "set"): ["hq", "--notes", "x"],
+    ("customer", "contact", "add"): ["hq", "王工", "--phone", "13800138000"],
+    ("customer", "contact", "remove"): ["hq", "王工"],
+    ("visit", "plan"): ["--site", "hq", "--every", "1mo"],
+    ("visit", "log"): ["--site", "hq", "--by", "张伟", "--channel", "phone"],
+    ("visit", "list"): [],
+    ("visit", "due"): [],
+    ("visit", "complaint", "list"): [],
+    ("visit", "complaint", "resolve"): ["1", "--by", "张伟", "--resolution", "x"],
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],
     ("db", "upgrade"): [],

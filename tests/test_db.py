@@ -115,6 +115,11 @@ def test_check_on_a_clean_store(cli, db_url):
         "emergency_plans": 0,
         "emergency_plan_versions": 0,
         "emergency_drills": 0,
+        "customer_profiles": 0,
+        "customer_contacts": 0,
+        "visit_plans": 0,
+        "visits": 0,
+        "complaints": 0,
         "audit_log": 4,
     }
     assert report["audit_head_hash"] == audit(db_url)[-1].hash

@@ -325,6 +325,9 @@ PAGES: dict[str, Page] = {
             "dcmaint roster publish --site bj --holiday 国庆节 --year 2026 --at 2026-09-24T08:00": 1,
         }
     ),
+    "docs/customers.md": Page(
+        exits={"dcmaint visit due": 1},  # a follow-up, then a complaint, overdue
+    ),
     "docs/cli.md": Page(
         files={"客户设备清单.xlsx": DEVICE_LIST, "客户备件目录.xlsx": PARTS_LIST},
         env={"ILO_PASSWORD": "the-BMC-password", "BMC_PASSWORD": "monitor-password"},

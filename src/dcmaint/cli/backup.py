@@ -83,7 +83,7 @@ def labelled(lines: list[Any], fields: tuple[str, ...]) -> list[Any]:
     """``lines`` with the values of ``fields`` in the reader's language (states, results, kinds)."""
     from dataclasses import replace
 
-    from dcmaint.domain.backups import DueKind, ObjectiveOutcome
+    from dcmaint.domain.backups import BackupDueKind, ObjectiveOutcome
     from dcmaint.domain.preventive import TaskState
     from dcmaint.i18n import value_label
 
@@ -91,7 +91,7 @@ def labelled(lines: list[Any], fields: tuple[str, ...]) -> list[Any]:
         "state": TaskState,
         "last_result": RestoreResult,
         "result": RestoreResult,
-        "kind": DueKind,
+        "kind": BackupDueKind,
         "rto": ObjectiveOutcome,
         "rpo": ObjectiveOutcome,
     }

@@ -39,7 +39,7 @@ class Checked(ParamType):
 FREE_TEXT = frozenset(
     {
         *("--description", "--note", "--notes", "--reason", "--late-reason", "--actions", "--comment", "--address"),
-        *("--evaluation", "--rollback-plan", "--scenario", "--restored", "text"),
+        *("--evaluation", "--rollback-plan", "--scenario", "--restored", "--complaint", "--resolution", "text"),
     }
 )
 #: Command groups whose text is not checked so: `sim` serves simulated devices and stores nothing.

@@ -101,6 +101,16 @@ GROUPS: dict[str, tuple[str, str, str]] = {
         "app",
         _("Backups and drills: backup policies, restore tests, drills with RTO/RPO, what is due."),
     ),
+    "customer": (
+        "dcmaint.cli.customer",
+        "app",
+        _("The customer record of a site: contacts, preferences, scores and complaints."),
+    ),
+    "visit": (
+        "dcmaint.cli.visit",
+        "app",
+        _("The desk's visits (定期回访): periodic calls, ticket follow-ups, scores, complaints."),
+    ),
     "report": (
         "dcmaint.cli.report",
         "app",

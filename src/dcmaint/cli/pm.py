@@ -60,6 +60,14 @@ def _every(text: str, what: str) -> str:
 
 
 SiteOpt = Annotated[str | None, typer.Option("--site", help=_("Only this site."))]
+#: ``--within`` of the ``due`` listings (``pm due``, ``visit due``): what falls due that soon, and what is overdue.
+WithinOpt = Annotated[
+    timedelta,
+    typer.Option(
+        "--within", click_type=Checked(_within, "DURATION"), help=_("Due within this time, e.g. 14d (default).")
+    ),
+]
+DEFAULT_WITHIN = timedelta(days=14)
 
 
 def _render(ctx: typer.Context, fmt: OutputFormat, due_within: timedelta | None, site: str | None,
@@ -94,12 +102,7 @@ def _render(ctx: typer.Context, fmt: OutputFormat, due_within: timedelta | None,
 def due(
     ctx: typer.Context,
     site: SiteOpt = None,
-    within: Annotated[
-        timedelta,
-        typer.Option(
-            "--within", click_type=Checked(_within, "DURATION"), help=_("Due within this time, e.g. 14d (default).")
-        ),
-    ] = timedelta(days=14),
+    within: WithinOpt = DEFAULT_WITHIN,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     if _render(ctx, fmt, within, site, None):

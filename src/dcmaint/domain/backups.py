@@ -59,7 +59,7 @@ class ObjectiveOutcome(StrEnum):
     MISSED = "missed"
 
 
-class DueKind(StrEnum):
+class BackupDueKind(StrEnum):
     """What ``backup due`` lists."""
 
     VERIFICATION = "verification"  # a restore test of a policy

@@ -76,3 +76,8 @@ class AuditEntity(Untranslated):
     DRILL_ACTION = "drill-action"  # a follow-up action done
     EMERGENCY_PLAN = "emergency-plan"  # an emergency plan added, replaced or retired
     EMERGENCY_DRILL = "emergency-drill"  # a drill of an emergency plan
+    CUSTOMER = "customer"  # a site's customer preferences
+    CONTACT = "contact"  # a person at the customer
+    VISIT_PLAN = "visit-plan"  # a site's periodic visits
+    VISIT = "visit"  # a visit or call of the desk
+    COMPLAINT = "complaint"  # a complaint a visit recorded, and its resolution

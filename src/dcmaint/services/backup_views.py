@@ -17,7 +17,7 @@ from dcmaint.domain.backups import (
     ActionLine,
     DrillDetail,
     DrillLine,
-    DueKind,
+    BackupDueKind,
     DueLine,
     PlanLine,
     PolicyLine,
@@ -258,13 +258,13 @@ def due_lines(rows: Rows, site: str | None, within: timedelta, now: datetime) ->
                     system=policy.system, result=value_label(RestoreResult, policy.last_result)
                 )
             lines.append(
-                DueLine(DueKind.VERIFICATION.value, policy.site, policy.policy, what, policy.owner,
+                DueLine(BackupDueKind.VERIFICATION.value, policy.site, policy.policy, what, policy.owner,
                         policy.next_verification, backups.due_state(policy.next_verification, now, within).value)
             )  # fmt: skip
     for plan in plan_lines(rows, site, now=now):
         if plan.next_due is not None:
             lines.append(
-                DueLine(DueKind.DRILL.value, plan.site, f"{plan.plan} {plan.system}", plan.scenario, None,
+                DueLine(BackupDueKind.DRILL.value, plan.site, f"{plan.plan} {plan.system}", plan.scenario, None,
                         plan.next_due, backups.due_state(plan.next_due, now, within).value)
             )  # fmt: skip
     zones = q.zones(rows)
@@ -273,7 +273,7 @@ def due_lines(rows: Rows, site: str | None, within: timedelta, now: datetime) ->
             starts = local_midnight(action.due_on, zones[action.site])
             ends = local_midnight(action.due_on + timedelta(days=1), zones[action.site])  # due by the end of the day
             lines.append(
-                DueLine(DueKind.ACTION.value, action.site, str(action.id), action.text, action.owner,
+                DueLine(BackupDueKind.ACTION.value, action.site, str(action.id), action.text, action.owner,
                         starts, backups.due_state(ends, now, within).value)
             )  # fmt: skip
     shown = [line for line in lines if line.state != TaskState.SCHEDULED.value]

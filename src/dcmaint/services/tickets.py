@@ -586,14 +586,23 @@ def _close(unit: UnitOfWork, step: Step) -> None:
 
 def _followup(unit: UnitOfWork, step: Step, kind: str) -> None:
     """The desk's later call or visit to the customer; the customer record keeps what they said."""
-    row = find(unit, step.ref)
+    followup_in(unit, step.ref, kind, step.note, step.at)
+
+
+def followup_in(
+    unit: UnitOfWork, ref: str, kind: str, note: str | None, at: GivenTime | None
+) -> tuple[TicketRow, datetime]:
+    """The desk's follow-up inside the caller's transaction (``ticket followup``, and ``visit log --ticket`` with
+    its visit): the ticket's event; the ticket and the follow-up's time."""
+    row = find(unit, ref)
     flow.move(row.ref, _state(row), TicketStep.FOLLOWUP)
     kind = enum_value(FollowupKind, kind, _("follow-up")).value
-    note = optional_free_text(step.note, _("note"))
-    if note is None:
+    text = optional_free_text(note, _("note"))
+    if text is None:
         raise UsageError(_("say what the customer said with --note"))
-    when = _when(unit, row, step.at)
-    _event(unit, row, TicketStep.FOLLOWUP, when, row.state, reason=kind, note=note)
+    when = _when(unit, row, at)
+    _event(unit, row, TicketStep.FOLLOWUP, when, row.state, reason=kind, note=text)
+    return row, when
 
 
 def _note(unit: UnitOfWork, step: Step) -> None:

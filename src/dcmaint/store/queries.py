@@ -252,6 +252,11 @@ def row_counts(reader: Reader) -> dict[str, int]:
             "emergency_plans",
             "emergency_plan_versions",
             "emergency_drills",
+            "customer_profiles",
+            "customer_contacts",
+            "visit_plans",
+            "visits",
+            "complaints",
             "audit_log",
         )
     }

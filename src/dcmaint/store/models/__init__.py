@@ -13,6 +13,7 @@
 - ``rosters``: duty rotations, overrides, leave and holiday duty rosters;
 - ``rma``: returns to factory and the loaners that stood in;
 - ``backups``: backup policies, restore tests, drill plans, drills and their follow-up actions;
+- ``customers``: the customer record of a site (preferences, contacts) and the desk's visits and complaints;
 - ``audit``: the hash-chained audit log and its head.
 
 Each name has one home (``dcmaint.store.models.registers.SiteRow``, ``dcmaint.store.models.base.Base``).
@@ -27,6 +28,7 @@ from dcmaint.store.models import (
     audit,
     backups,
     base,
+    customers,
     depot,
     emergency,
     health,
@@ -44,6 +46,7 @@ __all__ = [
     "audit",
     "backups",
     "base",
+    "customers",
     "depot",
     "emergency",
     "health",
