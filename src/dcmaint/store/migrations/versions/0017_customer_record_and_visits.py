@@ -1,7 +1,7 @@
 """the customer record of a site (preferences, contacts) and the desk's visits, visit plans and complaints
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-05 23:57:36.151595
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0017'
-down_revision = '0012'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
