@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from dcmaint.domain import backups
 from dcmaint.domain.backups import (
     ActionLine,
+    BackupDueKind,
     DrillDetail,
     DrillLine,
-    BackupDueKind,
     DueLine,
     PlanLine,
     PolicyLine,

@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 from dcmaint.domain.tickets import TicketDetail, TicketLine, TicketState, allowed
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
-from dcmaint.services import rma_views
-from dcmaint.services import emergency_views
+from dcmaint.services import emergency_views, rma_views
 from dcmaint.services.context import Context
 from dcmaint.services.zones import site_zones
 from dcmaint.store import ticket_queries

@@ -21,12 +21,12 @@ from dcmaint.domain import customers as rules
 from dcmaint.domain.customers import (
     ComplaintLine,
     ComplaintState,
-    VisitDueKind,
     DueLine,
     Plan,
     Preferences,
     ScoreLine,
     Scores,
+    VisitDueKind,
     VisitLine,
 )
 from dcmaint.errors import NotFound
