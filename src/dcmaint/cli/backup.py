@@ -13,7 +13,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
-from dcmaint.cli.pm import SiteOpt, _every, _within
+from dcmaint.cli.pm import DEFAULT_WITHIN, SiteOpt, WithinOpt, _every
 from dcmaint.domain import backups, parse
 from dcmaint.domain.backups import RestoreResult
 from dcmaint.domain.enums import OutputFormat
@@ -336,12 +336,7 @@ def verify(
 def due(
     ctx: typer.Context,
     site: SiteOpt = None,
-    within: Annotated[
-        timedelta,
-        typer.Option(
-            "--within", click_type=Checked(_within, "DURATION"), help=_("Due within this time, e.g. 14d (default).")
-        ),
-    ] = timedelta(days=14),
+    within: WithinOpt = DEFAULT_WITHIN,
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     from dcmaint.cli.output import render_list

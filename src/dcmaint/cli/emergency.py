@@ -12,6 +12,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context, state
+from dcmaint.cli.pm import _within
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _, pgettext
@@ -41,10 +42,6 @@ DRILL_COLUMNS = [
     ("note", _("Note")),
 ]
 TEMPLATE_COLUMNS = [("template", _("Template")), ("system", _("System")), ("title", _("Title")), ("steps", _("Steps"))]
-
-
-def _within(text: str, what: str) -> timedelta:
-    return parse.duration(text, what, MOST_WITHIN)
 
 
 def _system(text: str, what: str) -> str:
