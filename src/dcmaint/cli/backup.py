@@ -80,12 +80,11 @@ DevicesOpt = Annotated[
 
 
 def labelled(lines: list[Any], fields: tuple[str, ...]) -> list[Any]:
-    """``lines`` with the values of ``fields`` in the reader's language (states, results, kinds)."""
-    from dataclasses import replace
-
+    """``lines`` as a table shows them: the values of ``fields`` in the reader's language (states, results,
+    kinds), through the one labelling of every table (:func:`dcmaint.cli.labels.shown`)."""
+    from dcmaint.cli.labels import shown
     from dcmaint.domain.backups import BackupDueKind, ObjectiveOutcome
     from dcmaint.domain.preventive import TaskState
-    from dcmaint.i18n import value_label
 
     vocabulary = {
         "state": TaskState,
@@ -95,7 +94,7 @@ def labelled(lines: list[Any], fields: tuple[str, ...]) -> list[Any]:
         "rto": ObjectiveOutcome,
         "rpo": ObjectiveOutcome,
     }
-    return [replace(line, **{f: value_label(vocabulary[f], getattr(line, f)) for f in fields}) for line in lines]
+    return [shown(OutputFormat.TABLE, line, {f: vocabulary[f] for f in fields}) for line in lines]
 
 
 def field_labels() -> dict[str, str]:
