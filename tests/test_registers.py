@@ -169,3 +169,26 @@ def test_driver_options(cli, db_url):
     assert last.before["options"] == {"auth": "basic", "concurrency": "2"} and last.after["options"] == {
         "concurrency": "1"
     }
+
+
+def test_a_site_with_history_is_not_removed(cli, db_url):
+    """Records that refer to a site keep its history: removing it is refused in one line naming them, nothing
+    changed. What is only the site's own (its customer record, contacts, visit plan) goes with it."""
+    cli.ok("site", "add", "hq", "--customer", "A")
+    cli.ok("staff", "add", "张伟", "--role", "desk")
+    cli.ok("customer", "contact", "add", "hq", "王工", "--phone", "13800138000")
+    cli.ok("visit", "plan", "--site", "hq", "--every", "1mo")
+    cli.ok("visit", "log", "--site", "hq", "--by", "张伟", "--channel", "phone", "--at", "2026-11-02T10:00")
+    before = counts(db_url)
+    refused = cli("site", "remove", "hq")
+    assert refused.code == 2
+    assert refused.err.strip().splitlines() == [
+        "dcmaint: error: site 'hq' still has records that keep its history (visits 1): it cannot be removed"
+    ]
+    assert counts(db_url) == before
+
+    cli.ok("site", "add", "dr", "--customer", "A")
+    cli.ok("customer", "contact", "add", "dr", "李工", "--phone", "13900139000")
+    cli.ok("visit", "plan", "--site", "dr", "--every", "1mo")
+    cli.ok("site", "remove", "dr")
+    assert [s["name"] for s in cli.ok("site", "list", "-f", "json").json()] == ["hq"]
