@@ -20,6 +20,7 @@ import contextlib
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -29,6 +30,7 @@ from dcmaint.drivers.declaration import declaration_problem
 from dcmaint.drivers.errors import CONTRACT_ERRORS, DriverError, ErrorKind
 from dcmaint.drivers.health import Health
 from dcmaint.drivers.report import DeviceIdentity, DeviceReport
+from dcmaint.drivers.tape import Recording, replaying
 from dcmaint.drivers.target import Target
 from dcmaint.testing.checks import report_problems
 
@@ -50,11 +52,36 @@ class Expectation:
 
 @dataclass(frozen=True)
 class ConformanceCase:
-    """One recorded device: an id for test names, the target to poll, and the expectation."""
+    """One recorded device: an id for test names, the target to poll, and the expectation.
+
+    ``recording``, when given, is a file written by ``dcmaint record``: the kit
+    replays it (:func:`dcmaint.drivers.tape.replaying`) around every poll of
+    the case, so the driver's own transport reads the recorded answers.
+    ``family`` names the device family the case proves (``"HPE iLO 5"``) in
+    the support matrix.
+    """
 
     id: str
     target: Target
     expect: Expectation = field(default_factory=Expectation)
+    recording: Path | None = None
+    family: str | None = None
+
+    @classmethod
+    def replay(
+        cls, path: str | Path, expect: Expectation | None = None, *, family: str | None = None, id: str | None = None
+    ) -> ConformanceCase:
+        """A case that polls the target a recording names and answers from the recording."""
+        recording = Recording.load(path)
+        return cls(
+            id or recording.name, recording.target(), expect or Expectation(), recording=Path(path), family=family
+        )
+
+    def replayed(self) -> contextlib.AbstractContextManager[Any]:
+        """The context a poll of this case runs in: the recording replayed, or nothing."""
+        if self.recording is None:
+            return contextlib.nullcontext()
+        return replaying(Recording.load(self.recording))
 
 
 @dataclass(frozen=True)
@@ -94,9 +121,10 @@ class BaseDriverConformance:
         answers for the target counts as raised.
         """
         driver = self.make_driver(case)
-        if "poll" in self.driver_class.capabilities():
-            return self._captured(lambda: driver.poll(case.target), "poll")
-        batch = self._captured(lambda: driver.poll_batch([case.target]), "poll_batch")
+        with case.replayed():
+            if "poll" in self.driver_class.capabilities():
+                return self._captured(lambda: driver.poll(case.target), "poll")
+            batch = self._captured(lambda: driver.poll_batch([case.target]), "poll_batch")
         if batch.error is not None:
             return batch
         return _entry(batch, case.target.name)
@@ -126,7 +154,8 @@ class BaseDriverConformance:
             key = driver.batch_key(case.target)
             assert isinstance(key, str), f"{case.id}: batch_key returned {type(key).__name__}, not str"
             assert driver.batch_key(case.target) == key, f"{case.id}: batch_key changed between two calls"
-            group = groups.setdefault(key, [])
+            # Each recording answers for its own endpoint: cases replaying different recordings never share a call.
+            group = groups.setdefault(f"{key} {case.recording or ''}", [])
             if any(other.target.name == case.target.name for other in group):
                 case = replace(case, target=replace(case.target, name=case.id))
             group.append(case)
@@ -167,11 +196,12 @@ class BaseDriverConformance:
         does not raises NotImplementedError, which is what ``capabilities()`` and the support matrix read."""
         driver = self.make_driver(conformance_case)
         if "probe" not in self.driver_class.capabilities():
-            with pytest.raises(NotImplementedError):
+            with pytest.raises(NotImplementedError), conformance_case.replayed():
                 asyncio.run(asyncio.wait_for(driver.probe(conformance_case.target), self.poll_timeout))
             return
         try:
-            found = asyncio.run(asyncio.wait_for(driver.probe(conformance_case.target), self.poll_timeout))
+            with conformance_case.replayed():
+                found = asyncio.run(asyncio.wait_for(driver.probe(conformance_case.target), self.poll_timeout))
         except DriverError:
             return
         except Exception as error:  # noqa: BLE001 - reported as the failure
@@ -187,12 +217,17 @@ class BaseDriverConformance:
         NotImplementedError from it, so the runner polls its targets one by one."""
         if "poll_batch" not in self.driver_class.capabilities():
             case = self.batches()[0][0]
-            with pytest.raises(NotImplementedError):
+            with pytest.raises(NotImplementedError), case.replayed():
                 asyncio.run(asyncio.wait_for(self.make_driver(case).poll_batch([case.target]), self.poll_timeout))
             return
         for group in self.batches():
             driver = self.make_driver(group[0])
-            batch = self._captured(lambda d=driver, g=group: d.poll_batch([case.target for case in g]), "poll_batch")
+            with contextlib.ExitStack() as replays:
+                for recording in sorted({case.recording for case in group if case.recording is not None}):
+                    replays.enter_context(replaying(Recording.load(recording)))
+                batch = self._captured(
+                    lambda d=driver, g=group: d.poll_batch([case.target for case in g]), "poll_batch"
+                )
             assert batch.stdout == "", f"poll_batch wrote to stdout: {batch.stdout[:200]!r}"
             assert batch.error is None or isinstance(batch.error, CONTRACT_ERRORS), (
                 f"poll_batch raised {type(batch.error).__name__}: {batch.error}"
