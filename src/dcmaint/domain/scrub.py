@@ -98,8 +98,11 @@ class _Table:
 
     mapping: dict[str, str] = field(default_factory=dict)
     kept: set[str] = field(default_factory=set)  # replacements already in the input, never handed out again
+    used: set[str] = field(default_factory=set)  # originals actually met (serials are numbered before)
 
-    def get(self, original: str, make: Callable[[int], str]) -> str:
+    def get(self, original: str, make: Callable[[int], str], *, use: bool = True) -> str:
+        if use:
+            self.used.add(original)
         found = self.mapping.get(original)
         if found is None:
             index = len(self.mapping) + 1
@@ -109,6 +112,10 @@ class _Table:
                 found = make(index)
             self.mapping[original] = found
         return found
+
+
+def _serial_replacement(index: int) -> str:
+    return f"SERIAL-{index:04d}"
 
 
 def _ipv4_replacement(index: int) -> str:
@@ -193,6 +200,7 @@ class Scrubber:
             if not serial or _SERIAL_REPLACEMENT.fullmatch(serial) or serial in self._serials:
                 continue
             self._serials.append(serial)
+            self._tables[SERIALS].get(serial, _serial_replacement, use=False)  # numbered in the order given
         if self._serials:
             body = "|".join(re.escape(s) for s in sorted(self._serials, key=len, reverse=True))
             self._serials_pattern = re.compile(rf"(?<![0-9A-Za-z])(?:{body})(?![0-9A-Za-z])")
@@ -200,12 +208,12 @@ class Scrubber:
     def counts(self) -> dict[str, int]:
         """How many distinct values of each category were replaced so far (never which)."""
         tables = self._tables
-        addresses = sum(len(tables[name].mapping) for name in ("ipv4", "ipv6", "mac"))
+        addresses = sum(len(tables[name].used) for name in ("ipv4", "ipv6", "mac"))
         return {
             SECRETS: len(self._secrets_seen),
             ADDRESSES: addresses,
-            HOSTS: len(tables[HOSTS].mapping),
-            SERIALS: len(tables[SERIALS].mapping),
+            HOSTS: len(tables[HOSTS].used),
+            SERIALS: len(tables[SERIALS].used),
         }
 
     def scrub(self, tree: Any) -> Any:
@@ -220,23 +228,25 @@ class Scrubber:
 
     # -- the walk ----------------------------------------------------------------
 
-    def _walk(self, value: Any, key: str | None, *, secret: bool) -> Any:
+    def _walk(self, value: Any, key: str | None, *, secret: bool, version: bool = False) -> Any:
         if isinstance(value, Mapping):
             return {
-                self._string(str(k), None): self._walk(v, str(k), secret=secret or is_secret_key(str(k)))
+                self._string(str(k), None): self._walk(
+                    v, str(k), secret=secret or is_secret_key(str(k)), version=version or _is_version_key(str(k))
+                )
                 for k, v in value.items()
             }
         if isinstance(value, list | tuple):
-            return [self._walk(item, key, secret=secret) for item in value]
+            return [self._walk(item, key, secret=secret, version=version) for item in value]
         if isinstance(value, str):
             if secret:
                 if value and value != REDACTED:
                     self._secrets_seen.add(value)
                 return REDACTED if value else value
-            return self._string(value, key)
+            return self._string(value, key, version=version)
         return value
 
-    def _string(self, value: str, key: str | None) -> str:
+    def _string(self, value: str, key: str | None, *, version: bool = False) -> str:
         if self._secrets_pattern is not None:
             value = self._secrets_pattern.sub(self._secret, value)
         if self._serials_pattern is not None:
@@ -245,7 +255,7 @@ class Scrubber:
             value = self._hosts_pattern.sub(self._host, value)
         value = _MAC.sub(self._mac, value)
         value = _IPV6.sub(self._ipv6, value)
-        if not _is_version_key(key):
+        if not (version or _is_version_key(key)):  # a version under "firmware" keeps its dots
             value = _IPV4.sub(self._ipv4, value)
         return value
 
@@ -254,7 +264,7 @@ class Scrubber:
         return REDACTED
 
     def _serial(self, found: re.Match[str]) -> str:
-        return self._tables[SERIALS].get(found.group(0), lambda index: f"SERIAL-{index:04d}")
+        return self._tables[SERIALS].get(found.group(0), _serial_replacement)
 
     def _host(self, found: re.Match[str]) -> str:
         return self._tables[HOSTS].get(found.group(0).lower(), lambda index: f"device-{index}.example")
