@@ -140,7 +140,7 @@ def device() -> Iterator[Device]:
     lab = Device(0)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        def do_GET(self) -> None:
             with lab.lock:
                 lab.hits += 1
             expected = "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
@@ -161,7 +161,7 @@ def device() -> Iterator[Device]:
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -34,8 +34,8 @@ from dcmaint.services.health_targets import AdhocLogin
 if TYPE_CHECKING:
     from dcmaint.drivers.job import PollJob
     from dcmaint.drivers.report import DeviceReport
-    from dcmaint.drivers.tape import Recording
     from dcmaint.drivers.result import PollResult
+    from dcmaint.drivers.tape import Recording
     from dcmaint.services.context import Context
 
 #: Exit code of a poll whose driver crashed or returned no valid report: nothing a recording can hold.

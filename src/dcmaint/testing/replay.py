@@ -82,7 +82,8 @@ def _first_difference(recorded: Any, replayed: Any, where: str = "report") -> st
         for index, (left, right) in enumerate(zip(recorded, replayed, strict=True)):
             if left != right:
                 return _first_difference(left, right, f"{where}[{index}]")
-    return f"{where}: recorded {json.dumps(recorded, ensure_ascii=False)[:200]}, replayed {json.dumps(replayed, ensure_ascii=False)[:200]}"
+    shown = [json.dumps(value, ensure_ascii=False)[:200] for value in (recorded, replayed)]
+    return f"{where}: recorded {shown[0]}, replayed {shown[1]}"
 
 
 def assert_replays_as_recorded(
