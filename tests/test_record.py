@@ -212,6 +212,7 @@ def test_a_recording_replays_to_the_same_report_and_holds_no_secret_or_address(l
     assert summary["path"] == str(path) and summary["status"] == "critical" and summary["error"] is None
     assert summary["exchanges"] == 3 and summary["driver"] == "lab"
     assert summary["scrubbed"] == {"secrets": 2, "addresses": 3, "hosts": 1, "serials": 3}
+    assert path.stat().st_mode & 0o777 == 0o600  # owner-only until someone has read it (docs/recording.md)
     text = path.read_text(encoding="utf-8")
     for value in (*HIDDEN, *SERIALS):
         assert value not in text, value
