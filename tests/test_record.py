@@ -85,9 +85,22 @@ class LabDriver(SyncDriver):
         )
 
 
+class LabBatchDriver(SyncDriver):
+    """The same device read through poll_batch only: record and replay must take that way too."""
+
+    name = "lab-batch"
+    version = "0.3"
+    kinds = ("server",)
+    schemes = ("labb",)
+
+    def poll_batch_sync(self, targets):
+        return {target.name: LabDriver().poll_sync(target) for target in targets}
+
+
 @hookimpl
 def dcmaint_register_drivers(register):
     register(LabDriver)
+    register(LabBatchDriver)
 '''
 
 
@@ -247,6 +260,24 @@ def test_an_endpoint_given_by_url_is_recorded_under_its_scrubbed_host_name(lab, 
     text = path.read_text(encoding="utf-8")
     assert "CZ2024X1" not in text and "127.0.0.1" not in text and PASSWORD not in text
     assert "PS-SN-0001A" in text  # only the serial named was hidden
+
+
+def test_a_driver_with_poll_batch_only_is_recorded_and_replayed_through_it(lab, device, tmp_path):
+    import dcmaint_lab
+
+    from dcmaint.testing import assert_replays_as_recorded
+
+    assert dcmaint_lab.LabBatchDriver.capabilities() == ("poll_batch",)
+    out = tmp_path / "out"
+    out.mkdir()
+    summary = lab.ok(
+        *("record", "--target", f"labb://127.0.0.1:{device.port}", "--username", "admin"),
+        *("--password-ref", "env:LAB_PW", "--output", out, "--format", "json"),
+    ).json()
+    assert summary["driver"] == "lab-batch" and summary["exchanges"] == 3 and summary["status"] == "critical"
+    hits = device.hits
+    assert_replays_as_recorded(dcmaint_lab.LabBatchDriver, summary["path"])
+    assert device.hits == hits
 
 
 def test_a_refused_login_is_recorded_and_replays_as_the_same_error(lab, device, tmp_path, monkeypatch):

@@ -17,7 +17,16 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
-from dcmaint.cli.polling import TimeoutOpt
+from dcmaint.cli.polling import (
+    CaFileOpt,
+    DriverOptionOpt,
+    FingerprintOpt,
+    InsecureOpt,
+    PasswordRefOpt,
+    TimeoutOpt,
+    UsernameOpt,
+    adhoc_login,
+)
 from dcmaint.domain import parse
 from dcmaint.domain.enums import DeviceKind, OutputFormat
 from dcmaint.i18n import _
@@ -55,45 +64,22 @@ def record(
         DeviceKind | None,
         typer.Option("--kind", case_sensitive=False, help=_("The --target's kind (default: the driver's only kind).")),
     ] = None,
-    username: Annotated[str | None, typer.Option("--username", help=_("Login name for --target endpoints."))] = None,
-    password_ref: Annotated[
-        str | None,
-        typer.Option(
-            "--password-ref",
-            help=_("Password reference for --target endpoints: env:NAME, file:PATH or keyring:SERVICE/USER."),
-        ),
-    ] = None,
-    ca_file: Annotated[
-        Path | None, typer.Option("--ca-file", dir_okay=False, help=_("CA bundle for --target endpoints."))
-    ] = None,
-    fingerprint: Annotated[
-        str | None, typer.Option("--fingerprint", help=_("SHA-256 certificate fingerprint for --target endpoints."))
-    ] = None,
-    insecure: Annotated[
-        bool, typer.Option("--insecure", help=_("Do not verify TLS for --target endpoints (explicit opt-out)."))
-    ] = False,
-    option: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--option", help=_("Driver option KEY=VALUE for --target endpoints (repeatable), e.g. auth=basic.")
-        ),
-    ] = None,
+    username: UsernameOpt = None,
+    password_ref: PasswordRefOpt = None,
+    ca_file: CaFileOpt = None,
+    fingerprint: FingerprintOpt = None,
+    insecure: InsecureOpt = False,
+    option: DriverOptionOpt = None,
 ) -> None:
     from dcmaint.cli.output import as_json, render_mapping
     from dcmaint.services.device_recording import RecordRequest, record
-    from dcmaint.services.health_targets import AdhocLogin
 
-    options: dict[str, str] = {}
-    if option:
-        from dcmaint.domain.devices import parse_option
-
-        options = dict(parse_option(text) for text in option)
     request = RecordRequest(
         output=output,
         device=device,
         target=target,
         kind=kind,
-        login=AdhocLogin(username, password_ref, str(ca_file) if ca_file else None, fingerprint, insecure, options),
+        login=adhoc_login(username, password_ref, ca_file, fingerprint, insecure, option),
         serials=tuple(dict.fromkeys(serials or ())),
         all_serials=all_serials,
         force=force,
