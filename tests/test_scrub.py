@@ -192,3 +192,11 @@ def test_nothing_to_hide_survives(tree):
     for hidden in ("10.0.0.5", "172.16.254.3", "127.0.0.1", "fe80::1", "AA:BB:CC", "aabb.ccdd", HOST, SECRET):
         assert hidden not in text
     assert "CZ20261234" not in text
+
+
+def test_scrub_gives_the_tree_and_its_counts():
+    from dcmaint.domain.scrub import scrub
+
+    done = scrub({"a": "10.0.0.1", "b": ["CZ1", "CZ1"]}, serials=["CZ1"])
+    assert done.tree == {"a": "192.0.2.1", "b": ["SERIAL-0001", "SERIAL-0001"]}
+    assert done.counts == {"secrets": 0, "addresses": 1, "hosts": 0, "serials": 1}

@@ -149,6 +149,28 @@ def _mac_like(original: str, digits: str) -> str:
     return shaped.upper() if original.upper() == original and any(c.isalpha() for c in original) else shaped
 
 
+@dataclass(frozen=True)
+class Scrubbed:
+    """A scrubbed tree and how many distinct values of each category were replaced in it."""
+
+    tree: Any
+    counts: dict[str, int]
+
+
+def scrub(
+    tree: Any, *, secrets: Iterable[str] = (), hosts: Iterable[str] = (), serials: Iterable[str] = ()
+) -> Scrubbed:
+    """Scrub one tree with a fresh :class:`Scrubber` (use the class to share replacements between trees).
+
+    >>> scrub({"ip": "10.1.1.5", "Token": "abc"})
+    Scrubbed(tree={'ip': '192.0.2.1', 'Token': '<redacted>'}, counts={'secrets': 1, 'addresses': 1, \
+'hosts': 0, 'serials': 0})
+    """
+    scrubber = Scrubber(secrets=secrets, hosts=hosts, serials=serials)
+    clean = scrubber.scrub(tree)
+    return Scrubbed(clean, scrubber.counts())
+
+
 class Scrubber:
     """Replaces secrets, addresses, host names and serials in JSON trees, consistently over its lifetime.
 
