@@ -112,6 +112,7 @@ class Device:
     hits: int = 0
     broken: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stalled: threading.Event | None = None  # when set: PSU 1's answer waits for this event
 
     @property
     def endpoint(self) -> str:
@@ -160,6 +161,8 @@ def device() -> Iterator[Device]:
             if self.headers.get("Authorization") != expected:
                 self._send(401, {"error": "login refused"}, {"WWW-Authenticate": 'Basic realm="lab"'})
                 return
+            if lab.stalled is not None and self.path == "/api/psus/1":
+                lab.stalled.wait()
             answer = lab.answer(self.path)
             self._send(200 if answer is not None else 404, answer or {"error": "no such resource"})
 
@@ -355,6 +358,32 @@ def test_an_unreachable_device_is_recorded(lab, tmp_path):
     summary = lab.ok("record", "srv01", "--output", out, "--format", "json").json()
     assert summary["error"] == "unreachable" and summary["exchanges"] == 1
     assert "127.0.0.1" not in (out / "srv01.json").read_text(encoding="utf-8")
+
+
+def test_a_poll_cut_by_the_deadline_is_recorded_up_to_the_cut(lab, device, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    device.stalled = threading.Event()
+    try:
+        summary = lab.ok("record", "srv01", "--output", out, "--timeout", "1", "--format", "json").json()
+    finally:
+        device.stalled.set()
+    assert summary["error"] == "timed_out" and summary["exchanges"] == 1
+
+
+def test_a_device_that_cannot_be_polled_as_registered_is_refused_before_anything_is_written(lab, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    lab.ok("device", "add", "srv02", "--site", "hq", "--kind", "server")
+    lab.ok(
+        *("device", "add", "srv03", "--site", "hq", "--kind", "server", "--driver", "lab"),
+        *("--endpoint", "lab://127.0.0.1:9", "--username", "admin", "--credential", "env:NO_SUCH_PASSWORD"),
+    )
+    for name, named in (("srv02", "no driver set"), ("srv03", "NO_SUCH_PASSWORD")):
+        result = lab("record", name, "--output", out)
+        lines = result.err.strip().splitlines()
+        assert result.code == 2 and len(lines) == 1 and named in lines[0] and "nothing recorded" in lines[0], result
+    assert list(out.iterdir()) == []
 
 
 def test_the_recorded_file_is_the_documented_format(lab, tmp_path):
