@@ -217,6 +217,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("visit", "due"): [],
     ("visit", "complaint", "list"): [],
     ("visit", "complaint", "resolve"): ["1", "--by", "张伟", "--resolution", "x"],
+    ("record",): ["srv01", "--output", "."],
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],
     ("db", "upgrade"): [],

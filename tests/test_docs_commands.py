@@ -328,6 +328,11 @@ PAGES: dict[str, Page] = {
     "docs/customers.md": Page(
         exits={"dcmaint visit due": 1},  # a follow-up, then a complaint, overdue
     ),
+    "docs/recording.md": Page(
+        env={"ILO_PASSWORD": "the-BMC-password"},
+        bmcs=(("hpe-ilo5", "psu:2=critical"),),
+        addresses={"redfish://10.1.1.5": "{bmc1}"},
+    ),
     "docs/cli.md": Page(
         files={"客户设备清单.xlsx": DEVICE_LIST, "客户备件目录.xlsx": PARTS_LIST},
         env={"ILO_PASSWORD": "the-BMC-password", "BMC_PASSWORD": "monitor-password"},

@@ -18,7 +18,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dcmaint.cli.context import service_context, state
-from dcmaint.cli.polling import ConcurrencyOpt, TimeoutOpt, WorkersOpt, progress
+from dcmaint.cli.polling import (
+    CaFileOpt,
+    ConcurrencyOpt,
+    DriverOptionOpt,
+    FingerprintOpt,
+    InsecureOpt,
+    PasswordRefOpt,
+    TimeoutOpt,
+    UsernameOpt,
+    WorkersOpt,
+    adhoc_login,
+    progress,
+)
 from dcmaint.domain.enums import DeviceKind, HealthFormat
 from dcmaint.i18n import _
 
@@ -65,29 +77,12 @@ def health(
             "--target", help=_("Poll this endpoint without registering it, e.g. redfish://10.0.0.5 (repeatable).")
         ),
     ] = None,
-    username: Annotated[str | None, typer.Option("--username", help=_("Login name for --target endpoints."))] = None,
-    password_ref: Annotated[
-        str | None,
-        typer.Option(
-            "--password-ref",
-            help=_("Password reference for --target endpoints: env:NAME, file:PATH or keyring:SERVICE/USER."),
-        ),
-    ] = None,
-    ca_file: Annotated[
-        Path | None, typer.Option("--ca-file", dir_okay=False, help=_("CA bundle for --target endpoints."))
-    ] = None,
-    fingerprint: Annotated[
-        str | None, typer.Option("--fingerprint", help=_("SHA-256 certificate fingerprint for --target endpoints."))
-    ] = None,
-    insecure: Annotated[
-        bool, typer.Option("--insecure", help=_("Do not verify TLS for --target endpoints (explicit opt-out)."))
-    ] = False,
-    option: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--option", help=_("Driver option KEY=VALUE for --target endpoints (repeatable), e.g. auth=basic.")
-        ),
-    ] = None,
+    username: UsernameOpt = None,
+    password_ref: PasswordRefOpt = None,
+    ca_file: CaFileOpt = None,
+    fingerprint: FingerprintOpt = None,
+    insecure: InsecureOpt = False,
+    option: DriverOptionOpt = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -100,21 +95,15 @@ def health(
 ) -> None:
     from dcmaint.cli.health_formats import render
     from dcmaint.services.health_check import HealthRequest, check_health
-    from dcmaint.services.health_targets import AdhocLogin
 
     if output is not None:  # checked before any device is polled; `-` is stdout
         output = state(ctx).output(output, "--output")
-    options: dict[str, str] = {}
-    if option:
-        from dcmaint.domain.devices import parse_option
-
-        options = dict(parse_option(text) for text in option)
     request = HealthRequest(
         devices=tuple(devices or ()),
         site=site,
         kind=kind,
         targets=tuple(targets or ()),
-        login=AdhocLogin(username, password_ref, str(ca_file) if ca_file else None, fingerprint, insecure, options),
+        login=adhoc_login(username, password_ref, ca_file, fingerprint, insecure, option),
         record=record,
         open_tickets=open_tickets,
         concurrency=concurrency,

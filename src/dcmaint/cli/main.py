@@ -51,6 +51,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "health",
         _("Poll devices through their drivers and report faulty parts (exit 0/1/2/3 like a monitoring plugin)."),
     ),
+    "record": (
+        "dcmaint.cli.record",
+        "record",
+        _("Poll one device once and save what it said, scrubbed, as a recording for bug reports and tests."),
+    ),
     "completion": (
         "dcmaint.cli.completion",
         "completion",

@@ -6,6 +6,8 @@ here::
 
     from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
 
+the replay helpers for recordings written by ``dcmaint record`` (``Recording``,
+``replaying``, ``replay_poll``, ``assert_replays_as_recorded``: docs/recording.md),
 and ``finishes``, a guard that fails a test whose step hangs (for tests of
 deadlines and shutdowns that assert what happened, never how long it took).
 """
@@ -21,6 +23,10 @@ _LAZY = {
     "Outcome": "dcmaint.testing.conformance",
     "report_problems": "dcmaint.testing.checks",
     "finishes": "dcmaint.testing.guards",
+    "Recording": "dcmaint.testing.replay",
+    "replaying": "dcmaint.testing.replay",
+    "replay_poll": "dcmaint.testing.replay",
+    "assert_replays_as_recorded": "dcmaint.testing.replay",
 }
 
 
