@@ -222,3 +222,14 @@ def test_a_replay_answers_only_its_own_endpoint() -> None:
             report = asyncio.run(RedfishDriver().poll(target))
         assert sim.bmc(1).requests > 0
     assert report.identity.serial == EXPECTED["hpe-ilo6"].serial
+
+
+def test_the_scripts_check_passes_on_the_recordings_and_refuses_unknown_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``make_recordings.py --check NAME``, as docs/drivers/redfish.md shows it: exit 0 when nothing would change."""
+    assert make_recordings.main(["--check", "supermicro", "lenovo-xcc-dimm"]) == 0
+    assert capsys.readouterr().out == "0 recording(s) would change\n"
+    with pytest.raises(SystemExit) as refused:
+        make_recordings.main(["no-such-bmc"])
+    assert refused.value.code == 2 and "unknown recording 'no-such-bmc'" in capsys.readouterr().err
