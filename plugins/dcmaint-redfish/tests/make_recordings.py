@@ -60,7 +60,7 @@ class Case:
         return f"redfish+http://{self.host}"
 
 
-#: Every flavour healthy, and a few with the part faults a site sees most (power supply, disk, memory).
+#: Every flavour healthy, a few with the part faults a site sees most (power supply, disk, memory), one failing.
 CASES = (
     Case("generic", "generic", "DMTF Redfish (simulated generic)"),
     Case("dmtf-generic", "dmtf-generic", "DMTF Redfish"),
@@ -78,6 +78,8 @@ CASES = (
     Case("dell-idrac9-disk", "dell-idrac9", "Dell iDRAC 9", "bmc1:disk:1=predicted"),
     Case("lenovo-xcc-dimm", "lenovo-xcc", "Lenovo XCC", "bmc1:dimm:1=degraded"),
     Case("generic-three-faults", "generic", "DMTF Redfish (simulated generic)", "bmc1:psu:2; bmc1:disk:3; bmc1:dimm:3"),
+    # A poll that fails: the System's body is cut short, the recording keeps the error instead of a report.
+    Case("dell-idrac9-malformed", "dell-idrac9", "Dell iDRAC 9", "bmc1:malformed"),
 )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import make_recordings
 import pytest
 
-from dcmaint.drivers import DriverError, Health, ProtocolError, Target, tape
+from dcmaint.drivers import DriverError, ErrorKind, Health, ProtocolError, Target, tape
 from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint.secrets import Secret
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
@@ -51,6 +51,7 @@ EXPECTED = {
     "generic-three-faults": Expectation(
         status=Health.CRITICAL, faults=("PSU 2", "Bay 3", "PROC 1 DIMM 3"), serial="SIMSYS00001P"
     ),
+    "dell-idrac9-malformed": Expectation(error=ErrorKind.PROTOCOL_ERROR),
 }
 
 
@@ -118,7 +119,7 @@ def test_a_recording_holds_no_secret_and_no_simulator_address(path: Path) -> Non
     assert [item.request for item in logins] == [{"method": "POST", "path": "/redfish/v1/SessionService/Sessions"}]
     assert logins[0].response is not None
     assert logins[0].response["headers"]["x-auth-token"] == make_recordings.TOKEN
-    assert recording.scrubbed == {"addresses": 1, "tokens": 1}
+    assert recording.scrubbed["tokens"] == 1 and recording.scrubbed["addresses"] >= 1
 
 
 @pytest.mark.parametrize("path", recording_paths(), ids=lambda path: path.stem)
@@ -129,11 +130,9 @@ def test_replaying_a_recording_gives_the_report_stored_in_it(path: Path) -> None
     POST and DELETE too.
     """
     recording = tape.Recording.load(path)
-    assert recording.report is not None
+    assert (recording.report is None) == (recording.error is not None)
     for target in (recording.target(), with_login(recording.target())):
-        report, error = replay(recording, target)
-        assert error is None, error
-        assert report == without_times(recording.report)
+        assert replay(recording, target) == (without_times(recording.report), recording.error)
 
 
 def test_the_script_would_write_the_recordings_there_are() -> None:
