@@ -18,6 +18,15 @@ error, a timeout, or a cancellation by the runner's deadline. A BMC keeps a
 forgotten session for its idle timeout (often 30 minutes) and refuses new
 logins when a handful are open, so the DELETE is finished even while the poll
 is being cancelled, within its own short budget.
+
+Record and replay (:mod:`dcmaint.drivers.tape`): the transport asks once, when
+it is made, whether a deck listens for the BMC's endpoint. A player answers
+every request from a recording, without a socket or an aiohttp session (the
+parser reads what the BMC said then); a recorder is handed every exchange
+after the real one, as the driver finally got it (after any 503/429
+retries). An exchange is protocol ``"http"``, the request ``{"method",
+"path", "query"}`` (``query`` only when there is one) and never a body: the
+only body sent is the session login, which holds the password.
 """
 
 from __future__ import annotations
@@ -26,13 +35,13 @@ import asyncio
 import base64
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
-from dcmaint.drivers import AuthFailed, DriverError, NotSupported, ProtocolError, Target, TimedOut, Unreachable
+from dcmaint.drivers import AuthFailed, DriverError, NotSupported, ProtocolError, Target, TimedOut, Unreachable, tape
 from dcmaint_redfish.options import Endpoint, RedfishOptions
 
 log = logging.getLogger("dcmaint_redfish.transport")
@@ -44,6 +53,8 @@ RETRY_DELAYS = (0.25, 0.75)  # seconds before the 2nd and 3rd try of a 503/429
 MAX_RETRY_AFTER = 2.0
 MAX_BODY = 32 * 1024 * 1024
 USER_AGENT = "dcmaint-redfish"
+PROTOCOL = "http"  # the protocol name of this transport's exchanges in a recording
+KEPT_HEADERS = ("x-auth-token",)  # read by the login; a recording's writer scrubs its value
 
 
 @dataclass(frozen=True)
@@ -92,10 +103,15 @@ class Transport:
         self._auth_headers: dict[str, str] = {}
         self._session_url: str | None = None
         self._session_headers: dict[str, str] = {}
+        #: A recorder or a player listening for this BMC, asked once per poll (None: the normal case).
+        self._deck = tape.deck_for(target.endpoint)
+        self._replay = self._deck is not None and self._deck.replays
 
     # -- lifetime ------------------------------------------------------------
 
     async def open(self) -> None:
+        if self._replay:
+            return  # the recording answers: no connection pool, no aiohttp
         import aiohttp
 
         from dcmaint_redfish.tls import ssl_argument
@@ -194,7 +210,7 @@ class Transport:
 
     async def _logout(self) -> bool:
         """DELETE the session within the logout budget; True when a cancellation was held back meanwhile."""
-        if self._session_url is None or self._session is None:
+        if self._session_url is None or (self._session is None and not self._replay):
             return False
         path, headers = self._session_url, self._session_headers
         self._session_url = None
@@ -244,6 +260,37 @@ class Transport:
         retry: bool = True,
         gated: bool = True,
     ) -> tuple[int, Mapping[str, str], bytes]:
+        """One request, answered by the BMC, or by the recording a player replays."""
+        deck = self._deck
+        if deck is None:
+            return await self._exchange(method, path, query, body, extra, auth=auth, retry=retry, gated=gated)
+        request = question(method, path, query)
+        if self._replay:
+            self.requests += 1
+            return replayed(deck.play(PROTOCOL, request), f"{self.endpoint.display}{path}")
+        try:
+            status, headers, raw = await self._exchange(
+                method, path, query, body, extra, auth=auth, retry=retry, gated=gated
+            )
+        except DriverError as error:
+            deck.failed(PROTOCOL, request, error)
+            raise
+        deck.record(PROTOCOL, request, tape.http_response(status, headers, raw, keep=KEPT_HEADERS))
+        return status, headers, raw
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        query: str | None,
+        body: bytes | None,
+        extra: Mapping[str, str] | None,
+        *,
+        auth: bool,
+        retry: bool,
+        gated: bool,
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """The request over HTTP, with the retries of a 503/429; the last answer is returned whatever it is."""
         import aiohttp
         from yarl import URL
 
@@ -318,6 +365,52 @@ class Transport:
         if isinstance(error, ValueError):
             return ProtocolError(f"{where}: {_first_line(error)}")
         return Unreachable(f"{where}: {_first_line(error) or type(error).__name__}")
+
+
+def question(method: str, path: str, query: str | None) -> dict[str, str]:
+    """What a recording keeps of a request, and replay matches on: never a header or a body (they hold secrets).
+
+    >>> question("GET", "/redfish/v1/Systems", "$expand=.($levels=1)")
+    {'method': 'GET', 'path': '/redfish/v1/Systems', 'query': '$expand=.($levels=1)'}
+    >>> question("POST", "/redfish/v1/SessionService/Sessions", None)
+    {'method': 'POST', 'path': '/redfish/v1/SessionService/Sessions'}
+    """
+    request = {"method": method, "path": path}
+    if query:
+        request["query"] = query
+    return request
+
+
+def replayed(response: Mapping[str, Any], where: str) -> tuple[int, Mapping[str, str], bytes]:
+    """A recorded answer as :meth:`Transport._send` returns a real one (headers looked up in any case)."""
+    try:
+        status = int(response["status"])
+    except (KeyError, TypeError, ValueError):
+        raise ProtocolError(f"{where}: the recorded answer has no HTTP status") from None
+    raw = tape.response_body(response)
+    if len(raw) > MAX_BODY:
+        raise ProtocolError(f"{where}: answer larger than {MAX_BODY} bytes")
+    return status, RecordedHeaders(tape.response_headers(response)), raw
+
+
+class RecordedHeaders(Mapping[str, str]):
+    """Recorded headers, looked up in any case as aiohttp's are (a recording keeps their names in lower case).
+
+    >>> RecordedHeaders({"X-Auth-Token": "t"}).get("x-auth-token")
+    't'
+    """
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        self._headers = {name.lower(): value for name, value in headers.items()}
+
+    def __getitem__(self, name: str) -> str:
+        return self._headers[name.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._headers)
+
+    def __len__(self) -> int:
+        return len(self._headers)
 
 
 def _retry_after(headers: Mapping[str, str], default: float) -> float:

@@ -1,0 +1,234 @@
+"""The Redfish driver against recordings of the simulator: conformance, regression and replay fidelity.
+
+The files in ``recordings/`` are written by ``make_recordings.py`` (see its
+docstring): one poll of one simulated BMC per file, every flavour healthy and
+a few with a failed power supply, disk or DIMM. Replaying them runs the
+driver's own transport, crawler and parser on what the BMC said, without a
+socket; the fidelity tests check that a replay is worth a live poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import make_recordings
+import pytest
+
+from dcmaint.drivers import DriverError, ErrorKind, Health, ProtocolError, Target, tape
+from dcmaint.drivers.simulators import SimulatorOptions
+from dcmaint.secrets import Secret
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+from dcmaint_redfish.driver import RedfishDriver
+from dcmaint_redfish.options import RedfishOptions, parse_endpoint
+from dcmaint_redfish.sim import running
+from dcmaint_redfish.transport import Transport
+
+FOLDER = make_recordings.FOLDER
+CASES = {case.name: case for case in make_recordings.CASES}
+
+#: What each recording must show: read off the simulator's trees and the faults injected, not off the files.
+EXPECTED = {
+    "generic": Expectation(status=Health.OK, faults=(), serial="SIMSYS00001P"),
+    "dmtf-generic": Expectation(status=Health.OK, faults=(), serial="437XR10000Q"),
+    "hpe-ilo4": Expectation(status=Health.OK, faults=(), serial="CZJ720000G"),
+    "hpe-ilo5": Expectation(status=Health.OK, faults=(), serial="CZ29100014"),
+    "hpe-ilo6": Expectation(status=Health.OK, faults=(), serial="CZ23400013"),
+    "dell-idrac8": Expectation(status=Health.OK, faults=(), serial="CNIVC005K0000Z"),
+    "dell-idrac9": Expectation(status=Health.OK, faults=(), serial="CNIVC00800000X"),
+    "lenovo-xcc": Expectation(status=Health.OK, faults=(), serial="J3000015"),
+    "huawei-ibmc": Expectation(status=Health.OK, faults=(), serial="2102311TYBN0K700000O"),
+    "h3c-hdm": Expectation(status=Health.OK, faults=(), serial="210235A3TNH21300000T"),
+    "inspur-kaytus": Expectation(status=Health.OK, faults=(), serial="22040000T"),
+    "supermicro": Expectation(status=Health.OK, faults=(), serial="S411839X1A00017"),
+    "hpe-ilo5-psu": Expectation(status=Health.CRITICAL, faults=("PSU 2",), serial="CZ29100014"),
+    "dell-idrac9-disk": Expectation(status=Health.WARNING, faults=("Bay 0",), serial="CNIVC00800000X"),
+    "lenovo-xcc-dimm": Expectation(status=Health.WARNING, faults=("DIMM 2",), serial="J3000015"),
+    "generic-three-faults": Expectation(
+        status=Health.CRITICAL, faults=("PSU 2", "Bay 3", "PROC 1 DIMM 3"), serial="SIMSYS00001P"
+    ),
+    "dell-idrac9-malformed": Expectation(error=ErrorKind.PROTOCOL_ERROR),
+}
+
+
+def recording_paths() -> list[Path]:
+    return sorted(FOLDER.glob("*.json"))
+
+
+def without_times(report: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A report's JSON without ``polled_at`` and ``duration``, which differ on every poll."""
+    if report is None:
+        return None
+    return {key: value for key, value in report.items() if key not in ("polled_at", "duration")}
+
+
+def polled(target: Target) -> tuple[dict[str, Any] | None, dict[str, str] | None]:
+    """Poll ``target``: (report JSON without times, None), or (None, the contract error as a recording keeps it)."""
+    try:
+        report = asyncio.run(RedfishDriver().poll(target))
+    except DriverError as error:
+        return None, {"kind": error.kind.value, "message": str(error)}
+    return without_times(report.as_json()), None
+
+
+def replay(recording: tape.Recording, target: Target) -> tuple[dict[str, Any] | None, dict[str, str] | None]:
+    """Poll ``target`` while ``recording`` answers."""
+    with tape.replaying(recording):
+        return polled(target)
+
+
+def with_login(target: Target) -> Target:
+    """The target with a user and a password: the replay then logs in and out from the recording too."""
+    return replace(target, username=make_recordings.USERNAME, credential=Secret("any-password"))
+
+
+class TestRedfishRecordings(BaseDriverConformance):
+    """dcmaint's conformance kit over the recordings: every flavour, healthy and with part faults."""
+
+    driver_class = RedfishDriver
+
+    def cases(self) -> list[ConformanceCase]:
+        return [
+            ConformanceCase.replay(path, EXPECTED[path.stem], family=CASES[path.stem].family)
+            for path in recording_paths()
+        ]
+
+
+def test_every_recording_is_expected_and_made_by_the_script() -> None:
+    """No recording without an expectation and a recipe, and the other way round."""
+    assert {path.stem for path in recording_paths()} == set(EXPECTED) == set(CASES)
+
+
+def test_recordings_are_small() -> None:
+    total = sum(path.stat().st_size for path in recording_paths())
+    assert total < 3 * 1024 * 1024, f"the recordings take {total} bytes; trim them (make_recordings.py)"
+
+
+@pytest.mark.parametrize("path", recording_paths(), ids=lambda path: path.stem)
+def test_a_recording_holds_no_secret_and_no_simulator_address(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    recording = tape.Recording.load(path)
+    assert make_recordings.PASSWORD not in text
+    assert "127.0.0.1" not in text
+    assert recording.endpoint == f"redfish+http://bmc-{CASES[path.stem].flavour}.example"
+    logins = [item for item in recording.exchanges if item.request["method"] == "POST"]
+    assert [item.request for item in logins] == [{"method": "POST", "path": "/redfish/v1/SessionService/Sessions"}]
+    assert logins[0].response is not None
+    assert logins[0].response["headers"]["x-auth-token"] == make_recordings.TOKEN
+    assert recording.scrubbed["tokens"] == 1 and recording.scrubbed["addresses"] >= 1
+
+
+@pytest.mark.parametrize("path", recording_paths(), ids=lambda path: path.stem)
+def test_replaying_a_recording_gives_the_report_stored_in_it(path: Path) -> None:
+    """A regression fixture: the driver of today reads the recorded answers as the driver that recorded them did.
+
+    Replayed twice: as the kit does (no credential, so no login) and logged in, which replays the session's
+    POST and DELETE too.
+    """
+    recording = tape.Recording.load(path)
+    assert (recording.report is None) == (recording.error is not None)
+    for target in (recording.target(), with_login(recording.target())):
+        assert replay(recording, target) == (without_times(recording.report), recording.error)
+
+
+def test_the_script_would_write_the_recordings_there_are() -> None:
+    """The recordings are what make_recordings.py writes today (rerun it after changing the simulator)."""
+    for name in ("hpe-ilo5-psu", "dell-idrac9"):
+        written = make_recordings.text_of(make_recordings.record(CASES[name]))
+        assert written == (FOLDER / f"{name}.json").read_text(encoding="utf-8"), f"{name}: run make_recordings.py"
+
+
+@pytest.mark.parametrize(
+    ("flavour", "faults"),
+    [("generic", "bmc1:psu:2; bmc1:disk:3; bmc1:dimm:3"), ("hpe-ilo4", ""), ("dell-idrac9", "bmc1:disk:1=predicted")],
+)
+def test_a_replay_of_a_live_poll_gives_the_live_report(flavour: str, faults: str) -> None:
+    """Fidelity: poll the simulator with a recorder listening, replay what was recorded, get the same report.
+
+    Replays at the live endpoint, while the simulator still runs: the replay must not send it one request.
+    """
+    with running(SimulatorOptions(count=1, flavours=(flavour,), faults=faults)) as sim:
+        endpoint = "redfish+http://" + sim.endpoints[0].url.removeprefix("http://")
+        target = Target(flavour, "server", endpoint, username="admin", credential=Secret("live-secret"), timeout=30.0)
+        recorder = tape.Recorder()
+        with tape.listening(recorder):
+            live = asyncio.run(RedfishDriver().poll(target))
+        assert sim.sessions(1) == 0
+        recording = tape.Recording("redfish", "server", endpoint, tuple(recorder.exchanges), name=flavour)
+        asked = sim.bmc(1).requests
+        replayed, error = replay(recording, target)
+        assert error is None, error
+        assert sim.bmc(1).requests == asked, "the replay sent requests to the BMC"
+    assert replayed == without_times(live.as_json())
+    assert "live-secret" not in json.dumps(recording.as_json())
+
+
+def test_the_recorder_keeps_what_the_driver_finally_got_after_retries() -> None:
+    """A BMC that answers 503 after its service root: the transport retries, the recording keeps one last answer."""
+    with running(SimulatorOptions(count=1, flavours=("generic",), faults="bmc1:http=503")) as sim:
+        endpoint = "redfish+http://" + sim.endpoints[0].url.removeprefix("http://")
+        target = Target("busy", "server", endpoint, username="admin", credential=Secret("s"), timeout=30.0)
+        recorder = tape.Recorder()
+        with tape.listening(recorder):
+            _report, live_error = polled(target)
+        sent = sim.bmc(1).requests
+    answers = {item.request["method"]: item.response["status"] for item in recorder.exchanges if item.response}
+    assert answers == {"GET": 200, "POST": 503}
+    assert len(recorder.exchanges) == 2 < sent, "each request is kept once, whatever its retries"
+    assert live_error is not None and live_error["kind"] == "unreachable"
+    recording = tape.Recording("redfish", "server", endpoint, tuple(recorder.exchanges), name="busy")
+    assert replay(recording, target) == (None, live_error)
+
+
+def test_a_request_the_recording_does_not_hold_is_a_protocol_error_naming_it() -> None:
+    recording = tape.Recording.load(FOLDER / "hpe-ilo5.json")
+    target = recording.target()
+
+    async def ask() -> None:
+        options = RedfishOptions.from_target({}, 10.0)
+        transport = Transport(parse_endpoint(target.endpoint), target, options, logout_budget=1.0)
+        await transport.open()
+        try:
+            await transport.get("/redfish/v1/Systems/1/Bios", "$select=Attributes")
+        finally:
+            await transport.close()
+
+    with tape.replaying(recording), pytest.raises(ProtocolError) as raised:
+        asyncio.run(ask())
+    message = str(raised.value)
+    assert "hpe-ilo5" in message and "/redfish/v1/Systems/1/Bios" in message and "$select=Attributes" in message
+
+
+def test_a_poll_whose_service_root_was_not_recorded_fails_naming_it() -> None:
+    recording = tape.Recording.load(FOLDER / "supermicro.json")
+    kept = tuple(item for item in recording.exchanges if item.request["path"] != "/redfish/v1")
+    report, error = replay(replace(recording, exchanges=kept), recording.target())
+    assert report is None and error is not None
+    assert error["kind"] == "protocol_error" and '"path": "/redfish/v1"' in error["message"], error
+
+
+def test_a_replay_answers_only_its_own_endpoint() -> None:
+    """Another BMC polled while a recording replays is not answered from it (it is polled for real)."""
+    recording = tape.Recording.load(FOLDER / "generic.json")
+    with running(SimulatorOptions(count=1, flavours=("hpe-ilo6",))) as sim:
+        endpoint = "redfish+http://" + sim.endpoints[0].url.removeprefix("http://")
+        target = Target("other", "server", endpoint, username="admin", credential=Secret("s"), timeout=30.0)
+        with tape.replaying(recording):
+            report = asyncio.run(RedfishDriver().poll(target))
+        assert sim.bmc(1).requests > 0
+    assert report.identity.serial == EXPECTED["hpe-ilo6"].serial
+
+
+def test_the_scripts_check_passes_on_the_recordings_and_refuses_unknown_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``make_recordings.py --check NAME``, as docs/drivers/redfish.md shows it: exit 0 when nothing would change."""
+    assert make_recordings.main(["--check", "supermicro", "lenovo-xcc-dimm"]) == 0
+    assert capsys.readouterr().out == "0 recording(s) would change\n"
+    with pytest.raises(SystemExit) as refused:
+        make_recordings.main(["no-such-bmc"])
+    assert refused.value.code == 2 and "unknown recording 'no-such-bmc'" in capsys.readouterr().err
