@@ -277,3 +277,18 @@ def test_every_sample_survives_the_recorded_form() -> None:
         served = sample.build(())
         kept = json.loads(json.dumps(taped.answer(served), ensure_ascii=False))
         assert dict(taped.snapshot(kept)) == dict(served), sample.profile
+
+
+def test_the_documented_example_passes() -> None:
+    """The vendor's example in docs/drivers/snmp.md, run beside these recordings: its cases meet their expectations."""
+    page = Path(__file__).parents[3] / "docs" / "drivers" / "snmp.md"
+    section = page.read_text(encoding="utf-8").split("## Recording and replay", 1)[1].split("\n## ", 1)[0]
+    source = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {"__file__": str(Path(__file__)), "__name__": "documented_example"}
+    exec(compile(source, str(page), "exec"), namespace)  # the page's own example, nothing else
+    suite = namespace["TestMyUps"]()
+    cases = list(suite.cases())
+    assert [case.family for case in cases] == ["APC Smart-UPS and Symmetra (PowerNet MIB)", None]
+    for case in cases:
+        suite.test_meets_expectation(case)
+        suite.test_raises_only_contract_errors(case)
