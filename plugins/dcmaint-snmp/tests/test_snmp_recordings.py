@@ -18,7 +18,7 @@ import pytest
 from make_recordings import COMMUNITY, FOLDER, OPTIONS, Planned, kind_of, poll_recorded, record, replayed, stable_report
 from sn_peers import SnmpAgent, V3User, running_agent
 
-from dcmaint.drivers import DeviceKind, ErrorKind, Health, ProtocolError, Target, Unreachable
+from dcmaint.drivers import AuthFailed, DeviceKind, ErrorKind, Health, ProtocolError, Target, Unreachable
 from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint.drivers.tape import Player, Recorder, Recording, listening, replaying
 from dcmaint.secrets import Secret
@@ -292,3 +292,27 @@ def test_the_documented_example_passes() -> None:
     for case in cases:
         suite.test_meets_expectation(case)
         suite.test_raises_only_contract_errors(case)
+
+
+def test_a_refused_credential_is_recorded_and_replayed_as_auth_failed(snmpsim: SnmpAgent) -> None:
+    """The agent refusing an SNMPv3 key is kept as the exchange's error, without the key, and replayed as the
+    same ``auth_failed``."""
+    options = {"request_timeout": "2", "retries": "0", "version": "3", "auth": "sha", "privacy": "aes128"}
+    chosen = settings(snmpsim.endpoint, options, timeout=10.0)
+    wrong = "not-the-auth-passphrase"
+
+    async def ask() -> Snapshot:
+        agent = await Agent(chosen, V3.name, Secret(wrong), snmpsim.endpoint).open(Secret(V3.privacy_key))
+        return await agent.get(["1.3.6.1.2.1.1.1.0"])
+
+    recorder = Recorder()
+    with listening(recorder), pytest.raises(AuthFailed) as live:
+        asyncio.run(ask())
+    [exchange] = recorder.exchanges
+    assert exchange.request == {"op": "get", "oids": ["1.3.6.1.2.1.1.1.0"]}
+    assert exchange.error == {"kind": "auth_failed", "message": str(live.value)}
+    recording = _json_round_trip(Recording("snmp", "ups", snmpsim.endpoint, tuple(recorder.exchanges), options=options))
+    assert wrong not in json.dumps(recording.as_json()) and V3.privacy_key not in json.dumps(recording.as_json())
+    with replaying(recording), pytest.raises(AuthFailed) as replayed_error:
+        asyncio.run(ask())
+    assert str(replayed_error.value) == str(live.value)
