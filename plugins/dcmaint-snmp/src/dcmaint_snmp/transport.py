@@ -15,16 +15,25 @@ endOfMibView are simply absent from it.
 
 pysnmp is imported only when the first agent is asked (``dcmaint --help``
 and ``dcmaint plugin list`` never pay for it).
+
+Record and replay (:mod:`dcmaint.drivers.tape`): :meth:`Agent.open` asks once
+per poll whether a deck listens for the endpoint. A recorder gets each
+:meth:`Agent.get` and :meth:`Agent.walk` with the snapshot it gave, or the
+contract error it raised; under a player the agent builds no engine, no
+credential and no socket, and every answer comes from the recording
+(:mod:`dcmaint_snmp.taped`). With no deck, a poll pays one ``is None`` test
+per operation.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dcmaint.drivers import AuthFailed, ProtocolError, Unreachable
+from dcmaint.drivers import AuthFailed, DriverError, ProtocolError, Unreachable, tape
+from dcmaint_snmp import taped
 from dcmaint_snmp.options import Settings
 from dcmaint_snmp.snapshot import Snapshot, Type, Value, normal_oid, oid_key
 
@@ -71,10 +80,18 @@ def turn() -> asyncio.Semaphore:
 
 
 class Agent:
-    """One agent's address and credentials, asked through the loop's engine."""
+    """One agent's address and credentials, asked through the loop's engine (or answered by a recording).
 
-    def __init__(self, settings: Settings, username: str | None, credential: Secret | None) -> None:
+    ``endpoint`` is the target's endpoint as registered, which a recording names; by default the
+    settings' address.
+    """
+
+    def __init__(
+        self, settings: Settings, username: str | None, credential: Secret | None, endpoint: str | None = None
+    ) -> None:
         self.settings = settings
+        self.endpoint = endpoint or f"snmp://{settings.address}"
+        self._deck: tape.Deck | None = None
         self._username = username
         self._credential = credential
         self._privacy: Secret | None = None
@@ -82,7 +99,13 @@ class Agent:
         self._target: Any = None
 
     async def open(self, privacy: Secret | None = None) -> Agent:
-        """Build the credentials and resolve the address (a name that does not resolve is ``unreachable``)."""
+        """Build the credentials and resolve the address (a name that does not resolve is ``unreachable``).
+
+        Under replay nothing is built: the recording answers, and it holds no credential.
+        """
+        self._deck = tape.deck_for(self.endpoint)
+        if self._deck is not None and self._deck.replays:
+            return self
         from pysnmp.error import PySnmpError
         from pysnmp.hlapi.v3arch.asyncio import Udp6TransportTarget, UdpTransportTarget
 
@@ -143,9 +166,37 @@ class Agent:
 
     async def get(self, oids: Iterable[str]) -> Snapshot:
         """GET every OID (in batches); those the agent does not have are absent from the snapshot."""
+        wanted = list(dict.fromkeys(normal_oid(oid) for oid in oids))
+        if self._deck is None:
+            return await self._get(wanted)
+        return await self._taped(taped.get_request(wanted), self._get, wanted)
+
+    async def walk(self, roots: Iterable[str]) -> Snapshot:
+        """Every value under each of ``roots``, several subtrees per GETBULK request."""
+        pending = list(dict.fromkeys(normal_oid(root) for root in roots))
+        if self._deck is None:
+            return await self._walk(pending)
+        return await self._taped(taped.walk_request(pending), self._walk, pending)
+
+    async def _taped(
+        self, request: dict[str, object], ask: Callable[[list[str]], Awaitable[Snapshot]], oids: list[str]
+    ) -> Snapshot:
+        """One operation through the listening deck: answered by a player, or asked for real and recorded."""
+        deck = self._deck
+        assert deck is not None
+        if deck.replays:
+            return taped.snapshot(deck.play(taped.PROTOCOL, request))
+        try:
+            answer = await ask(oids)
+        except DriverError as error:
+            deck.failed(taped.PROTOCOL, request, error)
+            raise
+        deck.record(taped.PROTOCOL, request, taped.answer(answer))
+        return answer
+
+    async def _get(self, wanted: list[str]) -> Snapshot:
         from pysnmp.hlapi.v3arch.asyncio import get_cmd
 
-        wanted = list(dict.fromkeys(normal_oid(oid) for oid in oids))
         values: dict[str, Value] = {}
         for start in range(0, len(wanted), GET_BATCH):
             batch = wanted[start : start + GET_BATCH]
@@ -162,9 +213,7 @@ class Agent:
                 values[oid] = value
         return Snapshot(values)
 
-    async def walk(self, roots: Iterable[str]) -> Snapshot:
-        """Every value under each of ``roots``, several subtrees per GETBULK request."""
-        pending = list(dict.fromkeys(normal_oid(root) for root in roots))
+    async def _walk(self, pending: list[str]) -> Snapshot:
         values: dict[str, Value] = {}
         while pending:
             batch, pending = pending[:WALK_BATCH], pending[WALK_BATCH:]

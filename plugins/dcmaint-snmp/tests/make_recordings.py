@@ -1,0 +1,185 @@
+"""Write the SNMP driver's regression recordings (``recordings/*.json``) from the simulated agents.
+
+    python plugins/dcmaint-snmp/tests/make_recordings.py [--check]
+
+Each recording is one poll of one agent of ``dcmaint sim snmp``: every
+flavour healthy, with its first fault, and a few more that matter (a part
+to replace, an agent that never answers). The endpoint becomes
+``snmp://<flavour>.example`` and the simulator's address is replaced wherever
+it appears, so that rerunning the script rewrites the same files unless the
+driver or the samples changed (then ``git diff`` shows what a device would now
+report). Before writing, each file is replayed and must give the report it
+stores. ``--check`` writes nothing and exits 1 when a file would change.
+
+The recordings are made with the driver's own transport listening through a
+:class:`dcmaint.drivers.tape.Recorder`, as ``dcmaint record`` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from dcmaint import __version__ as dcmaint_version
+from dcmaint.drivers import DeviceReport, DriverError, Target
+from dcmaint.drivers.simulators import SimulatorOptions
+from dcmaint.drivers.tape import Recorder, Recording, listening, replaying
+from dcmaint.secrets import Secret
+from dcmaint_snmp.driver import SnmpDriver
+from dcmaint_snmp.options import settings
+from dcmaint_snmp.profiles import SAMPLES, by_name
+from dcmaint_snmp.sim.server import running
+
+FOLDER = Path(__file__).parent / "recordings"
+COMMUNITY = "recording-ro"
+#: Options every recorded poll runs with; kept in the recording (a replay does not wait, whatever they say).
+OPTIONS = {"request_timeout": "0.5", "retries": "0"}
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One recording to make: the simulator's flavour and the fault it serves (None: healthy)."""
+
+    flavour: str
+    fault: str | None = None
+
+    @property
+    def name(self) -> str:
+        fault = (self.fault or "healthy").replace(":", "-").replace("=", "-")
+        return f"{self.flavour}-{fault}"
+
+    @property
+    def endpoint(self) -> str:
+        return f"snmp://{self.flavour}.example"
+
+
+def planned() -> list[Planned]:
+    """Every flavour healthy and with its first fault, a worn UPS battery, a clogged CRAC filter, and an agent
+    that never answers."""
+    found: list[Planned] = []
+    for sample in SAMPLES:
+        found += [Planned(sample.profile), Planned(sample.profile, sample.targets[0])]
+    extra = [Planned("ups-apc", "battery"), Planned("crac-liebert", "filter"), Planned("ups-apc", "hang")]
+    known = {sample.profile: sample.targets for sample in SAMPLES}
+    for plan in extra:
+        if plan not in found and (plan.fault in known.get(plan.flavour, ()) or plan.fault == "hang"):
+            found.append(plan)
+    return found
+
+
+def kind_of(flavour: str) -> Any:
+    profile = by_name(flavour)
+    assert profile is not None, flavour
+    return profile.kind
+
+
+def poll_recorded(target: Target) -> tuple[Recorder, DeviceReport | None, DriverError | None]:
+    """Poll ``target`` for real with a recorder listening: what it recorded, and the report or contract error."""
+    recorder = Recorder()
+    with listening(recorder):
+        try:
+            report = asyncio.run(SnmpDriver().poll(target))
+        except DriverError as error:
+            return recorder, None, error
+    return recorder, report, None
+
+
+def record(plan: Planned, url: str) -> Recording:
+    """One poll of the simulated agent at ``url``, as the recording ``plan`` names (addresses replaced)."""
+    kind = kind_of(plan.flavour)
+    target = Target(plan.name, kind, url, credential=Secret(COMMUNITY), timeout=10.0, options=dict(OPTIONS))
+    recorder, report, error = poll_recorded(target)
+    live = Recording(
+        driver=SnmpDriver.name,
+        kind=str(kind),
+        endpoint=url,
+        exchanges=tuple(recorder.exchanges),
+        options=dict(OPTIONS),
+        report=stable_report(report) if report is not None else None,
+        error={"kind": error.kind.value, "message": str(error)} if error is not None else None,
+        driver_version=SnmpDriver.version,
+        dcmaint_version=dcmaint_version,
+        name=plan.name,
+    )
+    return normalised(live, plan.endpoint)
+
+
+def stable_report(report: DeviceReport) -> dict[str, Any]:
+    """The report as a recording stores it: when and how long the poll took are not part of what it found."""
+    data = report.as_json()
+    data.pop("polled_at", None)
+    data.pop("duration", None)
+    return data
+
+
+def normalised(recording: Recording, endpoint: str) -> Recording:
+    """``recording`` at ``endpoint``: the live endpoint and the agent's address replaced wherever they appear."""
+    assert recording.endpoint is not None
+    live = settings(recording.endpoint, {}, timeout=1.0)
+    fake = settings(endpoint, {}, timeout=1.0)
+    text = json.dumps(replace(recording, endpoint=None).as_json(), ensure_ascii=False)
+    replacements = 0
+    for old, new in ((recording.endpoint, endpoint), (live.address, fake.address), (live.host, fake.host)):
+        replacements += text.count(old)
+        text = text.replace(old, new)
+    scrubbed = Recording.from_json(json.loads(text))
+    return replace(scrubbed, endpoint=endpoint, scrubbed={"addresses": replacements} if replacements else {})
+
+
+def replayed(recording: Recording) -> tuple[dict[str, Any] | None, Mapping[str, str] | None]:
+    """What polling ``recording``'s target gives when the recording answers: (report, None) or (None, error)."""
+    with replaying(recording):
+        try:
+            report = asyncio.run(SnmpDriver().poll(recording.target()))
+        except DriverError as error:
+            return None, {"kind": error.kind.value, "message": str(error)}
+    return stable_report(report), None
+
+
+def make(plans: list[Planned]) -> dict[str, Recording]:
+    """Every planned recording, from one simulator per plan (each agent serves one flavour and its fault)."""
+    made: dict[str, Recording] = {}
+    for plan in plans:
+        options = SimulatorOptions(
+            count=1, flavours=(plan.flavour,), faults=f"1:{plan.fault}" if plan.fault else (), password=COMMUNITY
+        )
+        with running(options) as sim:
+            recording = record(plan, sim.endpoints[0].url)
+        report, error = replayed(recording)
+        if (report, error) != (recording.report, recording.error):
+            raise SystemExit(f"{plan.name}: replaying the recording does not give the report it stores")
+        made[plan.name] = recording
+    return made
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a recording would change")
+    args = parser.parse_args(argv)
+    made = make(planned())
+    changed = []
+    for name, recording in made.items():
+        path = FOLDER / f"{name}.json"
+        text = json.dumps(recording.as_json(), indent=1, ensure_ascii=False) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            changed.append(path.name)
+            if not args.check:
+                FOLDER.mkdir(exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    stale = sorted(path.name for path in FOLDER.glob("*.json") if path.stem not in made)
+    for line in (f"changed: {name}" for name in changed):
+        print(line)
+    for line in (f"not made any more: {name}" for name in stale):
+        print(line)
+    print(f"{len(made)} recordings, {len(changed)} changed")
+    return 1 if args.check and (changed or stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
