@@ -11,8 +11,9 @@ The files must not change from one run to the next, so what differs between
 two simulators is replaced before saving, in the exchanges and in the report
 alike (:func:`normalised`): the simulator's address and port become
 ``vcenter.example:8989``, the client's address ``192.0.2.10``, the session's
-key and the views named after it a fixed UUID, and the login's clock a fixed
-time, and the temporary directory a datastore is named after dropped. Before a file is written, replaying it must give the live report
+key and the views named after it a fixed UUID, the login's clock a fixed
+time, and the temporary directory a datastore is named after is dropped.
+Before a file is written, replaying it must give the live outcome
 (:func:`check`), so a recording always says what the driver said.
 """
 

@@ -67,9 +67,7 @@ def batch_cases(name: str, expect: dict[str | None, Expectation]) -> list[Confor
 def _cases() -> list[ConformanceCase]:
     ok = Expectation(Health.OK, faults=())
     return [
-        ConformanceCase.replay(
-            path("host-psu"), Expectation(Health.CRITICAL, faults=("PSU 2",)), family=VIA_VCENTER
-        ),
+        ConformanceCase.replay(path("host-psu"), Expectation(Health.CRITICAL, faults=("PSU 2",)), family=VIA_VCENTER),
         ConformanceCase.replay(
             path("host-dimm"), Expectation(Health.CRITICAL, faults=("DIMM A3",)), family=VIA_VCENTER
         ),
@@ -78,7 +76,7 @@ def _cases() -> list[ConformanceCase]:
         ConformanceCase.replay(path("unknown-host"), Expectation(error=ErrorKind.NOT_SUPPORTED), family=VIA_VCENTER),
         ConformanceCase.replay(path("wrong-password"), Expectation(error=ErrorKind.AUTH_FAILED), family=VIA_VCENTER),
         ConformanceCase.replay(path("dead-port"), Expectation(error=ErrorKind.UNREACHABLE), family=VCENTER),
-        *batch_cases("vcenter-healthy-batch", {None: ok, **{host: ok for host in HOSTS}}),
+        *batch_cases("vcenter-healthy-batch", {None: ok, **dict.fromkeys(HOSTS, ok)}),
         *batch_cases(
             "vcenter-faulty-batch",
             {

@@ -34,8 +34,8 @@ from dcmaint.drivers import (
     TimedOut,
     TlsSettings,
     Unreachable,
+    tape,
 )
-from dcmaint.drivers import tape
 from dcmaint.drivers.threads import run_in_daemon_thread
 from dcmaint_vsphere.endpoints import Endpoint, InvalidEndpoint
 

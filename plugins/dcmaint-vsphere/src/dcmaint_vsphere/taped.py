@@ -30,9 +30,9 @@ from collections.abc import Iterator, Mapping
 from http.client import HTTPException
 from typing import Any
 
-from dcmaint.drivers import tape
 from pyVmomi.SoapAdapter import SoapResponseDeserializer, SoapStubAdapter
 
+from dcmaint.drivers import tape
 from dcmaint_vsphere.wire import CHUNK, Answer
 
 PROTOCOL = "soap"
@@ -126,7 +126,7 @@ class TapedStub(SoapStubAdapter):  # type: ignore[misc]
         if cookie:
             self.cookie = cookie  # kept in memory for the next call, never in the recording
         self.ReturnConnection(connection)
-        return response.status, {name: value for name, value in response.getheaders()}, data
+        return response.status, dict(response.getheaders()), data
 
     def answer(self, status: int, body: bytes, info: Any, outer: Any) -> Any:
         """The call's result as pyVmomi gives it: the deserialized value, or the SOAP fault raised."""
@@ -137,7 +137,7 @@ class TapedStub(SoapStubAdapter):  # type: ignore[misc]
             return value
         raise value if isinstance(value, BaseException) else HTTPException("HTTP 500")
 
-    def InvokeMethod(self, mo: Any, info: Any, args: Any, outerStub: Any = None) -> Any:  # noqa: N802 - pyVmomi's
+    def InvokeMethod(self, mo: Any, info: Any, args: Any, outerStub: Any = None) -> Any:
         status, body = self.exchange(mo, info, args)
         return self.answer(status, body, info, outerStub or self)
 
@@ -145,7 +145,7 @@ class TapedStub(SoapStubAdapter):  # type: ignore[misc]
 class Buffered(Answer):
     """An answer already read whole (recorded or replayed), handed to the decoder in chunks as the wire's is."""
 
-    def __init__(self, body: bytes) -> None:  # noqa: D107 - no connection behind it
+    def __init__(self, body: bytes) -> None:
         self._buffer = io.BytesIO(body)
 
     def read(self) -> bytes:
@@ -169,8 +169,17 @@ def send(managed: Any, method: str, arguments: list[Any]) -> Answer:
     return Buffered(body)
 
 
-def connect(deck: tape.Deck, where: str, protocol: str, host: str, port: int, user: str, password: str,
-            ssl_arguments: Mapping[str, Any], timeout: float) -> Any:
+def connect(
+    deck: tape.Deck,
+    where: str,
+    protocol: str,
+    host: str,
+    port: int,
+    user: str,
+    password: str,
+    ssl_arguments: Mapping[str, Any],
+    timeout: float,
+) -> Any:
     """Log in through a :class:`TapedStub`: recorded (with pyVmomi's version negotiation first), or replayed.
 
     Returns the ServiceInstance. Errors are pyVmomi's or the recorded contract errors; the caller translates.
@@ -190,7 +199,7 @@ def connect(deck: tape.Deck, where: str, protocol: str, host: str, port: int, us
     if not deck.replays:
         try:
             # SmartConnect's own negotiation (vimServiceVersions.xml); SmartStubAdapter cannot do plain HTTP.
-            negotiate = getattr(connect_module, "__FindSupportedVersion")  # noqa: B009 - a name Python would mangle
+            negotiate = getattr(connect_module, "__FindSupportedVersion")
             found = negotiate(protocol, host, int(port), "/sdk", GetServiceVersions("vim25"), context, None, None, None)
             if found is None:
                 raise ConnectionError(f"{host}:{port} is down or is not a vSphere API")
