@@ -176,3 +176,38 @@ def test_recordings_hold_no_secret_and_stay_small() -> None:
         for exchange in load(item.name).exchanges:
             assert not set(exchange.request.get("arguments", {})) & {"userName", "password"}, item.name
     assert total < 3 * 1024 * 1024
+
+
+def test_a_normal_poll_never_loads_the_tape_stub() -> None:
+    """Without a deck the driver logs in with ``SmartConnect`` and never imports :mod:`dcmaint_vsphere.taped`
+    (a fresh interpreter, so that other tests' imports do not count)."""
+    import subprocess
+    import sys
+
+    from vs_peers import target, vcenter
+
+    with vcenter() as served:
+        live = target(served, served.hosts[0])
+        program = (
+            "import asyncio, sys\n"
+            "from dcmaint.drivers import Target\n"
+            "from dcmaint.secrets import Secret\n"
+            "from dcmaint_vsphere.driver import VsphereDriver\n"
+            f"target = Target('h', 'hypervisor', {live.endpoint!r}, {live.username!r}, Secret({PASSWORD!r}))\n"
+            "report = asyncio.run(VsphereDriver().poll(target))\n"
+            "print(report.status.value, 'dcmaint_vsphere.taped' in sys.modules)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
+    assert done.stdout.split() == ["ok", "False"], done.stderr[-500:]
+
+
+def test_failures_are_recorded_as_they_came() -> None:
+    """A refused login is the vCenter's SOAP fault (HTTP 500, replayed through pyVmomi's fault decoder); a closed
+    port is the contract error the transport raised, recorded against the login's first question."""
+    refused = load("wrong-password").exchanges
+    assert [item.request["method"] for item in refused] == ["RetrieveServiceContent", "Login"]
+    assert refused[1].response is not None and refused[1].response["status"] == 500
+    assert "InvalidLogin" in refused[1].response["text"]
+    (dead,) = load("dead-port").exchanges
+    assert dead.request["method"] == "RetrieveServiceContent" and dead.response is None
+    assert dead.error == {"kind": "unreachable", "message": "vcenter.example:8989: connection refused"}

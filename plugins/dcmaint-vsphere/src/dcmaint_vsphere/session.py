@@ -11,6 +11,10 @@ SOAP stub keeps a pool of connections, so the logout does not queue behind
 a request that hangs), finishes that even while its task is being
 cancelled, and passes the cancellation on afterwards; a login still in
 flight when the poll is cancelled logs itself out as soon as it completes.
+
+While a recording is made or replayed (:mod:`dcmaint.drivers.tape`) the login
+goes through :mod:`dcmaint_vsphere.taped` instead of ``SmartConnect``, and a
+replay needs neither a user name nor a credential: nothing is sent.
 """
 
 from __future__ import annotations
