@@ -211,3 +211,39 @@ def test_failures_are_recorded_as_they_came() -> None:
     (dead,) = load("dead-port").exchanges
     assert dead.request["method"] == "RetrieveServiceContent" and dead.response is None
     assert dead.error == {"kind": "unreachable", "message": "vcenter.example:8989: connection refused"}
+
+
+@pytest.mark.parametrize("how", ["pinned fingerprint", "insecure", "wrong fingerprint"])
+def test_recording_over_tls_keeps_the_certificate_checks(how: str) -> None:
+    """Recording logs in as a normal poll would, certificate checks included (a wrong pin is recorded as the
+    ``unreachable`` it is), and the recording replays to the live outcome without any TLS settings."""
+    from vs_peers import target, vcenter
+
+    from dcmaint.drivers import DriverError, TlsSettings
+
+    with vcenter(tls=True, faults=("psu=1",)) as served:
+        assert served.fingerprint
+        tls = {
+            "pinned fingerprint": TlsSettings(fingerprint=served.fingerprint),
+            "insecure": TlsSettings(verify=False),
+            "wrong fingerprint": TlsSettings(fingerprint="AB:" * 31 + "CD"),
+        }[how]
+        live = target(served, served.hosts[1], tls=tls)
+        recorder = tape.Recorder()
+        with tape.listening(recorder):
+            try:
+                answer: Any = asyncio.run(VsphereDriver().poll(live))
+            except DriverError as error:
+                answer = error
+    recording = tape.Recording("vsphere", "hypervisor", live.endpoint, tuple(recorder.exchanges), name=how)
+    with tape.replaying(recording):
+        try:
+            again: Any = asyncio.run(VsphereDriver().poll(recording.target()))
+        except DriverError as error:
+            again = error
+    if how == "wrong fingerprint":
+        assert isinstance(answer, DriverError) and answer.kind is ErrorKind.UNREACHABLE, answer
+        assert isinstance(again, DriverError) and again.kind is ErrorKind.UNREACHABLE and "fingerprint" in str(again)
+        return
+    assert [component.location for component in answer.faults()] == ["PSU 2"]
+    assert stable(again.as_json()) == stable(answer.as_json())
