@@ -33,6 +33,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from vs_peers import PASSWORD, USER, target  # noqa: E402
+
 from dcmaint.drivers import DeviceReport, DriverError, Target, tape  # noqa: E402
 from dcmaint.secrets import Secret  # noqa: E402
 from dcmaint_vsphere import __version__  # noqa: E402
@@ -96,20 +98,18 @@ def _closed_port() -> int:
 @contextlib.contextmanager
 def live(item: Scenario, binary: Path) -> Iterator[tuple[str, list[Target]]]:
     """The scenario's simulator running, its address, and the targets to poll (the first names the recording)."""
-    from vs_peers import PASSWORD, USER, target
-
     if item.dead:
         address = f"127.0.0.1:{_closed_port()}"
         yield address, [Target("vcenter", "hypervisor", f"vsphere+http://{address}/", USER, Secret(PASSWORD))]
         return
     with serving(Inventory(username=USER, password=PASSWORD, **item.inventory), binary) as served:
-        yield served.address, [_target(served, device, item.password or PASSWORD, target) for device in item.devices]
+        yield served.address, [_target(served, device, item.password or PASSWORD) for device in item.devices]
 
 
-def _target(served: Served, device: int | str, password: str, target: Any) -> Target:
+def _target(served: Served, device: int | str, password: str) -> Target:
+    """A host by index, the vCenter itself (``"vcenter"``), or a host by a name the vCenter may not know."""
     host = served.hosts[device] if isinstance(device, int) else None if device == "vcenter" else device
-    made: Target = target(served, host, password=password)
-    return made
+    return target(served, host, password=password)
 
 
 def poll(targets: Sequence[Target], batch: bool) -> dict[str, DeviceReport | DriverError]:

@@ -202,7 +202,7 @@ def connect(
             negotiate = getattr(connect_module, "__FindSupportedVersion")
             found = negotiate(protocol, host, int(port), "/sdk", GetServiceVersions("vim25"), context, None, None, None)
             if found is None:
-                raise ConnectionError(f"{host}:{port} is down or is not a vSphere API")
+                raise Exception(f"{host}:{port} is down or is not a VIM server")  # the message SmartConnect gives
             version = found
         except Exception as error:
             from dcmaint_vsphere.session import translate
