@@ -11,6 +11,10 @@ SOAP stub keeps a pool of connections, so the logout does not queue behind
 a request that hangs), finishes that even while its task is being
 cancelled, and passes the cancellation on afterwards; a login still in
 flight when the poll is cancelled logs itself out as soon as it completes.
+
+While a recording is made or replayed (:mod:`dcmaint.drivers.tape`) the login
+goes through :mod:`dcmaint_vsphere.taped` instead of ``SmartConnect``, and a
+replay needs neither a user name nor a credential: nothing is sent.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from dcmaint.drivers import (
     TimedOut,
     TlsSettings,
     Unreachable,
+    tape,
 )
 from dcmaint.drivers.threads import run_in_daemon_thread
 from dcmaint_vsphere.endpoints import Endpoint, InvalidEndpoint
@@ -65,6 +70,8 @@ class Login:
 
     @classmethod
     def of(cls, endpoint: Endpoint, target: Target, check_hostname: bool = True) -> Login:
+        if _replaying(target):  # a recording is replayed: no login goes out, so none is needed
+            return cls(endpoint, target.username or "", target, min(SOCKET_TIMEOUT, target.timeout), check_hostname)
         if not target.username:
             raise InvalidEndpoint(f"{endpoint.display}: no username: register the vCenter account with --username")
         if target.credential is None:
@@ -168,14 +175,36 @@ def translate(error: BaseException, where: str, username: str | None = None) -> 
     return ProtocolError(f"{where}: not a vSphere API answer ({name}: {text})" if text else f"{where}: {name}")
 
 
+def _replaying(target: Target) -> bool:
+    deck = tape.deck_for(target.endpoint)
+    return deck is not None and deck.replays
+
+
 def _connect(login: Login) -> Any:
     from pyVim.connect import SmartConnect
 
     endpoint = login.endpoint
     secret = login.target.credential
-    assert secret is not None
-    arguments = _ssl_arguments(login.target.tls, login.check_hostname) if endpoint.protocol == "https" else {}
+    deck = tape.deck_for(login.target.endpoint)
+    arguments: dict[str, Any] = {}
     try:
+        if endpoint.protocol == "https" and not (deck is not None and deck.replays):
+            arguments = _ssl_arguments(login.target.tls, login.check_hostname)
+        if deck is not None:  # recorded or replayed: dcmaint_vsphere.taped
+            from dcmaint_vsphere import taped
+
+            return taped.connect(
+                deck,
+                endpoint.display,
+                endpoint.protocol,
+                endpoint.host,
+                endpoint.port,
+                login.username,
+                secret.reveal() if secret is not None else "",
+                arguments,
+                login.socket_timeout,
+            )
+        assert secret is not None
         return SmartConnect(
             protocol=endpoint.protocol,
             host=endpoint.host,
