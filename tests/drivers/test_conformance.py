@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
 from pathlib import Path
 
 from example_drivers import BatchReplayDriver, BatchReplaySyncDriver, ReplayServerDriver, ReplaySyncDriver
@@ -89,7 +90,8 @@ class TestBatchReplayConformance(BaseDriverConformance):
     driver_class = BatchReplayDriver
 
     def cases(self):
-        return [*_shelves("a1"), *_shelves("a2")]
+        # Case ids name the tests, so they are unique: the second array's shelves carry its name.
+        return [*_shelves("a1"), *(replace(case, id=f"{case.id}-a2") for case in _shelves("a2"))]
 
 
 class TestBatchReplaySyncConformance(BaseDriverConformance):
@@ -102,7 +104,8 @@ class TestBatchReplaySyncConformance(BaseDriverConformance):
 def test_the_kit_groups_cases_as_the_runner_would() -> None:
     kit = TestBatchReplayConformance()
     groups = kit.batches()
-    assert [[case.id for case in group] for group in groups] == [[case.id for case in _shelves()]] * 2
+    ids = [case.id for case in _shelves()]
+    assert [[case.id for case in group] for group in groups] == [ids, [f"{case_id}-a2" for case_id in ids]]
     assert [case.target.name for case in groups[0]] == ["shelf-1", "shelf-2", "shelf-3", "disconnected-shelf"]
 
 

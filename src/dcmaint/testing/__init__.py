@@ -4,7 +4,7 @@ Install with ``pip install 'dcmaint[testing]'``. The pytest fixtures in
 :mod:`dcmaint.testing.plugin` load automatically; the kit is imported from
 here::
 
-    from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+    from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, PartExpect
 
 and ``finishes``, a guard that fails a test whose step hangs (for tests of
 deadlines and shutdowns that assert what happened, never how long it took).
@@ -19,6 +19,7 @@ _LAZY = {
     "ConformanceCase": "dcmaint.testing.conformance",
     "Expectation": "dcmaint.testing.conformance",
     "Outcome": "dcmaint.testing.conformance",
+    "PartExpect": "dcmaint.testing.conformance",
     "report_problems": "dcmaint.testing.checks",
     "finishes": "dcmaint.testing.guards",
 }
