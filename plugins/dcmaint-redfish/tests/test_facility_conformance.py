@@ -1,4 +1,7 @@
-"""dcmaint's driver conformance kit for ``redfish-facility``: the simulator's CDU and PDU trees on fake BMCs."""
+"""dcmaint's driver conformance kit for ``redfish-facility``: the simulator's CDU and PDU trees on fake BMCs.
+
+Collection reads only ``case_ids()``; the fake BMCs start when the kit first builds the cases.
+"""
 
 from __future__ import annotations
 
@@ -31,13 +34,21 @@ def _stop_all() -> None:
     _servers.clear()
 
 
+#: The device family each simulated flavour stands for in the support matrix.
+FAMILIES = {"cdu": "Redfish CDU (DMTF ThermalEquipment)", "pdu": "Redfish rack PDU (DMTF PowerEquipment)"}
+CASES = ("cdu", "pdu", "cdu-worn-filter-and-leak", "pdu-tripped")
+
+
 def case(case_id: str, kind: str, bmc: FakeBmc, expect: Expectation) -> ConformanceCase:
     target = Target(case_id, kind, bmc.endpoint, username="admin", credential=Secret("secret"), timeout=10.0)
-    return ConformanceCase(case_id, target, expect)
+    return ConformanceCase(case_id, target, expect, family=FAMILIES[case_id.split("-")[0]])
 
 
 class TestFacilityConformance(BaseDriverConformance):
     driver_class = RedfishFacilityDriver
+
+    def case_ids(self) -> tuple[str, ...]:
+        return CASES
 
     def cases(self) -> list[ConformanceCase]:
         return [

@@ -1,7 +1,9 @@
 """dcmaint's driver conformance kit, run against fake BMCs over HTTP: my own trees and every vendor fixture.
 
-The kit builds its cases at collection time, so the fake BMCs start when the
-cases are first asked for and stop when the test session ends.
+Collection reads only ``case_ids()``; the fake BMCs start when the kit first
+builds the cases (the first check that runs) and stop when the test process
+ends. Each case names its device family for the support matrix: the vendor
+fixtures their BMC, my own trees a generic DMTF Redfish service.
 """
 
 from __future__ import annotations
@@ -33,9 +35,23 @@ def _stop_all() -> None:
     _servers.clear()
 
 
-def case(case_id: str, bmc: FakeBmc, expect: Expectation, *, password: str = "secret") -> ConformanceCase:
+#: The family of the trees built by rf_trees: standard DMTF resources only.
+GENERIC = "DMTF Redfish (generic)"
+OWN_CASES = ("healthy", "five-faults", "legacy-firmware", "wrong-password", "malformed")
+
+
+def case(
+    case_id: str, bmc: FakeBmc, expect: Expectation, *, password: str = "secret", family: str = GENERIC
+) -> ConformanceCase:
     target = Target(case_id, "server", bmc.endpoint, username="admin", credential=Secret(password), timeout=10.0)
-    return ConformanceCase(case_id, target, expect)
+    return ConformanceCase(case_id, target, expect, family=family)
+
+
+def _family(meta: Any) -> str:
+    """``"HPE iLO 5"``: the vendor and its BMC, as a customer names the device family."""
+    if meta.bmc.startswith("generic"):
+        return GENERIC
+    return meta.bmc if meta.bmc.startswith(meta.vendor) else f"{meta.vendor} {meta.bmc}"
 
 
 def _vendor_cases() -> list[ConformanceCase]:
@@ -45,12 +61,19 @@ def _vendor_cases() -> list[ConformanceCase]:
     for name in fixtures.names():
         fixture = fixtures.load(name)
         bmc = _serve(f"vendor-{name}", fixture.resources)
-        found.append(case(f"vendor-{name}", bmc, Expectation(status=Health.OK, faults=())))
+        found.append(
+            case(f"vendor-{name}", bmc, Expectation(status=Health.OK, faults=()), family=_family(fixture.meta))
+        )
     return found
 
 
 class TestRedfishConformance(BaseDriverConformance):
     driver_class = RedfishDriver
+
+    def case_ids(self) -> list[str]:
+        from dcmaint_redfish import fixtures
+
+        return [*OWN_CASES, *(f"vendor-{name}" for name in fixtures.names())]
 
     def cases(self) -> list[ConformanceCase]:
         malformed = _serve("malformed", trees.server())
