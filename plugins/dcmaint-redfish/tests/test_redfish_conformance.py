@@ -9,6 +9,7 @@ fixtures their BMC, my own trees a generic DMTF Redfish service.
 from __future__ import annotations
 
 import atexit
+from dataclasses import replace
 from typing import Any
 
 import rf_trees as trees
@@ -16,7 +17,7 @@ from rf_fakebmc import FakeBmc
 
 from dcmaint.drivers import ErrorKind, Health, Target
 from dcmaint.secrets import Secret
-from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, PartExpect
 from dcmaint_redfish.driver import RedfishDriver
 
 _servers: dict[str, FakeBmc] = {}
@@ -38,6 +39,21 @@ def _stop_all() -> None:
 #: The family of the trees built by rf_trees: standard DMTF resources only.
 GENERIC = "DMTF Redfish (generic)"
 OWN_CASES = ("healthy", "five-faults", "legacy-firmware", "wrong-password", "malformed")
+
+
+#: What the faulty tree gives, whatever the firmware's dialect: four faults, sensors, the event log, an archive.
+FAULTY = Expectation(
+    status=Health.CRITICAL,
+    faults=("PSU 2", "Bay 4", "P1-DIMMA1", "Battery 1"),
+    sensors=("Inlet Temp", "CPU 1 Temp", "12V Rail"),
+    sensor_health={"Fan 3": Health.ABSENT, "Inlet Temp": Health.OK},
+    events_at_least=2,
+    event_codes=("SEL.2", "SEL.3"),
+    archive=("hardware.psu", "system.bmc", "raid", "firmware.BIOS"),
+    alarms=(),
+)
+PSU_2 = PartExpect(part_number="865414-B21", spare_part_number="866730-001", serial="PSU-SN-2")
+BAY_4 = PartExpect(part_number="781518-B21", spare_part_number="782669-001", serial="W3C00004")
 
 
 def case(
@@ -87,12 +103,13 @@ class TestRedfishConformance(BaseDriverConformance):
             case(
                 "five-faults",
                 _serve("faulty", trees.faulty()),
-                Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 4", "P1-DIMMA1", "Battery 1")),
+                replace(FAULTY, fault_identity=True, parts={"PSU 2": PSU_2, "Bay 4": BAY_4}),
             ),
             case(
                 "legacy-firmware",
                 _serve("legacy", trees.legacy(trees.faulty())),
-                Expectation(status=Health.CRITICAL, faults=("PSU 2", "Bay 4", "P1-DIMMA1", "Battery 1")),
+                # Older firmware leaves the PSU's part and spare numbers out: only its serial identifies it.
+                replace(FAULTY, fault_identity=True, parts={"PSU 2": PartExpect(serial="PSU-SN-2"), "Bay 4": BAY_4}),
             ),
             case(
                 "wrong-password",
