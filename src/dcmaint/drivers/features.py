@@ -14,14 +14,14 @@ cases proved, never from the declaration alone.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from dcmaint.drivers.health import ComponentKind
 from dcmaint.drivers.report import DeviceIdentity, DeviceReport
+from dcmaint.i18n import Untranslated
 
 
-class Feature(StrEnum):
-    """One thing a driver's reports carry; the values are what ``Driver.features`` lists."""
+class Feature(Untranslated):
+    """One thing a driver's reports carry; the values are what ``Driver.features`` lists (identifiers, as a
+    driver class spells them, so not translated)."""
 
     #: ``report.archive`` holds at least one non-empty section (hardware, system, raid, backup, firmware).
     ARCHIVE = "archive"
