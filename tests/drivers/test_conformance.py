@@ -10,10 +10,19 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 from pathlib import Path
 
-from example_drivers import BatchReplayDriver, BatchReplaySyncDriver, ReplayServerDriver, ReplaySyncDriver
+import pytest
+from example_drivers import (
+    BatchReplayDriver,
+    BatchReplaySyncDriver,
+    QuietUpsDriver,
+    ReplayServerDriver,
+    ReplaySyncDriver,
+)
 
 from dcmaint.drivers import Component, DeviceIdentity, DeviceReport, Health, LogEvent, Target
+from dcmaint.drivers.declaration import declaration_problem
 from dcmaint.drivers.errors import ErrorKind
+from dcmaint.drivers.features import Feature, shown
 from dcmaint.secrets import Secret
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, report_problems
 
@@ -108,6 +117,43 @@ def test_the_kit_groups_cases_as_the_runner_would() -> None:
     ids = [case.id for case in _shelves()]
     assert [[case.id for case in group] for group in groups] == [ids, [f"{case_id}-a2" for case_id in ids]]
     assert [case.target.name for case in groups[0]] == ["shelf-1", "shelf-2", "shelf-3", "disconnected-shelf"]
+
+
+@pytest.mark.parametrize(
+    ("features", "problem"),
+    [
+        ("sensors", "must declare its features as a tuple of strings, not 'sensors'"),
+        (("poll",), "declares an unknown feature 'poll' (one of: archive, events, firmware, sensors, facility)"),
+        (("Sensors",), "declares an unknown feature 'Sensors'"),
+        (("events", "events"), "declares a feature twice"),
+    ],
+)
+def test_bad_feature_declarations_are_refused(features: object, problem: str) -> None:
+    class Declared(QuietUpsDriver):
+        name = "declared"
+
+    Declared.features = features  # type: ignore[assignment]
+    found = declaration_problem(Declared)
+    assert found is not None and problem in found and "'declared'" in found
+
+
+def test_every_feature_can_be_declared_and_is_read_from_the_report() -> None:
+    from dcmaint.drivers import ArchiveSnapshot, Sensor
+
+    class Declared(QuietUpsDriver):
+        name = "declared"
+        features = tuple(Feature)
+
+    assert declaration_problem(Declared) is None
+    report = DeviceReport(
+        DeviceIdentity(),
+        components=[Component("filter", "Filter 1", Health.OK)],
+        sensors=[Sensor("Supply air", 18.5, "C", Health.OK)],
+        events=[LogEvent(None, "compressor started", code="C1")],
+        archive=ArchiveSnapshot(firmware={"controller": "2.1"}),
+    )
+    assert shown(report) == set(Feature)
+    assert shown(DeviceReport(DeviceIdentity(), archive=ArchiveSnapshot())) == set()
 
 
 def test_report_problems_name_each_broken_rule() -> None:
