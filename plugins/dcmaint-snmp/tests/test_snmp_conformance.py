@@ -84,7 +84,9 @@ def _cases() -> list[ConformanceCase]:
         )
         fault, locations = _faulty(sample)
         expect = Expectation(faults=locations) if locations else Expectation()
-        found.append(ConformanceCase(f"{sample.profile}-{fault}", _target(profile.kind, bad.url), expect, family=family))
+        found.append(
+            ConformanceCase(f"{sample.profile}-{fault}", _target(profile.kind, bad.url), expect, family=family)
+        )
     first = by_name(SAMPLES[0].profile)
     assert first is not None
     found.append(

@@ -8,6 +8,7 @@ driver's cases, and a report that shows a feature the class does not declare
 fails. The support matrix (docs/drivers/matrix.md) is built from what the
 cases proved, never from the declaration alone.
 
+>>> from dcmaint.drivers.report import DeviceIdentity
 >>> sorted(shown(DeviceReport(DeviceIdentity(firmware={"BIOS": "2.1"}))))
 [<Feature.FIRMWARE: 'firmware'>]
 """
@@ -15,7 +16,7 @@ cases proved, never from the declaration alone.
 from __future__ import annotations
 
 from dcmaint.drivers.health import ComponentKind
-from dcmaint.drivers.report import DeviceIdentity, DeviceReport
+from dcmaint.drivers.report import DeviceReport
 from dcmaint.i18n import Untranslated
 
 

@@ -245,8 +245,7 @@ class BaseDriverConformance:
             return  # no report, nothing shown: judged by the checks above
         undeclared = sorted(set(shown(report)) - set(self.driver_class.features))
         assert not undeclared, (
-            f"the report shows {', '.join(undeclared)}, which {self.driver_class.__name__}.features does not "
-            "declare"
+            f"the report shows {', '.join(undeclared)}, which {self.driver_class.__name__}.features does not declare"
         )
 
     def test_every_declared_feature_is_shown(self) -> None:
