@@ -12,7 +12,7 @@ from rf_fakebmc import FakeBmc
 from dcmaint.drivers import Health, Target
 from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint.secrets import Secret
-from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, PartExpect
 from dcmaint_redfish.driver import RedfishFacilityDriver
 from dcmaint_redfish.sim.server import plan
 
@@ -58,12 +58,24 @@ class TestFacilityConformance(BaseDriverConformance):
                 "cdu-worn-filter-and-leak",
                 "cooling",
                 _serve("cdu", "filter:2=91,leak:2"),
-                Expectation(status=Health.CRITICAL, faults=("Filter 2", "Fluid Level Overflow")),
+                Expectation(
+                    status=Health.CRITICAL,
+                    faults=("Filter 2", "Fluid Level Overflow"),
+                    parts={"Filter 2": PartExpect(part_number="SIM-FILTER-50", spare_part_number="SIM-SP-FLT50")},
+                    sensors=("Pump 1 speed", "Reservoir 1 fluid level", "Primary loop 1 supply temperature"),
+                    archive=("hardware.facility", "system.bmc", "firmware.BMC"),
+                    alarms=("Simulator.1.0.LeakCritical",),
+                ),
             ),
             case(
                 "pdu-tripped",
                 "ups",
                 _serve("pdu", "breaker:1"),
-                Expectation(status=Health.CRITICAL, faults=("Branch Circuit CB1",)),
+                Expectation(
+                    status=Health.CRITICAL,
+                    faults=("Branch Circuit CB1",),
+                    sensor_health={"Branch Circuit CB1 current": Health.OK, "Mains Circuit AC1 voltage": Health.OK},
+                    alarms=("Simulator.1.0.BreakerTripped",),
+                ),
             ),
         ]
