@@ -123,6 +123,7 @@ class ReplayServerDriver(ServerDriver):
     """A well-behaved asyncio driver that reads recorded answers instead of a network."""
 
     name = "replay-server"
+    features = ("archive", "events", "firmware", "sensors")
     version = "1.0.0"
 
     def __init__(self, recordings: Mapping[str, Mapping[str, Any]] = RECORDINGS) -> None:
@@ -142,6 +143,7 @@ class ReplaySyncDriver(SyncDriver, ServerDriver):
     """The same driver written against a blocking library."""
 
     name = "replay-sync"
+    features = ("archive", "events", "firmware", "sensors")
     version = "1.0.0"
 
     def probe_sync(self, target: Target) -> DeviceIdentity | None:
@@ -288,6 +290,7 @@ class BatchReplayDriver(StorageDriver):
     """
 
     name = "batch-replay"
+    features = ("archive", "events", "firmware", "sensors")
     version = "1.0.0"
     schemes = ("array",)
 
@@ -313,6 +316,7 @@ class BatchReplaySyncDriver(SyncDriver, StorageDriver):
     """The same, written against a blocking SDK, batching by the ``array`` option instead of the endpoint."""
 
     name = "batch-replay-sync"
+    features = ("archive", "events", "firmware", "sensors")
     version = "1.0.0"
 
     def batch_key(self, target: Target) -> str:

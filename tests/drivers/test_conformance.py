@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
 from pathlib import Path
 
-from example_drivers import BatchReplayDriver, BatchReplaySyncDriver, ReplayServerDriver, ReplaySyncDriver
+import pytest
+from example_drivers import (
+    BatchReplayDriver,
+    BatchReplaySyncDriver,
+    QuietUpsDriver,
+    ReplayServerDriver,
+    ReplaySyncDriver,
+)
 
 from dcmaint.drivers import Component, DeviceIdentity, DeviceReport, Health, LogEvent, Target
+from dcmaint.drivers.declaration import declaration_problem
 from dcmaint.drivers.errors import ErrorKind
+from dcmaint.drivers.features import Feature, shown
 from dcmaint.secrets import Secret
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, report_problems
 
@@ -89,7 +100,8 @@ class TestBatchReplayConformance(BaseDriverConformance):
     driver_class = BatchReplayDriver
 
     def cases(self):
-        return [*_shelves("a1"), *_shelves("a2")]
+        # Case ids name the tests, so they are unique: the second array's shelves carry its name.
+        return [*_shelves("a1"), *(replace(case, id=f"{case.id}-a2") for case in _shelves("a2"))]
 
 
 class TestBatchReplaySyncConformance(BaseDriverConformance):
@@ -102,8 +114,46 @@ class TestBatchReplaySyncConformance(BaseDriverConformance):
 def test_the_kit_groups_cases_as_the_runner_would() -> None:
     kit = TestBatchReplayConformance()
     groups = kit.batches()
-    assert [[case.id for case in group] for group in groups] == [[case.id for case in _shelves()]] * 2
+    ids = [case.id for case in _shelves()]
+    assert [[case.id for case in group] for group in groups] == [ids, [f"{case_id}-a2" for case_id in ids]]
     assert [case.target.name for case in groups[0]] == ["shelf-1", "shelf-2", "shelf-3", "disconnected-shelf"]
+
+
+@pytest.mark.parametrize(
+    ("features", "problem"),
+    [
+        ("sensors", "must declare its features as a tuple of strings, not 'sensors'"),
+        (("poll",), "declares an unknown feature 'poll' (one of: archive, events, firmware, sensors, facility)"),
+        (("Sensors",), "declares an unknown feature 'Sensors'"),
+        (("events", "events"), "declares a feature twice"),
+    ],
+)
+def test_bad_feature_declarations_are_refused(features: object, problem: str) -> None:
+    class Declared(QuietUpsDriver):
+        name = "declared"
+
+    Declared.features = features  # type: ignore[assignment]
+    found = declaration_problem(Declared)
+    assert found is not None and problem in found and "'declared'" in found
+
+
+def test_every_feature_can_be_declared_and_is_read_from_the_report() -> None:
+    from dcmaint.drivers import ArchiveSnapshot, Sensor
+
+    class Declared(QuietUpsDriver):
+        name = "declared"
+        features = tuple(Feature)
+
+    assert declaration_problem(Declared) is None
+    report = DeviceReport(
+        DeviceIdentity(),
+        components=[Component("filter", "Filter 1", Health.OK)],
+        sensors=[Sensor("Supply air", 18.5, "C", Health.OK)],
+        events=[LogEvent(None, "compressor started", code="C1")],
+        archive=ArchiveSnapshot(firmware={"controller": "2.1"}),
+    )
+    assert shown(report) == set(Feature)
+    assert shown(DeviceReport(DeviceIdentity(), archive=ArchiveSnapshot())) == set()
 
 
 def test_report_problems_name_each_broken_rule() -> None:
@@ -129,8 +179,10 @@ def test_report_problems_name_each_broken_rule() -> None:
 
 
 SLOPPY_VENDOR_TESTS = """
-from dcmaint.drivers import Component, DeviceIdentity, DeviceReport, Health, ServerDriver, StorageDriver, Target
-from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+from dcmaint.drivers import (
+    Component, DeviceIdentity, DeviceReport, Health, PartIdentity, Sensor, ServerDriver, StorageDriver, Target
+)
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, PartExpect
 
 
 class SloppyDriver(ServerDriver):
@@ -161,6 +213,38 @@ class SloppyBatch(StorageDriver):
         }
 
 
+class DishonestDriver(ServerDriver):
+    # Declares events it never reports, reports sensors it does not declare, and logs every poll.
+
+    name = "dishonest"
+    version = "0.0.1"
+    features = ("events",)
+
+    async def poll(self, target):
+        with open("polls.log", "a", encoding="utf-8") as log:
+            print(target.name, file=log)
+        return DeviceReport(
+            DeviceIdentity(serial="D1"),
+            components=[
+                Component("psu", "PSU 1", Health.CRITICAL, reason="failed", part=PartIdentity(part_number="PN-1")),
+                Component("psu", "PSU 2", Health.CRITICAL, reason="failed"),
+            ],
+            sensors=[Sensor("Inlet", 21.0, "C", Health.OK)],
+        )
+
+
+class HonestDriver(ServerDriver):
+    name = "honest"
+    version = "1.2.3"
+    features = ("sensors",)
+
+    async def probe(self, target):
+        return DeviceIdentity(serial="H1")
+
+    async def poll(self, target):
+        return DeviceReport(DeviceIdentity(serial="H1"), sensors=[Sensor("Inlet", 21.0, "C", Health.OK)])
+
+
 CASES = [
     ConformanceCase("prints", Target("a", "server", "prints"), Expectation(status=Health.OK)),
     ConformanceCase("crash", Target("b", "server", "crash")),
@@ -179,6 +263,42 @@ class TestUndeclared(BaseDriverConformance):
 
     def cases(self):
         return CASES[:1]
+
+
+class TestDishonest(BaseDriverConformance):
+    driver_class = DishonestDriver
+
+    def case_ids(self):
+        return ["psus"]  # forgets "spare": collection and cases() disagree
+
+    def cases(self):
+        wrong = Expectation(
+            fault_identity=True,
+            parts={"PSU 1": PartExpect(part_number="PN-2")},
+            sensors=("Inlet", "Outlet"),
+            sensor_health={"Inlet": Health.WARNING},
+            events_at_least=1,
+            event_codes=("E1",),
+            archive=("raid",),
+            alarms=("on battery",),
+        )
+        return [
+            ConformanceCase("psus", Target("d", "server", "x"), wrong, family="Dishonest"),
+            ConformanceCase("spare", Target("e", "server", "x"), family="Dishonest"),
+        ]
+
+
+class TestHonest(BaseDriverConformance):
+    driver_class = HonestDriver
+
+    def case_ids(self):
+        return ["h1"]
+
+    def cases(self):
+        with open("built.log", "a", encoding="utf-8") as log:
+            print("honest", file=log)
+        expect = Expectation(serial="H1", sensors=("Inlet",), sensor_health={"Inlet": Health.OK})
+        return [ConformanceCase("h1", Target("h", "server", "x"), expect, family="Acme H")]
 
 
 class TestSloppyBatch(BaseDriverConformance):
@@ -224,7 +344,70 @@ def test_the_kit_rejects_a_sloppy_driver(tmp_path: Path) -> None:
         "TestSloppyBatch::test_returns_a_conforming_report[bug]",
         "TestSloppyBatch::test_meets_expectation[bug]",
         "TestSloppyBatch::test_one_batch_answers_every_case",
+        "TestDishonest::test_case_ids_match_cases",
+        "TestDishonest::test_fault_parts_are_identified[psus]",
+        "TestDishonest::test_sensors_are_reported[psus]",
+        "TestDishonest::test_events_are_reported[psus]",
+        "TestDishonest::test_archive_is_reported[psus]",
+        "TestDishonest::test_alarms_are_reported[psus]",
+        "TestDishonest::test_declares_the_features_it_shows[psus]",
+        "TestDishonest::test_every_declared_feature_is_shown",
     }
     assert "poll_batch answered no entry for 's1'" in done.stdout
     assert "has no location" in done.stdout and "gives no reason" in done.stdout
     assert "drivers may raise only Unreachable" in done.stdout
+    for message in (
+        "case_ids() gives ['psus'], cases() builds ['psus', 'spare']",
+        "parts: PSU 1 part_number 'PN-1', expected 'PN-2'",
+        "fault_identity: PSU 2 is a fault without part number",
+        "sensors: no sensor named 'Outlet'",
+        "sensor_health: Inlet is ok, expected warning",
+        "events: 0 events, expected at least 1",
+        "event_codes: no event with code 'E1'",
+        "archive: section 'raid' is missing or empty",
+        "alarms [], expected ['on battery']",
+        "the report shows sensors, which DishonestDriver.features does not declare",
+        "DishonestDriver.features declares events, shown by no case",
+    ):
+        assert message in done.stdout, message
+    # Every check read one cached poll per case: each target was polled once in the whole session.
+    assert sorted((tmp_path / "polls.log").read_text(encoding="utf-8").split()) == ["d", "e"]
+    assert (tmp_path / "built.log").read_text(encoding="utf-8") == "honest\n"
+
+
+def test_collection_builds_no_case_and_the_matrix_names_what_passed(tmp_path: Path) -> None:
+    """Listing the tests asks only ``case_ids()``; a ``--dcmaint-matrix`` run writes each case's proof."""
+    (tmp_path / "test_vendor.py").write_text(textwrap.dedent(SLOPPY_VENDOR_TESTS), encoding="utf-8")
+    pytest_command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    listed = subprocess.run(
+        [*pytest_command, "--collect-only", "test_vendor.py::TestHonest"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "test_vendor.py::TestHonest::test_meets_expectation[h1]" in listed.stdout, listed.stdout + listed.stderr
+    assert not (tmp_path / "built.log").exists()
+    matrix = tmp_path / "matrix.json"
+    subprocess.run(
+        [*pytest_command, f"--dcmaint-matrix={matrix}", "test_vendor.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    document = json.loads(matrix.read_text(encoding="utf-8"))
+    by_case = {(entry["kit"], entry["case"]): entry for entry in document["cases"]}
+    assert by_case["TestHonest", "h1"] == {
+        "driver": "honest",
+        "version": "1.2.3",
+        "kit": "TestHonest",
+        "family": "Acme H",
+        "case": "h1",
+        "recording": None,
+        "proved": ["poll", "probe", "sensors"],
+        "passed": True,
+    }
+    assert by_case["TestDishonest", "spare"]["passed"] is False  # its class failed
+    assert by_case["TestSloppy", "prints"]["passed"] is False
+    assert document["incomplete"] == []

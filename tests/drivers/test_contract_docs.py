@@ -121,6 +121,25 @@ def test_the_batch_guarantees_are_documented() -> None:
         assert promise in docs, promise
 
 
+def test_the_kit_and_the_feature_vocabulary_are_documented() -> None:
+    """Every check of the conformance kit, every Expectation field and every Feature is in docs/plugins.md."""
+    from dcmaint.drivers.features import Feature
+    from dcmaint.testing.conformance import KIT_CHECKS
+    from dcmaint.testing.expect import RULE_FIELDS, Expectation, PartExpect
+
+    docs = _docs()
+    for check in sorted(KIT_CHECKS):
+        assert f"`{check}" in docs, f"docs/plugins.md does not list the kit check {check}"
+    for record in (Expectation, PartExpect):
+        for field in dataclasses.fields(record):
+            assert f"`{field.name}`" in docs or f"{field.name}=" in docs, f"{record.__name__}.{field.name}"
+    assert {name for fields in RULE_FIELDS.values() for name in fields} | {"error"} == {
+        field.name for field in dataclasses.fields(Expectation)
+    }, "an Expectation field no rule reads"
+    for feature in Feature:
+        assert f"| `{feature.value}` |" in docs, f"docs/plugins.md does not define the feature {feature.value!r}"
+
+
 def test_modules_stay_small() -> None:
     """The contract is read by vendors: each module in one sitting (counted as ruff formats it)."""
     for package in ("drivers", "testing"):

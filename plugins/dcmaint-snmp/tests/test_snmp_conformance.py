@@ -1,8 +1,9 @@
 """dcmaint's driver conformance kit, run against the SNMP driver: every profile's simulated agent, healthy and
 with a fault, plus the agents that cannot be polled (a wrong community, a dead port).
 
-The kit builds its cases at collection time, so the simulated agents start when the cases are first asked for
-and stop when the test session ends.
+Collection reads only ``case_ids()`` (the profiles' names and fault targets); the simulated agents start when
+the kit first builds the cases and stop when the test process ends. Each case names the device family its
+profile serves, for the support matrix.
 """
 
 from __future__ import annotations
@@ -22,6 +23,22 @@ from dcmaint_snmp.profiles import SAMPLES, by_name
 from dcmaint_snmp.sim.server import running
 
 COMMUNITY = "conformance-ro"
+#: The device family each profile's simulated agent stands for; a profile not listed is named by its MIB.
+FAMILIES = {
+    "ups-apc": "APC Smart-UPS / Symmetra (NMC)",
+    "ups-eaton": "Eaton UPS (Network-M2, ConnectUPS)",
+    "ups-huawei": "Huawei UPS2000 / UPS5000",
+    "ups-rfc1628": "UPS with the RFC 1628 UPS-MIB",
+    "crac-liebert": "Vertiv Liebert precision cooling",
+    "crac-apc-inrow": "APC InRow RC / RP",
+    "crac-huawei": "Huawei precision cooling (ECC / SMU)",
+    "switch-huawei": "Huawei switches",
+    "switch-h3c": "H3C / HPE Comware switches",
+    "switch-cisco": "Cisco switches",
+    "switch-entity": "Switches with the standard ENTITY MIBs",
+    "array-huawei": "Huawei OceanStor",
+    "array-netapp": "NetApp ONTAP",
+}
 _fleet = contextlib.ExitStack()
 atexit.register(_fleet.close)
 
@@ -35,6 +52,16 @@ def _faulty(sample: Any) -> tuple[str, tuple[str, ...]]:
     return fault, tuple(component.location for component in report.faults())
 
 
+def _family(profile: Any) -> str:
+    return FAMILIES.get(profile.name) or profile.description.split(":")[0]
+
+
+def _case_ids() -> list[str]:
+    """The ids :func:`_cases` builds, read from the profiles alone (nothing started)."""
+    ids = [f"{sample.profile}-{state}" for sample in SAMPLES for state in ("healthy", sample.targets[0])]
+    return [*ids, "wrong-community", "dead-agent"]
+
+
 def _cases() -> list[ConformanceCase]:
     names = tuple(sample.profile for sample in SAMPLES)
     healthy = _fleet.enter_context(running(SimulatorOptions(count=len(SAMPLES), flavours=names, password=COMMUNITY)))
@@ -46,14 +73,20 @@ def _cases() -> list[ConformanceCase]:
     for sample, good, bad in zip(SAMPLES, healthy.endpoints, faulty.endpoints, strict=True):
         profile = by_name(sample.profile)
         assert profile is not None
+        family = _family(profile)
         found.append(
             ConformanceCase(
-                f"{sample.profile}-healthy", _target(profile.kind, good.url), Expectation(Health.OK, faults=())
+                f"{sample.profile}-healthy",
+                _target(profile.kind, good.url),
+                Expectation(Health.OK, faults=()),
+                family=family,
             )
         )
         fault, locations = _faulty(sample)
         expect = Expectation(faults=locations) if locations else Expectation()
-        found.append(ConformanceCase(f"{sample.profile}-{fault}", _target(profile.kind, bad.url), expect))
+        found.append(
+            ConformanceCase(f"{sample.profile}-{fault}", _target(profile.kind, bad.url), expect, family=family)
+        )
     first = by_name(SAMPLES[0].profile)
     assert first is not None
     found.append(
@@ -61,6 +94,7 @@ def _cases() -> list[ConformanceCase]:
             "wrong-community",
             _target(first.kind, healthy.endpoints[0].url, community="not-the-community"),
             Expectation(error=ErrorKind.UNREACHABLE),
+            family=_family(first),
         )
     )
     found.append(
@@ -68,6 +102,7 @@ def _cases() -> list[ConformanceCase]:
             "dead-agent",
             _target(first.kind, f"snmp://127.0.0.1:{free_udp_port()}"),
             Expectation(error=ErrorKind.UNREACHABLE),
+            family=_family(first),
         )
     )
     return found
@@ -80,6 +115,9 @@ def _target(kind: Any, url: str, community: str = COMMUNITY) -> Target:
 
 class TestSnmpConformance(BaseDriverConformance):
     driver_class = SnmpDriver
+
+    def case_ids(self) -> list[str]:
+        return _case_ids()
 
     def cases(self) -> list[ConformanceCase]:
         return _cases()

@@ -2,8 +2,9 @@
 with a failed part, the vCenter itself, and the endpoints that cannot be polled (a wrong password, a host the
 vCenter does not know, a dead port).
 
-The kit builds its cases at collection time, so the simulated vCenters start when the cases are first asked
-for and stop when the test session ends.
+Collection reads only ``case_ids()``; the simulated vCenters start when the kit first builds the cases and stop
+when the test process ends. The cases are of two device families for the support matrix: the vCenter and the
+ESXi hosts it manages.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
 from dcmaint_vsphere.driver import VsphereDriver
 from dcmaint_vsphere.sim.vcsim import Inventory, serving
 
+HOST = "VMware ESXi (through vCenter)"
+CENTER = "VMware vCenter Server"
+CASES = ("host-healthy", "vcenter-healthy", "host-dimm", "host-psu", "wrong-password", "unknown-host", "dead-port")
 _fleet = contextlib.ExitStack()
 atexit.register(_fleet.close)
 
@@ -39,26 +43,42 @@ def _cases() -> list[ConformanceCase]:
     faulty = _fleet.enter_context(serving(Inventory(**login, faults=("dimm=0", "psu=1")), binary))
     first, second = faulty.hosts[0], faulty.hosts[1]
     return [
-        ConformanceCase("host-healthy", target(healthy, healthy.hosts[0]), Expectation(Health.OK, faults=())),
-        ConformanceCase("vcenter-healthy", target(healthy), Expectation(Health.OK, faults=())),
-        ConformanceCase("host-dimm", target(faulty, first), Expectation(Health.CRITICAL, faults=("DIMM A3",))),
-        ConformanceCase("host-psu", target(faulty, second), Expectation(Health.CRITICAL, faults=("PSU 2",))),
+        ConformanceCase(
+            "host-healthy", target(healthy, healthy.hosts[0]), Expectation(Health.OK, faults=()), family=HOST
+        ),
+        ConformanceCase("vcenter-healthy", target(healthy), Expectation(Health.OK, faults=()), family=CENTER),
+        ConformanceCase(
+            "host-dimm", target(faulty, first), Expectation(Health.CRITICAL, faults=("DIMM A3",)), family=HOST
+        ),
+        ConformanceCase(
+            "host-psu", target(faulty, second), Expectation(Health.CRITICAL, faults=("PSU 2",)), family=HOST
+        ),
         ConformanceCase(
             "wrong-password",
             target(healthy, healthy.hosts[0], password="wrong"),
             Expectation(error=ErrorKind.AUTH_FAILED),
+            family=HOST,
         ),
-        ConformanceCase("unknown-host", target(healthy, "esx-nowhere"), Expectation(error=ErrorKind.NOT_SUPPORTED)),
+        ConformanceCase(
+            "unknown-host",
+            target(healthy, "esx-nowhere"),
+            Expectation(error=ErrorKind.NOT_SUPPORTED),
+            family=HOST,
+        ),
         ConformanceCase(
             "dead-port",
             Target("dead", "hypervisor", f"vsphere+http://127.0.0.1:{_closed_port()}/", "u", Secret("p"), timeout=10),
             Expectation(error=ErrorKind.UNREACHABLE),
+            family=CENTER,
         ),
     ]
 
 
 class TestVsphereConformance(BaseDriverConformance):
     driver_class = VsphereDriver
+
+    def case_ids(self) -> tuple[str, ...]:
+        return CASES
 
     def cases(self) -> list[ConformanceCase]:
         return _cases()

@@ -9,7 +9,8 @@ of an array), :meth:`Driver.poll_batch` (many reports from one conversation)
 and :meth:`Driver.discover` (which devices are behind it).
 What a driver does not support raises ``NotImplementedError``, as in NAPALM:
 the capability matrix in the docs is read from which methods a driver
-overrides.
+overrides, and from the ``features`` its reports carry (declared on the
+class, proved by the conformance kit).
 
 Drivers are asyncio-first because one run polls a thousand BMCs in seconds;
 a driver built on a blocking library subclasses :class:`SyncDriver` and
@@ -61,6 +62,10 @@ class Driver:
     schemes: ClassVar[tuple[str, ...]] = ()
     #: The driver's own version, shown by ``dcmaint plugin list`` and stored with reports.
     version: ClassVar[str] = ""
+    #: What its reports carry beyond health, from :class:`dcmaint.drivers.features.Feature` (``("sensors",
+    #: "events", "archive", "firmware")``). The methods it implements are read by :meth:`capabilities`, not
+    #: declared here. The conformance kit fails a declared feature no case shows, and a shown one not declared.
+    features: ClassVar[tuple[str, ...]] = ()
 
     async def probe(self, target: Target) -> DeviceIdentity | None:
         """Identify the device at ``target`` cheaply, or return None when it is not one this driver serves.

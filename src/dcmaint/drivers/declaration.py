@@ -12,6 +12,7 @@ import re
 from dcmaint.domain.enums import DeviceKind
 from dcmaint.domain.parse import NAME_PATTERN
 from dcmaint.drivers.base import Driver
+from dcmaint.drivers.features import Feature
 from dcmaint.i18n import _
 
 #: A URL scheme as RFC 3986 spells it (a letter, then letters, digits, '+', '-', '.'), lower case.
@@ -41,6 +42,28 @@ def scheme_problem(name: str, schemes: object) -> str | None:
     return None
 
 
+def feature_problem(name: str, features: object) -> str | None:
+    """Why ``features`` is not a valid ``Driver.features`` declaration, or None.
+
+    >>> feature_problem("acme", ("sensors", "events")) is None
+    True
+    >>> feature_problem("acme", ("poll",))
+    "driver 'acme' declares an unknown feature 'poll' (one of: archive, events, firmware, sensors, facility)"
+    """
+    if isinstance(features, str) or not isinstance(features, tuple | list):
+        return _("driver {name!r} must declare its features as a tuple of strings, not {value!r}").format(
+            name=name, value=features
+        )
+    for feature in features:
+        if feature not in Feature._value2member_map_:
+            return _("driver {name!r} declares an unknown feature {feature!r} (one of: {choices})").format(
+                name=name, feature=feature, choices=", ".join(Feature)
+            )
+    if len(set(features)) != len(features):
+        return _("driver {name!r} declares a feature twice").format(name=name)
+    return None
+
+
 def declaration_problem(driver_class: object) -> str | None:
     """Why ``driver_class`` cannot be used as a driver, or None when it can."""
     if not (isinstance(driver_class, type) and issubclass(driver_class, Driver)):
@@ -62,6 +85,9 @@ def declaration_problem(driver_class: object) -> str | None:
             name=name, choices=", ".join(DeviceKind)
         )
     problem = scheme_problem(name, driver_class.schemes)
+    if problem is not None:
+        return problem
+    problem = feature_problem(name, driver_class.features)
     if problem is not None:
         return problem
     if not {"poll", "poll_batch"} & set(driver_class.capabilities()):

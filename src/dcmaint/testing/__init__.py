@@ -4,7 +4,7 @@ Install with ``pip install 'dcmaint[testing]'``. The pytest fixtures in
 :mod:`dcmaint.testing.plugin` load automatically; the kit is imported from
 here::
 
-    from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+    from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, PartExpect
 
 the replay helpers for recordings written by ``dcmaint record`` (``Recording``,
 ``replaying``, ``replay_poll``, ``assert_replays_as_recorded``: docs/recording.md),
@@ -21,6 +21,7 @@ _LAZY = {
     "ConformanceCase": "dcmaint.testing.conformance",
     "Expectation": "dcmaint.testing.conformance",
     "Outcome": "dcmaint.testing.conformance",
+    "PartExpect": "dcmaint.testing.conformance",
     "report_problems": "dcmaint.testing.checks",
     "finishes": "dcmaint.testing.guards",
     "Recording": "dcmaint.testing.replay",

@@ -8,6 +8,10 @@ imports nothing heavy until a fixture is used. Fixtures:
 - ``make_target``: build a :class:`~dcmaint.drivers.target.Target` with defaults.
 - ``run_drivers``: poll targets with a driver through the real runner
   (bounds, deadlines, isolation) and get the PollResults.
+
+Option ``--dcmaint-matrix=FILE``: collect only the conformance kit's checks
+and write, per case, what it proved (:mod:`dcmaint.testing.matrix`; read by
+``tools/matrix.py`` to render the support matrix). Runs in one process.
 """
 
 from __future__ import annotations
@@ -22,6 +26,28 @@ if TYPE_CHECKING:
     from dcmaint.drivers.manager import DriverManager
     from dcmaint.drivers.result import PollResult
     from dcmaint.drivers.target import Target
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("dcmaint").addoption(
+        "--dcmaint-matrix",
+        metavar="FILE",
+        default=None,
+        help="run only the driver conformance kit's checks and write what each case proved to FILE (JSON)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    path = config.getoption("dcmaint_matrix", None)
+    if not path:
+        return
+    if (config.getoption("numprocesses", None) or 0) and not hasattr(config, "workerinput"):
+        raise pytest.UsageError("--dcmaint-matrix reads the kit's outcomes in one process: drop -n (or use -n 0)")
+    from pathlib import Path
+
+    from dcmaint.testing.matrix import MatrixCollector  # only now: the kit imports the driver contract
+
+    config.pluginmanager.register(MatrixCollector(Path(path)), "dcmaint-matrix")
 
 
 @pytest.fixture

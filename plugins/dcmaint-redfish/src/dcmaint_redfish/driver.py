@@ -48,6 +48,8 @@ class RedfishDriver(ServerDriver):
     #: ``redfish://`` is HTTPS, ``redfish+http://`` plain HTTP (simulators, emulators); ``https://`` and
     #: ``http://`` are accepted for BMC addresses copied from a browser.
     schemes = tuple(SCHEMES)
+    #: The system event log, sensors, BIOS/BMC firmware and an archive of inventory, RAID layout and firmware.
+    features = ("archive", "events", "firmware", "sensors")
 
     async def poll(self, target: Target) -> DeviceReport:
         from dcmaint_redfish.crawl import Crawler
@@ -127,3 +129,6 @@ class RedfishFacilityDriver(RedfishDriver):
     name = "redfish-facility"
     kinds = (DeviceKind.COOLING, DeviceKind.UPS)
     schemes = ()
+    #: The filters of CDUs (``facility``), and the sensors, firmware and inventory of both kinds;
+    #: ThermalEquipment and PowerEquipment services keep no event log the driver reads.
+    features = ("archive", "facility", "firmware", "sensors")

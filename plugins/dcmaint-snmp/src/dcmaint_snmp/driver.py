@@ -48,6 +48,9 @@ class SnmpDriver(Driver):
     version = __version__
     kinds = (DeviceKind.UPS, DeviceKind.COOLING, DeviceKind.NETWORK, DeviceKind.STORAGE)
     schemes = SCHEMES
+    #: Sensors, firmware and a system archive from every profile; compressors, filters and humidifiers of the
+    #: precision air conditioners (``facility``). No event log: SNMP agents send traps, which are not polled.
+    features = ("archive", "facility", "firmware", "sensors")
 
     async def probe(self, target: Target) -> DeviceIdentity | None:
         """The agent's identity as its profile reads it, or None when no profile of the target's kind knows it."""

@@ -88,6 +88,8 @@ class VsphereDriver(HypervisorDriver):
     version = __version__
     #: ``vsphere://`` is HTTPS; ``vsphere+http://`` plain HTTP (simulators).
     schemes = tuple(SCHEMES)
+    #: The hosts' numeric sensors, their BIOS and ESXi versions, and an archive of host configuration.
+    features = ("archive", "firmware", "sensors")
 
     async def poll(self, target: Target) -> DeviceReport:
         answer = (await self.poll_batch([target]))[target.name]
