@@ -1,6 +1,6 @@
 """The Redfish driver against recordings of the simulator: conformance, regression and replay fidelity.
 
-The files in ``recordings/`` are written by ``make_recordings.py`` (see its
+The files in ``recordings/`` are written by ``rf_make_recordings.py`` (see its
 docstring): one poll of one simulated BMC per file, every flavour healthy and
 a few with a failed power supply, disk or DIMM. Replaying them runs the
 driver's own transport, crawler and parser on what the BMC said, without a
@@ -16,8 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import make_recordings
 import pytest
+import rf_make_recordings
 
 from dcmaint.drivers import DriverError, ErrorKind, Health, ProtocolError, Target, tape
 from dcmaint.drivers.simulators import SimulatorOptions
@@ -28,8 +28,8 @@ from dcmaint_redfish.options import RedfishOptions, parse_endpoint
 from dcmaint_redfish.sim import running
 from dcmaint_redfish.transport import Transport
 
-FOLDER = make_recordings.FOLDER
-CASES = {case.name: case for case in make_recordings.CASES}
+FOLDER = rf_make_recordings.FOLDER
+CASES = {case.name: case for case in rf_make_recordings.CASES}
 
 #: What each recording must show: read off the simulator's trees and the faults injected, not off the files.
 EXPECTED = {
@@ -83,7 +83,7 @@ def replay(recording: tape.Recording, target: Target) -> tuple[dict[str, Any] | 
 
 def with_login(target: Target) -> Target:
     """The target with a user and a password: the replay then logs in and out from the recording too."""
-    return replace(target, username=make_recordings.USERNAME, credential=Secret("any-password"))
+    return replace(target, username=rf_make_recordings.USERNAME, credential=Secret("any-password"))
 
 
 class TestRedfishRecordings(BaseDriverConformance):
@@ -105,20 +105,20 @@ def test_every_recording_is_expected_and_made_by_the_script() -> None:
 
 def test_recordings_are_small() -> None:
     total = sum(path.stat().st_size for path in recording_paths())
-    assert total < 3 * 1024 * 1024, f"the recordings take {total} bytes; trim them (make_recordings.py)"
+    assert total < 3 * 1024 * 1024, f"the recordings take {total} bytes; trim them (rf_make_recordings.py)"
 
 
 @pytest.mark.parametrize("path", recording_paths(), ids=lambda path: path.stem)
 def test_a_recording_holds_no_secret_and_no_simulator_address(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     recording = tape.Recording.load(path)
-    assert make_recordings.PASSWORD not in text
+    assert rf_make_recordings.PASSWORD not in text
     assert "127.0.0.1" not in text
     assert recording.endpoint == f"redfish+http://bmc-{CASES[path.stem].flavour}.example"
     logins = [item for item in recording.exchanges if item.request["method"] == "POST"]
     assert [item.request for item in logins] == [{"method": "POST", "path": "/redfish/v1/SessionService/Sessions"}]
     assert logins[0].response is not None
-    assert logins[0].response["headers"]["x-auth-token"] == make_recordings.TOKEN
+    assert logins[0].response["headers"]["x-auth-token"] == rf_make_recordings.TOKEN
     assert recording.scrubbed["tokens"] == 1 and recording.scrubbed["addresses"] >= 1
 
 
@@ -136,10 +136,10 @@ def test_replaying_a_recording_gives_the_report_stored_in_it(path: Path) -> None
 
 
 def test_the_script_would_write_the_recordings_there_are() -> None:
-    """The recordings are what make_recordings.py writes today (rerun it after changing the simulator)."""
+    """The recordings are what rf_make_recordings.py writes today (rerun it after changing the simulator)."""
     for name in ("hpe-ilo5-psu", "dell-idrac9"):
-        written = make_recordings.text_of(make_recordings.record(CASES[name]))
-        assert written == (FOLDER / f"{name}.json").read_text(encoding="utf-8"), f"{name}: run make_recordings.py"
+        written = rf_make_recordings.text_of(rf_make_recordings.record(CASES[name]))
+        assert written == (FOLDER / f"{name}.json").read_text(encoding="utf-8"), f"{name}: run rf_make_recordings.py"
 
 
 @pytest.mark.parametrize(
@@ -226,9 +226,9 @@ def test_a_replay_answers_only_its_own_endpoint() -> None:
 def test_the_scripts_check_passes_on_the_recordings_and_refuses_unknown_names(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """``make_recordings.py --check NAME``, as docs/drivers/redfish.md shows it: exit 0 when nothing would change."""
-    assert make_recordings.main(["--check", "supermicro", "lenovo-xcc-dimm"]) == 0
+    """``rf_make_recordings.py --check NAME``, as docs/drivers/redfish.md shows it: exit 0 when nothing would change."""
+    assert rf_make_recordings.main(["--check", "supermicro", "lenovo-xcc-dimm"]) == 0
     assert capsys.readouterr().out == "0 recording(s) would change\n"
     with pytest.raises(SystemExit) as refused:
-        make_recordings.main(["no-such-bmc"])
+        rf_make_recordings.main(["no-such-bmc"])
     assert refused.value.code == 2 and "unknown recording 'no-such-bmc'" in capsys.readouterr().err

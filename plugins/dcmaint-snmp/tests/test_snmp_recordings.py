@@ -1,7 +1,7 @@
 """The SNMP driver replaying recordings: the conformance kit over ``recordings/*.json``, each recording giving
 exactly the report it stores, and a recording made from a live agent replaying to the same report.
 
-The recordings are written by ``make_recordings.py`` (beside this file) from the simulated agents; the
+The recordings are written by ``sn_make_recordings.py`` (beside this file) from the simulated agents; the
 expectations below are written by hand from what each simulated device serves, so a driver change that
 makes a recorded device report something else fails here, naming the recording.
 """
@@ -15,7 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from make_recordings import COMMUNITY, FOLDER, OPTIONS, Planned, kind_of, poll_recorded, record, replayed, stable_report
+from sn_make_recordings import (
+    COMMUNITY,
+    FOLDER,
+    OPTIONS,
+    Planned,
+    kind_of,
+    poll_recorded,
+    record,
+    replayed,
+    stable_report,
+)
 from sn_peers import SnmpAgent, V3User, running_agent
 
 from dcmaint.drivers import AuthFailed, DeviceKind, ErrorKind, Health, ProtocolError, Target, Unreachable

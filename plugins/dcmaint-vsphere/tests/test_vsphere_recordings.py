@@ -1,4 +1,4 @@
-"""The vSphere driver against its recordings (``recordings/*.json``, written by ``make_recordings.py``).
+"""The vSphere driver against its recordings (``recordings/*.json``, written by ``vs_make_recordings.py``).
 
 The conformance kit replays them as cases: the cases cut from one
 ``poll_batch`` recording (the vCenter and each of its hosts) share one batch,
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from make_recordings import RECORDINGS, SCENARIOS, record, replayed, same_outcome, scenario, stable
+from vs_make_recordings import RECORDINGS, SCENARIOS, record, replayed, same_outcome, scenario, stable
 from vs_peers import PASSWORD, harness
 
 from dcmaint.drivers import ErrorKind, Health, ProtocolError, Target, tape
@@ -131,7 +131,7 @@ def test_a_batch_answers_each_host_as_its_own_poll_did() -> None:
 @pytest.mark.parametrize("item", ["host-psu", "vcenter-faulty-batch", "esxi-standalone", "wrong-password"])
 def test_recording_the_simulator_again_gives_the_stored_recording(item: str) -> None:
     """Fidelity: the live simulator, polled now, asks the same questions and gives the stored outcome, and its
-    fresh recording replays to the live outcome (``make_recordings.record`` checks that)."""
+    fresh recording replays to the live outcome (``vs_make_recordings.record`` checks that)."""
     fresh = record(scenario(item), harness())
     stored = load(item)
     assert [exchange.request for exchange in fresh.exchanges] == [exchange.request for exchange in stored.exchanges]

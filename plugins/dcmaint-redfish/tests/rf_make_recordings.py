@@ -2,9 +2,9 @@
 
 Run from the repository root, in the environment the tests use::
 
-    python plugins/dcmaint-redfish/tests/make_recordings.py            # rewrite every recording
-    python plugins/dcmaint-redfish/tests/make_recordings.py hpe-ilo5   # only the ones named
-    python plugins/dcmaint-redfish/tests/make_recordings.py --check    # exit 1 if a file would change
+    python plugins/dcmaint-redfish/tests/rf_make_recordings.py            # rewrite every recording
+    python plugins/dcmaint-redfish/tests/rf_make_recordings.py hpe-ilo5   # only the ones named
+    python plugins/dcmaint-redfish/tests/rf_make_recordings.py --check    # exit 1 if a file would change
 
 Each recording is one poll of one simulated BMC (``dcmaint sim redfish`` in
 process, one flavour, the faults of :data:`CASES`) by the real driver with a

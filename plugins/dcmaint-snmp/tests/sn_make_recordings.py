@@ -1,6 +1,6 @@
 """Write the SNMP driver's regression recordings (``recordings/*.json``) from the simulated agents.
 
-    python plugins/dcmaint-snmp/tests/make_recordings.py [--check]
+    python plugins/dcmaint-snmp/tests/sn_make_recordings.py [--check]
 
 Each recording is one poll of one agent of ``dcmaint sim snmp``: every
 flavour healthy, with its first fault, and a few more that matter (a part

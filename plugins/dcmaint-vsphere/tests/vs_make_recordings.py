@@ -1,7 +1,7 @@
 """Write the vSphere driver's regression recordings (``recordings/*.json``) from the vCenter simulator.
 
 Run it again after a change to the simulator's harness or to what the driver
-asks: ``python plugins/dcmaint-vsphere/tests/make_recordings.py`` (needs Go
+asks: ``python plugins/dcmaint-vsphere/tests/vs_make_recordings.py`` (needs Go
 and govmomi's sources, as the simulator does). Each scenario starts its own
 simulator, polls it for real under a :class:`~dcmaint.drivers.tape.Recorder`
 (``poll`` of one device, or ``poll_batch`` of the vCenter and all its hosts,
