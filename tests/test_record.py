@@ -393,7 +393,7 @@ def test_the_recorded_file_is_the_documented_format(lab, tmp_path):
     data = json.loads((out / "srv01.json").read_text(encoding="utf-8"))
     assert list(data) == [
         *("format", "name", "driver", "driver_version", "dcmaint_version", "recorded_at", "kind", "endpoint"),
-        *("options", "scrubbed", "exchanges", "report"),
+        *("username", "options", "scrubbed", "exchanges", "report"),
     ]
     assert data["recorded_at"].endswith("+00:00")
     assert data["exchanges"][0]["response"]["headers"] == {"content-type": "application/json"}  # no cookie kept

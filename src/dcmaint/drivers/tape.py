@@ -30,177 +30,19 @@ import contextlib
 import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from dcmaint.drivers.errors import CONTRACT_ERRORS, DriverError, ErrorKind, ProtocolError
+from dcmaint.drivers.errors import DriverError, ProtocolError
+from dcmaint.drivers.tape_file import ERRORS
+from dcmaint.drivers.tape_file import FORMAT as FORMAT
+from dcmaint.drivers.tape_file import REPLAYED_SECRET as REPLAYED_SECRET
+from dcmaint.drivers.tape_file import Exchange as Exchange
+from dcmaint.drivers.tape_file import Recording as Recording
+from dcmaint.drivers.tape_file import request_key as request_key
 from dcmaint.drivers.tape_http import http_response as http_response  # re-exported: transports use tape.*
 from dcmaint.drivers.tape_http import response_body as response_body
 from dcmaint.drivers.tape_http import response_headers as response_headers
-from dcmaint.drivers.target import Target, endpoint_key
-
-FORMAT = 1
-
-
-_ERRORS: dict[str, type[DriverError]] = {cls.kind.value: cls for cls in CONTRACT_ERRORS}
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One question and its answer; ``error`` instead of ``response`` when the transport got a contract error."""
-
-    protocol: str
-    request: Mapping[str, Any]
-    response: Mapping[str, Any] | None = None
-    error: Mapping[str, str] | None = None
-
-    def key(self) -> str:
-        """What replay matches on: the protocol and the request, as canonical JSON."""
-        return request_key(self.protocol, self.request)
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"protocol": self.protocol, "request": dict(self.request)}
-        if self.error is not None:
-            data["error"] = dict(self.error)
-        else:
-            data["response"] = dict(self.response or {})
-        return data
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Exchange:
-        if not isinstance(data, Mapping) or not isinstance(data.get("protocol"), str):
-            raise ValueError("an exchange needs a protocol")
-        request, response, error = data.get("request"), data.get("response"), data.get("error")
-        if not isinstance(request, Mapping):
-            raise ValueError(f"exchange {data.get('protocol')!r}: request must be an object")
-        if error is not None:
-            if not isinstance(error, Mapping) or error.get("kind") not in _ERRORS:
-                raise ValueError(f"exchange {data['protocol']!r}: error.kind must be one of {', '.join(_ERRORS)}")
-            return cls(data["protocol"], request, None, {"kind": error["kind"], "message": str(error.get("message"))})
-        if not isinstance(response, Mapping):
-            raise ValueError(f"exchange {data['protocol']!r}: needs a response object or an error")
-        return cls(data["protocol"], request, response)
-
-
-def request_key(protocol: str, request: Mapping[str, Any]) -> str:
-    """The canonical text of a question: equal questions give equal keys whatever the order of their fields."""
-    return json.dumps([protocol, request], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-@dataclass(frozen=True)
-class Recording:
-    """One poll of one device: what to poll, what was said, and what the poll gave.
-
-    ``report`` is the report's ``as_json()`` (None when the poll failed, then
-    ``error`` holds ``{"kind", "message"}``). ``scrubbed`` lists what was
-    replaced before the file was written (``{"addresses": 2, "serials": 1}``),
-    never the original values.
-    """
-
-    driver: str
-    kind: str
-    endpoint: str | None
-    exchanges: tuple[Exchange, ...]
-    options: Mapping[str, Any] = field(default_factory=dict)
-    report: Mapping[str, Any] | None = None
-    error: Mapping[str, str] | None = None
-    driver_version: str = ""
-    dcmaint_version: str = ""
-    recorded_at: str | None = None
-    scrubbed: Mapping[str, int] = field(default_factory=dict)
-    name: str = ""
-
-    def target(self, name: str | None = None, *, timeout: float = 30.0) -> Target:
-        """The target to poll when replaying this recording (no credential: a replay never logs in for real)."""
-        from dcmaint.domain.enums import DeviceKind
-
-        return Target(
-            name or self.name or "replayed",
-            DeviceKind(self.kind),
-            self.endpoint,
-            options=dict(self.options),
-            timeout=timeout,
-        )
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "format": FORMAT,
-            "name": self.name,
-            "driver": self.driver,
-            "driver_version": self.driver_version,
-            "dcmaint_version": self.dcmaint_version,
-            "recorded_at": self.recorded_at,
-            "kind": self.kind,
-            "endpoint": self.endpoint,
-            "options": dict(self.options),
-            "scrubbed": dict(self.scrubbed),
-            "exchanges": [exchange.as_json() for exchange in self.exchanges],
-        }
-        if self.error is not None:
-            data["error"] = dict(self.error)
-        else:
-            data["report"] = self.report
-        return data
-
-    @classmethod
-    def from_json(cls, data: Any) -> Recording:
-        """Rebuild a recording; ValueError (one line naming the field) when the document is not one."""
-        if not isinstance(data, Mapping):
-            raise ValueError("a recording is a JSON object")
-        if data.get("format") != FORMAT:
-            raise ValueError(f"recording format {data.get('format')!r} is not {FORMAT}")
-        for name in ("driver", "kind"):
-            if not isinstance(data.get(name), str) or not data[name]:
-                raise ValueError(f"a recording needs a {name}")
-        exchanges = data.get("exchanges")
-        if not isinstance(exchanges, list):
-            raise ValueError("a recording needs a list of exchanges")
-        options = data.get("options") or {}
-        if not isinstance(options, Mapping):
-            raise ValueError("a recording's options must be an object")
-        error = data.get("error")
-        if error is not None and (not isinstance(error, Mapping) or error.get("kind") not in _ERRORS):
-            raise ValueError(f"a recording's error.kind must be one of {', '.join(_ERRORS)}")
-        return cls(
-            driver=data["driver"],
-            kind=data["kind"],
-            endpoint=data.get("endpoint"),
-            exchanges=tuple(Exchange.from_json(item) for item in exchanges),
-            options=options,
-            report=data.get("report"),
-            error=error,
-            driver_version=str(data.get("driver_version") or ""),
-            dcmaint_version=str(data.get("dcmaint_version") or ""),
-            recorded_at=data.get("recorded_at"),
-            scrubbed=data.get("scrubbed") or {},
-            name=str(data.get("name") or ""),
-        )
-
-    @classmethod
-    def load(cls, path: str | Path) -> Recording:
-        """Read a recording file; ValueError naming the file when it is not one."""
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise ValueError(f"{path}: not a readable recording ({error})") from None
-        try:
-            recording = cls.from_json(data)
-        except ValueError as error:
-            raise ValueError(f"{path}: {error}") from None
-        return recording if recording.name else _renamed(recording, path.stem)
-
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.write_text(json.dumps(self.as_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        return path
-
-
-def _renamed(recording: Recording, name: str) -> Recording:
-    from dataclasses import replace
-
-    return replace(recording, name=name)
+from dcmaint.drivers.target import endpoint_key
 
 
 class Deck:
@@ -282,7 +124,7 @@ class Player(Deck):
             self._used[key] = index + 1
             exchange = answers[min(index, len(answers) - 1)]
         if exchange.error is not None:
-            raise _ERRORS[exchange.error["kind"]](exchange.error.get("message") or exchange.error["kind"])
+            raise ERRORS[exchange.error["kind"]](exchange.error.get("message") or exchange.error["kind"])
         return exchange.response or {}
 
 
@@ -322,10 +164,6 @@ def listening(*decks: Deck) -> Iterator[Sequence[Deck]]:
 def replaying(*recordings: Recording) -> contextlib.AbstractContextManager[Sequence[Deck]]:
     """``with replaying(recording): await driver.poll(recording.target())``: the poll reads the recording."""
     return listening(*(Player(recording) for recording in recordings))
-
-
-def error_kind(error: Mapping[str, str] | None) -> ErrorKind | None:
-    return ErrorKind(error["kind"]) if error else None
 
 
 def _plain_json(value: Mapping[str, Any]) -> dict[str, Any]:

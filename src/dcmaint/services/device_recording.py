@@ -212,6 +212,7 @@ def record(context: Context, request: RecordRequest) -> RecordingSummary:
     raw = {
         "endpoint": target.endpoint,
         "options": dict(target.options),
+        "username": target.username,
         "exchanges": [exchange.as_json() for exchange in exchanges],
         "report": result.report.as_json() if result.report is not None else None,
         "error": None if result.report is not None else {"kind": str(result.error), "message": result.message or ""},
@@ -231,6 +232,7 @@ def record(context: Context, request: RecordRequest) -> RecordingSummary:
         recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
         scrubbed=counts,
         name=name,
+        username=clean["username"],
     )
     _save(recording, path, force=request.force)
     return RecordingSummary(
