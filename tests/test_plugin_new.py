@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
     [
         (["Acme"], "bad plugin name 'Acme'"),
         (["acme_ups"], "bad plugin name 'acme_ups'"),
-        (["-acme"], "bad plugin name '-acme'"),
+        (["acme-"], "bad plugin name 'acme-'"),
         (["acme--ups"], "bad plugin name 'acme--ups'"),
         (["9acme"], "bad plugin name '9acme'"),
         (["a" * 33], "bad plugin name '" + "a" * 33 + "'"),
