@@ -116,7 +116,7 @@ class Session:
         text = command.replace(ADDRESS, self.device.address)
         script = (
             f". {shlex.quote(str(state))}\n{text}\n__code=$?\n"
-            f"{{ export -p; echo \"cd $(printf %q \"$PWD\")\"; }} > {shlex.quote(str(state))}\nexit $__code\n"
+            f'{{ export -p; echo "cd $(printf %q "$PWD")"; }} > {shlex.quote(str(state))}\nexit $__code\n'
         )
         done = subprocess.run(
             ["bash", "-c", script],
@@ -247,6 +247,6 @@ def test_health_polls_the_device_over_http_healthy_then_faulty(session: Session)
 
 
 def test_the_plugins_own_tests_pass(session: Session) -> None:
-    [(command, ran)] = [(c, r) for c, r in session.ran if c.bare.startswith("pytest")]
+    [ran] = [r for c, r in session.ran if c.bare.startswith("pytest")]
     assert ran.code == 0 and " passed" in ran.out and "failed" not in ran.out, ran.out
     assert "skipped" not in ran.out, ran.out

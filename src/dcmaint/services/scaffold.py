@@ -69,7 +69,9 @@ SAMPLES = {
     DeviceKind.STORAGE: Sample(
         "Array 200", "disk", ("Shelf 0 Slot 1", "Shelf 0 Slot 2"), "DSK-1200", "media errors", "Shelf Temp", "Cel", 31
     ),
-    DeviceKind.COOLING: Sample("CRAC 30", "fan", ("Fan 1", "Fan 2"), "FAN-0300", "fan stopped", "Supply Air", "Cel", 18),
+    DeviceKind.COOLING: Sample(
+        "CRAC 30", "fan", ("Fan 1", "Fan 2"), "FAN-0300", "fan stopped", "Supply Air", "Cel", 18
+    ),
 }
 _DEFAULT_SAMPLE = Sample("Model 1", "psu", ("PSU 1", "PSU 2"), "PSU-0800", "input power lost", "Inlet Temp", "Cel", 24)
 
