@@ -6,11 +6,16 @@ tests/drivers/test_tutorial.py; here the scaffold is rendered and its tests run 
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import json
 import os
 import subprocess
 import sys
+import threading
 import tomllib
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,7 +23,8 @@ from packaging.specifiers import SpecifierSet
 
 import dcmaint
 from dcmaint.domain.enums import DeviceKind
-from dcmaint.drivers import CONTRACT_VERSION, tape
+from dcmaint.drivers import CONTRACT_VERSION, DriverError, ErrorKind, Target, tape
+from dcmaint.secrets import Secret
 from dcmaint.services import scaffold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,3 +161,98 @@ def test_a_broken_parser_fails_the_rendered_conformance_test(cli_sqlite, tmp_pat
         timeout=300,
     )
     assert done.returncode == 1 and "failed" in done.stdout, done.stdout
+
+
+class _Card(BaseHTTPRequestHandler):
+    """A management card: serves ``self.server.answer`` (status, content type, body) to every GET."""
+
+    def do_GET(self) -> None:
+        status, kind, body = self.server.answer  # type: ignore[attr-defined]
+        self.server.seen.append(self.headers.get("Authorization"))  # type: ignore[attr-defined]
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def card() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Card)
+    server.answer, server.seen = (200, "application/json", b"{}"), []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def acme(tmp_path, monkeypatch):
+    """The rendered plugin's driver class, imported from its source folder."""
+    out = tmp_path / "dcmaint-acme"
+    scaffold.create(scaffold.check("acme", "ups", "http", out))
+    monkeypatch.syspath_prepend(str(out / "src"))
+    for name in [name for name in sys.modules if name.startswith("acme_dcmaint")]:
+        monkeypatch.delitem(sys.modules, name)
+    from acme_dcmaint.driver import AcmeUpsDriver
+
+    return AcmeUpsDriver, out
+
+
+def _poll(driver_class, port, **fields):
+    target = Target(
+        "ups-01", DeviceKind.UPS, f"acme://127.0.0.1:{port}", options={"scheme": "http"}, timeout=10.0, **fields
+    )
+    return asyncio.run(driver_class().poll(target))
+
+
+def test_the_transport_records_a_real_poll_without_the_credential_and_replays_it(acme, card):
+    driver_class, out = acme
+    status = json.loads((out / "recordings" / "faulty.json").read_text(encoding="utf-8"))
+    body = json.dumps(status["exchanges"][0]["response"]["json"]).encode()
+    card.answer = (200, "application/json", body)
+    recorder = tape.Recorder()
+    with tape.listening(recorder):
+        report = _poll(driver_class, card.server_address[1], username="monitor", credential=Secret("s3cret-pw"))
+    assert card.seen == ["Basic " + base64.b64encode(b"monitor:s3cret-pw").decode()]
+    assert [c.location for c in report.faults()] == ["String 2"]
+    [exchange] = recorder.exchanges
+    assert exchange.request == {"method": "GET", "path": "/status.json"}
+    assert "s3cret" not in json.dumps(exchange.as_json())
+
+    recording = tape.Recording("acme-ups", "ups", f"acme://127.0.0.1:{card.server_address[1]}", (exchange,))
+    card.shutdown()  # the replay must not need the card
+    with tape.replaying(recording):
+        replayed = _poll(driver_class, card.server_address[1])
+    assert replayed.as_json()["components"] == report.as_json()["components"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [
+        ((401, "text/plain", b"no"), ErrorKind.AUTH_FAILED),
+        ((500, "text/plain", b"oops"), ErrorKind.PROTOCOL_ERROR),
+        ((200, "text/html", b"<html>login</html>"), ErrorKind.PROTOCOL_ERROR),
+        ((200, "application/json", b'{"model": "x"}'), ErrorKind.PROTOCOL_ERROR),
+    ],
+)
+def test_the_transport_raises_only_contract_errors(acme, card, answer, kind):
+    driver_class, _out = acme
+    card.answer = answer
+    with pytest.raises(DriverError) as raised:
+        _poll(driver_class, card.server_address[1])
+    assert raised.value.kind is kind
+
+
+def test_a_closed_port_is_unreachable(acme, card):
+    driver_class, _out = acme
+    port = card.server_address[1]
+    card.shutdown()
+    card.server_close()
+    with pytest.raises(DriverError) as raised:
+        _poll(driver_class, port)
+    assert raised.value.kind is ErrorKind.UNREACHABLE
