@@ -226,6 +226,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("device", "list"): [],
     ("device", "remove"): ["srv01"],
     ("device", "show"): ["srv01"],
+    ("plugin", "new"): ["acme", "--kind", "ups", "--protocol", "http", "--output", "dcmaint-acme"],
     ("site", "remove"): ["hq"],
     ("site", "show"): ["hq"],
     ("spare", "catalogue", "list"): [],

@@ -70,8 +70,8 @@ NOT_RUN_ELSEWHERE = {
     "docs/health.md:dcmaint health --format prometheus > /var/lib/node_exporter/dcmaint.prom.$$ && \\": (
         "a cron job writing into node_exporter's directory"
     ),
-    "docs/plugins.md:dcmaint: warning: plugin 'acme' (dcmaint-acme 1.0.0) skipped: "
-    "ModuleNotFoundError: No module named 'httpx'": "output",
+    "docs/plugins.md:dcmaint: warning: plugin 'acme' (dcmaint-acme 0.1.0) skipped: "
+    "ModuleNotFoundError: No module named 'acme_sdk'": "output",
     "docs/plugins.md:dcmaint plugin list [--format table|json|csv] [--strict/--no-strict]": "synopsis",
 }
 
@@ -176,9 +176,8 @@ hq-db-01 前面板硬盘指示灯黄色闪烁，请尽快派人处理。
 #: Pages whose console blocks cannot run here, and why (each is a page this test may not edit).
 NOT_RUN_PAGES = {
     "docs/plugins.md": (
-        "its session pip-installs the tutorial's package, which needs the network (hatchling, httpx); "
-        "tests/drivers/test_tutorial.py installs the tutorial's code from the page's blocks and runs "
-        "`dcmaint plugin list` and the conformance kit on it"
+        "its tutorial installs dcmaint and the plugin it writes into a virtual environment of its own: "
+        "tests/drivers/test_tutorial.py runs the tutorial's commands, as shown, in a fresh one and checks its files"
     ),
 }
 

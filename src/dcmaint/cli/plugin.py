@@ -7,6 +7,7 @@ every other command stay fast however many plugins are installed.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -69,9 +70,12 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE, strict: St
     manager = load_manager(ctx, strict)
     drivers = manager.drivers()
     if fmt is OutputFormat.JSON:
+        from dcmaint.drivers import CONTRACT_VERSION
+
         typer.echo(
             as_json(
                 {
+                    "contract": CONTRACT_VERSION,
                     "drivers": [info.as_json() for info in drivers],
                     "failures": [failure.as_json() for failure in manager.failures()],
                 }
@@ -79,3 +83,28 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE, strict: St
         )
     else:
         render_list(drivers, fmt, COLUMNS)
+
+
+@app.command(
+    "new",
+    help=_(
+        "Write a new driver plugin: package, driver, HTTP transport with record and replay, sample recordings "
+        "and conformance tests (docs/plugins.md)."
+    ),
+)
+def new(
+    name: Annotated[str, typer.Argument(help=_("Plugin name, lower case: acme writes dcmaint-acme/."))],
+    kind: Annotated[str, typer.Option("--kind", help=_("The device kind the driver polls."))] = "server",
+    protocol: Annotated[str, typer.Option("--protocol", help=_("How it talks to the device: http."))] = "http",
+    output: Annotated[
+        Path | None, typer.Option("--output", help=_("Directory to write (default: ./dcmaint-NAME); must be empty."))
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help=_("Write into a directory that is not empty."))] = False,
+) -> None:
+    from dcmaint.services import scaffold
+
+    plugin = scaffold.check(name, kind, protocol, output, force=force)
+    written = scaffold.create(plugin)
+    typer.echo(_("wrote {dist} in {path}:").format(dist=plugin.dist, path=plugin.output))
+    for path in written:
+        typer.echo(f"  {path.as_posix()}")

@@ -47,6 +47,10 @@ from dcmaint.drivers.model import Alarm, Component, ComponentRef, LogEvent, Part
 from dcmaint.drivers.report import ArchiveSnapshot, DeviceIdentity, DeviceReport
 from dcmaint.drivers.target import Target, TlsSettings, target_from_device
 
+#: The version of this contract (the classes, the report's JSON, the hooks, the errors): the major changes only when
+#: a plugin written for the previous one may stop working (docs/compatibility.md).
+CONTRACT_VERSION = "1.0"
+
 _LAZY = {
     "DriverManager": "dcmaint.drivers.manager",
     "PollJob": "dcmaint.drivers.runner",
@@ -68,6 +72,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "CONTRACT_VERSION",
     "Alarm",
     "ArchiveSnapshot",
     "AuthFailed",
