@@ -204,6 +204,8 @@ def _values(plugin: Plugin) -> dict[str, str]:
         "serial": SERIAL,
         "model": sample.model,
         "fault": sample.locations[1],
+        "part_number": sample.part_number,
+        "sensor": sample.sensor,
     }
 
 
