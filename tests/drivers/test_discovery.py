@@ -93,6 +93,7 @@ def test_broken_plugins_are_named_and_skipped(site: Path, tmp_path: Path) -> Non
             "package_version": "1.2.0",
             "class": "acme_dcmaint.AcmeUps",
             "schemes": ["acme"],
+            "features": [],
         }
     ]
     failures = {failure["plugin"]: failure for failure in data["failures"]}
@@ -145,7 +146,7 @@ def test_no_strict_overrides_the_environment(site: Path, tmp_path: Path) -> None
         DCMAINT_LOAD_PLUGINS="acme,broken",
     )
     assert done.returncode == 0
-    assert done.stdout.splitlines()[1] == "acme-ups,2.0.1,ups,poll,acme,dcmaint-acme,1.2.0,acme_dcmaint.AcmeUps,acme"
+    assert done.stdout.splitlines()[1] == "acme-ups,2.0.1,ups,poll,acme,dcmaint-acme,1.2.0,acme_dcmaint.AcmeUps,acme,"
 
 
 def test_disabled_plugins_are_not_even_imported(site: Path, tmp_path: Path) -> None:

@@ -37,7 +37,8 @@ COLUMNS = [
     ("plugin", _("Plugin")),
     ("package", _("Package")),
     ("package_version", _("Package version")),
-    ("schemes", _("Schemes")),  # last, so that CSV columns scripts read by position stay where they were
+    ("schemes", _("Schemes")),  # after the first seven, so that CSV columns scripts read by position stay put
+    ("features", _("Features")),
 ]
 
 

@@ -60,6 +60,11 @@ class DriverInfo(Record):
     #: The URL schemes it serves: those it declared that no earlier driver had declared.
     schemes: tuple[str, ...] = ()
 
+    @property
+    def features(self) -> tuple[str, ...]:
+        """What its reports carry beyond health, as the class declares it (held honest by the conformance kit)."""
+        return tuple(self.driver_class.features)
+
     def create(self) -> Driver:
         """A fresh instance for one run."""
         return self.driver_class()
@@ -75,6 +80,7 @@ class DriverInfo(Record):
             "package_version": self.origin.package_version,
             "class": f"{self.driver_class.__module__}.{self.driver_class.__qualname__}",
             "schemes": list(self.schemes),
+            "features": list(self.features),
         }
 
 
