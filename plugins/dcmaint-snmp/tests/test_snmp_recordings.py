@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from sn_make_recordings import (
     COMMUNITY,
     FOLDER,
     OPTIONS,
+    V3_USER,
+    WRONG_PASSPHRASE,
     Planned,
     kind_of,
     poll_recorded,
@@ -32,7 +35,7 @@ from dcmaint.drivers import AuthFailed, DeviceKind, ErrorKind, Health, ProtocolE
 from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint.drivers.tape import Player, Recorder, Recording, listening, replaying
 from dcmaint.secrets import Secret
-from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, PartExpect
 from dcmaint_snmp import taped, transport
 from dcmaint_snmp.driver import SnmpDriver
 from dcmaint_snmp.options import settings
@@ -58,44 +61,170 @@ FAMILIES = {
     "array-netapp": "NetApp ONTAP arrays (NETAPP-MIB)",
 }
 
-OK, WARNING, CRITICAL = Health.OK, Health.WARNING, Health.CRITICAL
+OK, WARNING, CRITICAL, UNKNOWN = Health.OK, Health.WARNING, Health.CRITICAL, Health.UNKNOWN
+P = PartExpect
 
 
-def _expect(status: Health, *faults: str, serial: str | None = None) -> Expectation:
-    return Expectation(status=status, faults=faults, serial=serial)
+@dataclass(frozen=True)
+class Device:
+    """What a simulated device gives whatever its fault, read off its sample (``dcmaint_snmp.profiles``):
+    serial, the identity of some parts, some sensors, the archive."""
+
+    serial: str | None
+    parts: Mapping[str, PartExpect]
+    sensors: tuple[str, ...]
+    archive: tuple[str, ...]
+
+    def expect(
+        self,
+        status: Health,
+        *faults: str,
+        alarms: tuple[str, ...] = (),
+        health: Mapping[str, Health] | None = None,
+        parts: Mapping[str, PartExpect] | None = None,
+    ) -> Expectation:
+        """The case's expectation: its status, faulty parts and alarms, and the sensors' health it states (every
+        named sensor OK unless ``health`` says otherwise). A fault of a device that identifies its parts
+        (``self.parts``) must carry its part identity."""
+        known = {**self.parts, **(parts or {})}
+        return Expectation(
+            status=status,
+            faults=faults,
+            serial=self.serial,
+            parts=known or None,
+            fault_identity=True if known else None,
+            sensors=self.sensors,
+            sensor_health=dict.fromkeys(self.sensors, OK) | dict(health or {}),
+            archive=self.archive,
+            alarms=alarms,
+        )
 
 
-#: What each recording must give: status, the locations of the faulty parts, the serial number.
+#: Every device's common ground. The UPSes of Eaton, Huawei and RFC 1628 and the Huawei and APC InRow air
+#: conditioners name no part number or serial of any part: their cases state no ``parts``.
+UPS_SENSORS = ("Battery charge", "Battery runtime", "Battery voltage", "Output voltage")
+APC = Device(
+    "AS1935181234",
+    {"Battery cartridge": P(part_number="APCRBC140")},
+    UPS_SENSORS,
+    ("hardware.battery", "hardware.manufactured", "firmware.UPS", "system.snmp_profile"),
+)
+EATON = Device("G118K25012", {}, (*UPS_SENSORS, "Load"), ("hardware.rated_w", "firmware.UPS", "system.snmp_profile"))
+HUAWEI_UPS = Device(
+    "2102311DKB10K7000123", {}, (*UPS_SENSORS, "Battery temperature"), ("firmware.UPS", "system.snmp_profile")
+)
+RFC1628 = Device(
+    None, {}, (*UPS_SENSORS, "Battery temperature"), ("hardware.rated_va", "firmware.UPS", "system.snmp_profile")
+)
+LIEBERT = Device(
+    "DS0123456789",
+    {},
+    ("Return air temperature", "Supply air temperature", "Return air humidity"),
+    ("hardware.compressors", "system.state", "firmware.Agent"),
+)
+INROW = Device(
+    "JK1712003456",
+    {},
+    ("Rack inlet temperature", "Supply air temperature", "Return air temperature"),
+    ("hardware.compressors", "system.series", "firmware.Unit"),
+)
+NETCOL = Device(
+    None,
+    {},
+    ("Return air temperature", "Room temperature", "Room humidity"),
+    ("hardware.fans", "system.run_status", "firmware.Monitoring unit"),
+)
+HUAWEI_SWITCH = Device(
+    "2102353168P0K3000123",
+    {
+        "PWR1": P(part_number="PAC600S12-CB", serial="2102312CHW10K1000001"),
+        "MPU Board 0": P(serial="023TKX10K3000456"),
+        "XGigabitEthernet0/0/1": P(part_number="OMXD30000", serial="HA1010K7001234"),
+    },
+    ("MPU Board 0 temperature",),
+    ("hardware.PWR1", "firmware.MPU Board 0", "system.snmp_profile"),
+)
+H3C = Device(
+    "219801A2KK8197Q00001",
+    {
+        "Slot 1": P(part_number="S6520X-30QC-EI", serial="219801A2KK8197Q00001"),
+        "Slot 1 / PSU 1": P(part_number="PSR250-12A1", serial="210231A2KSH196000001"),
+    },
+    ("Slot 1 temperature", "Slot 2 temperature"),
+    ("hardware.Slot 1 / PSU 1", "firmware.Slot 2", "system.snmp_profile"),
+)
+CISCO = Device(
+    "FOC2233X0AB",
+    {
+        "Switch 1": P(part_number="C9300-48P", serial="FOC2233X0AB"),
+        "Switch 1 - Power Supply A": P(part_number="PWR-C1-715WAC", serial="LIT22310001"),
+        "Te1/1/1 Module": P(part_number="SFP-10G-SR", serial="AVD21450001"),
+    },
+    ("Te1/1/1 Module Temperature Sensor", "Te1/1/1 Receive Power Sensor"),
+    ("hardware.Switch 1", "firmware.Switch 1", "system.snmp_profile"),
+)
+ENTITY = Device(
+    "732656X2041023",
+    {
+        "Chassis": P(part_number="AS7326-56X", serial="732656X2041023"),
+        "PSU 1": P(part_number="FSF045-611G", serial="PSU65000001"),
+    },
+    ("Chassis Temp 1", "CPU Temp"),
+    ("hardware.Chassis", "firmware.Chassis", "system.snmp_profile"),
+)
+OCEANSTOR = Device(
+    "2102351QLH10K9000001",
+    {
+        "CTE0.A": P(part_number="02353PCE", serial="2102350AH5000123"),
+        "CTE0.A.BBU": P(part_number="02312AYA", serial="2102CTE0ABBU00000000"),
+        "CTE0 Slot 0": P(serial="WFK000A1", model="ST1200MM0129"),
+    },
+    ("Pool StoragePool001 used", "Pool 存储池02 used"),
+    ("hardware.pools", "firmware.controllers", "system.total_capacity_mb"),
+)
+NETAPP = Device(
+    "721826000123",
+    {"Shelf 1": P(serial="SHFMS184000001"), "Shelf 1 Bay 0": P(part_number="X425_HCBEP1T2A10", serial="PNJ100K7A")},
+    ("Aggregate aggr1 used", "Aggregate aggr2 used"),
+    ("hardware.disks", "hardware.shelves", "firmware.ONTAP"),
+)
+ON_BATTERY = {"Input voltage": UNKNOWN}  # the on-battery alarm is the verdict on the input: its readings judge nothing
+
+#: What each recording must give: status, the faulty parts, the alarms, and what its device always gives.
 EXPECTED: dict[str, Expectation] = {
-    "ups-apc-healthy": _expect(OK, serial="AS1935181234"),
-    "ups-apc-onbattery": _expect(WARNING, serial="AS1935181234"),
-    "ups-apc-battery": _expect(WARNING, "Battery cartridge", serial="AS1935181234"),
+    "ups-apc-healthy": APC.expect(OK),
+    "ups-apc-onbattery": APC.expect(WARNING, alarms=("UPS.ONBATTERY",), health=ON_BATTERY),
+    "ups-apc-battery": APC.expect(WARNING, "Battery cartridge", alarms=("UPS.REPLACEBATTERY",)),
     "ups-apc-hang": Expectation(error=ErrorKind.UNREACHABLE),
-    "ups-eaton-healthy": _expect(OK, serial="G118K25012"),
-    "ups-eaton-onbattery": _expect(WARNING, serial="G118K25012"),
-    "ups-huawei-healthy": _expect(OK, serial="2102311DKB10K7000123"),
-    "ups-huawei-onbattery": _expect(WARNING, serial="2102311DKB10K7000123"),
-    "ups-rfc1628-healthy": _expect(OK),
-    "ups-rfc1628-onbattery": _expect(WARNING),
-    "crac-liebert-healthy": _expect(OK, serial="DS0123456789"),
-    "crac-liebert-hightemp": _expect(CRITICAL, serial="DS0123456789"),
-    "crac-liebert-filter": _expect(WARNING, "Air filter", serial="DS0123456789"),
-    "crac-apc-inrow-healthy": _expect(OK, serial="JK1712003456"),
-    "crac-apc-inrow-hightemp": _expect(WARNING, serial="JK1712003456"),
-    "crac-huawei-healthy": _expect(OK),
-    "crac-huawei-hightemp": _expect(CRITICAL),
-    "switch-huawei-healthy": _expect(OK, serial="2102353168P0K3000123"),
-    "switch-huawei-psu": _expect(CRITICAL, "PWR1", serial="2102353168P0K3000123"),
-    "switch-h3c-healthy": _expect(OK, serial="219801A2KK8197Q00001"),
-    "switch-h3c-psu": _expect(CRITICAL, "Slot 1 / PSU 1", serial="219801A2KK8197Q00001"),
-    "switch-cisco-healthy": _expect(OK, serial="FOC2233X0AB"),
-    "switch-cisco-psu": _expect(CRITICAL, "Switch 1 - Power Supply A", serial="FOC2233X0AB"),
-    "switch-entity-healthy": _expect(OK, serial="732656X2041023"),
-    "switch-entity-psu": _expect(CRITICAL, "PSU 1", serial="732656X2041023"),
-    "array-huawei-healthy": _expect(OK, serial="2102351QLH10K9000001"),
-    "array-huawei-disk": _expect(CRITICAL, "CTE0 Slot 0", serial="2102351QLH10K9000001"),
-    "array-netapp-healthy": _expect(OK, serial="721826000123"),
-    "array-netapp-disk": _expect(CRITICAL, "Shelf 1 Bay 0", serial="721826000123"),
+    "ups-apc-v3-healthy": APC.expect(OK),
+    "ups-apc-v3-refused": Expectation(error=ErrorKind.AUTH_FAILED),
+    "ups-eaton-healthy": EATON.expect(OK),
+    "ups-eaton-onbattery": EATON.expect(WARNING, alarms=("UPS.ONBATTERY",), health=ON_BATTERY),
+    "ups-huawei-healthy": HUAWEI_UPS.expect(OK),
+    "ups-huawei-onbattery": HUAWEI_UPS.expect(WARNING, alarms=("UPS.ONBATTERY",), health=ON_BATTERY),
+    "ups-rfc1628-healthy": RFC1628.expect(OK),
+    "ups-rfc1628-onbattery": RFC1628.expect(WARNING, alarms=("UPS.ONBATTERY",), health=ON_BATTERY),
+    "crac-liebert-healthy": LIEBERT.expect(OK),
+    "crac-liebert-hightemp": LIEBERT.expect(
+        CRITICAL, alarms=("1.3.6.1.4.1.476.1.42.3.2.1.1",), health={"Return air temperature": UNKNOWN}
+    ),
+    "crac-liebert-filter": LIEBERT.expect(WARNING, "Air filter", alarms=("1.3.6.1.4.1.476.1.42.3.2.7.1.5118",)),
+    "crac-apc-inrow-healthy": INROW.expect(OK),
+    "crac-apc-inrow-hightemp": INROW.expect(WARNING, alarms=("1001",), health={"Rack inlet temperature": UNKNOWN}),
+    "crac-huawei-healthy": NETCOL.expect(OK),
+    "crac-huawei-hightemp": NETCOL.expect(CRITICAL, alarms=("17452",), health={"Room temperature": UNKNOWN}),
+    "switch-huawei-healthy": HUAWEI_SWITCH.expect(OK),
+    "switch-huawei-psu": HUAWEI_SWITCH.expect(CRITICAL, "PWR1"),
+    "switch-h3c-healthy": H3C.expect(OK),
+    "switch-h3c-psu": H3C.expect(CRITICAL, "Slot 1 / PSU 1"),
+    "switch-cisco-healthy": CISCO.expect(OK),
+    "switch-cisco-psu": CISCO.expect(CRITICAL, "Switch 1 - Power Supply A"),
+    "switch-entity-healthy": ENTITY.expect(OK),
+    "switch-entity-psu": ENTITY.expect(CRITICAL, "PSU 1"),
+    "array-huawei-healthy": OCEANSTOR.expect(OK),
+    "array-huawei-disk": OCEANSTOR.expect(CRITICAL, "CTE0 Slot 0"),
+    "array-netapp-healthy": NETAPP.expect(OK),
+    "array-netapp-disk": NETAPP.expect(CRITICAL, "Shelf 1 Bay 0", alarms=("diskFailedMessage",)),
 }
 
 RECORDINGS = sorted(FOLDER.glob("*.json"))
@@ -107,6 +236,10 @@ def _flavour(name: str) -> str:
 
 class TestSnmpRecordings(BaseDriverConformance):
     driver_class = SnmpDriver
+
+    def case_ids(self) -> list[str]:
+        """The recordings' names, without reading a file: collection costs nothing."""
+        return list(EXPECTED)
 
     def cases(self) -> list[ConformanceCase]:
         return [
@@ -126,8 +259,12 @@ def test_recordings_stay_small_and_hold_no_live_address() -> None:
     for path in RECORDINGS:
         text = path.read_text(encoding="utf-8")
         assert "127.0.0.1" not in text, path.name
+        for secret in (COMMUNITY, V3_USER.auth_key, WRONG_PASSPHRASE):
+            assert secret not in text, path.name
         recording = Recording.load(path)
         assert recording.endpoint == f"snmp://{_flavour(path.stem)}.example"
+        # A v2c community is a secret with no user name: only SNMPv3 recordings name a login.
+        assert recording.username == (V3_USER.name if recording.options.get("version") == "3" else None), path.name
         assert {exchange.protocol for exchange in recording.exchanges} == {"snmp"}
 
 
@@ -140,19 +277,37 @@ def test_replay_gives_the_stored_report(path: Path) -> None:
     assert report == recording.report
 
 
-def test_replay_builds_no_engine_and_needs_no_credential() -> None:
-    """Under replay the agent opens no socket and builds no SNMP engine: an SNMPv3 target without user or key polls."""
-    recording = Recording.load(FOLDER / "ups-apc-battery.json")
-    target = Target("ups", DeviceKind.UPS, recording.endpoint, options={**OPTIONS, "version": "3"})
+def test_replay_builds_no_engine_and_logs_in_as_recorded() -> None:
+    """Under replay the agent opens no socket and builds no SNMP engine, but takes the login path: an SNMPv3
+    recording polls as its recorded user with the stand-in passphrase, and without a user fails as live."""
+    recording = Recording.load(FOLDER / "ups-apc-v3-healthy.json")
+    assert recording.username == V3_USER.name and recording.options["version"] == "3"
 
-    async def poll() -> tuple[Any, bool]:
+    async def poll(target: Target) -> tuple[Any, bool]:
         report = await SnmpDriver().poll(target)
         return report, asyncio.get_running_loop() in transport._engines
 
     with replaying(recording):
-        report, engine_built = asyncio.run(poll())
+        report, engine_built = asyncio.run(poll(recording.target()))
     assert not engine_built
-    assert [component.location for component in report.faults()] == ["Battery cartridge"]
+    assert report.identity.serial == "AS1935181234" and report.status is Health.OK
+    anonymous = Target("ups", DeviceKind.UPS, recording.endpoint, options=dict(recording.options))
+    with replaying(recording), pytest.raises(AuthFailed, match=r"ups-apc\.example:161: SNMPv3 needs a user name"):
+        asyncio.run(poll(anonymous))
+    without_passphrase = replace(anonymous, username=V3_USER.name)
+    with replaying(recording), pytest.raises(AuthFailed, match="needs an authentication passphrase"):
+        asyncio.run(poll(without_passphrase))
+
+
+def test_a_refused_login_is_replayed_as_auth_failed_whatever_the_passphrase() -> None:
+    """The recorded refusal of a wrong passphrase is replayed as the same ``auth_failed``: the request holds no
+    secret, so the stand-in passphrase meets the recorded refusal."""
+    recording = Recording.load(FOLDER / "ups-apc-v3-refused.json")
+    assert recording.error is not None and recording.error["kind"] == "auth_failed"
+    with replaying(recording), pytest.raises(AuthFailed) as refused:
+        asyncio.run(SnmpDriver().poll(recording.target()))
+    assert str(refused.value) == recording.error["message"]
+    assert "refused the credentials" in str(refused.value)
 
 
 def test_an_unrecorded_request_is_a_protocol_error() -> None:
