@@ -454,9 +454,20 @@ def test_the_documented_example_passes() -> None:
     suite = namespace["TestMyUps"]()
     cases = list(suite.cases())
     assert [case.family for case in cases] == ["APC Smart-UPS and Symmetra (PowerNet MIB)", None]
+    suite.test_case_ids_match_cases()
     for case in cases:
         suite.test_meets_expectation(case)
         suite.test_raises_only_contract_errors(case)
+    battery = cases[0]
+    assert set(battery.expect.checked()) >= {"parts", "fault_identity", "sensors", "archive", "alarms"}
+    for check in (
+        suite.test_fault_parts_are_identified,
+        suite.test_sensors_are_reported,
+        suite.test_archive_is_reported,
+        suite.test_alarms_are_reported,
+        suite.test_declares_the_features_it_shows,
+    ):
+        check(battery)
 
 
 def test_a_refused_credential_is_recorded_and_replayed_as_auth_failed(snmpsim: SnmpAgent) -> None:
