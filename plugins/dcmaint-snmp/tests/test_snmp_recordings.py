@@ -27,6 +27,7 @@ from sn_make_recordings import (
     kind_of,
     poll_recorded,
     record,
+    record_v3,
     replayed,
     stable_report,
 )
@@ -268,6 +269,18 @@ def test_a_live_poll_and_its_replay_give_equal_reports(plan: Planned) -> None:
         again = asyncio.run(SnmpDriver().poll(recording.target()))
     assert stable_report(again) == stable_report(live)
     assert made.report == stable_report(live)  # the address replaced in a stored recording appears in no report
+
+
+@pytest.mark.parametrize(
+    "plan", [Planned("ups-apc", login="v3"), Planned("ups-apc", login="v3-refused")], ids=lambda plan: plan.name
+)
+def test_the_snmpv3_recordings_are_made_again_unchanged(plan: Planned) -> None:
+    """An SNMPv3 recording made again from snmpsim (the user logged in, or refused) is the stored file, byte for
+    byte: the login is recorded as the user name alone, and the refusal as the same ``auth_failed``."""
+    made = record_v3(plan)
+    stored = (FOLDER / f"{plan.name}.json").read_text(encoding="utf-8")
+    assert json.dumps(made.as_json(), indent=1, ensure_ascii=False) + "\n" == stored
+    assert made.username == V3_USER.name
 
 
 def test_every_sample_survives_the_recorded_form() -> None:
