@@ -4,7 +4,13 @@
 
 Each recording is one poll of one agent of ``dcmaint sim snmp``: every
 flavour healthy, with its first fault, and a few more that matter (a part
-to replace, an agent that never answers). The endpoint becomes
+to replace, an agent that never answers). ``dcmaint sim snmp`` speaks v2c
+only, so the SNMPv3 recordings (a healthy APC UPS polled as an SNMPv3 user,
+and the same agent refusing a wrong passphrase) are made from snmpsim serving
+the same sample. A v2c recording has no ``username``: the community is a
+secret with no user name, and is never kept; an SNMPv3 recording keeps its
+user, so that a replay logs in as that user (with a stand-in passphrase) and
+takes the driver's v3 login path. The endpoint becomes
 ``snmp://<flavour>.example`` and the simulator's address is replaced wherever
 it appears, so that rerunning the script rewrites the same files unless the
 driver or the samples changed (then ``git diff`` shows what a device would now
@@ -26,6 +32,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from sn_peers import V3User, running_agent
+
 from dcmaint import __version__ as dcmaint_version
 from dcmaint.drivers import DeviceReport, DriverError, Target
 from dcmaint.drivers.simulators import SimulatorOptions
@@ -40,19 +48,36 @@ FOLDER = Path(__file__).parent / "recordings"
 COMMUNITY = "recording-ro"
 #: Options every recorded poll runs with; kept in the recording (a replay does not wait, whatever they say).
 OPTIONS = {"request_timeout": "0.5", "retries": "0"}
+#: The SNMPv3 user of the v3 recordings (authPriv, SHA and AES-128). Its privacy passphrase is its authentication
+#: passphrase, the driver's default without ``--option privacy_key``, so the options name no key to look up.
+V3_USER = V3User(name="dcmaint-recorder", auth_key="recording-auth-1", privacy_key="recording-auth-1")
+V3_OPTIONS = {**OPTIONS, "version": "3", "auth": "sha", "privacy": "aes128"}
+#: What a refused login's recording is polled with instead of the user's passphrase.
+WRONG_PASSPHRASE = "not-the-passphrase"
 
 
 @dataclass(frozen=True)
 class Planned:
-    """One recording to make: the simulator's flavour and the fault it serves (None: healthy)."""
+    """One recording to make: the simulator's flavour and the fault it serves (None: healthy), and the login.
+
+    ``login`` None is a v2c community (``dcmaint sim snmp``); ``"v3"`` polls snmpsim serving the flavour's
+    sample as :data:`V3_USER`, ``"v3-refused"`` the same with a wrong passphrase.
+    """
 
     flavour: str
     fault: str | None = None
+    login: str | None = None
 
     @property
     def name(self) -> str:
         fault = (self.fault or "healthy").replace(":", "-").replace("=", "-")
-        return f"{self.flavour}-{fault}"
+        if self.login == "v3-refused":
+            return f"{self.flavour}-v3-refused"
+        return f"{self.flavour}-{self.login}-{fault}" if self.login else f"{self.flavour}-{fault}"
+
+    @property
+    def options(self) -> dict[str, str]:
+        return dict(V3_OPTIONS if self.login else OPTIONS)
 
     @property
     def endpoint(self) -> str:
@@ -60,8 +85,8 @@ class Planned:
 
 
 def planned() -> list[Planned]:
-    """Every flavour healthy and with its first fault, a worn UPS battery, a clogged CRAC filter, and an agent
-    that never answers."""
+    """Every flavour healthy and with its first fault, a worn UPS battery, a clogged CRAC filter, an agent
+    that never answers, and an APC UPS over SNMPv3, logged in and refused."""
     found: list[Planned] = []
     for sample in SAMPLES:
         found += [Planned(sample.profile), Planned(sample.profile, sample.targets[0])]
@@ -70,7 +95,7 @@ def planned() -> list[Planned]:
     for plan in extra:
         if plan not in found and (plan.fault in known.get(plan.flavour, ()) or plan.fault == "hang"):
             found.append(plan)
-    return found
+    return [*found, Planned("ups-apc", login="v3"), Planned("ups-apc", login="v3-refused")]
 
 
 def kind_of(flavour: str) -> Any:
@@ -93,19 +118,25 @@ def poll_recorded(target: Target) -> tuple[Recorder, DeviceReport | None, Driver
 def record(plan: Planned, url: str) -> Recording:
     """One poll of the simulated agent at ``url``, as the recording ``plan`` names (addresses replaced)."""
     kind = kind_of(plan.flavour)
-    target = Target(plan.name, kind, url, credential=Secret(COMMUNITY), timeout=10.0, options=dict(OPTIONS))
+    username, secret = (V3_USER.name, V3_USER.auth_key) if plan.login else (None, COMMUNITY)
+    if plan.login == "v3-refused":
+        secret = WRONG_PASSPHRASE
+    target = Target(
+        plan.name, kind, url, username=username, credential=Secret(secret), timeout=10.0, options=plan.options
+    )
     recorder, report, error = poll_recorded(target)
     live = Recording(
         driver=SnmpDriver.name,
         kind=str(kind),
         endpoint=url,
         exchanges=tuple(recorder.exchanges),
-        options=dict(OPTIONS),
+        options=plan.options,
         report=stable_report(report) if report is not None else None,
         error={"kind": error.kind.value, "message": str(error)} if error is not None else None,
         driver_version=SnmpDriver.version,
         dcmaint_version=dcmaint_version,
         name=plan.name,
+        username=username,
     )
     return normalised(live, plan.endpoint)
 
@@ -146,16 +177,27 @@ def make(plans: list[Planned]) -> dict[str, Recording]:
     """Every planned recording, from one simulator per plan (each agent serves one flavour and its fault)."""
     made: dict[str, Recording] = {}
     for plan in plans:
-        options = SimulatorOptions(
-            count=1, flavours=(plan.flavour,), faults=f"1:{plan.fault}" if plan.fault else (), password=COMMUNITY
-        )
-        with running(options) as sim:
-            recording = record(plan, sim.endpoints[0].url)
+        if plan.login:
+            recording = record_v3(plan)
+        else:
+            options = SimulatorOptions(
+                count=1, flavours=(plan.flavour,), faults=f"1:{plan.fault}" if plan.fault else (), password=COMMUNITY
+            )
+            with running(options) as sim:
+                recording = record(plan, sim.endpoints[0].url)
         report, error = replayed(recording)
         if (report, error) != (recording.report, recording.error):
             raise SystemExit(f"{plan.name}: replaying the recording does not give the report it stores")
         made[plan.name] = recording
     return made
+
+
+def record_v3(plan: Planned) -> Recording:
+    """``plan`` polled over SNMPv3 from snmpsim serving the flavour's healthy sample to :data:`V3_USER`."""
+    assert plan.fault is None, "snmpsim serves the healthy sample"
+    [sample] = [sample for sample in SAMPLES if sample.profile == plan.flavour]
+    with running_agent({COMMUNITY: sample.build(()).to_snmprec()}, v3=V3_USER) as agent:
+        return record(plan, agent.endpoint)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,8 @@ with a fault, plus the agents that cannot be polled (a wrong community, a dead p
 
 Collection reads only ``case_ids()`` (the profiles' names and fault targets); the simulated agents start when
 the kit first builds the cases and stop when the test process ends. Each case names the device family its
-profile serves, for the support matrix.
+profile serves, for the support matrix, and expects what the recordings of the same sample and fault expect
+(``sn_expected.py``: status, faulty parts and their identity, sensors, archive, alarms).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import atexit
 import contextlib
 from typing import Any
 
+from sn_expected import EXPECTED
 from sn_peers import free_udp_port
 
-from dcmaint.drivers import ErrorKind, Health, Target
-from dcmaint.drivers.simulators import SimulatorOptions, parse_faults
+from dcmaint.drivers import ErrorKind, Target
+from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint.secrets import Secret
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
 from dcmaint_snmp.driver import SnmpDriver
@@ -43,15 +45,6 @@ _fleet = contextlib.ExitStack()
 atexit.register(_fleet.close)
 
 
-def _faulty(sample: Any) -> tuple[str, tuple[str, ...]]:
-    """The sample's first fault target and the locations of the components it breaks."""
-    profile = by_name(sample.profile)
-    assert profile is not None
-    fault = sample.targets[0]
-    report = profile.parse(sample.build(parse_faults(fault)), {})
-    return fault, tuple(component.location for component in report.faults())
-
-
 def _family(profile: Any) -> str:
     return FAMILIES.get(profile.name) or profile.description.split(":")[0]
 
@@ -65,7 +58,7 @@ def _case_ids() -> list[str]:
 def _cases() -> list[ConformanceCase]:
     names = tuple(sample.profile for sample in SAMPLES)
     healthy = _fleet.enter_context(running(SimulatorOptions(count=len(SAMPLES), flavours=names, password=COMMUNITY)))
-    faults = ",".join(f"{n}:{_faulty(sample)[0]}" for n, sample in enumerate(SAMPLES, 1))
+    faults = ",".join(f"{n}:{sample.targets[0]}" for n, sample in enumerate(SAMPLES, 1))
     faulty = _fleet.enter_context(
         running(SimulatorOptions(count=len(SAMPLES), flavours=names, faults=faults, password=COMMUNITY))
     )
@@ -78,15 +71,12 @@ def _cases() -> list[ConformanceCase]:
             ConformanceCase(
                 f"{sample.profile}-healthy",
                 _target(profile.kind, good.url),
-                Expectation(Health.OK, faults=()),
+                EXPECTED[f"{sample.profile}-healthy"],
                 family=family,
             )
         )
-        fault, locations = _faulty(sample)
-        expect = Expectation(faults=locations) if locations else Expectation()
-        found.append(
-            ConformanceCase(f"{sample.profile}-{fault}", _target(profile.kind, bad.url), expect, family=family)
-        )
+        name = f"{sample.profile}-{sample.targets[0]}"
+        found.append(ConformanceCase(name, _target(profile.kind, bad.url), EXPECTED[name], family=family))
     first = by_name(SAMPLES[0].profile)
     assert first is not None
     found.append(

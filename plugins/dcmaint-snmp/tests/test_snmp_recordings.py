@@ -2,8 +2,8 @@
 exactly the report it stores, and a recording made from a live agent replaying to the same report.
 
 The recordings are written by ``sn_make_recordings.py`` (beside this file) from the simulated agents; the
-expectations below are written by hand from what each simulated device serves, so a driver change that
-makes a recorded device report something else fails here, naming the recording.
+expectations (``sn_expected.py``) are written by hand from what each simulated device serves, so a driver
+change that makes a recorded device report something else fails here, naming the recording.
 """
 
 from __future__ import annotations
@@ -11,28 +11,33 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sn_expected import EXPECTED
 from sn_make_recordings import (
     COMMUNITY,
     FOLDER,
     OPTIONS,
+    V3_USER,
+    WRONG_PASSPHRASE,
     Planned,
     kind_of,
     poll_recorded,
     record,
+    record_v3,
     replayed,
     stable_report,
 )
 from sn_peers import SnmpAgent, V3User, running_agent
 
-from dcmaint.drivers import AuthFailed, DeviceKind, ErrorKind, Health, ProtocolError, Target, Unreachable
+from dcmaint.drivers import AuthFailed, DeviceKind, Health, ProtocolError, Target, Unreachable
 from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint.drivers.tape import Player, Recorder, Recording, listening, replaying
 from dcmaint.secrets import Secret
-from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+from dcmaint.testing import BaseDriverConformance, ConformanceCase
 from dcmaint_snmp import taped, transport
 from dcmaint_snmp.driver import SnmpDriver
 from dcmaint_snmp.options import settings
@@ -58,46 +63,6 @@ FAMILIES = {
     "array-netapp": "NetApp ONTAP arrays (NETAPP-MIB)",
 }
 
-OK, WARNING, CRITICAL = Health.OK, Health.WARNING, Health.CRITICAL
-
-
-def _expect(status: Health, *faults: str, serial: str | None = None) -> Expectation:
-    return Expectation(status=status, faults=faults, serial=serial)
-
-
-#: What each recording must give: status, the locations of the faulty parts, the serial number.
-EXPECTED: dict[str, Expectation] = {
-    "ups-apc-healthy": _expect(OK, serial="AS1935181234"),
-    "ups-apc-onbattery": _expect(WARNING, serial="AS1935181234"),
-    "ups-apc-battery": _expect(WARNING, "Battery cartridge", serial="AS1935181234"),
-    "ups-apc-hang": Expectation(error=ErrorKind.UNREACHABLE),
-    "ups-eaton-healthy": _expect(OK, serial="G118K25012"),
-    "ups-eaton-onbattery": _expect(WARNING, serial="G118K25012"),
-    "ups-huawei-healthy": _expect(OK, serial="2102311DKB10K7000123"),
-    "ups-huawei-onbattery": _expect(WARNING, serial="2102311DKB10K7000123"),
-    "ups-rfc1628-healthy": _expect(OK),
-    "ups-rfc1628-onbattery": _expect(WARNING),
-    "crac-liebert-healthy": _expect(OK, serial="DS0123456789"),
-    "crac-liebert-hightemp": _expect(CRITICAL, serial="DS0123456789"),
-    "crac-liebert-filter": _expect(WARNING, "Air filter", serial="DS0123456789"),
-    "crac-apc-inrow-healthy": _expect(OK, serial="JK1712003456"),
-    "crac-apc-inrow-hightemp": _expect(WARNING, serial="JK1712003456"),
-    "crac-huawei-healthy": _expect(OK),
-    "crac-huawei-hightemp": _expect(CRITICAL),
-    "switch-huawei-healthy": _expect(OK, serial="2102353168P0K3000123"),
-    "switch-huawei-psu": _expect(CRITICAL, "PWR1", serial="2102353168P0K3000123"),
-    "switch-h3c-healthy": _expect(OK, serial="219801A2KK8197Q00001"),
-    "switch-h3c-psu": _expect(CRITICAL, "Slot 1 / PSU 1", serial="219801A2KK8197Q00001"),
-    "switch-cisco-healthy": _expect(OK, serial="FOC2233X0AB"),
-    "switch-cisco-psu": _expect(CRITICAL, "Switch 1 - Power Supply A", serial="FOC2233X0AB"),
-    "switch-entity-healthy": _expect(OK, serial="732656X2041023"),
-    "switch-entity-psu": _expect(CRITICAL, "PSU 1", serial="732656X2041023"),
-    "array-huawei-healthy": _expect(OK, serial="2102351QLH10K9000001"),
-    "array-huawei-disk": _expect(CRITICAL, "CTE0 Slot 0", serial="2102351QLH10K9000001"),
-    "array-netapp-healthy": _expect(OK, serial="721826000123"),
-    "array-netapp-disk": _expect(CRITICAL, "Shelf 1 Bay 0", serial="721826000123"),
-}
-
 RECORDINGS = sorted(FOLDER.glob("*.json"))
 
 
@@ -107,6 +72,10 @@ def _flavour(name: str) -> str:
 
 class TestSnmpRecordings(BaseDriverConformance):
     driver_class = SnmpDriver
+
+    def case_ids(self) -> list[str]:
+        """The recordings' names, without reading a file: collection costs nothing."""
+        return list(EXPECTED)
 
     def cases(self) -> list[ConformanceCase]:
         return [
@@ -126,8 +95,12 @@ def test_recordings_stay_small_and_hold_no_live_address() -> None:
     for path in RECORDINGS:
         text = path.read_text(encoding="utf-8")
         assert "127.0.0.1" not in text, path.name
+        for secret in (COMMUNITY, V3_USER.auth_key, WRONG_PASSPHRASE):
+            assert secret not in text, path.name
         recording = Recording.load(path)
         assert recording.endpoint == f"snmp://{_flavour(path.stem)}.example"
+        # A v2c community is a secret with no user name: only SNMPv3 recordings name a login.
+        assert recording.username == (V3_USER.name if recording.options.get("version") == "3" else None), path.name
         assert {exchange.protocol for exchange in recording.exchanges} == {"snmp"}
 
 
@@ -140,19 +113,37 @@ def test_replay_gives_the_stored_report(path: Path) -> None:
     assert report == recording.report
 
 
-def test_replay_builds_no_engine_and_needs_no_credential() -> None:
-    """Under replay the agent opens no socket and builds no SNMP engine: an SNMPv3 target without user or key polls."""
-    recording = Recording.load(FOLDER / "ups-apc-battery.json")
-    target = Target("ups", DeviceKind.UPS, recording.endpoint, options={**OPTIONS, "version": "3"})
+def test_replay_builds_no_engine_and_logs_in_as_recorded() -> None:
+    """Under replay the agent opens no socket and builds no SNMP engine, but takes the login path: an SNMPv3
+    recording polls as its recorded user with the stand-in passphrase, and without a user fails as live."""
+    recording = Recording.load(FOLDER / "ups-apc-v3-healthy.json")
+    assert recording.username == V3_USER.name and recording.options["version"] == "3"
 
-    async def poll() -> tuple[Any, bool]:
+    async def poll(target: Target) -> tuple[Any, bool]:
         report = await SnmpDriver().poll(target)
         return report, asyncio.get_running_loop() in transport._engines
 
     with replaying(recording):
-        report, engine_built = asyncio.run(poll())
+        report, engine_built = asyncio.run(poll(recording.target()))
     assert not engine_built
-    assert [component.location for component in report.faults()] == ["Battery cartridge"]
+    assert report.identity.serial == "AS1935181234" and report.status is Health.OK
+    anonymous = Target("ups", DeviceKind.UPS, recording.endpoint, options=dict(recording.options))
+    with replaying(recording), pytest.raises(AuthFailed, match=r"ups-apc\.example:161: SNMPv3 needs a user name"):
+        asyncio.run(poll(anonymous))
+    without_passphrase = replace(anonymous, username=V3_USER.name)
+    with replaying(recording), pytest.raises(AuthFailed, match="needs an authentication passphrase"):
+        asyncio.run(poll(without_passphrase))
+
+
+def test_a_refused_login_is_replayed_as_auth_failed_whatever_the_passphrase() -> None:
+    """The recorded refusal of a wrong passphrase is replayed as the same ``auth_failed``: the request holds no
+    secret, so the stand-in passphrase meets the recorded refusal."""
+    recording = Recording.load(FOLDER / "ups-apc-v3-refused.json")
+    assert recording.error is not None and recording.error["kind"] == "auth_failed"
+    with replaying(recording), pytest.raises(AuthFailed) as refused:
+        asyncio.run(SnmpDriver().poll(recording.target()))
+    assert str(refused.value) == recording.error["message"]
+    assert "refused the credentials" in str(refused.value)
 
 
 def test_an_unrecorded_request_is_a_protocol_error() -> None:
@@ -280,6 +271,18 @@ def test_a_live_poll_and_its_replay_give_equal_reports(plan: Planned) -> None:
     assert made.report == stable_report(live)  # the address replaced in a stored recording appears in no report
 
 
+@pytest.mark.parametrize(
+    "plan", [Planned("ups-apc", login="v3"), Planned("ups-apc", login="v3-refused")], ids=lambda plan: plan.name
+)
+def test_the_snmpv3_recordings_are_made_again_unchanged(plan: Planned) -> None:
+    """An SNMPv3 recording made again from snmpsim (the user logged in, or refused) is the stored file, byte for
+    byte: the login is recorded as the user name alone, and the refusal as the same ``auth_failed``."""
+    made = record_v3(plan)
+    stored = (FOLDER / f"{plan.name}.json").read_text(encoding="utf-8")
+    assert json.dumps(made.as_json(), indent=1, ensure_ascii=False) + "\n" == stored
+    assert made.username == V3_USER.name
+
+
 def test_every_sample_survives_the_recorded_form() -> None:
     """Every value every simulated agent serves (each profile's sample, healthy) comes back from a recording's
     JSON as the same Value: the type tags and the text-or-hex choice lose nothing."""
@@ -299,9 +302,20 @@ def test_the_documented_example_passes() -> None:
     suite = namespace["TestMyUps"]()
     cases = list(suite.cases())
     assert [case.family for case in cases] == ["APC Smart-UPS and Symmetra (PowerNet MIB)", None]
+    suite.test_case_ids_match_cases()
     for case in cases:
         suite.test_meets_expectation(case)
         suite.test_raises_only_contract_errors(case)
+    battery = cases[0]
+    assert set(battery.expect.checked()) >= {"parts", "fault_identity", "sensors", "archive", "alarms"}
+    for check in (
+        suite.test_fault_parts_are_identified,
+        suite.test_sensors_are_reported,
+        suite.test_archive_is_reported,
+        suite.test_alarms_are_reported,
+        suite.test_declares_the_features_it_shows,
+    ):
+        check(battery)
 
 
 def test_a_refused_credential_is_recorded_and_replayed_as_auth_failed(snmpsim: SnmpAgent) -> None:

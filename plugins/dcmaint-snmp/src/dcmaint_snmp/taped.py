@@ -2,7 +2,8 @@
 
 The transport records its own operations, not PDUs: a GET of some OIDs or a
 walk of some subtrees, answered by a :class:`~dcmaint_snmp.snapshot.Snapshot`.
-So a replay needs no pysnmp engine, no socket and no credential, and a
+So a replay needs no pysnmp engine, no socket and no secret (an SNMPv3
+replay logs in as the recorded user with a stand-in passphrase), and a
 recording reads like the ``.snmprec`` data the simulator serves. A question is
 ``{"op": "get", "oids": [...]}`` or ``{"op": "walk", "roots": [...]}`` (never
 the community or a USM key: replay matches on it); an answer is

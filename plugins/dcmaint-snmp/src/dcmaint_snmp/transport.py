@@ -19,8 +19,9 @@ and ``dcmaint plugin list`` never pay for it).
 Record and replay (:mod:`dcmaint.drivers.tape`): :meth:`Agent.open` asks once
 per poll whether a deck listens for the endpoint. A recorder gets each
 :meth:`Agent.get` and :meth:`Agent.walk` with the snapshot it gave, or the
-contract error it raised; under a player the agent builds no engine, no
-credential and no socket, and every answer comes from the recording
+contract error it raised; under a player the agent checks the login as
+live (an SNMPv3 target needs its user and passphrase) but builds no engine,
+no credential and no socket, and every answer comes from the recording
 (:mod:`dcmaint_snmp.taped`). With no deck, a poll pays one ``is None`` test
 per operation.
 """
@@ -101,9 +102,12 @@ class Agent:
     async def open(self, privacy: Secret | None = None) -> Agent:
         """Build the credentials and resolve the address (a name that does not resolve is ``unreachable``).
 
-        Under replay nothing is built: the recording answers, and it holds no credential.
+        Under replay the login is checked as on a live poll (an SNMPv3 target needs its user and passphrase;
+        a recording's target carries its recorded user and a stand-in passphrase), and nothing is built: the
+        recording answers, and it holds no credential.
         """
         self._deck = tape.deck_for(self.endpoint)
+        self._check_login()
         if self._deck is not None and self._deck.replays:
             return self
         from pysnmp.error import PySnmpError
@@ -122,6 +126,17 @@ class Agent:
             raise Unreachable(f"{self.settings.address}: cannot resolve the address ({_first_line(error)})") from None
         return self
 
+    def _check_login(self) -> None:
+        """What a login needs before anything is sent: SNMPv3 a user name and a passphrase (v2c a community,
+        ``public`` by default). Checked under replay too, so that a replay takes the login path a live poll
+        takes."""
+        if self.settings.version == "2c":
+            return
+        if not self._username:
+            raise AuthFailed(f"{self.settings.address}: SNMPv3 needs a user name (--username)")
+        if self._credential is None:
+            raise AuthFailed(f"{self.settings.address}: SNMPv3 needs an authentication passphrase (--credential)")
+
     def _auth_data(self) -> Any:
         from pysnmp.hlapi.v3arch import asyncio as hlapi
 
@@ -129,10 +144,7 @@ class Agent:
         if settings.version == "2c":
             community = self._credential.reveal() if self._credential is not None else "public"
             return hlapi.CommunityData(community, mpModel=1)
-        if not self._username:
-            raise AuthFailed(f"{settings.address}: SNMPv3 needs a user name (--username)")
-        if self._credential is None:
-            raise AuthFailed(f"{settings.address}: SNMPv3 needs an authentication passphrase (--credential)")
+        assert self._username is not None and self._credential is not None  # _check_login
         auth_protocols = {
             "md5": hlapi.usmHMACMD5AuthProtocol,
             "sha": hlapi.usmHMACSHAAuthProtocol,
