@@ -2,7 +2,8 @@
 
 Run it again after a change to the simulator's harness or to what the driver
 asks: ``python plugins/dcmaint-vsphere/tests/vs_make_recordings.py`` (needs Go
-and govmomi's sources, as the simulator does). Each scenario starts its own
+and govmomi's sources, as the simulator does); with ``--check`` it writes
+nothing and exits 1 when a file would change. Each scenario starts its own
 simulator, polls it for real under a :class:`~dcmaint.drivers.tape.Recorder`
 (``poll`` of one device, or ``poll_batch`` of the vCenter and all its hosts,
 as the runner asks), and saves what was said and what the poll gave.
@@ -19,6 +20,7 @@ Before a file is written, replaying it must give the live outcome
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -169,6 +171,7 @@ def record(item: Scenario, binary: Path) -> tape.Recording:
             options=dict(first.options),
             driver_version=__version__,
             name=item.name,
+            username=first.username,
             **outcome(answers[first.name]),
         )
     text, counts = normalised(json.dumps(made.as_json(), ensure_ascii=False), address)
@@ -182,10 +185,11 @@ def replayed(recording: tape.Recording, targets: Sequence[Target] | None = None,
 
 
 def same_outcome(answer: DeviceReport | DriverError, recording: tape.Recording) -> bool:
-    """Whether ``answer`` is the outcome ``recording`` stores: the same report (less :data:`VOLATILE`), or an error
-    of the same kind (its message may differ: a replay has no user name for "login refused for user ...")."""
+    """Whether ``answer`` is the outcome ``recording`` stores: the same report (less :data:`VOLATILE`), or the
+    same error, message included (a replay logs in under the recorded user, so "login refused for user ..."
+    names the same one)."""
     if recording.error is not None:
-        return isinstance(answer, DriverError) and answer.kind.value == recording.error["kind"]
+        return isinstance(answer, DriverError) and outcome(answer) == {"error": dict(recording.error)}
     return isinstance(answer, DeviceReport) and stable(answer.as_json()) == recording.report
 
 
@@ -195,17 +199,38 @@ def check(recording: tape.Recording) -> None:
         raise SystemExit(f"{recording.name}: replaying the recording does not give the poll's outcome")
 
 
-def main() -> int:
+def text_of(recording: tape.Recording) -> str:
+    """The file's text, as :meth:`~dcmaint.drivers.tape.Recording.save` writes it."""
+    return json.dumps(recording.as_json(), indent=1, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
     from dcmaint_vsphere.sim.vcsim import build
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("names", nargs="*", help="recordings to write (default: all)")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a recording would change")
+    args = parser.parse_args(argv)
+    known = {item.name: item for item in SCENARIOS}
+    unknown = [name for name in args.names if name not in known]
+    if unknown:
+        parser.error(f"unknown recording {unknown[0]!r} (known: {', '.join(known)})")
     binary = build()
     RECORDINGS.mkdir(exist_ok=True)
-    for item in SCENARIOS:
+    changed = []
+    for item in [known[name] for name in args.names] or SCENARIOS:
         made = record(item, binary)
         check(made)
-        path = made.save(RECORDINGS / f"{item.name}.json")
-        print(f"{path.name}: {len(made.exchanges)} exchanges, {path.stat().st_size // 1024} KiB")
-    return 0
+        path = RECORDINGS / f"{item.name}.json"
+        text = text_of(made)
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        changed.append(path.name)
+        if not args.check:
+            path.write_text(text, encoding="utf-8")
+    verb = "would change" if args.check else "written"
+    print(f"{len(changed)} recording(s) {verb}" + (f": {', '.join(changed)}" if changed else ""))
+    return 1 if args.check and changed else 0
 
 
 if __name__ == "__main__":
