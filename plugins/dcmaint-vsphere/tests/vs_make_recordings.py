@@ -12,8 +12,8 @@ The files must not change from one run to the next, so what differs between
 two simulators is replaced before saving, in the exchanges and in the report
 alike (:func:`normalised`): the simulator's address and port become
 ``vcenter.example:8989``, the client's address ``192.0.2.10``, the session's
-key and the views named after it a fixed UUID, the login's clock a fixed
-time, and the temporary directory a datastore is named after is dropped.
+key and the views named after it a fixed UUID, the login's and the alarms'
+clocks a fixed time, and the temporary directory a datastore is named after is dropped.
 Before a file is written, replaying it must give the live outcome
 (:func:`check`), so a recording always says what the driver said.
 """
@@ -54,6 +54,9 @@ _TIME = re.compile(r"<(loginTime|lastActiveTime)>[^<]*</\1>")
 #: The simulator names a datastore after the temporary directory behind it: ``/tmp/govcsim-DC0-LocalDS_0-7319@...``.
 _DATASTORE_PATH = re.compile(r"/[^\"<>@]*/govcsim-([^\"<>@/]*?)-\d+@")
 _SESSION_KEY = re.compile(r"<key>([0-9a-f-]{36})</key>")
+#: When an alarm was triggered (the simulator says 17 minutes before it started): ``<time>...Z</time>``.
+_ALARM_TIME = re.compile(r"<time>(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z</time>")
+ALARM_CLOCK = "2025-12-31T23:43:00"
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ SCENARIOS = (
     Scenario("host-dimm", {"faults": FAULTS}, (0,)),
     Scenario("host-psu", {"faults": FAULTS}, (1,)),
     Scenario("host-disconnected", {"faults": ("disconnected=2",)}, (2,)),
+    Scenario("host-disk-alarm", {"faults": ("storage=2", "alarm=2")}, (2,)),
     Scenario("esxi-standalone", {"esx": True}, ("vcenter",)),
     Scenario("unknown-host", {}, ("esx-nowhere",)),
     Scenario("wrong-password", {}, (0,), password="not-the-password"),
@@ -152,6 +156,14 @@ def normalised(text: str, address: str) -> tuple[str, dict[str, int]]:
         text = text.replace(key, SESSION)
     text, counts["clocks"] = _TIME.subn(lambda match: f"<{match[1]}>{CLOCK}</{match[1]}>", text)
     text, counts["paths"] = _DATASTORE_PATH.subn(r"govcsim-\1@", text)
+    for stamp in set(_ALARM_TIME.findall(text)):
+        # the report has the same instant as the driver decoded it: ISO 8601, microseconds when there are any
+        fraction = (stamp[1] + "000000")[:6] if stamp[1] else ""
+        reported = stamp[0] + (f".{fraction}" if fraction.strip("0") else "") + "+00:00"
+        counts["clocks"] += text.count(reported)
+        text = text.replace(reported, f"{ALARM_CLOCK}+00:00")
+    text, alarms = _ALARM_TIME.subn(f"<time>{ALARM_CLOCK}Z</time>", text)
+    counts["clocks"] += alarms
     text = re.sub(r"session\[" + SESSION + r"\][0-9a-f-]{36}", f"session[{SESSION}]{SESSION}", text)
     return text, {name: count for name, count in counts.items() if count}
 
