@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from vs_expect import DATASTORE, HOST_SENSORS, disks, esxi, serial, vcenter
 from vs_make_recordings import RECORDINGS, SCENARIOS, record, replayed, same_outcome, scenario, stable
 from vs_peers import PASSWORD, harness
 
 from dcmaint.drivers import DriverError, ErrorKind, Health, ProtocolError, Target, tape
-from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, PartExpect
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
 from dcmaint_vsphere.driver import VsphereDriver
 from dcmaint_vsphere.endpoints import host_endpoint
 
@@ -64,66 +65,12 @@ def batch_cases(name: str, expect: dict[str | None, Expectation]) -> list[Confor
     ]
 
 
-#: What the simulator's harness (``sim/harness/main.go``) gives a host, by its index in HOSTS (shapes in turn):
-#: the location the driver makes of a disk's name, the disks' vendor and model, and the serials' vendor suffix.
-SHAPES = (
-    (lambda disk: f"Slot {disk}", "TOSHIBA", "AL15SEB120N", "DE"),  # PowerEdge R750, "Disk 0 on PERC ... (Slot 0)"
-    (lambda disk: f"Box 1 Bay {disk + 1}", "HPE", "EG001200JWJNQ", "HP"),  # ProLiant DL380 Gen10
-    (lambda disk: f"Bay {disk}", "SEAGATE", "ST1200MM0099", "LE"),  # ThinkSystem SR650
-)
-#: The numeric sensors every host has (the harness's, named as the driver names them); PS1/PS2 become PSUs.
-HOST_SENSORS = ("Fan1A", "Fan2A", "Inlet Temp", "CPU1 Temp", "PS1 Voltage 1")
-DATASTORE = "LocalDS_0 used"
-
-
-def serial(index: int) -> str:
-    """The host's serial number, as the harness makes it (``SIM00001HP``)."""
-    return f"SIM{index:05d}{SHAPES[index % 3][3]}"
-
-
-def disks(index: int, *which: int) -> dict[str, PartExpect]:
-    """The part identity of some of a host's disks (vendor, model, serial), as the harness gives them."""
-    place, vendor, model, suffix = SHAPES[index % 3]
-    return {
-        place(disk): PartExpect(manufacturer=vendor, model=model, serial=f"DSK{index:03d}{disk:02d}{suffix}")
-        for disk in which
-    }
-
-
-def host(index: int, faults: tuple[str, ...] = (), *, sensor_health: Health = Health.OK, **more: Any) -> Expectation:
-    """A connected host: its serial, two of its disks, its sensors, archive, and no alarm unless ``more`` says."""
-    fields: dict[str, Any] = {
-        "status": Health.CRITICAL if faults else Health.OK,
-        "faults": faults,
-        "serial": serial(index),
-        "parts": disks(index, 0, 3),
-        "sensors": HOST_SENSORS,
-        "sensor_health": {"Inlet Temp": Health.OK, "Fan2A": sensor_health},
-        "archive": ("hardware.cpu_model", "system.esxi", "system.connection_state", "firmware.BIOS"),
-        "alarms": (),
-    }
-    return Expectation(**{**fields, **more})
-
-
-def vcenter(full: bool = False) -> Expectation:
-    """The vCenter itself: its datastore's usage (LocalDS_0 full or not), its inventory in the archive."""
-    health = Health.CRITICAL if full else Health.OK
-    return Expectation(
-        health,
-        faults=("Datastore LocalDS_0",) if full else (),
-        sensors=(DATASTORE,),
-        sensor_health={DATASTORE: health},
-        archive=("system.product", "system.hosts", "system.datastores", "firmware"),
-        alarms=(),
-    )
-
-
 #: The recordings of one device: what each poll should give, and the device family.
 SINGLE: dict[str, tuple[Expectation, str]] = {
-    "host-psu": (host(1, ("PSU 2",)), VIA_VCENTER),  # psu=1: no identity for a PSU sensor (vSphere 6.5 API)
-    "host-dimm": (host(0, ("DIMM A3",)), VIA_VCENTER),  # dimm=0: memory elements carry only a name
+    "host-psu": (esxi(1, ("PSU 2",)), VIA_VCENTER),  # psu=1: no identity for a PSU sensor (vSphere 6.5 API)
+    "host-dimm": (esxi(0, ("DIMM A3",)), VIA_VCENTER),  # dimm=0: memory elements carry only a name
     "host-disk-alarm": (
-        host(
+        esxi(
             2,
             ("Bay 1",),
             status=Health.CRITICAL,  # the red "Host hardware power status" alarm; the disk itself is yellow
@@ -144,7 +91,7 @@ SINGLE: dict[str, tuple[Expectation, str]] = {
         VIA_VCENTER,
     ),
     "esxi-standalone": (
-        host(0, sensors=(*HOST_SENSORS, DATASTORE), archive=("hardware.cpu_model", "system.esxi", "firmware.BIOS")),
+        esxi(0, sensors=(*HOST_SENSORS, DATASTORE), archive=("hardware.cpu_model", "system.esxi", "firmware.BIOS")),
         STANDALONE,
     ),
     "unknown-host": (Expectation(error=ErrorKind.NOT_SUPPORTED), VIA_VCENTER),
@@ -153,13 +100,13 @@ SINGLE: dict[str, tuple[Expectation, str]] = {
 }
 #: The ``poll_batch`` recordings: the vCenter (None) and each host, as the runner polls them together.
 BATCHES: dict[str, dict[str | None, Expectation]] = {
-    "vcenter-healthy-batch": {None: vcenter(), **{name: host(index) for index, name in enumerate(HOSTS)}},
+    "vcenter-healthy-batch": {None: vcenter(), **{name: esxi(index) for index, name in enumerate(HOSTS)}},
     "vcenter-faulty-batch": {
         None: vcenter(full=True),  # full=0
-        "DC0_C0_H0": host(0, ("DIMM A3",)),  # dimm=0
-        "DC0_C0_H1": host(1, ("PSU 2",)),  # psu=1
-        "DC0_C0_H2": host(2, ("Fan2A",), sensor_health=Health.CRITICAL),  # fan=2
-        "DC0_H0": host(3),
+        "DC0_C0_H0": esxi(0, ("DIMM A3",)),  # dimm=0
+        "DC0_C0_H1": esxi(1, ("PSU 2",)),  # psu=1
+        "DC0_C0_H2": esxi(2, ("Fan2A",), sensor_health=Health.CRITICAL),  # fan=2
+        "DC0_H0": esxi(3),
     },
 }
 
