@@ -158,7 +158,9 @@ def test_a_batch_answers_each_host_as_its_own_poll_did() -> None:
         assert stable(answers[host].as_json()) == alone.report, f"{host}: the batch and {name} differ"
 
 
-@pytest.mark.parametrize("item", ["host-psu", "vcenter-faulty-batch", "esxi-standalone", "wrong-password"])
+@pytest.mark.parametrize(
+    "item", ["host-psu", "host-disk-alarm", "vcenter-faulty-batch", "esxi-standalone", "wrong-password"]
+)
 def test_recording_the_simulator_again_gives_the_stored_recording(item: str) -> None:
     """Fidelity: the live simulator, polled now, asks the same questions and gives the stored outcome, and its
     fresh recording replays to the live outcome (``vs_make_recordings.record`` checks that)."""
