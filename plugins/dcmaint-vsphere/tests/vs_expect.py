@@ -12,7 +12,7 @@ from typing import Any
 from dcmaint.drivers import Health
 from dcmaint.testing import Expectation, PartExpect
 
-#: What the simulator's harness (``sim/harness/main.go``) gives a host, by its index in HOSTS (shapes in turn):
+#: What the harness gives a host, by its index among the vCenter's hosts sorted by name (the shapes in turn):
 #: the location the driver makes of a disk's name, the disks' vendor and model, and the serials' vendor suffix.
 SHAPES = (
     (lambda disk: f"Slot {disk}", "TOSHIBA", "AL15SEB120N", "DE"),  # PowerEdge R750, "Disk 0 on PERC ... (Slot 0)"
