@@ -4,7 +4,8 @@ vCenter does not know, a dead port).
 
 Collection reads only ``case_ids()``; the simulated vCenters start when the kit first builds the cases and stop
 when the test process ends. The cases are of two device families for the support matrix: the vCenter and the
-ESXi hosts it manages.
+ESXi hosts it manages. Each states what the simulator gives (:mod:`vs_expect`): serial, disks' part identity,
+sensors, archive and alarms.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import atexit
 import contextlib
 import socket
 
+from vs_expect import esxi, vcenter
 from vs_peers import harness, target
 
-from dcmaint.drivers import ErrorKind, Health, Target
+from dcmaint.drivers import ErrorKind, Target
 from dcmaint.secrets import Secret
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
 from dcmaint_vsphere.driver import VsphereDriver
@@ -43,16 +45,10 @@ def _cases() -> list[ConformanceCase]:
     faulty = _fleet.enter_context(serving(Inventory(**login, faults=("dimm=0", "psu=1")), binary))
     first, second = faulty.hosts[0], faulty.hosts[1]
     return [
-        ConformanceCase(
-            "host-healthy", target(healthy, healthy.hosts[0]), Expectation(Health.OK, faults=()), family=HOST
-        ),
-        ConformanceCase("vcenter-healthy", target(healthy), Expectation(Health.OK, faults=()), family=CENTER),
-        ConformanceCase(
-            "host-dimm", target(faulty, first), Expectation(Health.CRITICAL, faults=("DIMM A3",)), family=HOST
-        ),
-        ConformanceCase(
-            "host-psu", target(faulty, second), Expectation(Health.CRITICAL, faults=("PSU 2",)), family=HOST
-        ),
+        ConformanceCase("host-healthy", target(healthy, healthy.hosts[0]), esxi(0), family=HOST),
+        ConformanceCase("vcenter-healthy", target(healthy), vcenter(), family=CENTER),
+        ConformanceCase("host-dimm", target(faulty, first), esxi(0, ("DIMM A3",)), family=HOST),
+        ConformanceCase("host-psu", target(faulty, second), esxi(1, ("PSU 2",)), family=HOST),
         ConformanceCase(
             "wrong-password",
             target(healthy, healthy.hosts[0], password="wrong"),

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from vs_expect import DATASTORE, HOST_SENSORS, disks, esxi, serial, vcenter
 from vs_make_recordings import RECORDINGS, SCENARIOS, record, replayed, same_outcome, scenario, stable
 from vs_peers import PASSWORD, harness
 
-from dcmaint.drivers import ErrorKind, Health, ProtocolError, Target, tape
+from dcmaint.drivers import DriverError, ErrorKind, Health, ProtocolError, Target, tape
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
 from dcmaint_vsphere.driver import VsphereDriver
 from dcmaint_vsphere.endpoints import host_endpoint
@@ -64,30 +65,55 @@ def batch_cases(name: str, expect: dict[str | None, Expectation]) -> list[Confor
     ]
 
 
+#: The recordings of one device: what each poll should give, and the device family.
+SINGLE: dict[str, tuple[Expectation, str]] = {
+    "host-psu": (esxi(1, ("PSU 2",)), VIA_VCENTER),  # psu=1: no identity for a PSU sensor (vSphere 6.5 API)
+    "host-dimm": (esxi(0, ("DIMM A3",)), VIA_VCENTER),  # dimm=0: memory elements carry only a name
+    "host-disk-alarm": (
+        esxi(
+            2,
+            ("Bay 1",),
+            status=Health.CRITICAL,  # the red "Host hardware power status" alarm; the disk itself is yellow
+            parts=disks(2, 1),
+            fault_identity=True,
+            alarms=("alarm-101",),  # the harness's first alarm
+        ),
+        VIA_VCENTER,
+    ),
+    "host-disconnected": (
+        Expectation(
+            Health.UNKNOWN,
+            faults=(),
+            serial=serial(2),
+            archive=("hardware.cpu_model", "system.connection_state"),
+            alarms=("connectionState.disconnected",),
+        ),
+        VIA_VCENTER,
+    ),
+    "esxi-standalone": (
+        esxi(0, sensors=(*HOST_SENSORS, DATASTORE), archive=("hardware.cpu_model", "system.esxi", "firmware.BIOS")),
+        STANDALONE,
+    ),
+    "unknown-host": (Expectation(error=ErrorKind.NOT_SUPPORTED), VIA_VCENTER),
+    "wrong-password": (Expectation(error=ErrorKind.AUTH_FAILED), VIA_VCENTER),
+    "dead-port": (Expectation(error=ErrorKind.UNREACHABLE), VCENTER),
+}
+#: The ``poll_batch`` recordings: the vCenter (None) and each host, as the runner polls them together.
+BATCHES: dict[str, dict[str | None, Expectation]] = {
+    "vcenter-healthy-batch": {None: vcenter(), **{name: esxi(index) for index, name in enumerate(HOSTS)}},
+    "vcenter-faulty-batch": {
+        None: vcenter(full=True),  # full=0
+        "DC0_C0_H0": esxi(0, ("DIMM A3",)),  # dimm=0
+        "DC0_C0_H1": esxi(1, ("PSU 2",)),  # psu=1
+        "DC0_C0_H2": esxi(2, ("Fan2A",), sensor_health=Health.CRITICAL),  # fan=2
+        "DC0_H0": esxi(3),
+    },
+}
+
+
 def _cases() -> list[ConformanceCase]:
-    ok = Expectation(Health.OK, faults=())
-    return [
-        ConformanceCase.replay(path("host-psu"), Expectation(Health.CRITICAL, faults=("PSU 2",)), family=VIA_VCENTER),
-        ConformanceCase.replay(
-            path("host-dimm"), Expectation(Health.CRITICAL, faults=("DIMM A3",)), family=VIA_VCENTER
-        ),
-        ConformanceCase.replay(path("host-disconnected"), Expectation(Health.UNKNOWN, faults=()), family=VIA_VCENTER),
-        ConformanceCase.replay(path("esxi-standalone"), ok, family=STANDALONE),
-        ConformanceCase.replay(path("unknown-host"), Expectation(error=ErrorKind.NOT_SUPPORTED), family=VIA_VCENTER),
-        ConformanceCase.replay(path("wrong-password"), Expectation(error=ErrorKind.AUTH_FAILED), family=VIA_VCENTER),
-        ConformanceCase.replay(path("dead-port"), Expectation(error=ErrorKind.UNREACHABLE), family=VCENTER),
-        *batch_cases("vcenter-healthy-batch", {None: ok, **dict.fromkeys(HOSTS, ok)}),
-        *batch_cases(
-            "vcenter-faulty-batch",
-            {
-                None: Expectation(Health.CRITICAL, faults=("Datastore LocalDS_0",)),  # full=0
-                "DC0_C0_H0": Expectation(Health.CRITICAL, faults=("DIMM A3",)),  # dimm=0
-                "DC0_C0_H1": Expectation(Health.CRITICAL, faults=("PSU 2",)),  # psu=1
-                "DC0_C0_H2": Expectation(Health.CRITICAL, faults=("Fan2A",)),  # fan=2
-                "DC0_H0": ok,
-            },
-        ),
-    ]
+    single = [ConformanceCase.replay(path(name), wanted, family=family) for name, (wanted, family) in SINGLE.items()]
+    return [*single, *(case for name, expect in BATCHES.items() for case in batch_cases(name, expect))]
 
 
 class TestVsphereRecordings(BaseDriverConformance):
@@ -95,6 +121,10 @@ class TestVsphereRecordings(BaseDriverConformance):
 
     def cases(self) -> list[ConformanceCase]:
         return _cases()
+
+    def case_ids(self) -> list[str]:
+        """The ids without reading a recording: collection stays free."""
+        return [*SINGLE, *(f"{name}:{host or 'vcenter'}" for name, expect in BATCHES.items() for host in expect)]
 
 
 def test_the_batch_cases_share_one_batch_per_recording() -> None:
@@ -128,7 +158,9 @@ def test_a_batch_answers_each_host_as_its_own_poll_did() -> None:
         assert stable(answers[host].as_json()) == alone.report, f"{host}: the batch and {name} differ"
 
 
-@pytest.mark.parametrize("item", ["host-psu", "vcenter-faulty-batch", "esxi-standalone", "wrong-password"])
+@pytest.mark.parametrize(
+    "item", ["host-psu", "host-disk-alarm", "vcenter-faulty-batch", "esxi-standalone", "wrong-password"]
+)
 def test_recording_the_simulator_again_gives_the_stored_recording(item: str) -> None:
     """Fidelity: the live simulator, polled now, asks the same questions and gives the stored outcome, and its
     fresh recording replays to the live outcome (``vs_make_recordings.record`` checks that)."""
@@ -219,7 +251,7 @@ def test_recording_over_tls_keeps_the_certificate_checks(how: str) -> None:
     ``unreachable`` it is), and the recording replays to the live outcome without any TLS settings."""
     from vs_peers import target, vcenter
 
-    from dcmaint.drivers import DriverError, TlsSettings
+    from dcmaint.drivers import TlsSettings
 
     with vcenter(tls=True, faults=("psu=1",)) as served:
         assert served.fingerprint
@@ -235,7 +267,9 @@ def test_recording_over_tls_keeps_the_certificate_checks(how: str) -> None:
                 answer: Any = asyncio.run(VsphereDriver().poll(live))
             except DriverError as error:
                 answer = error
-    recording = tape.Recording("vsphere", "hypervisor", live.endpoint, tuple(recorder.exchanges), name=how)
+    recording = tape.Recording(
+        "vsphere", "hypervisor", live.endpoint, tuple(recorder.exchanges), name=how, username=live.username
+    )
     with tape.replaying(recording):
         try:
             again: Any = asyncio.run(VsphereDriver().poll(recording.target()))
@@ -247,3 +281,16 @@ def test_recording_over_tls_keeps_the_certificate_checks(how: str) -> None:
         return
     assert [component.location for component in answer.faults()] == ["PSU 2"]
     assert stable(again.as_json()) == stable(answer.as_json())
+
+
+def test_a_replay_logs_in_as_the_recorded_user() -> None:
+    """The replayed login is the driver's own: the refusal names the user the recording was made with, and a
+    recording that kept no user name is refused before any question, as a target without one would be."""
+    recording = load("wrong-password")
+    assert recording.username == "monitor"
+    answer = replayed(recording)[recording.target().name]
+    assert isinstance(answer, DriverError) and str(answer) == recording.error["message"]  # type: ignore[index]
+    anonymous = replace(load("host-psu"), username=None)
+    answer = replayed(anonymous)[anonymous.target().name]
+    assert isinstance(answer, DriverError) and answer.kind is ErrorKind.NOT_CONFIGURED, answer
+    assert "no username" in str(answer)

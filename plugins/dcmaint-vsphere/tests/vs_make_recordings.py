@@ -2,7 +2,8 @@
 
 Run it again after a change to the simulator's harness or to what the driver
 asks: ``python plugins/dcmaint-vsphere/tests/vs_make_recordings.py`` (needs Go
-and govmomi's sources, as the simulator does). Each scenario starts its own
+and govmomi's sources, as the simulator does); with ``--check`` it writes
+nothing and exits 1 when a file would change. Each scenario starts its own
 simulator, polls it for real under a :class:`~dcmaint.drivers.tape.Recorder`
 (``poll`` of one device, or ``poll_batch`` of the vCenter and all its hosts,
 as the runner asks), and saves what was said and what the poll gave.
@@ -11,14 +12,15 @@ The files must not change from one run to the next, so what differs between
 two simulators is replaced before saving, in the exchanges and in the report
 alike (:func:`normalised`): the simulator's address and port become
 ``vcenter.example:8989``, the client's address ``192.0.2.10``, the session's
-key and the views named after it a fixed UUID, the login's clock a fixed
-time, and the temporary directory a datastore is named after is dropped.
+key and the views named after it a fixed UUID, the login's and the alarms'
+clocks a fixed time, and the temporary directory a datastore is named after is dropped.
 Before a file is written, replaying it must give the live outcome
 (:func:`check`), so a recording always says what the driver said.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -52,6 +54,9 @@ _TIME = re.compile(r"<(loginTime|lastActiveTime)>[^<]*</\1>")
 #: The simulator names a datastore after the temporary directory behind it: ``/tmp/govcsim-DC0-LocalDS_0-7319@...``.
 _DATASTORE_PATH = re.compile(r"/[^\"<>@]*/govcsim-([^\"<>@/]*?)-\d+@")
 _SESSION_KEY = re.compile(r"<key>([0-9a-f-]{36})</key>")
+#: When an alarm was triggered (the simulator says 17 minutes before it started): ``<time>...Z</time>``.
+_ALARM_TIME = re.compile(r"<time>(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z</time>")
+ALARM_CLOCK = "2025-12-31T23:43:00"
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ SCENARIOS = (
     Scenario("host-dimm", {"faults": FAULTS}, (0,)),
     Scenario("host-psu", {"faults": FAULTS}, (1,)),
     Scenario("host-disconnected", {"faults": ("disconnected=2",)}, (2,)),
+    Scenario("host-disk-alarm", {"faults": ("storage=2", "alarm=2")}, (2,)),
     Scenario("esxi-standalone", {"esx": True}, ("vcenter",)),
     Scenario("unknown-host", {}, ("esx-nowhere",)),
     Scenario("wrong-password", {}, (0,), password="not-the-password"),
@@ -150,6 +156,14 @@ def normalised(text: str, address: str) -> tuple[str, dict[str, int]]:
         text = text.replace(key, SESSION)
     text, counts["clocks"] = _TIME.subn(lambda match: f"<{match[1]}>{CLOCK}</{match[1]}>", text)
     text, counts["paths"] = _DATASTORE_PATH.subn(r"govcsim-\1@", text)
+    for stamp in set(_ALARM_TIME.findall(text)):
+        # the report has the same instant as the driver decoded it: ISO 8601, microseconds when there are any
+        fraction = (stamp[1] + "000000")[:6] if stamp[1] else ""
+        reported = stamp[0] + (f".{fraction}" if fraction.strip("0") else "") + "+00:00"
+        counts["clocks"] += text.count(reported)
+        text = text.replace(reported, f"{ALARM_CLOCK}+00:00")
+    text, alarms = _ALARM_TIME.subn(f"<time>{ALARM_CLOCK}Z</time>", text)
+    counts["clocks"] += alarms
     text = re.sub(r"session\[" + SESSION + r"\][0-9a-f-]{36}", f"session[{SESSION}]{SESSION}", text)
     return text, {name: count for name, count in counts.items() if count}
 
@@ -169,6 +183,7 @@ def record(item: Scenario, binary: Path) -> tape.Recording:
             options=dict(first.options),
             driver_version=__version__,
             name=item.name,
+            username=first.username,
             **outcome(answers[first.name]),
         )
     text, counts = normalised(json.dumps(made.as_json(), ensure_ascii=False), address)
@@ -182,10 +197,11 @@ def replayed(recording: tape.Recording, targets: Sequence[Target] | None = None,
 
 
 def same_outcome(answer: DeviceReport | DriverError, recording: tape.Recording) -> bool:
-    """Whether ``answer`` is the outcome ``recording`` stores: the same report (less :data:`VOLATILE`), or an error
-    of the same kind (its message may differ: a replay has no user name for "login refused for user ...")."""
+    """Whether ``answer`` is the outcome ``recording`` stores: the same report (less :data:`VOLATILE`), or the
+    same error, message included (a replay logs in under the recorded user, so "login refused for user ..."
+    names the same one)."""
     if recording.error is not None:
-        return isinstance(answer, DriverError) and answer.kind.value == recording.error["kind"]
+        return isinstance(answer, DriverError) and outcome(answer) == {"error": dict(recording.error)}
     return isinstance(answer, DeviceReport) and stable(answer.as_json()) == recording.report
 
 
@@ -195,17 +211,38 @@ def check(recording: tape.Recording) -> None:
         raise SystemExit(f"{recording.name}: replaying the recording does not give the poll's outcome")
 
 
-def main() -> int:
+def text_of(recording: tape.Recording) -> str:
+    """The file's text, as :meth:`~dcmaint.drivers.tape.Recording.save` writes it."""
+    return json.dumps(recording.as_json(), indent=1, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
     from dcmaint_vsphere.sim.vcsim import build
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("names", nargs="*", help="recordings to write (default: all)")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a recording would change")
+    args = parser.parse_args(argv)
+    known = {item.name: item for item in SCENARIOS}
+    unknown = [name for name in args.names if name not in known]
+    if unknown:
+        parser.error(f"unknown recording {unknown[0]!r} (known: {', '.join(known)})")
     binary = build()
     RECORDINGS.mkdir(exist_ok=True)
-    for item in SCENARIOS:
+    changed = []
+    for item in [known[name] for name in args.names] or SCENARIOS:
         made = record(item, binary)
         check(made)
-        path = made.save(RECORDINGS / f"{item.name}.json")
-        print(f"{path.name}: {len(made.exchanges)} exchanges, {path.stat().st_size // 1024} KiB")
-    return 0
+        path = RECORDINGS / f"{item.name}.json"
+        text = text_of(made)
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        changed.append(path.name)
+        if not args.check:
+            path.write_text(text, encoding="utf-8")
+    verb = "would change" if args.check else "written"
+    print(f"{len(changed)} recording(s) {verb}" + (f": {', '.join(changed)}" if changed else ""))
+    return 1 if args.check and changed else 0
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ cancelled, and passes the cancellation on afterwards; a login still in
 flight when the poll is cancelled logs itself out as soon as it completes.
 
 While a recording is made or replayed (:mod:`dcmaint.drivers.tape`) the login
-goes through :mod:`dcmaint_vsphere.taped` instead of ``SmartConnect``, and a
-replay needs neither a user name nor a credential: nothing is sent.
+goes through :mod:`dcmaint_vsphere.taped` instead of ``SmartConnect``. A
+replay logs in as the recording did (its user name, a stand-in credential):
+the same checks run, and the recorded ``Login`` answers it, since the
+recorded question never holds the user name or the password.
 """
 
 from __future__ import annotations
@@ -70,8 +72,6 @@ class Login:
 
     @classmethod
     def of(cls, endpoint: Endpoint, target: Target, check_hostname: bool = True) -> Login:
-        if _replaying(target):  # a recording is replayed: no login goes out, so none is needed
-            return cls(endpoint, target.username or "", target, min(SOCKET_TIMEOUT, target.timeout), check_hostname)
         if not target.username:
             raise InvalidEndpoint(f"{endpoint.display}: no username: register the vCenter account with --username")
         if target.credential is None:
@@ -173,11 +173,6 @@ def translate(error: BaseException, where: str, username: str | None = None) -> 
         return Unreachable(f"{where}: {error.strerror or error}")
     text = " ".join(str(getattr(error, "msg", "") or error).split())[:200]
     return ProtocolError(f"{where}: not a vSphere API answer ({name}: {text})" if text else f"{where}: {name}")
-
-
-def _replaying(target: Target) -> bool:
-    deck = tape.deck_for(target.endpoint)
-    return deck is not None and deck.replays
 
 
 def _connect(login: Login) -> Any:

@@ -10,7 +10,7 @@ login (``RetrieveServiceContent``, ``Login``), pyVmomi's own calls
 PropertyCollector pages that :mod:`dcmaint_vsphere.wire` decodes itself. An
 exchange is keyed by the SOAP method, the managed object it is called on and
 its arguments as plain JSON (:func:`request`): never the user name, the
-password or the session cookie, so a replay (which has no credential) asks
+password or the session cookie, so a replay (under a stand-in credential) asks
 exactly what the recording asked. The answer is kept as the raw SOAP body
 with its HTTP status (:func:`dcmaint.drivers.tape.http_response`), so a
 replay runs the same decoders on the same text, SOAP faults included: a

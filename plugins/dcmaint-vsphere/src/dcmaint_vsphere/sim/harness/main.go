@@ -96,8 +96,26 @@ func sensor(name, kind, units string, reading int64, modifier int32) types.HostN
 	}
 }
 
+// diskModels: the vendor and model of each shape's disks, as ESXi's storage elements name them in operationalInfo.
+var diskModels = map[string][2]string{
+	"Dell Inc.": {"TOSHIBA", "AL15SEB120N"},
+	"HPE":       {"HPE", "EG001200JWJNQ"},
+	"Lenovo":    {"SEAGATE", "ST1200MM0099"},
+}
+
+// diskInfo is what a real host tells of one of its disks: vendor, model, serial and firmware (host number, disk).
+func diskInfo(shape vendorShape, host, disk int) []types.HostStorageOperationalInfo {
+	made := diskModels[shape.vendor]
+	return []types.HostStorageOperationalInfo{
+		{Property: "Vendor", Value: made[0]},
+		{Property: "Model", Value: made[1]},
+		{Property: "Serial Number", Value: fmt.Sprintf("DSK%03d%02d%s", host, disk, strings.ToUpper(shape.vendor[:2]))},
+		{Property: "Firmware Version", Value: "0103"},
+	}
+}
+
 // health gives a host its own health tree: the simulator's template is shared by every host.
-func health(template *types.HealthSystemRuntime, shape vendorShape) *types.HealthSystemRuntime {
+func health(template *types.HealthSystemRuntime, shape vendorShape, host int) *types.HealthSystemRuntime {
 	sensors := append([]types.HostNumericSensorInfo(nil), template.SystemHealthInfo.NumericSensorInfo...)
 	sensors = append(sensors,
 		sensor("Power Supply 1 PS1 Status", "power", "Watts", 0, 0),
@@ -119,7 +137,8 @@ func health(template *types.HealthSystemRuntime, shape vendorShape) *types.Healt
 	var storage []types.HostStorageElementInfo
 	for i := 0; i < 4; i++ {
 		storage = append(storage, types.HostStorageElementInfo{HostHardwareElementInfo: types.HostHardwareElementInfo{
-			Name: shape.disk(i), Status: green("Physical element is functioning as expected")}})
+			Name: shape.disk(i), Status: green("Physical element is functioning as expected")},
+			OperationalInfo: diskInfo(shape, host, i)})
 	}
 	return &types.HealthSystemRuntime{
 		SystemHealthInfo:   &types.HostSystemHealthInfo{NumericSensorInfo: sensors},
@@ -347,7 +366,7 @@ func main() {
 			IdentifierValue: serial,
 			IdentifierType:  &types.ElementDescription{Key: "SerialNumberTag", Description: types.Description{Label: "Serial number tag", Summary: "Serial number tag"}},
 		}}
-		h.Runtime.HealthSystemRuntime = health(h.Runtime.HealthSystemRuntime, shape)
+		h.Runtime.HealthSystemRuntime = health(h.Runtime.HealthSystemRuntime, shape, i)
 	}
 	var stores []*simulator.Datastore
 	for _, entity := range simulator.Map.All("Datastore") {
