@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ import rf_make_recordings
 from dcmaint.drivers import DriverError, ErrorKind, Health, ProtocolError, Target, tape
 from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint.secrets import Secret
-from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
+from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation, PartExpect
 from dcmaint_redfish.driver import RedfishDriver
 from dcmaint_redfish.options import RedfishOptions, parse_endpoint
 from dcmaint_redfish.sim import running
@@ -31,27 +31,167 @@ from dcmaint_redfish.transport import Transport
 FOLDER = rf_make_recordings.FOLDER
 CASES = {case.name: case for case in rf_make_recordings.CASES}
 
+OK, WARNING, CRITICAL = Health.OK, Health.WARNING, Health.CRITICAL
+#: The simulator's alarm codes for the part faults it injects (``sim/faults.py``).
+PSU_ALARM, DISK_ALARM, DIMM_ALARM = (
+    f"Simulator.1.0.{name}" for name in ("PsuCritical", "DiskPredicted", "DimmWarning")
+)
+
+
+def part(number: str | None, spare: str | None, serial: str | None) -> PartExpect:
+    return PartExpect(part_number=number, spare_part_number=spare, serial=serial)
+
+
+@dataclass(frozen=True)
+class Device:
+    """What one simulated BMC gives whatever its faults, read off the simulator's trees (``fixtures/*.json`` and
+    ``sim/generic*.py``, serials as the simulator serves them to its BMC 1): its serial, a few parts with their
+    identity, named sensors, the Warning/Critical codes of its event log and archive sections or keys."""
+
+    serial: str
+    parts: Mapping[str, PartExpect]
+    sensors: Mapping[str, Health]
+    event_codes: tuple[str, ...] | None  # None: its log holds no Warning or Critical entry
+    archive: tuple[str, ...]
+
+    def expect(
+        self, status: Health, faults: Mapping[str, PartExpect] | None = None, alarms: tuple[str, ...] = ()
+    ) -> Expectation:
+        """The expectation of a poll with these faulty parts (location: identity) and these alarm codes."""
+        faults = faults or {}
+        return Expectation(
+            status=status,
+            faults=tuple(faults),
+            serial=self.serial,
+            parts={**self.parts, **faults},
+            fault_identity=True,
+            sensors=tuple(self.sensors),
+            sensor_health=dict(self.sensors),
+            events_at_least=None if self.event_codes is None else len(self.event_codes),
+            event_codes=self.event_codes,
+            archive=self.archive,
+            alarms=alarms,
+        )
+
+
+SERVER_ARCHIVE = ("hardware.cpu", "hardware.dimm", "hardware.psu", "system.systems", "system.bmc", "firmware.BIOS")
+DMTF_LOG = ("MEM0701", "PSU0006")  # the SEL the fixtures share: a memory warning, lost PSU redundancy
+GENERIC = Device(
+    "SIMSYS00001P",
+    {"PSU 1": part("SIM-PSU-800", "SIM-SP-PSU800", "SIMPSU00001M"), "Fan 1": part("SIM-FAN-4056", None, None)},
+    {"Fan 1": OK, "Inlet Temp": OK, "CPU 1 Temp": OK},
+    None,  # its SEL holds one OK entry ("System powered on"): no event
+    (*SERVER_ARCHIVE, "hardware.disk", "hardware.battery", "raid"),
+)
+ILO5 = Device(
+    "CZ29100014",
+    {
+        "PSU 1": part("865414-B21", "866730-001", "5WBXU0B8D0000T"),
+        "Smart Storage Battery 1": part("P01366-B21", "878643-001", "6EZBP0BU80000V"),
+    },
+    {"Fan 1": OK, "01-Inlet Ambient": OK, "32-Sys Exhaust": OK},
+    ("2", "4"),  # IML entries, known by their Id: a power supply failure, a corrected memory error threshold
+    (*SERVER_ARCHIVE, "hardware.battery", "firmware.iLO 5"),
+)
+IDRAC8 = Device(
+    "CNIVC005K0000Z",
+    {"PSU 1": part("0V1YJ6", "0V1YJ6A01", "CNFOD0040000Y"), "Bay 0": part("0G2G54", None, "3G20000O")},
+    {"Fan 1A": OK, "System Board Inlet Temp": OK, "CPU1 Temp": OK},
+    DMTF_LOG,
+    (*SERVER_ARCHIVE, "hardware.disk", "raid"),
+)
+IDRAC9 = Device(
+    "CNIVC00800000X",
+    {"PSU 1": part("0Y9VFC", "0Y9VFCA01", "CNLOD0040000Y"), "DIMM A1": part("HMA84GR7CJR4N-WM", None, "PBU00017")},
+    {"Fan 1A": OK, "System Board Inlet Temp": OK, "System Board Exhaust Temp": OK},
+    DMTF_LOG,
+    (*SERVER_ARCHIVE, "hardware.disk", "raid", "firmware.PERC H740P Mini"),
+)
+XCC = Device(
+    "J3000015",
+    {"PSU1": part("SP57A02023", "03GX248", "D1DG000000Z"), "Drive 0": part("SSG7A03562", "01GV064", "N1E00017")},
+    {"Fan 1 Front": OK, "Ambient Temp": OK, "CPU 1 Temp": OK},
+    DMTF_LOG,
+    (*SERVER_ARCHIVE, "hardware.disk", "raid", "firmware.Lenovo XClarity Controller"),
+)
+
 #: What each recording must show: read off the simulator's trees and the faults injected, not off the files.
 EXPECTED = {
-    "generic": Expectation(status=Health.OK, faults=(), serial="SIMSYS00001P"),
-    "dmtf-generic": Expectation(status=Health.OK, faults=(), serial="437XR10000Q"),
-    "hpe-ilo4": Expectation(status=Health.OK, faults=(), serial="CZJ720000G"),
-    "hpe-ilo5": Expectation(status=Health.OK, faults=(), serial="CZ29100014"),
-    "hpe-ilo6": Expectation(status=Health.OK, faults=(), serial="CZ23400013"),
-    "dell-idrac8": Expectation(status=Health.OK, faults=(), serial="CNIVC005K0000Z"),
-    "dell-idrac9": Expectation(status=Health.OK, faults=(), serial="CNIVC00800000X"),
-    "lenovo-xcc": Expectation(status=Health.OK, faults=(), serial="J3000015"),
-    "huawei-ibmc": Expectation(status=Health.OK, faults=(), serial="2102311TYBN0K700000O"),
-    "h3c-hdm": Expectation(status=Health.OK, faults=(), serial="210235A3TNH21300000T"),
-    "inspur-kaytus": Expectation(status=Health.OK, faults=(), serial="22040000T"),
-    "supermicro": Expectation(status=Health.OK, faults=(), serial="S411839X1A00017"),
-    "hpe-ilo5-psu": Expectation(status=Health.CRITICAL, faults=("PSU 2",), serial="CZ29100014"),
-    "dell-idrac9-disk": Expectation(status=Health.WARNING, faults=("Bay 0",), serial="CNIVC00800000X"),
-    "lenovo-xcc-dimm": Expectation(status=Health.WARNING, faults=("DIMM 2",), serial="J3000015"),
-    "generic-three-faults": Expectation(
-        status=Health.CRITICAL, faults=("PSU 2", "Bay 3", "PROC 1 DIMM 3"), serial="SIMSYS00001P"
+    "generic": GENERIC.expect(OK),
+    "dmtf-generic": Device(
+        "437XR10000Q",
+        {
+            "PSU 1": part("23456-133", "93284-22", "348820000P"),
+            "Cache battery": part("CB-96-0011", "SP-CB-96", "BT90000S"),
+        },
+        {"Inlet Temp": OK, "CPU1 Temp": OK, "Exhaust Temp": OK},
+        DMTF_LOG,
+        (*SERVER_ARCHIVE, "hardware.battery", "raid"),
+    ).expect(OK),
+    "hpe-ilo4": Device(
+        "CZJ720000G",
+        {"PSU 1": part("720479-B21", "754381-001", "5WBXU0B8D0000E"), "PROC 1 DIMM 1": part("752369-081", None, None)},
+        {"01-Inlet Ambient": OK, "02-CPU 1": OK, "32-Sys Exhaust": OK},
+        ("2", "4"),
+        (*SERVER_ARCHIVE, "hardware.disk", "hardware.controller"),  # no DMTF Storage: no raid section
+    ).expect(OK),
+    "hpe-ilo5": ILO5.expect(OK),
+    "hpe-ilo6": Device(
+        "CZ23400013",
+        {"PSU 1": part("P44712-001", "P44712-001", "5WBXU0B8D0000W"), "Slot 17": part("P58335-B21", None, None)},
+        {"Inlet Temp": OK, "CPU1 Temp": OK, "Exhaust Temp": OK},
+        ("2", "4"),
+        (*SERVER_ARCHIVE, "hardware.disk", "raid", "firmware.iLO 6"),
+    ).expect(OK),
+    "dell-idrac8": IDRAC8.expect(OK),
+    "dell-idrac9": IDRAC9.expect(OK),
+    "lenovo-xcc": XCC.expect(OK),
+    "huawei-ibmc": Device(
+        "2102311TYBN0K700000O",
+        {"PSU1": part("02131100", None, "2102310TJNDG9800000N"), "Disk0": part("02311HAP", None, "9KB0000Q")},
+        {"Fan1 Front": OK, "Inlet Temp": OK, "Outlet Temp": OK},
+        ("1", "3"),  # iBMC entries known by their Id: lost PSU redundancy, correctable ECC errors on DIMM010
+        (*SERVER_ARCHIVE, "hardware.disk", "raid"),
+    ).expect(OK),
+    "h3c-hdm": Device(
+        "210235A3TNH21300000T",
+        {"PSU1": part("0231A8BJ", None, "RN3LAJJDU00016"), "CPU1-DIMMA0": part("HMA84GR7DJR4N-XN", None, "1Z20000S")},
+        {"Fan1": OK, "Inlet Temp": OK, "Exhaust Temp": OK},
+        DMTF_LOG,
+        (*SERVER_ARCHIVE, "hardware.disk", "raid", "firmware.HDM"),
+    ).expect(OK),
+    "inspur-kaytus": Device(
+        "22040000T",
+        {
+            "PSU0": part("YZCA-00930-106", None, "Y17TFE6Y00001E"),
+            "CPU0_C0D0": part("M393A4K40DB3-CWE", None, "A8G00013"),
+        },
+        {"FAN0_F": OK, "Inlet Temp": OK, "Exhaust Temp": OK},
+        DMTF_LOG,
+        (*SERVER_ARCHIVE, "hardware.disk", "raid"),
+    ).expect(OK),
+    "supermicro": Device(
+        "S411839X1A00017",
+        {"PS1": part("PWS-1K62A-1R", None, "FJSBDA1YJ0000Z"), "P1-DIMMA1": part("36ASF4G72PZ-3G2J3", None, "J0V00011")},
+        {"FAN1": OK, "Inlet Temp": OK, "Exhaust Temp": OK},
+        DMTF_LOG,
+        (*SERVER_ARCHIVE, "hardware.disk", "raid"),
+    ).expect(OK),
+    "hpe-ilo5-psu": ILO5.expect(CRITICAL, {"PSU 2": part("865414-B21", "866730-001", "5WBXU0B8D0000S")}, (PSU_ALARM,)),
+    "dell-idrac9-disk": IDRAC9.expect(WARNING, {"Bay 0": part("0G2G54", None, "JTC00012")}, (DISK_ALARM,)),
+    "lenovo-xcc-dimm": XCC.expect(WARNING, {"DIMM 2": part("M393A4K40EB3-CWE", "01DE974", "R1900019")}, (DIMM_ALARM,)),
+    "generic-three-faults": GENERIC.expect(
+        CRITICAL,
+        {
+            "PSU 2": part("SIM-PSU-800", "SIM-SP-PSU800", "SIMPSU00001N"),
+            "Bay 3": part("SIM-SSD-960", "SIM-SP-SSD960", "SIMDRV00001E"),
+            "PROC 1 DIMM 3": part("HMA84GR7DJR4N-XN", "SIM-SP-DIMM32", "SIMDIMM00019"),
+        },
+        (PSU_ALARM, DISK_ALARM, DIMM_ALARM),
     ),
     "dell-idrac9-malformed": Expectation(error=ErrorKind.PROTOCOL_ERROR),
+    "dell-idrac8-basic": IDRAC8.expect(OK),
+    "dell-idrac9-refused": Expectation(error=ErrorKind.AUTH_FAILED),
 }
 
 
@@ -81,15 +221,14 @@ def replay(recording: tape.Recording, target: Target) -> tuple[dict[str, Any] | 
         return polled(target)
 
 
-def with_login(target: Target) -> Target:
-    """The target with a user and a password: the replay then logs in and out from the recording too."""
-    return replace(target, username=rf_make_recordings.USERNAME, credential=Secret("any-password"))
-
-
 class TestRedfishRecordings(BaseDriverConformance):
     """dcmaint's conformance kit over the recordings: every flavour, healthy and with part faults."""
 
     driver_class = RedfishDriver
+
+    def case_ids(self) -> list[str]:
+        """The recipes' names: collection reads no recording (``test_case_ids_match_cases`` checks the files)."""
+        return list(CASES)
 
     def cases(self) -> list[ConformanceCase]:
         return [
@@ -110,29 +249,44 @@ def test_recordings_are_small() -> None:
 
 @pytest.mark.parametrize("path", recording_paths(), ids=lambda path: path.stem)
 def test_a_recording_holds_no_secret_and_no_simulator_address(path: Path) -> None:
+    """The login is kept (user, the session's POST and its token scrubbed), the password never."""
     text = path.read_text(encoding="utf-8")
     recording = tape.Recording.load(path)
-    assert rf_make_recordings.PASSWORD not in text
+    case = CASES[path.stem]
+    assert rf_make_recordings.PASSWORD not in text and "Authorization" not in text
     assert "127.0.0.1" not in text
-    assert recording.endpoint == f"redfish+http://bmc-{CASES[path.stem].flavour}.example"
+    assert recording.endpoint == f"redfish+http://bmc-{case.flavour}.example"
+    assert recording.username == rf_make_recordings.USERNAME
+    assert recording.scrubbed["addresses"] >= 1
     logins = [item for item in recording.exchanges if item.request["method"] == "POST"]
+    if dict(case.options).get("auth") == "basic":  # basic auth on every request: no session, nothing to scrub
+        assert logins == [] and recording.scrubbed["tokens"] == 0
+        return
     assert [item.request for item in logins] == [{"method": "POST", "path": "/redfish/v1/SessionService/Sessions"}]
     assert logins[0].response is not None
+    if case.sim_password is not None:  # refused: no session, no token
+        assert logins[0].response["status"] == 401 and recording.scrubbed["tokens"] == 0
+        return
     assert logins[0].response["headers"]["x-auth-token"] == rf_make_recordings.TOKEN
-    assert recording.scrubbed["tokens"] == 1 and recording.scrubbed["addresses"] >= 1
+    assert recording.scrubbed["tokens"] == 1
 
 
 @pytest.mark.parametrize("path", recording_paths(), ids=lambda path: path.stem)
 def test_replaying_a_recording_gives_the_report_stored_in_it(path: Path) -> None:
     """A regression fixture: the driver of today reads the recorded answers as the driver that recorded them did.
 
-    Replayed twice: as the kit does (no credential, so no login) and logged in, which replays the session's
-    POST and DELETE too.
+    Replayed as the kit does (logged in as recorded, with a stand-in password: the login, its POST and DELETE,
+    are replayed too) and, where the BMC let us in, without a login (the recorded login is then not asked).
     """
     recording = tape.Recording.load(path)
     assert (recording.report is None) == (recording.error is not None)
-    for target in (recording.target(), with_login(recording.target())):
-        assert replay(recording, target) == (without_times(recording.report), recording.error)
+    target = recording.target()
+    assert target.username == rf_make_recordings.USERNAME and target.credential is not None
+    targets = [target]
+    if (recording.error or {}).get("kind") != ErrorKind.AUTH_FAILED.value:
+        targets.append(replace(target, username=None, credential=None))
+    for each in targets:
+        assert replay(recording, each) == (without_times(recording.report), recording.error)
 
 
 def test_the_script_would_write_the_recordings_there_are() -> None:
@@ -232,3 +386,55 @@ def test_the_scripts_check_passes_on_the_recordings_and_refuses_unknown_names(
     with pytest.raises(SystemExit) as refused:
         rf_make_recordings.main(["no-such-bmc"])
     assert refused.value.code == 2 and "unknown recording 'no-such-bmc'" in capsys.readouterr().err
+
+
+def served(url: str, paths: list[str]) -> list[Any]:
+    """Every document the simulated BMC at ``url`` serves at ``paths``, as its client would read it (basic auth)."""
+    import base64
+    import urllib.request
+
+    login = base64.b64encode(f"{rf_make_recordings.USERNAME}:any".encode()).decode("ascii")
+    documents = []
+    for path in paths:
+        request = urllib.request.Request(url + path, headers={"Authorization": f"Basic {login}"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            documents.append(json.loads(answer.read()))
+    return documents
+
+
+def log_entries(node: Any) -> list[Mapping[str, Any]]:
+    """The log entries in a document (a LogEntry, or an object with an ``EntryType``), not its conditions."""
+    if isinstance(node, list):
+        return [entry for item in node for entry in log_entries(item)]
+    if not isinstance(node, Mapping):
+        return []
+    entry = "LogEntry." in str(node.get("@odata.type", "")) or "EntryType" in node
+    found = [node] if entry else []
+    return found + [entry for value in node.values() for entry in log_entries(value)]
+
+
+@pytest.mark.parametrize("name", [name for name, expect in EXPECTED.items() if expect.error is None])
+def test_the_expectations_are_the_simulators_data(name: str) -> None:
+    """The identities and event codes the cases expect are what the simulator serves, not copied off a recording.
+
+    Each expected part's numbers and serial stand in one document the BMC serves (a profile may shorten a
+    number: Dell's "0Y9VFC" is read from "0Y9VFCA01"), and each event code is a Warning or Critical log entry.
+    """
+    case, expect = CASES[name], EXPECTED[name]
+    simulated = SimulatorOptions(count=1, flavours=(case.flavour,), faults=case.faults)
+    with running(simulated) as sim:
+        documents = served(sim.endpoints[0].url, sorted(sim.bmc(1).view.resources))
+    texts = [json.dumps(document, ensure_ascii=False) for document in documents]
+    assert any(expect.serial in text for text in texts), f"{name}: no document holds the serial {expect.serial}"
+    for location, wanted in (expect.parts or {}).items():
+        values = [value for value in (wanted.part_number, wanted.spare_part_number, wanted.serial) if value]
+        assert any(all(value in text for value in values) for text in texts), f"{name}: {location} {values} not served"
+    entries = [entry for document in documents for entry in log_entries(document)]
+    codes = {
+        str(entry.get("MessageId") or entry.get("Id"))
+        for entry in entries
+        if entry.get("Severity") in ("Warning", "Critical")
+    }
+    assert set(expect.event_codes or ()) <= codes, f"{name}: the BMC's log holds {sorted(codes)}"
+    if expect.event_codes is None:
+        assert not codes, f"{name}: the BMC logs {sorted(codes)}, the case states no event"
