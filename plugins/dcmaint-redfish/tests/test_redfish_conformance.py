@@ -99,7 +99,16 @@ class TestRedfishConformance(BaseDriverConformance):
             case(
                 "healthy",
                 _serve("healthy", trees.server()),
-                Expectation(status=Health.OK, faults=(), serial="ACME0001"),
+                # The same tree without its faults: every part identified, Fan 3 fitted, the same log and archive.
+                replace(
+                    FAULTY,
+                    status=Health.OK,
+                    faults=(),
+                    serial="ACME0001",
+                    parts={"PSU 2": PSU_2, "Bay 4": BAY_4},
+                    fault_identity=True,
+                    sensor_health={"Fan 3": Health.OK, "Inlet Temp": Health.OK},
+                ),
             ),
             case(
                 "five-faults",
