@@ -1,10 +1,14 @@
 """The Redfish driver against recordings of the simulator: conformance, regression and replay fidelity.
 
 The files in ``recordings/`` are written by ``rf_make_recordings.py`` (see its
-docstring): one poll of one simulated BMC per file, every flavour healthy and
-a few with a failed power supply, disk or DIMM. Replaying them runs the
-driver's own transport, crawler and parser on what the BMC said, without a
-socket; the fidelity tests check that a replay is worth a live poll.
+docstring): one poll of one simulated BMC per file, every flavour healthy,
+a few with a failed power supply, disk or DIMM, one with basic auth and two
+that fail (a malformed answer, a refused login). Each poll logged in as
+``admin``, which the file keeps: replaying runs the driver's own login,
+transport, crawler and parser on what the BMC said, without a socket; the
+fidelity tests check that a replay is worth a live poll. What each case
+expects is in ``rf_devices.py``, checked here against what the simulator
+serves.
 """
 
 from __future__ import annotations
@@ -155,7 +159,7 @@ def test_replaying_a_recording_gives_the_report_stored_in_it(path: Path) -> None
 
 def test_the_script_would_write_the_recordings_there_are() -> None:
     """The recordings are what rf_make_recordings.py writes today (rerun it after changing the simulator)."""
-    for name in ("hpe-ilo5-psu", "dell-idrac9"):
+    for name in ("hpe-ilo5-psu", "dell-idrac9", "dell-idrac8-basic", "dell-idrac9-refused"):
         written = rf_make_recordings.text_of(rf_make_recordings.record(CASES[name]))
         assert written == (FOLDER / f"{name}.json").read_text(encoding="utf-8"), f"{name}: run rf_make_recordings.py"
 
