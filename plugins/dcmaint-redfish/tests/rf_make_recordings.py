@@ -19,6 +19,8 @@ and the files are normalised:
   exchanges and in the report's messages alike;
 - the session token the login got becomes ``scrubbed-token``; the login's
   request never held the password (the transport keeps no body);
+- the recording keeps the user the poll logged in as (``admin``), so that a
+  replay logs in under it too, with a stand-in password;
 - ``recorded_at`` is left out: the file says what the device answered, not when.
 
 The test module ``test_redfish_recordings.py`` replays these files; when the
@@ -50,6 +52,10 @@ class Case:
     flavour: str
     family: str
     faults: str = ""
+    #: Options of the poll beside ``concurrency=1`` (``auth=basic``: no session, basic auth on every request).
+    options: tuple[tuple[str, str], ...] = ()
+    #: The only password the simulated BMC accepts (None: any); not the recording's, so the login is refused.
+    sim_password: str | None = None
 
     @property
     def host(self) -> str:
@@ -80,6 +86,9 @@ CASES = (
     Case("generic-three-faults", "generic", "DMTF Redfish (simulated generic)", "bmc1:psu:2; bmc1:disk:3; bmc1:dimm:3"),
     # A poll that fails: the System's body is cut short, the recording keeps the error instead of a report.
     Case("dell-idrac9-malformed", "dell-idrac9", "Dell iDRAC 9", "bmc1:malformed"),
+    # Logins: basic auth on every request (no session), and a session login the BMC refuses (a wrong password).
+    Case("dell-idrac8-basic", "dell-idrac8", "Dell iDRAC 8", options=(("auth", "basic"),)),
+    Case("dell-idrac9-refused", "dell-idrac9", "Dell iDRAC 9", sim_password="not-the-recording-password"),
 )
 
 
@@ -88,7 +97,8 @@ def record(case: Case) -> Any:
     from dcmaint.drivers.simulators import SimulatorOptions
     from dcmaint_redfish.sim import running
 
-    with running(SimulatorOptions(count=1, flavours=(case.flavour,), faults=case.faults)) as sim:
+    simulated = SimulatorOptions(count=1, flavours=(case.flavour,), faults=case.faults, password=case.sim_password)
+    with running(simulated) as sim:
         return poll_recorded(sim.endpoints[0].url, case)
 
 
@@ -99,13 +109,14 @@ def poll_recorded(url: str, case: Case) -> Any:
     from dcmaint_redfish.driver import RedfishDriver
 
     live = url.removeprefix("http://")
+    options = {**OPTIONS, **dict(case.options)}
     target = Target(
         case.name,
         "server",
         f"redfish+http://{live}",
         username=USERNAME,
         credential=Secret(PASSWORD),
-        options=dict(OPTIONS),
+        options=dict(options),
         timeout=30.0,
     )
     recorder = tape.Recorder()
@@ -121,12 +132,13 @@ def poll_recorded(url: str, case: Case) -> Any:
         kind="server",
         endpoint=f"redfish+http://{live}",
         exchanges=tuple(recorder.exchanges),
-        options=dict(OPTIONS),
+        options=dict(options),
         report=report,
         error=error,
         driver_version=RedfishDriver.version,
         dcmaint_version=_dcmaint_version(),
         name=case.name,
+        username=USERNAME,
     )
     return normalised(recording, live, case.host)
 

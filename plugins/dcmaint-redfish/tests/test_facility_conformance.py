@@ -6,6 +6,7 @@ Collection reads only ``case_ids()``; the fake BMCs start when the kit first bui
 from __future__ import annotations
 
 import atexit
+from dataclasses import replace
 
 from rf_fakebmc import FakeBmc
 
@@ -39,6 +40,35 @@ FAMILIES = {"cdu": "Redfish CDU (DMTF ThermalEquipment)", "pdu": "Redfish rack P
 CASES = ("cdu", "pdu", "cdu-worn-filter-and-leak", "pdu-tripped")
 
 
+#: What the simulated units give (``sim/facility.py``); neither keeps an event log, so no case states events.
+PUMP = PartExpect(part_number="SIM-PUMP-40", spare_part_number="SIM-SP-PUMP40", serial="SIMPUMP00001")
+FILTER = PartExpect(part_number="SIM-FILTER-50", spare_part_number="SIM-SP-FLT50")
+CDU_PARTS = {"CDU 1": PartExpect(part_number="SIM-CDU-P800", serial="SIMCDU000001"), "Pump 1": PUMP, "Filter 1": FILTER}
+FACILITY_ARCHIVE = ("hardware.facility", "system.bmc", "firmware.BMC")
+CDU = Expectation(
+    status=Health.OK,
+    faults=(),
+    serial="SIMCDU000001",
+    parts=CDU_PARTS,
+    fault_identity=True,
+    sensors=("Pump 1 speed", "Reservoir 1 fluid level", "Primary loop 1 supply temperature"),
+    sensor_health={"Pump 1 speed": Health.OK, "Primary loop 1 flow": Health.OK},
+    archive=FACILITY_ARCHIVE,
+    alarms=(),
+)
+PDU = Expectation(
+    status=Health.OK,
+    faults=(),
+    serial="SIMPDU000001",
+    parts={"Rack A03 PDU A": PartExpect(part_number="SIM-RPDU-P12", serial="SIMPDU000001")},
+    fault_identity=True,
+    sensors=("Mains Circuit AC1 voltage", "Branch Circuit CB1 power"),
+    sensor_health={"Branch Circuit CB1 current": Health.OK, "Mains Circuit AC1 voltage": Health.OK},
+    archive=FACILITY_ARCHIVE,
+    alarms=(),
+)
+
+
 def case(case_id: str, kind: str, bmc: FakeBmc, expect: Expectation) -> ConformanceCase:
     target = Target(case_id, kind, bmc.endpoint, username="admin", credential=Secret("secret"), timeout=10.0)
     return ConformanceCase(case_id, target, expect, family=FAMILIES[case_id.split("-")[0]])
@@ -52,18 +82,19 @@ class TestFacilityConformance(BaseDriverConformance):
 
     def cases(self) -> list[ConformanceCase]:
         return [
-            case("cdu", "cooling", _serve("cdu"), Expectation(status=Health.OK, faults=(), serial="SIMCDU000001")),
-            case("pdu", "ups", _serve("pdu"), Expectation(status=Health.OK, faults=(), serial="SIMPDU000001")),
+            case("cdu", "cooling", _serve("cdu"), CDU),
+            case("pdu", "ups", _serve("pdu"), PDU),
             case(
                 "cdu-worn-filter-and-leak",
                 "cooling",
                 _serve("cdu", "filter:2=91,leak:2"),
-                Expectation(
+                # A leak detector has no part identity: ``fault_identity`` cannot be promised for this case.
+                replace(
+                    CDU,
                     status=Health.CRITICAL,
                     faults=("Filter 2", "Fluid Level Overflow"),
-                    parts={"Filter 2": PartExpect(part_number="SIM-FILTER-50", spare_part_number="SIM-SP-FLT50")},
-                    sensors=("Pump 1 speed", "Reservoir 1 fluid level", "Primary loop 1 supply temperature"),
-                    archive=("hardware.facility", "system.bmc", "firmware.BMC"),
+                    parts={**CDU_PARTS, "Filter 2": FILTER},
+                    fault_identity=None,
                     alarms=("Simulator.1.0.LeakCritical",),
                 ),
             ),
@@ -71,10 +102,12 @@ class TestFacilityConformance(BaseDriverConformance):
                 "pdu-tripped",
                 "ups",
                 _serve("pdu", "breaker:1"),
-                Expectation(
+                # A branch circuit is part of the PDU, with no identity of its own.
+                replace(
+                    PDU,
                     status=Health.CRITICAL,
                     faults=("Branch Circuit CB1",),
-                    sensor_health={"Branch Circuit CB1 current": Health.OK, "Mains Circuit AC1 voltage": Health.OK},
+                    fault_identity=None,
                     alarms=("Simulator.1.0.BreakerTripped",),
                 ),
             ),

@@ -1,10 +1,14 @@
 """The Redfish driver against recordings of the simulator: conformance, regression and replay fidelity.
 
 The files in ``recordings/`` are written by ``rf_make_recordings.py`` (see its
-docstring): one poll of one simulated BMC per file, every flavour healthy and
-a few with a failed power supply, disk or DIMM. Replaying them runs the
-driver's own transport, crawler and parser on what the BMC said, without a
-socket; the fidelity tests check that a replay is worth a live poll.
+docstring): one poll of one simulated BMC per file, every flavour healthy,
+a few with a failed power supply, disk or DIMM, one with basic auth and two
+that fail (a malformed answer, a refused login). Each poll logged in as
+``admin``, which the file keeps: replaying runs the driver's own login,
+transport, crawler and parser on what the BMC said, without a socket; the
+fidelity tests check that a replay is worth a live poll. What each case
+expects is in ``rf_devices.py``, checked here against what the simulator
+serves.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from typing import Any
 
 import pytest
 import rf_make_recordings
+from rf_devices import CRITICAL, DEVICES, DIMM_ALARM, DISK_ALARM, OK, PSU_ALARM, WARNING, part
 
-from dcmaint.drivers import DriverError, ErrorKind, Health, ProtocolError, Target, tape
+from dcmaint.drivers import DriverError, ErrorKind, ProtocolError, Target, tape
 from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint.secrets import Secret
 from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
@@ -33,25 +38,28 @@ CASES = {case.name: case for case in rf_make_recordings.CASES}
 
 #: What each recording must show: read off the simulator's trees and the faults injected, not off the files.
 EXPECTED = {
-    "generic": Expectation(status=Health.OK, faults=(), serial="SIMSYS00001P"),
-    "dmtf-generic": Expectation(status=Health.OK, faults=(), serial="437XR10000Q"),
-    "hpe-ilo4": Expectation(status=Health.OK, faults=(), serial="CZJ720000G"),
-    "hpe-ilo5": Expectation(status=Health.OK, faults=(), serial="CZ29100014"),
-    "hpe-ilo6": Expectation(status=Health.OK, faults=(), serial="CZ23400013"),
-    "dell-idrac8": Expectation(status=Health.OK, faults=(), serial="CNIVC005K0000Z"),
-    "dell-idrac9": Expectation(status=Health.OK, faults=(), serial="CNIVC00800000X"),
-    "lenovo-xcc": Expectation(status=Health.OK, faults=(), serial="J3000015"),
-    "huawei-ibmc": Expectation(status=Health.OK, faults=(), serial="2102311TYBN0K700000O"),
-    "h3c-hdm": Expectation(status=Health.OK, faults=(), serial="210235A3TNH21300000T"),
-    "inspur-kaytus": Expectation(status=Health.OK, faults=(), serial="22040000T"),
-    "supermicro": Expectation(status=Health.OK, faults=(), serial="S411839X1A00017"),
-    "hpe-ilo5-psu": Expectation(status=Health.CRITICAL, faults=("PSU 2",), serial="CZ29100014"),
-    "dell-idrac9-disk": Expectation(status=Health.WARNING, faults=("Bay 0",), serial="CNIVC00800000X"),
-    "lenovo-xcc-dimm": Expectation(status=Health.WARNING, faults=("DIMM 2",), serial="J3000015"),
-    "generic-three-faults": Expectation(
-        status=Health.CRITICAL, faults=("PSU 2", "Bay 3", "PROC 1 DIMM 3"), serial="SIMSYS00001P"
+    **{flavour: device.expect(OK) for flavour, device in DEVICES.items()},
+    "hpe-ilo5-psu": DEVICES["hpe-ilo5"].expect(
+        CRITICAL, {"PSU 2": part("865414-B21", "866730-001", "5WBXU0B8D0000S")}, (PSU_ALARM,)
+    ),
+    "dell-idrac9-disk": DEVICES["dell-idrac9"].expect(
+        WARNING, {"Bay 0": part("0G2G54", None, "JTC00012")}, (DISK_ALARM,)
+    ),
+    "lenovo-xcc-dimm": DEVICES["lenovo-xcc"].expect(
+        WARNING, {"DIMM 2": part("M393A4K40EB3-CWE", "01DE974", "R1900019")}, (DIMM_ALARM,)
+    ),
+    "generic-three-faults": DEVICES["generic"].expect(
+        CRITICAL,
+        {
+            "PSU 2": part("SIM-PSU-800", "SIM-SP-PSU800", "SIMPSU00001N"),
+            "Bay 3": part("SIM-SSD-960", "SIM-SP-SSD960", "SIMDRV00001E"),
+            "PROC 1 DIMM 3": part("HMA84GR7DJR4N-XN", "SIM-SP-DIMM32", "SIMDIMM00019"),
+        },
+        (PSU_ALARM, DISK_ALARM, DIMM_ALARM),
     ),
     "dell-idrac9-malformed": Expectation(error=ErrorKind.PROTOCOL_ERROR),
+    "dell-idrac8-basic": DEVICES["dell-idrac8"].expect(OK),
+    "dell-idrac9-refused": Expectation(error=ErrorKind.AUTH_FAILED),
 }
 
 
@@ -81,15 +89,14 @@ def replay(recording: tape.Recording, target: Target) -> tuple[dict[str, Any] | 
         return polled(target)
 
 
-def with_login(target: Target) -> Target:
-    """The target with a user and a password: the replay then logs in and out from the recording too."""
-    return replace(target, username=rf_make_recordings.USERNAME, credential=Secret("any-password"))
-
-
 class TestRedfishRecordings(BaseDriverConformance):
     """dcmaint's conformance kit over the recordings: every flavour, healthy and with part faults."""
 
     driver_class = RedfishDriver
+
+    def case_ids(self) -> list[str]:
+        """The recipes' names: collection reads no recording (``test_case_ids_match_cases`` checks the files)."""
+        return list(CASES)
 
     def cases(self) -> list[ConformanceCase]:
         return [
@@ -110,34 +117,49 @@ def test_recordings_are_small() -> None:
 
 @pytest.mark.parametrize("path", recording_paths(), ids=lambda path: path.stem)
 def test_a_recording_holds_no_secret_and_no_simulator_address(path: Path) -> None:
+    """The login is kept (user, the session's POST and its token scrubbed), the password never."""
     text = path.read_text(encoding="utf-8")
     recording = tape.Recording.load(path)
-    assert rf_make_recordings.PASSWORD not in text
+    case = CASES[path.stem]
+    assert rf_make_recordings.PASSWORD not in text and "Authorization" not in text
     assert "127.0.0.1" not in text
-    assert recording.endpoint == f"redfish+http://bmc-{CASES[path.stem].flavour}.example"
+    assert recording.endpoint == f"redfish+http://bmc-{case.flavour}.example"
+    assert recording.username == rf_make_recordings.USERNAME
+    assert recording.scrubbed["addresses"] >= 1
     logins = [item for item in recording.exchanges if item.request["method"] == "POST"]
+    if dict(case.options).get("auth") == "basic":  # basic auth on every request: no session, nothing to scrub
+        assert logins == [] and recording.scrubbed["tokens"] == 0
+        return
     assert [item.request for item in logins] == [{"method": "POST", "path": "/redfish/v1/SessionService/Sessions"}]
     assert logins[0].response is not None
+    if case.sim_password is not None:  # refused: no session, no token
+        assert logins[0].response["status"] == 401 and recording.scrubbed["tokens"] == 0
+        return
     assert logins[0].response["headers"]["x-auth-token"] == rf_make_recordings.TOKEN
-    assert recording.scrubbed["tokens"] == 1 and recording.scrubbed["addresses"] >= 1
+    assert recording.scrubbed["tokens"] == 1
 
 
 @pytest.mark.parametrize("path", recording_paths(), ids=lambda path: path.stem)
 def test_replaying_a_recording_gives_the_report_stored_in_it(path: Path) -> None:
     """A regression fixture: the driver of today reads the recorded answers as the driver that recorded them did.
 
-    Replayed twice: as the kit does (no credential, so no login) and logged in, which replays the session's
-    POST and DELETE too.
+    Replayed as the kit does (logged in as recorded, with a stand-in password: the login, its POST and DELETE,
+    are replayed too) and, where the BMC let us in, without a login (the recorded login is then not asked).
     """
     recording = tape.Recording.load(path)
     assert (recording.report is None) == (recording.error is not None)
-    for target in (recording.target(), with_login(recording.target())):
-        assert replay(recording, target) == (without_times(recording.report), recording.error)
+    target = recording.target()
+    assert target.username == rf_make_recordings.USERNAME and target.credential is not None
+    targets = [target]
+    if (recording.error or {}).get("kind") != ErrorKind.AUTH_FAILED.value:
+        targets.append(replace(target, username=None, credential=None))
+    for each in targets:
+        assert replay(recording, each) == (without_times(recording.report), recording.error)
 
 
 def test_the_script_would_write_the_recordings_there_are() -> None:
     """The recordings are what rf_make_recordings.py writes today (rerun it after changing the simulator)."""
-    for name in ("hpe-ilo5-psu", "dell-idrac9"):
+    for name in ("hpe-ilo5-psu", "dell-idrac9", "dell-idrac8-basic", "dell-idrac9-refused"):
         written = rf_make_recordings.text_of(rf_make_recordings.record(CASES[name]))
         assert written == (FOLDER / f"{name}.json").read_text(encoding="utf-8"), f"{name}: run rf_make_recordings.py"
 
@@ -232,3 +254,55 @@ def test_the_scripts_check_passes_on_the_recordings_and_refuses_unknown_names(
     with pytest.raises(SystemExit) as refused:
         rf_make_recordings.main(["no-such-bmc"])
     assert refused.value.code == 2 and "unknown recording 'no-such-bmc'" in capsys.readouterr().err
+
+
+def served(url: str, paths: list[str]) -> list[Any]:
+    """Every document the simulated BMC at ``url`` serves at ``paths``, as its client would read it (basic auth)."""
+    import base64
+    import urllib.request
+
+    login = base64.b64encode(f"{rf_make_recordings.USERNAME}:any".encode()).decode("ascii")
+    documents = []
+    for path in paths:
+        request = urllib.request.Request(url + path, headers={"Authorization": f"Basic {login}"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            documents.append(json.loads(answer.read()))
+    return documents
+
+
+def log_entries(node: Any) -> list[Mapping[str, Any]]:
+    """The log entries in a document (a LogEntry, or an object with an ``EntryType``), not its conditions."""
+    if isinstance(node, list):
+        return [entry for item in node for entry in log_entries(item)]
+    if not isinstance(node, Mapping):
+        return []
+    entry = "LogEntry." in str(node.get("@odata.type", "")) or "EntryType" in node
+    found = [node] if entry else []
+    return found + [entry for value in node.values() for entry in log_entries(value)]
+
+
+@pytest.mark.parametrize("name", [name for name, expect in EXPECTED.items() if expect.error is None])
+def test_the_expectations_are_the_simulators_data(name: str) -> None:
+    """The identities and event codes the cases expect are what the simulator serves, not copied off a recording.
+
+    Each expected part's numbers and serial stand in one document the BMC serves (a profile may shorten a
+    number: Dell's "0Y9VFC" is read from "0Y9VFCA01"), and each event code is a Warning or Critical log entry.
+    """
+    case, expect = CASES[name], EXPECTED[name]
+    simulated = SimulatorOptions(count=1, flavours=(case.flavour,), faults=case.faults)
+    with running(simulated) as sim:
+        documents = served(sim.endpoints[0].url, sorted(sim.bmc(1).view.resources))
+    texts = [json.dumps(document, ensure_ascii=False) for document in documents]
+    assert any(expect.serial in text for text in texts), f"{name}: no document holds the serial {expect.serial}"
+    for location, wanted in (expect.parts or {}).items():
+        values = [value for value in (wanted.part_number, wanted.spare_part_number, wanted.serial) if value]
+        assert any(all(value in text for value in values) for text in texts), f"{name}: {location} {values} not served"
+    entries = [entry for document in documents for entry in log_entries(document)]
+    codes = {
+        str(entry.get("MessageId") or entry.get("Id"))
+        for entry in entries
+        if entry.get("Severity") in ("Warning", "Critical")
+    }
+    assert set(expect.event_codes or ()) <= codes, f"{name}: the BMC's log holds {sorted(codes)}"
+    if expect.event_codes is None:
+        assert not codes, f"{name}: the BMC logs {sorted(codes)}, the case states no event"
