@@ -152,7 +152,7 @@ class BaseDriverConformance:
         """The case's report for an expectation rule; skips when the case states nothing the rule reads."""
         expect = case.expect
         if expect.error is not None:
-            pytest.skip(f"the case expects a {expect.error.value} error, not a report")
+            pytest.skip(f"the case expects the contract error {expect.error.value}, not a report")
         if not set(RULE_FIELDS[rule]) & set(expect.checked()):
             pytest.skip(f"the case states none of: {', '.join(RULE_FIELDS[rule])}")
         outcome = self.outcome(case)
