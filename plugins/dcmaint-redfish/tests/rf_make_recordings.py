@@ -68,22 +68,27 @@ class Case:
 
 #: Every flavour healthy, a few with the part faults a site sees most (power supply, disk, memory), one failing.
 CASES = (
-    Case("generic", "generic", "DMTF Redfish (simulated generic)"),
-    Case("dmtf-generic", "dmtf-generic", "DMTF Redfish"),
+    Case("generic", "generic", "DMTF Redfish (standard resources only)"),
+    Case("dmtf-generic", "dmtf-generic", "DMTF Redfish (standard resources only)"),
     Case("hpe-ilo4", "hpe-ilo4", "HPE iLO 4"),
     Case("hpe-ilo5", "hpe-ilo5", "HPE iLO 5"),
     Case("hpe-ilo6", "hpe-ilo6", "HPE iLO 6"),
     Case("dell-idrac8", "dell-idrac8", "Dell iDRAC 8"),
     Case("dell-idrac9", "dell-idrac9", "Dell iDRAC 9"),
-    Case("lenovo-xcc", "lenovo-xcc", "Lenovo XCC"),
+    Case("lenovo-xcc", "lenovo-xcc", "Lenovo XClarity Controller (XCC)"),
     Case("huawei-ibmc", "huawei-ibmc", "Huawei iBMC"),
-    Case("h3c-hdm", "h3c-hdm", "H3C HDM"),
-    Case("inspur-kaytus", "inspur-kaytus", "Inspur / Kaytus"),
-    Case("supermicro", "supermicro", "Supermicro"),
+    Case("h3c-hdm", "h3c-hdm", "H3C HDM2"),
+    Case("inspur-kaytus", "inspur-kaytus", "Inspur BMC (KAYTUS outside China)"),
+    Case("supermicro", "supermicro", "Supermicro BMC (ASPEED AST2600)"),
     Case("hpe-ilo5-psu", "hpe-ilo5", "HPE iLO 5", "bmc1:psu:2=critical"),
     Case("dell-idrac9-disk", "dell-idrac9", "Dell iDRAC 9", "bmc1:disk:1=predicted"),
-    Case("lenovo-xcc-dimm", "lenovo-xcc", "Lenovo XCC", "bmc1:dimm:1=degraded"),
-    Case("generic-three-faults", "generic", "DMTF Redfish (simulated generic)", "bmc1:psu:2; bmc1:disk:3; bmc1:dimm:3"),
+    Case("lenovo-xcc-dimm", "lenovo-xcc", "Lenovo XClarity Controller (XCC)", "bmc1:dimm:1=degraded"),
+    Case(
+        "generic-three-faults",
+        "generic",
+        "DMTF Redfish (standard resources only)",
+        "bmc1:psu:2; bmc1:disk:3; bmc1:dimm:3",
+    ),
     # A poll that fails: the System's body is cut short, the recording keeps the error instead of a report.
     Case("dell-idrac9-malformed", "dell-idrac9", "Dell iDRAC 9", "bmc1:malformed"),
     # Logins: basic auth on every request (no session), and a session login the BMC refuses (a wrong password).

@@ -12,6 +12,7 @@ import atexit
 from dataclasses import replace
 from typing import Any
 
+import rf_make_recordings
 import rf_trees as trees
 from rf_devices import DEVICES
 from rf_fakebmc import FakeBmc
@@ -37,8 +38,10 @@ def _stop_all() -> None:
     _servers.clear()
 
 
+#: The device family of each simulator flavour (each vendor fixture), named once for the recordings and these cases.
+FAMILIES = {case.flavour: case.family for case in rf_make_recordings.CASES}
 #: The family of the trees built by rf_trees: standard DMTF resources only.
-GENERIC = "DMTF Redfish (generic)"
+GENERIC = FAMILIES["dmtf-generic"]
 OWN_CASES = ("healthy", "five-faults", "legacy-firmware", "wrong-password", "malformed")
 
 
@@ -64,13 +67,6 @@ def case(
     return ConformanceCase(case_id, target, expect, family=family)
 
 
-def _family(meta: Any) -> str:
-    """``"HPE iLO 5"``: the vendor and its BMC, as a customer names the device family."""
-    if meta.bmc.startswith("generic"):
-        return GENERIC
-    return meta.bmc if meta.bmc.startswith(meta.vendor) else f"{meta.vendor} {meta.bmc}"
-
-
 def _vendor_cases() -> list[ConformanceCase]:
     from dcmaint_redfish import fixtures
 
@@ -80,7 +76,7 @@ def _vendor_cases() -> list[ConformanceCase]:
         bmc = _serve(f"vendor-{name}", fixture.resources)
         # The fixture as written: what the simulator's flavour of that name gives, except its serials.
         expect = DEVICES[name].expect(Health.OK, serials=False)
-        found.append(case(f"vendor-{name}", bmc, expect, family=_family(fixture.meta)))
+        found.append(case(f"vendor-{name}", bmc, expect, family=FAMILIES[name]))
     return found
 
 

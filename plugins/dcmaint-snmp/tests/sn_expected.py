@@ -179,3 +179,22 @@ EXPECTED: dict[str, Expectation] = {
     "array-netapp-healthy": NETAPP.expect(OK),
     "array-netapp-disk": NETAPP.expect(CRITICAL, "Shelf 1 Bay 0", alarms=("diskFailedMessage",)),
 }
+
+
+#: The device family each profile's simulated agent stands for, as the support matrix names it (one name for
+#: the live conformance cases and the recordings).
+FAMILIES = {
+    "ups-apc": "APC Smart-UPS and Symmetra (PowerNet MIB)",
+    "ups-eaton": "Eaton UPS (XUPS MIB)",
+    "ups-huawei": "Huawei UPS2000 / UPS5000 (HUAWEI-UPS-MIB)",
+    "ups-rfc1628": "UPS with the RFC 1628 UPS-MIB (any vendor)",
+    "crac-liebert": "Vertiv Liebert precision air conditioners (LIEBERT-GP MIB)",
+    "crac-apc-inrow": "APC InRow RC / RP (PowerNet MIB)",
+    "crac-huawei": "Huawei NetCol air conditioners (eMAP MIB)",
+    "switch-huawei": "Huawei switches (HUAWEI-ENTITY-EXTENT-MIB)",
+    "switch-h3c": "H3C / HPE Comware switches (HH3C-ENTITY-EXT-MIB)",
+    "switch-cisco": "Cisco switches (CISCO-ENVMON-MIB)",
+    "switch-entity": "Switches with the standard ENTITY and IF MIBs",
+    "array-huawei": "Huawei OceanStor arrays",
+    "array-netapp": "NetApp ONTAP arrays (NETAPP-MIB)",
+}

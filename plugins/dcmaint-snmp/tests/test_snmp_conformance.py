@@ -13,7 +13,7 @@ import atexit
 import contextlib
 from typing import Any
 
-from sn_expected import EXPECTED
+from sn_expected import EXPECTED, FAMILIES
 from sn_peers import free_udp_port
 
 from dcmaint.drivers import ErrorKind, Target
@@ -25,22 +25,6 @@ from dcmaint_snmp.profiles import SAMPLES, by_name
 from dcmaint_snmp.sim.server import running
 
 COMMUNITY = "conformance-ro"
-#: The device family each profile's simulated agent stands for; a profile not listed is named by its MIB.
-FAMILIES = {
-    "ups-apc": "APC Smart-UPS / Symmetra (NMC)",
-    "ups-eaton": "Eaton UPS (Network-M2, ConnectUPS)",
-    "ups-huawei": "Huawei UPS2000 / UPS5000",
-    "ups-rfc1628": "UPS with the RFC 1628 UPS-MIB",
-    "crac-liebert": "Vertiv Liebert precision cooling",
-    "crac-apc-inrow": "APC InRow RC / RP",
-    "crac-huawei": "Huawei precision cooling (ECC / SMU)",
-    "switch-huawei": "Huawei switches",
-    "switch-h3c": "H3C / HPE Comware switches",
-    "switch-cisco": "Cisco switches",
-    "switch-entity": "Switches with the standard ENTITY MIBs",
-    "array-huawei": "Huawei OceanStor",
-    "array-netapp": "NetApp ONTAP",
-}
 _fleet = contextlib.ExitStack()
 atexit.register(_fleet.close)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sn_expected import EXPECTED
+from sn_expected import EXPECTED, FAMILIES
 from sn_make_recordings import (
     COMMUNITY,
     FOLDER,
@@ -45,23 +45,6 @@ from dcmaint_snmp.profiles import SAMPLES
 from dcmaint_snmp.sim.server import running
 from dcmaint_snmp.snapshot import Snapshot, Type, Value
 from dcmaint_snmp.transport import Agent
-
-#: The device family each flavour's recordings prove, as the support matrix names it.
-FAMILIES = {
-    "ups-apc": "APC Smart-UPS and Symmetra (PowerNet MIB)",
-    "ups-eaton": "Eaton UPS (XUPS MIB)",
-    "ups-huawei": "Huawei UPS2000 / UPS5000 (HUAWEI-UPS-MIB)",
-    "ups-rfc1628": "RFC 1628 UPS",
-    "crac-liebert": "Vertiv Liebert precision air conditioners (LIEBERT-GP MIB)",
-    "crac-apc-inrow": "APC InRow RC / RP (PowerNet MIB)",
-    "crac-huawei": "Huawei NetCol air conditioners (eMAP MIB)",
-    "switch-huawei": "Huawei switches (HUAWEI-ENTITY-EXTENT-MIB)",
-    "switch-h3c": "H3C / HPE Comware switches (HH3C-ENTITY-EXT-MIB)",
-    "switch-cisco": "Cisco switches (CISCO-ENVMON-MIB)",
-    "switch-entity": "Switches with the standard ENTITY and IF MIBs",
-    "array-huawei": "Huawei OceanStor arrays",
-    "array-netapp": "NetApp ONTAP arrays (NETAPP-MIB)",
-}
 
 RECORDINGS = sorted(FOLDER.glob("*.json"))
 

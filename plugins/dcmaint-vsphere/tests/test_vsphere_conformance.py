@@ -14,7 +14,7 @@ import atexit
 import contextlib
 import socket
 
-from vs_expect import esxi, vcenter
+from vs_expect import VCENTER, VIA_VCENTER, esxi, vcenter
 from vs_peers import harness, target
 
 from dcmaint.drivers import ErrorKind, Target
@@ -23,8 +23,7 @@ from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
 from dcmaint_vsphere.driver import VsphereDriver
 from dcmaint_vsphere.sim.vcsim import Inventory, serving
 
-HOST = "VMware ESXi (through vCenter)"
-CENTER = "VMware vCenter Server"
+HOST, CENTER = VIA_VCENTER, VCENTER
 CASES = ("host-healthy", "vcenter-healthy", "host-dimm", "host-psu", "wrong-password", "unknown-host", "dead-port")
 _fleet = contextlib.ExitStack()
 atexit.register(_fleet.close)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from vs_expect import DATASTORE, HOST_SENSORS, disks, esxi, serial, vcenter
+from vs_expect import DATASTORE, HOST_SENSORS, STANDALONE, VCENTER, VIA_VCENTER, disks, esxi, serial, vcenter
 from vs_make_recordings import RECORDINGS, SCENARIOS, record, replayed, same_outcome, scenario, stable
 from vs_peers import PASSWORD, harness
 
@@ -28,9 +28,6 @@ from dcmaint.testing import BaseDriverConformance, ConformanceCase, Expectation
 from dcmaint_vsphere.driver import VsphereDriver
 from dcmaint_vsphere.endpoints import host_endpoint
 
-VIA_VCENTER = "VMware ESXi 6.5 via vCenter"
-VCENTER = "VMware vCenter Server 6.5"
-STANDALONE = "VMware ESXi 6.5 standalone"
 #: The simulator's hosts: three in cluster DC0_C0 (Dell, HPE, Lenovo shapes) and one standalone host.
 HOSTS = ("DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2", "DC0_H0")
 

@@ -64,3 +64,9 @@ def vcenter(full: bool = False) -> Expectation:
         archive=("system.product", "system.hosts", "system.datastores", "firmware"),
         alarms=(),
     )
+
+
+#: The device families the support matrix lists (the simulator reports 6.5), one name for live cases and recordings.
+VIA_VCENTER = "VMware ESXi 6.5 via vCenter"
+VCENTER = "VMware vCenter Server 6.5"
+STANDALONE = "VMware ESXi 6.5 standalone"
