@@ -391,3 +391,19 @@ def test_the_generated_snmp_driver_polls_a_real_agent_serving_its_sample(
     assert [e.as_json() for e in recorder.exchanges] == recorded["exchanges"]
     assert "acme-ro" not in json.dumps([e.as_json() for e in recorder.exchanges])
     assert again.report is not None and again.report.as_json()["components"] == live["components"]
+
+
+def test_the_snmp_command_of_the_tutorial_writes_the_files_it_lists(cli_sqlite, tmp_path, monkeypatch):
+    """docs/plugins.md shows `dcmaint plugin new ... --protocol snmp` in a block the tutorial cannot run (its fresh
+    environment has no SNMP plugin): here it runs, and says what the page says."""
+    page = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = page[page.index("### Other protocols: `--protocol snmp`") :]
+    block = section[section.index("```sh\n") + len("```sh\n") : section.index("\n```", section.index("```sh\n"))]
+    command, *shown = block.splitlines()
+    argv = command.removeprefix("$ ").split()
+    assert argv[:3] == ["dcmaint", "plugin", "new"] and "snmp" in argv
+    monkeypatch.chdir(tmp_path)
+    result = cli_sqlite(*argv[1:])
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == shown
+    assert (tmp_path / "dcmaint-acme" / "src" / "acme_dcmaint" / "profile.py").is_file()
