@@ -362,6 +362,7 @@ def test_the_generated_snmp_driver_polls_a_real_agent_serving_its_sample(
 ):
     """Registered through its hook, found by its scheme, it polls snmpsim with the device's community."""
     import sn_peers
+
     from dcmaint_snmp.snapshot import Snapshot
 
     module, out = snmp_acme

@@ -15,6 +15,7 @@ naming the value, and the disk is untouched.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 import re
@@ -231,8 +232,7 @@ def _values(plugin: Plugin) -> dict[str, str]:
 
 
 def _snmp_requirement() -> str:
-    from dcmaint_snmp import __version__ as snmp_version
-
+    snmp_version: str = importlib.import_module("dcmaint_snmp").__version__
     return requirement(snmp_version, "dcmaint-snmp")
 
 
@@ -310,11 +310,10 @@ def _snmp_recording(plugin: Plugin, case: str, snmprec: str, profile: Any) -> st
     """A poll of the sample agent serving ``snmprec`` by a driver on the rendered profile, answered in memory by
     the SNMP plugin (:func:`dcmaint_snmp.vendor.sample_recording`): the exchanges a real poll asks, and the
     report the rendered parse gives."""
-    from dcmaint_snmp.vendor import ProfileDriver, Snapshot, sample_recording
-
+    vendor = importlib.import_module("dcmaint_snmp.vendor")  # a plugin: the core only reaches it by name
     driver_class = type(
         plugin.cls,
-        (ProfileDriver,),
+        (vendor.ProfileDriver,),
         {
             "name": plugin.driver,
             "version": "0.1.0",
@@ -323,9 +322,9 @@ def _snmp_recording(plugin: Plugin, case: str, snmprec: str, profile: Any) -> st
             "profiles": (profile,),
         },
     )
-    recording = sample_recording(
+    recording = vendor.sample_recording(
         driver_class,
-        Snapshot.from_snmprec(snmprec),
+        vendor.Snapshot.from_snmprec(snmprec),
         kind=plugin.kind,
         endpoint=f"{plugin.name}://192.0.2.10",
         name=case,
