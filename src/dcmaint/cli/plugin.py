@@ -89,14 +89,15 @@ def list_(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE, strict: St
 @app.command(
     "new",
     help=_(
-        "Write a new driver plugin: package, driver, HTTP transport with record and replay, sample recordings "
-        "and conformance tests (docs/plugins.md)."
+        "Write a new driver plugin: package, driver, HTTP transport with record and replay (or, with --protocol "
+        "snmp, a MIB profile on the SNMP plugin's engine), sample recordings and conformance tests "
+        "(docs/plugins.md)."
     ),
 )
 def new(
     name: Annotated[str, typer.Argument(help=_("Plugin name, lower case: acme writes dcmaint-acme/."))],
     kind: Annotated[str, typer.Option("--kind", help=_("The device kind the driver polls."))] = "server",
-    protocol: Annotated[str, typer.Option("--protocol", help=_("How it talks to the device: http."))] = "http",
+    protocol: Annotated[str, typer.Option("--protocol", help=_("How it talks to the device: http or snmp."))] = "http",
     output: Annotated[
         Path | None, typer.Option("--output", help=_("Directory to write (default: ./dcmaint-NAME); must be empty."))
     ] = None,

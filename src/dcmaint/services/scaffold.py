@@ -15,6 +15,7 @@ naming the value, and the disk is untouched.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 import re
@@ -31,8 +32,9 @@ from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 from dcmaint.paths import bundled
 
-#: The protocols the scaffold writes a transport for.
-PROTOCOLS = ("http",)
+#: The protocols the scaffold writes a driver for: HTTP with its own transport, SNMP on the dcmaint-snmp
+#: plugin's engine (``dcmaint_snmp.vendor``), which must then be installed.
+PROTOCOLS = ("http", "snmp")
 
 #: A distribution-safe, lower-case plugin name: it becomes ``dcmaint-NAME``, the module ``NAME_dcmaint``, the
 #: entry point's name and the URL scheme, so it must be valid as all four.
@@ -77,6 +79,9 @@ _DEFAULT_SAMPLE = Sample("Model 1", "psu", ("PSU 1", "PSU 2"), "PSU-0800", "inpu
 
 SERIAL = "SN0000001"
 
+#: The part kinds of the SNMP sample MIB (``KINDS`` in the rendered profile.py), by dcmaint's name.
+MIB_PART_KINDS = {"psu": 1, "fan": 2, "battery": 3, "disk": 4}
+
 
 @dataclass(frozen=True)
 class Plugin:
@@ -112,15 +117,16 @@ class Plugin:
         return SAMPLES.get(self.kind, _DEFAULT_SAMPLE)
 
 
-def requirement(version: str = __version__) -> str:
+def requirement(version: str = __version__, dist: str = "dcmaint") -> str:
     """The dcmaint versions a plugin built today works with (docs/compatibility.md): this minor release up to the
-    next major, which is the only release that may break the driver contract.
+    next major, which is the only release that may break the driver contract. The same rule for ``dist``
+    (dcmaint-snmp, whose ``dcmaint_snmp.vendor`` an SNMP plugin builds on).
 
-    >>> requirement("0.1.0"), requirement("0.4.2"), requirement("1.2.0")
-    ('dcmaint>=0.1,<1', 'dcmaint>=0.4,<1', 'dcmaint>=1.2,<2')
+    >>> requirement("0.1.0"), requirement("0.4.2"), requirement("1.2.0"), requirement("0.1.0", "dcmaint-snmp")
+    ('dcmaint>=0.1,<1', 'dcmaint>=0.4,<1', 'dcmaint>=1.2,<2', 'dcmaint-snmp>=0.1,<1')
     """
     major, minor = (int(part) for part in version.split(".")[:2])
-    return f"dcmaint>={major}.{minor},<{major + 1}"
+    return f"{dist}>={major}.{minor},<{major + 1}"
 
 
 def check(name: str, kind: str, protocol: str, output: Path | None, *, force: bool = False) -> Plugin:
@@ -145,6 +151,8 @@ def check(name: str, kind: str, protocol: str, output: Path | None, *, force: bo
                 protocol=protocol, protocols=", ".join(PROTOCOLS)
             )
         )
+    if protocol == "snmp" and importlib.util.find_spec("dcmaint_snmp") is None:
+        raise UsageError(_("--protocol snmp builds on the dcmaint-snmp plugin, which is not installed"))
     target = output if output is not None else Path(f"dcmaint-{name}")
     if target.exists() and not target.is_dir():
         raise UsageError(_("{path}: not a directory").format(path=target))
@@ -174,7 +182,14 @@ def render(plugin: Plugin) -> dict[str, str]:
         relative = template.relative_to(root).as_posix().removesuffix(".tmpl")
         relative = relative.replace("package/", f"src/{plugin.module}/", 1)
         files[relative] = Template(template.read_text(encoding="utf-8")).substitute(values)
-    parse = _skeleton_parser(files[f"src/{plugin.module}/parse.py"], plugin.module)
+    if plugin.protocol == "snmp":
+        profile = _load(files[f"src/{plugin.module}/profile.py"], plugin.module, "profile").PROFILE
+        for case in ("healthy", "faulty"):
+            files[f"recordings/{case}.json"] = _snmp_recording(
+                plugin, case, files[f"tests/samples/{case}.snmprec"], profile
+            )
+        return files
+    parse = _load(files[f"src/{plugin.module}/parse.py"], plugin.module, "parse").parse
     for case, status in _statuses(plugin).items():
         files[f"recordings/{case}.json"] = _recording(plugin, case, status, parse)
     return files
@@ -206,7 +221,19 @@ def _values(plugin: Plugin) -> dict[str, str]:
         "fault": sample.locations[1],
         "part_number": sample.part_number,
         "sensor": sample.sensor,
+        "kind_name": plugin.kind.name,
+        "location1": sample.locations[0],
+        "part_kind_code": str(MIB_PART_KINDS[sample.part_kind]),
+        "reason": sample.reason,
+        "unit": sample.unit,
+        "sensor_tenths": str(round(sample.value * 10)),
+        "snmp_requirement": _snmp_requirement() if plugin.protocol == "snmp" else "",
     }
+
+
+def _snmp_requirement() -> str:
+    snmp_version: str = importlib.import_module("dcmaint_snmp").__version__
+    return requirement(snmp_version, "dcmaint-snmp")
 
 
 def _contract() -> str:
@@ -279,14 +306,41 @@ def _recording(plugin: Plugin, case: str, status: Mapping[str, Any], parse: Any)
     return json.dumps(recording.as_json(), indent=1, ensure_ascii=False) + "\n"
 
 
-def _skeleton_parser(source: str, module: str) -> Any:
-    """The rendered parse.py's ``parse``, loaded from a temporary file (it imports only dcmaint.drivers)."""
+def _snmp_recording(plugin: Plugin, case: str, snmprec: str, profile: Any) -> str:
+    """A poll of the sample agent serving ``snmprec`` by a driver on the rendered profile, answered in memory by
+    the SNMP plugin (:func:`dcmaint_snmp.vendor.sample_recording`): the exchanges a real poll asks, and the
+    report the rendered parse gives."""
+    vendor = importlib.import_module("dcmaint_snmp.vendor")  # a plugin: the core only reaches it by name
+    driver_class = type(
+        plugin.cls,
+        (vendor.ProfileDriver,),
+        {
+            "name": plugin.driver,
+            "version": "0.1.0",
+            "kinds": (plugin.kind,),
+            "schemes": (plugin.name,),
+            "profiles": (profile,),
+        },
+    )
+    recording = vendor.sample_recording(
+        driver_class,
+        vendor.Snapshot.from_snmprec(snmprec),
+        kind=plugin.kind,
+        endpoint=f"{plugin.name}://192.0.2.10",
+        name=case,
+        dcmaint_version=__version__,
+    )
+    return json.dumps(recording.as_json(), indent=1, ensure_ascii=False) + "\n"
+
+
+def _load(source: str, module: str, name: str) -> Any:
+    """One rendered module, loaded from a temporary file (it imports only dcmaint and, for SNMP, dcmaint_snmp)."""
     with tempfile.TemporaryDirectory(prefix="dcmaint-scaffold-") as folder:
-        path = Path(folder) / "parse.py"
+        path = Path(folder) / f"{name}.py"
         path.write_text(source, encoding="utf-8")
-        spec = importlib.util.spec_from_file_location(f"_dcmaint_scaffold_{module}", path)
+        spec = importlib.util.spec_from_file_location(f"_dcmaint_scaffold_{module}_{name}", path)
         if spec is None or spec.loader is None:  # pragma: no cover - a .py path always has a loader
             raise RuntimeError(f"cannot load {path}")
         loaded = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(loaded)
-    return loaded.parse
+    return loaded

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from dcmaint.drivers import (
     ArchiveSnapshot,
@@ -32,13 +32,14 @@ from dcmaint_snmp.snapshot import SYS_DESCR, SYS_NAME, SYS_OBJECT_ID, SYSTEM, Sn
 from dcmaint_snmp.transport import Agent
 
 
-def probe_oids(kind: DeviceKind) -> tuple[str, ...]:
+def probe_oids(kind: DeviceKind, profiles: Sequence[Profile] | None = None) -> tuple[str, ...]:
     """The system group and the probe OIDs of ``kind``'s profiles: the one GET that identifies the agent.
 
     >>> probe_oids(DeviceKind.UPS)[:2]
     ('1.3.6.1.2.1.1.1.0', '1.3.6.1.2.1.1.2.0')
     """
-    return tuple(dict.fromkeys((*SYSTEM, *(oid for profile in for_kind(kind) for oid in profile.probe))))
+    known = for_kind(kind) if profiles is None else profiles
+    return tuple(dict.fromkeys((*SYSTEM, *(oid for profile in known for oid in profile.probe))))
 
 
 class SnmpDriver(Driver):
@@ -52,11 +53,16 @@ class SnmpDriver(Driver):
     #: precision air conditioners (``facility``). No event log: SNMP agents send traps, which are not polled.
     features = ("archive", "facility", "firmware", "sensors")
 
+    def profiles_for(self, kind: DeviceKind) -> tuple[Profile, ...]:
+        """The profiles this driver probes for ``kind``, in order (a vendor's ProfileDriver names its own)."""
+        return for_kind(kind)
+
     async def probe(self, target: Target) -> DeviceIdentity | None:
         """The agent's identity as its profile reads it, or None when no profile of the target's kind knows it."""
         agent, chosen = await self._connect(target)
-        answer = await agent.get(probe_oids(target.kind))
-        profile = chosen or identify(answer, target.kind)
+        known = self.profiles_for(target.kind)
+        answer = await agent.get(probe_oids(target.kind, known))
+        profile = chosen or identify(answer, target.kind, known)
         if profile is None:
             return None
         return (await self._read(agent, profile, answer, target.options)).identity
@@ -67,16 +73,17 @@ class SnmpDriver(Driver):
             answer = await agent.get(SYSTEM)
             profile = chosen
         else:
-            answer = await agent.get(probe_oids(target.kind))
-            found = identify(answer, target.kind)
+            known = self.profiles_for(target.kind)
+            answer = await agent.get(probe_oids(target.kind, known))
+            found = identify(answer, target.kind, known)
             if found is None:
-                raise NotSupported(_unrecognised(agent.settings, answer, target.kind))
+                raise NotSupported(_unrecognised(agent.settings, answer, target.kind, known))
             profile = found
         return await self._read(agent, profile, answer, target.options)
 
     async def _connect(self, target: Target) -> tuple[Agent, Profile | None]:
-        chosen_settings = settings(target.endpoint, target.options, timeout=target.timeout)
-        chosen = _chosen_profile(chosen_settings, target.kind)
+        chosen_settings = settings(target.endpoint, target.options, timeout=target.timeout, schemes=self.schemes)
+        chosen = _chosen_profile(chosen_settings, target.kind, self.profiles_for(target.kind))
         deck = tape.deck_for(target.endpoint)
         replayed = deck is not None and deck.replays  # a recording answers: no key to look up
         privacy = None if replayed else await _privacy_key(chosen_settings)
@@ -102,16 +109,20 @@ class SnmpDriver(Driver):
         return _with_system(report, profile, snapshot)
 
 
-def identify(answer: Snapshot, kind: DeviceKind) -> Profile | None:
-    """The first profile of ``kind``, in probing order, that recognises the probe's answer."""
-    return next((profile for profile in for_kind(kind) if profile.identifies(answer)), None)
+def identify(answer: Snapshot, kind: DeviceKind, profiles: Sequence[Profile] | None = None) -> Profile | None:
+    """The first profile of ``kind`` (of ``profiles``, default every built-in one), in probing order, that
+    recognises the probe's answer."""
+    known = for_kind(kind) if profiles is None else profiles
+    return next((profile for profile in known if profile.kind is kind and profile.identifies(answer)), None)
 
 
-def _chosen_profile(chosen: Settings, kind: DeviceKind) -> Profile | None:
+def _chosen_profile(chosen: Settings, kind: DeviceKind, known: Sequence[Profile]) -> Profile | None:
     if chosen.profile is None:
         return None
-    profile = by_name(chosen.profile)
-    names = ", ".join(p.name for p in for_kind(kind)) or "none"
+    profile = next((p for p in known if p.name == chosen.profile), None)
+    if profile is None and known == for_kind(kind):  # the built-in driver: says so when it reads another kind
+        profile = by_name(chosen.profile)
+    names = ", ".join(p.name for p in known) or "none"
     if profile is None:
         raise InvalidOptions(f"unknown SNMP profile {chosen.profile!r} (profiles for {kind} devices: {names})")
     if profile.kind is not kind:
@@ -134,10 +145,10 @@ async def _privacy_key(chosen: Settings) -> object | None:
         raise InvalidOptions(f"privacy_key: {error}") from None
 
 
-def _unrecognised(chosen: Settings, answer: Snapshot, kind: DeviceKind) -> str:
+def _unrecognised(chosen: Settings, answer: Snapshot, kind: DeviceKind, known: Sequence[Profile]) -> str:
     oid = answer.oid(SYS_OBJECT_ID) or "none"
     descr = (answer.text(SYS_DESCR) or "none")[:80]
-    names = ", ".join(profile.name for profile in for_kind(kind)) or "none"
+    names = ", ".join(profile.name for profile in known) or "none"
     return (
         f"{chosen.address}: no SNMP profile for {kind} devices recognises this agent (sysObjectID {oid},"
         f" sysDescr {descr!r}); profiles: {names}; set one with --option profile=NAME"

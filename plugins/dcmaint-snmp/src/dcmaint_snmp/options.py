@@ -69,9 +69,15 @@ class Settings:
         return f"{host}:{self.port}"
 
 
-def settings(endpoint: str | None, options: Mapping[str, str], *, timeout: float) -> Settings:
-    """The settings of one target; InvalidOptions names the first value that cannot be used."""
-    host, port = _endpoint(endpoint)
+def settings(
+    endpoint: str | None, options: Mapping[str, str], *, timeout: float, schemes: tuple[str, ...] = SCHEMES
+) -> Settings:
+    """The settings of one target; InvalidOptions names the first value that cannot be used.
+
+    ``schemes`` are the URL schemes the polling driver serves: a vendor's driver on the same engine
+    (:mod:`dcmaint_snmp.vendor`) has its own.
+    """
+    host, port = _endpoint(endpoint, schemes or SCHEMES)
     from dcmaint_snmp.profiles import OPTIONS as PROFILE_OPTIONS
 
     unknown = sorted(set(options) - KNOWN - PROFILE_OPTIONS)
@@ -105,7 +111,7 @@ def settings(endpoint: str | None, options: Mapping[str, str], *, timeout: float
     )
 
 
-def _endpoint(endpoint: str | None) -> tuple[str, int]:
+def _endpoint(endpoint: str | None, schemes: tuple[str, ...] = SCHEMES) -> tuple[str, int]:
     if not endpoint:
         raise InvalidOptions("no endpoint: register the device with --endpoint snmp://HOST[:PORT]")
     try:
@@ -113,7 +119,7 @@ def _endpoint(endpoint: str | None) -> tuple[str, int]:
         port = parts.port
     except ValueError:
         raise InvalidOptions(f"invalid SNMP endpoint {endpoint!r}: expected snmp://HOST[:PORT]") from None
-    if parts.scheme.lower() not in SCHEMES or not parts.hostname:
+    if parts.scheme.lower() not in schemes or not parts.hostname:
         raise InvalidOptions(f"invalid SNMP endpoint {endpoint!r}: expected snmp://HOST[:PORT]")
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
         raise InvalidOptions(f"invalid SNMP endpoint {endpoint!r}: only snmp://HOST[:PORT], no path, user or query")
