@@ -185,11 +185,6 @@ def _dcmaint_version() -> str:
         return ""
 
 
-def text_of(recording: Any) -> str:
-    """The file's text, as :meth:`Recording.save` writes it."""
-    return json.dumps(recording.as_json(), indent=1, ensure_ascii=False) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("names", nargs="*", help="recordings to write (default: all)")
@@ -203,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     changed = []
     for case in [known[name] for name in args.names] or CASES:
         path = FOLDER / f"{case.name}.json"
-        text = text_of(record(case))
+        text = record(case).text()
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
         changed.append(path.name)

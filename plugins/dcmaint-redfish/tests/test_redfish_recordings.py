@@ -160,7 +160,7 @@ def test_replaying_a_recording_gives_the_report_stored_in_it(path: Path) -> None
 def test_the_script_would_write_the_recordings_there_are() -> None:
     """The recordings are what rf_make_recordings.py writes today (rerun it after changing the simulator)."""
     for name in ("hpe-ilo5-psu", "dell-idrac9", "dell-idrac8-basic", "dell-idrac9-refused"):
-        written = rf_make_recordings.text_of(rf_make_recordings.record(CASES[name]))
+        written = rf_make_recordings.record(CASES[name]).text()
         assert written == (FOLDER / f"{name}.json").read_text(encoding="utf-8"), f"{name}: run rf_make_recordings.py"
 
 

@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     changed = []
     for name, recording in made.items():
         path = FOLDER / f"{name}.json"
-        text = json.dumps(recording.as_json(), indent=1, ensure_ascii=False) + "\n"
+        text = recording.text()
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             changed.append(path.name)
             if not args.check:

@@ -262,7 +262,7 @@ def test_the_snmpv3_recordings_are_made_again_unchanged(plan: Planned) -> None:
     byte: the login is recorded as the user name alone, and the refusal as the same ``auth_failed``."""
     made = record_v3(plan)
     stored = (FOLDER / f"{plan.name}.json").read_text(encoding="utf-8")
-    assert json.dumps(made.as_json(), indent=1, ensure_ascii=False) + "\n" == stored
+    assert made.text() == stored
     assert made.username == V3_USER.name
 
 

@@ -211,11 +211,6 @@ def check(recording: tape.Recording) -> None:
         raise SystemExit(f"{recording.name}: replaying the recording does not give the poll's outcome")
 
 
-def text_of(recording: tape.Recording) -> str:
-    """The file's text, as :meth:`~dcmaint.drivers.tape.Recording.save` writes it."""
-    return json.dumps(recording.as_json(), indent=1, ensure_ascii=False) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     from dcmaint_vsphere.sim.vcsim import build
 
@@ -234,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         made = record(item, binary)
         check(made)
         path = RECORDINGS / f"{item.name}.json"
-        text = text_of(made)
+        text = made.text()
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
         changed.append(path.name)

@@ -180,9 +180,13 @@ class Recording:
             raise ValueError(f"{path}: {error}") from None
         return recording if recording.name else _renamed(recording, path.stem)
 
+    def text(self) -> str:
+        """The file's text: one field per line at the top, so that two recordings diff readably."""
+        return json.dumps(self.as_json(), indent=1, ensure_ascii=False) + "\n"
+
     def save(self, path: str | Path) -> Path:
         path = Path(path)
-        path.write_text(json.dumps(self.as_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(self.text(), encoding="utf-8")
         return path
 
 

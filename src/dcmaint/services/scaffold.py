@@ -303,7 +303,7 @@ def _recording(plugin: Plugin, case: str, status: Mapping[str, Any], parse: Any)
         dcmaint_version=__version__,
         name=case,
     )
-    return json.dumps(recording.as_json(), indent=1, ensure_ascii=False) + "\n"
+    return recording.text()
 
 
 def _snmp_recording(plugin: Plugin, case: str, snmprec: str, profile: Any) -> str:
@@ -330,7 +330,8 @@ def _snmp_recording(plugin: Plugin, case: str, snmprec: str, profile: Any) -> st
         name=case,
         dcmaint_version=__version__,
     )
-    return json.dumps(recording.as_json(), indent=1, ensure_ascii=False) + "\n"
+    text: str = recording.text()
+    return text
 
 
 def _load(source: str, module: str, name: str) -> Any:
