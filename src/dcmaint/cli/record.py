@@ -99,7 +99,11 @@ def record(
         )
     )
     typer.echo(_("scrubbed: {counts}").format(counts=scrubbed))
+    from dcmaint.cli.labels import label
+    from dcmaint.drivers.errors import ErrorKind
+    from dcmaint.drivers.health import Health
+
     if summary.error is None:
-        typer.echo(_("poll: {status}").format(status=summary.status))
+        typer.echo(_("poll: {status}").format(status=label(Health, summary.status)))
     else:
-        typer.echo(_("poll: {error}: {message}").format(error=summary.error, message=summary.message))
+        typer.echo(_("poll: {error}: {message}").format(error=label(ErrorKind, summary.error), message=summary.message))
