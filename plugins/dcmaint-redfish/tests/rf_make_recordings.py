@@ -194,16 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in args.names if name not in known]
     if unknown:
         parser.error(f"unknown recording {unknown[0]!r} (known: {', '.join(known)})")
-    FOLDER.mkdir(exist_ok=True)
-    changed = []
-    for case in [known[name] for name in args.names] or CASES:
-        path = FOLDER / f"{case.name}.json"
-        text = record(case).text()
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        changed.append(path.name)
-        if not args.check:
-            path.write_text(text, encoding="utf-8")
+    from dcmaint.testing import refresh_recordings
+
+    chosen = [known[name] for name in args.names] or CASES
+    changed = refresh_recordings(FOLDER, (record(case) for case in chosen), check=args.check)
     verb = "would change" if args.check else "written"
     print(f"{len(changed)} recording(s) {verb}" + (f": {', '.join(changed)}" if changed else ""))
     return 1 if args.check and changed else 0

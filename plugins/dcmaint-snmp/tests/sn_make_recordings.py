@@ -39,6 +39,7 @@ from dcmaint.drivers import DeviceReport, DriverError, Target
 from dcmaint.drivers.simulators import SimulatorOptions
 from dcmaint.drivers.tape import Recorder, Recording, listening, replaying
 from dcmaint.secrets import Secret
+from dcmaint.testing import refresh_recordings
 from dcmaint_snmp.driver import SnmpDriver
 from dcmaint_snmp.options import settings
 from dcmaint_snmp.profiles import SAMPLES, by_name
@@ -205,15 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a recording would change")
     args = parser.parse_args(argv)
     made = make(planned())
-    changed = []
-    for name, recording in made.items():
-        path = FOLDER / f"{name}.json"
-        text = recording.text()
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            changed.append(path.name)
-            if not args.check:
-                FOLDER.mkdir(exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+    changed = refresh_recordings(FOLDER, made.values(), check=args.check)
     stale = sorted(path.name for path in FOLDER.glob("*.json") if path.stem not in made)
     for line in (f"changed: {name}" for name in changed):
         print(line)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from dcmaint_snmp.snapshot import Type, Value
+
 SNMPSIM = "snmpsim==1.2.2"
 COMPANIONS = ("pysmi>=1.5", "cryptography>=42")
 START_TIMEOUT = 30.0
@@ -210,3 +212,19 @@ def running_agent(data: Mapping[str, str], v3: V3User | None = None, v3_data: st
         yield agent
     finally:
         agent.stop()
+
+
+#: One value of every SMI type at its limits (and text that is not ASCII), for tests that read an agent's
+#: answers back exactly: the transport's own tests and the record/replay fidelity tests.
+EVERY_SMI_TYPE: dict[str, Value] = {
+    "1.3.6.1.2.1.1.1.0": Value(Type.OCTETS, "Test agent 测试".encode()),
+    "1.3.6.1.2.1.1.2.0": Value(Type.OID, "1.3.6.1.4.1.8072.3.2.10"),
+    "1.3.6.1.2.1.1.3.0": Value(Type.TIMETICKS, 4_294_967_295),
+    "1.3.6.1.2.1.1.5.0": Value(Type.OCTETS, b"agent-1\x00\x00"),
+    "1.3.6.1.4.1.99999.1.1.0": Value(Type.INTEGER, -2_147_483_648),
+    "1.3.6.1.4.1.99999.1.2.0": Value(Type.COUNTER64, 18_446_744_073_709_551_615),
+    "1.3.6.1.4.1.99999.1.3.0": Value(Type.IPADDRESS, bytes([10, 0, 0, 254])),
+    "1.3.6.1.4.1.99999.1.4.0": Value(Type.GAUGE32, 4_294_967_295),
+    "1.3.6.1.4.1.99999.1.5.0": Value(Type.COUNTER32, 0),
+    "1.3.6.1.4.1.99999.1.6.0": Value(Type.OCTETS, bytes(range(256))),
+}

@@ -31,7 +31,7 @@ from sn_make_recordings import (
     replayed,
     stable_report,
 )
-from sn_peers import SnmpAgent, V3User, running_agent
+from sn_peers import EVERY_SMI_TYPE, SnmpAgent, V3User, running_agent
 
 from dcmaint.drivers import AuthFailed, DeviceKind, Health, ProtocolError, Target, Unreachable
 from dcmaint.drivers.simulators import SimulatorOptions
@@ -166,16 +166,7 @@ def test_a_recorded_timeout_is_replayed_as_unreachable_without_waiting() -> None
 
 EVERY_TYPE = Snapshot(
     {
-        "1.3.6.1.2.1.1.1.0": Value(Type.OCTETS, "Test agent 测试".encode()),
-        "1.3.6.1.2.1.1.2.0": Value(Type.OID, "1.3.6.1.4.1.8072.3.2.10"),
-        "1.3.6.1.2.1.1.3.0": Value(Type.TIMETICKS, 4_294_967_295),
-        "1.3.6.1.2.1.1.5.0": Value(Type.OCTETS, b"agent-1\x00\x00"),
-        "1.3.6.1.4.1.99999.1.1.0": Value(Type.INTEGER, -2_147_483_648),
-        "1.3.6.1.4.1.99999.1.2.0": Value(Type.COUNTER64, 18_446_744_073_709_551_615),
-        "1.3.6.1.4.1.99999.1.3.0": Value(Type.IPADDRESS, bytes([10, 0, 0, 254])),
-        "1.3.6.1.4.1.99999.1.4.0": Value(Type.GAUGE32, 4_294_967_295),
-        "1.3.6.1.4.1.99999.1.5.0": Value(Type.COUNTER32, 0),
-        "1.3.6.1.4.1.99999.1.6.0": Value(Type.OCTETS, bytes(range(256))),
+        **EVERY_SMI_TYPE,
         "1.3.6.1.4.1.99999.1.7.0": Value(Type.OCTETS, b"\xb2\xe2\xca\xd4"),  # GB18030, not UTF-8
         **{f"1.3.6.1.2.1.2.2.1.2.{row}": Value(Type.OCTETS, f"Gi0/0/{row}".encode()) for row in range(1, 60)},
     }

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from sn_peers import SnmpAgent, V3User, free_udp_port, running_agent
+from sn_peers import EVERY_SMI_TYPE, SnmpAgent, V3User, free_udp_port, running_agent
 
 from dcmaint.drivers import AuthFailed, Unreachable
 from dcmaint.drivers.simulators import SimulatorOptions
@@ -31,18 +31,7 @@ IF_ENTRY = "1.3.6.1.2.1.2.2.1"
 
 def _data() -> Snapshot:
     """System group, a 3-column interface table of 70 rows (several GETBULK answers), every SMI type."""
-    values = {
-        "1.3.6.1.2.1.1.1.0": Value(Type.OCTETS, "Test agent 测试".encode()),
-        "1.3.6.1.2.1.1.2.0": Value(Type.OID, "1.3.6.1.4.1.8072.3.2.10"),
-        "1.3.6.1.2.1.1.3.0": Value(Type.TIMETICKS, 4_294_967_295),
-        "1.3.6.1.2.1.1.5.0": Value(Type.OCTETS, b"agent-1\x00\x00"),
-        "1.3.6.1.4.1.99999.1.1.0": Value(Type.INTEGER, -2_147_483_648),
-        "1.3.6.1.4.1.99999.1.2.0": Value(Type.COUNTER64, 18_446_744_073_709_551_615),
-        "1.3.6.1.4.1.99999.1.3.0": Value(Type.IPADDRESS, bytes([10, 0, 0, 254])),
-        "1.3.6.1.4.1.99999.1.4.0": Value(Type.GAUGE32, 4_294_967_295),
-        "1.3.6.1.4.1.99999.1.5.0": Value(Type.COUNTER32, 0),
-        "1.3.6.1.4.1.99999.1.6.0": Value(Type.OCTETS, bytes(range(256))),
-    }
+    values = dict(EVERY_SMI_TYPE)
     for row in range(1, 71):
         values[f"{IF_ENTRY}.1.{row}"] = Value(Type.INTEGER, row)
         values[f"{IF_ENTRY}.2.{row}"] = Value(Type.OCTETS, f"GigabitEthernet0/0/{row}".encode())

@@ -39,6 +39,7 @@ from vs_peers import PASSWORD, USER, target  # noqa: E402
 
 from dcmaint.drivers import DeviceReport, DriverError, Target, tape  # noqa: E402
 from dcmaint.secrets import Secret  # noqa: E402
+from dcmaint.testing import refresh_recordings  # noqa: E402
 from dcmaint_vsphere import __version__  # noqa: E402
 from dcmaint_vsphere.driver import VsphereDriver  # noqa: E402
 from dcmaint_vsphere.sim.vcsim import Inventory, Served, serving  # noqa: E402
@@ -205,10 +206,11 @@ def same_outcome(answer: DeviceReport | DriverError, recording: tape.Recording) 
     return isinstance(answer, DeviceReport) and stable(answer.as_json()) == recording.report
 
 
-def check(recording: tape.Recording) -> None:
-    """Replaying ``recording`` gives the outcome it stores; SystemExit naming the recording when it does not."""
+def checked(recording: tape.Recording) -> tape.Recording:
+    """``recording``, once replaying it gave the outcome it stores; SystemExit naming it when it did not."""
     if not same_outcome(replayed(recording)[recording.target().name], recording):
         raise SystemExit(f"{recording.name}: replaying the recording does not give the poll's outcome")
+    return recording
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,18 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown recording {unknown[0]!r} (known: {', '.join(known)})")
     binary = build()
-    RECORDINGS.mkdir(exist_ok=True)
-    changed = []
-    for item in [known[name] for name in args.names] or SCENARIOS:
-        made = record(item, binary)
-        check(made)
-        path = RECORDINGS / f"{item.name}.json"
-        text = made.text()
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        changed.append(path.name)
-        if not args.check:
-            path.write_text(text, encoding="utf-8")
+    chosen = [known[name] for name in args.names] or SCENARIOS
+    changed = refresh_recordings(RECORDINGS, (checked(record(item, binary)) for item in chosen), check=args.check)
     verb = "would change" if args.check else "written"
     print(f"{len(changed)} recording(s) {verb}" + (f": {', '.join(changed)}" if changed else ""))
     return 1 if args.check and changed else 0

@@ -10,6 +10,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import service_context, state
+from dcmaint.cli.document_options import DocumentFormatOpt, DocumentLangOpt
 from dcmaint.cli.documents import write_document
 from dcmaint.cli.polling import ConcurrencyOpt, TimeoutOpt, WorkersOpt, progress
 from dcmaint.domain import parse
@@ -258,8 +259,8 @@ def show(
         int | None,
         typer.Option("--version", click_type=Checked(parse.count, "N"), help=_("This version (default: the latest).")),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
-    lang: Annotated[str, typer.Option("--lang", help=_("Language of the file: zh or en."))] = "zh",
+    fmt: DocumentFormatOpt = "pdf",
+    lang: DocumentLangOpt = "zh",
     output: Annotated[
         Path | None,
         typer.Option(

@@ -13,6 +13,7 @@ import typer
 from dcmaint.cli.backup import AtOpt, NoteOpt, ResultOpt, SiteOpt, _every, _time, labelled, show_line
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.cli.document_options import DocumentFormatOpt, DocumentLangOpt
 from dcmaint.domain import backups, parse
 from dcmaint.domain.backups import DrillDetail, FollowUpGiven
 from dcmaint.domain.enums import OutputFormat
@@ -257,8 +258,8 @@ def done(
 def record(
     ctx: typer.Context,
     number: NumberArg,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
-    lang: Annotated[str, typer.Option("--lang", help=_("Language of the document: zh or en."))] = "zh",
+    fmt: DocumentFormatOpt = "pdf",
+    lang: DocumentLangOpt = "zh",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help=_("File to write, - for standard output."), dir_okay=False)
     ] = None,

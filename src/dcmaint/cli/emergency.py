@@ -12,6 +12,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context, state
+from dcmaint.cli.document_options import DocumentFormatOpt, DocumentLangOpt
 from dcmaint.cli.pm import _within
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
@@ -249,8 +250,8 @@ def drill(
 def print_(
     ctx: typer.Context,
     plan: PlanArg,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
-    lang: Annotated[str, typer.Option("--lang", help=_("Language of the document: zh or en."))] = "zh",
+    fmt: DocumentFormatOpt = "pdf",
+    lang: DocumentLangOpt = "zh",
     output: Annotated[
         Path | None,
         typer.Option(

@@ -12,6 +12,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context, state
+from dcmaint.cli.document_options import DocumentFormatOpt, DocumentLangOpt
 from dcmaint.cli.documents import write_document
 from dcmaint.cli.polling import progress
 from dcmaint.domain import parse
@@ -344,8 +345,8 @@ def show(ctx: typer.Context, run_id: RunArg, fmt: FormatOption = OutputFormat.TA
 def report(
     ctx: typer.Context,
     run_id: RunArg,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
-    lang: Annotated[str, typer.Option("--lang", help=_("Language of the report: zh or en."))] = "zh",
+    fmt: DocumentFormatOpt = "pdf",
+    lang: DocumentLangOpt = "zh",
     output: Annotated[
         Path | None,
         typer.Option(

@@ -21,6 +21,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context, state
+from dcmaint.cli.document_options import DocumentFormatOpt, DocumentLangOpt
 from dcmaint.cli.documents import write_document
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _
@@ -141,8 +142,8 @@ def monthly(
             show_default=False,
         ),
     ],
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
-    lang: Annotated[str, typer.Option("--lang", help=_("Language of the report: zh or en."))] = "zh",
+    fmt: DocumentFormatOpt = "pdf",
+    lang: DocumentLangOpt = "zh",
     output: Annotated[
         Path | None,
         typer.Option(

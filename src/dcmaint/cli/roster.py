@@ -11,6 +11,7 @@ import typer
 
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import FormatOption, service_context
+from dcmaint.cli.document_options import DocumentFormatOpt, DocumentLangOpt
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.domain.records import Record
@@ -503,8 +504,8 @@ def sheet(
     name: HolidayOpt = None,
     year: YearOpt = None,
     first: FirstDayOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
-    lang: Annotated[str, typer.Option("--lang", help=_("Language of the document: zh or en."))] = "zh",
+    fmt: DocumentFormatOpt = "pdf",
+    lang: DocumentLangOpt = "zh",
     output: OutputOpt = None,
 ) -> None:
     from dcmaint.forms.render import checked_choices, render_sheet

@@ -11,6 +11,7 @@ import typer
 from dcmaint.cli import ticket_rma
 from dcmaint.cli.checked import Checked
 from dcmaint.cli.context import AtOpt, FormatOption, service_context, state
+from dcmaint.cli.document_options import DocumentFormatOpt, DocumentLangOpt
 from dcmaint.cli.documents import write_document
 from dcmaint.domain import parse
 from dcmaint.domain.enums import OutputFormat
@@ -366,8 +367,8 @@ def note_(
 def form(
     ctx: typer.Context,
     ref: RefArg,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("pdf, html or md."))] = "pdf",
-    lang: Annotated[str, typer.Option("--lang", help=_("Language of the form: zh or en."))] = "zh",
+    fmt: DocumentFormatOpt = "pdf",
+    lang: DocumentLangOpt = "zh",
     output: Annotated[
         Path | None,
         typer.Option(

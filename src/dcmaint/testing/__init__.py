@@ -28,6 +28,7 @@ _LAZY = {
     "replaying": "dcmaint.testing.replay",
     "replay_poll": "dcmaint.testing.replay",
     "assert_replays_as_recorded": "dcmaint.testing.replay",
+    "refresh_recordings": "dcmaint.testing.replay",
 }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from dcmaint.drivers.errors import DriverError
 from dcmaint.drivers.report import DeviceReport
 from dcmaint.drivers.tape import Recording, replaying
 
-__all__ = ["Recording", "assert_replays_as_recorded", "replay_poll", "replaying"]
+__all__ = ["Recording", "assert_replays_as_recorded", "refresh_recordings", "replay_poll", "replaying"]
 
 #: Keys of a report that say when and how fast it was polled, not what the device said.
 TIMING_KEYS = ("polled_at", "duration")
@@ -110,3 +111,24 @@ def assert_replays_as_recorded(
     recorded, replayed = _plain(chosen.report), _plain(report.as_json())
     if recorded != replayed:
         raise AssertionError(f"{chosen.name}: {_first_difference(recorded, replayed)}")
+
+
+def refresh_recordings(folder: str | Path, recordings: Iterable[Recording], *, check: bool = False) -> list[str]:
+    """Write each recording as ``folder/NAME.json`` where its text changed; the names of the files that did.
+
+    What a script that makes fixtures from simulators needs to rerun safely: an unchanged recording is not
+    rewritten (its file stays byte for byte), and ``check`` writes nothing, so that ``--check`` can fail
+    when a fixture is stale.
+    """
+    folder = Path(folder)
+    changed = []
+    for recording in recordings:
+        path = folder / f"{recording.name}.json"
+        text = recording.text()
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        changed.append(path.name)
+        if not check:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return changed
