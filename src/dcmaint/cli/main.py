@@ -51,6 +51,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "health",
         _("Poll devices through their drivers and report faulty parts (exit 0/1/2/3 like a monitoring plugin)."),
     ),
+    "collect": (
+        "dcmaint.cli.collect",
+        "collect",
+        _("Poll and record devices on a schedule until stopped: the long-running collector (docs/deploy.md)."),
+    ),
     "record": (
         "dcmaint.cli.record",
         "record",
