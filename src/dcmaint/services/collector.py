@@ -243,9 +243,9 @@ class Collector:
 
     def run(self) -> RunReport:
         """One run: choose, poll, record."""
+        began = time.monotonic()  # poll= counts choosing the devices too: a run's time is poll + record
         started = self.clock.now()
         devices, skipped = self.choose(started)
-        began = time.monotonic()
         counts = self.poll(devices)
         polled = time.monotonic()
         written = self.write() if self.kept else None
