@@ -21,7 +21,7 @@ from typer._click.types import FloatParamType, IntParamType
 from dcmaint.cli import advisory, backup, change, emergency, inspect, pm, report, rma, roster, spare_levels, ticket
 from dcmaint.cli.checked import Checked, CheckedText, guard_text
 from dcmaint.cli.main import full_app
-from dcmaint.domain import backups, customers, parse, text
+from dcmaint.domain import backups, customers, parse, schedule, text
 from tests.helpers import audit, counts
 from tests.test_spares_swap import room  # noqa: F401  (the fixture: two servers whose PSU 2 failed)
 
@@ -77,6 +77,8 @@ BAD: dict[Any, list[str]] = {
     customers.hours: ["18:00-09:00", "25:00-26:00", "9-5", "", "09:00-17:00\x1b"],
     customers.phone: ["call me", "138\x0700", "", "+", "1" * 40],
     customers.email: ["li.x.cn", "li\x1b@x.cn", "", "a@b", "@x.cn"],
+    schedule.interval: ["0s", "5s", "25h", "soon", "", "-5m", HUGE + "s"],
+    schedule.jitter: ["soon", "", "-30s", "1x", HUGE + "s"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -218,6 +220,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("visit", "complaint", "list"): [],
     ("visit", "complaint", "resolve"): ["1", "--by", "张伟", "--resolution", "x"],
     ("record",): ["srv01", "--output", "."],
+    ("collect",): ["--every", "5m", "--site", "hq", "--runs", "1"],
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],
     ("db", "upgrade"): [],

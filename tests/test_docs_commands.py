@@ -332,6 +332,10 @@ PAGES: dict[str, Page] = {
         bmcs=(("hpe-ilo5", "psu:2=critical"),),
         addresses={"redfish://10.1.1.5": "{bmc1}"},
     ),
+    "docs/deploy.md": Page(
+        bmcs=(("hpe-ilo5", "psu:2=critical"),),
+        addresses={"redfish://10.1.1.5": "{bmc1}"},
+    ),
     "docs/cli.md": Page(
         files={"客户设备清单.xlsx": DEVICE_LIST, "客户备件目录.xlsx": PARTS_LIST},
         env={"ILO_PASSWORD": "the-BMC-password", "BMC_PASSWORD": "monitor-password"},
@@ -419,3 +423,12 @@ def sys_prefix() -> str:
     import sys
 
     return sys.prefix
+
+
+def test_the_deploy_page_shows_the_unit_file_dcmaint_ships():
+    """docs/deploy.md's ``ini`` block is the unit ``dcmaint collect --print-unit`` prints, byte for byte."""
+    from dcmaint.services.collector import unit_file
+
+    shown = [block for block in blocks("docs/deploy.md") if block.lang == "ini"]
+    assert len(shown) == 1
+    assert "\n".join(shown[0].lines) + "\n" == unit_file()

@@ -1,0 +1,73 @@
+"""The collector's schedule (dcmaint.domain.schedule): ticks, jitter, missed ticks, the values users type."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from dcmaint.domain import schedule
+from dcmaint.errors import UsageError
+
+T0 = datetime(2026, 12, 1, 8, 0)
+FIVE = timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("30s", 30), ("5m", 300), ("1h", 3600), ("1h30m", 5400), ("10s", 10), ("24h", 86400)]
+)
+def test_every_reads_the_usual_spans(text, seconds):
+    assert schedule.interval(text, "--every") == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("text", ["9s", "0s", "25h", "2d", "soon", "", "-5m", "5", "99999999999999999999s"])
+def test_a_bad_every_names_the_option_and_the_value(text):
+    with pytest.raises(UsageError) as raised:
+        schedule.interval(text, "--every")
+    assert str(raised.value).startswith(f"invalid --every {text!r}")
+
+
+def test_jitter_zero_means_none_and_defaults_to_a_tenth():
+    assert schedule.jitter("0", "--jitter") == timedelta(0)
+    assert schedule.schedule(FIVE, None) == schedule.Schedule(FIVE, timedelta(seconds=30))
+    assert schedule.schedule(FIVE, timedelta(0)).jitter == timedelta(0)
+
+
+@pytest.mark.parametrize("seconds", [150, 151, 600])
+def test_a_jitter_of_half_the_interval_or_more_is_refused(seconds):
+    with pytest.raises(UsageError, match="--jitter"):
+        schedule.schedule(FIVE, timedelta(seconds=seconds))
+
+
+def test_each_run_starts_within_its_jitter_after_its_tick():
+    plan = schedule.schedule(FIVE, timedelta(seconds=30))
+    assert plan.start(T0, 0.0) == T0
+    assert plan.start(T0, 0.999) < T0 + timedelta(seconds=30)
+
+
+@pytest.mark.parametrize(
+    ("finished", "tick", "missed"),
+    [
+        (T0 + timedelta(seconds=40), T0 + FIVE, 0),  # a quick run: the next tick
+        (T0 + FIVE - timedelta(microseconds=1), T0 + FIVE, 0),  # ended just before the next tick
+        (T0 + FIVE, T0 + 2 * FIVE, 1),  # ended on the tick: it passed, skipped, not queued
+        (T0 + timedelta(minutes=12), T0 + 3 * FIVE, 2),  # a long run: every tick it outlasted is skipped
+        (T0 - timedelta(seconds=1), T0 + FIVE, 0),  # the clock stepped back: never a tick in the past
+    ],
+)
+def test_runs_never_overlap_and_missed_ticks_are_skipped(finished, tick, missed):
+    assert schedule.Schedule(FIVE, timedelta(0)).following(T0, finished) == schedule.Next(tick, missed)
+
+
+def test_the_next_start_is_always_after_the_run_ended():
+    plan = schedule.Schedule(timedelta(seconds=10), timedelta(seconds=4))
+    for seconds in range(0, 60):
+        finished = T0 + timedelta(seconds=seconds, milliseconds=500)
+        following = plan.following(T0, finished)
+        assert plan.start(following.tick, 0.0) > finished
+        assert following.tick - finished <= plan.every
+
+
+def test_freshness_is_a_minute_or_the_interval_when_shorter():
+    assert schedule.freshness(FIVE) == timedelta(minutes=1)
+    assert schedule.freshness(timedelta(seconds=20)) == timedelta(seconds=20)
