@@ -37,7 +37,12 @@ class Collector:
     still running when the block ends."""
 
     def __init__(self, db_url: str, home: Path, *args: str, config: Path | None = None) -> None:
-        env = {**os.environ, "DCMAINT_HOME": str(home), "DCMAINT_DB_URL": db_url, "PYTHONPATH": os.pathsep.join(sys.path)}
+        env = {
+            **os.environ,
+            "DCMAINT_HOME": str(home),
+            "DCMAINT_DB_URL": db_url,
+            "PYTHONPATH": os.pathsep.join(sys.path),
+        }
         env.pop("DCMAINT_CONFIG", None)
         if config is not None:
             env["DCMAINT_CONFIG"] = str(config)

@@ -56,7 +56,9 @@ def began(line) -> float:
 
 
 def _open_faults_and_tickets(cli) -> tuple[int, int]:
-    faults = [f for d in ("bmc1", "bmc2", "bmc3") for f in cli.ok("device", "show", d, "-f", "json").json()["open_faults"]]
+    faults = [
+        f for d in ("bmc1", "bmc2", "bmc3") for f in cli.ok("device", "show", d, "-f", "json").json()["open_faults"]
+    ]
     return len(faults), len(cli.ok("ticket", "list", "--format", "json").json())
 
 
@@ -110,7 +112,9 @@ def test_a_run_longer_than_the_interval_delays_the_next_and_skips_the_missed_tic
             second = collector.wait_for(run_line, within=40)
             collector.stop(signal.SIGTERM)
     assert "devices=2 ok=1 warning=0 critical=0 unknown=1" in first.text, collector.lines
-    assert float(re.search(r"poll=([\d.]+)s", first.text).group(1)) >= 12  # longer than the interval: it waited for the hung BMC
+    assert (
+        float(re.search(r"poll=([\d.]+)s", first.text).group(1)) >= 12
+    )  # longer than the interval: it waited for the hung BMC
     assert missed.text.endswith("the run outlasted the interval, 1 ticks skipped")  # the tick at 10 s, once
     assert began(second) >= first.at - 0.5  # the second run began only after the first ended...
     assert began(second) - began(first) < 2 * 10 + 1  # ...at the first tick still ahead (20 s), not later

@@ -61,7 +61,7 @@ def test_runs_never_overlap_and_missed_ticks_are_skipped(finished, tick, missed)
 
 def test_the_next_start_is_always_after_the_run_ended():
     plan = schedule.Schedule(timedelta(seconds=10), timedelta(seconds=4))
-    for seconds in range(0, 60):
+    for seconds in range(60):
         finished = T0 + timedelta(seconds=seconds, milliseconds=500)
         following = plan.following(T0, finished)
         assert plan.start(following.tick, 0.0) > finished
