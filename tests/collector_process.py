@@ -33,10 +33,12 @@ def run_line(line: Line) -> bool:
 
 
 class Collector:
-    """``dcmaint collect ARGS`` on ``db_url`` with ``home`` (and ``config``), started by ``with``, killed if
+    """``dcmaint collect ARGS`` on ``db_url`` with ``home`` (and ``config``, ``log_file``), started by ``with``, killed if
     still running when the block ends."""
 
-    def __init__(self, db_url: str, home: Path, *args: str, config: Path | None = None) -> None:
+    def __init__(
+        self, db_url: str, home: Path, *args: str, config: Path | None = None, log_file: Path | None = None
+    ) -> None:
         env = {
             **os.environ,
             "DCMAINT_HOME": str(home),
@@ -46,6 +48,9 @@ class Collector:
         env.pop("DCMAINT_CONFIG", None)
         if config is not None:
             env["DCMAINT_CONFIG"] = str(config)
+        env.pop("DCMAINT_LOG_FILE", None)
+        if log_file is not None:  # the global --log-file, through its environment variable
+            env["DCMAINT_LOG_FILE"] = str(log_file)
         self.argv = [sys.executable, "-m", "dcmaint", "collect", *args]
         self.env = env
         self.lines: list[Line] = []

@@ -154,9 +154,17 @@ def test_a_database_restart_keeps_the_results_and_writes_them_once_it_is_back(
     assert room.ok("db", "check", "--format", "json").json()["ok"]
 
 
-def test_a_device_another_collector_just_polled_is_skipped(room, db_url, home):
-    with Collector(db_url, home, "--site", "lab", "--every", "10s", "--runs", "1", "--open-tickets") as first:
+def test_a_device_another_collector_just_polled_is_skipped(room, db_url, home, tmp_path):
+    log = tmp_path / "collect.log"
+    argv = ("--site", "lab", "--every", "10s", "--runs", "1", "--open-tickets")
+    with Collector(db_url, home, *argv, log_file=log) as first:
         assert first.wait() == 0
+    logged = [  # the same lines, time-stamped, in the --log-file (beside other loggers' lines)
+        line.partition(" INFO dcmaint.collect: ")[2]
+        for line in log.read_text(encoding="utf-8").splitlines()
+        if " INFO dcmaint.collect: " in line
+    ]
+    assert [line.text for line in first.lines] == logged
     entries = len(audit(db_url))
     with Collector(db_url, home, "--every", "10s", "--runs", "1", "--open-tickets") as second:
         assert second.wait() == 0
