@@ -71,3 +71,43 @@ def test_the_next_start_is_always_after_the_run_ended():
 def test_freshness_is_a_minute_or_the_interval_when_shorter():
     assert schedule.freshness(FIVE) == timedelta(minutes=1)
     assert schedule.freshness(timedelta(seconds=20)) == timedelta(seconds=20)
+
+
+class SteppedClock:
+    """A clock that moves only when the collector sleeps: the loop's timing, without waiting for it."""
+
+    def __init__(self) -> None:
+        from datetime import UTC
+
+        self.at = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+        self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        return self.at
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.at += timedelta(seconds=seconds)
+
+
+def test_the_collector_starts_each_run_at_its_tick_plus_the_drawn_jitter(cli, db_url):
+    from dcmaint.services.collector import Clock, CollectRequest, collect
+    from dcmaint.services.context import Context
+    from dcmaint.store.urls import parse
+
+    cli.ok("site", "add", "hq", "--customer", "Bank")
+    stepped = SteppedClock()
+    start = stepped.at
+    logged: list[tuple[float, str]] = []
+    request = CollectRequest(every=timedelta(seconds=10), sites=("hq",), jitter=timedelta(seconds=2), runs=3)
+    outcome = collect(
+        Context(parse(db_url), actor="collector-hq", command="collect"),
+        request,
+        log=lambda line: logged.append(((stepped.at - start).total_seconds(), line)),
+        clock=Clock(now=stepped.now, sleep=stepped.sleep, draw=lambda: 0.5),
+    )
+    assert (outcome.runs, outcome.stopped, outcome.kept) == (3, None, 0)
+    runs = [(at, line) for at, line in logged if " devices=" in line]
+    assert [at for at, _line in runs] == [1.0, 11.0, 21.0]  # ticks 0, 10, 20 s, each 0.5 x 2 s late
+    assert all("devices=0" in line and "skipped=0" in line for _at, line in runs)
+    assert logged[-1][1] == "collect site=hq: done after 3 runs, 0 results not written"
