@@ -33,8 +33,8 @@ def run_line(line: Line) -> bool:
 
 
 class Collector:
-    """``dcmaint collect ARGS`` on ``db_url`` with ``home`` (and ``config``, ``log_file``), started by ``with``, killed if
-    still running when the block ends."""
+    """``dcmaint collect ARGS`` on ``db_url`` with ``home`` (and ``config``, ``log_file``), started by ``with``,
+    killed if still running when the block ends."""
 
     def __init__(
         self, db_url: str, home: Path, *args: str, config: Path | None = None, log_file: Path | None = None

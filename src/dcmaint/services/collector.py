@@ -172,9 +172,8 @@ class Collector:
             for key, when in recorded.items()
             if when >= since and when != self.own.get(key) and key not in self.kept
         }
-        return [d for d in self.devices if (d.site, d.name) not in fresh], len(
-            [d for d in self.devices if (d.site, d.name) in fresh]
-        )
+        wanted = [d for d in self.devices if (d.site, d.name) not in fresh]
+        return wanted, len(self.devices) - len(wanted)
 
     def poll(self, devices: Sequence[Device]) -> dict[str, int]:
         """Poll ``devices`` and keep their results (the newest per device); the status counts."""
@@ -294,8 +293,9 @@ def collect(
     try:
         while request.runs is None or runs < request.runs:
             collector.wait(plan.start(tick, clock.draw()))
-            log(collector.run().line())
-            runs += 1
+            report = collector.run()
+            runs += 1  # before the line: a stop that follows the line counts this run
+            log(report.line())
             following = plan.following(tick, clock.now())
             if following.missed:
                 log(
