@@ -46,6 +46,7 @@ class Collector:
             "PYTHONPATH": os.pathsep.join(sys.path),
         }
         env.pop("DCMAINT_CONFIG", None)
+        env["PYTHONFAULTHANDLER"] = "1"  # a collector that goes quiet shows where (see _stacks)
         if config is not None:
             env["DCMAINT_CONFIG"] = str(config)
         env.pop("DCMAINT_LOG_FILE", None)
@@ -91,7 +92,19 @@ class Collector:
             self.lines.append(line)
             if wanted(line):
                 return line
-        raise AssertionError(f"no such line within {within} s: {self.lines}")
+        raise AssertionError(f"no such line within {within} s: {self.lines}\n{self._stacks()}")
+
+    def _stacks(self) -> str:
+        """Where a collector that went quiet is stuck: SIGABRT makes faulthandler print every thread's stack."""
+        assert self.process is not None
+        if self.process.poll() is not None:
+            return ""
+        self.process.send_signal(signal.SIGABRT)
+        self.process.wait(timeout=HANG)
+        lines = []
+        while (line := self._queue.get(timeout=HANG)) is not None:
+            lines.append(line.text)
+        return "\n".join(lines)
 
     def stop(self, number: int = signal.SIGTERM) -> int:
         """Send signal ``number`` and return the exit status, every line read."""
