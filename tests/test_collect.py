@@ -145,7 +145,7 @@ def test_a_database_restart_keeps_the_results_and_writes_them_once_it_is_back(
             assert "kept=3" in kept.text and "devices=3" in kept.text
             restored_at = datetime.now(UTC)
             pg.restore()
-            written = collector.wait_for(lambda line: "kept results written" in line.text, within=30)
+            written = collector.wait_for(lambda line: "kept results written" in line.text, within=60)
             assert written.at > failed.at
             assert collector.stop(signal.SIGTERM) == 0
     for device in ("bmc1", "bmc2", "bmc3"):  # the polls made while the database was away, written once it was back
