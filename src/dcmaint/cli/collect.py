@@ -3,8 +3,10 @@
 Exit codes: 0 when stopped by SIGTERM or Ctrl-C (the stop systemd asks for is
 not a failure, so ``Restart=on-failure`` does not bring it back) and when
 ``--runs`` runs are done with every result written; 1 when ``--runs`` ends with
-results the store would not take; 2 for bad input (a bad ``--every`` or
-``--jitter``, an unknown site), before anything is polled or written.
+results the store would not take, or when the store cannot be reached at the
+start (the sites are checked there first; systemd starts it again); 2 for bad
+input (a bad ``--every`` or ``--jitter``, an unknown site), before anything is
+polled or written.
 
 Its lines go to stderr (journald keeps them under systemd) and, with the
 global ``--log-file``, to that file too.
