@@ -179,9 +179,7 @@ def listen_address(text: str, what: str) -> ListenAddress:
     port = found["port"] or found["p"]
     if not (port.isascii() and port.isdigit()) or not 1 <= int(port) <= 65535:
         raise UsageError(
-            _("invalid {what} {value!r}: the port must be a whole number from 1 to 65535").format(
-                what=what, value=text
-            )
+            _("invalid {what} {value!r}: the port must be a whole number from 1 to 65535").format(what=what, value=text)
         )
     return ListenAddress(host, int(port))
 
