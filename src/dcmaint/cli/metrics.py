@@ -182,7 +182,7 @@ class RecordedHealth:
                 self.read_errors += 1
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             line = _("cannot read the store: {reason}").format(reason=redact(reason))
-            log.warning("%s", line)
+            log.info("scrape: %s", line)  # a warning would also reach stderr through logging's last resort
             sys.stderr.write(f"dcmaint: {_('warning')}: {line}\n")
             built = []
         yield from built
@@ -241,11 +241,11 @@ def serve_metrics(
     context = service_context(ctx)
     sites = check_sites(context, site or ())
     server, thread = _serve(context, sites, listen)
-    line = _("serving metrics on http://{address}/metrics; Ctrl-C or SIGTERM stops").format(address=listen)
-    log.info("%s", line)
-    sys.stderr.write(f"dcmaint: {line}\n")
-    sys.stderr.flush()
-    try:
+    try:  # from here a signal is the normal end, however early it comes
+        line = _("serving metrics on http://{address}/metrics; Ctrl-C or SIGTERM stops").format(address=listen)
+        log.info("%s", line)
+        sys.stderr.write(f"dcmaint: {line}\n")
+        sys.stderr.flush()
         threading.Event().wait()  # until a signal raises Stopped here, in the main thread
     except Stopped as stopped:
         log.info("stopped: %s", stopped.line())

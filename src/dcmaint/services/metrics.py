@@ -4,7 +4,11 @@ Nothing here polls a device: a scrape reads what ``health --record`` (or a
 collector) last wrote, so a monitoring system may scrape every few seconds
 without a single request reaching a BMC. One scrape is one read-only snapshot
 of the store (:meth:`dcmaint.store.reader.Reader.snapshot`), so the devices,
-parts, faults, tickets and depot it reports are the same moment's.
+parts, faults, tickets and depot it reports are the same moment's. Unlike
+:meth:`Context.read`, the exporter reads the store as it is: a missing store
+or one without a schema is an error the scrape reports (``dcmaint_store_up
+0``), never a store it creates, since an exporter may start before the
+database it watches and must not write to it.
 
 The rules are the existing ones, not copies: device and part status come as
 ``health --record`` stored them; the SLA clocks are the ticket views'
@@ -16,12 +20,15 @@ levels`` (:func:`dcmaint.services.levels.levels`). A future web page can call
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from dcmaint.domain.levels import SHORT
 from dcmaint.domain.sla import SlaState
+from dcmaint.errors import StoreError
+from dcmaint.i18n import _
 from dcmaint.services.context import Context
 from dcmaint.services.levels import levels
 from dcmaint.store import metrics_queries, queries, ticket_queries
@@ -82,19 +89,37 @@ class FleetMetrics:
     shortfalls: tuple[Shortfall, ...]
 
 
+@contextmanager
+def _existing(context: Context) -> Iterator[Reader]:
+    """A reader on the store as it is, at this dcmaint's schema revision; StoreError otherwise (nothing created)."""
+    from dcmaint.store import revision
+    from dcmaint.store.integrity import open_as_is
+    from dcmaint.store.reader import current_revision
+
+    with open_as_is(context.database_url) as (reader, _connection):
+        found = current_revision(reader)
+        if found is None:
+            raise StoreError(_("the database has no dcmaint schema: run `dcmaint db upgrade`"))
+        if found != revision.HEAD:
+            raise StoreError(revision.mismatch(found))
+        yield reader
+
+
 def check_sites(context: Context, sites: Sequence[str]) -> tuple[str, ...]:
     """The ``--site`` names, each checked to exist (an unknown one is a usage error naming it), duplicates dropped
-    (entry point: the exporter calls it once, before it listens)."""
+    (entry point: the exporter calls it once, before it listens). Without ``--site`` the store is not read: the
+    exporter starts whether or not its database is up yet."""
     wanted = tuple(dict.fromkeys(sites))
-    with context.read() as reader:
-        for name in wanted:
-            queries.site(reader, name)
+    if wanted:
+        with _existing(context) as reader:
+            for name in wanted:
+                queries.site(reader, name)
     return wanted
 
 
 def fleet_metrics(context: Context, sites: Sequence[str] = (), now: datetime | None = None) -> FleetMetrics:
     """The recorded health of ``sites`` (every site for none) at ``now``, read in one snapshot (entry point)."""
-    with context.read() as reader, reader.snapshot():
+    with _existing(context) as reader, reader.snapshot():
         return _read(reader, tuple(sites), now or datetime.now(UTC))
 
 
