@@ -321,6 +321,7 @@ def test_an_unknown_site_is_refused_before_listening(cli):
 
 
 def test_ipv6_loopback(cli, db_url, home):
+    cli.ok("site", "add", "lab", "--customer", "Lab")
     if not socket.has_ipv6:
         pytest.skip("no IPv6 on this machine")
     try:
