@@ -77,6 +77,7 @@ BAD: dict[Any, list[str]] = {
     customers.hours: ["18:00-09:00", "25:00-26:00", "9-5", "", "09:00-17:00\x1b"],
     customers.phone: ["call me", "138\x0700", "", "+", "1" * 40],
     customers.email: ["li.x.cn", "li\x1b@x.cn", "", "a@b", "@x.cn"],
+    parse.listen_address: ["9464", "127.0.0.1:0", "127.0.0.1:65536", "::1:9464", "[::1]9464", "", "h:" + HUGE, "[x]:1"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -218,6 +219,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("visit", "complaint", "list"): [],
     ("visit", "complaint", "resolve"): ["1", "--by", "张伟", "--resolution", "x"],
     ("record",): ["srv01", "--output", "."],
+    ("serve-metrics",): [],  # a bad --listen or --site is refused before it listens
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],
     ("db", "upgrade"): [],
