@@ -163,13 +163,20 @@ def test_scrape_shows_the_recorded_fleet_as_the_store_holds_it(fleet, bmcs, db_u
     assert {labels["driver"] for labels, _v in first["dcmaint_device_status"]} == {"redfish"}
     assert _by_device(first["dcmaint_device_up"]) == {"bmc1": 1, "bmc2": 1, "bmc3": 0, "bmc4": 1}
     (error,) = first["dcmaint_poll_error"]
-    assert (error[0]["device"], error[0]["error"], error[1]) == ("bmc3", next(p["error"] for p in polls if p["error"]), 1)
+    assert (error[0]["device"], error[0]["error"], error[1]) == (
+        "bmc3",
+        next(p["error"] for p in polls if p["error"]),
+        1,
+    )
     durations = _by_device(first["dcmaint_poll_duration_seconds"])
     assert durations == pytest.approx({p["device"]: float(p["duration"]) for p in polls})  # type: ignore[arg-type]
     stamps = _by_device(first["dcmaint_last_poll_timestamp_seconds"])
     assert stamps == pytest.approx({p["device"]: as_datetime(p["polled_at"]).timestamp() for p in polls})
     ages = _by_device(first["dcmaint_seconds_since_last_poll"])
-    assert all(0 <= ages[d] < 600 for d in ages) and _by_device(second["dcmaint_seconds_since_last_poll"])["bmc1"] >= ages["bmc1"]
+    assert (
+        all(0 <= ages[d] < 600 for d in ages)
+        and _by_device(second["dcmaint_seconds_since_last_poll"])["bmc1"] >= ages["bmc1"]
+    )
 
     parts = first["dcmaint_component_status"]
     stored = _store(
@@ -177,7 +184,9 @@ def test_scrape_shows_the_recorded_fleet_as_the_store_holds_it(fleet, bmcs, db_u
         "SELECT d.name AS device, c.kind, c.location, c.part_number, c.serial, c.health FROM components c "
         "JOIN devices d ON d.id = c.device_id WHERE c.health <> 'absent'",
     )
-    assert sorted((lb["device"], lb["kind"], lb["location"], lb["part_number"], lb["serial"], v) for lb, v in parts) == sorted(
+    assert sorted(
+        (lb["device"], lb["kind"], lb["location"], lb["part_number"], lb["serial"], v) for lb, v in parts
+    ) == sorted(
         (c["device"], c["kind"], c["location"], c["part_number"] or "", c["serial"] or "", CODES[str(c["health"])])
         for c in stored
     )
