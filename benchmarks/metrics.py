@@ -13,6 +13,8 @@
    p95 and max wall time of a scrape, the exporter's own
    `dcmaint_scrape_duration_seconds` (the store read and the samples), the
    body's size and its series, parsed by prometheus_client's text parser.
+4. Where the time goes, in this process on the same store: the store read,
+   building the samples, and prometheus_client's text exposition.
 
 Checks: every device has a `dcmaint_device_status` series and the value the
 poll recorded; `dcmaint_store_up` is 1. Target on the project's 2-core
@@ -155,6 +157,30 @@ def exporter_run(env: dict[str, str], scrapes: int) -> tuple[Any, str, list[floa
         process.communicate(timeout=30)
 
 
+def breakdown(url: Any, runs: int) -> tuple[float, float, float]:
+    """Where a scrape's time goes, in this process on the same store: median seconds of the store read
+    (:func:`dcmaint.services.metrics.fleet_metrics`), of building the samples, and of prometheus_client's text
+    exposition."""
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from dcmaint.cli.metrics import families
+    from dcmaint.services.context import Context
+    from dcmaint.services.metrics import fleet_metrics
+
+    context = Context(url, actor="benchmark", command="serve-metrics")
+    read, fleet = repeated(lambda: fleet_metrics(context), runs)
+    built, found = repeated(lambda: list(families(fleet)), runs)
+
+    class Built:
+        def collect(self) -> Any:
+            return iter(found)
+
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(Built())  # type: ignore[arg-type]
+    written, _body = repeated(lambda: generate_latest(registry), runs)
+    return read.median, built.median, written.median
+
+
 def measure(backend: str, args: Any, endpoints: list[dict[str, Any]]) -> tuple[bool, bool]:
     """One backend: record, baseline, scrapes; prints its figures; (checks passed, target met)."""
     with scratch_store(backend, args.pg_url, "metrics") as store, scratch_home("metrics") as home:
@@ -162,6 +188,7 @@ def measure(backend: str, args: Any, endpoints: list[dict[str, Any]]) -> tuple[b
         register(endpoints, env, home)
         poll_seconds, recorded = live_poll(env, home)
         timing, body, own = exporter_run(env, args.scrapes)
+        parts = breakdown(store.url, max(args.scrapes // 4, 1))
     served = samples(body)
     status = {s.labels["device"]: s.value for s in served.get("dcmaint_device_status", [])}
     series = sum(len(found) for found in served.values())
@@ -172,6 +199,10 @@ def measure(backend: str, args: Any, endpoints: list[dict[str, Any]]) -> tuple[b
         f"max {timing.max_ms:.0f} ms ({len(timing.seconds)} scrapes)"
     )
     print(f"  the exporter's own dcmaint_scrape_duration_seconds: median {sorted(own)[len(own) // 2] * 1000:.0f} ms")
+    print(
+        f"  where it goes (in process, medians): store read {parts[0] * 1000:.0f} ms, samples "
+        f"{parts[1] * 1000:.0f} ms, text exposition {parts[2] * 1000:.0f} ms"
+    )
     print(f"  body {len(body.encode()) / 1024:.0f} KiB, {series} samples, {len(served)} sample names")
     print(f"  a scrape is {times(poll_seconds, timing.median)} faster than the live poll")
     checks = [

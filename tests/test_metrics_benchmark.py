@@ -13,6 +13,7 @@ FIGURES = [
     "baseline, health --record --open-tickets --format prometheus (live poll): ",
     "serve-metrics scrape over HTTP: median ",
     "the exporter's own dcmaint_scrape_duration_seconds: median ",
+    "where it goes (in process, medians): store read ",
     "PASS every device's recorded status served: 20",
     "PASS dcmaint_store_up is 1",
     "targets: ",
