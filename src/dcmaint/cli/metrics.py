@@ -174,9 +174,10 @@ class RecordedHealth:
         from dcmaint.store.integrity import database_errors
 
         started = time.perf_counter()
+        built: list[Any] = []
         try:
-            fleet = fleet_metrics(self.context, self.sites, datetime.now(UTC))
-            built = list(families(fleet))
+            built = list(families(fleet_metrics(self.context, self.sites, datetime.now(UTC))))
+            up = 1
         except (DcmaintError, *database_errors(self.context.database_url)) as error:
             with self._lock:
                 self.read_errors += 1
@@ -184,11 +185,11 @@ class RecordedHealth:
             line = _("cannot read the store: {reason}").format(reason=redact(reason))
             log.info("scrape: %s", line)  # a warning would also reach stderr through logging's last resort
             sys.stderr.write(f"dcmaint: {_('warning')}: {line}\n")
-            built = []
+            up = 0
+        with self._lock:
+            errors = self.read_errors
         yield from built
-        yield GaugeMetricFamily(
-            "dcmaint_store_up", "1 when this scrape read the store, 0 when it could not.", int(bool(built))
-        )
+        yield GaugeMetricFamily("dcmaint_store_up", "1 when this scrape read the store, 0 when it could not.", up)
         yield GaugeMetricFamily(
             "dcmaint_scrape_duration_seconds",
             "Seconds this scrape took to read the store and build its samples.",
@@ -197,15 +198,13 @@ class RecordedHealth:
         yield CounterMetricFamily(
             "dcmaint_store_read_errors",
             "Scrapes that could not read the store since the exporter started.",
-            self.read_errors,
+            errors,
         )
 
 
 def _serve(context: Context, sites: tuple[str, ...], listen: parse.ListenAddress) -> Any:
     """Start prometheus_client's HTTP server on ``listen`` with our collector; a port that cannot be had is a
     usage error naming it."""
-    import socket
-
     from prometheus_client import CollectorRegistry, start_http_server
 
     from dcmaint.errors import UsageError
@@ -214,7 +213,7 @@ def _serve(context: Context, sites: tuple[str, ...], listen: parse.ListenAddress
     registry.register(RecordedHealth(context, sites))
     try:
         server, thread = start_http_server(listen.port, listen.host, registry)
-    except (OSError, socket.gaierror) as error:
+    except OSError as error:  # in use, not allowed, an unknown host name (socket.gaierror)
         reason = error.strerror or str(error)
         raise UsageError(_("cannot listen on {address}: {reason}").format(address=listen, reason=reason)) from None
     return server, thread
