@@ -350,3 +350,14 @@ def test_ipv6_loopback(cli, db_url, home):
         assert served.scrape()["dcmaint_store_up"] == [({}, 1)]
     finally:
         assert served.stop()[0] == 0
+
+
+def test_prometheus_client_is_imported_only_to_serve():
+    """`dcmaint --help` and `dcmaint serve-metrics --help` do not pay for prometheus_client (nor the store)."""
+    for argv in (["--help"], ["serve-metrics", "--help"]):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "dcmaint", *argv], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+        assert not imported & {"prometheus_client", "sqlalchemy", "psycopg"}, argv
