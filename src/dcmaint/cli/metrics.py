@@ -44,21 +44,21 @@ def _timestamp(value: datetime) -> float:
     return value.timestamp()
 
 
-def _code(health: str) -> int:
-    """Health as a number, as ``health --format prometheus`` counts it (the monitoring-plugin codes); a value
-    this dcmaint does not know is unknown (3)."""
+def status_codes() -> dict[str, int]:
+    """Health value -> number, as ``health --format prometheus`` counts it (the monitoring-plugin codes). A value
+    this dcmaint does not know reads as unknown (3): see :func:`families`."""
     from dcmaint.drivers.health import Health
     from dcmaint.services.health import EXIT_CODES
 
-    try:
-        return EXIT_CODES[Health(health)]
-    except ValueError:
-        return EXIT_CODES[Health.UNKNOWN]
+    return {health.value: EXIT_CODES[health] for health in Health}
 
 
 def families(fleet: FleetMetrics) -> Iterator[Any]:
     """The metric families of one reading (docs/metrics.md), every family present even when it has no sample."""
     from prometheus_client.core import GaugeMetricFamily
+
+    codes = status_codes()
+    unknown = codes["unknown"]
 
     def device_family(name: str, text: str, extra: tuple[str, ...] = ()) -> GaugeMetricFamily:
         return GaugeMetricFamily(name, text, labels=[*DEVICE_LABELS, *extra])
@@ -71,7 +71,7 @@ def families(fleet: FleetMetrics) -> Iterator[Any]:
     age = device_family("dcmaint_seconds_since_last_poll", "Seconds from the recorded poll to this scrape.")
     for poll in fleet.polls:
         labels = [poll.site, poll.device, poll.driver]
-        status.add_metric(labels, _code(poll.status))
+        status.add_metric(labels, codes.get(poll.status, unknown))
         up.add_metric(labels, 0 if poll.error else 1)
         if poll.error:
             error.add_metric([*labels, poll.error], 1)
@@ -95,7 +95,7 @@ def families(fleet: FleetMetrics) -> Iterator[Any]:
             part.part_number or "",
             part.serial or "",
         ]
-        parts.add_metric(labels, _code(part.health))
+        parts.add_metric(labels, codes.get(part.health, unknown))
     yield parts
 
     faults = device_family("dcmaint_faults", "Open faults, by device and health.", ("health",))
