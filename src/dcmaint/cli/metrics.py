@@ -7,8 +7,9 @@ its own, served by its HTTP server), imported only when this command runs.
 
 Exit codes (docs/metrics.md): 0 after Ctrl-C or SIGTERM (a server's normal
 end, as ``dcmaint sim``); 2 when it cannot start (a bad ``--listen`` or
-``--site``, the port in use), before anything listens. A store that cannot be
-read while serving is not an exit: the scrape answers ``dcmaint_store_up 0``.
+``--site``, the port in use), before anything listens; 1 when ``--site`` is
+given and the store cannot be read to check it. A store that cannot be read
+while serving is not an exit: the scrape answers ``dcmaint_store_up 0``.
 """
 
 from __future__ import annotations
