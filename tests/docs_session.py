@@ -21,6 +21,11 @@ The convention the pages follow (README.md says it to contributors in a comment)
 - ``$ dcmaint sim ...`` serves until stopped: it runs in the background (with
   ``--endpoints-file``) until the page ends, and the addresses its shown
   output lists are replaced by the ones it really serves on.
+- ``$ dcmaint serve-metrics --listen HOST:PORT ...`` serves until stopped
+  too: it runs in the background on a free port of HOST until the page ends
+  (stopped with SIGTERM, which must end it with exit code 0), and HOST:PORT
+  in later commands is replaced by the address it really listens on (one
+  whose shown output is an error runs like any other command).
 - Any other fenced block is not run. One that holds a command a user would
   type (a line starting with ``$ `` or ``dcmaint ``) carries, on the line
   just above its fence, a comment saying why it is not run:
@@ -229,6 +234,8 @@ class Session:
             return self._keep(Ran(command, text, 0, "", ""))
         if re.match(r"^dcmaint sim\s", text.strip()):
             return self._keep(self._serve(command, text))
+        if re.match(r"^dcmaint serve-metrics\s", text.strip()) and not command.shown("dcmaint: error:"):
+            return self._keep(self._serve_metrics(command, text))
         code, out, err = self.shell(text)
         ran = self._keep(Ran(command, text, code, self.shown(out), self.shown(err)))
         errors = command.shown("dcmaint: error:")
@@ -281,6 +288,38 @@ class Session:
             if shown and shown[1] in actual:
                 self.substitutions[shown[2]] = actual[shown[1]].split("://", 1)[1].split("/", 1)[0]  # the address
         return Ran(command, text, 0, json.dumps(served), "")
+
+    def _serve_metrics(self, command: Command, text: str) -> Ran:
+        """Start the exporter in the background on a free port; the documented address maps to the real one."""
+        import socket
+
+        shown = re.search(r"--listen[ =](\S+)", text)
+        if shown is None:
+            raise Failure(f"{command.where}: $ {text}\nshow the --listen address, so that later commands can use it")
+        host = shown[1].rsplit(":", 1)[0]
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            actual = f"{host}:{probe.getsockname()[1]}"
+        self.substitutions[shown[1]] = actual
+        text = text.replace(shown[1], actual)
+        log = self.root / f"serve-metrics-{len(self._background)}.log"
+        state = shlex.quote(str(self.root / "state.sh"))
+        process = subprocess.Popen(
+            ["bash", "--noprofile", "--norc", "-c", f". {state}\nexec {text} 2> {shlex.quote(str(log))}"],
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        self._background.append(process)
+        deadline = time.monotonic() + 60
+        while not (log.exists() and f"http://{actual}/metrics" in log.read_text(encoding="utf-8")):
+            if process.poll() is not None or time.monotonic() > deadline:
+                said = log.read_text(encoding="utf-8") if log.exists() else ""
+                raise Failure(f"{command.where}: $ {text}\nthe exporter did not start (exit {process.poll()})\n{said}")
+            time.sleep(0.1)
+        return Ran(command, text, 0, "", self.shown(log.read_text(encoding="utf-8")))
 
     def close(self) -> list[int]:
         """Stop the background simulators with SIGTERM, as a user would; their exit codes."""

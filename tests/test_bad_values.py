@@ -79,6 +79,7 @@ BAD: dict[Any, list[str]] = {
     customers.email: ["li.x.cn", "li\x1b@x.cn", "", "a@b", "@x.cn"],
     schedule.interval: ["0s", "5s", "25h", "soon", "", "-5m", HUGE + "s"],
     schedule.jitter: ["soon", "", "-30s", "1x", HUGE + "s"],
+    parse.listen_address: ["9464", "127.0.0.1:0", "127.0.0.1:65536", "::1:9464", "[::1]9464", "", "h:" + HUGE, "[x]:1"],
 }
 #: Bad values of plain text (dcmaint.domain.text): a name, serial or reference with a control character, empty or
 #: too long; free text only empty or too long (its control characters are kept, escaped: tests/test_hostile_text.py).
@@ -221,6 +222,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("visit", "complaint", "resolve"): ["1", "--by", "张伟", "--resolution", "x"],
     ("record",): ["srv01", "--output", "."],
     ("collect",): ["--every", "5m", "--site", "hq", "--runs", "1"],
+    ("serve-metrics",): [],  # a bad --listen or --site is refused before it listens
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],
     ("db", "upgrade"): [],

@@ -243,6 +243,12 @@ PAGES: dict[str, Page] = {
             "dcmaint health --site nowhere": 3,
         },
     ),
+    "docs/metrics.md": Page(
+        env={"ILO_PASSWORD": "the-BMC-password"},
+        bmcs=(("hpe-ilo5", "psu:2=critical"),),
+        addresses={"redfish://10.1.1.5": "{bmc1}"},
+        exits={"dcmaint health --site hq --record --open-tickets": 2},
+    ),
     "docs/drivers/snmp.md": Page(
         exits={
             "dcmaint health --site hq": 2,

@@ -61,6 +61,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "record",
         _("Poll one device once and save what it said, scrubbed, as a recording for bug reports and tests."),
     ),
+    "serve-metrics": (
+        "dcmaint.cli.metrics",
+        "serve_metrics",
+        _("Serve the latest recorded health to Prometheus (reads the store, never polls devices)."),
+    ),
     "completion": (
         "dcmaint.cli.completion",
         "completion",

@@ -134,6 +134,56 @@ def workers(text: str, what: str) -> int:
     return whole_number(text, what, 0, MAX_WORKERS)
 
 
+@dataclass(frozen=True)
+class ListenAddress:
+    """Where a server listens: ``host`` as the socket takes it (an IPv6 address without brackets) and ``port``."""
+
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def listen_address(text: str, what: str) -> ListenAddress:
+    """``HOST:PORT`` to listen on (``serve-metrics --listen``): a name or IPv4 address, or an IPv6 address in
+    brackets (``[::1]:9464``), and a port from 1 to 65535.
+
+    >>> listen_address("127.0.0.1:9464", "--listen"), str(listen_address("[::1]:9464", "--listen"))
+    (ListenAddress(host='127.0.0.1', port=9464), '[::1]:9464')
+    >>> listen_address("9464", "--listen")
+    Traceback (most recent call last):
+    ...
+    dcmaint.errors.UsageError: invalid --listen '9464': expected HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464
+    """
+    value = text.strip()
+    found = re.fullmatch(r"\[(?P<v6>[0-9A-Fa-f:.]+(?:%[\w.\-]+)?)\]:(?P<port>\w+)|(?P<host>[\w.\-]+):(?P<p>\w+)", value)
+    if found is None:
+        raise UsageError(
+            _("invalid {what} {value!r}: expected HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464").format(
+                what=what, value=text
+            )
+        )
+    host = found["v6"] or found["host"]
+    if found["v6"] is not None:
+        import ipaddress
+
+        try:
+            ipaddress.IPv6Address(found["v6"])
+        except ValueError:
+            raise UsageError(
+                _("invalid {what} {value!r}: {host!r} is not an IPv6 address").format(
+                    what=what, value=text, host=found["v6"]
+                )
+            ) from None
+    port = found["port"] or found["p"]
+    if not (port.isascii() and port.isdigit()) or not 1 <= int(port) <= 65535:
+        raise UsageError(
+            _("invalid {what} {value!r}: the port must be a whole number from 1 to 65535").format(what=what, value=text)
+        )
+    return ListenAddress(host, int(port))
+
+
 def latest_today() -> date:
     """The latest date anywhere on Earth now: a date after it is in the future for every site."""
     return (datetime.now(UTC) + LATEST_OFFSET).date()

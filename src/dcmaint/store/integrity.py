@@ -97,22 +97,6 @@ def open_as_is(url: DatabaseUrl) -> Iterator[tuple[Reader, Any]]:
         connection.close()
 
 
-@contextmanager
-def _snapshot(url: DatabaseUrl, connection: Any) -> Iterator[None]:
-    """One read-only snapshot: every row and the head are seen as of the same moment."""
-    if url.backend == "sqlite":
-        connection.execute("BEGIN")  # WAL: the snapshot starts at the first read and holds to the end
-    else:
-        connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-    try:
-        yield
-    finally:
-        if url.backend == "sqlite":
-            connection.rollback()
-        else:
-            connection.execute("ROLLBACK")
-
-
 def _chain_rows(reader: Reader, seen: list[int]) -> Iterator[tuple[audit.ChainFields, str]]:
     """The stored rows rebuilt into what their hashes cover, in sequence order."""
     last = None
@@ -211,7 +195,7 @@ def check(url: DatabaseUrl) -> CheckReport:
 
 
 def _check(url: DatabaseUrl) -> CheckReport:
-    with open_as_is(url) as (reader, connection):
+    with open_as_is(url) as (reader, _connection):
         problems = storage_problems(reader)
         found = current_revision(reader)
         base = {
@@ -231,7 +215,7 @@ def _check(url: DatabaseUrl) -> CheckReport:
         else:  # a store behind its migrations differs from the models by design; `db upgrade` is the cure
             problems.extend(Problem(SCHEMA, line) for line in shape_problems(reader))
         problems.extend(Problem(hygiene.SECRETS, line) for line in hygiene.password_problems(reader))
-        with _snapshot(url, connection):
+        with reader.snapshot():
             rows, head, chain = chain_problems(reader)
             counts = queries.row_counts(reader)
             # the judged columns are those of HEAD: a store behind its migrations is told to upgrade first

@@ -145,6 +145,22 @@ class Reader:
         found = self.rows(sql, params)
         return found[0] if found else None
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read-only snapshot meanwhile: every query sees the store as of the same moment (a check that
+        counts rows, an exporter scrape), whatever commits in between. Nothing read inside is written back."""
+        if self.url.backend == "sqlite":
+            self._connection.execute("BEGIN")  # WAL: the snapshot starts at the first read and holds to the end
+        else:
+            self._connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield
+        finally:
+            if self.url.backend == "sqlite":
+                self._connection.rollback()
+            else:
+                self._connection.execute("ROLLBACK")
+
 
 def connect(url: DatabaseUrl) -> Any:
     """A DB-API connection to the store as it is: nothing is created or migrated."""
