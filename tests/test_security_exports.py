@@ -126,7 +126,8 @@ def test_kpi_csv_guards_a_name_stored_before_the_name_rule(capsys):
 
     start = datetime(2026, 9, 30, 16, tzinfo=UTC)
     line = EngineerKpi(PAYLOADS[1], 2, 4.5, 1, 50.0, timedelta(hours=3))
-    _csv(KpiReport("2026-10", "Asia/Shanghai", start, start + timedelta(days=31), (line,), line))
+    total = EngineerKpi("", 2, 4.5, 1, 50.0, timedelta(hours=3))
+    _csv(KpiReport("2026-10", "Asia/Shanghai", start, start + timedelta(days=31), (line,), total))
     table = no_formula(capsys.readouterr().out)
     assert table[1][:4] == ["2026-10", GUARD + PAYLOADS[1], "2", "4.5"]
 
