@@ -115,7 +115,7 @@ def test_catalogue_csv_guards_descriptions(cli, db_url, tmp_path):
     cli.ok("spare", "catalogue", "import", str(catalogue))
     table = no_formula(cli.ok("spare", "catalogue", "list", "--format", "csv").out)
     part = dict(zip(table[0], table[1], strict=True))
-    assert part["vendor"] == "'@HPE" and part["description"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert part["vendor"] == "'@HPE" and part["description"] == '\'=HYPERLINK("http://evil.example")'
     assert part["lead_time_days"] == "10"
 
 
@@ -130,4 +130,3 @@ def test_kpi_csv_guards_a_name_stored_before_the_name_rule(capsys):
     _csv(KpiReport("2026-10", "Asia/Shanghai", start, start + timedelta(days=31), (line,), total))
     table = no_formula(capsys.readouterr().out)
     assert table[1][:4] == ["2026-10", GUARD + PAYLOADS[1], "2", "4.5"]
-

@@ -94,9 +94,9 @@ def test_sql_text_holds_constants_and_reviewed_pieces_only():
 def test_the_guard_sees_an_interpolated_value():
     """The scan is not blind: a value pasted into SQL is found, a constant and a bound parameter are not."""
     code = (
-        'q1 = f"SELECT * FROM devices WHERE name = \'{name}\'"\n'
+        "q1 = f\"SELECT * FROM devices WHERE name = '{name}'\"\n"
         'q2 = f"SELECT {COLUMNS} FROM devices WHERE name = :name"\n'
-        'q3 = "DELETE FROM sites WHERE name = \'%s\'" % name\n'
+        "q3 = \"DELETE FROM sites WHERE name = '%s'\" % name\n"
     )
     tree = ast.parse(code)
     assert [e for e in sql_interpolations(tree) if not CONSTANT.fullmatch(e)] == ["name"]
