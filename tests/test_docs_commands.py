@@ -274,6 +274,7 @@ PAGES: dict[str, Page] = {
         files={"~/fonts/house.ttc": ROOT / "src" / "dcmaint" / "data" / "fonts" / "wqy-microhei.ttc"}
     ),
     "docs/database.md": Page(exits={"dcmaint db check > /dev/null": 1}),
+    "docs/security.md": Page(),  # the formula guard on a fresh store: nothing else needed
     "docs/rma.md": Page(
         exits={
             "dcmaint health hq-web-01 --record": 2,

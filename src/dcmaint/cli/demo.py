@@ -73,6 +73,7 @@ def _device_list(fleets: list[RunningFleet]) -> str:
 
     Equipment a simulator serves (a UPS, a CRAC) is listed once, with its address, not also as unpolled.
     """
+    from dcmaint.domain.formulas import safe_row
     from dcmaint.domain.import_columns import KIND_SYNONYMS
 
     labels = {kind: word for word, kind in reversed(KIND_SYNONYMS.items())}  # the first word of each kind
@@ -83,21 +84,23 @@ def _device_list(fleets: list[RunningFleet]) -> str:
         for device, endpoint in fleet.devices():
             n += 1
             writer.writerow(
-                [
-                    device.name,
-                    labels.get(device.kind, device.kind.value),
-                    device.vendor,
-                    device.model,
-                    "",
-                    "主机房A",
-                    f"A{n:02d}",
-                    f"{10 + 2 * n}-{11 + 2 * n}",
-                    endpoint.url,
-                    fleet.fleet.driver,
-                    endpoint.username,
-                    f"env:{PASSWORD_VARIABLE}",
-                    "是",
-                ]
+                safe_row(
+                    [
+                        device.name,
+                        labels.get(device.kind, device.kind.value),
+                        device.vendor,
+                        device.model,
+                        "",
+                        "主机房A",
+                        f"A{n:02d}",
+                        f"{10 + 2 * n}-{11 + 2 * n}",
+                        endpoint.url,
+                        fleet.fleet.driver,
+                        endpoint.username,
+                        f"env:{PASSWORD_VARIABLE}",
+                        "是",
+                    ]
+                )
             )
     polled = {device.name for fleet in fleets for device, _endpoint in fleet.devices()}
     unpolled = [line for line in OTHER_DEVICES.splitlines() if line.split(",", 1)[0] not in polled]

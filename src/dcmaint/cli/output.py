@@ -152,13 +152,16 @@ def _cell(value: Any, zone: str | None = None) -> str:
 
 
 def _csv_cell(value: Any) -> str:
+    """A CSV cell; text that a spreadsheet would run as a formula is guarded (domain/formulas.py)."""
+    from dcmaint.domain.formulas import formula_safe
+
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return ";".join(f"{key}={item}" for key, item in value.items())
+        return formula_safe(";".join(f"{key}={item}" for key, item in value.items()))
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    return _cell(value)
+        return formula_safe(";".join(str(v) for v in value))
+    return formula_safe(_cell(value))
 
 
 def _write(text: str) -> None:

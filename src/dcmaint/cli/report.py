@@ -84,6 +84,8 @@ def kpi(
 def _csv(found: KpiReport) -> None:
     import csv
 
+    from dcmaint.domain.formulas import safe_row
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(CSV_KEYS)
     lines = [*found.engineers, *([found.total] if found.total is not None else [])]
@@ -91,7 +93,7 @@ def _csv(found: KpiReport) -> None:
         data = {**line.as_json(), "month": found.month}
         if line is found.total:
             data["engineer"] = TOTAL
-        writer.writerow(["" if data[key] is None else data[key] for key in CSV_KEYS])
+        writer.writerow(safe_row("" if data[key] is None else data[key] for key in CSV_KEYS))
 
 
 def _cells(name: str, line: EngineerKpi) -> list[str]:

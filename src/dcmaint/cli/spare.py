@@ -95,6 +95,7 @@ def _parts_csv(parts: list[Part]) -> None:
     import csv
     import sys
 
+    from dcmaint.domain.formulas import safe_row
     from dcmaint.domain.parts import Part as PartRecord
 
     keys = [f.name for f in fields(PartRecord)]
@@ -106,7 +107,7 @@ def _parts_csv(parts: list[Part]) -> None:
         data["substitutes"] = [s.part_number for s in part.substitutes]
         data["attributes"] = [f"{k}={v}" for k, v in part.attributes.items()]
         writer.writerow(
-            [
+            safe_row(
                 ";".join(map(str, v))
                 if isinstance(v, list)
                 else "true"
@@ -117,7 +118,7 @@ def _parts_csv(parts: list[Part]) -> None:
                 if v is None
                 else v
                 for v in (data[k] for k in keys)
-            ]
+            )
         )
 
 

@@ -28,6 +28,7 @@ class Field:
     wide: bool = False  # takes a whole row (addresses, comments)
 
     def __post_init__(self) -> None:  # the form's edge: every value is escaped once here, for every format
+        object.__setattr__(self, "label", escape(self.label))
         object.__setattr__(self, "value", escape(self.value))
 
 
@@ -43,6 +44,7 @@ class Table:
     widths: tuple[int, ...]  # relative column widths, summing to 100
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "header", tuple(escape(cell) for cell in self.header))
         object.__setattr__(self, "rows", tuple(tuple(escape(cell) for cell in row) for row in self.rows))
 
 
@@ -59,6 +61,9 @@ class Signature:
     label: str
     image: bytes | None  # None: a line to sign on paper
     mime: str | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", escape(self.label))
 
 
 CHART_KINDS = ("bar", "line")
@@ -81,6 +86,11 @@ class Chart:
     axis: str = ""  # what the categories are ("设备类别", "月份"): the data table's first heading
 
     def __post_init__(self) -> None:
+        # labels name devices, sites and customers: escaped like every value (a chart's SVG keeps its text)
+        for name in ("title", "unit", "axis"):
+            object.__setattr__(self, name, escape(getattr(self, name)))
+        object.__setattr__(self, "categories", tuple(escape(category) for category in self.categories))
+        object.__setattr__(self, "series", tuple((escape(name), values) for name, values in self.series))
         if self.kind not in CHART_KINDS:
             raise ValueError(f"chart kind must be one of {CHART_KINDS}, not {self.kind!r}")
         for name, values in self.series:
@@ -115,6 +125,9 @@ class Section:
     title: str
     blocks: tuple[Block, ...]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", escape(self.title))
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -131,6 +144,10 @@ class Sheet:
     timezone_note: str  # "时区：Asia/Shanghai"
     page_label: str  # with {page} and {pages}
     sections: tuple[Section, ...]
+
+    def __post_init__(self) -> None:  # a heading names a device or a ticket: escaped like every value
+        for name in ("title", "reference", "reference_label", "timezone_note", "page_label"):
+            object.__setattr__(self, name, escape(getattr(self, name)))
 
 
 DEVICE_WIDTHS = (16, 10, 12, 18, 23, 21)

@@ -24,6 +24,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
+from dcmaint.domain.formulas import unguarded
 from dcmaint.errors import UsageError
 from dcmaint.i18n import _
 
@@ -159,7 +160,8 @@ def _csv_records(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[in
         text = io.TextIOWrapper(io.BufferedReader(counted, _CHUNK), encoding=encoding, newline="")
         try:
             for number, cells in enumerate(csv.reader(text, delimiter=delimiter), start=1):
-                yield number, cells, counted.count
+                # dcmaint's own CSV guards formula-like cells with an apostrophe: read them back as they were
+                yield number, [unguarded(cell) for cell in cells], counted.count
         except csv.Error as exc:
             raise UsageError(
                 _("{file}: not a readable CSV file: {reason}").format(file=path.name, reason=exc)

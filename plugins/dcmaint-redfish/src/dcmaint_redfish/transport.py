@@ -308,9 +308,7 @@ class Transport:
                 async with self._session.request(
                     method, url, data=body, headers=headers, allow_redirects=False
                 ) as response:
-                    if (response.content_length or 0) > MAX_BODY:
-                        raise ProtocolError(f"{self.endpoint.display}{path}: answer larger than {MAX_BODY} bytes")
-                    raw = await response.read()
+                    raw = await _bounded_body(response, f"{self.endpoint.display}{path}")
                     if response.status in RETRY_STATUSES and delay is not None:
                         await asyncio.sleep(_retry_after(response.headers, delay))
                         continue
@@ -379,6 +377,21 @@ def question(method: str, path: str, query: str | None) -> dict[str, str]:
     if query:
         request["query"] = query
     return request
+
+
+async def _bounded_body(response: Any, where: str) -> bytes:
+    """The answer's body, refused once it passes MAX_BODY: a stated length at once, a chunked stream as it comes.
+
+    A BMC that streams without end (or lies about nothing and sends gigabytes) costs MAX_BODY of memory at most.
+    """
+    if (response.content_length or 0) > MAX_BODY:
+        raise ProtocolError(f"{where}: answer larger than {MAX_BODY} bytes")
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(1 << 16):
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise ProtocolError(f"{where}: answer larger than {MAX_BODY} bytes")
+    return bytes(body)
 
 
 def replayed(response: Mapping[str, Any], where: str) -> tuple[int, Mapping[str, str], bytes]:
