@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -86,9 +87,12 @@ SIGNED = (*FILLED, ("sign", "--by", "someone", "--score", "5"))
 
 
 @pytest.fixture
-def store(cli: Cli, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("database roles are PostgreSQL's (the SQLite refusal has its own test)")
+def store(home: Path, pg_schema_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+          ) -> Iterator[Store]:
+    """Database roles are PostgreSQL's: no SQLite variant (the SQLite refusal has its own test)."""
+    db_url = pg_schema_url
+    monkeypatch.setenv("DCMAINT_DB_URL", db_url)
+    cli = Cli(capsys, monkeypatch)
     cli.ok("site", "add", "s1", "--customer", "A")
     cli.ok("site", "add", "s2", "--customer", "B")
     cli.ok("staff", "add", "eng1", "--role", "engineer")
@@ -236,16 +240,16 @@ def test_a_customer_sees_and_signs_only_its_own_sites(store: Store) -> None:
 
 def test_an_actor_naming_someone_else_is_refused(store: Store) -> None:
     desk = store.person("desk")
-    line = _refused(store, desk, "--actor", "someone-else", "ticket", "new", "--site", "s1", "--description", "x")
+    line = _refused(store, desk, "--as", "someone-else", "ticket", "new", "--site", "s1", "--description", "x")
     assert "someone-else" in line and desk in line
     store.as_role(desk)
-    assert store.cli("--actor", "someone-else", "ticket", "new", "--site", "s1", "--description", "x").code == 2
-    store.cli.ok("--actor", desk, "ticket", "new", "--site", "s1", "--description", "x")
+    assert store.cli("--as", "someone-else", "ticket", "new", "--site", "s1", "--description", "x").code == 2
+    store.cli.ok("--as", desk, "ticket", "new", "--site", "s1", "--description", "x")
 
 
 def test_the_owner_keeps_the_actor_it_is_given(store: Store) -> None:
     seq = store.audit_seq()
-    store.cli.ok("--actor", "night-shift", "ticket", "note", store.tickets["logged"], "--text", "called back")
+    store.cli.ok("--as", "night-shift", "ticket", "note", store.tickets["logged"], "called back")
     assert store.audit_actors_since(seq) == {"night-shift"}
 
 

@@ -5,7 +5,7 @@ of the department group roles that migration 0018 creates. The audit log's actor
 is then the connection's role, whatever the command was told: the database's
 trigger on ``audit_log`` refuses any other, so the hash chain must be built with
 it from the start. The store's owner (who ran the migrations) and superusers are
-not restricted and keep the ``--actor`` / ``user.actor`` / OS user of single-user
+not restricted and keep the ``--as`` / ``user.actor`` / OS user of single-user
 setups. SQLite is single-user: nothing here applies to it.
 
 The question is asked once per store URL and process (one round trip); a
@@ -82,11 +82,11 @@ def actor(url: DatabaseUrl, asked: str) -> str:
 
 
 def refuse_other_actor(url: DatabaseUrl, asked: str) -> None:
-    """An explicit ``--actor`` naming someone else than the person connected is refused, before anything runs."""
+    """An explicit ``--as`` (``DCMAINT_ACTOR``) naming someone else than the person connected is refused, before anything runs."""
     found = connection(url)
     if found is not None and found.person and asked != found.role:
         raise UsageError(
-            _("--actor {actor!r}: you are connected as the database role {role!r}, which is who the audit log names").format(
+            _("--as {actor!r}: you are connected as the database role {role!r}, which is who the audit log names").format(
                 actor=asked, role=found.role
             )
         )

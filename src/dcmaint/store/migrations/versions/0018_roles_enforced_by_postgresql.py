@@ -46,6 +46,8 @@ TABLES = (
 #: What a customer reads: its own sites' rows only (row-level security below).
 CUSTOMER_READS = ('alembic_version', 'sites', 'devices', 'tickets', 'ticket_devices', 'ticket_pauses',
                   'ticket_events', 'audit_head', 'db_role_sites')
+#: What a customer reads of the staff register: who worked its tickets, not their phone numbers.
+CUSTOMER_COLUMN_READS = (('staff', 'id, name, role'),)
 
 #: (department, privileges, tables): what each department writes, table by table.
 WRITES = (
@@ -225,6 +227,7 @@ def upgrade() -> None:
                   f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {everyone}']
     statements += [f'GRANT SELECT ON {table} TO {staff}' for table in TABLES]
     statements += [f'GRANT SELECT ON {table} TO {CUSTOMER}' for table in CUSTOMER_READS]
+    statements += [f'GRANT SELECT ({columns}) ON {table} TO {CUSTOMER}' for table, columns in CUSTOMER_COLUMN_READS]
     statements += [f'GRANT INSERT ON audit_log TO {everyone}',
                    f'GRANT INSERT, UPDATE ON audit_head TO {everyone}']
     statements += [f'GRANT {privileges} ON {table} TO {group}'
