@@ -309,3 +309,19 @@ def test_sqlite_is_single_user(cli_sqlite: Cli) -> None:
     for args in (("db", "grant", "alice", "--department", "desk"), ("db", "revoke", "alice"), ("db", "roles")):
         result = cli_sqlite(*args)
         assert result.code == 2 and len(result.err.strip().splitlines()) == 1 and "SQLite" in result.err
+
+
+def test_the_collector_records_health_and_opens_monitoring_tickets(store: Store, scenario) -> None:  # noqa: ANN001
+    from tests.scenario import part, report
+
+    collector = store.person("collector")
+    store.cli.ok("device", "add", "srv01", "--site", "s1", "--kind", "server", "--driver", "scenario",
+                 "--endpoint", "scenario://srv01")  # fmt: skip
+    scenario("srv01", report(part("psu", "PSU 2", "critical", "PSU 2: input lost", serial="A2")))
+    seq = store.audit_seq()
+    store.as_role(collector)
+    result = store.cli("health", "--record", "--open-tickets")
+    assert result.code == 2 and "opened 1 ticket" in result.err, result.err
+    assert store.audit_actors_since(seq) == {collector}
+    opened = [t for t in store.cli.ok("ticket", "list", "-f", "json").json() if t["source"] == "monitoring"]
+    assert len(opened) == 1

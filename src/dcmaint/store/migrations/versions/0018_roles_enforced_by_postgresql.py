@@ -57,7 +57,7 @@ WRITES = (
     (ENGINEER, 'INSERT, UPDATE', (
         'tickets', 'ticket_pauses', 'swaps', 'stock_units', 'consents', 'handovers', 'inspection_runs',
         'inspection_results', 'inspection_findings', 'rmas', 'rma_loaners', 'device_polls', 'components',
-        'faults', 'backup_restores', 'backup_drills', 'backup_drill_actions', 'emergency_drills')),
+        'faults', 'pm_tasks', 'backup_restores', 'backup_drills', 'backup_drill_actions', 'emergency_drills')),
     (ENGINEER, 'INSERT', ('ticket_devices', 'ticket_events', 'archive_versions', 'pm_completions')),
     (PM, 'UPDATE', ('tickets',)),
     (PM, 'INSERT', ('ticket_events',)),
@@ -73,8 +73,11 @@ WRITES = (
                                'stock_units')),
     (CUSTOMER, 'UPDATE (state, signed_by, signed_at, score, comment, signature)', ('tickets',)),
     (CUSTOMER, 'INSERT', ('ticket_events',)),
-    (COLLECTOR, 'INSERT, UPDATE', ('device_polls', 'components', 'faults', 'devices', 'tickets')),
-    (COLLECTOR, 'INSERT', ('ticket_devices', 'ticket_events')),
+    # health --record: polls, the installed base, faults, monitoring tickets; and what a poll settles on the way:
+    # swaps it verifies, maintenance a worn part brings forward, archive versions of changed configurations
+    (COLLECTOR, 'INSERT, UPDATE', ('device_polls', 'components', 'faults', 'devices', 'tickets', 'pm_tasks')),
+    (COLLECTOR, 'UPDATE', ('swaps',)),
+    (COLLECTOR, 'INSERT', ('ticket_devices', 'ticket_events', 'archive_versions')),
 )
 
 #: Ticket states and who moves a ticket into each (a move into a state not listed is left to the grants).
