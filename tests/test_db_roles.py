@@ -164,6 +164,9 @@ def _forbidden_sql(store: Store, department: str, person: str) -> list[tuple[str
         "verify": ("UPDATE tickets SET state = 'verified', verified_by = %s WHERE ref = %s", (person, t["signed"])),
         "verify_event": ("INSERT INTO ticket_events (ticket_id, at, actor, kind) "
                          "SELECT id, now(), %s, 'verify' FROM tickets WHERE ref = %s", (person, t["signed"])),
+        "backwards": ("UPDATE tickets SET state = 'logged' WHERE ref = %s", (t["assigned"],)),
+        "skip_ahead": ("UPDATE tickets SET state = 'closed' WHERE ref = %s", (t["signed"],)),
+        "sign_again": ("UPDATE tickets SET score = 1, signed_by = %s WHERE ref = %s", (person, t["signed"])),
         "staff": ("INSERT INTO staff (name, role, created_at, updated_at) VALUES ('x', 'engineer', now(), now())", ()),
         "audit_as_other": ("INSERT INTO audit_log (seq, at, actor, command, entity, entity_key, action, before, after,"
                            " prev_hash, hash) VALUES (999999, now(), 'someone else', 'x', 'x', 'x', 'x', NULL, NULL,"

@@ -51,7 +51,9 @@ CUSTOMER_COLUMN_READS = (('staff', 'id, name, role'),)
 
 #: (department, privileges, tables): what each department writes, table by table.
 WRITES = (
-    (DESK, 'INSERT, UPDATE', ('tickets', 'visits', 'complaints', 'customer_profiles')),
+    (DESK, 'INSERT', ('tickets',)),
+    (DESK, 'UPDATE (ref, caller, contact, description, severity)', ('tickets',)),  # ref: numbered once inserted
+    (DESK, 'INSERT, UPDATE', ('visits', 'complaints', 'customer_profiles')),
     (DESK, 'INSERT', ('ticket_devices', 'ticket_events')),
     (DESK, 'INSERT, UPDATE, DELETE', ('visit_plans', 'customer_contacts')),
     (ENGINEER, 'INSERT, UPDATE', (
@@ -59,7 +61,7 @@ WRITES = (
         'inspection_results', 'inspection_findings', 'rmas', 'rma_loaners', 'device_polls', 'components',
         'faults', 'pm_tasks', 'backup_restores', 'backup_drills', 'backup_drill_actions', 'emergency_drills')),
     (ENGINEER, 'INSERT', ('ticket_devices', 'ticket_events', 'archive_versions', 'pm_completions')),
-    (PM, 'UPDATE', ('tickets',)),
+    (PM, 'UPDATE (state, assignee_id)', ('tickets',)),
     (PM, 'INSERT', ('ticket_events',)),
     (PM, 'INSERT, UPDATE, DELETE', (
         'inspection_plans', 'pm_tasks', 'pm_intervals', 'roster_rotations', 'roster_members', 'roster_overrides',
@@ -67,7 +69,7 @@ WRITES = (
         'backup_drill_plans')),
     (PM, 'INSERT, UPDATE', (
         'emergency_plans', 'emergency_plan_versions', 'releases', 'signature_ages', 'changes', 'change_devices')),
-    (CENTRE, 'UPDATE', ('tickets',)),
+    (CENTRE, 'UPDATE (state, verified_by, verified_at, closed_at)', ('tickets',)),
     (CENTRE, 'INSERT', ('ticket_events',)),
     (ADMIN, 'INSERT, UPDATE', ('staff', 'sites', 'devices', 'parts', 'part_numbers', 'part_substitutes',
                                'stock_units')),
@@ -80,10 +82,11 @@ WRITES = (
     (COLLECTOR, 'INSERT', ('ticket_devices', 'ticket_events', 'archive_versions')),
 )
 
-#: Ticket states and who moves a ticket into each (a move into a state not listed is left to the grants).
-STATE_MOVERS = (
-    ('assigned', PM), ('in_progress', ENGINEER), ('restored', ENGINEER), ('form_filled', ENGINEER),
-    ('signed', CUSTOMER), ('verified', CENTRE), ('closed', CENTRE),
+#: The moves of a ticket's state a person may make, and whose they are; any other move is the owner's alone.
+STATE_MOVES = (
+    ('logged', 'assigned', PM), ('assigned', 'in_progress', ENGINEER), ('in_progress', 'restored', ENGINEER),
+    ('restored', 'form_filled', ENGINEER), ('form_filled', 'signed', CUSTOMER), ('signed', 'verified', CENTRE),
+    ('verified', 'closed', CENTRE),
 )
 
 #: Ticket event kinds and the departments that may write each.
@@ -146,10 +149,9 @@ def _create_groups(bind: sa.engine.Connection) -> None:
 
 
 def _functions() -> list[str]:
-    movers = ' '.join(f'WHEN {_literal(state)} THEN {_literal(group)}' for state, group in STATE_MOVERS)
-    kinds = ' OR '.join(
-        f'(kind = {_literal(kind)} AND (' + ' OR '.join(f'dcmaint_in({_literal(g)})' for g in groups) + '))'
-        for kind, groups in EVENT_WRITERS)
+    movers = ' '.join(f'WHEN OLD.state = {_literal(before)} AND NEW.state = {_literal(after)} THEN {_literal(group)}'
+                      for before, after, group in STATE_MOVES)
+    writers = ' '.join(f'WHEN {_literal(kind)} THEN {_literal(", ".join(groups))}' for kind, groups in EVENT_WRITERS)
     refuse = "RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = "
     return [
         # a person: neither a superuser nor the owner of the table (nor a member who inherits the owner's rights)
@@ -157,8 +159,9 @@ def _functions() -> list[str]:
         'SELECT NOT pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = rel), \'USAGE\') $$',
         'CREATE FUNCTION dcmaint_in(department text) RETURNS boolean LANGUAGE sql STABLE AS $$ '
         'SELECT pg_has_role(session_user, department, \'MEMBER\') $$',
-        'CREATE FUNCTION dcmaint_event_allowed(kind text) RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT '
-        + kinds + ' $$',
+        # the department roles that may record a ticket event of this kind, as a list for the refusal's message
+        'CREATE FUNCTION dcmaint_event_writers(kind text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT CASE kind '
+        + writers + " ELSE '' END $$",
         f"""CREATE FUNCTION dcmaint_guard_tickets() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE needed text;
 BEGIN
@@ -171,22 +174,25 @@ BEGIN
     RETURN NEW;
   END IF;
   IF NEW.state IS DISTINCT FROM OLD.state THEN
-    needed := CASE NEW.state {movers} ELSE NULL END;
-    IF needed IS NOT NULL AND NOT dcmaint_in(needed) THEN
-      {refuse} format('%s may not move ticket %s to %s: only members of %s do', session_user, NEW.ref,
-                      NEW.state, needed);
+    needed := CASE {movers} ELSE 'the store owner' END;
+    IF needed = 'the store owner' OR NOT dcmaint_in(needed) THEN
+      {refuse} format('%s may not move ticket %s from %s to %s: only %s may', session_user, NEW.ref,
+                      OLD.state, NEW.state,
+                      CASE needed WHEN 'the store owner' THEN needed ELSE 'members of ' || needed END);
     END IF;
   END IF;
   IF NEW.assignee_id IS DISTINCT FROM OLD.assignee_id AND NOT dcmaint_in('{PM}') THEN
     {refuse} format('%s may not assign ticket %s: only members of {PM} do', session_user, NEW.ref);
   END IF;
   IF (NEW.verified_by, NEW.verified_at) IS DISTINCT FROM (OLD.verified_by, OLD.verified_at)
-     AND NOT (dcmaint_in('{CENTRE}') AND NEW.verified_by IS NOT DISTINCT FROM session_user::text) THEN
+     AND NOT (dcmaint_in('{CENTRE}') AND NEW.verified_by IS NOT DISTINCT FROM session_user::text
+              AND OLD.state = 'signed' AND NEW.state = 'verified') THEN
     {refuse} format('%s may not verify ticket %s as %s', session_user, NEW.ref, NEW.verified_by);
   END IF;
   IF (NEW.signed_by, NEW.signed_at, NEW.score, NEW.comment, NEW.signature)
      IS DISTINCT FROM (OLD.signed_by, OLD.signed_at, OLD.score, OLD.comment, OLD.signature)
-     AND NOT (dcmaint_in('{CUSTOMER}') AND NEW.signed_by IS NOT DISTINCT FROM session_user::text) THEN
+     AND NOT (dcmaint_in('{CUSTOMER}') AND NEW.signed_by IS NOT DISTINCT FROM session_user::text
+              AND OLD.state = 'form_filled' AND NEW.state = 'signed') THEN
     {refuse} format('%s may not sign ticket %s as %s', session_user, NEW.ref, NEW.signed_by);
   END IF;
   RETURN NEW;
@@ -197,8 +203,10 @@ BEGIN
   IF NEW.actor IS DISTINCT FROM session_user::text THEN
     {refuse} format('%s may not write a ticket event as %s', session_user, NEW.actor);
   END IF;
-  IF NOT dcmaint_event_allowed(NEW.kind) THEN
-    {refuse} format('%s may not write a %s event on a ticket', session_user, NEW.kind);
+  IF NOT EXISTS (SELECT 1 FROM unnest(string_to_array(dcmaint_event_writers(NEW.kind), ', ')) AS w(department)
+                 WHERE dcmaint_in(w.department)) THEN
+    {refuse} format('%s may not record the %s step of a ticket: only members of %s do', session_user, NEW.kind,
+                    coalesce(nullif(dcmaint_event_writers(NEW.kind), ''), 'no department'));
   END IF;
   RETURN NEW;
 END $$""",
@@ -260,7 +268,7 @@ def downgrade() -> None:
     statements += [f'DROP TRIGGER {function} ON {table}' for table, function, _events in GUARDED]
     statements += [f'DROP FUNCTION {name}' for name in (
         'dcmaint_guard_tickets()', 'dcmaint_guard_ticket_events()', 'dcmaint_guard_audit_log()',
-        'dcmaint_event_allowed(text)', 'dcmaint_in(text)', 'dcmaint_person(oid)')]
+        'dcmaint_event_writers(text)', 'dcmaint_in(text)', 'dcmaint_person(oid)')]
     statements += ['DROP TABLE db_role_sites']
     statements += [f'REVOKE ALL ON {table} FROM {everyone}' for table in TABLES if table != 'db_role_sites']
     statements += [f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {everyone}',
