@@ -328,3 +328,33 @@ def test_the_collector_records_health_and_opens_monitoring_tickets(store: Store,
     assert store.audit_actors_since(seq) == {collector}
     opened = [t for t in store.cli.ok("ticket", "list", "-f", "json").json() if t["source"] == "monitoring"]
     assert len(opened) == 1
+
+
+def team_store() -> dict[str, str]:
+    """docs/database.md's team store: a private schema in the PostgreSQL peer, dropped with the page's persons when
+    the test process ends (roles are the cluster's; the page itself drops them as its last example does)."""
+    import atexit
+    import os
+
+    try:
+        with _admin() as conn:
+            schema = f"docs_{uuid.uuid4().hex[:12]}"
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.OperationalError as missing:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"CI=true and the PostgreSQL peer is not reachable: {missing}")
+        pytest.skip(f"the PostgreSQL peer is not reachable: {missing}")
+
+    def drop() -> None:
+        with _admin() as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            for name in DOCS_PERSONS:
+                conn.execute(psycopg.sql.SQL("DROP ROLE IF EXISTS {}").format(psycopg.sql.Identifier(name)))
+
+    atexit.register(drop)
+    at = f"@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+    return {"TEAM_OWNER": f"postgres{at}", "TEAM_AT": at}
+
+
+#: the persons docs/database.md creates
+DOCS_PERSONS = ("zhao.li", "chen.pm", "wang.fang", "bank.ops")

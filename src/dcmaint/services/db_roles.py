@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dcmaint.domain.enums import AuditEntity
 from dcmaint.errors import NotFound, UsageError
 from dcmaint.i18n import _
 from dcmaint.services.context import Context
@@ -30,7 +31,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.@-]*")
 _RESERVED = ("dcmaint_", "pg_")
 #: how a person logs in, kept as the role's comment (readable without superuser rights, unlike the password hash)
 LOGIN_COMMENT = "dcmaint login: {method}"
-ENTITY = "db_role"
+ENTITY = AuditEntity.DB_ROLE.value
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class PersonRole:
     person: str
     departments: tuple[str, ...]
     sites: tuple[str, ...]
-    login: str  # password, cert, or unknown (a role dcmaint did not create)
+    login: str  # password, cert, none (no password: pg_hba.conf decides), unknown (a role dcmaint did not create)
     can_login: bool
 
     def as_json(self) -> dict[str, Any]:
@@ -162,7 +163,7 @@ def grant(
             )
         raw = _driver(unit)
         role = sql.Identifier(person)
-        method = "cert" if cert else "password" if password is not None else None
+        method = "cert" if cert else "password" if password is not None else None if exists else "none"
         if not exists:
             raw.execute(sql.SQL("CREATE ROLE {} LOGIN").format(role))
         if password is not None:
