@@ -60,8 +60,9 @@ class Store:
         """Everything a refused action could have changed."""
         with psycopg.connect(PG_URL, options=f"-csearch_path={self.schema}") as conn:
             return tuple(
-                conn.execute(f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {table} t")
-                .fetchone()
+                conn.execute(
+                    f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {table} t"
+                ).fetchone()
                 for table in ("tickets", "ticket_events", "audit_log", "audit_head", "staff", "sites", "db_role_sites")
             )
 
@@ -87,8 +88,9 @@ SIGNED = (*FILLED, ("sign", "--by", "someone", "--score", "5"))
 
 
 @pytest.fixture
-def store(home: Path, pg_schema_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-          ) -> Iterator[Store]:
+def store(
+    home: Path, pg_schema_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Store]:
     """Database roles are PostgreSQL's: no SQLite variant (the SQLite refusal has its own test)."""
     db_url = pg_schema_url
     monkeypatch.setenv("DCMAINT_DB_URL", db_url)
@@ -156,28 +158,52 @@ def test_every_forbidden_action_through_the_cli_is_refused(store: Store, departm
 def _forbidden_sql(store: Store, department: str, person: str) -> list[tuple[str, tuple[object, ...]]]:
     t = store.tickets
     statements = {
-        "assign": ("UPDATE tickets SET assignee_id = (SELECT id FROM staff LIMIT 1), state = 'assigned' "
-                   "WHERE ref = %s", (t["logged"],)),
+        "assign": (
+            "UPDATE tickets SET assignee_id = (SELECT id FROM staff LIMIT 1), state = 'assigned' WHERE ref = %s",
+            (t["logged"],),
+        ),
         "start": ("UPDATE tickets SET state = 'in_progress' WHERE ref = %s", (t["assigned"],)),
-        "sign": ("UPDATE tickets SET state = 'signed', signed_by = %s, score = 5 WHERE ref = %s",
-                 (person, t["form_filled"])),
+        "sign": (
+            "UPDATE tickets SET state = 'signed', signed_by = %s, score = 5 WHERE ref = %s",
+            (person, t["form_filled"]),
+        ),
         "verify": ("UPDATE tickets SET state = 'verified', verified_by = %s WHERE ref = %s", (person, t["signed"])),
-        "verify_event": ("INSERT INTO ticket_events (ticket_id, at, actor, kind) "
-                         "SELECT id, now(), %s, 'verify' FROM tickets WHERE ref = %s", (person, t["signed"])),
+        "verify_event": (
+            (
+                "INSERT INTO ticket_events (ticket_id, at, actor, kind) "
+                "SELECT id, now(), %s, 'verify' FROM tickets WHERE ref = %s"
+            ),
+            (person, t["signed"]),
+        ),
         "backwards": ("UPDATE tickets SET state = 'logged' WHERE ref = %s", (t["assigned"],)),
         "skip_ahead": ("UPDATE tickets SET state = 'closed' WHERE ref = %s", (t["signed"],)),
         "sign_again": ("UPDATE tickets SET score = 1, signed_by = %s WHERE ref = %s", (person, t["signed"])),
         "staff": ("INSERT INTO staff (name, role, created_at, updated_at) VALUES ('x', 'engineer', now(), now())", ()),
-        "audit_as_other": ("INSERT INTO audit_log (seq, at, actor, command, entity, entity_key, action, before, after,"
-                           " prev_hash, hash) VALUES (999999, now(), 'someone else', 'x', 'x', 'x', 'x', NULL, NULL,"
-                           " 'x', 'x')", ()),
+        "audit_as_other": (
+            (
+                "INSERT INTO audit_log (seq, at, actor, command, entity, entity_key, action, before, after,"
+                " prev_hash, hash) VALUES (999999, now(), 'someone else', 'x', 'x', 'x', 'x', NULL, NULL,"
+                " 'x', 'x')"
+            ),
+            (),
+        ),
         "audit_update": ("UPDATE audit_log SET actor = %s", (person,)),
         "audit_delete": ("DELETE FROM audit_log", ()),
-        "event_as_other": ("INSERT INTO ticket_events (ticket_id, at, actor, kind) "
-                           "SELECT id, now(), 'someone else', 'note' FROM tickets WHERE ref = %s", (t["logged"],)),
+        "event_as_other": (
+            (
+                "INSERT INTO ticket_events (ticket_id, at, actor, kind) "
+                "SELECT id, now(), 'someone else', 'note' FROM tickets WHERE ref = %s"
+            ),
+            (t["logged"],),
+        ),
     }
-    allowed = {"pm": {"assign"}, "engineer": {"start"}, "customer": {"sign"}, "centre": {"verify", "verify_event"},
-               "admin": {"staff"}}.get(department, set())
+    allowed = {
+        "pm": {"assign"},
+        "engineer": {"start"},
+        "customer": {"sign"},
+        "centre": {"verify", "verify_event"},
+        "admin": {"staff"},
+    }.get(department, set())
     return [stmt for name, stmt in statements.items() if name not in allowed]
 
 
@@ -220,7 +246,9 @@ def test_each_department_does_its_own_step_and_the_audit_names_its_role(store: S
     shown = store.cli.ok("ticket", "show", ref, "-f", "json").json()
     assert shown["state"] == "closed"
     assert (shown["signed_by"], shown["verified_by"]) == (people["customer"], people["centre"])
-    assert {e["actor"] for e in shown["events"]} == {people[d] for d in ("desk", "pm", "engineer", "customer", "centre")}
+    assert {e["actor"] for e in shown["events"]} == {
+        people[d] for d in ("desk", "pm", "engineer", "customer", "centre")
+    }
     assert store.audit_actors_since(seq) - {"postgres"} == {
         people[d] for d in ("desk", "pm", "engineer", "customer", "centre", "admin")
     }
@@ -236,8 +264,9 @@ def test_a_customer_sees_and_signs_only_its_own_sites(store: Store) -> None:
     store.as_owner()
     _refused(store, customer, "ticket", "sign", store.other_site, "--by", customer, "--score", "1")
     with store.sql(customer) as conn:
-        assert conn.execute("SELECT count(*) FROM tickets t JOIN sites s ON s.id = t.site_id WHERE s.name = 's2'"
-                            ).fetchone() == (0,)
+        assert conn.execute(
+            "SELECT count(*) FROM tickets t JOIN sites s ON s.id = t.site_id WHERE s.name = 's2'"
+        ).fetchone() == (0,)
         assert conn.execute("SELECT name FROM sites").fetchall() == [("s1",)]
 
 
@@ -292,14 +321,21 @@ def test_grant_password_certificate_revoke_and_list(store: Store, monkeypatch: p
     assert "s3cret" not in shown.out + shown.err
     store.cli.ok("db", "grant", cert, "--department", "centre", "--cert")
     with _admin() as conn:
-        stored = dict(conn.execute("SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN (%s, %s)", (name, cert)))
+        stored = dict(
+            conn.execute("SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN (%s, %s)", (name, cert))
+        )
     assert stored[name].startswith("SCRAM-SHA-256$") and "s3cret" not in stored[name]
     assert stored[cert] is None
     with _admin() as conn:
         assert "s3cret" not in str(conn.execute(f'SELECT * FROM "{store.schema}".audit_log').fetchall())
     listed = {r["person"]: r for r in store.cli.ok("db", "roles", "-f", "json").json()}
-    assert listed[name] == {"person": name, "departments": ["engineer"], "sites": [], "login": "password",
-                            "can_login": True}
+    assert listed[name] == {
+        "person": name,
+        "departments": ["engineer"],
+        "sites": [],
+        "login": "password",
+        "can_login": True,
+    }
     assert listed[cert]["login"] == "cert"
     store.cli.ok("db", "revoke", name, "--department", "engineer")
     assert name not in {r["person"] for r in store.cli.ok("db", "roles", "-f", "json").json()}
@@ -314,7 +350,7 @@ def test_sqlite_is_single_user(cli_sqlite: Cli) -> None:
         assert result.code == 2 and len(result.err.strip().splitlines()) == 1 and "SQLite" in result.err
 
 
-def test_the_collector_records_health_and_opens_monitoring_tickets(store: Store, scenario) -> None:  # noqa: ANN001
+def test_the_collector_records_health_and_opens_monitoring_tickets(store: Store, scenario) -> None:
     from tests.scenario import part, report
 
     collector = store.person("collector")

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import typer
 
-from tests.test_db_roles import team_store
 from tests.docs_session import ROOT, Session, blocks, commands, is_command_line, pages, run_page
+from tests.test_db_roles import team_store
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -273,7 +273,10 @@ PAGES: dict[str, Page] = {
         exits={"dcmaint db check > /dev/null": 1, "dcmaint ticket assign T-2026-000001 --to li.wei": 1},
         env={"LI_DESK_PASSWORD": "a-long-desk-passphrase"},
         prepare=team_store,
-        replaced={"dcmaint@db.example.internal:5432/dcmaint": "TEAM_OWNER", "@db.example.internal:5432/dcmaint": "TEAM_AT"},
+        replaced={
+            "dcmaint@db.example.internal:5432/dcmaint": "TEAM_OWNER",
+            "@db.example.internal:5432/dcmaint": "TEAM_AT",
+        },
     ),
     "docs/rma.md": Page(
         exits={

@@ -42,7 +42,8 @@ def grant_command(
         list[str] | None, typer.Option("--site", help=_("A customer's site (repeat for several); customers only."))
     ] = None,
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help=_("Read the role's password from stdin (never echoed).")),
+        bool,
+        typer.Option("--password-stdin", help=_("Read the role's password from stdin (never echoed).")),
     ] = False,
     cert: Annotated[
         bool, typer.Option("--cert", help=_("No password: the person logs in with a client certificate."))

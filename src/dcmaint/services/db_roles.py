@@ -58,9 +58,9 @@ def check_name(person: str) -> str:
     """A role name dcmaint may create or change: checked before anything runs."""
     if not _NAME.fullmatch(person) or len(person.encode()) > 63:
         raise UsageError(
-            _(
-                "role name {name!r}: use letters, digits, _ . - @, starting with a letter or _, at most 63 bytes"
-            ).format(name=person)
+            _("role name {name!r}: use letters, digits, _ . - @, starting with a letter or _, at most 63 bytes").format(
+                name=person
+            )
         )
     if person.lower().startswith(_RESERVED):
         raise UsageError(_("role name {name!r}: names starting dcmaint_ or pg_ are reserved").format(name=person))
@@ -100,9 +100,9 @@ def _refuse_owner(unit: UnitOfWork, person: str) -> None:
         "WHERE oid = to_regclass('alembic_version')) AS owner"
     )[0]
     if person in (owner["me"], owner["owner"]):
-        raise UsageError(_("role {name!r} owns the store: it is the administrator, not a department member").format(
-            name=person
-        ))
+        raise UsageError(
+            _("role {name!r} owns the store: it is the administrator, not a department member").format(name=person)
+        )
 
 
 def _memberships(unit: UnitOfWork, person: str) -> tuple[bool, tuple[str, ...]]:
@@ -142,9 +142,9 @@ def grant(
     if department == "customer" and not sites:
         raise UsageError(_("a customer's role sees only its own sites: name them with --site"))
     if department != "customer" and sites:
-        raise UsageError(_("--site is for customers: the {department} department sees every site").format(
-            department=department
-        ))
+        raise UsageError(
+            _("--site is for customers: the {department} department sees every site").format(department=department)
+        )
     check_login(password is not None, cert)
     if password is not None and not password:
         raise UsageError(_("the password read from stdin is empty"))
@@ -205,7 +205,9 @@ def revoke(context: Context, person: str, department: str | None = None, drop: b
         if not exists:
             raise NotFound(_("no database role {name!r}").format(name=person))
         if group is not None and group not in groups:
-            raise NotFound(_("{name!r} is not in the {department} department").format(name=person, department=department))
+            raise NotFound(
+                _("{name!r} is not in the {department} department").format(name=person, department=department)
+            )
         leaving = [group] if group is not None else list(groups)
         raw = _driver(unit)
         for name in leaving:
@@ -214,9 +216,7 @@ def revoke(context: Context, person: str, department: str | None = None, drop: b
             unit.session.execute(_text("DELETE FROM db_role_sites WHERE role_name = :r"), {"r": person})
         if drop:
             raw.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(person)))
-        unit.record(
-            ENTITY, person, "drop" if drop else "revoke", {"departments": list(groups)}, {"revoked": leaving}
-        )
+        unit.record(ENTITY, person, "drop" if drop else "revoke", {"departments": list(groups)}, {"revoked": leaving})
     return (
         _("dropped the database role {name}").format(name=person)
         if drop

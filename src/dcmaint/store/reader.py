@@ -193,7 +193,9 @@ def open_reader(url: DatabaseUrl) -> Iterator[Reader]:
             yield reader
         except Exception as exc:
             if getattr(exc, "sqlstate", None) == "42501":  # PostgreSQL refused the role a read (migration 0018)
-                raise StoreError(_("database error: {reason}").format(reason=str(exc).strip().splitlines()[0])) from None
+                raise StoreError(
+                    _("database error: {reason}").format(reason=str(exc).strip().splitlines()[0])
+                ) from None
             raise
     finally:
         connection.close()

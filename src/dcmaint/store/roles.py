@@ -82,11 +82,12 @@ def actor(url: DatabaseUrl, asked: str) -> str:
 
 
 def refuse_other_actor(url: DatabaseUrl, asked: str) -> None:
-    """An explicit ``--as`` (``DCMAINT_ACTOR``) naming someone else than the person connected is refused, before anything runs."""
+    """An explicit ``--as`` (``DCMAINT_ACTOR``) naming someone else than the person connected is refused, before
+    anything runs."""
     found = connection(url)
     if found is not None and found.person and asked != found.role:
         raise UsageError(
-            _("--as {actor!r}: you are connected as the database role {role!r}, which is who the audit log names").format(
-                actor=asked, role=found.role
-            )
+            _(
+                "--as {actor!r}: you are connected as the database role {role!r}, which is who the audit log names"
+            ).format(actor=asked, role=found.role)
         )
