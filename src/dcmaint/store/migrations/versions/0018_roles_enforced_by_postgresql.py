@@ -155,14 +155,14 @@ def _functions() -> list[str]:
     refuse = "RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = "
     return [
         # a person: neither a superuser nor the owner of the table (nor a member who inherits the owner's rights)
-        'CREATE FUNCTION dcmaint_person(rel oid) RETURNS boolean LANGUAGE sql STABLE AS $$ '
+        'CREATE FUNCTION dcmaint_person(rel oid) RETURNS boolean LANGUAGE sql STABLE SET search_path FROM CURRENT AS $$ '
         'SELECT NOT pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = rel), \'USAGE\') $$',
-        'CREATE FUNCTION dcmaint_in(department text) RETURNS boolean LANGUAGE sql STABLE AS $$ '
+        'CREATE FUNCTION dcmaint_in(department text) RETURNS boolean LANGUAGE sql STABLE SET search_path FROM CURRENT AS $$ '
         'SELECT pg_has_role(session_user, department, \'MEMBER\') $$',
         # the department roles that may record a ticket event of this kind, as a list for the refusal's message
-        'CREATE FUNCTION dcmaint_event_writers(kind text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT CASE kind '
+        'CREATE FUNCTION dcmaint_event_writers(kind text) RETURNS text LANGUAGE sql IMMUTABLE SET search_path FROM CURRENT AS $$ SELECT CASE kind '
         + writers + " ELSE '' END $$",
-        f"""CREATE FUNCTION dcmaint_guard_tickets() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"""CREATE FUNCTION dcmaint_guard_tickets() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE needed text;
 BEGIN
   IF NOT dcmaint_person(TG_RELID) THEN RETURN NEW; END IF;
@@ -197,7 +197,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$""",
-        f"""CREATE FUNCTION dcmaint_guard_ticket_events() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"""CREATE FUNCTION dcmaint_guard_ticket_events() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   IF NOT dcmaint_person(TG_RELID) THEN RETURN NEW; END IF;
   IF NEW.actor IS DISTINCT FROM session_user::text THEN
@@ -210,12 +210,23 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$""",
-        f"""CREATE FUNCTION dcmaint_guard_audit_log() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"""CREATE FUNCTION dcmaint_guard_audit_log() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   IF dcmaint_person(TG_RELID) AND NEW.actor IS DISTINCT FROM session_user::text THEN
     {refuse} format('%s may not write the audit log as %s', session_user, NEW.actor);
   END IF;
   RETURN NEW;
+END $$""",
+        # checked at commit (the head may be written before the rows it points at); SECURITY DEFINER: a customer
+        # may not read the audit log, but the head must still point at a row of its own
+        f"""CREATE FUNCTION dcmaint_guard_audit_head() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path FROM CURRENT AS $$
+BEGIN
+  IF dcmaint_person(TG_RELID) AND NOT (NEW.seq > OLD.seq AND EXISTS (
+      SELECT 1 FROM audit_log WHERE seq = NEW.seq AND hash = NEW.hash AND actor = session_user::text)) THEN
+    {refuse} format('%s may only move the audit head onto an audit row of its own', session_user);
+  END IF;
+  RETURN NULL;
 END $$""",
     ]
 
@@ -246,6 +257,8 @@ def upgrade() -> None:
     statements += _functions()
     statements += [f'CREATE TRIGGER {function} BEFORE {events} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()'
                    for table, function, events in GUARDED]
+    statements.append('CREATE CONSTRAINT TRIGGER dcmaint_guard_audit_head AFTER UPDATE ON audit_head '
+                      'DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION dcmaint_guard_audit_head()')
     for table, mine in CUSTOMER_ROWS:
         statements += [f'ALTER TABLE {table} ENABLE ROW LEVEL SECURITY',
                        f'CREATE POLICY dcmaint_staff ON {table} TO {staff} USING (true) WITH CHECK (true)',
@@ -266,8 +279,10 @@ def downgrade() -> None:
             statements += [f'DROP POLICY dcmaint_staff ON {table}', f'DROP POLICY dcmaint_customer ON {table}',
                            f'ALTER TABLE {table} DISABLE ROW LEVEL SECURITY']
     statements += [f'DROP TRIGGER {function} ON {table}' for table, function, _events in GUARDED]
+    statements += ['DROP TRIGGER dcmaint_guard_audit_head ON audit_head']
     statements += [f'DROP FUNCTION {name}' for name in (
         'dcmaint_guard_tickets()', 'dcmaint_guard_ticket_events()', 'dcmaint_guard_audit_log()',
+        'dcmaint_guard_audit_head()',
         'dcmaint_event_writers(text)', 'dcmaint_in(text)', 'dcmaint_person(oid)')]
     statements += ['DROP TABLE db_role_sites']
     statements += [f'REVOKE ALL ON {table} FROM {everyone}' for table in TABLES if table != 'db_role_sites']
