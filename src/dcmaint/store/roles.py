@@ -64,13 +64,20 @@ def connection(url: DatabaseUrl) -> Connection | None:
     if url.backend != "postgresql":
         return None
     if url.sqlalchemy not in _KNOWN:
+        from sqlalchemy.exc import DBAPIError
+
         from dcmaint.store.engine import engine_for
 
-        with engine_for(url).connect() as conn:
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            cursor.execute(_WHO, {"groups": list(DEPARTMENTS.values())})
-            role, administrator, groups = cursor.fetchone()
-            conn.rollback()
+        try:
+            with engine_for(url).connect() as conn:
+                cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                cursor.execute(_WHO, {"groups": list(DEPARTMENTS.values())})
+                role, administrator, groups = cursor.fetchone()
+                conn.rollback()
+        except DBAPIError as exc:  # an unreachable server: the same one line as any write's
+            from dcmaint.store.unit import store_error
+
+            raise store_error(exc) from None
         _KNOWN[url.sqlalchemy] = Connection(role, bool(administrator), tuple(groups))
     return _KNOWN[url.sqlalchemy]
 
