@@ -398,3 +398,37 @@ def team_store() -> dict[str, str]:
 
 #: the persons docs/database.md creates
 DOCS_PERSONS = ("zhao.li", "chen.pm", "wang.fang", "bank.ops")
+
+
+def test_absent_department_roles_without_createrole_stop_the_upgrade_naming_the_statements(postgres: str) -> None:
+    """The migration's own check, in a transaction rolled back: a role without CREATEROLE meets a group missing."""
+    import importlib.util
+
+    import sqlalchemy as sa
+
+    from dcmaint.store import schema
+
+    path = next((Path(schema.__file__).parent / "migrations" / "versions").glob("0018_*.py"))
+    spec = importlib.util.spec_from_file_location("migration_0018", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    absent = f"dcmaint_absent_{uuid.uuid4().hex[:8]}"
+    migration.GROUPS = (absent,)
+    engine = sa.create_engine(postgres.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE ROLE "nocreate_{absent}"'))
+            conn.execute(sa.text(f'SET ROLE "nocreate_{absent}"'))
+            with pytest.raises(sa.exc.DBAPIError) as refused:
+                migration._create_groups(conn)
+            conn.rollback()
+    finally:
+        engine.dispose()
+    line = str(refused.value.orig).strip().splitlines()[0]  # the one line dcmaint shows (store_error)
+    assert line == (
+        f"the department roles {absent} do not exist and nocreate_{absent} may not create them: "
+        f"a superuser runs once: CREATE ROLE {absent} NOLOGIN;"
+    )
+    with _admin() as conn:
+        assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname LIKE %s", (f"%{absent}",)).fetchone() == (0,)
