@@ -77,7 +77,9 @@ WRITES = (
     (CUSTOMER, 'INSERT', ('ticket_events',)),
     # health --record: polls, the installed base, faults, monitoring tickets; and what a poll settles on the way:
     # swaps it verifies, maintenance a worn part brings forward, archive versions of changed configurations
-    (COLLECTOR, 'INSERT, UPDATE', ('device_polls', 'components', 'faults', 'tickets', 'pm_tasks')),
+    (COLLECTOR, 'INSERT, UPDATE', ('device_polls', 'components', 'faults', 'pm_tasks')),
+    (COLLECTOR, 'INSERT', ('tickets',)),
+    (COLLECTOR, 'UPDATE (ref)', ('tickets',)),  # a monitoring ticket is numbered once inserted
     (COLLECTOR, 'UPDATE', ('swaps',)),
     (COLLECTOR, 'INSERT', ('ticket_devices', 'ticket_events', 'archive_versions')),
 )
