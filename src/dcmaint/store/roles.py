@@ -33,9 +33,10 @@ DEPARTMENTS = {
 
 _WHO = """
 SELECT session_user AS role,
-       pg_has_role(session_user, coalesce(
+       (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) OR pg_has_role(session_user, coalesce(
            (SELECT relowner FROM pg_class WHERE oid = to_regclass('alembic_version')),
-           (SELECT nspowner FROM pg_namespace WHERE nspname = current_schema())), 'USAGE') AS administrator,
+           (SELECT nspowner FROM pg_namespace WHERE nspname = current_schema()), session_user::regrole::oid), 'USAGE')
+           AS administrator,
        array(SELECT rolname::text FROM pg_roles
              WHERE rolname = ANY(%(groups)s) AND pg_has_role(session_user, oid, 'MEMBER') ORDER BY rolname)
            AS groups
