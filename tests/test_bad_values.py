@@ -226,6 +226,8 @@ BASE: dict[tuple[str, ...], list[str]] = {
     # commands that read only plain text (TEXT_BAD): a bad value is refused as it is read, so these never run
     ("config", "set"): ["user.actor", "x"],
     ("db", "upgrade"): [],
+    ("db", "grant"): ["li.wei", "--department", "customer", "--site", "hq"],
+    ("db", "revoke"): ["li.wei", "--department", "desk"],
     ("device", "check-credential"): ["srv01"],
     ("device", "import"): ["devices.csv"],
     ("device", "list"): [],

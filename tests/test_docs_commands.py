@@ -20,6 +20,7 @@ import pytest
 import typer
 
 from tests.docs_session import ROOT, Session, blocks, commands, is_command_line, pages, run_page
+from tests.test_db_roles import team_store
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -92,6 +93,7 @@ class Page:
     venv: bool = False  # the working directory has .venv (the checkout's), for `. .venv/bin/activate`
     setup: tuple[str, ...] = ()  # commands run first, for a page that does not state its own setup
     prepare: Callable[[], dict[str, str]] | None = None  # done before the page; its result joins env (or skips)
+    replaced: dict[str, str] = field(default_factory=dict)  # documented text -> the env variable it stands for
 
 
 def fit(bmc: int, part: str, serial: str) -> Callable[[object], None]:
@@ -273,7 +275,15 @@ PAGES: dict[str, Page] = {
     "docs/forms.md": Page(
         files={"~/fonts/house.ttc": ROOT / "src" / "dcmaint" / "data" / "fonts" / "wqy-microhei.ttc"}
     ),
-    "docs/database.md": Page(exits={"dcmaint db check > /dev/null": 1}),
+    "docs/database.md": Page(
+        exits={"dcmaint db check > /dev/null": 1, "dcmaint ticket assign T-2026-000001 --to li.wei": 1},
+        env={"LI_DESK_PASSWORD": "a-long-desk-passphrase"},
+        prepare=team_store,
+        replaced={
+            "dcmaint@db.example.internal:5432/dcmaint": "TEAM_OWNER",
+            "@db.example.internal:5432/dcmaint": "TEAM_AT",
+        },
+    ),
     "docs/security.md": Page(),  # the formula guard on a fresh store: nothing else needed
     "docs/rma.md": Page(
         exits={
@@ -417,6 +427,7 @@ def test_the_pages_commands_run(page: str, tmp_path: Path):
             urls |= {f"{{bmc{n}.http}}": e.url for n, e in enumerate(endpoints, 1)}
             session.substitutions.update({shown: urls[bmc] for shown, bmc in spec.addresses.items()})
             session.substitutions.update(urls)  # the setup's own placeholders
+        session.substitutions.update({shown: env[name] for shown, name in spec.replaced.items()})
         for command in spec.setup:
             code, _out, err = session.shell(session.substitute(command))
             assert code == 0, f"setup of {page}: $ {command}\n{err}"

@@ -65,11 +65,21 @@ def _differences(url: DatabaseUrl) -> list[str]:
         connection.close()
 
 
+def _not_modelled(name: str | None, type_: str, parent_names: object) -> bool:
+    """db_role_sites is PostgreSQL's alone (migration 0018: customers' roles and their sites), read with SQL by
+    dcmaint.services.db_roles: no model, as SQLite has no such table."""
+    return not (type_ == "table" and name == "db_role_sites")
+
+
+def _model_drift(connection: object) -> list[object]:
+    return compare_metadata(MigrationContext.configure(connection, opts={"include_name": _not_modelled}), Base.metadata)
+
+
 def test_migrations_match_the_models(db_url: str) -> None:
     url = parse(db_url)
     schema.upgrade(url)
     with engine_for(url).connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert _model_drift(connection) == []
     assert _differences(url) == []
 
 
@@ -533,7 +543,7 @@ def test_stores_built_from_edited_migrations_are_repaired(db_url: str, tmp_path:
     cli.ok("db", "upgrade")
     assert _differences(url) == []
     with engine_for(url).connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert _model_drift(connection) == []
     _assert_survived(engine_for(url), rows)
     assert cli.ok("db", "check", "--format", "json").json()["ok"]
 

@@ -75,6 +75,10 @@ class AppState:
 
             return load_manager(ctx)
 
+        if self.actor_override is not None:
+            from dcmaint.store import roles
+
+            roles.refuse_other_actor(self.database_url, self.actor_override)
         return Context(self.database_url, self.actor, command, self.config, drivers)
 
 

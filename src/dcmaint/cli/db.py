@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from dcmaint.cli import db_roles
 from dcmaint.cli.context import FormatOption, state
 from dcmaint.domain.enums import OutputFormat
 from dcmaint.i18n import _, ngettext
@@ -181,3 +182,6 @@ def restore(
         err=True,
     )
     _report_and_exit(report, fmt)
+
+
+db_roles.register(app)

@@ -81,3 +81,4 @@ class AuditEntity(Untranslated):
     VISIT_PLAN = "visit-plan"  # a site's periodic visits
     VISIT = "visit"  # a visit or call of the desk
     COMPLAINT = "complaint"  # a complaint a visit recorded, and its resolution
+    DB_ROLE = "db-role"  # a person's PostgreSQL role granted a department, revoked or dropped

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dcmaint.store.reader import Reader
 from dcmaint.store.shape import ColumnShape, IndexShape, TableShape, canonical_type
 
-IGNORED = {"alembic_version"}
+IGNORED = {"alembic_version", "db_role_sites"}  # db_role_sites: PostgreSQL only, roles (migration 0018)
 
 
 def live_shape(reader: Reader) -> dict[str, TableShape]:

@@ -205,7 +205,14 @@ def open_reader(url: DatabaseUrl) -> Iterator[Reader]:
     try:
         reader = Reader(url, connection)
         revision.require(url, current_revision(reader))
-        yield reader
+        try:
+            yield reader
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) == "42501":  # PostgreSQL refused the role a read (migration 0018)
+                raise StoreError(
+                    _("database error: {reason}").format(reason=str(exc).strip().splitlines()[0])
+                ) from None
+            raise
     finally:
         connection.close()
 

@@ -11,7 +11,7 @@ from dcmaint.i18n import _
 if TYPE_CHECKING:
     from dcmaint.store.urls import DatabaseUrl
 
-HEAD = "0017"
+HEAD = "0018"
 
 
 def known() -> frozenset[str]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from dcmaint.errors import Conflict, DcmaintError, StoreError
 from dcmaint.i18n import _
-from dcmaint.store import audit, revision, schema
+from dcmaint.store import audit, revision, roles, schema
 from dcmaint.store.engine import engine_for
 from dcmaint.store.models.audit import AuditHeadRow, AuditRow
 from dcmaint.store.models.base import utcnow
@@ -143,6 +143,7 @@ def forget_schema(url: DatabaseUrl) -> None:
 def transaction(url: DatabaseUrl, actor: str, command: str) -> Iterator[UnitOfWork]:
     """:func:`write` with SQLAlchemy's errors left as they are (see the module's docstring)."""
     ensure_schema(url)
+    actor = roles.actor(url, actor)  # on PostgreSQL, a person's own role is the actor (see dcmaint.store.roles)
     with Session(engine_for(url), expire_on_commit=False) as session, session.begin():
         unit = UnitOfWork(session, actor, command)
         yield unit
