@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -103,6 +103,7 @@ class UnitOfWork:
             head = AuditHeadRow(id=1, seq=0, hash=audit.GENESIS)
             self.session.add(head)
         at: datetime = utcnow()
+        rows: list[dict[str, Any]] = []
         for change in self.changes:
             fields = audit.ChainFields(
                 seq=head.seq + 1,
@@ -117,8 +118,9 @@ class UnitOfWork:
                 prev_hash=head.hash,
             )
             digest = fields.digest()
-            self.session.add(AuditRow(**vars(fields), hash=digest))
+            rows.append({**vars(fields), "hash": digest})
             head.seq, head.hash = fields.seq, digest
+        self.session.execute(insert(AuditRow), rows)  # one bulk INSERT, however many changes: a fleet's run has many
         self.changes.clear()
 
 
