@@ -64,7 +64,7 @@ def _rounds(site: str) -> list[list[PollResult]]:
             _failed(site, "srv4", t0),
             _poll(site, "srv5", t0, OK_PSU),
             _poll(site, "srv6", t0, ("dimm", "DIMM A1", "critical", "uncorrectable", None)),
-        ],  # fmt: skip
+        ],
         [
             _poll(site, "srv0", t1, OK_PSU),
             _poll(site, "srv1", t1, ("disk", "Bay 1", "critical", "predictive failure", "D1")),
@@ -73,7 +73,7 @@ def _rounds(site: str) -> list[list[PollResult]]:
             _poll(site, "srv4", t1, ("fan", "Fan 2", "critical", "stopped", None)),
             _failed(site, "srv5", t1),
             _failed(site, "srv6", t1),  # the DIMM fault stays open: a failed poll proves nothing
-        ],  # fmt: skip
+        ],
         [
             _poll(site, "srv6", t0, OK_PSU),  # older than the stored poll: changes nothing
             _poll(site, "srv1", t1, ("disk", "Bay 1", "critical", "predictive failure", "D1")),  # the same poll again
