@@ -100,14 +100,17 @@ def register(env: dict[str, str], site: str, rows: list[tuple[str, str]], workdi
         subprocess.run([*dcmaint(), *argv], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def health_wall(env: dict[str, str], *extra: str) -> tuple[float, dict[str, Any]]:
+def health_wall(env: dict[str, str], timeout: float, *extra: str) -> tuple[float, dict[str, Any]]:
     """Wall seconds of one `dcmaint health` process over the whole fleet; its JSON output, with what it says
     it recorded ("recorded N devices: O faults opened, ...") under ``record``."""
-    argv = [*dcmaint(), "health", *extra, "--format", "json", "--concurrency", "1000", "--timeout", "60"]
+    argv = [*dcmaint(), "health", *extra, "--format", "json", "--concurrency", "1000", "--timeout", str(timeout)]
     seconds, done = timed(lambda: subprocess.run(argv, env=env, capture_output=True, text=True, check=False))
-    if done.returncode not in (0, 1, 2):  # ok, warning, critical: every device answered
+    if done.returncode not in (0, 1, 2, 3):  # ok, warning, critical, unknown (a device did not answer: checked)
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()}")
     output = json.loads(done.stdout)
+    failed = [d for d in output["devices"] if d["status"] == "unknown"]
+    if failed:
+        print(f"  {len(failed)} devices did not answer {' '.join(extra) or 'the poll'}, e.g. {failed[0]}", flush=True)
     said = re.search(r"recorded (\d+) devices: (\d+) faults opened", done.stderr)
     output["record"] = {"devices": int(said[1]), "opened": int(said[2])} if said else {"devices": 0, "opened": 0}
     return seconds, output
@@ -142,9 +145,9 @@ def stored_run(url: Any, shift: timedelta) -> Any:
     return HealthRun(results, now, now)
 
 
-def record_in_process(url: Any, run: Any, chunk: int) -> float:
+def record_in_process(url: Any, run: Any, chunk: int) -> tuple[float, int]:
     """Seconds :func:`record_run` takes for ``run`` with ``chunk`` devices per transaction (the pre-change code,
-    which has no chunks, records it in one)."""
+    which has no chunks, records it in one), and the devices it recorded."""
     import inspect
 
     from dcmaint.services.context import Context
@@ -152,8 +155,8 @@ def record_in_process(url: Any, run: Any, chunk: int) -> float:
 
     context = Context(url, "bench", "health --record")
     if "chunk" in inspect.signature(record_run).parameters:
-        return timed(lambda: record_run(context, run, open_tickets=False, chunk=chunk))[0]
-    return timed(lambda: record_run(context, run, open_tickets=False))[0]
+        return timed(lambda: record_run(context, run, open_tickets=False, chunk=chunk))[0], len(run.results)
+    return timed(lambda: record_run(context, run, open_tickets=False))[0], len(run.results)
 
 
 def fleet(args: Any, backend: str, endpoints: list[dict], workdir: Path) -> tuple[list[tuple[bool, str]], bool, Path]:
@@ -163,14 +166,14 @@ def fleet(args: Any, backend: str, endpoints: list[dict], workdir: Path) -> tupl
         env = clean_env(workdir / f"home-{backend}", DCMAINT_DB_URL=store.text, DCMAINT_LANG="en")
         env["BMC_PASSWORD"] = PASSWORD
         register(env, "fleet", [(f"bmc{n:04d}", e["url"]) for n, e in enumerate(endpoints, 1)], workdir)
-        poll, _polled = health_wall(env)
-        first, recorded = health_wall(env, "--record")
-        steady, again = health_wall(env, "--record")
-        poll_after, _again = health_wall(env)
+        poll, polled = health_wall(env, args.timeout)
+        first, recorded = health_wall(env, args.timeout, "--record")
+        steady, again = health_wall(env, args.timeout, "--record")
+        poll_after, polled_after = health_wall(env, args.timeout)
         poll = min(poll, poll_after)  # the poll alone, twice around the recordings: its noise shown below
         record_in_process(store.url, stored_run(store.url, timedelta(0)), args.chunk)  # warm: imports, connections
-        batched = record_in_process(store.url, stored_run(store.url, timedelta(minutes=1)), args.chunk)
-        single = record_in_process(store.url, stored_run(store.url, timedelta(minutes=2)), 1)
+        batched, replayed = record_in_process(store.url, stored_run(store.url, timedelta(minutes=1)), args.chunk)
+        single, _replayed = record_in_process(store.url, stored_run(store.url, timedelta(minutes=2)), 1)
         templates = workdir / "reports.json"
         run = stored_run(store.url, timedelta(0))
         healthy = [r.report.as_json() for r in run.results if r.report is not None and r.report.status.value == "ok"]
@@ -183,15 +186,16 @@ def fleet(args: Any, backend: str, endpoints: list[dict], workdir: Path) -> tupl
         print(f"  poll + record, {label:<26} wall {seconds:7.2f} s   recording adds {extra:+6.1%}")
     print(
         f"  recording alone, in-process, {args.chunk} devices per transaction: {batched:6.2f} s "
-        f"({batched / n * 1000:.2f} ms per device)"
+        f"({batched / max(replayed, 1) * 1000:.2f} ms per device, {replayed} devices)"
     )
     print(
         f"  baseline, one device per transaction:                 {single:6.2f} s "
-        f"({single / n * 1000:.2f} ms per device, {single / batched:.1f}x the batched time)"
+        f"({single / max(replayed, 1) * 1000:.2f} ms per device, {single / batched:.1f}x the batched time)"
     )
-    answered = recorded.get("counts", {}).get("unknown", 1) == 0 and again["record"]["devices"] == n
+    silent = max(output["counts"].get("unknown", 0) for output in (polled, recorded, again, polled_after))
     checks = [
-        (answered, f"every device answered and was recorded: {again['record']['devices']} of {n}"),
+        (silent == 0, f"every device answered every poll: {n - silent} of {n} at least"),
+        (again["record"]["devices"] == n, f"every device was recorded: {again['record']['devices']} of {n}"),
         (again["record"]["opened"] == 0, f"the second recording opened no fault again: {again['record']['opened']}"),
         (recorded["record"]["opened"] >= 3, f"the broken parts opened faults: {recorded['record']['opened']}"),
     ]
@@ -425,6 +429,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--overlap", type=int, default=1, help="more collectors recording the first site again")
     parser.add_argument("--chunk", type=int, default=250, help="devices per transaction")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds a poll may take (a busy machine)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url", default=PG_URL)
     parser.add_argument("--part", choices=("fleet", "collectors", "both"), default="both", help="what to run")
