@@ -170,7 +170,8 @@ def fleet(args: Any, backend: str, endpoints: list[dict], workdir: Path) -> tupl
         first, recorded = health_wall(env, args.timeout, "--record")
         steady, again = health_wall(env, args.timeout, "--record")
         poll_after, polled_after = health_wall(env, args.timeout)
-        poll = min(poll, poll_after)  # the poll alone, twice around the recordings: its noise shown below
+        polls = (poll, poll_after)
+        poll = min(polls)  # the poll alone, twice around the recordings: its noise shown below
         record_in_process(store.url, stored_run(store.url, timedelta(0)), args.chunk)  # warm: imports, connections
         batched, replayed = record_in_process(store.url, stored_run(store.url, timedelta(minutes=1)), args.chunk)
         single, _replayed = record_in_process(store.url, stored_run(store.url, timedelta(minutes=2)), 1)
@@ -180,7 +181,7 @@ def fleet(args: Any, backend: str, endpoints: list[dict], workdir: Path) -> tupl
         templates.write_text(json.dumps(healthy), encoding="utf-8")
     n = args.count
     print(f"\n{backend}: {n} simulated BMCs, {args.latency} ms added to every request, {machine()}")
-    print(f"  poll only (dcmaint health):              wall {poll:7.2f} s   (the two runs: {_pair(poll, poll_after)})")
+    print(f"  poll only (dcmaint health):              wall {poll:7.2f} s   (the two runs: {_pair(*polls)})")
     for label, seconds in (("first, the installed base inserted", first), ("again, the steady state", steady)):
         extra = (seconds - poll) / poll
         print(f"  poll + record, {label:<26} wall {seconds:7.2f} s   recording adds {extra:+6.1%}")
