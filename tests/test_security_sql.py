@@ -40,6 +40,7 @@ REVIEWED = {
     ("src/dcmaint/store/crosscheck.py", "only"): "placeholders for an IN list of action names",
     ("src/dcmaint/store/crosscheck.py", "judged.rows"): "a literal subquery of the module's own table",
     ("src/dcmaint/store/match_queries.py", "' OR '.join(clauses)"): "literal IN clauses with placeholders",
+    ("src/dcmaint/store/metrics_queries.py", "where"): "literal ' AND s.name IN (:site0, ...)' or nothing",
 }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -81,8 +81,15 @@ class UnitOfWork:
         if self.session.get_bind().dialect.name != "postgresql":
             return
         space = zlib.crc32(scope.encode()) & 0x7FFFFFFF  # the lock's first int4: one space per scope
-        for key in sorted(set(keys)):
-            self.session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": space, "key": key})
+        ordered = sorted(set(keys))
+        if ordered:  # one statement, one round trip, for a fleet's chunk: the keys locked one by one as sorted
+            self.session.execute(
+                text(
+                    "SELECT count(pg_advisory_xact_lock(:space, k)) FROM "
+                    "(SELECT k FROM unnest(CAST(:keys AS integer[])) AS u(k) ORDER BY k) AS sorted_keys"
+                ),
+                {"space": space, "keys": ordered},
+            )
 
     def checkpoint(self) -> None:
         """Write what is pending now, audit rows included, and let the session forget the objects written.
@@ -103,6 +110,7 @@ class UnitOfWork:
             head = AuditHeadRow(id=1, seq=0, hash=audit.GENESIS)
             self.session.add(head)
         at: datetime = utcnow()
+        rows: list[dict[str, Any]] = []
         for change in self.changes:
             fields = audit.ChainFields(
                 seq=head.seq + 1,
@@ -117,8 +125,9 @@ class UnitOfWork:
                 prev_hash=head.hash,
             )
             digest = fields.digest()
-            self.session.add(AuditRow(**vars(fields), hash=digest))
+            rows.append({**vars(fields), "hash": digest})
             head.seq, head.hash = fields.seq, digest
+        self.session.execute(insert(AuditRow), rows)  # one bulk INSERT, however many changes: a fleet's run has many
         self.changes.clear()
 
 
