@@ -18,9 +18,60 @@ from typing import Any
 
 
 def plain(value: Any, where: str = "$") -> Any:
-    """``value`` as plain JSON data; TypeError naming the path of anything that is not."""
+    """``value`` as plain JSON data; TypeError naming the path of anything that is not.
+
+    Every poll's report goes through here on its way into the store, so the
+    common case takes a fast walk (:func:`_fast`) that builds no paths; only a
+    value it cannot carry is walked again by :func:`_checked`, for the message.
+    """
+    try:
+        return _fast(value)
+    except _NotPlain:
+        return _checked(value, where)
+
+
+class _NotPlain(Exception):
+    """Raised by :func:`_fast` for anything it does not take as it is: :func:`_checked` says what and where."""
+
+
+#: Dataclasses' field names by class: ``dataclasses.fields`` builds its tuple on every call.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def _fast(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is not None:
+        return {name: _fast(getattr(value, name)) for name in names}
+    if kind is list or kind is tuple:
+        return [_fast(item) for item in value]
+    if kind is FrozenMapping or kind is dict:
+        out: dict[str, Any] = {}
+        for key, item in (value._data if kind is FrozenMapping else value).items():
+            if type(key) is not str:
+                raise _NotPlain
+            out[key] = _fast(item)
+        return out
+    if kind is float:
+        if not math.isfinite(value):
+            raise _NotPlain
+        return value
+    if isinstance(value, Enum):
+        return _fast(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        _FIELD_NAMES[kind] = tuple(field.name for field in fields(value))
+        return _fast(value)
+    raise _NotPlain  # a subclass, another mapping or sequence: the careful walk decides
+
+
+def _checked(value: Any, where: str) -> Any:
     if isinstance(value, Enum):  # before str: a StrEnum is a str, but JSON wants its plain value
-        return plain(value.value, where)
+        return _checked(value.value, where)
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, int):
@@ -32,16 +83,16 @@ def plain(value: Any, where: str = "$") -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
-        return {field.name: plain(getattr(value, field.name), f"{where}.{field.name}") for field in fields(value)}
+        return {field.name: _checked(getattr(value, field.name), f"{where}.{field.name}") for field in fields(value)}
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"{where}: key {key!r} is not a string")
-            out[key] = plain(item, f"{where}.{key}")
+            out[key] = _checked(item, f"{where}.{key}")
         return out
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
-        return [plain(item, f"{where}[{index}]") for index, item in enumerate(value)]
+        return [_checked(item, f"{where}[{index}]") for index, item in enumerate(value)]
     raise TypeError(f"{where}: {type(value).__name__} is not a JSON value")
 
 

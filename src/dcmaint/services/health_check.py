@@ -3,10 +3,13 @@
 ``dcmaint health`` calls :func:`check_health` once and renders what it
 returns; a collector daemon calls the same function on its schedule. The
 function owns its transactions: one read to choose the devices (none for
-``--target`` endpoints), no transaction while polling (a run may take a
-minute), and one write for ``record`` and ``open_tickets`` together, so that
-a fault and the ticket opened for it commit or fail as one; that write is
-safe beside other collectors (:func:`dcmaint.services.recording.record_run`).
+``--target`` endpoints), no transaction open for the length of a poll (a
+run may take a minute), and with ``record`` the results stored in chunks as
+they arrive, while the rest are still being polled
+(:class:`dcmaint.services.recording_stream.StreamRecorder`): a short
+transaction per chunk, in which a fault and the ticket opened for it commit
+or fail as one, safe beside other collectors
+(:func:`dcmaint.services.recording.record_chunk`).
 
 A run over a site (no device named) skips the devices that were never set up
 to be polled (no driver, a driver that is not installed, a kind the driver
@@ -139,7 +142,7 @@ def _partition(devices: Sequence[Device], manager: DriverManager) -> tuple[list[
 
 
 def check_health(context: Context, request: HealthRequest, *, progress: Progress | None = None) -> HealthOutcome:
-    """Poll what ``request`` names and, with ``record``, store the run (and open tickets) in one transaction.
+    """Poll what ``request`` names and, with ``record``, store the run (and open tickets) in chunks as it polls.
 
     Raises UsageError (nothing polled, nothing written) for a request that names nothing to poll, an
     unknown device or site, a bad ``--target`` or an impossible combination.
@@ -166,17 +169,28 @@ def check_health(context: Context, request: HealthRequest, *, progress: Progress
             )
         raise UsageError(_("no devices to poll: register devices with a driver, name them, or use --target"))
     settings = context.config.runner
-    run = run_health(
-        chosen,
-        context.drivers(),
-        concurrency=request.concurrency or settings.concurrency,
-        timeout=request.timeout or settings.timeout,
-        workers=settings.workers if request.workers is None else request.workers,
-        progress=progress,
-    )
-    if not request.record:
-        return HealthOutcome(run, skipped=tuple(skipped))
-    from dcmaint.services.recording import record_run
 
-    summary, tickets = record_run(context, run, open_tickets=request.open_tickets)
+    def poll(progress: Progress | None) -> HealthRun:
+        return run_health(
+            chosen,
+            context.drivers(),
+            concurrency=request.concurrency or settings.concurrency,
+            timeout=request.timeout or settings.timeout,
+            workers=settings.workers if request.workers is None else request.workers,
+            progress=progress,
+        )
+
+    if not request.record:
+        return HealthOutcome(poll(progress), skipped=tuple(skipped))
+    from dcmaint.services.recording_stream import StreamRecorder
+
+    with StreamRecorder(context, open_tickets=request.open_tickets) as recorder:
+
+        def arrived(result: PollResult, done: int, total: int) -> None:
+            recorder.add(result)
+            if progress is not None:
+                progress(result, done, total)
+
+        run = poll(arrived)
+        summary, tickets = recorder.finish(run)
     return HealthOutcome(run, summary, tickets, tuple(skipped))

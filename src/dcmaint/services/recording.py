@@ -107,25 +107,34 @@ def record_run(
 ) -> tuple[RecordSummary, tuple[str, ...] | None]:
     """Store ``run`` and, with ``open_tickets``, open tickets for its faults, safely beside other collectors
     (see the module's docstring): ``chunk`` devices per transaction, each retried on its own; the summary
-    and the tickets opened (None when not asked)."""
-    from dcmaint.services.fault_tickets import open_for_faults
-
+    and the tickets opened (None when not asked). A run still polling is recorded as its results arrive by
+    :class:`dcmaint.services.recording_stream.StreamRecorder`."""
     summaries: list[RecordSummary] = []
     opened: list[str] = []
     for part in chunks(run.results, chunk):
-
-        def work(unit: UnitOfWork, part: Sequence[PollResult] = part) -> tuple[RecordSummary, list[str]]:
-            polled = recording_batch.resolve(unit, part)
-            ids = [p.device.id for p in polled]
-            unit.serialise("device", ids)
-            summary = _record(unit, polled)
-            return summary, (open_for_faults(unit, ids) if open_tickets else [])
-
-        summary, tickets = context.retried(work)
+        summary, tickets = record_chunk(context, part, open_tickets=open_tickets)
         summaries.append(summary)
         opened.extend(tickets)
-    return _sum(summaries), (tuple(opened) if open_tickets else None)
+    return sum_summaries(summaries), (tuple(opened) if open_tickets else None)
 
 
-def _sum(summaries: Sequence[RecordSummary]) -> RecordSummary:
+def record_chunk(
+    context: Context, part: Sequence[PollResult], *, open_tickets: bool
+) -> tuple[RecordSummary, list[str]]:
+    """One chunk of registered devices' results in one transaction, retried on its own: its devices' locks in
+    one statement, the polls recorded, tickets opened for their faults when asked."""
+    from dcmaint.services.fault_tickets import open_for_faults
+
+    def work(unit: UnitOfWork) -> tuple[RecordSummary, list[str]]:
+        polled = recording_batch.resolve(unit, part)
+        ids = [p.device.id for p in polled]
+        unit.serialise("device", ids)
+        summary = _record(unit, polled)
+        return summary, (open_for_faults(unit, ids) if open_tickets else [])
+
+    return context.retried(work)
+
+
+def sum_summaries(summaries: Sequence[RecordSummary]) -> RecordSummary:
+    """The summaries of a run's chunks as one."""
     return RecordSummary(*(sum(getattr(s, f.name) for s in summaries) for f in fields(RecordSummary)))

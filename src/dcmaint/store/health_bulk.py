@@ -111,9 +111,12 @@ def open_faults(session: Session, device_ids: Sequence[int]) -> dict[int, list[F
 
 
 def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
-    """Add many rows of ``model`` in one bulk INSERT (the driver sends them as multi-row VALUES)."""
+    """Add many rows of ``model`` in one bulk INSERT (the driver sends them as multi-row VALUES).
+
+    The table's INSERT, not the ORM's: the ORM leaves out the columns that are None in a row and so splits
+    rows whose None columns differ (parts with and without a serial, say) into one statement each."""
     if rows:
-        session.execute(insert(model), rows)
+        session.execute(insert(model.__table__), rows)
 
 
 def update_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
