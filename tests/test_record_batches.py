@@ -207,3 +207,28 @@ def test_a_chunk_size_below_one_is_refused():
 
     with pytest.raises(ValueError, match="chunk size 0"):
         chunks([], 0)
+
+
+def _archive(db_url: str, site: str, name: str) -> list[tuple[int, str]]:
+    """The device's archive versions: (version, polled hash), oldest first."""
+    with open_reader(parse(db_url)) as reader:
+        rows = reader.rows(
+            "SELECT v.version, v.polled_hash FROM archive_versions v JOIN devices d ON d.id = v.device_id "
+            "JOIN sites s ON s.id = d.site_id WHERE s.name = :s AND d.name = :n ORDER BY v.version",
+            {"s": site, "n": name},
+        )
+    return [(row["version"], row["polled_hash"]) for row in rows]
+
+
+@pytest.mark.parametrize("chunk", [1, 1000])
+def test_a_part_changed_and_changed_back_in_one_run_leaves_the_file_as_the_last_poll_saw_it(two_sites, db_url, chunk):
+    # a device polled twice in one run is compared with what its earlier poll stored, in one chunk or two
+    site = "chunked" if chunk == 1 else "whole"
+    _record(two_sites, [_poll(site, "srv0", START, OK_PSU)], chunk)
+    swapped = _poll(site, "srv0", START + timedelta(minutes=1), ("psu", "PSU 1", "ok", None, "S2"))
+    back = _poll(site, "srv0", START + timedelta(minutes=2), OK_PSU)
+    summary, _tickets = _record(two_sites, [swapped, back], chunk)
+    versions = _archive(db_url, site, "srv0")
+    assert summary.archived == 2  # one version per poll that changed the file
+    assert [number for number, _hash in versions] == [1, 2, 3]
+    assert versions[2][1] == versions[0][1] != versions[1][1]  # the file ends as it began, the swap kept between

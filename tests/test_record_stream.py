@@ -37,7 +37,9 @@ from tests.test_record_batches import (
 
 def _streamed(context: Context, results: list, chunk: int, order: list[int]) -> tuple:
     """``results`` handed to a recorder one by one in ``order`` (as devices answer), then the run finished."""
-    with StreamRecorder(context, open_tickets=True, chunk=chunk) as recorder:
+    # whole chunks only: a device polled twice in one run opens a ticket for a fault its second poll closes when
+    # the polls fall in two chunks, as in two runs, and none in one; the rounds keep those two polls together
+    with StreamRecorder(context, open_tickets=True, chunk=chunk, least=chunk) as recorder:
         for index in order:
             recorder.add(results[index])
         return recorder.finish(HealthRun(tuple(results), START, START))
@@ -80,7 +82,7 @@ def _eventually(check, seconds: float = 30.0) -> bool:
 
 def test_a_full_chunk_is_in_the_store_before_the_run_ends(two_sites, db_url):  # noqa: F811
     results = [_poll("chunked", name, START, OK_PSU) for name in NAMES]
-    with StreamRecorder(two_sites, open_tickets=False, chunk=3) as recorder:
+    with StreamRecorder(two_sites, open_tickets=False, chunk=3, least=3) as recorder:
         for result in results[:4]:
             recorder.add(result)
         # the first three are a chunk: written while the other devices are still being polled
@@ -92,11 +94,31 @@ def test_a_full_chunk_is_in_the_store_before_the_run_ends(two_sites, db_url):  #
     assert _polls_stored(db_url, "chunked") == len(NAMES)
 
 
+def test_a_thread_with_nothing_to_write_takes_part_of_a_chunk(two_sites, db_url):  # noqa: F811
+    # what is pending when the poll ends is what arrived during the last write, not up to a whole chunk
+    results = [_poll("chunked", name, START, OK_PSU) for name in NAMES]
+    with StreamRecorder(two_sites, open_tickets=False, chunk=100, least=2) as recorder:
+        recorder.add(results[0])
+        recorder.add(results[1])  # two of a chunk of 100, and the thread idle: written now
+        assert _eventually(lambda: _polls_stored(db_url, "chunked") == 2)
+        for result in results[2:]:
+            recorder.add(result)
+        summary, _none = recorder.finish(HealthRun(tuple(results), START, START))
+    assert summary.devices == len(NAMES)
+    assert _polls_stored(db_url, "chunked") == len(NAMES)
+
+
+def test_a_part_smaller_than_one_or_larger_than_the_chunk_is_refused(two_sites):  # noqa: F811
+    for least in (0, 4):
+        with pytest.raises(ValueError, match=f"least part {least} "):
+            StreamRecorder(two_sites, open_tickets=False, chunk=3, least=least)
+
+
 def test_a_failed_chunk_stops_the_recording_and_reaches_the_caller(two_sites, db_url):  # noqa: F811
     good = [_poll("chunked", name, START, OK_PSU) for name in NAMES[:2]]
     unknown = _poll("chunked", "nosuch", START, OK_PSU)
     later = [_poll("chunked", name, START, OK_PSU) for name in NAMES[2:6]]
-    with StreamRecorder(two_sites, open_tickets=False, chunk=2) as recorder:
+    with StreamRecorder(two_sites, open_tickets=False, chunk=2, least=2) as recorder:
         for result in (*good, unknown, *later):
             recorder.add(result)
         with pytest.raises(UsageError, match="nosuch"):
@@ -108,7 +130,7 @@ def test_a_failed_chunk_stops_the_recording_and_reaches_the_caller(two_sites, db
 def test_a_run_stopped_before_it_ends_writes_nothing_more_and_leaves_no_thread(two_sites, db_url):  # noqa: F811
     results = [_poll("chunked", name, START + timedelta(seconds=1), OK_PSU) for name in NAMES]
     before = {thread.name for thread in threading.enumerate()}
-    with pytest.raises(KeyboardInterrupt), StreamRecorder(two_sites, open_tickets=False, chunk=3) as recorder:
+    with pytest.raises(KeyboardInterrupt), StreamRecorder(two_sites, open_tickets=False, chunk=3, least=3) as recorder:
         for result in results[:5]:
             recorder.add(result)
         assert _eventually(lambda: _polls_stored(db_url, "chunked") == 3)

@@ -76,32 +76,33 @@ def _append(unit: UnitOfWork, device: DeviceRow, content: ArchiveContent, source
     return number
 
 
-def archive_polls(unit: UnitOfWork, polled: Sequence[tuple[DeviceRow, PollResult]]) -> dict[int, int]:
-    """Store a version for each polled device whose content changed; device id -> the version added.
+def archive_polls(unit: UnitOfWork, polled: Sequence[tuple[DeviceRow, PollResult]]) -> list[tuple[int, int]]:
+    """Store a version for each poll whose content changed: (device id, version added), in the order written.
 
     Devices whose poll failed (no report) are left alone: a poll that failed says nothing about the machine.
+    A device polled twice is compared with what its earlier poll stored, so a part changed and changed back
+    leaves both versions and the file ends as the last poll saw it, however the polls were batched.
     The versions the polls report also confirm implemented changes (:func:`dcmaint.services.changes.confirm_polled`).
     """
     from dcmaint.services.changes import confirm_polled
 
     answered = [(device, result) for device, result in polled if result.report is not None]
     if not answered:
-        return {}
+        return []
     confirm_polled(unit, answered)
     latest = archive_queries.latest(unit, [device.id for device, _result in answered])
-    added: dict[int, int] = {}
+    added: list[tuple[int, int]] = []
     for device, result in answered:
         assert result.report is not None
         last = latest.get(device.id)
         manual = ManualFields.from_json(json.loads(last.manual)) if last is not None else ManualFields()
         content = from_report(result.report, _register_location(device, manual))
-        if (
-            last is not None
-            and content.polled_hash == last.polled_hash
-            and canonical(content.manual.as_json()) == last.manual
-        ):
+        manual_text = canonical(content.manual.as_json())
+        if last is not None and content.polled_hash == last.polled_hash and manual_text == last.manual:
             continue
-        added[device.id] = _append(unit, device, content, VersionSource.POLL, last.version + 1 if last else 1)
+        number = _append(unit, device, content, VersionSource.POLL, last.version + 1 if last else 1)
+        latest[device.id] = archive_queries.LatestVersion(device.id, number, content.polled_hash, manual_text)
+        added.append((device.id, number))
     return added
 
 
@@ -171,7 +172,7 @@ def snapshot(context: Context, request: SnapshotRequest, *, progress: Progress |
     def work(unit: UnitOfWork) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
         pairs = [(device_register.find(unit, r.device, r.site), r) for r in results]
         unit.serialise("device", [device.id for device, _result in pairs])
-        added = archive_polls(unit, pairs)
+        added = dict(archive_polls(unit, pairs))  # a device polled twice: its last version
         latest = archive_queries.latest(unit, [device.id for device, _result in pairs])
         keys = {device.id: (result.site or "", result.device) for device, result in pairs}
         return (

@@ -51,7 +51,7 @@ class RecordSummary:
     closed: int
     still_open: int
     swaps_verified: int = 0  # pending swaps this run's polls showed done
-    archived: int = 0  # devices whose configuration changed: a new version of their archive file
+    archived: int = 0  # polls that changed a device's configuration: each a new version of its archive file
 
 
 def fault_json(device: str, row: FaultRow) -> dict[str, object]:

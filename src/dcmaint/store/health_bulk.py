@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Integer, any_, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from dcmaint.store.models.health import ComponentRow, DevicePollRow, FaultRow
@@ -128,9 +129,19 @@ def update_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) 
 
 def touch_parts(session: Session, part_ids: Sequence[int]) -> None:
     """Set ``last_seen`` of these parts to the time of their device's stored poll: the parts a poll showed
-    again with nothing changed, however many, in one UPDATE per :data:`IN_LIMIT` of them. Run after the
-    chunk's polls are written."""
+    again with nothing changed, however many. Run after the chunk's polls are written.
+
+    On PostgreSQL the ids go as one array parameter (``id = ANY(:ids)``): a chunk touches some 9,000 parts,
+    and as many placeholders cost the driver more to parse than the server takes to find the rows. SQLite
+    has no arrays, so there it is one ``IN`` list per :data:`IN_LIMIT` ids."""
     polled = select(DevicePollRow.polled_at).where(DevicePollRow.device_id == ComponentRow.device_id)
-    for part in _slices(sorted(part_ids)):
-        statement = update(ComponentRow).where(ComponentRow.id.in_(part)).values(last_seen=polled.scalar_subquery())
-        session.execute(statement.execution_options(synchronize_session=False))
+    touched = update(ComponentRow).values(last_seen=polled.scalar_subquery())
+    options = {"synchronize_session": False}
+    ids = sorted(part_ids)
+    if session.get_bind().dialect.name == "postgresql":
+        if ids:
+            array = bindparam("part_ids", ids, type_=postgresql.ARRAY(Integer))
+            session.execute(touched.where(ComponentRow.id == any_(array)).execution_options(**options))
+        return
+    for part in _slices(ids):
+        session.execute(touched.where(ComponentRow.id.in_(part)).execution_options(**options))
