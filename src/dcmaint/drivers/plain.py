@@ -44,10 +44,14 @@ def _fast(value: Any) -> Any:
     if kind in _SCALARS:
         return value
     names = _FIELD_NAMES.get(kind)
-    if names is not None:
-        return {name: _fast(getattr(value, name)) for name in names}
+    if names is not None:  # most fields are scalars: taken here, without a call each
+        fields_: dict[str, Any] = {}
+        for name in names:
+            item = getattr(value, name)
+            fields_[name] = item if type(item) in _SCALARS else _fast(item)
+        return fields_
     if kind is list or kind is tuple:
-        return [_fast(item) for item in value]
+        return [item if type(item) in _SCALARS else _fast(item) for item in value]
     if kind is FrozenMapping or kind is dict:
         out: dict[str, Any] = {}
         for key, item in (value._data if kind is FrozenMapping else value).items():

@@ -181,18 +181,23 @@ def connect(url: DatabaseUrl) -> Any:
         ) from None
 
 
+#: Whether the store has Alembic's revision table, by backend; then the revision it holds (see
+#: :func:`current_revision`, and :func:`dcmaint.store.schema.current` for the write path).
+REVISION_TABLE = {
+    "sqlite": "SELECT 1 AS found FROM sqlite_master WHERE type='table' AND name='alembic_version'",
+    "postgresql": (
+        "SELECT 1 AS found FROM information_schema.tables WHERE table_name='alembic_version' "
+        "AND table_schema = current_schema()"
+    ),
+}
+REVISION = "SELECT version_num FROM alembic_version"
+
+
 def current_revision(reader: Reader) -> str | None:
     """The Alembic revision stamped in the database, or None for a fresh one."""
-    if reader.url.backend == "sqlite":
-        exists = reader.one("SELECT 1 AS found FROM sqlite_master WHERE type='table' AND name='alembic_version'")
-    else:
-        exists = reader.one(
-            "SELECT 1 AS found FROM information_schema.tables WHERE table_name='alembic_version' "
-            "AND table_schema = current_schema()"
-        )
-    if not exists:
+    if not reader.one(REVISION_TABLE[reader.url.backend]):
         return None
-    row = reader.one("SELECT version_num FROM alembic_version")
+    row = reader.one(REVISION)
     return row["version_num"] if row else None
 
 
