@@ -65,7 +65,7 @@ def _append(unit: UnitOfWork, device: DeviceRow, content: ArchiveContent, source
         taken_at=datetime.now(UTC),
         source=source.value,
         actor=unit.actor,
-        content=canonical(content.as_json()),
+        content=content.stored_text,
         content_hash=content.content_hash,
         polled_hash=content.polled_hash,
         manual=canonical(content.manual.as_json()),
