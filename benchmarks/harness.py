@@ -13,6 +13,7 @@ target was missed, which a smoke test accepts; tests never assert timings).
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import multiprocessing
 import os
@@ -324,3 +325,31 @@ class Clients:
                 if any(p.exitcode not in (None, 0) for p in self._processes):
                     raise SystemExit("a client died: its traceback is above") from None
         return found
+
+
+def start_redfish_simulator(
+    count: int, home: Path, *, faults: str, latency: int | None = None
+) -> tuple[subprocess.Popen[str], list[dict[str, Any]]]:
+    """`dcmaint sim redfish --count COUNT --faults FAULTS` in its own process; its endpoints once every BMC
+    listens (its first line). ``latency``: milliseconds added to every request (the simulator's default else)."""
+    argv = [*dcmaint(), "sim", "redfish", "--count", str(count), "--faults", faults, "--format", "json"]
+    if latency is not None:
+        argv += ["--latency", str(latency)]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(home))
+    assert process.stdout is not None and process.stderr is not None
+    announced = process.stdout.readline()
+    if not announced:
+        process.wait()
+        raise SystemExit(f"simulator did not start: {process.stderr.read()}")
+    return process, json.loads(announced)["endpoints"]
+
+
+def register_devices(env: dict[str, str], site: str, rows: Sequence[tuple[str, str]], workdir: Path) -> None:
+    """Devices (name, endpoint) of Redfish servers as a customer's list, the site added and the list imported
+    in one transaction; every device's password read from ``BMC_PASSWORD``."""
+    sheet = workdir / f"{site}.csv"
+    lines = ["name,kind,driver,endpoint,username,credential"]
+    lines += [f"{name},server,redfish,{url},admin,env:BMC_PASSWORD" for name, url in rows]
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for argv in (["site", "add", site, "--customer", "Benchmark"], ["device", "import", str(sheet), "--site", site]):
+        subprocess.run([*dcmaint(), *argv], env=env, check=True, stdout=subprocess.DEVNULL)

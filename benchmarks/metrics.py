@@ -24,7 +24,6 @@ check failed, 3 when only the target was missed.
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import time
@@ -41,9 +40,11 @@ from harness import (
     exit_status,
     machine,
     parsed,
+    register_devices,
     repeated,
     scratch_home,
     scratch_store,
+    start_redfish_simulator,
     store_arguments,
     times,
     verdict,
@@ -52,36 +53,6 @@ from harness import (
 TARGET_SCRAPE = 1.0  # seconds, median, at 1,000 devices
 PASSWORD = "bench-password"
 FAULTS = "every10:psu:2=critical"
-
-
-def start_simulator(count: int, home: Path) -> tuple[subprocess.Popen[str], list[dict[str, Any]]]:
-    """`dcmaint sim redfish` in its own process; its endpoints once every BMC listens (its first line)."""
-    process = subprocess.Popen(
-        [*dcmaint(), "sim", "redfish", "--count", str(count), "--faults", FAULTS, "--format", "json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=clean_env(home),
-    )
-    assert process.stdout is not None and process.stderr is not None
-    announced = process.stdout.readline()
-    if not announced:
-        process.wait()
-        raise SystemExit(f"simulator did not start: {process.stderr.read()}")
-    return process, json.loads(announced)["endpoints"]
-
-
-def register(endpoints: list[dict[str, Any]], env: dict[str, str], workdir: Path) -> None:
-    """The fleet as a customer's device list, imported in one transaction."""
-    sheet = workdir / "fleet.csv"
-    lines = ["name,kind,driver,endpoint,username,credential"]
-    lines += [f"bmc{n:04d},server,redfish,{e['url']},admin,env:BMC_PASSWORD" for n, e in enumerate(endpoints, 1)]
-    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for argv in (
-        ["site", "add", "fleet", "--customer", "Benchmark"],
-        ["device", "import", str(sheet), "--site", "fleet"],
-    ):
-        subprocess.run([*dcmaint(), *argv], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def live_poll(env: dict[str, str], workdir: Path) -> tuple[float, dict[str, float]]:
@@ -185,7 +156,7 @@ def measure(backend: str, args: Any, endpoints: list[dict[str, Any]]) -> tuple[b
     """One backend: record, baseline, scrapes; prints its figures; (checks passed, target met)."""
     with scratch_store(backend, args.pg_url, "metrics") as store, scratch_home("metrics") as home:
         env = clean_env(home / "home", DCMAINT_DB_URL=store.text, BMC_PASSWORD=PASSWORD)
-        register(endpoints, env, home)
+        register_devices(env, "fleet", [(f"bmc{n:04d}", e["url"]) for n, e in enumerate(endpoints, 1)], home)
         poll_seconds, recorded = live_poll(env, home)
         timing, body, own = exporter_run(env, args.scrapes)
         parts = breakdown(store.url, max(args.scrapes // 4, 1))
@@ -224,7 +195,7 @@ def main() -> int:
     args = parsed(parser, count=20, scrapes=3, backend="sqlite")
     print(f"{args.count} simulated BMCs ({FAULTS}), {args.scrapes} scrapes; {machine()}")
     with scratch_home("metrics-sim") as sim_home:
-        simulator, endpoints = start_simulator(args.count, sim_home)
+        simulator, endpoints = start_redfish_simulator(args.count, sim_home, faults=FAULTS)
         try:
             results = [measure(backend, args, endpoints) for backend in backends(args.backend)]
         finally:

@@ -59,8 +59,10 @@ from harness import (
     exit_status,
     machine,
     parsed,
+    register_devices,
     scratch_home,
     scratch_store,
+    start_redfish_simulator,
     timed,
     verdict,
 )
@@ -72,34 +74,6 @@ PHASES = ("load", "locks", "polls and parts", "faults", "archive", "tickets", "a
 
 
 # -- 1. a fleet polled and recorded --------------------------------------------
-
-
-def start_simulator(count: int, latency: int, home: Path) -> tuple[subprocess.Popen[str], list[dict]]:
-    """`dcmaint sim redfish` in its own process; its endpoints once it says it listens (its first line)."""
-    argv = [*dcmaint(), "sim", "redfish", "--count", str(count), "--latency", str(latency), "--format", "json"]
-    process = subprocess.Popen(
-        [*argv, "--faults", FAULTS],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=clean_env(home),
-    )
-    assert process.stdout is not None and process.stderr is not None
-    announced = process.stdout.readline()
-    if not announced:
-        process.wait()
-        raise SystemExit(f"simulator did not start: {process.stderr.read()}")
-    return process, json.loads(announced)["endpoints"]
-
-
-def register(env: dict[str, str], site: str, rows: list[tuple[str, str]], workdir: Path) -> None:
-    """Devices (name, endpoint) as a customer's list, imported in one transaction."""
-    sheet = workdir / f"{site}.csv"
-    lines = ["name,kind,driver,endpoint,username,credential"]
-    lines += [f"{name},server,redfish,{url},admin,env:BMC_PASSWORD" for name, url in rows]
-    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for argv in (["site", "add", site, "--customer", "Benchmark"], ["device", "import", str(sheet), "--site", site]):
-        subprocess.run([*dcmaint(), *argv], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def health_wall(env: dict[str, str], timeout: float, *extra: str) -> tuple[float, dict[str, Any]]:
@@ -167,7 +141,7 @@ def fleet(args: Any, backend: str, endpoints: list[dict], workdir: Path) -> tupl
     with scratch_store(backend, args.pg_url, "record") as store:
         env = clean_env(workdir / f"home-{backend}", DCMAINT_DB_URL=store.text, DCMAINT_LANG="en")
         env["BMC_PASSWORD"] = PASSWORD
-        register(env, "fleet", [(f"bmc{n:04d}", e["url"]) for n, e in enumerate(endpoints, 1)], workdir)
+        register_devices(env, "fleet", [(f"bmc{n:04d}", e["url"]) for n, e in enumerate(endpoints, 1)], workdir)
         # poll and record alternate, so that a slow spell of the machine falls on both; each is taken at its
         # least disturbed run (the minimum), the first recording (the installed base inserted) can run once only
         poll, polled = health_wall(env, args.timeout)
@@ -347,8 +321,8 @@ def collectors(args: Any, templates: Path, workdir: Path) -> list[tuple[bool, st
         env = clean_env(workdir / "home-collect", DCMAINT_DB_URL=store.text, DCMAINT_LANG="en")
         sites = [f"site{n:02d}" for n in range(1, args.collectors + 1)]
         for site in sites:
-            register(env, site, [(f"dev{d:04d}", f"redfish+http://127.0.0.1:{9000 + d}") for d in range(args.devices)],
-                     workdir)  # fmt: skip
+            rows = [(f"dev{d:04d}", f"redfish+http://127.0.0.1:{9000 + d}") for d in range(args.devices)]
+            register_devices(env, site, rows, workdir)
         plan = [(n, site, 0.0) for n, site in enumerate(sites)]
         plan += [(len(plan) + n, sites[0], 0.5) for n in range(args.overlap)]
         per_client = [
@@ -456,7 +430,9 @@ def main() -> int:
     checks: list[tuple[bool, str]] = []
     met = True
     with scratch_home("record") as workdir, ExitStack() as stack:
-        simulator, endpoints = start_simulator(args.count, args.latency, workdir / "sim-home")
+        simulator, endpoints = start_redfish_simulator(
+            args.count, workdir / "sim-home", faults=FAULTS, latency=args.latency
+        )
         stack.callback(_stop, simulator)
         templates = workdir / "reports.json"
         for backend in backends(args.backend if args.part != "collectors" else "postgresql"):
