@@ -327,15 +327,14 @@ class Clients:
         return found
 
 
-def start_redfish_simulator(
-    count: int, home: Path, *, faults: str, latency: int | None = None
+def start_simulator(
+    kind: str, home: Path, *options: str, env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen[str], list[dict[str, Any]]]:
-    """`dcmaint sim redfish --count COUNT --faults FAULTS` in its own process; its endpoints once every BMC
-    listens (its first line). ``latency``: milliseconds added to every request (the simulator's default else)."""
-    argv = [*dcmaint(), "sim", "redfish", "--count", str(count), "--faults", faults, "--format", "json"]
-    if latency is not None:
-        argv += ["--latency", str(latency)]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(home))
+    """`dcmaint sim KIND OPTIONS --format json` in its own process (environment ``env``, else a clean one in
+    ``home``); its endpoints once every device listens: its first line, empty if the simulator gave up."""
+    argv = [*dcmaint(), "sim", kind, *options, "--format", "json"]
+    environment = env if env is not None else clean_env(home)
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
     assert process.stdout is not None and process.stderr is not None
     announced = process.stdout.readline()
     if not announced:

@@ -32,7 +32,19 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from harness import arguments, check_line, clean_env, dcmaint, exit_status, machine, parsed, scratch_home, timed, times
+from harness import (
+    arguments,
+    check_line,
+    clean_env,
+    dcmaint,
+    exit_status,
+    machine,
+    parsed,
+    scratch_home,
+    start_simulator,
+    timed,
+    times,
+)
 
 TARGET_WALL = 20.0
 TARGET_SPEEDUP = 30.0
@@ -41,21 +53,11 @@ PASSWORD = "bench-password"
 SKIP = ("/JsonSchemas", "/Registries", "/SessionService", "/AccountService", "/TaskService", "/EventService")
 
 
-def start_simulator(count: int, latency: int, workdir: Path) -> tuple[subprocess.Popen[str], list[dict]]:
-    """`dcmaint sim redfish` in its own process; its endpoints once it says it listens (its first line)."""
-    process = subprocess.Popen(
-        [*dcmaint(), "sim", "redfish", "--count", str(count), "--latency", str(latency), "--format", "json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env_of(workdir / "sim-home"),
-    )
-    assert process.stdout is not None and process.stderr is not None
-    announced = process.stdout.readline()  # printed once every BMC listens; "" if the simulator gave up
-    if not announced:
-        process.wait()
-        raise SystemExit(f"simulator did not start: {process.stderr.read()}")
-    return process, json.loads(announced)["endpoints"]
+def start_bmcs(count: int, latency: int, workdir: Path) -> tuple[subprocess.Popen[str], list[dict]]:
+    """`dcmaint sim redfish` with COUNT BMCs, LATENCY ms added to each request; its endpoints once they listen."""
+    home = workdir / "sim-home"
+    options = ("--count", str(count), "--latency", str(latency))
+    return start_simulator("redfish", home, *options, env=env_of(home))
 
 
 def env_of(home: Path) -> dict[str, str]:
@@ -204,7 +206,7 @@ def main() -> int:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 8192)), hard))
     with scratch_home("fleet") as workdir:
-        simulator, endpoints = start_simulator(args.count, args.latency, workdir)
+        simulator, endpoints = start_bmcs(args.count, args.latency, workdir)
         try:
             return measure(args, endpoints, workdir / "home")
         finally:

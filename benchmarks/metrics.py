@@ -44,7 +44,7 @@ from harness import (
     repeated,
     scratch_home,
     scratch_store,
-    start_redfish_simulator,
+    start_simulator,
     store_arguments,
     times,
     verdict,
@@ -195,7 +195,7 @@ def main() -> int:
     args = parsed(parser, count=20, scrapes=3, backend="sqlite")
     print(f"{args.count} simulated BMCs ({FAULTS}), {args.scrapes} scrapes; {machine()}")
     with scratch_home("metrics-sim") as sim_home:
-        simulator, endpoints = start_redfish_simulator(args.count, sim_home, faults=FAULTS)
+        simulator, endpoints = start_simulator("redfish", sim_home, "--count", str(args.count), "--faults", FAULTS)
         try:
             results = [measure(backend, args, endpoints) for backend in backends(args.backend)]
         finally:

@@ -62,7 +62,7 @@ from harness import (
     register_devices,
     scratch_home,
     scratch_store,
-    start_redfish_simulator,
+    start_simulator,
     timed,
     verdict,
 )
@@ -430,9 +430,8 @@ def main() -> int:
     checks: list[tuple[bool, str]] = []
     met = True
     with scratch_home("record") as workdir, ExitStack() as stack:
-        simulator, endpoints = start_redfish_simulator(
-            args.count, workdir / "sim-home", faults=FAULTS, latency=args.latency
-        )
+        options = ("--count", str(args.count), "--faults", FAULTS, "--latency", str(args.latency))
+        simulator, endpoints = start_simulator("redfish", workdir / "sim-home", *options)
         stack.callback(_stop, simulator)
         templates = workdir / "reports.json"
         for backend in backends(args.backend if args.part != "collectors" else "postgresql"):

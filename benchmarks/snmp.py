@@ -30,27 +30,22 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import arguments, check_line, clean_env, dcmaint, exit_status, machine, parsed, scratch_home, times
+from harness import (
+    arguments,
+    check_line,
+    clean_env,
+    dcmaint,
+    exit_status,
+    machine,
+    parsed,
+    scratch_home,
+    start_simulator,
+    times,
+)
 from health_fleet import timed_child
 
 TARGET_WALL = 10.0
 COMMUNITY = "bench-community"
-
-
-def start_simulator(count: int, flavour: str, latency: int, home: Path) -> tuple[subprocess.Popen[str], list[dict]]:
-    """`dcmaint sim snmp` in its own process; its endpoints once it says it listens (its first line)."""
-    argv = [*dcmaint(), "sim", "snmp", "--count", str(count), "--flavour", flavour, "--format", "json"]
-    if latency:
-        argv += ["--latency", str(latency)]
-    process = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(home / "sim-home")
-    )
-    assert process.stdout is not None and process.stderr is not None
-    announced = process.stdout.readline()
-    if not announced:
-        process.wait()
-        raise SystemExit(f"simulator did not start: {process.stderr.read()}")
-    return process, json.loads(announced)["endpoints"]
 
 
 def register(endpoints: list[dict], home: Path) -> dict[str, str]:
@@ -117,7 +112,9 @@ def main() -> int:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 8192)), hard))
     with scratch_home("snmp") as workdir:
-        simulator, endpoints = start_simulator(args.count, args.flavour, args.latency, workdir)
+        options = ["--count", str(args.count), "--flavour", args.flavour]
+        options += ["--latency", str(args.latency)] if args.latency else []
+        simulator, endpoints = start_simulator("snmp", workdir / "sim-home", *options)
         try:
             return measure(args, endpoints, workdir / "home")
         finally:

@@ -30,7 +30,7 @@ import timeit
 from typing import Any
 
 from harness import arguments, check_line, exit_status, machine, parsed, scratch_home
-from health_fleet import PASSWORD, start_simulator
+from health_fleet import PASSWORD, start_bmcs
 
 from dcmaint.drivers import DeviceReport, Target, tape
 from dcmaint.secrets import Secret
@@ -89,7 +89,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="times each BMC is polled each way")
     args = parsed(parser, count=6, latency=5, rounds=1)
     with scratch_home("tape") as workdir:
-        simulator, endpoints = start_simulator(args.count, args.latency, workdir)
+        simulator, endpoints = start_bmcs(args.count, args.latency, workdir)
         try:
             return measure(args, endpoints)
         finally:

@@ -64,8 +64,7 @@ from harness import (
 )
 from health_fleet import PASSWORD as BMC_PASSWORD
 from health_fleet import register as register_bmcs
-from health_fleet import start_simulator as start_bmcs
-from health_fleet import tree_rss_mb
+from health_fleet import start_bmcs, tree_rss_mb
 
 TARGET_SPEEDUP = 10.0
 TARGET_MIXED = 1.20  # the mixed run's wall, at most this times the slower of the two alone
