@@ -72,8 +72,9 @@ class StreamRecorder:
         self._stop = threading.Event()
         self._idle = threading.Event()  # the thread waits for a chunk: a smaller one is worth handing over
         self._idle.set()
+        # started with the first chunk: by then the poll has forked its worker processes, and a process should
+        # not fork while it runs another thread (the child would inherit the locks that thread holds)
         self._thread = threading.Thread(target=self._write, name="dcmaint-record", daemon=False)
-        self._thread.start()
 
     def add(self, result: PollResult) -> None:
         """One result as it arrives; ad-hoc targets (no site) have nowhere to go and are left out."""
@@ -102,6 +103,8 @@ class StreamRecorder:
         return sum_summaries(self._summaries), (tuple(self._tickets) if self._open_tickets else None)
 
     def _submit(self) -> None:
+        if not self._submitted:
+            self._thread.start()
         self._idle.clear()
         self._parts.put(self._pending)
         self._pending = []
