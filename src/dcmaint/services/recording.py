@@ -30,13 +30,14 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from dcmaint.drivers.result import PollResult
-from dcmaint.services import recording_batch
-from dcmaint.services.health import HealthRun
-from dcmaint.store.models.health import FaultRow
-from dcmaint.store.unit import UnitOfWork
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the ORM and the batch code are imported when a run is recorded, not with this module:
+    # ``health --record`` imports it before polling, and records in a thread once the poll is under way
+    from dcmaint.services import recording_batch
     from dcmaint.services.context import Context
+    from dcmaint.services.health import HealthRun
+    from dcmaint.store.models.health import FaultRow
+    from dcmaint.store.unit import UnitOfWork
 
 #: Devices recorded per transaction by :func:`record_run`: few enough that one transaction holds the locks of
 #: a few hundred devices for a fraction of a second, many enough that the per-transaction cost (the locks, the
@@ -77,10 +78,13 @@ def record(unit: UnitOfWork, run: HealthRun) -> RecordSummary:
     A device whose configuration changed gets a new version of its archive file
     (:func:`dcmaint.services.archive.archive_polls`: one query for the whole run).
     """
+    from dcmaint.services import recording_batch
+
     return _record(unit, recording_batch.resolve(unit, run.results))
 
 
 def _record(unit: UnitOfWork, polled: Sequence[recording_batch.Polled]) -> RecordSummary:
+    from dcmaint.services import recording_batch
     from dcmaint.services.archive import archive_polls
 
     tally = recording_batch.Tally()
@@ -126,6 +130,8 @@ def record_chunk(
     from dcmaint.services.fault_tickets import open_for_faults
 
     def work(unit: UnitOfWork) -> tuple[RecordSummary, list[str]]:
+        from dcmaint.services import recording_batch
+
         polled = recording_batch.resolve(unit, part)
         ids = [p.device.id for p in polled]
         unit.serialise("device", ids)
